@@ -1,0 +1,522 @@
+//! The case state machine (DESIGN.md §3): states, actions, who may take them, guards.
+//! `transition(state, action, actor, facts)` is the single place that decides.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Lang;
+
+/// Roles of DESIGN.md §1, plus the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Applicant,
+    WindowClerk,
+    Reviewer,
+    Approver,
+    CoReviewer,
+    Supervisor,
+    Admin,
+    /// Scheduled rules (overdue corrections, unpaid fees).
+    System,
+}
+
+impl Role {
+    pub const STAFF: [Role; 6] = [Role::WindowClerk, Role::Reviewer, Role::Approver, Role::CoReviewer, Role::Supervisor, Role::Admin];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::WindowClerk => "window_clerk",
+            Role::Reviewer => "reviewer",
+            Role::Approver => "approver",
+            Role::CoReviewer => "co_reviewer",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+            Role::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Applicant, Role::WindowClerk, Role::Reviewer, Role::Approver, Role::CoReviewer, Role::Supervisor, Role::Admin, Role::System]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            Role::Applicant => lang.pick("申请人", "申請人", "Applicant"),
+            Role::WindowClerk => lang.pick("窗口受理员", "窗口受理員", "Window clerk"),
+            Role::Reviewer => lang.pick("审查员", "審查員", "Reviewer"),
+            Role::Approver => lang.pick("审批负责人", "審批負責人", "Approver"),
+            Role::CoReviewer => lang.pick("协办部门", "協辦部門", "Co-reviewer"),
+            Role::Supervisor => lang.pick("电子监察", "電子監察", "Supervisor"),
+            Role::Admin => lang.pick("管理员", "管理員", "Administrator"),
+            Role::System => lang.pick("系统", "系統", "System"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// 准予 / 予以备案
+    Grant,
+    /// 不予 / 不予备案
+    Deny,
+    /// 上报
+    Forward,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    Draft,
+    Submitted,
+    AwaitingCorrection,
+    NotAccepted,
+    Accepted,
+    InReview,
+    Suspended,
+    Decided(DecisionKind),
+    AwaitingPayment,
+    ReadyForDelivery,
+    Delivered,
+    Closed,
+    Withdrawn,
+}
+
+impl CaseState {
+    pub const ALL: [CaseState; 15] = [
+        CaseState::Draft,
+        CaseState::Submitted,
+        CaseState::AwaitingCorrection,
+        CaseState::NotAccepted,
+        CaseState::Accepted,
+        CaseState::InReview,
+        CaseState::Suspended,
+        CaseState::Decided(DecisionKind::Grant),
+        CaseState::Decided(DecisionKind::Deny),
+        CaseState::Decided(DecisionKind::Forward),
+        CaseState::AwaitingPayment,
+        CaseState::ReadyForDelivery,
+        CaseState::Delivered,
+        CaseState::Closed,
+        CaseState::Withdrawn,
+    ];
+
+    /// Stable code for the database and URLs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseState::Draft => "draft",
+            CaseState::Submitted => "submitted",
+            CaseState::AwaitingCorrection => "awaiting_correction",
+            CaseState::NotAccepted => "not_accepted",
+            CaseState::Accepted => "accepted",
+            CaseState::InReview => "in_review",
+            CaseState::Suspended => "suspended",
+            CaseState::Decided(DecisionKind::Grant) => "decided_grant",
+            CaseState::Decided(DecisionKind::Deny) => "decided_deny",
+            CaseState::Decided(DecisionKind::Forward) => "decided_forward",
+            CaseState::AwaitingPayment => "awaiting_payment",
+            CaseState::ReadyForDelivery => "ready_for_delivery",
+            CaseState::Delivered => "delivered",
+            CaseState::Closed => "closed",
+            CaseState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CaseState> {
+        CaseState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// No decision yet: the applicant may still withdraw.
+    pub fn before_decision(&self) -> bool {
+        matches!(
+            self,
+            CaseState::Draft | CaseState::Submitted | CaseState::AwaitingCorrection | CaseState::Accepted | CaseState::InReview | CaseState::Suspended
+        )
+    }
+
+    /// Final: nothing more can happen.
+    pub fn is_final(&self) -> bool {
+        matches!(self, CaseState::NotAccepted | CaseState::Closed | CaseState::Withdrawn)
+    }
+
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            CaseState::Draft => lang.pick("草稿", "草稿", "Draft"),
+            CaseState::Submitted => lang.pick("已提交，待受理", "已提交，待受理", "Submitted"),
+            CaseState::AwaitingCorrection => lang.pick("待补正", "待補正", "Correction requested"),
+            CaseState::NotAccepted => lang.pick("不予受理", "不予受理", "Not accepted"),
+            CaseState::Accepted => lang.pick("已受理", "已受理", "Accepted"),
+            CaseState::InReview => lang.pick("审查中", "審查中", "In review"),
+            CaseState::Suspended => lang.pick("中止（不计时）", "中止（不計時）", "Suspended (clock stopped)"),
+            CaseState::Decided(DecisionKind::Grant) => lang.pick("准予", "准予", "Granted"),
+            CaseState::Decided(DecisionKind::Deny) => lang.pick("不予许可", "不予許可", "Denied"),
+            CaseState::Decided(DecisionKind::Forward) => lang.pick("已上报", "已上報", "Forwarded"),
+            CaseState::AwaitingPayment => lang.pick("待缴费", "待繳費", "Awaiting payment"),
+            CaseState::ReadyForDelivery => lang.pick("待送达", "待送達", "Ready for delivery"),
+            CaseState::Delivered => lang.pick("已送达", "已送達", "Delivered"),
+            CaseState::Closed => lang.pick("办结", "辦結", "Closed"),
+            CaseState::Withdrawn => lang.pick("已撤回", "已撤回", "Withdrawn"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum Action {
+    Submit,
+    Accept,
+    RequestCorrection,
+    /// 不予受理
+    Reject { reason: String },
+    Resubmit,
+    /// The scheduler: a correction went unanswered past its due date.
+    CorrectionExpired,
+    StartReview,
+    Suspend { kind: String, reason: String },
+    Resume,
+    Extend { days: u32, reason: String },
+    Decide { kind: DecisionKind, reason: String },
+    IssueFeeNotice,
+    RecordPayment,
+    /// The scheduler: the fee was not paid within its term → refused.
+    FeeExpired,
+    PrepareDelivery,
+    Deliver,
+    Close,
+    Withdraw,
+}
+
+impl Action {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Accept => "accept",
+            Action::RequestCorrection => "request_correction",
+            Action::Reject { .. } => "reject",
+            Action::Resubmit => "resubmit",
+            Action::CorrectionExpired => "correction_expired",
+            Action::StartReview => "start_review",
+            Action::Suspend { .. } => "suspend",
+            Action::Resume => "resume",
+            Action::Extend { .. } => "extend",
+            Action::Decide { .. } => "decide",
+            Action::IssueFeeNotice => "issue_fee_notice",
+            Action::RecordPayment => "record_payment",
+            Action::FeeExpired => "fee_expired",
+            Action::PrepareDelivery => "prepare_delivery",
+            Action::Deliver => "deliver",
+            Action::Close => "close",
+            Action::Withdraw => "withdraw",
+        }
+    }
+
+    /// Roles allowed to take the action.
+    pub fn roles(&self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::Submit => &[Applicant, WindowClerk],
+            Action::Resubmit => &[Applicant, WindowClerk],
+            Action::Withdraw => &[Applicant],
+            Action::Accept | Action::RequestCorrection | Action::Reject { .. } => &[WindowClerk],
+            Action::CorrectionExpired | Action::FeeExpired => &[System],
+            Action::StartReview => &[Reviewer],
+            Action::Suspend { .. } | Action::Extend { .. } | Action::Decide { .. } => &[Approver],
+            Action::Resume => &[Reviewer, Approver, System],
+            Action::IssueFeeNotice => &[WindowClerk, Reviewer],
+            Action::RecordPayment => &[WindowClerk],
+            Action::PrepareDelivery => &[WindowClerk, System],
+            Action::Deliver => &[WindowClerk],
+            Action::Close => &[WindowClerk, System],
+        }
+    }
+}
+
+/// Facts about the case the guards need (read from the database by the caller).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    pub today: NaiveDate,
+    /// The checklist is acceptable (all non-deferrable required materials present).
+    pub materials_acceptable: bool,
+    /// A correction notice already went out for the current submission (一次性告知: only one).
+    pub correction_already_requested: bool,
+    pub correction_due: Option<NaiveDate>,
+    pub extended_already: bool,
+    /// The item's extension cap in working days (0 = none).
+    pub extension_cap: u32,
+    pub fee_due: Option<NaiveDate>,
+}
+
+impl CaseFacts {
+    pub fn on(today: NaiveDate) -> Self {
+        CaseFacts {
+            today,
+            materials_acceptable: true,
+            correction_already_requested: false,
+            correction_due: None,
+            extended_already: false,
+            extension_cap: 10,
+            fee_due: None,
+        }
+    }
+}
+
+/// Why a transition is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum Refusal {
+    #[error("{action} is not possible while the case is {state}")]
+    WrongState { state: String, action: String },
+    #[error("{role} may not {action}")]
+    NotAllowed { role: String, action: String },
+    #[error("materials are incomplete")]
+    MaterialsIncomplete,
+    #[error("a correction notice was already issued for this submission")]
+    CorrectionAlreadyRequested,
+    #[error("the correction period ended on {0}")]
+    CorrectionPeriodOver(NaiveDate),
+    #[error("the correction period has not ended yet")]
+    CorrectionPeriodRunning,
+    #[error("the fee term has not ended yet")]
+    FeeTermRunning,
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("extension refused: {0}")]
+    Extension(crate::deadline::DeadlineError),
+}
+
+impl Refusal {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Refusal::WrongState { .. }, _) => lang.pick("办件当前状态不允许此操作，请刷新后重试", "辦件當前狀態不允許此操作，請重新整理後重試", "The case is not in a state that allows this; reload and try again").into(),
+            (Refusal::NotAllowed { .. }, _) => lang.pick("您没有权限执行此操作", "您沒有權限執行此操作", "You are not allowed to do this").into(),
+            (Refusal::MaterialsIncomplete, _) => lang.pick("材料不齐全，不能受理", "材料不齊全，不能受理", "Materials are incomplete").into(),
+            (Refusal::CorrectionAlreadyRequested, _) => lang.pick("本次申报已发出过补正通知，补正须一次性告知", "本次申報已發出過補正通知，補正須一次性告知", "A correction notice was already issued for this submission").into(),
+            (Refusal::CorrectionPeriodOver(d), _) => format!("{}{d}", lang.pick("补正期限已于以下日期届满：", "補正期限已於以下日期屆滿：", "The correction period ended on ")),
+            (Refusal::CorrectionPeriodRunning, _) => lang.pick("补正期限尚未届满", "補正期限尚未屆滿", "The correction period is still running").into(),
+            (Refusal::FeeTermRunning, _) => lang.pick("缴费期限尚未届满", "繳費期限尚未屆滿", "The fee term is still running").into(),
+            (Refusal::ReasonRequired, _) => lang.pick("请填写理由", "請填寫理由", "Give a reason").into(),
+            (Refusal::Extension(e), _) => format!("{}{e}", lang.pick("不能延期：", "不能延期：", "Extension refused: ")),
+        }
+    }
+}
+
+/// The event a successful transition records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub from: CaseState,
+    pub to: CaseState,
+    pub action: Action,
+    pub role: Role,
+}
+
+fn need_reason(r: &str) -> Result<(), Refusal> {
+    if r.trim().is_empty() {
+        Err(Refusal::ReasonRequired)
+    } else {
+        Ok(())
+    }
+}
+
+/// Decides a transition. Pure: the caller persists the new state and the event.
+pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFacts) -> Result<Transition, Refusal> {
+    use CaseState::*;
+    if !action.roles().contains(&role) {
+        return Err(Refusal::NotAllowed { role: role.as_str().into(), action: action.code().into() });
+    }
+    let wrong = || Refusal::WrongState { state: state.code().into(), action: action.code().into() };
+    let to = match (state, action) {
+        (Draft, Action::Submit) => Submitted,
+        (Submitted, Action::Accept) => {
+            if !facts.materials_acceptable {
+                return Err(Refusal::MaterialsIncomplete);
+            }
+            Accepted
+        }
+        (Submitted, Action::RequestCorrection) => {
+            if facts.correction_already_requested {
+                return Err(Refusal::CorrectionAlreadyRequested);
+            }
+            AwaitingCorrection
+        }
+        (Submitted | AwaitingCorrection, Action::Reject { reason }) => {
+            need_reason(reason)?;
+            NotAccepted
+        }
+        (AwaitingCorrection, Action::Resubmit) => {
+            if let Some(due) = facts.correction_due {
+                if facts.today > due {
+                    return Err(Refusal::CorrectionPeriodOver(due));
+                }
+            }
+            Submitted
+        }
+        (AwaitingCorrection, Action::CorrectionExpired) => match facts.correction_due {
+            Some(due) if facts.today > due => NotAccepted,
+            _ => return Err(Refusal::CorrectionPeriodRunning),
+        },
+        (Accepted, Action::StartReview) => InReview,
+        (InReview, Action::Suspend { reason, .. }) => {
+            need_reason(reason)?;
+            Suspended
+        }
+        (Suspended, Action::Resume) => InReview,
+        (InReview, Action::Extend { days, reason }) => {
+            let policy = crate::deadline::ExtensionPolicy { max_working_days: facts.extension_cap };
+            crate::deadline::check_extension(policy, facts.extended_already, *days, reason).map_err(Refusal::Extension)?;
+            InReview
+        }
+        (InReview, Action::Decide { kind, reason }) => {
+            if *kind != DecisionKind::Grant {
+                need_reason(reason)?;
+            }
+            Decided(*kind)
+        }
+        (Decided(DecisionKind::Grant), Action::IssueFeeNotice) => AwaitingPayment,
+        (AwaitingPayment, Action::RecordPayment) => ReadyForDelivery,
+        (AwaitingPayment, Action::FeeExpired) => match facts.fee_due {
+            Some(due) if facts.today > due => Decided(DecisionKind::Deny),
+            _ => return Err(Refusal::FeeTermRunning),
+        },
+        (Decided(_), Action::PrepareDelivery) => ReadyForDelivery,
+        (ReadyForDelivery, Action::Deliver) => Delivered,
+        (Delivered, Action::Close) => Closed,
+        (s, Action::Withdraw) if s.before_decision() => Withdrawn,
+        _ => return Err(wrong()),
+    };
+    Ok(Transition { from: state, to, action: action.clone(), role })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CaseState::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn all_actions() -> Vec<Action> {
+        vec![
+            Action::Submit,
+            Action::Accept,
+            Action::RequestCorrection,
+            Action::Reject { reason: "不属于本机关职权范围".into() },
+            Action::Resubmit,
+            Action::CorrectionExpired,
+            Action::StartReview,
+            Action::Suspend { kind: "hearing".into(), reason: "听证".into() },
+            Action::Resume,
+            Action::Extend { days: 10, reason: "需专家评审".into() },
+            Action::Decide { kind: DecisionKind::Grant, reason: String::new() },
+            Action::Decide { kind: DecisionKind::Deny, reason: "不符合条件".into() },
+            Action::Decide { kind: DecisionKind::Forward, reason: "需上级审批".into() },
+            Action::IssueFeeNotice,
+            Action::RecordPayment,
+            Action::FeeExpired,
+            Action::PrepareDelivery,
+            Action::Deliver,
+            Action::Close,
+            Action::Withdraw,
+        ]
+    }
+
+    /// The full table: every (state, action) pair, with the first role allowed for the action and
+    /// facts under which every guard passes. `None` = refused as WrongState.
+    #[test]
+    fn every_state_action_pair() {
+        let mut facts = CaseFacts::on(d("2025-10-20"));
+        facts.correction_due = Some(d("2025-10-10"));
+        facts.fee_due = Some(d("2025-10-10"));
+        let expected = |s: CaseState, a: &Action| -> Option<CaseState> {
+            Some(match (s, a) {
+                (Draft, Action::Submit) => Submitted,
+                (Submitted, Action::Accept) => Accepted,
+                (Submitted, Action::RequestCorrection) => AwaitingCorrection,
+                (Submitted | AwaitingCorrection, Action::Reject { .. }) => NotAccepted,
+                (AwaitingCorrection, Action::CorrectionExpired) => NotAccepted,
+                (Accepted, Action::StartReview) => InReview,
+                (InReview, Action::Suspend { .. }) => Suspended,
+                (Suspended, Action::Resume) => InReview,
+                (InReview, Action::Extend { .. }) => InReview,
+                (InReview, Action::Decide { kind, .. }) => Decided(*kind),
+                (Decided(DecisionKind::Grant), Action::IssueFeeNotice) => AwaitingPayment,
+                (AwaitingPayment, Action::RecordPayment) => ReadyForDelivery,
+                (AwaitingPayment, Action::FeeExpired) => Decided(DecisionKind::Deny),
+                (Decided(_), Action::PrepareDelivery) => ReadyForDelivery,
+                (ReadyForDelivery, Action::Deliver) => Delivered,
+                (Delivered, Action::Close) => Closed,
+                (s, Action::Withdraw) if s.before_decision() => Withdrawn,
+                _ => return None,
+            })
+        };
+        let mut checked = 0;
+        for s in CaseState::ALL {
+            for a in all_actions() {
+                let role = a.roles()[0];
+                // Resubmit needs a running correction period; test it separately below.
+                let f = if matches!(a, Action::Resubmit) { CaseFacts { today: d("2025-10-01"), ..facts.clone() } } else { facts.clone() };
+                let got = transition(s, &a, role, &f);
+                let want = if matches!((s, &a), (AwaitingCorrection, Action::Resubmit)) { Some(Submitted) } else { expected(s, &a) };
+                match want {
+                    Some(to) => assert_eq!(got.map(|t| t.to), Ok(to), "{s:?} + {a:?}"),
+                    None => assert!(matches!(got, Err(Refusal::WrongState { .. })), "{s:?} + {a:?} → {got:?}"),
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, CaseState::ALL.len() * all_actions().len());
+    }
+
+    #[test]
+    fn roles_are_enforced() {
+        let f = CaseFacts::on(d("2025-10-20"));
+        let cases = [
+            (Submitted, Action::Accept, Role::Applicant),
+            (InReview, Action::Decide { kind: DecisionKind::Grant, reason: String::new() }, Role::Reviewer),
+            (InReview, Action::Extend { days: 5, reason: "x".into() }, Role::WindowClerk),
+            (Submitted, Action::Withdraw, Role::WindowClerk),
+            (AwaitingCorrection, Action::CorrectionExpired, Role::WindowClerk),
+            (Draft, Action::Submit, Role::Supervisor),
+        ];
+        for (s, a, r) in cases {
+            assert!(matches!(transition(s, &a, r, &f), Err(Refusal::NotAllowed { .. })), "{s:?} {a:?} {r:?}");
+        }
+    }
+
+    #[test]
+    fn guards_table() {
+        let base = CaseFacts::on(d("2025-10-20"));
+        let cases: Vec<(CaseState, Action, Role, CaseFacts, Refusal)> = vec![
+            (Submitted, Action::Accept, Role::WindowClerk, CaseFacts { materials_acceptable: false, ..base.clone() }, Refusal::MaterialsIncomplete),
+            (Submitted, Action::RequestCorrection, Role::WindowClerk, CaseFacts { correction_already_requested: true, ..base.clone() }, Refusal::CorrectionAlreadyRequested),
+            (AwaitingCorrection, Action::Resubmit, Role::Applicant, CaseFacts { correction_due: Some(d("2025-10-19")), ..base.clone() }, Refusal::CorrectionPeriodOver(d("2025-10-19"))),
+            (AwaitingCorrection, Action::CorrectionExpired, Role::System, CaseFacts { correction_due: Some(d("2025-10-20")), ..base.clone() }, Refusal::CorrectionPeriodRunning),
+            (AwaitingPayment, Action::FeeExpired, Role::System, CaseFacts { fee_due: Some(d("2025-10-20")), ..base.clone() }, Refusal::FeeTermRunning),
+            (InReview, Action::Extend { days: 5, reason: "需要".into() }, Role::Approver, CaseFacts { extended_already: true, ..base.clone() }, Refusal::Extension(crate::deadline::DeadlineError::AlreadyExtended)),
+            (InReview, Action::Extend { days: 5, reason: "需要".into() }, Role::Approver, CaseFacts { extension_cap: 0, ..base.clone() }, Refusal::Extension(crate::deadline::DeadlineError::ExtensionNotAllowed)),
+            (InReview, Action::Decide { kind: DecisionKind::Deny, reason: " ".into() }, Role::Approver, base.clone(), Refusal::ReasonRequired),
+            (Submitted, Action::Reject { reason: String::new() }, Role::WindowClerk, base.clone(), Refusal::ReasonRequired),
+            (InReview, Action::Suspend { kind: "test".into(), reason: String::new() }, Role::Approver, base.clone(), Refusal::ReasonRequired),
+        ];
+        for (s, a, r, f, want) in cases {
+            assert_eq!(transition(s, &a, r, &f), Err(want.clone()), "{s:?} {a:?}");
+            assert!(!want.message(Lang::ZhHans).is_empty());
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in CaseState::ALL {
+            assert_eq!(CaseState::from_code(s.code()), Some(s));
+            for l in Lang::ALL {
+                assert!(!s.label(l).is_empty());
+            }
+        }
+        for r in Role::STAFF {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,645 @@
+//! Time limits and due dates: statutory and promised limits, suspensions (中止), extensions (延期),
+//! parallel-approval clocks, acceptance windows, correction and fee terms, delivery, warning levels
+//! and the statistics defined on closed cases.
+//!
+//! Convention everywhere: the start day is not counted; day 1 is the first counting day after it.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, CalendarError};
+
+/// The unit a limit is counted in. Data on the item, never hard-coded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitUnit {
+    WorkingDays,
+    CalendarDays,
+}
+
+/// A number of working days (the common unit of 法定/承诺时限).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WorkingDays(pub u32);
+
+impl std::fmt::Display for WorkingDays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} 个工作日", self.0)
+    }
+}
+
+/// A limit with its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimeLimit {
+    pub amount: u32,
+    pub unit: LimitUnit,
+}
+
+impl TimeLimit {
+    pub const fn working(n: u32) -> Self {
+        TimeLimit { amount: n, unit: LimitUnit::WorkingDays }
+    }
+    pub const fn calendar(n: u32) -> Self {
+        TimeLimit { amount: n, unit: LimitUnit::CalendarDays }
+    }
+}
+
+impl std::fmt::Display for TimeLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.unit {
+            LimitUnit::WorkingDays => write!(f, "{} 个工作日", self.amount),
+            LimitUnit::CalendarDays => write!(f, "{} 日", self.amount),
+        }
+    }
+}
+
+/// A suspension of the clock (中止): hearings, expert review, testing… First and last day inclusive;
+/// `last = None` means still running (counted as running through "today" by [`CaseClock::due_on`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suspension {
+    pub first: NaiveDate,
+    pub last: Option<NaiveDate>,
+}
+
+impl Suspension {
+    pub fn closed(first: NaiveDate, last: NaiveDate) -> Self {
+        Suspension { first, last: Some(last) }
+    }
+}
+
+/// Why a due date could not be computed or an extension is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum DeadlineError {
+    #[error("date out of the calendar's range: {0}")]
+    OutOfRange(NaiveDate),
+    #[error("a suspension ends before it starts ({first} – {last})")]
+    BadSuspension { first: NaiveDate, last: NaiveDate },
+    #[error("this item does not allow an extension")]
+    ExtensionNotAllowed,
+    #[error("the case was already extended once")]
+    AlreadyExtended,
+    #[error("an extension of {requested} working days exceeds the item's cap of {cap}")]
+    ExtensionTooLong { requested: u32, cap: u32 },
+    #[error("an extension must be at least one working day")]
+    ExtensionZero,
+    #[error("an extension needs a written reason for the applicant")]
+    ExtensionWithoutReason,
+}
+
+impl From<CalendarError> for DeadlineError {
+    fn from(e: CalendarError) -> Self {
+        match e {
+            CalendarError::OutOfRange(d) => DeadlineError::OutOfRange(d),
+            // Parse errors cannot come out of date arithmetic.
+            _ => DeadlineError::OutOfRange(NaiveDate::MIN),
+        }
+    }
+}
+
+/// Merges suspensions into sorted, disjoint, closed intervals (overlapping ones count once).
+pub fn merge_suspensions(susp: &[Suspension], today: NaiveDate) -> Result<Vec<(NaiveDate, NaiveDate)>, DeadlineError> {
+    let mut v: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(susp.len());
+    for s in susp {
+        let last = s.last.unwrap_or(today.max(s.first));
+        if last < s.first {
+            return Err(DeadlineError::BadSuspension { first: s.first, last });
+        }
+        v.push((s.first, last));
+    }
+    v.sort();
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(v.len());
+    for (a, b) in v {
+        match out.last_mut() {
+            Some(last) if a <= last.1 + Duration::days(1) => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    Ok(out)
+}
+
+/// Counting days of one unit: how many in `(from, to]` and the n-th after a day.
+trait DayCounter {
+    fn between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, DeadlineError>;
+    fn nth_after(&self, start: NaiveDate, n: u32) -> Result<NaiveDate, DeadlineError>;
+}
+
+struct Working<'a>(&'a Calendar);
+struct Plain;
+
+impl DayCounter for Working<'_> {
+    fn between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, DeadlineError> {
+        Ok(self.0.working_days_between(from, to)?)
+    }
+    fn nth_after(&self, start: NaiveDate, n: u32) -> Result<NaiveDate, DeadlineError> {
+        Ok(self.0.nth_working_day_after(start, n)?)
+    }
+}
+
+impl DayCounter for Plain {
+    fn between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, DeadlineError> {
+        Ok(to.signed_duration_since(from).num_days().max(0) as u32)
+    }
+    fn nth_after(&self, start: NaiveDate, n: u32) -> Result<NaiveDate, DeadlineError> {
+        start.checked_add_signed(Duration::days(n as i64)).ok_or(DeadlineError::OutOfRange(start))
+    }
+}
+
+fn nth_counting_day<C: DayCounter>(
+    c: &C,
+    start: NaiveDate,
+    n: u32,
+    merged: &[(NaiveDate, NaiveDate)],
+) -> Result<NaiveDate, DeadlineError> {
+    if n == 0 {
+        return Ok(start);
+    }
+    let mut remaining = n;
+    let mut cursor = start;
+    for &(first, last) in merged {
+        if last <= cursor {
+            continue;
+        }
+        // counting days strictly between the cursor and the suspension's first day
+        let before = if first > cursor { c.between(cursor, first - Duration::days(1))? } else { 0 };
+        if before >= remaining {
+            return c.nth_after(cursor, remaining);
+        }
+        remaining -= before;
+        cursor = last;
+    }
+    c.nth_after(cursor, remaining)
+}
+
+/// Due date: the `limit`-th counting day after `start`, skipping days inside any suspension.
+pub fn due_date(
+    cal: &Calendar,
+    start: NaiveDate,
+    limit: TimeLimit,
+    suspensions: &[Suspension],
+    today: NaiveDate,
+) -> Result<NaiveDate, DeadlineError> {
+    let merged = merge_suspensions(suspensions, today)?;
+    match limit.unit {
+        LimitUnit::WorkingDays => nth_counting_day(&Working(cal), start, limit.amount, &merged),
+        LimitUnit::CalendarDays => nth_counting_day(&Plain, start, limit.amount, &merged),
+    }
+}
+
+/// Counting days used between `start` (exclusive) and `end` (inclusive), suspended days excluded.
+pub fn days_used(
+    cal: &Calendar,
+    start: NaiveDate,
+    end: NaiveDate,
+    unit: LimitUnit,
+    suspensions: &[Suspension],
+) -> Result<u32, DeadlineError> {
+    let merged = merge_suspensions(suspensions, end)?;
+    let total = match unit {
+        LimitUnit::WorkingDays => Working(cal).between(start, end)?,
+        LimitUnit::CalendarDays => Plain.between(start, end)?,
+    };
+    let mut suspended = 0;
+    for (a, b) in merged {
+        let lo = a.max(start + Duration::days(1));
+        let hi = b.min(end);
+        if hi >= lo {
+            suspended += match unit {
+                LimitUnit::WorkingDays => cal.working_days_in(lo, hi)?,
+                LimitUnit::CalendarDays => Plain.between(lo - Duration::days(1), hi)?,
+            };
+        }
+    }
+    Ok(total - suspended)
+}
+
+/// Whether and how far an item lets a case be extended (延期).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionPolicy {
+    /// Cap in working days; `0` = no extension allowed (e.g. co-departments).
+    pub max_working_days: u32,
+}
+
+impl ExtensionPolicy {
+    pub const NONE: ExtensionPolicy = ExtensionPolicy { max_working_days: 0 };
+    /// 行政许可法第四十二条: 20 working days, extendable by 10.
+    pub const LICENSING: ExtensionPolicy = ExtensionPolicy { max_working_days: 10 };
+    /// Lead department of a parallel approval: 20 + 5.
+    pub const PARALLEL_LEAD: ExtensionPolicy = ExtensionPolicy { max_working_days: 5 };
+}
+
+/// An extension granted on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub days: u32,
+    pub reason: String,
+}
+
+/// Checks an extension request: once per case, only where allowed, capped, with a reason.
+pub fn check_extension(
+    policy: ExtensionPolicy,
+    already_extended: bool,
+    days: u32,
+    reason: &str,
+) -> Result<Extension, DeadlineError> {
+    if policy.max_working_days == 0 {
+        return Err(DeadlineError::ExtensionNotAllowed);
+    }
+    if already_extended {
+        return Err(DeadlineError::AlreadyExtended);
+    }
+    if days == 0 {
+        return Err(DeadlineError::ExtensionZero);
+    }
+    if days > policy.max_working_days {
+        return Err(DeadlineError::ExtensionTooLong { requested: days, cap: policy.max_working_days });
+    }
+    if reason.trim().chars().count() < 2 {
+        return Err(DeadlineError::ExtensionWithoutReason);
+    }
+    Ok(Extension { days, reason: reason.trim().to_string() })
+}
+
+/// The decision clock of one case: start (acceptance day), limit, optional extension, suspensions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseClock {
+    pub start: NaiveDate,
+    pub limit: TimeLimit,
+    pub extension: Option<Extension>,
+    pub suspensions: Vec<Suspension>,
+}
+
+impl CaseClock {
+    pub fn new(start: NaiveDate, limit: TimeLimit) -> Self {
+        CaseClock { start, limit, extension: None, suspensions: Vec::new() }
+    }
+
+    /// The effective limit (the extension is in working days and only applies to working-day limits;
+    /// for a calendar-day limit it is added as calendar days).
+    pub fn effective_limit(&self) -> TimeLimit {
+        TimeLimit { amount: self.limit.amount + self.extension.as_ref().map_or(0, |e| e.days), unit: self.limit.unit }
+    }
+
+    /// The due date as known on `today` (a running suspension is counted through `today`, so the
+    /// due date moves while a case is suspended).
+    pub fn due_on(&self, cal: &Calendar, today: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+        due_date(cal, self.start, self.effective_limit(), &self.suspensions, today)
+    }
+
+    pub fn is_suspended_on(&self, day: NaiveDate) -> bool {
+        self.suspensions.iter().any(|s| s.first <= day && s.last.is_none_or(|l| day <= l))
+    }
+
+    /// Warning level and remaining working days on `today`.
+    pub fn status_on(&self, cal: &Calendar, today: NaiveDate, warn_days: u32) -> Result<ClockStatus, DeadlineError> {
+        let due = self.due_on(cal, today)?;
+        let mut st = warning(cal, due, today, warn_days)?;
+        if self.is_suspended_on(today) {
+            st.suspended = true;
+        }
+        Ok(st)
+    }
+}
+
+/// Traffic light of an open case (黄灯预警 / 红灯超期).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningLevel {
+    Normal,
+    Warning,
+    Overdue,
+}
+
+impl WarningLevel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            WarningLevel::Normal => "normal",
+            WarningLevel::Warning => "warning",
+            WarningLevel::Overdue => "overdue",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockStatus {
+    pub due: NaiveDate,
+    pub level: WarningLevel,
+    /// Working days left after today up to and including the due day; negative when overdue
+    /// (minus the working days since the due day).
+    pub remaining: i32,
+    pub suspended: bool,
+}
+
+/// Default yellow-light threshold in working days.
+pub const DEFAULT_WARNING_DAYS: u32 = 2;
+
+/// Warning level of a deadline on a day: `Overdue` after the due day; `Warning` when at most
+/// `warn_days` working days are left; `Normal` otherwise.
+pub fn warning(cal: &Calendar, due: NaiveDate, today: NaiveDate, warn_days: u32) -> Result<ClockStatus, DeadlineError> {
+    if today > due {
+        let late = cal.working_days_between(due, today)? as i32;
+        return Ok(ClockStatus { due, level: WarningLevel::Overdue, remaining: -late, suspended: false });
+    }
+    let left = cal.working_days_between(today, due)?;
+    let level = if left <= warn_days { WarningLevel::Warning } else { WarningLevel::Normal };
+    Ok(ClockStatus { due, level, remaining: left as i32, suspended: false })
+}
+
+/// Statutory decision limit of a licence (行政许可法第四十二条).
+pub const LICENSING_DECISION: TimeLimit = TimeLimit::working(20);
+/// Window for deciding acceptance after a receipt (收件后 5 个工作日).
+pub const ACCEPTANCE_WINDOW: TimeLimit = TimeLimit::working(5);
+/// A correction not answered by its due date → not accepted within 2 working days.
+pub const CORRECTION_EXPIRY_DECISION: TimeLimit = TimeLimit::working(2);
+/// A co-department's answer in a parallel approval.
+pub const CO_DEPARTMENT_ANSWER: TimeLimit = TimeLimit::working(10);
+/// The lead department's decision in a parallel approval.
+pub const PARALLEL_LEAD_DECISION: TimeLimit = TimeLimit::working(20);
+/// Delivery after payment.
+pub const DELIVERY_AFTER_PAYMENT: TimeLimit = TimeLimit::working(3);
+/// 容缺 supplements.
+pub const DEFERRED_SUPPLEMENT: TimeLimit = TimeLimit::calendar(30);
+
+/// Last day to decide acceptance after a receipt (收件凭证).
+pub fn acceptance_window_end(cal: &Calendar, receipt: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+    Ok(cal.nth_working_day_after(receipt, ACCEPTANCE_WINDOW.amount)?)
+}
+
+/// Outcome of a receipt on a given day (行政许可法第三十二条: silence within 5 working days = accepted
+/// from the day of receipt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReceiptStatus {
+    Pending { window_ends: NaiveDate },
+    DeemedAccepted { accepted_on: NaiveDate },
+}
+
+pub fn receipt_status(cal: &Calendar, receipt: NaiveDate, today: NaiveDate) -> Result<ReceiptStatus, DeadlineError> {
+    let end = acceptance_window_end(cal, receipt)?;
+    Ok(if today > end { ReceiptStatus::DeemedAccepted { accepted_on: receipt } } else { ReceiptStatus::Pending { window_ends: end } })
+}
+
+/// Last day for the not-accepted decision once a correction went unanswered past `correction_due`.
+pub fn correction_expiry_decision_due(cal: &Calendar, correction_due: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+    Ok(cal.nth_working_day_after(correction_due, CORRECTION_EXPIRY_DECISION.amount)?)
+}
+
+/// Due day of a co-department's opinion in a parallel approval (no extension possible).
+pub fn co_department_due(cal: &Calendar, unified_acceptance: NaiveDate, suspensions: &[Suspension], today: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+    due_date(cal, unified_acceptance, CO_DEPARTMENT_ANSWER, suspensions, today)
+}
+
+/// Payment term of a fee notice.
+pub fn fee_due(cal: &Calendar, notice_day: NaiveDate, term: TimeLimit) -> Result<NaiveDate, DeadlineError> {
+    due_date(cal, notice_day, term, &[], notice_day)
+}
+
+/// Last day to deliver the result after payment.
+pub fn delivery_due(cal: &Calendar, paid_on: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+    Ok(cal.nth_working_day_after(paid_on, DELIVERY_AFTER_PAYMENT.amount)?)
+}
+
+/// Supplement deadline for materials accepted under 容缺.
+pub fn deferred_supplement_due(accepted: NaiveDate, term: TimeLimit, cal: &Calendar) -> Result<NaiveDate, DeadlineError> {
+    due_date(cal, accepted, term, &[], accepted)
+}
+
+/// One closed case, for statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedCase {
+    pub accepted: NaiveDate,
+    pub due: NaiveDate,
+    pub closed: NaiveDate,
+    /// Working days used (suspensions excluded), from [`days_used`].
+    pub working_days_used: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Stats {
+    pub closed: u32,
+    pub on_time: u32,
+    pub early: u32,
+    pub same_day: u32,
+    /// `None` when no case closed (a rate of nothing is not 0 %).
+    pub on_time_rate: Option<f64>,
+    pub early_rate: Option<f64>,
+    pub same_day_rate: Option<f64>,
+    pub avg_working_days_used: Option<f64>,
+}
+
+/// On-time = closed by the due day; early = closed before the due day; same-day = closed on the
+/// day of acceptance. Each ÷ cases closed.
+pub fn stats(cases: &[ClosedCase]) -> Stats {
+    let n = cases.len() as u32;
+    if n == 0 {
+        return Stats::default();
+    }
+    let on_time = cases.iter().filter(|c| c.closed <= c.due).count() as u32;
+    let early = cases.iter().filter(|c| c.closed < c.due).count() as u32;
+    let same_day = cases.iter().filter(|c| c.closed == c.accepted).count() as u32;
+    let used: u64 = cases.iter().map(|c| c.working_days_used as u64).sum();
+    let r = |k: u32| Some(k as f64 / n as f64);
+    Stats {
+        closed: n,
+        on_time,
+        early,
+        same_day,
+        on_time_rate: r(on_time),
+        early_rate: r(early),
+        same_day_rate: r(same_day),
+        avg_working_days_used: Some(used as f64 / n as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn susp(a: &str, b: &str) -> Suspension {
+        Suspension::closed(d(a), d(b))
+    }
+
+    #[test]
+    fn due_date_table() {
+        let cal = Calendar::shipped();
+        let today = d("2025-12-31");
+        let cases: Vec<(&str, TimeLimit, Vec<Suspension>, &str)> = vec![
+            ("2025-09-30", TimeLimit::working(20), vec![], "2025-11-04"),
+            // suspension of one working week (5 working days) moves the due date by 5 working days
+            ("2025-09-30", TimeLimit::working(20), vec![susp("2025-10-13", "2025-10-17")], "2025-11-11"),
+            // overlapping suspensions count once
+            ("2025-09-30", TimeLimit::working(20), vec![susp("2025-10-13", "2025-10-15"), susp("2025-10-14", "2025-10-17")], "2025-11-11"),
+            // a suspension over the holiday costs nothing
+            ("2025-09-30", TimeLimit::working(20), vec![susp("2025-10-01", "2025-10-08")], "2025-11-04"),
+            // suspension covering the would-be due day
+            ("2025-09-30", TimeLimit::working(20), vec![susp("2025-11-03", "2025-11-05")], "2025-11-07"),
+            // suspension after the due day changes nothing
+            ("2025-09-30", TimeLimit::working(20), vec![susp("2025-11-10", "2025-11-12")], "2025-11-04"),
+            // 20 + 10 extension
+            ("2025-09-30", TimeLimit::working(30), vec![], "2025-11-18"),
+            ("2025-09-30", TimeLimit::calendar(30), vec![], "2025-10-30"),
+            ("2025-09-30", TimeLimit::calendar(30), vec![susp("2025-10-01", "2025-10-10")], "2025-11-09"),
+            ("2025-06-27", TimeLimit::working(0), vec![], "2025-06-27"),
+        ];
+        for (start, limit, s, expected) in cases {
+            assert_eq!(due_date(&cal, d(start), limit, &s, today).unwrap(), d(expected), "{start} {limit:?} {s:?}");
+        }
+    }
+
+    #[test]
+    fn running_suspension_moves_due_date_every_day() {
+        let cal = Calendar::shipped();
+        let mut clock = CaseClock::new(d("2025-09-30"), TimeLimit::working(20));
+        clock.suspensions.push(Suspension { first: d("2025-10-13"), last: None });
+        assert_eq!(clock.due_on(&cal, d("2025-10-13")).unwrap(), d("2025-11-05"));
+        assert_eq!(clock.due_on(&cal, d("2025-10-17")).unwrap(), d("2025-11-11"));
+        assert!(clock.is_suspended_on(d("2025-10-20")));
+        let st = clock.status_on(&cal, d("2025-10-14"), 2).unwrap();
+        assert!(st.suspended);
+    }
+
+    #[test]
+    fn extension_rules_table() {
+        use DeadlineError::*;
+        let cases = [
+            (ExtensionPolicy::LICENSING, false, 10, "专家评审需要时间", Ok(10)),
+            (ExtensionPolicy::LICENSING, false, 11, "专家评审需要时间", Err(ExtensionTooLong { requested: 11, cap: 10 })),
+            (ExtensionPolicy::LICENSING, true, 5, "再次延期", Err(AlreadyExtended)),
+            (ExtensionPolicy::PARALLEL_LEAD, false, 6, "理由充分", Err(ExtensionTooLong { requested: 6, cap: 5 })),
+            (ExtensionPolicy::NONE, false, 1, "协办部门", Err(ExtensionNotAllowed)),
+            (ExtensionPolicy::LICENSING, false, 3, "  ", Err(ExtensionWithoutReason)),
+            (ExtensionPolicy::LICENSING, false, 0, "理由", Err(ExtensionZero)),
+        ];
+        for (p, already, days, reason, expected) in cases {
+            assert_eq!(check_extension(p, already, days, reason).map(|e| e.days), expected, "{p:?} {days} {reason}");
+        }
+    }
+
+    #[test]
+    fn warning_table() {
+        let cal = Calendar::shipped();
+        let due = d("2025-11-04"); // Tuesday
+        let cases = [
+            ("2025-10-27", WarningLevel::Normal, 6),
+            ("2025-10-31", WarningLevel::Warning, 2),
+            ("2025-11-03", WarningLevel::Warning, 1),
+            ("2025-11-04", WarningLevel::Warning, 0),
+            ("2025-11-05", WarningLevel::Overdue, -1),
+            ("2025-11-10", WarningLevel::Overdue, -4),
+        ];
+        for (today, level, remaining) in cases {
+            let st = warning(&cal, due, d(today), DEFAULT_WARNING_DAYS).unwrap();
+            assert_eq!((st.level, st.remaining), (level, remaining), "{today}");
+        }
+    }
+
+    #[test]
+    fn special_windows_table() {
+        let cal = Calendar::shipped();
+        // 09-30, [holiday 10-01..08], 10-09, 10-10, 10-11 (make-up Saturday), 10-13
+        assert_eq!(acceptance_window_end(&cal, d("2025-09-29")).unwrap(), d("2025-10-13"));
+        assert_eq!(
+            receipt_status(&cal, d("2025-09-29"), d("2025-10-14")).unwrap(),
+            ReceiptStatus::DeemedAccepted { accepted_on: d("2025-09-29") }
+        );
+        assert_eq!(receipt_status(&cal, d("2025-09-29"), d("2025-10-13")).unwrap(), ReceiptStatus::Pending { window_ends: d("2025-10-13") });
+        assert_eq!(correction_expiry_decision_due(&cal, d("2025-09-30")).unwrap(), d("2025-10-10"));
+        assert_eq!(co_department_due(&cal, d("2025-09-30"), &[], d("2025-09-30")).unwrap(), d("2025-10-21"));
+        assert_eq!(delivery_due(&cal, d("2025-10-10")).unwrap(), d("2025-10-14"));
+        assert_eq!(fee_due(&cal, d("2025-10-10"), TimeLimit::working(10)).unwrap(), d("2025-10-23"));
+        assert_eq!(fee_due(&cal, d("2025-10-10"), TimeLimit::calendar(30)).unwrap(), d("2025-11-09"));
+        assert_eq!(deferred_supplement_due(d("2025-01-01"), DEFERRED_SUPPLEMENT, &cal).unwrap(), d("2025-01-31"));
+    }
+
+    #[test]
+    fn days_used_excludes_suspensions() {
+        let cal = Calendar::shipped();
+        let s = [susp("2025-10-13", "2025-10-17")];
+        assert_eq!(days_used(&cal, d("2025-09-30"), d("2025-11-11"), LimitUnit::WorkingDays, &s).unwrap(), 20);
+        assert_eq!(days_used(&cal, d("2025-09-30"), d("2025-11-11"), LimitUnit::WorkingDays, &[]).unwrap(), 25);
+        assert_eq!(days_used(&cal, d("2025-09-30"), d("2025-10-30"), LimitUnit::CalendarDays, &s).unwrap(), 25);
+    }
+
+    #[test]
+    fn stats_table() {
+        let c = |a: &str, due: &str, closed: &str, used| ClosedCase { accepted: d(a), due: d(due), closed: d(closed), working_days_used: used };
+        let s = stats(&[
+            c("2025-10-09", "2025-10-20", "2025-10-09", 0),
+            c("2025-10-09", "2025-10-20", "2025-10-20", 7),
+            c("2025-10-09", "2025-10-20", "2025-10-21", 8),
+            c("2025-10-09", "2025-10-20", "2025-10-15", 5),
+        ]);
+        assert_eq!((s.closed, s.on_time, s.early, s.same_day), (4, 3, 2, 1));
+        assert_eq!(s.on_time_rate, Some(0.75));
+        assert_eq!(s.early_rate, Some(0.5));
+        assert_eq!(s.same_day_rate, Some(0.25));
+        assert_eq!(s.avg_working_days_used, Some(5.0));
+        assert_eq!(stats(&[]).on_time_rate, None);
+    }
+
+    #[test]
+    fn bad_suspension_is_refused() {
+        let cal = Calendar::shipped();
+        let e = due_date(&cal, d("2025-09-30"), TimeLimit::working(5), &[susp("2025-10-10", "2025-10-01")], d("2025-10-01"));
+        assert!(matches!(e, Err(DeadlineError::BadSuspension { .. })));
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(off: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days(off)
+    }
+
+    proptest! {
+        #[test]
+        fn nth_and_between_agree(start in 0i64..1100, n in 0u32..400) {
+            let cal = Calendar::shipped();
+            let due = cal.nth_working_day_after(day(start), n).unwrap();
+            prop_assert_eq!(cal.working_days_between(day(start), due).unwrap(), n);
+            if n > 0 { prop_assert!(cal.is_working_day(due)); }
+        }
+
+        #[test]
+        fn suspensions_never_bring_the_due_date_forward(start in 0i64..900, n in 1u32..60,
+            s in prop::collection::vec((0i64..120, 0i64..20), 0..4)) {
+            let cal = Calendar::shipped();
+            let susp: Vec<Suspension> = s.iter().map(|(a, len)| Suspension::closed(day(start + a), day(start + a + len))).collect();
+            let plain = due_date(&cal, day(start), TimeLimit::working(n), &[], day(0)).unwrap();
+            let with = due_date(&cal, day(start), TimeLimit::working(n), &susp, day(0)).unwrap();
+            prop_assert!(with >= plain);
+            // the working days used up to the due date, suspensions excluded, are exactly n
+            prop_assert_eq!(days_used(&cal, day(start), with, LimitUnit::WorkingDays, &susp).unwrap(), n);
+            // and the due day itself is a counting day
+            prop_assert!(cal.is_working_day(with));
+            prop_assert!(!susp.iter().any(|x| x.first <= with && with <= x.last.unwrap()));
+        }
+
+        #[test]
+        fn order_of_suspensions_does_not_matter(start in 0i64..900, n in 1u32..60,
+            s in prop::collection::vec((0i64..120, 0i64..20), 0..5)) {
+            let cal = Calendar::shipped();
+            let mut susp: Vec<Suspension> = s.iter().map(|(a, len)| Suspension::closed(day(start + a), day(start + a + len))).collect();
+            let a = due_date(&cal, day(start), TimeLimit::working(n), &susp, day(0)).unwrap();
+            susp.reverse();
+            let b = due_date(&cal, day(start), TimeLimit::working(n), &susp, day(0)).unwrap();
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn warning_levels_are_monotonic(start in 0i64..900, n in 1u32..40, t1 in 0i64..80, t2 in 0i64..80) {
+            let cal = Calendar::shipped();
+            let due = cal.nth_working_day_after(day(start), n).unwrap();
+            let (a, b) = if t1 <= t2 { (t1, t2) } else { (t2, t1) };
+            let wa = warning(&cal, due, day(start + a), 2).unwrap();
+            let wb = warning(&cal, due, day(start + b), 2).unwrap();
+            prop_assert!(wa.level <= wb.level);
+            prop_assert!(wa.remaining >= wb.remaining);
+        }
+    }
+}

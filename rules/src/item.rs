@@ -1,0 +1,187 @@
+//! The rule-bearing part of a catalog item (事项): kind, handling, limits with their units,
+//! questions and materials. Stored as JSON on the item row; the same value drives the browser.
+
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::{ExtensionPolicy, TimeLimit};
+use crate::lang::Lang;
+use crate::materials::MaterialSpec;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Licensing,
+    Confirmation,
+    Benefit,
+    PublicService,
+    Filing,
+}
+
+impl ItemKind {
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            ItemKind::Licensing => lang.pick("行政许可", "行政許可", "Licensing"),
+            ItemKind::Confirmation => lang.pick("行政确认", "行政確認", "Confirmation"),
+            ItemKind::Benefit => lang.pick("行政给付", "行政給付", "Benefit"),
+            ItemKind::PublicService => lang.pick("公共服务", "公共服務", "Public service"),
+            ItemKind::Filing => lang.pick("备案", "備案", "Filing"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Handling {
+    /// 即办件
+    Instant,
+    /// 承诺件
+    Promised,
+    /// 并联件
+    Parallel,
+}
+
+impl Handling {
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            Handling::Instant => lang.pick("即办件", "即辦件", "Same-day"),
+            Handling::Promised => lang.pick("承诺件", "承諾件", "Promised"),
+            Handling::Parallel => lang.pick("并联件", "並聯件", "Parallel approval"),
+        }
+    }
+}
+
+/// A question asked before the materials (e.g. "is the land collectively owned?").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub code: String,
+    pub text: String,
+    /// (value, label)
+    pub options: Vec<(String, String)>,
+}
+
+/// A special procedure whose time does not count (特殊环节).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecialProcedure {
+    pub name: String,
+    pub usual_duration: TimeLimit,
+    pub legal_basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRules {
+    pub kind: ItemKind,
+    pub handling: Handling,
+    /// 法定时限
+    pub statutory_limit: TimeLimit,
+    /// 承诺时限 (the one the clock runs on)
+    pub promised_limit: TimeLimit,
+    pub extension: ExtensionPolicy,
+    /// Yellow light threshold in working days.
+    pub warning_days: u32,
+    pub correction_term: TimeLimit,
+    pub deferral_term: TimeLimit,
+    #[serde(default)]
+    pub fee_term: Option<TimeLimit>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    pub materials: Vec<MaterialSpec>,
+    #[serde(default)]
+    pub special_procedures: Vec<SpecialProcedure>,
+}
+
+impl ItemRules {
+    /// The limit the decision clock runs on: same day for instant items, the next working day for
+    /// filings, otherwise the promised limit (never above the statutory one).
+    pub fn decision_limit(&self) -> TimeLimit {
+        match (self.handling, self.kind) {
+            (Handling::Instant, _) => TimeLimit::working(0),
+            (_, ItemKind::Filing) => TimeLimit::working(1),
+            _ if self.promised_limit.unit == self.statutory_limit.unit => TimeLimit {
+                amount: self.promised_limit.amount.min(self.statutory_limit.amount),
+                unit: self.promised_limit.unit,
+            },
+            _ => self.promised_limit,
+        }
+    }
+
+    /// Checks the item's own consistency (for the admin editor and the seed).
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        if self.promised_limit.unit == self.statutory_limit.unit && self.promised_limit.amount > self.statutory_limit.amount {
+            p.push("promised limit exceeds the statutory limit".to_string());
+        }
+        let mut codes = std::collections::BTreeSet::new();
+        for m in &self.materials {
+            if !codes.insert(&m.code) {
+                p.push(format!("material code {} used twice", m.code));
+            }
+            if m.file_types.is_empty() {
+                p.push(format!("material {} accepts no file type", m.code));
+            }
+            if let Some(c) = &m.condition {
+                let mut qs = std::collections::BTreeSet::new();
+                c.questions(&mut qs);
+                for q in qs {
+                    if !self.questions.iter().any(|x| x.code == q) {
+                        p.push(format!("material {} refers to unknown question {q}", m.code));
+                    }
+                }
+            }
+        }
+        if self.handling == Handling::Parallel && self.extension.max_working_days > ExtensionPolicy::PARALLEL_LEAD.max_working_days {
+            p.push("a parallel approval's lead may extend by 5 working days at most".into());
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::materials::*;
+
+    fn item(handling: Handling, kind: ItemKind) -> ItemRules {
+        ItemRules {
+            kind,
+            handling,
+            statutory_limit: TimeLimit::working(20),
+            promised_limit: TimeLimit::working(5),
+            extension: ExtensionPolicy::LICENSING,
+            warning_days: 2,
+            correction_term: TimeLimit::working(5),
+            deferral_term: TimeLimit::calendar(30),
+            fee_term: None,
+            questions: vec![],
+            materials: vec![MaterialSpec {
+                code: "a".into(),
+                name: "a".into(),
+                form: MaterialForm::Copy,
+                copies: 1,
+                requirement: Requirement::Required,
+                condition: Some(Condition::Eq { question: "q".into(), value: "y".into() }),
+                deferrable: false,
+                file_types: vec![],
+                max_bytes: 1,
+                note: String::new(),
+                sample: None,
+                blank_form: None,
+            }],
+            special_procedures: vec![],
+        }
+    }
+
+    #[test]
+    fn decision_limit_table() {
+        assert_eq!(item(Handling::Instant, ItemKind::Licensing).decision_limit(), TimeLimit::working(0));
+        assert_eq!(item(Handling::Promised, ItemKind::Filing).decision_limit(), TimeLimit::working(1));
+        assert_eq!(item(Handling::Promised, ItemKind::Licensing).decision_limit(), TimeLimit::working(5));
+    }
+
+    #[test]
+    fn problems_are_found() {
+        let mut i = item(Handling::Parallel, ItemKind::Licensing);
+        i.promised_limit = TimeLimit::working(25);
+        let p = i.problems();
+        assert_eq!(p.len(), 4, "{p:?}");
+    }
+}

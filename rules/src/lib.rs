@@ -1,0 +1,26 @@
+//! Tongban's domain rules (DESIGN.md §3–4). Pure Rust: no IO, no database, no async; builds for
+//! `wasm32-unknown-unknown` so the browser shows the same checklist and deadline the server enforces.
+//!
+//! - [`calendar`]: working days, holidays and make-up days, with an O(1) index.
+//! - [`deadline`]: limits with units, suspensions, extensions, special windows, warning levels, statistics.
+//! - [`materials`]: material specs with conditions, checklists, one-time correction notices, file sniffing.
+//! - [`validators`]: 身份证号, 统一社会信用代码, mobile, postal code, passwords, masking.
+//! - [`case`]: the case state machine; [`case_no`]: case numbers; [`item`]: an item's rule data.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod case;
+pub mod case_no;
+pub mod deadline;
+pub mod item;
+pub mod lang;
+pub mod materials;
+pub mod validators;
+
+pub use calendar::{Calendar, CalendarWarning};
+pub use case::{transition, Action, CaseFacts, CaseState, DecisionKind, Refusal, Role};
+pub use case_no::CaseNo;
+pub use deadline::{TimeLimit, WarningLevel, WorkingDays};
+pub use lang::Lang;
+pub use materials::ApplicantKind;
+pub use validators::{CreditCode, IdCardNo, Mobile, PostalCode};
