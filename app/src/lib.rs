@@ -1,1 +1,110 @@
+//! Tongban's application: routes, pages, components, server functions and shared models.
+//! With feature `ssr` it also holds the server-only modules (`server`); with `hydrate` it runs in
+//! the browser.
+#![forbid(unsafe_code)]
+#![recursion_limit = "256"]
 
+pub mod api;
+pub mod components;
+pub mod models;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::Layout;
+use crate::models::Prefs;
+use crate::pages::*;
+
+/// The content security policy for pages: scripts only from this origin or carrying this
+/// response's nonce, wasm allowed, no framing.
+pub fn content_security_policy(nonce: Option<&str>, dev_reload: bool) -> String {
+    let script = match nonce {
+        Some(n) => format!("script-src 'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "script-src 'self' 'wasm-unsafe-eval'".into(),
+    };
+    let connect = if dev_reload { "connect-src 'self' ws:" } else { "connect-src 'self'" };
+    format!(
+        "default-src 'self'; {script}; style-src 'self'; img-src 'self' data:; font-src 'self'; {connect}; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The preferences of this request: from the cookies on the server, from the rendered `<html>` in
+/// the browser (so hydration sees exactly what the server rendered).
+pub fn detect_prefs() -> Prefs {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return crate::server::forms::prefs_of(&parts.headers);
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(el) = document().document_element() {
+            let lang = el.get_attribute("lang").and_then(|l| rules::Lang::from_tag(&l)).unwrap_or_default();
+            let elder = el.class_name().split_whitespace().any(|c| c == "elder");
+            return Prefs { lang, elder };
+        }
+    }
+    Prefs::default()
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = detect_prefs();
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+            let csp = content_security_policy(nonce.as_deref(), options.env == leptos::config::Env::DEV);
+            if let Ok(v) = http::HeaderValue::from_str(&csp) {
+                resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=prefs.lang.tag() class=if prefs.elder { "elder" } else { "" }>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options=options.clone()/>
+                <HashedStylesheet options id="leptos"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let prefs = detect_prefs();
+    provide_context(prefs);
+    let title = prefs.lang.pick("通办 · 一窗通办政务服务", "通辦 · 一窗通辦政務服務", "Tongban · one-window government services");
+    view! {
+        <Title text=title/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

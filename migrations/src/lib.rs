@@ -1,1 +1,16 @@
+//! Database migrations (sea-orm-migration). One file per migration, timestamped; the same
+//! migrations run on SQLite and PostgreSQL.
+#![forbid(unsafe_code)]
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,147 @@
+//! Server functions: thin glue that finds the caller, asks the guard, calls a service and maps
+//! errors to safe messages (with the right HTTP status).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+
+use crate::models::{Flash, ItemSummary, SessionUser};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+mod glue {
+    use http::HeaderMap;
+    use leptos::prelude::*;
+    use leptos::server_fn::ServerFnError;
+    use rules::Lang;
+
+    use crate::server::{forms::prefs_of, AppError, AppState};
+
+    pub struct Ctx {
+        pub state: AppState,
+        pub headers: HeaderMap,
+        pub lang: Lang,
+    }
+
+    pub async fn ctx() -> Result<Ctx, ServerFnError> {
+        let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state missing"))?;
+        let headers: HeaderMap = leptos_axum::extract().await?;
+        let lang = prefs_of(&headers).lang;
+        Ok(Ctx { state, headers, lang })
+    }
+
+    /// Maps an error to a safe message and sets the response status.
+    pub fn fail(e: AppError, lang: Lang) -> ServerFnError {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(e.status());
+        }
+        ServerFnError::new(e.message(lang))
+    }
+}
+
+#[server(prefix = "/api", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
+    let c = glue::ctx().await?;
+    crate::server::guard::caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// Takes the flash of `form` (and clears the cookie), if the browser carries one.
+#[server(prefix = "/api", endpoint = "take_flash")]
+pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
+    use crate::models::{parse_cookies, FLASH_COOKIE};
+    let c = glue::ctx().await?;
+    let raw = c
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|h| parse_cookies(h).filter(|(k, _)| *k == FLASH_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>())
+        .next();
+    let Some(flash) = raw.as_deref().and_then(crate::server::forms::decode_flash) else { return Ok(None) };
+    if flash.form != form {
+        return Ok(None);
+    }
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        let clear = crate::server::auth::expired_cookie(FLASH_COOKIE, c.state.settings.secure_cookies);
+        if let Ok(v) = http::HeaderValue::from_str(&clear) {
+            resp.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(Some(flash))
+}
+
+#[server(prefix = "/api", endpoint = "list_items")]
+pub async fn list_items(query: String) -> Result<Vec<ItemSummary>, ServerFnError> {
+    let c = glue::ctx().await?;
+    crate::server::catalog::list_items(&c.state.db, &query).await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// An applicant's own profile as shown on the account page (numbers masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantProfile {
+    pub id: i32,
+    pub kind: rules::ApplicantKind,
+    pub name: String,
+    pub masked_id: String,
+    pub contact_name: Option<String>,
+    pub mobile: String,
+}
+
+#[server(prefix = "/api", endpoint = "get_applicant")]
+pub async fn get_applicant(id: i32) -> Result<ApplicantProfile, ServerFnError> {
+    use crate::server::entities::applicant;
+    use crate::server::{guard, AppError};
+    use sea_orm::EntityTrait;
+    let c = glue::ctx().await?;
+    let run = async {
+        let user = guard::caller(&c.state, &c.headers).await?;
+        guard::may_read_applicant(user.as_ref(), id)?;
+        let a = applicant::Entity::find_by_id(id).one(&c.state.db).await?.ok_or(AppError::NotFound)?;
+        let masked_id = match (&a.id_card_no, &a.credit_code) {
+            (Some(v), _) => v.parse::<rules::IdCardNo>().map(|x| x.masked()).unwrap_or_default(),
+            (_, Some(v)) => v.parse::<rules::CreditCode>().map(|x| x.masked()).unwrap_or_default(),
+            _ => String::new(),
+        };
+        Ok::<_, AppError>(ApplicantProfile {
+            id: a.id,
+            kind: rules::ApplicantKind::parse(&a.kind).unwrap_or(rules::ApplicantKind::Person),
+            name: a.name,
+            masked_id,
+            contact_name: a.contact_name,
+            mobile: a.mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default(),
+        })
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// What a staff member's start page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffDesk {
+    pub name: String,
+    pub roles: Vec<crate::models::StaffRole>,
+    pub today: chrono::NaiveDate,
+    pub today_is_working_day: bool,
+    pub calendar_years: Vec<i32>,
+    /// Years around today without an official holiday schedule.
+    pub missing_years: Vec<i32>,
+}
+
+#[server(prefix = "/api", endpoint = "staff_overview")]
+pub async fn staff_overview() -> Result<StaffDesk, ServerFnError> {
+    use crate::server::{guard, AppError};
+    let c = glue::ctx().await?;
+    let run = async {
+        let user = guard::caller(&c.state, &c.headers).await?;
+        guard::require_staff(user.as_ref(), &[], None)?;
+        let Some(crate::models::SessionUser::Staff { name, roles, .. }) = user else { return Err(AppError::Forbidden) };
+        let cal = c.state.calendar();
+        let today = rules::validators::china_today();
+        let next_year = chrono::Datelike::year(&today) + 1;
+        let missing_years = cal
+            .warnings_between(today, chrono::NaiveDate::from_ymd_opt(next_year, 1, 1).unwrap_or(today))
+            .into_iter()
+            .map(|rules::CalendarWarning::UnknownYear(y)| y)
+            .collect();
+        Ok(StaffDesk { name, roles, today, today_is_working_day: cal.is_working_day(today), calendar_years: cal.known_years().collect(), missing_years })
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}

@@ -1,0 +1,121 @@
+use std::collections::BTreeMap;
+
+use leptos::html;
+use leptos::prelude::*;
+
+use super::use_prefs;
+
+/// A labelled input with its hint and error message (GOV.UK pattern: the error sits between the
+/// label and the input and is tied to it with `aria-describedby`).
+#[component]
+pub fn TextField(
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into)] value: String,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+    #[prop(optional)] on_blur: Option<Callback<()>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let described = {
+        let hint_id = hint_id.clone();
+        let err_id = err_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut v = Vec::new();
+            if has_hint {
+                v.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                v.push(err_id.clone());
+            }
+            v.join(" ")
+        }
+    };
+    view! {
+        <div class="field" class:field-error=move || error.get().is_some()>
+            <label for=id.clone()>{move || label.get()}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <p class="error-message" id=err_id.clone() hidden=move || error.get().is_none()>
+                {move || error.get().unwrap_or_default()}
+            </p>
+            <input
+                id=id
+                name=name
+                type=input_type
+                value=value
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+                on:input=move |ev| {
+                    if let Some(cb) = on_input {
+                        cb.run(event_target_value(&ev));
+                    }
+                }
+                on:blur=move |_| {
+                    if let Some(cb) = on_blur {
+                        cb.run(());
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+/// The list of problems at the top of a form, each linking to its field.
+#[component]
+pub fn ErrorSummary(
+    errors: RwSignal<BTreeMap<String, String>>,
+    /// Field order for the list.
+    order: &'static [&'static str],
+    node_ref: NodeRef<html::Div>,
+) -> impl IntoView {
+    let lang = use_prefs().lang;
+    let items = move || {
+        let errs = errors.get();
+        let mut list: Vec<(String, String)> = Vec::new();
+        if let Some(m) = errs.get("_form") {
+            list.push(("_form".into(), m.clone()));
+        }
+        for f in order {
+            if let Some(m) = errs.get(*f) {
+                list.push((f.to_string(), m.clone()));
+            }
+        }
+        list
+    };
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" node_ref=node_ref hidden=move || errors.get().is_empty()>
+            <h2>{lang.pick("请更正以下问题", "請更正以下問題", "There is a problem")}</h2>
+            <ul>
+                {move || {
+                    items()
+                        .into_iter()
+                        .map(|(f, m)| {
+                            if f == "_form" {
+                                view! { <li>{m}</li> }.into_any()
+                            } else {
+                                view! { <li><a href=format!("#f-{f}")>{m}</a></li> }.into_any()
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}
+
+/// A green confirmation box (after logout, registration…).
+#[component]
+pub fn Notice(text: Option<String>) -> impl IntoView {
+    text.map(|t| view! { <div class="notice" role="status">{t}</div> })
+}

@@ -1,0 +1,273 @@
+//! Accounts: the registration and login forms (validated with the `rules` newtypes on both sides)
+//! and who is logged in.
+
+use std::collections::BTreeMap;
+
+use rules::validators::check_password;
+use rules::{ApplicantKind, CreditCode, IdCardNo, Lang, Mobile, Role};
+use serde::{Deserialize, Serialize};
+
+use super::FieldErrors;
+
+/// Who the session belongs to, as the pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SessionUser {
+    Applicant { id: i32, kind: ApplicantKind, name: String, masked_mobile: String },
+    Staff { id: i32, name: String, username: String, roles: Vec<StaffRole> },
+}
+
+impl SessionUser {
+    pub fn display_name(&self) -> &str {
+        match self {
+            SessionUser::Applicant { name, .. } | SessionUser::Staff { name, .. } => name,
+        }
+    }
+    pub fn is_staff(&self) -> bool {
+        matches!(self, SessionUser::Staff { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRole {
+    pub role: Role,
+    pub department_id: i32,
+    pub department_code: String,
+    pub department_name: String,
+}
+
+/// The registration form as posted (all strings, as typed).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RegisterInput {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_card_no: String,
+    #[serde(default)]
+    pub credit_code: String,
+    #[serde(default)]
+    pub contact_name: String,
+    #[serde(default)]
+    pub mobile: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+/// A registration that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registration {
+    Person { name: String, id_card_no: IdCardNo, mobile: Mobile, password: String },
+    Enterprise { name: String, credit_code: CreditCode, contact_name: String, mobile: Mobile, password: String },
+}
+
+fn required(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::ZhHans => format!("请输入{what}"),
+        Lang::ZhHant => format!("請輸入{what}"),
+        Lang::En => format!("Enter {what}"),
+    }
+}
+
+/// Field labels in the user's language.
+pub fn field_label(field: &str, lang: Lang) -> &'static str {
+    match field {
+        "kind" => lang.pick("申请人类型", "申請人類型", "Applicant type"),
+        "name" => lang.pick("姓名", "姓名", "Full name"),
+        "enterprise_name" => lang.pick("企业名称", "企業名稱", "Enterprise name"),
+        "id_card_no" => lang.pick("居民身份证号码", "居民身分證號碼", "Resident ID card number"),
+        "credit_code" => lang.pick("统一社会信用代码", "統一社會信用代碼", "Unified social credit code"),
+        "contact_name" => lang.pick("联系人姓名", "聯絡人姓名", "Contact person"),
+        "mobile" => lang.pick("手机号码", "手機號碼", "Mobile number"),
+        "password" => lang.pick("密码", "密碼", "Password"),
+        "password_confirm" => lang.pick("再次输入密码", "再次輸入密碼", "Password again"),
+        "login" => lang.pick("身份证号 / 统一社会信用代码 / 手机号", "身分證號 / 統一社會信用代碼 / 手機號", "ID number, credit code or mobile"),
+        "username" => lang.pick("工号", "工號", "Staff username"),
+        _ => "",
+    }
+}
+
+fn name_error(name: &str, lang: Lang, what: &str) -> Option<String> {
+    let n = name.trim().chars().count();
+    if n == 0 {
+        Some(required(lang, what))
+    } else if n > 100 {
+        Some(lang.pick("名称过长（最多 100 个字）", "名稱過長（最多 100 個字）", "Too long (100 characters at most)").into())
+    } else {
+        None
+    }
+}
+
+/// Checks one field of the registration form. Used on blur in the browser and by [`validate_register`].
+pub fn register_field_error(input: &RegisterInput, field: &str, lang: Lang) -> Option<String> {
+    let enterprise = input.kind == "enterprise";
+    match field {
+        "kind" => ApplicantKind::parse(&input.kind).is_none().then(|| lang.pick("请选择个人或企业", "請選擇個人或企業", "Choose person or enterprise").into()),
+        "name" => name_error(&input.name, lang, field_label(if enterprise { "enterprise_name" } else { "name" }, lang)),
+        "id_card_no" if !enterprise => input.id_card_no.parse::<IdCardNo>().err().map(|e| e.message(lang)),
+        "credit_code" if enterprise => input.credit_code.parse::<CreditCode>().err().map(|e| e.message(lang)),
+        "contact_name" if enterprise => name_error(&input.contact_name, lang, field_label("contact_name", lang)),
+        "mobile" => input.mobile.parse::<Mobile>().err().map(|e| e.message(lang)),
+        "password" => {
+            let logins = [input.id_card_no.trim(), input.credit_code.trim(), input.mobile.trim()];
+            check_password(&input.password, &logins).err().map(|e| e.message(lang))
+        }
+        "password_confirm" => (input.password != input.password_confirm)
+            .then(|| lang.pick("两次输入的密码不一致", "兩次輸入的密碼不一致", "The passwords do not match").into()),
+        _ => None,
+    }
+}
+
+pub const REGISTER_FIELDS: [&str; 8] = ["kind", "name", "id_card_no", "credit_code", "contact_name", "mobile", "password", "password_confirm"];
+
+/// Validates the whole registration form: every error at once, in field order.
+pub fn validate_register(input: &RegisterInput, lang: Lang) -> Result<Registration, FieldErrors> {
+    let errors: FieldErrors = REGISTER_FIELDS
+        .iter()
+        .filter_map(|f| register_field_error(input, f, lang).map(|e| (f.to_string(), e)))
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mobile: Mobile = input.mobile.parse().expect("checked");
+    Ok(match ApplicantKind::parse(&input.kind).expect("checked") {
+        ApplicantKind::Person => Registration::Person {
+            name: input.name.trim().into(),
+            id_card_no: input.id_card_no.parse().expect("checked"),
+            mobile,
+            password: input.password.clone(),
+        },
+        ApplicantKind::Enterprise => Registration::Enterprise {
+            name: input.name.trim().into(),
+            credit_code: input.credit_code.parse().expect("checked"),
+            contact_name: input.contact_name.trim().into(),
+            mobile,
+            password: input.password.clone(),
+        },
+    })
+}
+
+impl RegisterInput {
+    /// What may be echoed back after a failed submit: everything but the passwords.
+    pub fn echo(&self) -> BTreeMap<String, String> {
+        [
+            ("kind", &self.kind),
+            ("name", &self.name),
+            ("id_card_no", &self.id_card_no),
+            ("credit_code", &self.credit_code),
+            ("contact_name", &self.contact_name),
+            ("mobile", &self.mobile),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub password: String,
+    /// Where to go after logging in (a local path).
+    #[serde(default)]
+    pub next: String,
+}
+
+/// How an applicant identifies at login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginId {
+    IdCard(IdCardNo),
+    Credit(CreditCode),
+    Mobile(Mobile),
+}
+
+/// Works out which identifier was typed. `None` when it is none of them.
+pub fn parse_login_id(s: &str) -> Option<LoginId> {
+    if let Ok(id) = s.parse::<IdCardNo>() {
+        return Some(LoginId::IdCard(id));
+    }
+    if let Ok(c) = s.parse::<CreditCode>() {
+        return Some(LoginId::Credit(c));
+    }
+    s.parse::<Mobile>().ok().map(LoginId::Mobile)
+}
+
+/// The one message for a wrong account or a wrong password (never says which).
+pub fn bad_credentials(lang: Lang) -> String {
+    lang.pick("账号或密码不正确", "帳號或密碼不正確", "The account or the password is not right").into()
+}
+
+/// Keeps `next` to local paths only (no open redirect).
+pub fn safe_next(next: &str, default: &str) -> String {
+    let n = next.trim();
+    if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") {
+        n.to_string()
+    } else {
+        default.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person() -> RegisterInput {
+        RegisterInput {
+            kind: "person".into(),
+            name: "张三".into(),
+            id_card_no: "11010519491231002X".into(),
+            mobile: "13812341234".into(),
+            password: "蓝色的窗户很明亮".into(),
+            password_confirm: "蓝色的窗户很明亮".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn register_table() {
+        let cases: Vec<(Box<dyn Fn(&mut RegisterInput)>, Vec<&str>)> = vec![
+            (Box::new(|_| {}), vec![]),
+            (Box::new(|i| i.id_card_no = "110105194912310021".into()), vec!["id_card_no"]),
+            (Box::new(|i| i.kind = "robot".into()), vec!["kind"]),
+            (Box::new(|i| { i.mobile = "123".into(); i.password_confirm = "x".into(); }), vec!["mobile", "password_confirm"]),
+            (Box::new(|i| { i.password = "password1".into(); i.password_confirm = "password1".into(); }), vec!["password"]),
+            (Box::new(|i| { i.kind = "enterprise".into(); }), vec!["credit_code", "contact_name"]),
+            (Box::new(|i| { i.name = "  ".into(); }), vec!["name"]),
+        ];
+        for (i, (edit, fields)) in cases.into_iter().enumerate() {
+            let mut input = person();
+            edit(&mut input);
+            let got: Vec<String> = match validate_register(&input, Lang::ZhHans) {
+                Ok(_) => vec![],
+                Err(e) => e.into_iter().map(|(f, _)| f).collect(),
+            };
+            assert_eq!(got, fields, "case {i}");
+        }
+    }
+
+    #[test]
+    fn echo_never_holds_passwords() {
+        let e = person().echo();
+        assert!(!e.contains_key("password") && !e.contains_key("password_confirm"));
+    }
+
+    #[test]
+    fn login_ids() {
+        assert!(matches!(parse_login_id("11010519491231002x"), Some(LoginId::IdCard(_))));
+        assert!(matches!(parse_login_id("91350100M000100Y43"), Some(LoginId::Credit(_))));
+        assert!(matches!(parse_login_id("138 1234 1234"), Some(LoginId::Mobile(_))));
+        assert_eq!(parse_login_id("hello"), None);
+    }
+
+    #[test]
+    fn next_is_local() {
+        assert_eq!(safe_next("/account", "/"), "/account");
+        assert_eq!(safe_next("//evil.example", "/"), "/");
+        assert_eq!(safe_next("https://evil.example", "/"), "/");
+        assert_eq!(safe_next("/\\evil", "/"), "/");
+    }
+}

@@ -1,0 +1,32 @@
+//! A form's outcome carried across a redirect (post → redirect → get) when JavaScript is off:
+//! what the person typed (never a password) and the error for each field, so nothing is lost.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub const FLASH_COOKIE: &str = "tb_flash";
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Flash {
+    /// Which form this belongs to (`register`, `login`, `staff_login`).
+    pub form: String,
+    pub values: BTreeMap<String, String>,
+    /// Field name → message in the user's language. `_form` for errors not tied to a field.
+    pub errors: BTreeMap<String, String>,
+    /// A success message (e.g. after logout).
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
+impl Flash {
+    pub fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.get(field).cloned()
+    }
+}
+
+/// Field errors of one form, in display order.
+pub type FieldErrors = Vec<(String, String)>;

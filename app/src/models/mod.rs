@@ -1,0 +1,12 @@
+//! Typed DTOs shared by the browser and the server. Never a database entity: services map
+//! entities into these. Nothing here can hold a password hash.
+
+pub mod auth;
+pub mod catalog;
+pub mod flash;
+pub mod prefs;
+
+pub use auth::*;
+pub use catalog::*;
+pub use flash::*;
+pub use prefs::*;

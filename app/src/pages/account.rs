@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::{get_applicant, take_flash};
+use crate::components::{use_current_user, use_prefs, Notice};
+use crate::models::SessionUser;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let user = use_current_user();
+    let flash = Resource::new(|| (), |_| take_flash("account".into()));
+    let body = move || {
+        Suspend::new(async move {
+            let notice = flash.await.ok().flatten().and_then(|f| f.notice);
+            match user.0.await {
+                Ok(Some(SessionUser::Applicant { id, .. })) => {
+                    let profile = get_applicant(id).await;
+                    view! {
+                        <Notice text=notice/>
+                        {match profile {
+                            Ok(p) => view! {
+                                <section class="panel">
+                                    <h1>{lang.pick("我的账户", "我的帳戶", "My account")}</h1>
+                                    <dl class="summary-list">
+                                        <div><dt>{lang.pick("名称", "名稱", "Name")}</dt><dd>{p.name}</dd></div>
+                                        <div><dt>{lang.pick("类型", "類型", "Type")}</dt><dd>{match p.kind {
+                                            rules::ApplicantKind::Person => lang.pick("个人", "個人", "Person"),
+                                            rules::ApplicantKind::Enterprise => lang.pick("企业", "企業", "Enterprise"),
+                                        }}</dd></div>
+                                        <div><dt>{lang.pick("证件号码", "證件號碼", "ID number")}</dt><dd>{p.masked_id}</dd></div>
+                                        {p.contact_name.map(|c| view! { <div><dt>{lang.pick("联系人", "聯絡人", "Contact")}</dt><dd>{c}</dd></div> })}
+                                        <div><dt>{lang.pick("手机号码", "手機號碼", "Mobile")}</dt><dd>{p.mobile}</dd></div>
+                                    </dl>
+                                    <p><a href="/">{lang.pick("查找办事事项", "查找辦事事項", "Find a service")}</a></p>
+                                </section>
+                            }.into_any(),
+                            Err(e) => view! { <p class="error-message" role="alert">{e.to_string()}</p> }.into_any(),
+                        }}
+                    }
+                    .into_any()
+                }
+                Ok(Some(SessionUser::Staff { .. })) => view! { <Redirect path="/staff"/> }.into_any(),
+                _ => view! { <Redirect path="/login?next=/account"/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=lang.pick("我的账户 · 通办", "我的帳戶 · 通辦", "My account · Tongban")/>
+        <Suspense fallback=|| ()>{body}</Suspense>
+    }
+}

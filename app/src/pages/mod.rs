@@ -1,0 +1,14 @@
+//! Pages. Each is one route; forms post to plain endpoints so they work without JavaScript, and
+//! the browser adds checks with the `rules` crate before anything is sent.
+
+mod account;
+mod auth;
+mod home;
+mod not_found;
+mod staff;
+
+pub use account::AccountPage;
+pub use auth::{LoginPage, RegisterPage, StaffLoginPage};
+pub use home::HomePage;
+pub use not_found::NotFound;
+pub use staff::StaffPage;

@@ -1,0 +1,219 @@
+//! Account services: registering applicants, logging in applicants and staff, and loading the
+//! session's user. Repositories take `&impl ConnectionTrait`.
+
+use chrono::Utc;
+use rules::{ApplicantKind, Lang, Role};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::auth::{self, PasswordHash, PrincipalKind};
+use super::db;
+use super::entities::{applicant, department, staff, staff_role};
+use super::error::AppError;
+use crate::models::{parse_login_id, LoginId, Registration, SessionUser, StaffRole};
+
+fn duplicate(field: &str, lang: Lang) -> AppError {
+    let msg = match field {
+        "id_card_no" => lang.pick("该身份证号码已注册，请直接登录", "該身分證號碼已註冊，請直接登入", "This ID number is already registered: log in instead"),
+        "credit_code" => lang.pick("该统一社会信用代码已注册，请直接登录", "該統一社會信用代碼已註冊，請直接登入", "This credit code is already registered: log in instead"),
+        _ => lang.pick("该手机号已被其他账户使用", "該手機號已被其他帳戶使用", "This mobile number is used by another account"),
+    };
+    AppError::Conflict(vec![(field.to_string(), msg.to_string())])
+}
+
+/// Registers an applicant. Duplicates (same ID number / credit code, or a mobile another account
+/// logs in with) are refused with a message on the field; nothing is written then.
+pub async fn register(db: &DatabaseConnection, reg: Registration, lang: Lang) -> Result<applicant::Model, AppError> {
+    let (kind, name, id_card, credit, contact, mobile, password) = match reg {
+        Registration::Person { name, id_card_no, mobile, password } => {
+            (ApplicantKind::Person, name, Some(id_card_no.to_string()), None, None, mobile, password)
+        }
+        Registration::Enterprise { name, credit_code, contact_name, mobile, password } => {
+            (ApplicantKind::Enterprise, name, None, Some(credit_code.to_string()), Some(contact_name), mobile, password)
+        }
+    };
+    // Hash first, outside the write transaction: argon2 is slow by design.
+    let hash = auth::hash_password(password).await?;
+    let tx = db::write_tx(db).await?;
+    if let Some(id) = &id_card {
+        if applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(id.as_str())).one(&tx).await?.is_some() {
+            return Err(duplicate("id_card_no", lang));
+        }
+    }
+    if let Some(c) = &credit {
+        if applicant::Entity::find().filter(applicant::Column::CreditCode.eq(c.as_str())).one(&tx).await?.is_some() {
+            return Err(duplicate("credit_code", lang));
+        }
+    }
+    let same_mobile = applicant::Entity::find()
+        .filter(applicant::Column::Mobile.eq(mobile.as_str()))
+        .filter(applicant::Column::PasswordHash.is_not_null())
+        .one(&tx)
+        .await?;
+    if same_mobile.is_some() {
+        return Err(duplicate("mobile", lang));
+    }
+    let model = applicant::ActiveModel {
+        kind: Set(kind.as_str().into()),
+        name: Set(name),
+        id_card_no: Set(id_card),
+        credit_code: Set(credit),
+        contact_name: Set(contact),
+        mobile: Set(mobile.to_string()),
+        password_hash: Set(Some(hash.into_stored())),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| if db::is_unique_violation(&e) { duplicate(if kind == ApplicantKind::Person { "id_card_no" } else { "credit_code" }, lang) } else { e.into() })?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// Finds the applicant a login identifier names.
+pub async fn find_applicant_by_login(db: &impl ConnectionTrait, id: &LoginId) -> Result<Option<applicant::Model>, AppError> {
+    let q = applicant::Entity::find().filter(applicant::Column::PasswordHash.is_not_null());
+    let found = match id {
+        LoginId::IdCard(v) => q.filter(applicant::Column::IdCardNo.eq(v.as_str())).one(db).await?,
+        LoginId::Credit(v) => q.filter(applicant::Column::CreditCode.eq(v.as_str())).one(db).await?,
+        LoginId::Mobile(v) => q.filter(applicant::Column::Mobile.eq(v.as_str())).order_by_asc(applicant::Column::Id).one(db).await?,
+    };
+    Ok(found)
+}
+
+/// Throttle key of a login attempt: the normalised identifier, so `138 1234 1234` and
+/// `13812341234` count together.
+fn account_key(realm: &str, login: &str) -> String {
+    let norm = match parse_login_id(login) {
+        Some(LoginId::IdCard(v)) => v.to_string(),
+        Some(LoginId::Credit(v)) => v.to_string(),
+        Some(LoginId::Mobile(v)) => v.to_string(),
+        None => login.trim().to_lowercase(),
+    };
+    let mut k = format!("{realm}:{norm}");
+    k.truncate(128);
+    k
+}
+
+/// Checks an applicant's credentials. Wrong account and wrong password give the same error.
+pub async fn login_applicant(db: &DatabaseConnection, login: &str, password: &str, ip: &str) -> Result<applicant::Model, AppError> {
+    let key = account_key("applicant", login);
+    auth::check_throttle(db, &key, ip).await?;
+    let found = match parse_login_id(login) {
+        Some(id) => find_applicant_by_login(db, &id).await?,
+        None => None,
+    };
+    let hash = found.as_ref().and_then(|a| a.password_hash.clone()).map(PasswordHash::from_stored);
+    if verify_password_or_fail(db, &key, ip, password, hash).await? {
+        auth::clear_failures(db, &key).await?;
+        Ok(found.expect("verified implies found"))
+    } else {
+        Err(AppError::BadCredentials)
+    }
+}
+
+pub async fn login_staff(db: &DatabaseConnection, username: &str, password: &str, ip: &str) -> Result<staff::Model, AppError> {
+    let key = account_key("staff", username);
+    auth::check_throttle(db, &key, ip).await?;
+    let found = staff::Entity::find()
+        .filter(staff::Column::Username.eq(username.trim().to_lowercase()))
+        .filter(staff::Column::Active.eq(true))
+        .one(db)
+        .await?;
+    let hash = found.as_ref().map(|s| PasswordHash::from_stored(s.password_hash.clone()));
+    if verify_password_or_fail(db, &key, ip, password, hash).await? {
+        auth::clear_failures(db, &key).await?;
+        Ok(found.expect("verified implies found"))
+    } else {
+        Err(AppError::BadCredentials)
+    }
+}
+
+async fn verify_password_or_fail(db: &DatabaseConnection, key: &str, ip: &str, password: &str, hash: Option<PasswordHash>) -> Result<bool, AppError> {
+    let ok = auth::verify_password(password.to_string(), hash).await;
+    if !ok {
+        auth::record_failure(db, key, ip).await?;
+    }
+    Ok(ok)
+}
+
+pub async fn staff_roles(db: &impl ConnectionTrait, staff_id: i32) -> Result<Vec<StaffRole>, AppError> {
+    let rows = staff_role::Entity::find().filter(staff_role::Column::StaffId.eq(staff_id)).order_by_asc(staff_role::Column::Id).all(db).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(role) = Role::parse(&r.role) else { continue };
+        let Some(dep) = department::Entity::find_by_id(r.department_id).one(db).await? else { continue };
+        out.push(StaffRole { role, department_id: dep.id, department_code: dep.code, department_name: dep.name });
+    }
+    Ok(out)
+}
+
+/// The user behind a session, as the pages see them.
+pub async fn load_session_user(db: &impl ConnectionTrait, kind: PrincipalKind, id: i32) -> Result<Option<SessionUser>, AppError> {
+    Ok(match kind {
+        PrincipalKind::Applicant => applicant::Entity::find_by_id(id).one(db).await?.map(|a| SessionUser::Applicant {
+            id: a.id,
+            kind: ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person),
+            masked_mobile: a.mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default(),
+            name: a.name,
+        }),
+        PrincipalKind::Staff => match staff::Entity::find_by_id(id).one(db).await?.filter(|s| s.active) {
+            Some(s) => Some(SessionUser::Staff { id: s.id, roles: staff_roles(db, s.id).await?, name: s.display_name, username: s.username }),
+            None => None,
+        },
+    })
+}
+
+/// Creates (or updates the password and roles of) a staff account.
+pub async fn upsert_staff(
+    db: &DatabaseConnection,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    roles: &[(Role, i32)],
+) -> Result<staff::Model, AppError> {
+    let username = username.trim().to_lowercase();
+    if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+        return Err(AppError::Invalid(vec![("username".into(), "username: letters, digits, _ . - only".into())]));
+    }
+    rules::validators::check_password(password, &[&username]).map_err(|e| AppError::Invalid(vec![("password".into(), e.message(Lang::En))]))?;
+    let hash = auth::hash_password(password.to_string()).await?;
+    let tx = db::write_tx(db).await?;
+    let existing = staff::Entity::find().filter(staff::Column::Username.eq(username.as_str())).one(&tx).await?;
+    let model = match existing {
+        Some(s) => {
+            let mut am: staff::ActiveModel = s.into();
+            am.password_hash = Set(hash.into_stored());
+            am.display_name = Set(display_name.to_string());
+            am.active = Set(true);
+            am.update(&tx).await?
+        }
+        None => {
+            staff::ActiveModel {
+                username: Set(username.clone()),
+                display_name: Set(display_name.to_string()),
+                password_hash: Set(hash.into_stored()),
+                active: Set(true),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?
+        }
+    };
+    for (role, dep) in roles {
+        let exists = staff_role::Entity::find()
+            .filter(staff_role::Column::StaffId.eq(model.id))
+            .filter(staff_role::Column::DepartmentId.eq(*dep))
+            .filter(staff_role::Column::Role.eq(role.as_str()))
+            .one(&tx)
+            .await?;
+        if exists.is_none() {
+            staff_role::ActiveModel { staff_id: Set(model.id), department_id: Set(*dep), role: Set(role.as_str().into()), ..Default::default() }
+                .insert(&tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(model)
+}

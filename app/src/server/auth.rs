@@ -1,0 +1,203 @@
+//! Passwords (argon2id, OWASP parameters, hashed off the async runtime), server-side sessions
+//! stored in the database, and login throttling per account and per address.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash as Phc, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use super::entities::{login_failure, session};
+use super::error::AppError;
+
+/// A stored argon2id hash (PHC string). Deliberately not `Serialize`, and its `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordHash(String);
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(..)")
+    }
+}
+
+impl PasswordHash {
+    pub fn from_stored(s: String) -> Self {
+        PasswordHash(s)
+    }
+    /// For writing into the database column only.
+    pub fn into_stored(self) -> String {
+        self.0
+    }
+}
+
+fn argon2() -> Argon2<'static> {
+    // OWASP: m = 19 MiB, t = 2, p = 1.
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid params"))
+}
+
+/// Hashes on a blocking thread (argon2 takes tens of milliseconds by design).
+pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2().hash_password(password.as_bytes(), &salt).map(|h| PasswordHash(h.to_string())).map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// A hash of a random password, verified against when the account does not exist so that a
+/// wrong account and a wrong password take the same time.
+static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let dummy;
+        let stored: &str = match &hash {
+            Some(h) => &h.0,
+            None => {
+                dummy = DUMMY.get_or_init(|| {
+                    let salt = SaltString::generate(&mut OsRng);
+                    argon2().hash_password(b"no such account", &salt).expect("hash").to_string()
+                });
+                dummy
+            }
+        };
+        let ok = Phc::new(stored).map(|phc| argon2().verify_password(password.as_bytes(), &phc).is_ok()).unwrap_or(false);
+        ok && hash.is_some()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub const SESSION_COOKIE: &str = "tb_session";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    Applicant,
+    Staff,
+}
+
+impl PrincipalKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PrincipalKind::Applicant => "applicant",
+            PrincipalKind::Staff => "staff",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "applicant" => Some(PrincipalKind::Applicant),
+            "staff" => Some(PrincipalKind::Staff),
+            _ => None,
+        }
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates a session and returns its secret token (only its SHA-256 is stored).
+pub async fn create_session(db: &impl ConnectionTrait, kind: PrincipalKind, id: i32, ip: Option<String>, hours: i64) -> Result<String, AppError> {
+    let mut raw = [0u8; 32];
+    OsRng.fill_bytes(&mut raw);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let now = Utc::now();
+    session::ActiveModel {
+        id_hash: Set(token_hash(&token)),
+        principal_kind: Set(kind.as_str().into()),
+        principal_id: Set(id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(hours)),
+        ip: Set(ip),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The principal of a live session.
+pub async fn lookup_session(db: &impl ConnectionTrait, token: &str) -> Result<Option<(PrincipalKind, i32)>, AppError> {
+    if token.is_empty() || token.len() > 64 {
+        return Ok(None);
+    }
+    let found = session::Entity::find_by_id(token_hash(token)).one(db).await?;
+    Ok(found.filter(|s| s.expires_at > Utc::now()).and_then(|s| PrincipalKind::parse(&s.principal_kind).map(|k| (k, s.principal_id))))
+}
+
+pub async fn delete_session(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(token_hash(token)).exec(db).await?;
+    Ok(())
+}
+
+pub async fn purge_expired_sessions(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    let r = session::Entity::delete_many().filter(session::Column::ExpiresAt.lt(Utc::now())).exec(db).await?;
+    Ok(r.rows_affected)
+}
+
+/// `Set-Cookie` value for the session.
+pub fn session_cookie(token: &str, hours: i64, secure: bool) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}", hours * 3600, if secure { "; Secure" } else { "" })
+}
+
+pub fn expired_cookie(name: &str, secure: bool) -> String {
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+}
+
+/// Throttling window and limits.
+pub const THROTTLE_MINUTES: i64 = 15;
+pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
+pub const MAX_FAILURES_PER_IP: u64 = 30;
+
+/// Refuses a login attempt when the account or the address failed too often recently.
+pub async fn check_throttle(db: &impl ConnectionTrait, account_key: &str, ip: &str) -> Result<(), AppError> {
+    let since = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
+    let by_account = login_failure::Entity::find()
+        .filter(login_failure::Column::AccountKey.eq(account_key))
+        .filter(login_failure::Column::At.gt(since))
+        .count(db)
+        .await?;
+    let by_ip = login_failure::Entity::find().filter(login_failure::Column::Ip.eq(ip)).filter(login_failure::Column::At.gt(since)).count(db).await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
+        return Err(AppError::RateLimited { minutes: THROTTLE_MINUTES });
+    }
+    Ok(())
+}
+
+pub async fn record_failure(db: &impl ConnectionTrait, account_key: &str, ip: &str) -> Result<(), AppError> {
+    login_failure::ActiveModel { account_key: Set(account_key.into()), ip: Set(ip.into()), at: Set(Utc::now()), ..Default::default() }.insert(db).await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &impl ConnectionTrait, account_key: &str) -> Result<(), AppError> {
+    login_failure::Entity::delete_many().filter(login_failure::Column::AccountKey.eq(account_key)).exec(db).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_and_verify() {
+        let h = hash_password("蓝色的窗户很明亮".into()).await.unwrap();
+        assert!(h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("蓝色的窗户很明亮".into(), Some(h.clone())).await);
+        assert!(!verify_password("wrong password".into(), Some(h.clone())).await);
+        assert!(!verify_password("anything".into(), None).await);
+        assert_eq!(format!("{h:?}"), "PasswordHash(..)");
+    }
+
+    #[test]
+    fn cookie_flags() {
+        let c = session_cookie("abc", 8, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("Secure"));
+        assert!(!session_cookie("abc", 8, false).contains("Secure"));
+    }
+}

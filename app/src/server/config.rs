@@ -1,0 +1,176 @@
+//! Layered configuration: defaults → optional `tongban.toml` → `TONGBAN_*` environment variables.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Where the SQLite database and uploaded files live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` selects PostgreSQL; empty = SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Session lifetime in hours.
+    pub session_hours: i64,
+    /// Load the demo data at start when the database is empty.
+    pub seed_demo: bool,
+    /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
+    pub trust_proxy: bool,
+    /// Log filter (`info`, `tongban=debug,…`).
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            secure_cookies: false,
+            session_hours: 8,
+            seed_demo: false,
+            trust_proxy: false,
+            log: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Toml { path: String, message: String },
+    #[error("environment variable {name}={value:?}: {message}")]
+    Env { name: String, value: String, message: String },
+}
+
+/// Every `TONGBAN_*` variable and what it sets (also printed by `tongban --help`).
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("TONGBAN_CONFIG", "path of the config file (default: ./tongban.toml when present)"),
+    ("TONGBAN_DATA_DIR", "data directory for SQLite and files (default: ./data)"),
+    ("DATABASE_URL / TONGBAN_DATABASE_URL", "postgres://user@host/db to use PostgreSQL"),
+    ("TONGBAN_SECURE_COOKIES", "true behind HTTPS: cookies get the Secure flag"),
+    ("TONGBAN_SESSION_HOURS", "session lifetime in hours (default 8)"),
+    ("TONGBAN_SEED_DEMO", "true: load demo data at start when the database is empty"),
+    ("TONGBAN_TRUST_PROXY", "true: take the client address from X-Forwarded-For"),
+    ("TONGBAN_LOG", "log filter, e.g. info or debug (default info)"),
+    ("LEPTOS_SITE_ADDR", "address to listen on (default 127.0.0.1:3000)"),
+    ("LEPTOS_SITE_ROOT", "directory of the built site (default target/site)"),
+];
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(ConfigError::Env { name: name.into(), value: v.into(), message: "expected true or false".into() }),
+    }
+}
+
+impl Settings {
+    /// Loads the layers. `env` is injectable for tests.
+    pub fn load_from(config_path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let explicit = env("TONGBAN_CONFIG").map(PathBuf::from).or_else(|| config_path.map(Path::to_path_buf));
+        let path = explicit.clone().unwrap_or_else(|| PathBuf::from("tongban.toml"));
+        let mut s = if path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+            toml::from_str::<Settings>(&text).map_err(|e| ConfigError::Toml { path: path.display().to_string(), message: e.to_string() })?
+        } else if let Some(p) = explicit {
+            return Err(ConfigError::Read { path: p.display().to_string(), source: std::io::Error::from(std::io::ErrorKind::NotFound) });
+        } else {
+            Settings::default()
+        };
+        if let Some(v) = env("TONGBAN_DATA_DIR") {
+            s.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = env("TONGBAN_DATABASE_URL").or_else(|| env("DATABASE_URL")) {
+            s.database_url = if v.trim().is_empty() { None } else { Some(v) };
+        }
+        if let Some(v) = env("TONGBAN_SECURE_COOKIES") {
+            s.secure_cookies = parse_bool("TONGBAN_SECURE_COOKIES", &v)?;
+        }
+        if let Some(v) = env("TONGBAN_SEED_DEMO") {
+            s.seed_demo = parse_bool("TONGBAN_SEED_DEMO", &v)?;
+        }
+        if let Some(v) = env("TONGBAN_TRUST_PROXY") {
+            s.trust_proxy = parse_bool("TONGBAN_TRUST_PROXY", &v)?;
+        }
+        if let Some(v) = env("TONGBAN_SESSION_HOURS") {
+            s.session_hours = v.trim().parse().ok().filter(|h: &i64| (1..=720).contains(h)).ok_or_else(|| ConfigError::Env {
+                name: "TONGBAN_SESSION_HOURS".into(),
+                value: v.clone(),
+                message: "expected a whole number of hours from 1 to 720".into(),
+            })?;
+        }
+        if let Some(v) = env("TONGBAN_LOG") {
+            s.log = v;
+        }
+        if let Some(url) = &s.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
+                return Err(ConfigError::Env {
+                    name: "DATABASE_URL".into(),
+                    value: url.clone(),
+                    message: "expected postgres://… or sqlite:…".into(),
+                });
+            }
+        }
+        Ok(s)
+    }
+
+    pub fn load() -> Result<Settings, ConfigError> {
+        Settings::load_from(None, &|k| std::env::var(k).ok())
+    }
+
+    /// The database URL in effect: PostgreSQL when configured, else SQLite in the data directory.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("tongban.db").display()),
+        }
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn layers() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.toml");
+        std::fs::write(&file, "data_dir = \"/srv/tb\"\nsession_hours = 4\n").unwrap();
+        let s = Settings::load_from(Some(&file), &env_of(&[("TONGBAN_SESSION_HOURS", "6")])).unwrap();
+        assert_eq!(s.data_dir, PathBuf::from("/srv/tb"));
+        assert_eq!(s.session_hours, 6);
+        assert!(s.effective_database_url().starts_with("sqlite:///srv/tb/tongban.db"));
+        let s = Settings::load_from(Some(&file), &env_of(&[("DATABASE_URL", "postgres://u@h/db")])).unwrap();
+        assert_eq!(s.effective_database_url(), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn bad_values_say_what_is_wrong() {
+        let e = Settings::load_from(None, &env_of(&[("TONGBAN_SECURE_COOKIES", "maybe")])).unwrap_err().to_string();
+        assert!(e.contains("TONGBAN_SECURE_COOKIES") && e.contains("true or false"), "{e}");
+        let e = Settings::load_from(None, &env_of(&[("DATABASE_URL", "mysql://x")])).unwrap_err().to_string();
+        assert!(e.contains("postgres://"), "{e}");
+        let e = Settings::load_from(None, &env_of(&[("TONGBAN_CONFIG", "/nonexistent/tongban.toml")])).unwrap_err().to_string();
+        assert!(e.contains("/nonexistent/tongban.toml"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.toml");
+        std::fs::write(&file, "data_dri = \"x\"\n").unwrap();
+        let e = Settings::load_from(Some(&file), &env_of(&[])).unwrap_err().to_string();
+        assert!(e.contains("data_dri"), "{e}");
+    }
+}

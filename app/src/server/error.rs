@@ -1,0 +1,90 @@
+//! One error type for the whole server. Clients only ever see [`AppError::message`], a safe text in
+//! their language; internal detail goes to `tracing`.
+
+use http::StatusCode;
+use rules::Lang;
+
+use crate::models::FieldErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("login required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("conflict")]
+    Conflict(FieldErrors),
+    #[error("bad credentials")]
+    BadCredentials,
+    #[error("rate limited for {minutes} min")]
+    RateLimited { minutes: i64 },
+    #[error("stale: reload")]
+    Stale,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        let s = e.to_string();
+        tracing::error!(error = %s, "internal error");
+        AppError::Internal(s)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) | AppError::Stale => StatusCode::CONFLICT,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The client-safe message.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::NotFound => lang.pick("找不到该内容", "找不到該內容", "Not found").into(),
+            AppError::Unauthorized => lang.pick("请先登录", "請先登入", "Please log in").into(),
+            AppError::Forbidden => lang.pick("您没有权限查看或办理此事项", "您沒有權限查看或辦理此事項", "You do not have permission for this").into(),
+            AppError::Invalid(e) | AppError::Conflict(e) => e.first().map(|(_, m)| m.clone()).unwrap_or_default(),
+            AppError::BadCredentials => crate::models::bad_credentials(lang),
+            AppError::RateLimited { minutes } => match lang {
+                Lang::ZhHans => format!("尝试次数过多，请 {minutes} 分钟后再试"),
+                Lang::ZhHant => format!("嘗試次數過多，請 {minutes} 分鐘後再試"),
+                Lang::En => format!("Too many attempts: try again in {minutes} minutes"),
+            },
+            AppError::Stale => lang.pick("内容已被他人更新，请刷新后重试", "內容已被他人更新，請重新整理後重試", "Someone else changed this: reload and try again").into(),
+            AppError::Internal(_) => lang.pick("服务暂时不可用，请稍后再试", "服務暫時不可用，請稍後再試", "The service is unavailable: please try again later").into(),
+        }
+    }
+
+    /// Field errors, when the error is about fields.
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Invalid(e) | AppError::Conflict(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(e: sea_orm::TransactionError<AppError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(c) => c.into(),
+            sea_orm::TransactionError::Transaction(t) => t,
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Plain HTML form endpoints (post → redirect → get). They work without JavaScript: on an error
+//! the typed values (never passwords) and the messages travel back in a short-lived flash cookie
+//! and the page shows them next to the fields.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Extension, Form, Router};
+use base64::Engine;
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use rules::Lang;
+use serde::Deserialize;
+
+use super::accounts;
+use super::auth::{self, PrincipalKind, SESSION_COOKIE};
+use super::error::AppError;
+use super::guard;
+use super::state::AppState;
+use crate::models::{safe_next, validate_register, Flash, LoginInput, Prefs, RegisterInput, ELDER_COOKIE, FLASH_COOKIE, LANG_COOKIE};
+
+/// The client's address, put into request extensions by the server's middleware.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/register", post(register))
+        .route("/auth/login", post(login))
+        .route("/auth/staff-login", post(staff_login))
+        .route("/auth/logout", post(logout))
+        .route("/prefs", post(set_prefs))
+}
+
+pub fn prefs_of(headers: &HeaderMap) -> Prefs {
+    let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join("; ");
+    let al = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    Prefs::from_cookie_header(&cookies, al)
+}
+
+fn see_other(location: &str, cookies: Vec<String>) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+pub fn flash_cookie(flash: &Flash, secure: bool) -> String {
+    let json = serde_json::to_vec(flash).unwrap_or_default();
+    let v = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    format!("{FLASH_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{}", if secure { "; Secure" } else { "" })
+}
+
+pub fn decode_flash(v: &str) -> Option<Flash> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn back_with_errors(st: &AppState, to: &str, form: &str, values: std::collections::BTreeMap<String, String>, e: &AppError, lang: Lang) -> Response {
+    let errors = match e.fields() {
+        Some(f) => f.iter().cloned().collect(),
+        None => [("_form".to_string(), e.message(lang))].into_iter().collect(),
+    };
+    let flash = Flash { form: form.into(), values, errors, notice: None };
+    see_other(to, vec![flash_cookie(&flash, st.settings.secure_cookies)])
+}
+
+fn notice(st: &AppState, form: &str, text: String) -> String {
+    flash_cookie(&Flash { form: form.into(), notice: Some(text), ..Default::default() }, st.settings.secure_cookies)
+}
+
+/// Starts a session, replacing the one the browser had (the id changes at every login).
+async fn start_session(st: &AppState, headers: &HeaderMap, kind: PrincipalKind, id: i32, ip: &str) -> Result<String, AppError> {
+    if let Some(old) = guard::session_token(headers) {
+        auth::delete_session(&st.db, &old).await?;
+    }
+    let token = auth::create_session(&st.db, kind, id, Some(ip.to_string()), st.settings.session_hours).await?;
+    Ok(auth::session_cookie(&token, st.settings.session_hours, st.settings.secure_cookies))
+}
+
+async fn register(State(st): State<AppState>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(input): Form<RegisterInput>) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let result = async {
+        let reg = validate_register(&input, lang).map_err(AppError::Invalid)?;
+        let a = accounts::register(&st.db, reg, lang).await?;
+        start_session(&st, &headers, PrincipalKind::Applicant, a.id, &ip.0).await
+    }
+    .await;
+    match result {
+        Ok(cookie) => {
+            let msg = lang.pick("注册成功，您已登录", "註冊成功，您已登入", "Your account is ready and you are logged in").to_string();
+            see_other("/account", vec![cookie, notice(&st, "account", msg)])
+        }
+        Err(e) => back_with_errors(&st, "/register", "register", input.echo(), &e, lang),
+    }
+}
+
+async fn login(State(st): State<AppState>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(input): Form<LoginInput>) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let echo = [("login".to_string(), input.login.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
+    if input.login.trim().is_empty() || input.password.is_empty() {
+        let mut errs = Vec::new();
+        if input.login.trim().is_empty() {
+            errs.push(("login".to_string(), lang.pick("请输入身份证号、统一社会信用代码或手机号", "請輸入身分證號、統一社會信用代碼或手機號", "Enter your ID number, credit code or mobile").to_string()));
+        }
+        if input.password.is_empty() {
+            errs.push(("password".to_string(), lang.pick("请输入密码", "請輸入密碼", "Enter your password").to_string()));
+        }
+        return back_with_errors(&st, "/login", "login", echo, &AppError::Invalid(errs), lang);
+    }
+    let result = async {
+        let a = accounts::login_applicant(&st.db, &input.login, &input.password, &ip.0).await?;
+        start_session(&st, &headers, PrincipalKind::Applicant, a.id, &ip.0).await
+    }
+    .await;
+    match result {
+        Ok(cookie) => see_other(&safe_next(&input.next, "/account"), vec![cookie]),
+        Err(e) => back_with_errors(&st, "/login", "login", echo, &e, lang),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct StaffLoginInput {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn staff_login(State(st): State<AppState>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(input): Form<StaffLoginInput>) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let echo = [("username".to_string(), input.username.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
+    if input.username.trim().is_empty() || input.password.is_empty() {
+        let e = AppError::Invalid(vec![("_form".into(), lang.pick("请输入工号和密码", "請輸入工號和密碼", "Enter your username and password").into())]);
+        return back_with_errors(&st, "/staff/login", "staff_login", echo, &e, lang);
+    }
+    let result = async {
+        let s = accounts::login_staff(&st.db, &input.username, &input.password, &ip.0).await?;
+        start_session(&st, &headers, PrincipalKind::Staff, s.id, &ip.0).await
+    }
+    .await;
+    match result {
+        Ok(cookie) => see_other(&safe_next(&input.next, "/staff"), vec![cookie]),
+        Err(e) => back_with_errors(&st, "/staff/login", "staff_login", echo, &e, lang),
+    }
+}
+
+async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = prefs_of(&headers).lang;
+    if let Some(token) = guard::session_token(&headers) {
+        if let Err(e) = auth::delete_session(&st.db, &token).await {
+            tracing::warn!(error = %e, "could not delete session at logout");
+        }
+    }
+    let msg = lang.pick("您已安全退出", "您已安全登出", "You have logged out").to_string();
+    see_other("/login", vec![auth::expired_cookie(SESSION_COOKIE, st.settings.secure_cookies), notice(&st, "login", msg)])
+}
+
+#[derive(Debug, Deserialize)]
+struct PrefsInput {
+    lang: Option<String>,
+    elder: Option<String>,
+    #[serde(default)]
+    return_to: String,
+}
+
+async fn set_prefs(State(st): State<AppState>, Form(input): Form<PrefsInput>) -> Response {
+    let secure = if st.settings.secure_cookies { "; Secure" } else { "" };
+    let mut cookies = Vec::new();
+    if let Some(l) = input.lang.as_deref().and_then(Lang::from_tag) {
+        cookies.push(format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", l.tag()));
+    }
+    if let Some(e) = input.elder.as_deref() {
+        let on = e == "1";
+        cookies.push(format!("{ELDER_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", if on { "1" } else { "0" }));
+    }
+    see_other(&safe_next(&input.return_to, "/"), cookies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn flash_round_trip() {
+        let f = Flash { form: "register".into(), values: [("name".to_string(), "张三".to_string())].into_iter().collect(), errors: Default::default(), notice: None };
+        let c = flash_cookie(&f, false);
+        let v = c.split(';').next().unwrap().split_once('=').unwrap().1;
+        assert_eq!(decode_flash(v), Some(f));
+        assert_eq!(decode_flash("not base64!"), None);
+    }
+}

@@ -1,0 +1,104 @@
+//! The one access guard: who is calling, with which roles in which departments. Every server
+//! function and endpoint goes through it.
+
+use http::HeaderMap;
+use rules::Role;
+
+use super::accounts;
+use super::auth::{self, SESSION_COOKIE};
+use super::error::AppError;
+use super::state::AppState;
+use crate::models::{parse_cookies, SessionUser};
+
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|h| parse_cookies(h).filter(|(k, _)| *k == SESSION_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>())
+        .next()
+}
+
+/// The caller, from the session cookie.
+pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
+    let Some(token) = session_token(headers) else { return Ok(None) };
+    match auth::lookup_session(&state.db, &token).await? {
+        Some((kind, id)) => accounts::load_session_user(&state.db, kind, id).await,
+        None => Ok(None),
+    }
+}
+
+/// A staff caller holding one of `roles`, in `department` when given. Returns the departments in
+/// which the caller holds one of the roles.
+pub fn require_staff(user: Option<&SessionUser>, roles: &[Role], department: Option<i32>) -> Result<Vec<i32>, AppError> {
+    match user {
+        None => Err(AppError::Unauthorized),
+        Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
+        Some(SessionUser::Staff { roles: held, .. }) => {
+            let deps: Vec<i32> = held
+                .iter()
+                .filter(|r| roles.is_empty() || roles.contains(&r.role))
+                .filter(|r| department.is_none_or(|d| d == r.department_id))
+                .map(|r| r.department_id)
+                .collect();
+            if deps.is_empty() {
+                Err(AppError::Forbidden)
+            } else {
+                Ok(deps)
+            }
+        }
+    }
+}
+
+/// An applicant caller; returns their id.
+pub fn require_applicant(user: Option<&SessionUser>) -> Result<i32, AppError> {
+    match user {
+        None => Err(AppError::Unauthorized),
+        Some(SessionUser::Applicant { id, .. }) => Ok(*id),
+        Some(SessionUser::Staff { .. }) => Err(AppError::Forbidden),
+    }
+}
+
+/// May the caller read applicant `id`'s personal data? The applicant themself, or a window clerk
+/// (counter intake) or supervisor.
+pub fn may_read_applicant(user: Option<&SessionUser>, id: i32) -> Result<(), AppError> {
+    match user {
+        None => Err(AppError::Unauthorized),
+        Some(SessionUser::Applicant { id: own, .. }) if *own == id => Ok(()),
+        Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
+        Some(u) => require_staff(Some(u), &[Role::WindowClerk, Role::Supervisor], None).map(|_| ()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::StaffRole;
+
+    fn clerk() -> SessionUser {
+        SessionUser::Staff {
+            id: 1,
+            name: "王".into(),
+            username: "clerk".into(),
+            roles: vec![StaffRole { role: Role::WindowClerk, department_id: 7, department_code: "ZRZY".into(), department_name: "自然资源局".into() }],
+        }
+    }
+
+    fn applicant(id: i32) -> SessionUser {
+        SessionUser::Applicant { id, kind: rules::ApplicantKind::Person, name: "张三".into(), masked_mobile: String::new() }
+    }
+
+    #[test]
+    fn guard_table() {
+        assert!(matches!(require_staff(None, &[Role::WindowClerk], None), Err(AppError::Unauthorized)));
+        assert!(matches!(require_staff(Some(&applicant(1)), &[], None), Err(AppError::Forbidden)));
+        assert_eq!(require_staff(Some(&clerk()), &[Role::WindowClerk], None).unwrap(), vec![7]);
+        assert!(matches!(require_staff(Some(&clerk()), &[Role::Approver], None), Err(AppError::Forbidden)));
+        assert!(matches!(require_staff(Some(&clerk()), &[Role::WindowClerk], Some(8)), Err(AppError::Forbidden)));
+        assert_eq!(require_applicant(Some(&applicant(3))).unwrap(), 3);
+        assert!(matches!(require_applicant(Some(&clerk())), Err(AppError::Forbidden)));
+        assert!(may_read_applicant(Some(&applicant(3)), 3).is_ok());
+        assert!(matches!(may_read_applicant(Some(&applicant(3)), 4), Err(AppError::Forbidden)));
+        assert!(may_read_applicant(Some(&clerk()), 4).is_ok());
+    }
+}

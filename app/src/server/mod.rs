@@ -1,0 +1,19 @@
+//! Server-only code (feature `ssr`): configuration, state, database, repositories and services.
+//! Server functions in `crate::api` and the HTTP handlers in `forms` are thin glue over these.
+
+pub mod accounts;
+pub mod auth;
+pub mod calendar;
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod files;
+pub mod forms;
+pub mod guard;
+pub mod seed;
+pub mod state;
+
+pub use error::AppError;
+pub use state::AppState;

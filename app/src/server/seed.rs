@@ -1,0 +1,257 @@
+//! Demo data: departments, catalog items drawn from the seed documents, one staff account per
+//! role and two demo applicants. Idempotent: running it twice changes nothing.
+
+use chrono::Utc;
+use rules::deadline::{ExtensionPolicy, TimeLimit};
+use rules::item::{Handling, ItemKind, ItemRules, Question, SpecialProcedure};
+use rules::materials::{ApplicantKind, Condition, FileType, MaterialForm, MaterialSpec, Requirement};
+use rules::Role;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+use super::accounts;
+use super::entities::{applicant, department, item};
+use super::error::AppError;
+use crate::models::{Registration, RegisterInput};
+
+pub const DEMO_STAFF_PASSWORD: &str = "Tongban-Demo-2026";
+pub const DEMO_APPLICANT_PASSWORD: &str = "Shenqing-Demo-2026";
+
+pub struct DemoAccount {
+    pub login: String,
+    pub password: String,
+    pub what: String,
+}
+
+const DEPARTMENTS: &[(&str, &str)] = &[
+    ("ZRZY", "自然资源局"),
+    ("ZJJ", "住房和城乡建设局"),
+    ("SCJG", "市场监督管理局"),
+    ("YJGL", "应急管理局"),
+];
+
+fn m(code: &str, name: &str, form: MaterialForm, requirement: Requirement, condition: Option<Condition>, deferrable: bool, note: &str) -> MaterialSpec {
+    MaterialSpec {
+        code: code.into(),
+        name: name.into(),
+        form,
+        copies: 1,
+        requirement,
+        condition,
+        deferrable,
+        file_types: vec![FileType::Pdf, FileType::Jpeg, FileType::Png, FileType::Ofd],
+        max_bytes: 20 * 1024 * 1024,
+        note: note.into(),
+        sample: None,
+        blank_form: None,
+    }
+}
+
+fn identity_materials() -> Vec<MaterialSpec> {
+    use MaterialForm::*;
+    vec![
+        m("id_card", "申请人身份证明", Copy, Requirement::Required, Some(Condition::Applicant(ApplicantKind::Person)), false, "居民身份证正反面"),
+        m("business_license", "营业执照", Copy, Requirement::Required, Some(Condition::Applicant(ApplicantKind::Enterprise)), false, "加盖公章"),
+        m(
+            "agent_authorization",
+            "授权委托书及受托人身份证明",
+            Original,
+            Requirement::Required,
+            Some(Condition::Eq { question: "via_agent".into(), value: "yes".into() }),
+            false,
+            "委托他人办理时提交",
+        ),
+    ]
+}
+
+fn agent_question() -> Question {
+    Question { code: "via_agent".into(), text: "是否委托他人代为办理？".into(), options: vec![("no".into(), "否，本人办理".into()), ("yes".into(), "是，委托代理人".into())] }
+}
+
+/// (code, department, name, summary, rules)
+fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, ItemRules)> {
+    use MaterialForm::*;
+    let base = |kind, handling, statutory: u32, promised: u32, extension| ItemRules {
+        kind,
+        handling,
+        statutory_limit: TimeLimit::working(statutory),
+        promised_limit: TimeLimit::working(promised),
+        extension,
+        warning_days: rules::deadline::DEFAULT_WARNING_DAYS,
+        correction_term: TimeLimit::working(5),
+        deferral_term: rules::deadline::DEFERRED_SUPPLEMENT,
+        fee_term: None,
+        questions: vec![agent_question()],
+        materials: identity_materials(),
+        special_procedures: vec![],
+    };
+    let hearing = SpecialProcedure { name: "听证".into(), usual_duration: TimeLimit::working(20), legal_basis: "《中华人民共和国行政许可法》第四十五条".into() };
+    let expert = SpecialProcedure { name: "专家评审".into(), usual_duration: TimeLimit::working(15), legal_basis: "《中华人民共和国行政许可法》第四十五条".into() };
+
+    let mut land = base(ItemKind::Licensing, Handling::Promised, 20, 15, ExtensionPolicy::LICENSING);
+    land.questions.push(Question { code: "collective".into(), text: "项目用地是否涉及集体土地？".into(), options: vec![("no".into(), "否".into()), ("yes".into(), "是".into())] });
+    land.materials.extend([
+        m("application", "建设项目用地预审申请表", Original, Requirement::Required, None, false, "法定代表人签字并加盖公章"),
+        m("project_approval", "项目建议书批复文件或备案文件", Copy, Requirement::Required, None, false, ""),
+        m("collective_consent", "农村集体经济组织同意用地的书面意见", Original, Requirement::Required, Some(Condition::Eq { question: "collective".into(), value: "yes".into() }), false, ""),
+        m("site_map", "项目用地红线图", Electronic, Requirement::Required, None, true, "可容缺受理，30 日内补齐"),
+        m("site_photos", "现场照片", Electronic, Requirement::Optional, None, false, ""),
+    ]);
+    land.special_procedures = vec![hearing.clone(), expert.clone()];
+
+    let mut mining = base(ItemKind::Licensing, Handling::Promised, 20, 20, ExtensionPolicy::LICENSING);
+    mining.fee_term = Some(TimeLimit::calendar(30));
+    mining.materials.extend([
+        m("application", "采矿权申请登记书", Original, Requirement::Required, None, false, ""),
+        m("development_plan", "矿产资源开发利用方案", Original, Requirement::Required, None, false, ""),
+        m("eia", "环境影响评价报告批复", Copy, Requirement::Required, None, true, "可容缺受理"),
+    ]);
+    mining.special_procedures = vec![expert];
+
+    let mut homestead = base(ItemKind::Licensing, Handling::Promised, 20, 20, ExtensionPolicy::LICENSING);
+    homestead.materials = vec![
+        m("id_card", "申请人及家庭成员身份证明", Copy, Requirement::Required, None, false, ""),
+        m("application", "农村宅基地和建房（规划许可）申请表", Original, Requirement::Required, None, false, ""),
+        m("household", "户口簿", Copy, Requirement::Required, None, false, ""),
+        m("village_opinion", "村民小组会议讨论通过意见", Original, Requirement::Required, None, false, "村级审查"),
+    ];
+    homestead.questions = vec![];
+
+    let mut filing = base(ItemKind::Filing, Handling::Promised, 1, 1, ExtensionPolicy::NONE);
+    filing.materials.extend([
+        m("report", "地质灾害危险性评估报告", Original, Requirement::Required, None, false, ""),
+        m("expert_opinion", "专家审查意见", Copy, Requirement::Required, None, false, ""),
+    ]);
+
+    let mut permit = base(ItemKind::Licensing, Handling::Parallel, 20, 20, ExtensionPolicy::PARALLEL_LEAD);
+    permit.materials.extend([
+        m("application", "建筑工程施工许可申请表", Original, Requirement::Required, None, false, ""),
+        m("planning_permit", "建设工程规划许可证", Copy, Requirement::Required, None, false, ""),
+        m("construction_contract", "施工合同", Copy, Requirement::Required, None, false, ""),
+        m("safety_measures", "保证工程质量和安全的具体措施", Original, Requirement::Required, None, true, "可容缺受理"),
+    ]);
+
+    let mut sole = base(ItemKind::Licensing, Handling::Instant, 15, 0, ExtensionPolicy::NONE);
+    sole.materials = vec![
+        m("id_card", "经营者身份证明", Copy, Requirement::Required, None, false, ""),
+        m("premises", "经营场所使用证明", Copy, Requirement::Required, None, false, ""),
+    ];
+    sole.questions = vec![];
+
+    let mut mine_safety = base(ItemKind::Licensing, Handling::Promised, 20, 5, ExtensionPolicy::LICENSING);
+    mine_safety.materials.extend([
+        m("application", "安全设施设计审查申请书", Original, Requirement::Required, None, false, ""),
+        m("design", "安全设施设计", Original, Requirement::Required, None, false, ""),
+    ]);
+
+    vec![
+        ("ZRZY-001", "ZRZY", "建设项目用地预审", "建设项目使用土地的预先审查（承诺时限由 20 个工作日压缩为 15 个工作日）。", land),
+        ("ZRZY-002", "ZRZY", "采矿权新立登记", "新设采矿权的审批登记；缴清采矿权价款等规费后 3 个工作日内送达许可证。", mining),
+        ("ZRZY-003", "ZRZY", "农村宅基地审批", "农村村民建房使用宅基地的审批，经村、乡镇逐级审查。", homestead),
+        ("ZRZY-004", "ZRZY", "地质灾害危险性评估报告备案", "收到备案材料的次个工作日内作出是否予以备案的书面决定。", filing),
+        ("ZJJ-001", "ZJJ", "建筑工程施工许可证核发", "并联审批：主办部门 20 个工作日（可延长 5 个），协办部门 10 个工作日内回复。", permit),
+        ("SCJG-001", "SCJG", "个体工商户设立登记", "即办件：材料齐全、符合法定形式的当场办结。", sole),
+        ("YJGL-001", "YJGL", "非煤矿山建设项目安全设施设计审查", "法定办理时限 20 个工作日，承诺时限缩短为 5 个工作日。", mine_safety),
+    ]
+}
+
+async fn department_id(db: &DatabaseConnection, code: &str) -> Result<i32, AppError> {
+    department::Entity::find().filter(department::Column::Code.eq(code)).one(db).await?.map(|d| d.id).ok_or(AppError::NotFound)
+}
+
+/// Loads the demo data. Returns the demo accounts to print.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppError> {
+    super::calendar::seed_shipped(db).await?;
+    for (code, name) in DEPARTMENTS {
+        if department::Entity::find().filter(department::Column::Code.eq(*code)).one(db).await?.is_none() {
+            department::ActiveModel { code: Set((*code).into()), name: Set((*name).into()), created_at: Set(Utc::now()), ..Default::default() }.insert(db).await?;
+        }
+    }
+    for (code, dep, name, summary, rules) in demo_items() {
+        debug_assert!(rules.problems().is_empty(), "{code}: {:?}", rules.problems());
+        if item::Entity::find().filter(item::Column::Code.eq(code)).count(db).await? > 0 {
+            continue;
+        }
+        item::ActiveModel {
+            code: Set(code.into()),
+            version: Set(1),
+            department_id: Set(department_id(db, dep).await?),
+            name: Set(name.into()),
+            summary: Set(summary.into()),
+            rules: Set(serde_json::to_string(&rules).map_err(AppError::internal)?),
+            published: Set(true),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let zrzy = department_id(db, "ZRZY").await?;
+    let zjj = department_id(db, "ZJJ").await?;
+    let all: Vec<i32> = {
+        let mut v = Vec::new();
+        for (c, _) in DEPARTMENTS {
+            v.push(department_id(db, c).await?);
+        }
+        v
+    };
+    let staff: Vec<(&str, &str, Vec<(Role, i32)>)> = vec![
+        ("clerk", "窗口受理员 王敏", vec![(Role::WindowClerk, zrzy), (Role::WindowClerk, zjj)]),
+        ("reviewer", "审查员 李强", vec![(Role::Reviewer, zrzy)]),
+        ("approver", "首席代表 陈静", vec![(Role::Approver, zrzy)]),
+        ("coreviewer", "协办审查员 赵磊", vec![(Role::CoReviewer, zjj)]),
+        ("supervisor", "电子监察 周琳", all.iter().map(|d| (Role::Supervisor, *d)).collect()),
+        ("admin", "系统管理员", all.iter().map(|d| (Role::Admin, *d)).collect()),
+    ];
+    let mut out = Vec::new();
+    for (username, name, roles) in staff {
+        accounts::upsert_staff(db, username, name, DEMO_STAFF_PASSWORD, &roles).await?;
+        out.push(DemoAccount { login: username.into(), password: DEMO_STAFF_PASSWORD.into(), what: format!("staff: {name}") });
+    }
+    let applicants = [
+        RegisterInput {
+            kind: "person".into(),
+            name: "张三".into(),
+            id_card_no: "11010519491231002X".into(),
+            mobile: "13800000001".into(),
+            password: DEMO_APPLICANT_PASSWORD.into(),
+            password_confirm: DEMO_APPLICANT_PASSWORD.into(),
+            ..Default::default()
+        },
+        RegisterInput {
+            kind: "enterprise".into(),
+            name: "示例科技有限公司".into(),
+            credit_code: "91350100M000100Y43".into(),
+            contact_name: "李四".into(),
+            mobile: "13800000002".into(),
+            password: DEMO_APPLICANT_PASSWORD.into(),
+            password_confirm: DEMO_APPLICANT_PASSWORD.into(),
+            ..Default::default()
+        },
+    ];
+    for a in applicants {
+        let login = if a.kind == "person" { a.id_card_no.clone() } else { a.credit_code.clone() };
+        let exists = applicant::Entity::find().filter(applicant::Column::Mobile.eq(a.mobile.as_str())).count(db).await? > 0;
+        if !exists {
+            let reg: Registration = crate::models::validate_register(&a, rules::Lang::ZhHans)
+                .map_err(|e| AppError::internal(format!("demo applicant invalid: {e:?}")))?;
+            accounts::register(db, reg, rules::Lang::ZhHans).await?;
+        }
+        out.push(DemoAccount { login, password: DEMO_APPLICANT_PASSWORD.into(), what: format!("applicant: {} (mobile {})", a.name, a.mobile) });
+    }
+    Ok(out)
+}
+
+/// Whether the database holds no accounts and no items yet.
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
+    Ok(item::Entity::find().count(db).await? == 0 && department::Entity::find().count(db).await? == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn demo_items_are_consistent() {
+        for (code, _, _, _, rules) in super::demo_items() {
+            assert!(rules.problems().is_empty(), "{code}: {:?}", rules.problems());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+use std::sync::{Arc, RwLock};
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use rules::Calendar;
+use sea_orm::DatabaseConnection;
+
+use super::config::Settings;
+use super::files::FileStore;
+
+/// Shared by every request; holds nothing a second app node would need to know.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub files: Arc<dyn FileStore>,
+    pub leptos_options: LeptosOptions,
+    /// The working-day calendar, loaded from the database (reloaded when an admin edits it).
+    pub calendar: Arc<RwLock<Arc<Calendar>>>,
+}
+
+impl AppState {
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}

@@ -1,0 +1,221 @@
+//! The Tongban server: builds the axum router (pages, server functions, form endpoints, static
+//! files, health checks) with its middleware (client address, CSRF origin check, security
+//! headers, compression, cache lifetimes), and starts it.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use app::server::config::Settings;
+use app::server::files::LocalFileStore;
+use app::server::forms::ClientIp;
+use app::server::{calendar, db, seed, AppState};
+use app::{shell, App};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+
+/// Leptos options from the environment (`LEPTOS_*`), with Tongban's defaults.
+pub fn leptos_options() -> Result<LeptosOptions, String> {
+    let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
+    let mut o = conf.leptos_options;
+    if o.output_name.is_empty() {
+        o.output_name = "tongban".into();
+    }
+    if std::env::var("LEPTOS_HASH_FILES").is_err() {
+        // A release built by cargo-leptos with hash-files leaves hash.txt next to the binary.
+        let hash = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(o.hash_file.as_ref())));
+        o.hash_files = hash.is_some_and(|h| h.exists());
+    }
+    Ok(o)
+}
+
+/// Opens and migrates the database, seeds the shipped calendar, and builds the shared state.
+pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Result<AppState, String> {
+    let url = settings.effective_database_url();
+    if settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| format!("cannot create data directory {}: {e}", settings.data_dir.display()))?;
+    }
+    let conn = db::connect(&url).await.map_err(|e| format!("cannot open the database ({}): {e}", redact(&url)))?;
+    db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
+    calendar::seed_shipped(&conn).await.map_err(|e| format!("calendar seed failed: {e}"))?;
+    if settings.seed_demo && seed::is_empty(&conn).await.map_err(|e| e.to_string())? {
+        let accounts = seed::seed_demo(&conn).await.map_err(|e| format!("demo data failed: {e}"))?;
+        print_demo_accounts(&accounts);
+    }
+    let cal = calendar::load(&conn).await.map_err(|e| e.to_string())?;
+    let files = LocalFileStore::new(settings.files_dir()).map_err(|e| format!("cannot create the file store: {e}"))?;
+    Ok(AppState {
+        db: conn,
+        settings: Arc::new(settings),
+        files: Arc::new(files),
+        leptos_options,
+        calendar: Arc::new(RwLock::new(Arc::new(cal))),
+    })
+}
+
+pub fn print_demo_accounts(accounts: &[seed::DemoAccount]) {
+    println!("Demo accounts (log in at /login for applicants, /staff/login for staff):");
+    for a in accounts {
+        println!("  {:<20} password {:<20} {}", a.login, a.password, a.what);
+    }
+}
+
+/// Hides a password in a database URL for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let opts = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+    let pkg_dir = PathBuf::from(opts.site_root.as_ref()).join(opts.site_pkg_dir.as_ref());
+    let pkg = ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
+    let immutable = opts.hash_files;
+    let ctx_state = state.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .merge(app::server::forms::routes())
+        .nest_service("/pkg", pkg)
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
+            let opts = opts.clone();
+            move || shell(opts.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(move |req, next| cache_headers(req, next, immutable)))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), client_ip))
+        .layer(middleware::from_fn(same_origin_posts))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let from_proxy = state
+        .settings
+        .trust_proxy
+        .then(|| req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|s| s.trim().to_string()))
+        .flatten();
+    let ip = from_proxy
+        .or_else(|| req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(ClientIp(ip));
+    next.run(req).await
+}
+
+/// CSRF defence: a state-changing request must come from a page of this site (Origin, or
+/// Referer when a browser sends no Origin). Everything else is refused.
+async fn same_origin_posts(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let source = req.headers().get(header::ORIGIN).or_else(|| req.headers().get(header::REFERER)).and_then(|v| v.to_str().ok());
+    let same = source.is_some_and(|s| {
+        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or("");
+        let authority = rest.split('/').next().unwrap_or("");
+        !host.is_empty() && authority.eq_ignore_ascii_case(host)
+    });
+    if same {
+        next.run(req).await
+    } else {
+        tracing::warn!(method = %req.method(), path = %req.uri().path(), origin = ?source, "cross-origin or origin-less write refused");
+        (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+    }
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&app::content_security_policy(None, false)) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    res
+}
+
+/// Hashed assets under /pkg live a year; pages are never cached (they carry the user's session).
+async fn cache_headers(req: Request, next: Next, immutable: bool) -> Response {
+    let is_pkg = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let value = if is_pkg && immutable && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else if is_pkg {
+        "no-cache"
+    } else {
+        "no-store"
+    };
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// Serves until Ctrl-C or SIGTERM. `on_ready` gets the bound address (port 0 picks a free port).
+pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    on_ready(bound);
+    let app = router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://data/tongban.db"), "sqlite://data/tongban.db");
+    }
+}
