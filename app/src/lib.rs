@@ -91,6 +91,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let prefs = detect_prefs();
     provide_context(prefs);
+    // Marks the page once the wasm has taken over (browser tests wait for it).
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
     let title = prefs.lang.pick("通办 · 一窗通办政务服务", "通辦 · 一窗通辦政務服務", "Tongban · one-window government services");
     view! {
         <Title text=title/>
