@@ -98,7 +98,11 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "");
         }
     });
-    let title = prefs.lang.pick("通办 · 一窗通办政务服务", "通辦 · 一窗通辦政務服務", "Tongban · one-window government services");
+    let title = prefs.lang.pick(
+        "通办 · 一窗通办政务服务",
+        "通辦 · 一窗通辦政務服務",
+        "Tongban · one-window government services",
+    );
     view! {
         <Title text=title/>
         <Router>

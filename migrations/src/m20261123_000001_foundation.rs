@@ -143,13 +143,29 @@ impl MigrationTrait for Migration {
                 .col(integer(StaffRoles::StaffId))
                 .col(integer(StaffRoles::DepartmentId))
                 .col(string_len(StaffRoles::Role, 32))
-                .foreign_key(ForeignKey::create().from(StaffRoles::Table, StaffRoles::StaffId).to(Staff::Table, Staff::Id).on_delete(ForeignKeyAction::Cascade))
-                .foreign_key(ForeignKey::create().from(StaffRoles::Table, StaffRoles::DepartmentId).to(Departments::Table, Departments::Id))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(StaffRoles::Table, StaffRoles::StaffId)
+                        .to(Staff::Table, Staff::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(StaffRoles::Table, StaffRoles::DepartmentId)
+                        .to(Departments::Table, Departments::Id),
+                )
                 .to_owned(),
         )
         .await?;
         m.create_index(
-            Index::create().name("ux_staff_roles").table(StaffRoles::Table).col(StaffRoles::StaffId).col(StaffRoles::DepartmentId).col(StaffRoles::Role).unique().to_owned(),
+            Index::create()
+                .name("ux_staff_roles")
+                .table(StaffRoles::Table)
+                .col(StaffRoles::StaffId)
+                .col(StaffRoles::DepartmentId)
+                .col(StaffRoles::Role)
+                .unique()
+                .to_owned(),
         )
         .await?;
         m.create_table(
@@ -168,7 +184,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_applicants_mobile").table(Applicants::Table).col(Applicants::Mobile).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_applicants_mobile").table(Applicants::Table).col(Applicants::Mobile).to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(Sessions::Table)
@@ -181,7 +200,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_sessions_expires").table(Sessions::Table).col(Sessions::ExpiresAt).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_sessions_expires").table(Sessions::Table).col(Sessions::ExpiresAt).to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(LoginFailures::Table)
@@ -192,8 +214,24 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_login_failures_key").table(LoginFailures::Table).col(LoginFailures::AccountKey).col(LoginFailures::At).to_owned()).await?;
-        m.create_index(Index::create().name("ix_login_failures_ip").table(LoginFailures::Table).col(LoginFailures::Ip).col(LoginFailures::At).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_login_failures_key")
+                .table(LoginFailures::Table)
+                .col(LoginFailures::AccountKey)
+                .col(LoginFailures::At)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_login_failures_ip")
+                .table(LoginFailures::Table)
+                .col(LoginFailures::Ip)
+                .col(LoginFailures::At)
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(CalendarYears::Table)
@@ -210,7 +248,12 @@ impl MigrationTrait for Migration {
                 .col(integer(CalendarDays::Year))
                 .col(string_len(CalendarDays::Kind, 16))
                 .col(string(CalendarDays::Name))
-                .foreign_key(ForeignKey::create().from(CalendarDays::Table, CalendarDays::Year).to(CalendarYears::Table, CalendarYears::Year).on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CalendarDays::Table, CalendarDays::Year)
+                        .to(CalendarYears::Table, CalendarYears::Year)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
@@ -226,11 +269,24 @@ impl MigrationTrait for Migration {
                 .col(text(Items::Rules))
                 .col(boolean(Items::Published).default(true))
                 .col(timestamp_with_time_zone(Items::CreatedAt))
-                .foreign_key(ForeignKey::create().from(Items::Table, Items::DepartmentId).to(Departments::Table, Departments::Id))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Items::Table, Items::DepartmentId)
+                        .to(Departments::Table, Departments::Id),
+                )
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ux_items_code_version").table(Items::Table).col(Items::Code).col(Items::Version).unique().to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ux_items_code_version")
+                .table(Items::Table)
+                .col(Items::Code)
+                .col(Items::Version)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(StoredFiles::Table)

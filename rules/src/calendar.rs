@@ -60,10 +60,9 @@ pub enum CalendarWarning {
 impl std::fmt::Display for CalendarWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CalendarWarning::UnknownYear(y) => write!(
-                f,
-                "no holiday schedule for {y}: only weekends are treated as days off"
-            ),
+            CalendarWarning::UnknownYear(y) => {
+                write!(f, "no holiday schedule for {y}: only weekends are treated as days off")
+            }
         }
     }
 }
@@ -214,11 +213,8 @@ impl Calendar {
         let base = NaiveDate::from_ymd_opt(SPAN_FIRST_YEAR, 1, 1).expect("valid");
         let end = NaiveDate::from_ymd_opt(SPAN_LAST_YEAR + 1, 1, 1).expect("valid");
         let span = end.signed_duration_since(base).num_days() as usize;
-        let exceptions: BTreeMap<NaiveDate, CalendarDay> = days
-            .into_iter()
-            .filter(|d| d.date >= base && d.date < end)
-            .map(|d| (d.date, d))
-            .collect();
+        let exceptions: BTreeMap<NaiveDate, CalendarDay> =
+            days.into_iter().filter(|d| d.date >= base && d.date < end).map(|d| (d.date, d)).collect();
         let mut prefix = Vec::with_capacity(span + 1);
         let mut working = Vec::with_capacity(span * 5 / 7 + 16);
         prefix.push(0u32);

@@ -22,7 +22,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const STAFF: [Role; 6] = [Role::WindowClerk, Role::Reviewer, Role::Approver, Role::CoReviewer, Role::Supervisor, Role::Admin];
+    pub const STAFF: [Role; 6] =
+        [Role::WindowClerk, Role::Reviewer, Role::Approver, Role::CoReviewer, Role::Supervisor, Role::Admin];
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -38,9 +39,18 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Applicant, Role::WindowClerk, Role::Reviewer, Role::Approver, Role::CoReviewer, Role::Supervisor, Role::Admin, Role::System]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Role::Applicant,
+            Role::WindowClerk,
+            Role::Reviewer,
+            Role::Approver,
+            Role::CoReviewer,
+            Role::Supervisor,
+            Role::Admin,
+            Role::System,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 
     pub fn label(&self, lang: Lang) -> &'static str {
@@ -134,7 +144,12 @@ impl CaseState {
     pub fn before_decision(&self) -> bool {
         matches!(
             self,
-            CaseState::Draft | CaseState::Submitted | CaseState::AwaitingCorrection | CaseState::Accepted | CaseState::InReview | CaseState::Suspended
+            CaseState::Draft
+                | CaseState::Submitted
+                | CaseState::AwaitingCorrection
+                | CaseState::Accepted
+                | CaseState::InReview
+                | CaseState::Suspended
         )
     }
 
@@ -171,15 +186,26 @@ pub enum Action {
     Accept,
     RequestCorrection,
     /// 不予受理
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     Resubmit,
     /// The scheduler: a correction went unanswered past its due date.
     CorrectionExpired,
     StartReview,
-    Suspend { kind: String, reason: String },
+    Suspend {
+        kind: String,
+        reason: String,
+    },
     Resume,
-    Extend { days: u32, reason: String },
-    Decide { kind: DecisionKind, reason: String },
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    Decide {
+        kind: DecisionKind,
+        reason: String,
+    },
     IssueFeeNotice,
     RecordPayment,
     /// The scheduler: the fee was not paid within its term → refused.
@@ -290,15 +316,44 @@ pub enum Refusal {
 impl Refusal {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (Refusal::WrongState { .. }, _) => lang.pick("办件当前状态不允许此操作，请刷新后重试", "辦件當前狀態不允許此操作，請重新整理後重試", "The case is not in a state that allows this; reload and try again").into(),
-            (Refusal::NotAllowed { .. }, _) => lang.pick("您没有权限执行此操作", "您沒有權限執行此操作", "You are not allowed to do this").into(),
-            (Refusal::MaterialsIncomplete, _) => lang.pick("材料不齐全，不能受理", "材料不齊全，不能受理", "Materials are incomplete").into(),
-            (Refusal::CorrectionAlreadyRequested, _) => lang.pick("本次申报已发出过补正通知，补正须一次性告知", "本次申報已發出過補正通知，補正須一次性告知", "A correction notice was already issued for this submission").into(),
-            (Refusal::CorrectionPeriodOver(d), _) => format!("{}{d}", lang.pick("补正期限已于以下日期届满：", "補正期限已於以下日期屆滿：", "The correction period ended on ")),
-            (Refusal::CorrectionPeriodRunning, _) => lang.pick("补正期限尚未届满", "補正期限尚未屆滿", "The correction period is still running").into(),
-            (Refusal::FeeTermRunning, _) => lang.pick("缴费期限尚未届满", "繳費期限尚未屆滿", "The fee term is still running").into(),
+            (Refusal::WrongState { .. }, _) => lang
+                .pick(
+                    "办件当前状态不允许此操作，请刷新后重试",
+                    "辦件當前狀態不允許此操作，請重新整理後重試",
+                    "The case is not in a state that allows this; reload and try again",
+                )
+                .into(),
+            (Refusal::NotAllowed { .. }, _) => {
+                lang.pick("您没有权限执行此操作", "您沒有權限執行此操作", "You are not allowed to do this").into()
+            }
+            (Refusal::MaterialsIncomplete, _) => {
+                lang.pick("材料不齐全，不能受理", "材料不齊全，不能受理", "Materials are incomplete").into()
+            }
+            (Refusal::CorrectionAlreadyRequested, _) => lang
+                .pick(
+                    "本次申报已发出过补正通知，补正须一次性告知",
+                    "本次申報已發出過補正通知，補正須一次性告知",
+                    "A correction notice was already issued for this submission",
+                )
+                .into(),
+            (Refusal::CorrectionPeriodOver(d), _) => format!(
+                "{}{d}",
+                lang.pick(
+                    "补正期限已于以下日期届满：",
+                    "補正期限已於以下日期屆滿：",
+                    "The correction period ended on "
+                )
+            ),
+            (Refusal::CorrectionPeriodRunning, _) => {
+                lang.pick("补正期限尚未届满", "補正期限尚未屆滿", "The correction period is still running").into()
+            }
+            (Refusal::FeeTermRunning, _) => {
+                lang.pick("缴费期限尚未届满", "繳費期限尚未屆滿", "The fee term is still running").into()
+            }
             (Refusal::ReasonRequired, _) => lang.pick("请填写理由", "請填寫理由", "Give a reason").into(),
-            (Refusal::Extension(e), _) => format!("{}{e}", lang.pick("不能延期：", "不能延期：", "Extension refused: ")),
+            (Refusal::Extension(e), _) => {
+                format!("{}{e}", lang.pick("不能延期：", "不能延期：", "Extension refused: "))
+            }
         }
     }
 }
@@ -365,7 +420,8 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
         (Suspended, Action::Resume) => InReview,
         (InReview, Action::Extend { days, reason }) => {
             let policy = crate::deadline::ExtensionPolicy { max_working_days: facts.extension_cap };
-            crate::deadline::check_extension(policy, facts.extended_already, *days, reason).map_err(Refusal::Extension)?;
+            crate::deadline::check_extension(policy, facts.extended_already, *days, reason)
+                .map_err(Refusal::Extension)?;
             InReview
         }
         (InReview, Action::Decide { kind, reason }) => {
@@ -457,9 +513,17 @@ mod tests {
             for a in all_actions() {
                 let role = a.roles()[0];
                 // Resubmit needs a running correction period; test it separately below.
-                let f = if matches!(a, Action::Resubmit) { CaseFacts { today: d("2025-10-01"), ..facts.clone() } } else { facts.clone() };
+                let f = if matches!(a, Action::Resubmit) {
+                    CaseFacts { today: d("2025-10-01"), ..facts.clone() }
+                } else {
+                    facts.clone()
+                };
                 let got = transition(s, &a, role, &f);
-                let want = if matches!((s, &a), (AwaitingCorrection, Action::Resubmit)) { Some(Submitted) } else { expected(s, &a) };
+                let want = if matches!((s, &a), (AwaitingCorrection, Action::Resubmit)) {
+                    Some(Submitted)
+                } else {
+                    expected(s, &a)
+                };
                 match want {
                     Some(to) => assert_eq!(got.map(|t| t.to), Ok(to), "{s:?} + {a:?}"),
                     None => assert!(matches!(got, Err(Refusal::WrongState { .. })), "{s:?} + {a:?} → {got:?}"),
@@ -490,16 +554,76 @@ mod tests {
     fn guards_table() {
         let base = CaseFacts::on(d("2025-10-20"));
         let cases: Vec<(CaseState, Action, Role, CaseFacts, Refusal)> = vec![
-            (Submitted, Action::Accept, Role::WindowClerk, CaseFacts { materials_acceptable: false, ..base.clone() }, Refusal::MaterialsIncomplete),
-            (Submitted, Action::RequestCorrection, Role::WindowClerk, CaseFacts { correction_already_requested: true, ..base.clone() }, Refusal::CorrectionAlreadyRequested),
-            (AwaitingCorrection, Action::Resubmit, Role::Applicant, CaseFacts { correction_due: Some(d("2025-10-19")), ..base.clone() }, Refusal::CorrectionPeriodOver(d("2025-10-19"))),
-            (AwaitingCorrection, Action::CorrectionExpired, Role::System, CaseFacts { correction_due: Some(d("2025-10-20")), ..base.clone() }, Refusal::CorrectionPeriodRunning),
-            (AwaitingPayment, Action::FeeExpired, Role::System, CaseFacts { fee_due: Some(d("2025-10-20")), ..base.clone() }, Refusal::FeeTermRunning),
-            (InReview, Action::Extend { days: 5, reason: "需要".into() }, Role::Approver, CaseFacts { extended_already: true, ..base.clone() }, Refusal::Extension(crate::deadline::DeadlineError::AlreadyExtended)),
-            (InReview, Action::Extend { days: 5, reason: "需要".into() }, Role::Approver, CaseFacts { extension_cap: 0, ..base.clone() }, Refusal::Extension(crate::deadline::DeadlineError::ExtensionNotAllowed)),
-            (InReview, Action::Decide { kind: DecisionKind::Deny, reason: " ".into() }, Role::Approver, base.clone(), Refusal::ReasonRequired),
-            (Submitted, Action::Reject { reason: String::new() }, Role::WindowClerk, base.clone(), Refusal::ReasonRequired),
-            (InReview, Action::Suspend { kind: "test".into(), reason: String::new() }, Role::Approver, base.clone(), Refusal::ReasonRequired),
+            (
+                Submitted,
+                Action::Accept,
+                Role::WindowClerk,
+                CaseFacts { materials_acceptable: false, ..base.clone() },
+                Refusal::MaterialsIncomplete,
+            ),
+            (
+                Submitted,
+                Action::RequestCorrection,
+                Role::WindowClerk,
+                CaseFacts { correction_already_requested: true, ..base.clone() },
+                Refusal::CorrectionAlreadyRequested,
+            ),
+            (
+                AwaitingCorrection,
+                Action::Resubmit,
+                Role::Applicant,
+                CaseFacts { correction_due: Some(d("2025-10-19")), ..base.clone() },
+                Refusal::CorrectionPeriodOver(d("2025-10-19")),
+            ),
+            (
+                AwaitingCorrection,
+                Action::CorrectionExpired,
+                Role::System,
+                CaseFacts { correction_due: Some(d("2025-10-20")), ..base.clone() },
+                Refusal::CorrectionPeriodRunning,
+            ),
+            (
+                AwaitingPayment,
+                Action::FeeExpired,
+                Role::System,
+                CaseFacts { fee_due: Some(d("2025-10-20")), ..base.clone() },
+                Refusal::FeeTermRunning,
+            ),
+            (
+                InReview,
+                Action::Extend { days: 5, reason: "需要".into() },
+                Role::Approver,
+                CaseFacts { extended_already: true, ..base.clone() },
+                Refusal::Extension(crate::deadline::DeadlineError::AlreadyExtended),
+            ),
+            (
+                InReview,
+                Action::Extend { days: 5, reason: "需要".into() },
+                Role::Approver,
+                CaseFacts { extension_cap: 0, ..base.clone() },
+                Refusal::Extension(crate::deadline::DeadlineError::ExtensionNotAllowed),
+            ),
+            (
+                InReview,
+                Action::Decide { kind: DecisionKind::Deny, reason: " ".into() },
+                Role::Approver,
+                base.clone(),
+                Refusal::ReasonRequired,
+            ),
+            (
+                Submitted,
+                Action::Reject { reason: String::new() },
+                Role::WindowClerk,
+                base.clone(),
+                Refusal::ReasonRequired,
+            ),
+            (
+                InReview,
+                Action::Suspend { kind: "test".into(), reason: String::new() },
+                Role::Approver,
+                base.clone(),
+                Refusal::ReasonRequired,
+            ),
         ];
         for (s, a, r, f, want) in cases {
             assert_eq!(transition(s, &a, r, &f), Err(want.clone()), "{s:?} {a:?}");

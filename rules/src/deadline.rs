@@ -374,7 +374,11 @@ pub enum ReceiptStatus {
 
 pub fn receipt_status(cal: &Calendar, receipt: NaiveDate, today: NaiveDate) -> Result<ReceiptStatus, DeadlineError> {
     let end = acceptance_window_end(cal, receipt)?;
-    Ok(if today > end { ReceiptStatus::DeemedAccepted { accepted_on: receipt } } else { ReceiptStatus::Pending { window_ends: end } })
+    Ok(if today > end {
+        ReceiptStatus::DeemedAccepted { accepted_on: receipt }
+    } else {
+        ReceiptStatus::Pending { window_ends: end }
+    })
 }
 
 /// Last day for the not-accepted decision once a correction went unanswered past `correction_due`.
@@ -383,7 +387,12 @@ pub fn correction_expiry_decision_due(cal: &Calendar, correction_due: NaiveDate)
 }
 
 /// Due day of a co-department's opinion in a parallel approval (no extension possible).
-pub fn co_department_due(cal: &Calendar, unified_acceptance: NaiveDate, suspensions: &[Suspension], today: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+pub fn co_department_due(
+    cal: &Calendar,
+    unified_acceptance: NaiveDate,
+    suspensions: &[Suspension],
+    today: NaiveDate,
+) -> Result<NaiveDate, DeadlineError> {
     due_date(cal, unified_acceptance, CO_DEPARTMENT_ANSWER, suspensions, today)
 }
 
@@ -398,7 +407,11 @@ pub fn delivery_due(cal: &Calendar, paid_on: NaiveDate) -> Result<NaiveDate, Dea
 }
 
 /// Supplement deadline for materials accepted under 容缺.
-pub fn deferred_supplement_due(accepted: NaiveDate, term: TimeLimit, cal: &Calendar) -> Result<NaiveDate, DeadlineError> {
+pub fn deferred_supplement_due(
+    accepted: NaiveDate,
+    term: TimeLimit,
+    cal: &Calendar,
+) -> Result<NaiveDate, DeadlineError> {
     due_date(cal, accepted, term, &[], accepted)
 }
 
@@ -470,7 +483,12 @@ mod tests {
             // suspension of one working week (5 working days) moves the due date by 5 working days
             ("2025-09-30", TimeLimit::working(20), vec![susp("2025-10-13", "2025-10-17")], "2025-11-11"),
             // overlapping suspensions count once
-            ("2025-09-30", TimeLimit::working(20), vec![susp("2025-10-13", "2025-10-15"), susp("2025-10-14", "2025-10-17")], "2025-11-11"),
+            (
+                "2025-09-30",
+                TimeLimit::working(20),
+                vec![susp("2025-10-13", "2025-10-15"), susp("2025-10-14", "2025-10-17")],
+                "2025-11-11",
+            ),
             // a suspension over the holiday costs nothing
             ("2025-09-30", TimeLimit::working(20), vec![susp("2025-10-01", "2025-10-08")], "2025-11-04"),
             // suspension covering the would-be due day
@@ -505,7 +523,13 @@ mod tests {
         use DeadlineError::*;
         let cases = [
             (ExtensionPolicy::LICENSING, false, 10, "专家评审需要时间", Ok(10)),
-            (ExtensionPolicy::LICENSING, false, 11, "专家评审需要时间", Err(ExtensionTooLong { requested: 11, cap: 10 })),
+            (
+                ExtensionPolicy::LICENSING,
+                false,
+                11,
+                "专家评审需要时间",
+                Err(ExtensionTooLong { requested: 11, cap: 10 }),
+            ),
             (ExtensionPolicy::LICENSING, true, 5, "再次延期", Err(AlreadyExtended)),
             (ExtensionPolicy::PARALLEL_LEAD, false, 6, "理由充分", Err(ExtensionTooLong { requested: 6, cap: 5 })),
             (ExtensionPolicy::NONE, false, 1, "协办部门", Err(ExtensionNotAllowed)),
@@ -544,7 +568,10 @@ mod tests {
             receipt_status(&cal, d("2025-09-29"), d("2025-10-14")).unwrap(),
             ReceiptStatus::DeemedAccepted { accepted_on: d("2025-09-29") }
         );
-        assert_eq!(receipt_status(&cal, d("2025-09-29"), d("2025-10-13")).unwrap(), ReceiptStatus::Pending { window_ends: d("2025-10-13") });
+        assert_eq!(
+            receipt_status(&cal, d("2025-09-29"), d("2025-10-13")).unwrap(),
+            ReceiptStatus::Pending { window_ends: d("2025-10-13") }
+        );
         assert_eq!(correction_expiry_decision_due(&cal, d("2025-09-30")).unwrap(), d("2025-10-10"));
         assert_eq!(co_department_due(&cal, d("2025-09-30"), &[], d("2025-09-30")).unwrap(), d("2025-10-21"));
         assert_eq!(delivery_due(&cal, d("2025-10-10")).unwrap(), d("2025-10-14"));
@@ -564,7 +591,12 @@ mod tests {
 
     #[test]
     fn stats_table() {
-        let c = |a: &str, due: &str, closed: &str, used| ClosedCase { accepted: d(a), due: d(due), closed: d(closed), working_days_used: used };
+        let c = |a: &str, due: &str, closed: &str, used| ClosedCase {
+            accepted: d(a),
+            due: d(due),
+            closed: d(closed),
+            working_days_used: used,
+        };
         let s = stats(&[
             c("2025-10-09", "2025-10-20", "2025-10-09", 0),
             c("2025-10-09", "2025-10-20", "2025-10-20", 7),
@@ -582,7 +614,13 @@ mod tests {
     #[test]
     fn bad_suspension_is_refused() {
         let cal = Calendar::shipped();
-        let e = due_date(&cal, d("2025-09-30"), TimeLimit::working(5), &[susp("2025-10-10", "2025-10-01")], d("2025-10-01"));
+        let e = due_date(
+            &cal,
+            d("2025-09-30"),
+            TimeLimit::working(5),
+            &[susp("2025-10-10", "2025-10-01")],
+            d("2025-10-01"),
+        );
         assert!(matches!(e, Err(DeadlineError::BadSuspension { .. })));
     }
 }

@@ -107,7 +107,9 @@ impl ItemRules {
     /// Checks the item's own consistency (for the admin editor and the seed).
     pub fn problems(&self) -> Vec<String> {
         let mut p = Vec::new();
-        if self.promised_limit.unit == self.statutory_limit.unit && self.promised_limit.amount > self.statutory_limit.amount {
+        if self.promised_limit.unit == self.statutory_limit.unit
+            && self.promised_limit.amount > self.statutory_limit.amount
+        {
             p.push("promised limit exceeds the statutory limit".to_string());
         }
         let mut codes = std::collections::BTreeSet::new();
@@ -128,7 +130,9 @@ impl ItemRules {
                 }
             }
         }
-        if self.handling == Handling::Parallel && self.extension.max_working_days > ExtensionPolicy::PARALLEL_LEAD.max_working_days {
+        if self.handling == Handling::Parallel
+            && self.extension.max_working_days > ExtensionPolicy::PARALLEL_LEAD.max_working_days
+        {
             p.push("a parallel approval's lead may extend by 5 working days at most".into());
         }
         p

@@ -43,9 +43,15 @@ pub enum Condition {
     /// The applicant is a person / an enterprise.
     Applicant(ApplicantKind),
     /// The answer to `question` equals `value`.
-    Eq { question: String, value: String },
+    Eq {
+        question: String,
+        value: String,
+    },
     /// The answer to `question` is one of `values`.
-    In { question: String, values: Vec<String> },
+    In {
+        question: String,
+        values: Vec<String>,
+    },
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),
@@ -420,7 +426,12 @@ mod tests {
             spec("application", Required, None, false),
             spec("id_card", Required, Some(Condition::Applicant(ApplicantKind::Person)), false),
             spec("license", Required, Some(Condition::Applicant(ApplicantKind::Enterprise)), false),
-            spec("collective_consent", Required, Some(Condition::Eq { question: "collective".into(), value: "yes".into() }), false),
+            spec(
+                "collective_consent",
+                Required,
+                Some(Condition::Eq { question: "collective".into(), value: "yes".into() }),
+                false,
+            ),
             spec("household", Required, None, true),
             spec("photos", Optional, None, false),
             spec(
@@ -468,10 +479,38 @@ mod tests {
             unexpected: Vec<&'static str>,
         }
         let cases = vec![
-            Case { kind: Person, answers: answers(&[]), provided: set(&[]), missing: vec!["application", "id_card"], missing_deferrable: vec!["household"], unexpected: vec![] },
-            Case { kind: Person, answers: answers(&[("collective", "yes")]), provided: set(&["application", "id_card"]), missing: vec!["collective_consent"], missing_deferrable: vec!["household"], unexpected: vec![] },
-            Case { kind: Enterprise, answers: answers(&[("via", "agent")]), provided: set(&["application", "license", "id_card"]), missing: vec![], missing_deferrable: vec!["household"], unexpected: vec!["id_card"] },
-            Case { kind: Person, answers: answers(&[("via", "lawyer")]), provided: set(&["application", "id_card", "household"]), missing: vec!["agent"], missing_deferrable: vec![], unexpected: vec![] },
+            Case {
+                kind: Person,
+                answers: answers(&[]),
+                provided: set(&[]),
+                missing: vec!["application", "id_card"],
+                missing_deferrable: vec!["household"],
+                unexpected: vec![],
+            },
+            Case {
+                kind: Person,
+                answers: answers(&[("collective", "yes")]),
+                provided: set(&["application", "id_card"]),
+                missing: vec!["collective_consent"],
+                missing_deferrable: vec!["household"],
+                unexpected: vec![],
+            },
+            Case {
+                kind: Enterprise,
+                answers: answers(&[("via", "agent")]),
+                provided: set(&["application", "license", "id_card"]),
+                missing: vec![],
+                missing_deferrable: vec!["household"],
+                unexpected: vec!["id_card"],
+            },
+            Case {
+                kind: Person,
+                answers: answers(&[("via", "lawyer")]),
+                provided: set(&["application", "id_card", "household"]),
+                missing: vec!["agent"],
+                missing_deferrable: vec![],
+                unexpected: vec![],
+            },
         ];
         for (i, c) in cases.into_iter().enumerate() {
             let got = checklist(&specs, c.kind, &c.answers, &c.provided, None);
@@ -486,7 +525,13 @@ mod tests {
     fn deferral_due_is_dated() {
         let cal = crate::calendar::Calendar::shipped();
         let d = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
-        let c = checklist(&homestead_specs(), ApplicantKind::Person, &answers(&[]), &set(&[]), Some((d, TimeLimit::calendar(30), &cal)));
+        let c = checklist(
+            &homestead_specs(),
+            ApplicantKind::Person,
+            &answers(&[]),
+            &set(&[]),
+            Some((d, TimeLimit::calendar(30), &cal)),
+        );
         assert_eq!(c.deferral_due, NaiveDate::from_ymd_opt(2025, 4, 2));
         assert!(!c.acceptable());
     }
@@ -531,7 +576,8 @@ mod tests {
             ClerkFinding { material_code: "id_card".into(), note: "身份证已过有效期".into() },
         ];
         let n = correction_notice(&specs, Person, &answers(&[("collective", "yes")]), &files, &findings, due).unwrap();
-        let got: Vec<(&str, &CorrectionReason)> = n.items.iter().map(|i| (i.material_code.as_str(), &i.reason)).collect();
+        let got: Vec<(&str, &CorrectionReason)> =
+            n.items.iter().map(|i| (i.material_code.as_str(), &i.reason)).collect();
         assert_eq!(
             got,
             vec![
@@ -567,7 +613,11 @@ mod props {
 
     fn cond() -> impl Strategy<Value = Condition> {
         let leaf = prop_oneof![
-            any::<bool>().prop_map(|e| Condition::Applicant(if e { ApplicantKind::Enterprise } else { ApplicantKind::Person })),
+            any::<bool>().prop_map(|e| Condition::Applicant(if e {
+                ApplicantKind::Enterprise
+            } else {
+                ApplicantKind::Person
+            })),
             ("[ab]", "[xy]").prop_map(|(q, v)| Condition::Eq { question: q, value: v }),
         ];
         leaf.prop_recursive(3, 12, 3, |inner| {

@@ -71,7 +71,9 @@ impl IdCardError {
             (FutureBirthDate(b), Lang::En) => format!("The birth date {b} is in the future"),
             (CheckCharacter { .. }, Lang::ZhHans) => "校验位不正确，请核对号码是否输错".into(),
             (CheckCharacter { .. }, Lang::ZhHant) => "校驗位不正確，請核對號碼是否輸錯".into(),
-            (CheckCharacter { .. }, Lang::En) => "The check character is wrong: please check the number for a typo".into(),
+            (CheckCharacter { .. }, Lang::En) => {
+                "The check character is wrong: please check the number for a typo".into()
+            }
         }
     }
 }
@@ -111,10 +113,10 @@ impl IdCardNo {
             return Err(IdCardError::Province(s[0..2].to_string()));
         }
         let birth_s = &s[6..14];
-        let birth = NaiveDate::parse_from_str(birth_s, "%Y%m%d")
-            .ok()
-            .filter(|b| b.year() >= 1850)
-            .ok_or_else(|| IdCardError::BirthDate(format!("{}-{}-{}", &birth_s[0..4], &birth_s[4..6], &birth_s[6..8])))?;
+        let birth =
+            NaiveDate::parse_from_str(birth_s, "%Y%m%d").ok().filter(|b| b.year() >= 1850).ok_or_else(|| {
+                IdCardError::BirthDate(format!("{}-{}-{}", &birth_s[0..4], &birth_s[4..6], &birth_s[6..8]))
+            })?;
         if birth > today {
             return Err(IdCardError::FutureBirthDate(birth.to_string()));
         }
@@ -176,15 +178,23 @@ impl CreditCodeError {
             (Length(n), Lang::ZhHans) => format!("统一社会信用代码应为 18 位，现为 {n} 位"),
             (Length(n), Lang::ZhHant) => format!("統一社會信用代碼應為 18 位，現為 {n} 位"),
             (Length(n), Lang::En) => format!("A credit code has 18 characters; this one has {n}"),
-            (Character { position, found }, Lang::ZhHans) => format!("第 {position} 位的“{found}”不允许（不使用 I、O、S、V、Z）"),
-            (Character { position, found }, Lang::ZhHant) => format!("第 {position} 位的「{found}」不允許（不使用 I、O、S、V、Z）"),
-            (Character { position, found }, Lang::En) => format!("Character {position} ('{found}') is not allowed (I, O, S, V and Z are never used)"),
+            (Character { position, found }, Lang::ZhHans) => {
+                format!("第 {position} 位的“{found}”不允许（不使用 I、O、S、V、Z）")
+            }
+            (Character { position, found }, Lang::ZhHant) => {
+                format!("第 {position} 位的「{found}」不允許（不使用 I、O、S、V、Z）")
+            }
+            (Character { position, found }, Lang::En) => {
+                format!("Character {position} ('{found}') is not allowed (I, O, S, V and Z are never used)")
+            }
             (Region, Lang::ZhHans) => "第 3 至 8 位应为行政区划码（数字）".into(),
             (Region, Lang::ZhHant) => "第 3 至 8 位應為行政區劃碼（數字）".into(),
             (Region, Lang::En) => "Characters 3 to 8 must be a region code (digits)".into(),
             (CheckCharacter { .. }, Lang::ZhHans) => "校验位不正确，请核对代码是否输错".into(),
             (CheckCharacter { .. }, Lang::ZhHant) => "校驗位不正確，請核對代碼是否輸錯".into(),
-            (CheckCharacter { .. }, Lang::En) => "The check character is wrong: please check the code for a typo".into(),
+            (CheckCharacter { .. }, Lang::En) => {
+                "The check character is wrong: please check the code for a typo".into()
+            }
         }
     }
 }

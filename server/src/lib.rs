@@ -43,7 +43,8 @@ pub fn leptos_options() -> Result<LeptosOptions, String> {
 pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Result<AppState, String> {
     let url = settings.effective_database_url();
     if settings.database_url.is_none() {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|e| format!("cannot create data directory {}: {e}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| format!("cannot create data directory {}: {e}", settings.data_dir.display()))?;
     }
     let conn = db::connect(&url).await.map_err(|e| format!("cannot open the database ({}): {e}", redact(&url)))?;
     db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
@@ -123,7 +124,13 @@ async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) 
     let from_proxy = state
         .settings
         .trust_proxy
-        .then(|| req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|s| s.trim().to_string()))
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|s| s.trim().to_string())
+        })
         .flatten();
     let ip = from_proxy
         .or_else(|| req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
@@ -139,7 +146,8 @@ async fn same_origin_posts(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let source = req.headers().get(header::ORIGIN).or_else(|| req.headers().get(header::REFERER)).and_then(|v| v.to_str().ok());
+    let source =
+        req.headers().get(header::ORIGIN).or_else(|| req.headers().get(header::REFERER)).and_then(|v| v.to_str().ok());
     let same = source.is_some_and(|s| {
         let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or("");
         let authority = rest.split('/').next().unwrap_or("");
@@ -191,7 +199,9 @@ pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(Sock
     let bound = listener.local_addr()?;
     on_ready(bound);
     let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {
@@ -208,7 +218,6 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,9 @@ fn env_help() -> String {
     for (k, v) in ENV_VARS {
         s.push_str(&format!("  {k:<38} {v}\n"));
     }
-    s.push_str("\ntongban.toml keys: data_dir, database_url, secure_cookies, session_hours, seed_demo, trust_proxy, log");
+    s.push_str(
+        "\ntongban.toml keys: data_dir, database_url, secure_cookies, session_hours, seed_demo, trust_proxy, log",
+    );
     s
 }
 
@@ -133,7 +135,8 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
@@ -175,7 +178,10 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
                         eprintln!("Password for {username} (at least 8 characters, then Enter):");
                     }
                     let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+                    std::io::stdin()
+                        .lock()
+                        .read_line(&mut line)
+                        .map_err(|e| format!("cannot read the password: {e}"))?;
                     line.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
@@ -194,16 +200,23 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
                     .ok_or_else(|| format!("no department with code {code}"))?,
                 None => match department::Entity::find().one(&conn).await.map_err(|e| e.to_string())? {
                     Some(d) => d,
-                    None => department::ActiveModel { code: Set("ZWFW".into()), name: Set("政务服务中心".into()), created_at: Set(chrono::Utc::now()), ..Default::default() }
-                        .insert(&conn)
-                        .await
-                        .map_err(|e| e.to_string())?,
+                    None => department::ActiveModel {
+                        code: Set("ZWFW".into()),
+                        name: Set("政务服务中心".into()),
+                        created_at: Set(chrono::Utc::now()),
+                        ..Default::default()
+                    }
+                    .insert(&conn)
+                    .await
+                    .map_err(|e| e.to_string())?,
                 },
             };
-            accounts::upsert_staff(&conn, &username, &name, &password, &[(Role::Admin, dep.id)]).await.map_err(|e| match e.fields() {
-                Some(f) => f.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("; "),
-                None => e.to_string(),
-            })?;
+            accounts::upsert_staff(&conn, &username, &name, &password, &[(Role::Admin, dep.id)]).await.map_err(
+                |e| match e.fields() {
+                    Some(f) => f.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("; "),
+                    None => e.to_string(),
+                },
+            )?;
             println!("administrator {username} ready (department {} {})", dep.code, dep.name);
             Ok(())
         }
@@ -213,7 +226,8 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
 
 async fn open(settings: &Settings) -> Result<sea_orm::DatabaseConnection, String> {
     if settings.database_url.is_none() {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
     }
     let url = settings.effective_database_url();
     db::connect(&url).await.map_err(|e| format!("cannot open the database ({}): {e}", tongban::redact(&url)))
@@ -242,8 +256,12 @@ fn rules_command(cmd: RulesCommand) -> ExitCode {
                 }
             }
         }
-        RulesCommand::CheckId { value } => verdict(IdCardNo::parse_on(&value, rules::validators::china_today()).map(|_| ()).map_err(|e| e.to_string())),
-        RulesCommand::CheckCreditCode { value } => verdict(value.parse::<CreditCode>().map(|_| ()).map_err(|e| e.to_string())),
+        RulesCommand::CheckId { value } => {
+            verdict(IdCardNo::parse_on(&value, rules::validators::china_today()).map(|_| ()).map_err(|e| e.to_string()))
+        }
+        RulesCommand::CheckCreditCode { value } => {
+            verdict(value.parse::<CreditCode>().map(|_| ()).map_err(|e| e.to_string()))
+        }
         RulesCommand::Day { date } => {
             let working = cal.is_working_day(date);
             let name = cal.exception(date).map(|e| format!(" ({})", e.name)).unwrap_or_default();

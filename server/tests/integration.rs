@@ -23,7 +23,8 @@ fn leptos_options() -> LeptosOptions {
 
 async fn spawn(database_url: Option<String>) -> App {
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings { data_dir: dir.path().to_path_buf(), database_url, seed_demo: true, ..Settings::default() };
+    let settings =
+        Settings { data_dir: dir.path().to_path_buf(), database_url, seed_demo: true, ..Settings::default() };
     let state = tongban::prepare(settings, leptos_options()).await.expect("app starts");
     let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
     let st = state.clone();
@@ -43,7 +44,13 @@ fn browser(base: &str) -> Client {
     let mut h = HeaderMap::new();
     h.insert(ORIGIN, HeaderValue::from_str(base).unwrap());
     h.insert("accept-language", HeaderValue::from_static("zh-CN"));
-    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).default_headers(h).timeout(Duration::from_secs(30)).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .default_headers(h)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
 }
 
 async fn post_form(c: &Client, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -55,7 +62,11 @@ fn location(r: &reqwest::Response) -> String {
 }
 
 fn session_cookie(r: &reqwest::Response) -> Option<String> {
-    r.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("tb_session=") && !c.starts_with("tb_session=;"))
+    r.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("tb_session=") && !c.starts_with("tb_session=;"))
 }
 
 async fn text(c: &Client, url: &str) -> (StatusCode, String) {
@@ -69,7 +80,14 @@ async fn register_person(c: &Client, base: &str, name: &str, id: &str, mobile: &
     post_form(
         c,
         &format!("{base}/auth/register"),
-        &[("kind", "person"), ("name", name), ("id_card_no", id), ("mobile", mobile), ("password", PW), ("password_confirm", PW)],
+        &[
+            ("kind", "person"),
+            ("name", name),
+            ("id_card_no", id),
+            ("mobile", mobile),
+            ("password", PW),
+            ("password_confirm", PW),
+        ],
     )
     .await
 }
@@ -78,7 +96,10 @@ async fn count_applicants(app: &App) -> i64 {
     let row = app
         .state
         .db
-        .query_one_raw(Statement::from_string(app.state.db.get_database_backend(), "SELECT COUNT(*) AS n FROM applicants"))
+        .query_one_raw(Statement::from_string(
+            app.state.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM applicants",
+        ))
         .await
         .unwrap()
         .unwrap();
@@ -101,7 +122,10 @@ async fn suite(app: &App) {
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.headers()["cache-control"], "no-store");
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-") && csp.contains("'wasm-unsafe-eval'"),
+        "{csp}"
+    );
     let (_, home) = text(&c, &format!("{base}/")).await;
     assert!(home.contains("<html lang=\"zh-Hans\"") && home.contains("建设项目用地预审"), "home page");
 
@@ -109,7 +133,13 @@ async fn suite(app: &App) {
     let bare = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
     let r = bare.post(format!("{base}/auth/login")).form(&[("login", "x"), ("password", "y")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = bare.post(format!("{base}/auth/login")).header(ORIGIN, "http://evil.example").form(&[("login", "x")]).send().await.unwrap();
+    let r = bare
+        .post(format!("{base}/auth/login"))
+        .header(ORIGIN, "http://evil.example")
+        .form(&[("login", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // registration with a wrong check digit: refused, nothing written, input kept, message by the field
@@ -189,7 +219,8 @@ async fn suite(app: &App) {
     // wrong password and unknown account: the same message
     for login in ["11010519900307857X", "110105199001010010"] {
         let c3 = browser(base);
-        let r = post_form(&c3, &format!("{base}/auth/login"), &[("login", login), ("password", "wrong-password")]).await;
+        let r =
+            post_form(&c3, &format!("{base}/auth/login"), &[("login", login), ("password", "wrong-password")]).await;
         assert_eq!(location(&r), "/login");
         let (_, page) = text(&c3, &format!("{base}/login")).await;
         assert!(page.contains("账号或密码不正确"), "{login}");
@@ -198,10 +229,20 @@ async fn suite(app: &App) {
 
     // login rotates the session id; mobile and ID number both work
     let c4 = browser(base);
-    let r = post_form(&c4, &format!("{base}/auth/login"), &[("login", "139 1234 0001"), ("password", PW), ("next", "/account")]).await;
+    let r = post_form(
+        &c4,
+        &format!("{base}/auth/login"),
+        &[("login", "139 1234 0001"), ("password", PW), ("next", "/account")],
+    )
+    .await;
     assert_eq!(location(&r), "/account");
     let s1 = session_cookie(&r).unwrap();
-    let r = post_form(&c4, &format!("{base}/auth/login"), &[("login", "11010519900307857X"), ("password", PW), ("next", "//evil.example/")]).await;
+    let r = post_form(
+        &c4,
+        &format!("{base}/auth/login"),
+        &[("login", "11010519900307857X"), ("password", PW), ("next", "//evil.example/")],
+    )
+    .await;
     assert_eq!(location(&r), "/account", "no open redirect");
     let s2 = session_cookie(&r).unwrap();
     assert_ne!(s1, s2, "session id rotated at login");
@@ -219,7 +260,12 @@ async fn suite(app: &App) {
 
     // staff: the demo clerk signs in and sees the workspace; an applicant does not
     let staff = browser(base);
-    let r = post_form(&staff, &format!("{base}/auth/staff-login"), &[("username", "clerk"), ("password", app::server::seed::DEMO_STAFF_PASSWORD)]).await;
+    let r = post_form(
+        &staff,
+        &format!("{base}/auth/staff-login"),
+        &[("username", "clerk"), ("password", app::server::seed::DEMO_STAFF_PASSWORD)],
+    )
+    .await;
     assert_eq!(location(&r), "/staff");
     let (status, page) = text(&staff, &format!("{base}/staff")).await;
     assert_eq!(status, StatusCode::OK);
@@ -251,7 +297,8 @@ async fn on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres() {
-    let admin_url = std::env::var("DATABASE_URL_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin_url =
+        std::env::var("DATABASE_URL_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let admin = match tokio::time::timeout(Duration::from_secs(5), Database::connect(&admin_url)).await {
         Ok(Ok(c)) => c,
         _ => {
@@ -271,7 +318,10 @@ async fn on_postgres() {
         app.state.db.clone().close().await.ok();
     })
     .await;
-    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.expect("drop test database");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .expect("drop test database");
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }

@@ -54,7 +54,9 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| parse_cookies(h).filter(|(k, _)| *k == FLASH_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>())
+        .flat_map(|h| {
+            parse_cookies(h).filter(|(k, _)| *k == FLASH_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>()
+        })
         .next();
     let Some(flash) = raw.as_deref().and_then(crate::server::forms::decode_flash) else { return Ok(None) };
     if flash.form != form {
@@ -141,7 +143,14 @@ pub async fn staff_overview() -> Result<StaffDesk, ServerFnError> {
             .into_iter()
             .map(|rules::CalendarWarning::UnknownYear(y)| y)
             .collect();
-        Ok(StaffDesk { name, roles, today, today_is_working_day: cal.is_working_day(today), calendar_years: cal.known_years().collect(), missing_years })
+        Ok(StaffDesk {
+            name,
+            roles,
+            today,
+            today_is_working_day: cal.is_working_day(today),
+            calendar_years: cal.known_years().collect(),
+            missing_years,
+        })
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }

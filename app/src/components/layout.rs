@@ -23,7 +23,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let here = move || {
         let s = location.search.get();
-        if s.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), s.trim_start_matches('?')) }
+        if s.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), s.trim_start_matches('?'))
+        }
     };
     let account_nav = move || {
         Suspend::new(async move {

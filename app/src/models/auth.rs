@@ -83,7 +83,11 @@ pub fn field_label(field: &str, lang: Lang) -> &'static str {
         "mobile" => lang.pick("手机号码", "手機號碼", "Mobile number"),
         "password" => lang.pick("密码", "密碼", "Password"),
         "password_confirm" => lang.pick("再次输入密码", "再次輸入密碼", "Password again"),
-        "login" => lang.pick("身份证号 / 统一社会信用代码 / 手机号", "身分證號 / 統一社會信用代碼 / 手機號", "ID number, credit code or mobile"),
+        "login" => lang.pick(
+            "身份证号 / 统一社会信用代码 / 手机号",
+            "身分證號 / 統一社會信用代碼 / 手機號",
+            "ID number, credit code or mobile",
+        ),
         "username" => lang.pick("工号", "工號", "Staff username"),
         _ => "",
     }
@@ -94,7 +98,10 @@ fn name_error(name: &str, lang: Lang, what: &str) -> Option<String> {
     if n == 0 {
         Some(required(lang, what))
     } else if n > 100 {
-        Some(lang.pick("名称过长（最多 100 个字）", "名稱過長（最多 100 個字）", "Too long (100 characters at most)").into())
+        Some(
+            lang.pick("名称过长（最多 100 个字）", "名稱過長（最多 100 個字）", "Too long (100 characters at most)")
+                .into(),
+        )
     } else {
         None
     }
@@ -104,7 +111,9 @@ fn name_error(name: &str, lang: Lang, what: &str) -> Option<String> {
 pub fn register_field_error(input: &RegisterInput, field: &str, lang: Lang) -> Option<String> {
     let enterprise = input.kind == "enterprise";
     match field {
-        "kind" => ApplicantKind::parse(&input.kind).is_none().then(|| lang.pick("请选择个人或企业", "請選擇個人或企業", "Choose person or enterprise").into()),
+        "kind" => ApplicantKind::parse(&input.kind)
+            .is_none()
+            .then(|| lang.pick("请选择个人或企业", "請選擇個人或企業", "Choose person or enterprise").into()),
         "name" => name_error(&input.name, lang, field_label(if enterprise { "enterprise_name" } else { "name" }, lang)),
         "id_card_no" if !enterprise => input.id_card_no.parse::<IdCardNo>().err().map(|e| e.message(lang)),
         "credit_code" if enterprise => input.credit_code.parse::<CreditCode>().err().map(|e| e.message(lang)),
@@ -120,7 +129,8 @@ pub fn register_field_error(input: &RegisterInput, field: &str, lang: Lang) -> O
     }
 }
 
-pub const REGISTER_FIELDS: [&str; 8] = ["kind", "name", "id_card_no", "credit_code", "contact_name", "mobile", "password", "password_confirm"];
+pub const REGISTER_FIELDS: [&str; 8] =
+    ["kind", "name", "id_card_no", "credit_code", "contact_name", "mobile", "password", "password_confirm"];
 
 /// Validates the whole registration form: every error at once, in field order.
 pub fn validate_register(input: &RegisterInput, lang: Lang) -> Result<Registration, FieldErrors> {
@@ -233,10 +243,32 @@ mod tests {
             (Box::new(|_| {}), vec![]),
             (Box::new(|i| i.id_card_no = "110105194912310021".into()), vec!["id_card_no"]),
             (Box::new(|i| i.kind = "robot".into()), vec!["kind"]),
-            (Box::new(|i| { i.mobile = "123".into(); i.password_confirm = "x".into(); }), vec!["mobile", "password_confirm"]),
-            (Box::new(|i| { i.password = "password1".into(); i.password_confirm = "password1".into(); }), vec!["password"]),
-            (Box::new(|i| { i.kind = "enterprise".into(); }), vec!["credit_code", "contact_name"]),
-            (Box::new(|i| { i.name = "  ".into(); }), vec!["name"]),
+            (
+                Box::new(|i| {
+                    i.mobile = "123".into();
+                    i.password_confirm = "x".into();
+                }),
+                vec!["mobile", "password_confirm"],
+            ),
+            (
+                Box::new(|i| {
+                    i.password = "password1".into();
+                    i.password_confirm = "password1".into();
+                }),
+                vec!["password"],
+            ),
+            (
+                Box::new(|i| {
+                    i.kind = "enterprise".into();
+                }),
+                vec!["credit_code", "contact_name"],
+            ),
+            (
+                Box::new(|i| {
+                    i.name = "  ".into();
+                }),
+                vec!["name"],
+            ),
         ];
         for (i, (edit, fields)) in cases.into_iter().enumerate() {
             let mut input = person();

@@ -33,7 +33,9 @@ impl Prefs {
         }
         if !lang_set {
             if let Some(al) = accept_language {
-                if let Some(l) = al.split(',').filter_map(|part| Lang::from_tag(part.split(';').next().unwrap_or(""))).next() {
+                if let Some(l) =
+                    al.split(',').filter_map(|part| Lang::from_tag(part.split(';').next().unwrap_or(""))).next()
+                {
                     p.lang = l;
                 }
             }

@@ -18,7 +18,12 @@ fn field_error(errors: RwSignal<BTreeMap<String, String>>, f: &'static str) -> S
 }
 
 /// Shows the summary and stops the submit when the browser found problems.
-fn block_if_errors(ev: &SubmitEvent, found: BTreeMap<String, String>, errors: RwSignal<BTreeMap<String, String>>, summary: NodeRef<html::Div>) {
+fn block_if_errors(
+    ev: &SubmitEvent,
+    found: BTreeMap<String, String>,
+    errors: RwSignal<BTreeMap<String, String>>,
+    summary: NodeRef<html::Div>,
+) {
     if !found.is_empty() {
         ev.prevent_default();
         errors.set(found);
@@ -56,7 +61,15 @@ fn LoginForm(flash: Flash, next: String) -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         let mut found = BTreeMap::new();
         if login.get_untracked().trim().is_empty() {
-            found.insert("login".into(), lang.pick("请输入身份证号、统一社会信用代码或手机号", "請輸入身分證號、統一社會信用代碼或手機號", "Enter your ID number, credit code or mobile").into());
+            found.insert(
+                "login".into(),
+                lang.pick(
+                    "请输入身份证号、统一社会信用代码或手机号",
+                    "請輸入身分證號、統一社會信用代碼或手機號",
+                    "Enter your ID number, credit code or mobile",
+                )
+                .into(),
+            );
         }
         if password.get_untracked().is_empty() {
             found.insert("password".into(), lang.pick("请输入密码", "請輸入密碼", "Enter your password").into());
@@ -177,7 +190,10 @@ fn RegisterForm(flash: Flash) -> impl IntoView {
     };
     let on_submit = move |ev: SubmitEvent| {
         let found: BTreeMap<String, String> = input.with_untracked(|i| {
-            REGISTER_FIELDS.iter().filter_map(|f| register_field_error(i, f, lang).map(|m| (f.to_string(), m))).collect()
+            REGISTER_FIELDS
+                .iter()
+                .filter_map(|f| register_field_error(i, f, lang).map(|m| (f.to_string(), m)))
+                .collect()
         });
         block_if_errors(&ev, found, errors, summary);
     };

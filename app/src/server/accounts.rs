@@ -3,7 +3,9 @@
 
 use chrono::Utc;
 use rules::{ApplicantKind, Lang, Role};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::auth::{self, PasswordHash, PrincipalKind};
 use super::db;
@@ -13,9 +15,21 @@ use crate::models::{parse_login_id, LoginId, Registration, SessionUser, StaffRol
 
 fn duplicate(field: &str, lang: Lang) -> AppError {
     let msg = match field {
-        "id_card_no" => lang.pick("该身份证号码已注册，请直接登录", "該身分證號碼已註冊，請直接登入", "This ID number is already registered: log in instead"),
-        "credit_code" => lang.pick("该统一社会信用代码已注册，请直接登录", "該統一社會信用代碼已註冊，請直接登入", "This credit code is already registered: log in instead"),
-        _ => lang.pick("该手机号已被其他账户使用", "該手機號已被其他帳戶使用", "This mobile number is used by another account"),
+        "id_card_no" => lang.pick(
+            "该身份证号码已注册，请直接登录",
+            "該身分證號碼已註冊，請直接登入",
+            "This ID number is already registered: log in instead",
+        ),
+        "credit_code" => lang.pick(
+            "该统一社会信用代码已注册，请直接登录",
+            "該統一社會信用代碼已註冊，請直接登入",
+            "This credit code is already registered: log in instead",
+        ),
+        _ => lang.pick(
+            "该手机号已被其他账户使用",
+            "該手機號已被其他帳戶使用",
+            "This mobile number is used by another account",
+        ),
     };
     AppError::Conflict(vec![(field.to_string(), msg.to_string())])
 }
@@ -65,18 +79,29 @@ pub async fn register(db: &DatabaseConnection, reg: Registration, lang: Lang) ->
     }
     .insert(&tx)
     .await
-    .map_err(|e| if db::is_unique_violation(&e) { duplicate(if kind == ApplicantKind::Person { "id_card_no" } else { "credit_code" }, lang) } else { e.into() })?;
+    .map_err(|e| {
+        if db::is_unique_violation(&e) {
+            duplicate(if kind == ApplicantKind::Person { "id_card_no" } else { "credit_code" }, lang)
+        } else {
+            e.into()
+        }
+    })?;
     tx.commit().await?;
     Ok(model)
 }
 
 /// Finds the applicant a login identifier names.
-pub async fn find_applicant_by_login(db: &impl ConnectionTrait, id: &LoginId) -> Result<Option<applicant::Model>, AppError> {
+pub async fn find_applicant_by_login(
+    db: &impl ConnectionTrait,
+    id: &LoginId,
+) -> Result<Option<applicant::Model>, AppError> {
     let q = applicant::Entity::find().filter(applicant::Column::PasswordHash.is_not_null());
     let found = match id {
         LoginId::IdCard(v) => q.filter(applicant::Column::IdCardNo.eq(v.as_str())).one(db).await?,
         LoginId::Credit(v) => q.filter(applicant::Column::CreditCode.eq(v.as_str())).one(db).await?,
-        LoginId::Mobile(v) => q.filter(applicant::Column::Mobile.eq(v.as_str())).order_by_asc(applicant::Column::Id).one(db).await?,
+        LoginId::Mobile(v) => {
+            q.filter(applicant::Column::Mobile.eq(v.as_str())).order_by_asc(applicant::Column::Id).one(db).await?
+        }
     };
     Ok(found)
 }
@@ -96,7 +121,12 @@ fn account_key(realm: &str, login: &str) -> String {
 }
 
 /// Checks an applicant's credentials. Wrong account and wrong password give the same error.
-pub async fn login_applicant(db: &DatabaseConnection, login: &str, password: &str, ip: &str) -> Result<applicant::Model, AppError> {
+pub async fn login_applicant(
+    db: &DatabaseConnection,
+    login: &str,
+    password: &str,
+    ip: &str,
+) -> Result<applicant::Model, AppError> {
     let key = account_key("applicant", login);
     auth::check_throttle(db, &key, ip).await?;
     let found = match parse_login_id(login) {
@@ -112,7 +142,12 @@ pub async fn login_applicant(db: &DatabaseConnection, login: &str, password: &st
     }
 }
 
-pub async fn login_staff(db: &DatabaseConnection, username: &str, password: &str, ip: &str) -> Result<staff::Model, AppError> {
+pub async fn login_staff(
+    db: &DatabaseConnection,
+    username: &str,
+    password: &str,
+    ip: &str,
+) -> Result<staff::Model, AppError> {
     let key = account_key("staff", username);
     auth::check_throttle(db, &key, ip).await?;
     let found = staff::Entity::find()
@@ -129,7 +164,13 @@ pub async fn login_staff(db: &DatabaseConnection, username: &str, password: &str
     }
 }
 
-async fn verify_password_or_fail(db: &DatabaseConnection, key: &str, ip: &str, password: &str, hash: Option<PasswordHash>) -> Result<bool, AppError> {
+async fn verify_password_or_fail(
+    db: &DatabaseConnection,
+    key: &str,
+    ip: &str,
+    password: &str,
+    hash: Option<PasswordHash>,
+) -> Result<bool, AppError> {
     let ok = auth::verify_password(password.to_string(), hash).await;
     if !ok {
         auth::record_failure(db, key, ip).await?;
@@ -138,7 +179,11 @@ async fn verify_password_or_fail(db: &DatabaseConnection, key: &str, ip: &str, p
 }
 
 pub async fn staff_roles(db: &impl ConnectionTrait, staff_id: i32) -> Result<Vec<StaffRole>, AppError> {
-    let rows = staff_role::Entity::find().filter(staff_role::Column::StaffId.eq(staff_id)).order_by_asc(staff_role::Column::Id).all(db).await?;
+    let rows = staff_role::Entity::find()
+        .filter(staff_role::Column::StaffId.eq(staff_id))
+        .order_by_asc(staff_role::Column::Id)
+        .all(db)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(role) = Role::parse(&r.role) else { continue };
@@ -149,7 +194,11 @@ pub async fn staff_roles(db: &impl ConnectionTrait, staff_id: i32) -> Result<Vec
 }
 
 /// The user behind a session, as the pages see them.
-pub async fn load_session_user(db: &impl ConnectionTrait, kind: PrincipalKind, id: i32) -> Result<Option<SessionUser>, AppError> {
+pub async fn load_session_user(
+    db: &impl ConnectionTrait,
+    kind: PrincipalKind,
+    id: i32,
+) -> Result<Option<SessionUser>, AppError> {
     Ok(match kind {
         PrincipalKind::Applicant => applicant::Entity::find_by_id(id).one(db).await?.map(|a| SessionUser::Applicant {
             id: a.id,
@@ -158,7 +207,12 @@ pub async fn load_session_user(db: &impl ConnectionTrait, kind: PrincipalKind, i
             name: a.name,
         }),
         PrincipalKind::Staff => match staff::Entity::find_by_id(id).one(db).await?.filter(|s| s.active) {
-            Some(s) => Some(SessionUser::Staff { id: s.id, roles: staff_roles(db, s.id).await?, name: s.display_name, username: s.username }),
+            Some(s) => Some(SessionUser::Staff {
+                id: s.id,
+                roles: staff_roles(db, s.id).await?,
+                name: s.display_name,
+                username: s.username,
+            }),
             None => None,
         },
     })
@@ -176,7 +230,8 @@ pub async fn upsert_staff(
     if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
         return Err(AppError::Invalid(vec![("username".into(), "username: letters, digits, _ . - only".into())]));
     }
-    rules::validators::check_password(password, &[&username]).map_err(|e| AppError::Invalid(vec![("password".into(), e.message(Lang::En))]))?;
+    rules::validators::check_password(password, &[&username])
+        .map_err(|e| AppError::Invalid(vec![("password".into(), e.message(Lang::En))]))?;
     let hash = auth::hash_password(password.to_string()).await?;
     let tx = db::write_tx(db).await?;
     let existing = staff::Entity::find().filter(staff::Column::Username.eq(username.as_str())).one(&tx).await?;
@@ -209,9 +264,14 @@ pub async fn upsert_staff(
             .one(&tx)
             .await?;
         if exists.is_none() {
-            staff_role::ActiveModel { staff_id: Set(model.id), department_id: Set(*dep), role: Set(role.as_str().into()), ..Default::default() }
-                .insert(&tx)
-                .await?;
+            staff_role::ActiveModel {
+                staff_id: Set(model.id),
+                department_id: Set(*dep),
+                role: Set(role.as_str().into()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
         }
     }
     tx.commit().await?;

@@ -41,7 +41,10 @@ fn argon2() -> Argon2<'static> {
 pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| PasswordHash(h.to_string())).map_err(AppError::internal)
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| PasswordHash(h.to_string()))
+            .map_err(AppError::internal)
     })
     .await
     .map_err(AppError::internal)?
@@ -64,7 +67,8 @@ pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> bo
                 dummy
             }
         };
-        let ok = Phc::new(stored).map(|phc| argon2().verify_password(password.as_bytes(), &phc).is_ok()).unwrap_or(false);
+        let ok =
+            Phc::new(stored).map(|phc| argon2().verify_password(password.as_bytes(), &phc).is_ok()).unwrap_or(false);
         ok && hash.is_some()
     })
     .await
@@ -104,7 +108,13 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Creates a session and returns its secret token (only its SHA-256 is stored).
-pub async fn create_session(db: &impl ConnectionTrait, kind: PrincipalKind, id: i32, ip: Option<String>, hours: i64) -> Result<String, AppError> {
+pub async fn create_session(
+    db: &impl ConnectionTrait,
+    kind: PrincipalKind,
+    id: i32,
+    ip: Option<String>,
+    hours: i64,
+) -> Result<String, AppError> {
     let mut raw = [0u8; 32];
     OsRng.fill_bytes(&mut raw);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
@@ -128,7 +138,9 @@ pub async fn lookup_session(db: &impl ConnectionTrait, token: &str) -> Result<Op
         return Ok(None);
     }
     let found = session::Entity::find_by_id(token_hash(token)).one(db).await?;
-    Ok(found.filter(|s| s.expires_at > Utc::now()).and_then(|s| PrincipalKind::parse(&s.principal_kind).map(|k| (k, s.principal_id))))
+    Ok(found
+        .filter(|s| s.expires_at > Utc::now())
+        .and_then(|s| PrincipalKind::parse(&s.principal_kind).map(|k| (k, s.principal_id))))
 }
 
 pub async fn delete_session(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
@@ -143,7 +155,11 @@ pub async fn purge_expired_sessions(db: &impl ConnectionTrait) -> Result<u64, Ap
 
 /// `Set-Cookie` value for the session.
 pub fn session_cookie(token: &str, hours: i64, secure: bool) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}", hours * 3600, if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        hours * 3600,
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 pub fn expired_cookie(name: &str, secure: bool) -> String {
@@ -163,7 +179,11 @@ pub async fn check_throttle(db: &impl ConnectionTrait, account_key: &str, ip: &s
         .filter(login_failure::Column::At.gt(since))
         .count(db)
         .await?;
-    let by_ip = login_failure::Entity::find().filter(login_failure::Column::Ip.eq(ip)).filter(login_failure::Column::At.gt(since)).count(db).await?;
+    let by_ip = login_failure::Entity::find()
+        .filter(login_failure::Column::Ip.eq(ip))
+        .filter(login_failure::Column::At.gt(since))
+        .count(db)
+        .await?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
         return Err(AppError::RateLimited { minutes: THROTTLE_MINUTES });
     }
@@ -171,7 +191,14 @@ pub async fn check_throttle(db: &impl ConnectionTrait, account_key: &str, ip: &s
 }
 
 pub async fn record_failure(db: &impl ConnectionTrait, account_key: &str, ip: &str) -> Result<(), AppError> {
-    login_failure::ActiveModel { account_key: Set(account_key.into()), ip: Set(ip.into()), at: Set(Utc::now()), ..Default::default() }.insert(db).await?;
+    login_failure::ActiveModel {
+        account_key: Set(account_key.into()),
+        ip: Set(ip.into()),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     Ok(())
 }
 

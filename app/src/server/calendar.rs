@@ -17,9 +17,13 @@ pub async fn seed_shipped(db: &impl ConnectionTrait) -> Result<Vec<i32>, AppErro
             continue;
         }
         let schedule = parse_schedule(text).map_err(AppError::internal)?;
-        calendar_year::ActiveModel { year: Set(*year), source: Set(format!("rules/data/calendar/{year}.txt")), updated_at: Set(Utc::now()) }
-            .insert(db)
-            .await?;
+        calendar_year::ActiveModel {
+            year: Set(*year),
+            source: Set(format!("rules/data/calendar/{year}.txt")),
+            updated_at: Set(Utc::now()),
+        }
+        .insert(db)
+        .await?;
         for d in schedule.days {
             calendar_day::ActiveModel {
                 date: Set(d.date),

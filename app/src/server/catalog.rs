@@ -10,7 +10,8 @@ use super::error::AppError;
 use crate::models::ItemSummary;
 
 pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<ItemSummary>, AppError> {
-    let deps: BTreeMap<i32, String> = department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let deps: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
     let rows = item::Entity::find()
         .filter(item::Column::Published.eq(true))
         .order_by_asc(item::Column::Code)
@@ -36,7 +37,11 @@ pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<It
         });
     }
     if !q.is_empty() {
-        out.retain(|i| i.name.to_lowercase().contains(&q) || i.department.to_lowercase().contains(&q) || i.code.to_lowercase().contains(&q));
+        out.retain(|i| {
+            i.name.to_lowercase().contains(&q)
+                || i.department.to_lowercase().contains(&q)
+                || i.code.to_lowercase().contains(&q)
+        });
     }
     Ok(out)
 }

@@ -71,14 +71,22 @@ fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {
 
 impl Settings {
     /// Loads the layers. `env` is injectable for tests.
-    pub fn load_from(config_path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+    pub fn load_from(
+        config_path: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
         let explicit = env("TONGBAN_CONFIG").map(PathBuf::from).or_else(|| config_path.map(Path::to_path_buf));
         let path = explicit.clone().unwrap_or_else(|| PathBuf::from("tongban.toml"));
         let mut s = if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-            toml::from_str::<Settings>(&text).map_err(|e| ConfigError::Toml { path: path.display().to_string(), message: e.to_string() })?
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+            toml::from_str::<Settings>(&text)
+                .map_err(|e| ConfigError::Toml { path: path.display().to_string(), message: e.to_string() })?
         } else if let Some(p) = explicit {
-            return Err(ConfigError::Read { path: p.display().to_string(), source: std::io::Error::from(std::io::ErrorKind::NotFound) });
+            return Err(ConfigError::Read {
+                path: p.display().to_string(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            });
         } else {
             Settings::default()
         };
@@ -98,11 +106,12 @@ impl Settings {
             s.trust_proxy = parse_bool("TONGBAN_TRUST_PROXY", &v)?;
         }
         if let Some(v) = env("TONGBAN_SESSION_HOURS") {
-            s.session_hours = v.trim().parse().ok().filter(|h: &i64| (1..=720).contains(h)).ok_or_else(|| ConfigError::Env {
-                name: "TONGBAN_SESSION_HOURS".into(),
-                value: v.clone(),
-                message: "expected a whole number of hours from 1 to 720".into(),
-            })?;
+            s.session_hours =
+                v.trim().parse().ok().filter(|h: &i64| (1..=720).contains(h)).ok_or_else(|| ConfigError::Env {
+                    name: "TONGBAN_SESSION_HOURS".into(),
+                    value: v.clone(),
+                    message: "expected a whole number of hours from 1 to 720".into(),
+                })?;
         }
         if let Some(v) = env("TONGBAN_LOG") {
             s.log = v;
@@ -165,7 +174,9 @@ mod tests {
         assert!(e.contains("TONGBAN_SECURE_COOKIES") && e.contains("true or false"), "{e}");
         let e = Settings::load_from(None, &env_of(&[("DATABASE_URL", "mysql://x")])).unwrap_err().to_string();
         assert!(e.contains("postgres://"), "{e}");
-        let e = Settings::load_from(None, &env_of(&[("TONGBAN_CONFIG", "/nonexistent/tongban.toml")])).unwrap_err().to_string();
+        let e = Settings::load_from(None, &env_of(&[("TONGBAN_CONFIG", "/nonexistent/tongban.toml")]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("/nonexistent/tongban.toml"), "{e}");
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("t.toml");

@@ -5,8 +5,8 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 /// Opens the database. SQLite: WAL, `synchronous=NORMAL`, foreign keys on, 10 s busy timeout.
@@ -37,7 +37,8 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken up front,
 /// so two writers queue on the busy timeout instead of failing to upgrade a read lock.
 pub async fn write_tx(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     db.begin_with_options(options).await
 }
 

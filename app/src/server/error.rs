@@ -52,7 +52,9 @@ impl AppError {
         match self {
             AppError::NotFound => lang.pick("找不到该内容", "找不到該內容", "Not found").into(),
             AppError::Unauthorized => lang.pick("请先登录", "請先登入", "Please log in").into(),
-            AppError::Forbidden => lang.pick("您没有权限查看或办理此事项", "您沒有權限查看或辦理此事項", "You do not have permission for this").into(),
+            AppError::Forbidden => lang
+                .pick("您没有权限查看或办理此事项", "您沒有權限查看或辦理此事項", "You do not have permission for this")
+                .into(),
             AppError::Invalid(e) | AppError::Conflict(e) => e.first().map(|(_, m)| m.clone()).unwrap_or_default(),
             AppError::BadCredentials => crate::models::bad_credentials(lang),
             AppError::RateLimited { minutes } => match lang {
@@ -60,8 +62,20 @@ impl AppError {
                 Lang::ZhHant => format!("嘗試次數過多，請 {minutes} 分鐘後再試"),
                 Lang::En => format!("Too many attempts: try again in {minutes} minutes"),
             },
-            AppError::Stale => lang.pick("内容已被他人更新，请刷新后重试", "內容已被他人更新，請重新整理後重試", "Someone else changed this: reload and try again").into(),
-            AppError::Internal(_) => lang.pick("服务暂时不可用，请稍后再试", "服務暫時不可用，請稍後再試", "The service is unavailable: please try again later").into(),
+            AppError::Stale => lang
+                .pick(
+                    "内容已被他人更新，请刷新后重试",
+                    "內容已被他人更新，請重新整理後重試",
+                    "Someone else changed this: reload and try again",
+                )
+                .into(),
+            AppError::Internal(_) => lang
+                .pick(
+                    "服务暂时不可用，请稍后再试",
+                    "服務暫時不可用，請稍後再試",
+                    "The service is unavailable: please try again later",
+                )
+                .into(),
         }
     }
 

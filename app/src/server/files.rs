@@ -121,7 +121,13 @@ impl FileStore for LocalFileStore {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<ByteStream, FileStoreError>> {
         Box::pin(async move {
             let path = self.path_of(key)?;
-            let file = tokio::fs::File::open(&path).await.map_err(|e| if e.kind() == io::ErrorKind::NotFound { FileStoreError::NotFound } else { e.into() })?;
+            let file = tokio::fs::File::open(&path).await.map_err(|e| {
+                if e.kind() == io::ErrorKind::NotFound {
+                    FileStoreError::NotFound
+                } else {
+                    e.into()
+                }
+            })?;
             Ok(read_stream(file))
         })
     }

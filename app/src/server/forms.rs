@@ -16,7 +16,9 @@ use super::auth::{self, PrincipalKind, SESSION_COOKIE};
 use super::error::AppError;
 use super::guard;
 use super::state::AppState;
-use crate::models::{safe_next, validate_register, Flash, LoginInput, Prefs, RegisterInput, ELDER_COOKIE, FLASH_COOKIE, LANG_COOKIE};
+use crate::models::{
+    safe_next, validate_register, Flash, LoginInput, Prefs, RegisterInput, ELDER_COOKIE, FLASH_COOKIE, LANG_COOKIE,
+};
 
 /// The client's address, put into request extensions by the server's middleware.
 #[derive(Debug, Clone)]
@@ -59,7 +61,14 @@ pub fn decode_flash(v: &str) -> Option<Flash> {
     serde_json::from_slice(&bytes).ok()
 }
 
-fn back_with_errors(st: &AppState, to: &str, form: &str, values: std::collections::BTreeMap<String, String>, e: &AppError, lang: Lang) -> Response {
+fn back_with_errors(
+    st: &AppState,
+    to: &str,
+    form: &str,
+    values: std::collections::BTreeMap<String, String>,
+    e: &AppError,
+    lang: Lang,
+) -> Response {
     let errors = match e.fields() {
         Some(f) => f.iter().cloned().collect(),
         None => [("_form".to_string(), e.message(lang))].into_iter().collect(),
@@ -73,7 +82,13 @@ fn notice(st: &AppState, form: &str, text: String) -> String {
 }
 
 /// Starts a session, replacing the one the browser had (the id changes at every login).
-async fn start_session(st: &AppState, headers: &HeaderMap, kind: PrincipalKind, id: i32, ip: &str) -> Result<String, AppError> {
+async fn start_session(
+    st: &AppState,
+    headers: &HeaderMap,
+    kind: PrincipalKind,
+    id: i32,
+    ip: &str,
+) -> Result<String, AppError> {
     if let Some(old) = guard::session_token(headers) {
         auth::delete_session(&st.db, &old).await?;
     }
@@ -81,7 +96,12 @@ async fn start_session(st: &AppState, headers: &HeaderMap, kind: PrincipalKind, 
     Ok(auth::session_cookie(&token, st.settings.session_hours, st.settings.secure_cookies))
 }
 
-async fn register(State(st): State<AppState>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(input): Form<RegisterInput>) -> Response {
+async fn register(
+    State(st): State<AppState>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(input): Form<RegisterInput>,
+) -> Response {
     let lang = prefs_of(&headers).lang;
     let result = async {
         let reg = validate_register(&input, lang).map_err(AppError::Invalid)?;
@@ -91,23 +111,42 @@ async fn register(State(st): State<AppState>, Extension(ip): Extension<ClientIp>
     .await;
     match result {
         Ok(cookie) => {
-            let msg = lang.pick("注册成功，您已登录", "註冊成功，您已登入", "Your account is ready and you are logged in").to_string();
+            let msg = lang
+                .pick("注册成功，您已登录", "註冊成功，您已登入", "Your account is ready and you are logged in")
+                .to_string();
             see_other("/account", vec![cookie, notice(&st, "account", msg)])
         }
         Err(e) => back_with_errors(&st, "/register", "register", input.echo(), &e, lang),
     }
 }
 
-async fn login(State(st): State<AppState>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(input): Form<LoginInput>) -> Response {
+async fn login(
+    State(st): State<AppState>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(input): Form<LoginInput>,
+) -> Response {
     let lang = prefs_of(&headers).lang;
-    let echo = [("login".to_string(), input.login.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
+    let echo =
+        [("login".to_string(), input.login.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
     if input.login.trim().is_empty() || input.password.is_empty() {
         let mut errs = Vec::new();
         if input.login.trim().is_empty() {
-            errs.push(("login".to_string(), lang.pick("请输入身份证号、统一社会信用代码或手机号", "請輸入身分證號、統一社會信用代碼或手機號", "Enter your ID number, credit code or mobile").to_string()));
+            errs.push((
+                "login".to_string(),
+                lang.pick(
+                    "请输入身份证号、统一社会信用代码或手机号",
+                    "請輸入身分證號、統一社會信用代碼或手機號",
+                    "Enter your ID number, credit code or mobile",
+                )
+                .to_string(),
+            ));
         }
         if input.password.is_empty() {
-            errs.push(("password".to_string(), lang.pick("请输入密码", "請輸入密碼", "Enter your password").to_string()));
+            errs.push((
+                "password".to_string(),
+                lang.pick("请输入密码", "請輸入密碼", "Enter your password").to_string(),
+            ));
         }
         return back_with_errors(&st, "/login", "login", echo, &AppError::Invalid(errs), lang);
     }
@@ -132,11 +171,21 @@ struct StaffLoginInput {
     next: String,
 }
 
-async fn staff_login(State(st): State<AppState>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(input): Form<StaffLoginInput>) -> Response {
+async fn staff_login(
+    State(st): State<AppState>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(input): Form<StaffLoginInput>,
+) -> Response {
     let lang = prefs_of(&headers).lang;
-    let echo = [("username".to_string(), input.username.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
+    let echo = [("username".to_string(), input.username.clone()), ("next".to_string(), input.next.clone())]
+        .into_iter()
+        .collect();
     if input.username.trim().is_empty() || input.password.is_empty() {
-        let e = AppError::Invalid(vec![("_form".into(), lang.pick("请输入工号和密码", "請輸入工號和密碼", "Enter your username and password").into())]);
+        let e = AppError::Invalid(vec![(
+            "_form".into(),
+            lang.pick("请输入工号和密码", "請輸入工號和密碼", "Enter your username and password").into(),
+        )]);
         return back_with_errors(&st, "/staff/login", "staff_login", echo, &e, lang);
     }
     let result = async {
@@ -158,7 +207,10 @@ async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
         }
     }
     let msg = lang.pick("您已安全退出", "您已安全登出", "You have logged out").to_string();
-    see_other("/login", vec![auth::expired_cookie(SESSION_COOKIE, st.settings.secure_cookies), notice(&st, "login", msg)])
+    see_other(
+        "/login",
+        vec![auth::expired_cookie(SESSION_COOKIE, st.settings.secure_cookies), notice(&st, "login", msg)],
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,7 +229,10 @@ async fn set_prefs(State(st): State<AppState>, Form(input): Form<PrefsInput>) ->
     }
     if let Some(e) = input.elder.as_deref() {
         let on = e == "1";
-        cookies.push(format!("{ELDER_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", if on { "1" } else { "0" }));
+        cookies.push(format!(
+            "{ELDER_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+            if on { "1" } else { "0" }
+        ));
     }
     see_other(&safe_next(&input.return_to, "/"), cookies)
 }
@@ -187,7 +242,12 @@ mod tests {
     use super::*;
     #[test]
     fn flash_round_trip() {
-        let f = Flash { form: "register".into(), values: [("name".to_string(), "张三".to_string())].into_iter().collect(), errors: Default::default(), notice: None };
+        let f = Flash {
+            form: "register".into(),
+            values: [("name".to_string(), "张三".to_string())].into_iter().collect(),
+            errors: Default::default(),
+            notice: None,
+        };
         let c = flash_cookie(&f, false);
         let v = c.split(';').next().unwrap().split_once('=').unwrap().1;
         assert_eq!(decode_flash(v), Some(f));

@@ -15,7 +15,9 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| parse_cookies(h).filter(|(k, _)| *k == SESSION_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>())
+        .flat_map(|h| {
+            parse_cookies(h).filter(|(k, _)| *k == SESSION_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>()
+        })
         .next()
 }
 
@@ -30,7 +32,11 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Sess
 
 /// A staff caller holding one of `roles`, in `department` when given. Returns the departments in
 /// which the caller holds one of the roles.
-pub fn require_staff(user: Option<&SessionUser>, roles: &[Role], department: Option<i32>) -> Result<Vec<i32>, AppError> {
+pub fn require_staff(
+    user: Option<&SessionUser>,
+    roles: &[Role],
+    department: Option<i32>,
+) -> Result<Vec<i32>, AppError> {
     match user {
         None => Err(AppError::Unauthorized),
         Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
@@ -80,12 +86,22 @@ mod tests {
             id: 1,
             name: "王".into(),
             username: "clerk".into(),
-            roles: vec![StaffRole { role: Role::WindowClerk, department_id: 7, department_code: "ZRZY".into(), department_name: "自然资源局".into() }],
+            roles: vec![StaffRole {
+                role: Role::WindowClerk,
+                department_id: 7,
+                department_code: "ZRZY".into(),
+                department_name: "自然资源局".into(),
+            }],
         }
     }
 
     fn applicant(id: i32) -> SessionUser {
-        SessionUser::Applicant { id, kind: rules::ApplicantKind::Person, name: "张三".into(), masked_mobile: String::new() }
+        SessionUser::Applicant {
+            id,
+            kind: rules::ApplicantKind::Person,
+            name: "张三".into(),
+            masked_mobile: String::new(),
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Pa
 use super::accounts;
 use super::entities::{applicant, department, item};
 use super::error::AppError;
-use crate::models::{Registration, RegisterInput};
+use crate::models::{RegisterInput, Registration};
 
 pub const DEMO_STAFF_PASSWORD: &str = "Tongban-Demo-2026";
 pub const DEMO_APPLICANT_PASSWORD: &str = "Shenqing-Demo-2026";
@@ -22,14 +22,18 @@ pub struct DemoAccount {
     pub what: String,
 }
 
-const DEPARTMENTS: &[(&str, &str)] = &[
-    ("ZRZY", "自然资源局"),
-    ("ZJJ", "住房和城乡建设局"),
-    ("SCJG", "市场监督管理局"),
-    ("YJGL", "应急管理局"),
-];
+const DEPARTMENTS: &[(&str, &str)] =
+    &[("ZRZY", "自然资源局"), ("ZJJ", "住房和城乡建设局"), ("SCJG", "市场监督管理局"), ("YJGL", "应急管理局")];
 
-fn m(code: &str, name: &str, form: MaterialForm, requirement: Requirement, condition: Option<Condition>, deferrable: bool, note: &str) -> MaterialSpec {
+fn m(
+    code: &str,
+    name: &str,
+    form: MaterialForm,
+    requirement: Requirement,
+    condition: Option<Condition>,
+    deferrable: bool,
+    note: &str,
+) -> MaterialSpec {
     MaterialSpec {
         code: code.into(),
         name: name.into(),
@@ -49,8 +53,24 @@ fn m(code: &str, name: &str, form: MaterialForm, requirement: Requirement, condi
 fn identity_materials() -> Vec<MaterialSpec> {
     use MaterialForm::*;
     vec![
-        m("id_card", "申请人身份证明", Copy, Requirement::Required, Some(Condition::Applicant(ApplicantKind::Person)), false, "居民身份证正反面"),
-        m("business_license", "营业执照", Copy, Requirement::Required, Some(Condition::Applicant(ApplicantKind::Enterprise)), false, "加盖公章"),
+        m(
+            "id_card",
+            "申请人身份证明",
+            Copy,
+            Requirement::Required,
+            Some(Condition::Applicant(ApplicantKind::Person)),
+            false,
+            "居民身份证正反面",
+        ),
+        m(
+            "business_license",
+            "营业执照",
+            Copy,
+            Requirement::Required,
+            Some(Condition::Applicant(ApplicantKind::Enterprise)),
+            false,
+            "加盖公章",
+        ),
         m(
             "agent_authorization",
             "授权委托书及受托人身份证明",
@@ -64,7 +84,11 @@ fn identity_materials() -> Vec<MaterialSpec> {
 }
 
 fn agent_question() -> Question {
-    Question { code: "via_agent".into(), text: "是否委托他人代为办理？".into(), options: vec![("no".into(), "否，本人办理".into()), ("yes".into(), "是，委托代理人".into())] }
+    Question {
+        code: "via_agent".into(),
+        text: "是否委托他人代为办理？".into(),
+        options: vec![("no".into(), "否，本人办理".into()), ("yes".into(), "是，委托代理人".into())],
+    }
 }
 
 /// (code, department, name, summary, rules)
@@ -84,15 +108,43 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
         materials: identity_materials(),
         special_procedures: vec![],
     };
-    let hearing = SpecialProcedure { name: "听证".into(), usual_duration: TimeLimit::working(20), legal_basis: "《中华人民共和国行政许可法》第四十五条".into() };
-    let expert = SpecialProcedure { name: "专家评审".into(), usual_duration: TimeLimit::working(15), legal_basis: "《中华人民共和国行政许可法》第四十五条".into() };
+    let hearing = SpecialProcedure {
+        name: "听证".into(),
+        usual_duration: TimeLimit::working(20),
+        legal_basis: "《中华人民共和国行政许可法》第四十五条".into(),
+    };
+    let expert = SpecialProcedure {
+        name: "专家评审".into(),
+        usual_duration: TimeLimit::working(15),
+        legal_basis: "《中华人民共和国行政许可法》第四十五条".into(),
+    };
 
     let mut land = base(ItemKind::Licensing, Handling::Promised, 20, 15, ExtensionPolicy::LICENSING);
-    land.questions.push(Question { code: "collective".into(), text: "项目用地是否涉及集体土地？".into(), options: vec![("no".into(), "否".into()), ("yes".into(), "是".into())] });
+    land.questions.push(Question {
+        code: "collective".into(),
+        text: "项目用地是否涉及集体土地？".into(),
+        options: vec![("no".into(), "否".into()), ("yes".into(), "是".into())],
+    });
     land.materials.extend([
-        m("application", "建设项目用地预审申请表", Original, Requirement::Required, None, false, "法定代表人签字并加盖公章"),
+        m(
+            "application",
+            "建设项目用地预审申请表",
+            Original,
+            Requirement::Required,
+            None,
+            false,
+            "法定代表人签字并加盖公章",
+        ),
         m("project_approval", "项目建议书批复文件或备案文件", Copy, Requirement::Required, None, false, ""),
-        m("collective_consent", "农村集体经济组织同意用地的书面意见", Original, Requirement::Required, Some(Condition::Eq { question: "collective".into(), value: "yes".into() }), false, ""),
+        m(
+            "collective_consent",
+            "农村集体经济组织同意用地的书面意见",
+            Original,
+            Requirement::Required,
+            Some(Condition::Eq { question: "collective".into(), value: "yes".into() }),
+            false,
+            "",
+        ),
         m("site_map", "项目用地红线图", Electronic, Requirement::Required, None, true, "可容缺受理，30 日内补齐"),
         m("site_photos", "现场照片", Electronic, Requirement::Optional, None, false, ""),
     ]);
@@ -144,18 +196,53 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
     ]);
 
     vec![
-        ("ZRZY-001", "ZRZY", "建设项目用地预审", "建设项目使用土地的预先审查（承诺时限由 20 个工作日压缩为 15 个工作日）。", land),
-        ("ZRZY-002", "ZRZY", "采矿权新立登记", "新设采矿权的审批登记；缴清采矿权价款等规费后 3 个工作日内送达许可证。", mining),
+        (
+            "ZRZY-001",
+            "ZRZY",
+            "建设项目用地预审",
+            "建设项目使用土地的预先审查（承诺时限由 20 个工作日压缩为 15 个工作日）。",
+            land,
+        ),
+        (
+            "ZRZY-002",
+            "ZRZY",
+            "采矿权新立登记",
+            "新设采矿权的审批登记；缴清采矿权价款等规费后 3 个工作日内送达许可证。",
+            mining,
+        ),
         ("ZRZY-003", "ZRZY", "农村宅基地审批", "农村村民建房使用宅基地的审批，经村、乡镇逐级审查。", homestead),
-        ("ZRZY-004", "ZRZY", "地质灾害危险性评估报告备案", "收到备案材料的次个工作日内作出是否予以备案的书面决定。", filing),
-        ("ZJJ-001", "ZJJ", "建筑工程施工许可证核发", "并联审批：主办部门 20 个工作日（可延长 5 个），协办部门 10 个工作日内回复。", permit),
+        (
+            "ZRZY-004",
+            "ZRZY",
+            "地质灾害危险性评估报告备案",
+            "收到备案材料的次个工作日内作出是否予以备案的书面决定。",
+            filing,
+        ),
+        (
+            "ZJJ-001",
+            "ZJJ",
+            "建筑工程施工许可证核发",
+            "并联审批：主办部门 20 个工作日（可延长 5 个），协办部门 10 个工作日内回复。",
+            permit,
+        ),
         ("SCJG-001", "SCJG", "个体工商户设立登记", "即办件：材料齐全、符合法定形式的当场办结。", sole),
-        ("YJGL-001", "YJGL", "非煤矿山建设项目安全设施设计审查", "法定办理时限 20 个工作日，承诺时限缩短为 5 个工作日。", mine_safety),
+        (
+            "YJGL-001",
+            "YJGL",
+            "非煤矿山建设项目安全设施设计审查",
+            "法定办理时限 20 个工作日，承诺时限缩短为 5 个工作日。",
+            mine_safety,
+        ),
     ]
 }
 
 async fn department_id(db: &DatabaseConnection, code: &str) -> Result<i32, AppError> {
-    department::Entity::find().filter(department::Column::Code.eq(code)).one(db).await?.map(|d| d.id).ok_or(AppError::NotFound)
+    department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(|d| d.id)
+        .ok_or(AppError::NotFound)
 }
 
 /// Loads the demo data. Returns the demo accounts to print.
@@ -163,7 +250,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppE
     super::calendar::seed_shipped(db).await?;
     for (code, name) in DEPARTMENTS {
         if department::Entity::find().filter(department::Column::Code.eq(*code)).one(db).await?.is_none() {
-            department::ActiveModel { code: Set((*code).into()), name: Set((*name).into()), created_at: Set(Utc::now()), ..Default::default() }.insert(db).await?;
+            department::ActiveModel {
+                code: Set((*code).into()),
+                name: Set((*name).into()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
         }
     }
     for (code, dep, name, summary, rules) in demo_items() {
@@ -205,7 +299,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppE
     let mut out = Vec::new();
     for (username, name, roles) in staff {
         accounts::upsert_staff(db, username, name, DEMO_STAFF_PASSWORD, &roles).await?;
-        out.push(DemoAccount { login: username.into(), password: DEMO_STAFF_PASSWORD.into(), what: format!("staff: {name}") });
+        out.push(DemoAccount {
+            login: username.into(),
+            password: DEMO_STAFF_PASSWORD.into(),
+            what: format!("staff: {name}"),
+        });
     }
     let applicants = [
         RegisterInput {
@@ -230,13 +328,18 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppE
     ];
     for a in applicants {
         let login = if a.kind == "person" { a.id_card_no.clone() } else { a.credit_code.clone() };
-        let exists = applicant::Entity::find().filter(applicant::Column::Mobile.eq(a.mobile.as_str())).count(db).await? > 0;
+        let exists =
+            applicant::Entity::find().filter(applicant::Column::Mobile.eq(a.mobile.as_str())).count(db).await? > 0;
         if !exists {
             let reg: Registration = crate::models::validate_register(&a, rules::Lang::ZhHans)
                 .map_err(|e| AppError::internal(format!("demo applicant invalid: {e:?}")))?;
             accounts::register(db, reg, rules::Lang::ZhHans).await?;
         }
-        out.push(DemoAccount { login, password: DEMO_APPLICANT_PASSWORD.into(), what: format!("applicant: {} (mobile {})", a.name, a.mobile) });
+        out.push(DemoAccount {
+            login,
+            password: DEMO_APPLICANT_PASSWORD.into(),
+            what: format!("applicant: {} (mobile {})", a.name, a.mobile),
+        });
     }
     Ok(out)
 }
