@@ -239,7 +239,8 @@ mod tests {
 
     #[test]
     fn register_table() {
-        let cases: Vec<(Box<dyn Fn(&mut RegisterInput)>, Vec<&str>)> = vec![
+        type Edit = Box<dyn Fn(&mut RegisterInput)>;
+        let cases: Vec<(Edit, Vec<&str>)> = vec![
             (Box::new(|_| {}), vec![]),
             (Box::new(|i| i.id_card_no = "110105194912310021".into()), vec!["id_card_no"]),
             (Box::new(|i| i.kind = "robot".into()), vec!["kind"]),

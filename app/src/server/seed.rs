@@ -22,6 +22,9 @@ pub struct DemoAccount {
     pub what: String,
 }
 
+/// (username, display name, roles per department)
+type StaffSeed = (&'static str, &'static str, Vec<(Role, i32)>);
+
 const DEPARTMENTS: &[(&str, &str)] =
     &[("ZRZY", "自然资源局"), ("ZJJ", "住房和城乡建设局"), ("SCJG", "市场监督管理局"), ("YJGL", "应急管理局")];
 
@@ -288,7 +291,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppE
         }
         v
     };
-    let staff: Vec<(&str, &str, Vec<(Role, i32)>)> = vec![
+    let staff: Vec<StaffSeed> = vec![
         ("clerk", "窗口受理员 王敏", vec![(Role::WindowClerk, zrzy), (Role::WindowClerk, zjj)]),
         ("reviewer", "审查员 李强", vec![(Role::Reviewer, zrzy)]),
         ("approver", "首席代表 陈静", vec![(Role::Approver, zrzy)]),
