@@ -17,6 +17,7 @@ test("register, log out, log in again", async ({ page }) => {
   await page.getByRole("button", { name: "注册" }).click();
 
   await expect(page).toHaveURL(/\/account$/);
+  await hydrated(page);
   await expect(page.getByRole("status")).toContainText("注册成功");
   await expect(page.getByRole("heading", { name: "我的账户" })).toBeVisible();
   await expect(page.locator(".summary-list")).toContainText("王小明");
@@ -30,6 +31,8 @@ test("register, log out, log in again", async ({ page }) => {
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/account$/);
+  await hydrated(page);
+  await expect(page.locator(".summary-list")).toHaveCount(1);
   await expect(page.locator(".summary-list")).toContainText("王小明");
 });
 
@@ -71,6 +74,8 @@ test("staff sign in and see their roles", async ({ page }) => {
   await page.getByLabel("密码").fill(DEMO_CLERK.password);
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/staff$/);
+  await hydrated(page);
+  await expect(page.getByRole("table")).toHaveCount(1);
   await expect(page.getByRole("table")).toContainText("窗口受理员");
   await expect(page.getByRole("table")).toContainText("自然资源局");
 });

@@ -17,7 +17,7 @@ export function newMobile(): string {
 
 /** Waits until the wasm has hydrated the page (the app marks <body>). */
 export async function hydrated(page: Page) {
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 20_000 });
 }
 
 export const DEMO_PERSON = { login: "11010519491231002X", password: "Shenqing-Demo-2026", name: "张三" };

@@ -127,6 +127,28 @@ pub struct StaffDesk {
     pub missing_years: Vec<i32>,
 }
 
+#[cfg(feature = "ssr")]
+fn staff_desk(user: SessionUser, state: &crate::server::AppState) -> Result<StaffDesk, crate::server::AppError> {
+    let SessionUser::Staff { name, roles, .. } = user else { return Err(crate::server::AppError::Forbidden) };
+    let cal = state.calendar();
+    let today = rules::validators::china_today();
+    let next_year = chrono::Datelike::year(&today) + 1;
+    let missing_years = cal
+        .warnings_between(today, chrono::NaiveDate::from_ymd_opt(next_year, 1, 1).unwrap_or(today))
+        .into_iter()
+        .map(|rules::CalendarWarning::UnknownYear(y)| y)
+        .collect();
+    Ok(StaffDesk {
+        name,
+        roles,
+        today,
+        today_is_working_day: cal.is_working_day(today),
+        calendar_years: cal.known_years().collect(),
+        missing_years,
+    })
+}
+
+/// The staff start page's data. Answers 401/403 to callers who are not staff.
 #[server(prefix = "/api", endpoint = "staff_overview")]
 pub async fn staff_overview() -> Result<StaffDesk, ServerFnError> {
     use crate::server::{guard, AppError};
@@ -134,23 +156,44 @@ pub async fn staff_overview() -> Result<StaffDesk, ServerFnError> {
     let run = async {
         let user = guard::caller(&c.state, &c.headers).await?;
         guard::require_staff(user.as_ref(), &[], None)?;
-        let Some(crate::models::SessionUser::Staff { name, roles, .. }) = user else { return Err(AppError::Forbidden) };
-        let cal = c.state.calendar();
-        let today = rules::validators::china_today();
-        let next_year = chrono::Datelike::year(&today) + 1;
-        let missing_years = cal
-            .warnings_between(today, chrono::NaiveDate::from_ymd_opt(next_year, 1, 1).unwrap_or(today))
-            .into_iter()
-            .map(|rules::CalendarWarning::UnknownYear(y)| y)
-            .collect();
-        Ok(StaffDesk {
-            name,
-            roles,
-            today,
-            today_is_working_day: cal.is_working_day(today),
-            calendar_years: cal.known_years().collect(),
-            missing_years,
-        })
+        staff_desk(user.ok_or(AppError::Unauthorized)?, &c.state)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// What the /staff page shows to whoever asks (no error status, so the page can explain).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StaffPageData {
+    Anonymous,
+    NotStaff,
+    Desk(StaffDesk),
+}
+
+#[server(prefix = "/api", endpoint = "staff_view")]
+pub async fn staff_view() -> Result<StaffPageData, ServerFnError> {
+    let c = glue::ctx().await?;
+    let user = crate::server::guard::caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))?;
+    Ok(match user {
+        None => StaffPageData::Anonymous,
+        Some(u) if !u.is_staff() => StaffPageData::NotStaff,
+        Some(u) => StaffPageData::Desk(staff_desk(u, &c.state).map_err(|e| glue::fail(e, c.lang))?),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "get_item")]
+pub async fn get_item(code: String) -> Result<crate::models::ItemGuide, ServerFnError> {
+    let c = glue::ctx().await?;
+    let cal = c.state.calendar();
+    crate::server::catalog::item_guide(&c.state.db, &code, &cal).await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// The caller's own applicant profile; `None` when the caller is not a logged-in applicant.
+#[server(prefix = "/api", endpoint = "my_profile")]
+pub async fn my_profile() -> Result<Option<ApplicantProfile>, ServerFnError> {
+    let c = glue::ctx().await?;
+    let user = crate::server::guard::caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))?;
+    match user {
+        Some(SessionUser::Applicant { id, .. }) => get_applicant(id).await.map(Some),
+        _ => Ok(None),
+    }
 }

@@ -11,3 +11,25 @@ pub struct ItemSummary {
     pub promised_limit: rules::TimeLimit,
     pub statutory_limit: rules::TimeLimit,
 }
+
+/// Everything the guide page (办事指南) shows for one item, with the calendar the server uses so
+/// the browser projects the same deadline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemGuide {
+    pub code: String,
+    pub version: i32,
+    pub name: String,
+    pub summary: String,
+    pub department: String,
+    pub rules: rules::item::ItemRules,
+    pub calendar_years: Vec<i32>,
+    pub calendar_days: Vec<rules::calendar::CalendarDay>,
+    /// China local date on the server when the page was made.
+    pub today: chrono::NaiveDate,
+}
+
+impl ItemGuide {
+    pub fn calendar(&self) -> rules::Calendar {
+        rules::Calendar::from_days(self.calendar_years.iter().copied(), self.calendar_days.iter().cloned())
+    }
+}

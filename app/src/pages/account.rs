@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::{get_applicant, take_flash};
+use crate::api::{my_profile, take_flash};
 use crate::components::{use_current_user, use_prefs, Notice};
 use crate::models::SessionUser;
 
@@ -11,12 +11,16 @@ pub fn AccountPage() -> impl IntoView {
     let lang = use_prefs().lang;
     let user = use_current_user();
     let flash = Resource::new(|| (), |_| take_flash("account".into()));
+    // Every server call of the page is a resource, so hydration reuses what the server rendered.
+    let profile = Resource::new(|| (), |_| my_profile());
     let body = move || {
         Suspend::new(async move {
             let notice = flash.await.ok().flatten().and_then(|f| f.notice);
             match user.0.await {
-                Ok(Some(SessionUser::Applicant { id, .. })) => {
-                    let profile = get_applicant(id).await;
+                Ok(Some(SessionUser::Applicant { .. })) => {
+                    let profile = profile
+                        .await
+                        .and_then(|p| p.ok_or_else(|| leptos::server_fn::ServerFnError::new("no profile")));
                     view! {
                         <Notice text=notice/>
                         {match profile {

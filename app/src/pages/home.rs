@@ -24,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
                             .map(|i| {
                                 view! {
                                     <li class="item-card">
-                                        <h3>{i.name}</h3>
+                                        <h3><a href=format!("/items/{}", i.code)>{i.name}</a></h3>
                                         <p class="meta">
                                             <span>{i.department}</span>
                                             <span class="tag">{i.kind.label(lang)}</span>

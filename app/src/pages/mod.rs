@@ -4,11 +4,13 @@
 mod account;
 mod auth;
 mod home;
+mod item;
 mod not_found;
 mod staff;
 
 pub use account::AccountPage;
 pub use auth::{LoginPage, RegisterPage, StaffLoginPage};
 pub use home::HomePage;
+pub use item::ItemPage;
 pub use not_found::NotFound;
 pub use staff::StaffPage;

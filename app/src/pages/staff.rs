@@ -2,61 +2,88 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::staff_overview;
-use crate::components::{use_current_user, use_prefs};
-use crate::models::SessionUser;
+use crate::api::{staff_view, StaffPageData};
+use crate::components::use_prefs;
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let lang = use_prefs().lang;
-    let user = use_current_user();
+    // One resource for the whole page, so hydration reuses exactly what the server rendered.
+    let view_data = Resource::new(|| (), |_| staff_view());
     let body = move || {
         Suspend::new(async move {
-            match user.0.await {
-                Ok(Some(SessionUser::Staff { .. })) => match staff_overview().await {
-                    Ok(o) => view! {
-                        <section class="panel">
-                            <h1>{lang.pick("工作台", "工作台", "Workspace")}</h1>
-                            <p>{o.name}</p>
-                            <h2>{lang.pick("我的岗位", "我的崗位", "My roles")}</h2>
-                            <table class="table">
-                                <thead><tr>
+            match view_data.await {
+                Ok(StaffPageData::Desk(o)) => view! {
+                    <section class="panel">
+                        <h1>{lang.pick("工作台", "工作台", "Workspace")}</h1>
+                        <p>{o.name}</p>
+                        <h2>{lang.pick("我的岗位", "我的崗位", "My roles")}</h2>
+                        <table class="table">
+                            <thead>
+                                <tr>
                                     <th scope="col">{lang.pick("部门", "部門", "Department")}</th>
                                     <th scope="col">{lang.pick("岗位", "崗位", "Role")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {o.roles.into_iter().map(|r| view! {
-                                        <tr><td>{r.department_name}" ("{r.department_code}")"</td><td>{r.role.label(lang)}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <h2>{lang.pick("工作日历", "工作日曆", "Working-day calendar")}</h2>
-                            <p>
-                                {o.today.to_string()}" · "
-                                {if o.today_is_working_day { lang.pick("工作日", "工作日", "working day") } else { lang.pick("休息日", "休息日", "day off") }}
-                            </p>
-                            <p>{lang.pick("已载入节假日安排的年份：", "已載入節假日安排的年份：", "Holiday schedules loaded for: ")}
-                                {o.calendar_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")}</p>
-                            {(!o.missing_years.is_empty()).then(|| view! {
-                                <p class="warning" role="status">
-                                    {lang.pick("以下年份尚无官方节假日安排，期限只按周末计算：", "以下年份尚無官方節假日安排，期限只按週末計算：", "No official holiday schedule yet for: ")}
-                                    {o.missing_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")}
-                                </p>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {o
+                                    .roles
+                                    .into_iter()
+                                    .map(|r| {
+                                        view! {
+                                            <tr>
+                                                <td>{format!("{} ({})", r.department_name, r.department_code)}</td>
+                                                <td>{r.role.label(lang)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                        <h2>{lang.pick("工作日历", "工作日曆", "Working-day calendar")}</h2>
+                        <p>
+                            {format!(
+                                "{} · {}",
+                                o.today,
+                                if o.today_is_working_day {
+                                    lang.pick("工作日", "工作日", "working day")
+                                } else {
+                                    lang.pick("休息日", "休息日", "day off")
+                                },
+                            )}
+                        </p>
+                        <p>
+                            {lang.pick("已载入节假日安排的年份：", "已載入節假日安排的年份：", "Holiday schedules loaded for: ")}
+                            {o.calendar_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")}
+                        </p>
+                        {(!o.missing_years.is_empty())
+                            .then(|| {
+                                view! {
+                                    <p class="warning" role="status">
+                                        {lang.pick(
+                                            "以下年份尚无官方节假日安排，期限只按周末计算：",
+                                            "以下年份尚無官方節假日安排，期限只按週末計算：",
+                                            "No official holiday schedule yet for: ",
+                                        )}
+                                        {o.missing_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")}
+                                    </p>
+                                }
                             })}
-                        </section>
-                    }
-                    .into_any(),
-                    Err(e) => view! { <p class="error-message" role="alert">{e.to_string()}</p> }.into_any(),
-                },
-                Ok(Some(SessionUser::Applicant { .. })) => view! {
-                    <section class="panel">
-                        <h1>{lang.pick("仅限工作人员", "僅限工作人員", "Staff only")}</h1>
-                        <p>{lang.pick("此页面仅供工作人员使用。", "此頁面僅供工作人員使用。", "This page is for staff only.")}</p>
-                        <p><a href="/account">{lang.pick("回到我的账户", "回到我的帳戶", "Back to my account")}</a></p>
                     </section>
                 }
                 .into_any(),
-                _ => view! { <Redirect path="/staff/login?next=/staff"/> }.into_any(),
+                Ok(StaffPageData::NotStaff) => view! {
+                    <section class="panel">
+                        <h1>{lang.pick("仅限工作人员", "僅限工作人員", "Staff only")}</h1>
+                        <p>{lang.pick("此页面仅供工作人员使用。", "此頁面僅供工作人員使用。", "This page is for staff only.")}</p>
+                        <p>
+                            <a href="/account">{lang.pick("回到我的账户", "回到我的帳戶", "Back to my account")}</a>
+                        </p>
+                    </section>
+                }
+                .into_any(),
+                Ok(StaffPageData::Anonymous) => view! { <Redirect path="/staff/login?next=/staff"/> }.into_any(),
+                Err(e) => view! { <p class="error-message" role="alert">{e.to_string()}</p> }.into_any(),
             }
         })
     };

@@ -45,3 +45,32 @@ pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<It
     }
     Ok(out)
 }
+
+/// The newest published version of an item, for its guide page.
+pub async fn item_guide(
+    db: &impl ConnectionTrait,
+    code: &str,
+    cal: &rules::Calendar,
+) -> Result<crate::models::ItemGuide, AppError> {
+    let row = item::Entity::find()
+        .filter(item::Column::Code.eq(code.trim().to_uppercase()))
+        .filter(item::Column::Published.eq(true))
+        .order_by_desc(item::Column::Version)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rules: ItemRules = serde_json::from_str(&row.rules).map_err(AppError::internal)?;
+    let department =
+        department::Entity::find_by_id(row.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
+    Ok(crate::models::ItemGuide {
+        code: row.code,
+        version: row.version,
+        name: row.name,
+        summary: row.summary,
+        department,
+        rules,
+        calendar_years: cal.known_years().collect(),
+        calendar_days: cal.exceptions().cloned().collect(),
+        today: rules::validators::china_today(),
+    })
+}

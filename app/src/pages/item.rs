@@ -1,0 +1,292 @@
+//! The guide of one item (办事指南): what it is, its time limits, every material, and a checklist
+//! preview: the applicant answers the item's questions and sees which materials apply and by when a
+//! case accepted today would be decided — computed in the browser by the `rules` crate (with the
+//! server's calendar), and by the server when JavaScript is off.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use rules::deadline::{due_date, TimeLimit};
+use rules::item::{ItemRules, Question};
+use rules::materials::{checklist, Answers, ApplicantKind, Condition, MaterialForm, MaterialSpec, Requirement};
+use rules::Lang;
+
+use crate::api::get_item;
+use crate::components::use_prefs;
+use crate::models::ItemGuide;
+use crate::pages::home::format_limit;
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let guide = Resource::new(code, get_item);
+    let body = move || {
+        Suspend::new(async move {
+            match guide.await {
+                Ok(g) => view! { <Guide guide=g/> }.into_any(),
+                Err(_) => view! { <crate::pages::NotFound/> }.into_any(),
+            }
+        })
+    };
+    view! { <Suspense fallback=move || view! { <p>{lang.pick("正在加载…", "正在載入…", "Loading…")}</p> }>{body}</Suspense> }
+}
+
+fn form_label(f: MaterialForm, lang: Lang) -> &'static str {
+    match f {
+        MaterialForm::Original => lang.pick("原件", "原件", "Original"),
+        MaterialForm::Copy => lang.pick("复印件", "影本", "Copy"),
+        MaterialForm::Electronic => lang.pick("电子件", "電子件", "Electronic"),
+    }
+}
+
+/// A condition in words, e.g. 「个人申请」 or 「“是否委托他人代为办理？”选“是”」.
+pub fn describe_condition(c: &Condition, questions: &[Question], lang: Lang) -> String {
+    let answer_label = |q: &str, v: &str| -> (String, String) {
+        let question = questions.iter().find(|x| x.code == q);
+        let text = question.map(|x| x.text.clone()).unwrap_or_else(|| q.to_string());
+        let label =
+            question.and_then(|x| x.options.iter().find(|(o, _)| o == v)).map(|(_, l)| l.clone()).unwrap_or(v.into());
+        (text, label)
+    };
+    match c {
+        Condition::Applicant(ApplicantKind::Person) => {
+            lang.pick("个人申请", "個人申請", "the applicant is a person").into()
+        }
+        Condition::Applicant(ApplicantKind::Enterprise) => {
+            lang.pick("企业申请", "企業申請", "the applicant is an enterprise").into()
+        }
+        Condition::Eq { question, value } => {
+            let (q, v) = answer_label(question, value);
+            match lang {
+                Lang::En => format!("“{q}” is answered “{v}”"),
+                _ => format!("“{q}”选“{v}”"),
+            }
+        }
+        Condition::In { question, values } => {
+            let labels: Vec<String> = values.iter().map(|v| answer_label(question, v).1).collect();
+            let q = answer_label(question, "").0;
+            match lang {
+                Lang::En => format!("“{q}” is answered {}", labels.join(" or ")),
+                _ => format!("“{q}”选{}", labels.join("或")),
+            }
+        }
+        Condition::And(cs) => cs
+            .iter()
+            .map(|c| describe_condition(c, questions, lang))
+            .collect::<Vec<_>>()
+            .join(lang.pick("，且", "，且", " and ")),
+        Condition::Or(cs) => cs
+            .iter()
+            .map(|c| describe_condition(c, questions, lang))
+            .collect::<Vec<_>>()
+            .join(lang.pick("，或", "，或", " or ")),
+        Condition::Not(c) => {
+            format!("{}{}", lang.pick("并非：", "並非：", "not: "), describe_condition(c, questions, lang))
+        }
+    }
+}
+
+fn requirement_label(m: &MaterialSpec, questions: &[Question], lang: Lang) -> String {
+    let base = match (m.requirement, m.deferrable) {
+        (Requirement::Optional, _) => lang.pick("可选", "可選", "Optional").to_string(),
+        (Requirement::Required, true) => {
+            lang.pick("必需（可容缺后补）", "必需（可容缺後補）", "Required (may follow later)").to_string()
+        }
+        (Requirement::Required, false) => lang.pick("必需", "必需", "Required").to_string(),
+    };
+    match &m.condition {
+        Some(c) => {
+            format!("{base} · {}{}", lang.pick("适用于：", "適用於：", "when "), describe_condition(c, questions, lang))
+        }
+        None => base,
+    }
+}
+
+fn size_label(bytes: u64) -> String {
+    format!("{} MB", bytes / (1024 * 1024))
+}
+
+#[component]
+fn Guide(guide: ItemGuide) -> impl IntoView {
+    let lang = use_prefs().lang;
+    let rules: ItemRules = guide.rules.clone();
+    let query = use_query_map();
+    // The preview's answers: from the query string (no-JS form) at first, then live.
+    let kind = RwSignal::new(
+        query.read_untracked().get("kind").and_then(|k| ApplicantKind::parse(&k)).unwrap_or(ApplicantKind::Person),
+    );
+    let initial_answers: Answers = rules
+        .questions
+        .iter()
+        .filter_map(|q| query.read_untracked().get(&format!("q_{}", q.code)).map(|v| (q.code.clone(), v)))
+        .collect();
+    let answers = RwSignal::new(initial_answers.clone());
+    let cal = guide.calendar();
+    let today = guide.today;
+    let decision = rules.decision_limit();
+    let projected = due_date(&cal, today, decision, &[], today).ok();
+    let unknown_years = projected.map(|d| cal.warnings_between(today, d)).unwrap_or_default();
+
+    let specs = rules.materials.clone();
+    let questions = rules.questions.clone();
+    let preview = {
+        let specs = specs.clone();
+        let questions = questions.clone();
+        move || {
+            let c = answers.with(|a| checklist(&specs, kind.get(), a, &Default::default(), None));
+            let name_of =
+                |code: &String| specs.iter().find(|s| &s.code == code).map(|s| s.name.clone()).unwrap_or_default();
+            let list = |codes: &Vec<String>| codes.iter().map(|c| view! { <li>{name_of(c)}</li> }).collect_view();
+            let unanswered = questions.iter().filter(|q| answers.with(|a| !a.contains_key(&q.code))).count();
+            view! {
+                <h3>{lang.pick("现在需要提交", "現在需要提交", "Needed now")}</h3>
+                <ul class="checklist" data-testid="required-now">{list(&c.required_now)}</ul>
+                {(!c.deferrable.is_empty()).then(|| view! {
+                    <h3>{lang.pick("可容缺后补（受理后 30 日内补齐）", "可容缺後補（受理後 30 日內補齊）", "May follow after acceptance (within 30 days)")}</h3>
+                    <ul class="checklist">{list(&c.deferrable)}</ul>
+                })}
+                {(!c.optional.is_empty()).then(|| view! {
+                    <h3>{lang.pick("可选", "可選", "Optional")}</h3>
+                    <ul class="checklist">{list(&c.optional)}</ul>
+                })}
+                {(unanswered > 0).then(|| view! {
+                    <p class="hint">{lang.pick("回答上面的问题后，清单会更准确。", "回答上面的問題後，清單會更準確。", "Answer the questions above for an exact list.")}</p>
+                })}
+            }
+        }
+    };
+
+    let kind_radio = move |k: ApplicantKind, label: &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="kind" value=k.as_str() checked=kind.get_untracked() == k
+                    on:change=move |_| kind.set(k)/>
+                {label}
+            </label>
+        }
+    };
+    let question_fields = questions
+        .iter()
+        .map(|q| {
+            let code = q.code.clone();
+            let options = q
+                .options
+                .iter()
+                .map(|(value, label)| {
+                    let checked = initial_answers.get(&code) == Some(value);
+                    let (code, value) = (code.clone(), value.clone());
+                    let v2 = value.clone();
+                    view! {
+                        <label class="radio">
+                            <input type="radio" name=format!("q_{code}") value=value checked=checked
+                                on:change=move |_| answers.update(|a| { a.insert(code.clone(), v2.clone()); })/>
+                            {label.clone()}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! { <fieldset class="field"><legend>{q.text.clone()}</legend>{options}</fieldset> }
+        })
+        .collect_view();
+
+    let materials_list = specs
+        .iter()
+        .map(|m| {
+            view! {
+                <li class="material">
+                    <h3>{m.name.clone()}</h3>
+                    {(!m.note.is_empty()).then(|| view! { <p class="hint">{m.note.clone()}</p> })}
+                    <dl class="material-facts">
+                        <div><dt>{lang.pick("要求", "要求", "Requirement")}</dt><dd>{requirement_label(m, &questions, lang)}</dd></div>
+                        <div><dt>{lang.pick("形式与份数", "形式與份數", "Form and copies")}</dt><dd>{form_label(m.form, lang)}" × "{m.copies}</dd></div>
+                        <div><dt>{lang.pick("电子文件", "電子檔案", "Files accepted")}</dt>
+                            <dd>{m.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join(" / ")}" · ≤ "{size_label(m.max_bytes)}</dd></div>
+                    </dl>
+                </li>
+            }
+        })
+        .collect_view();
+
+    let extension = rules.extension.max_working_days;
+    view! {
+        <Title text=format!("{} · {}", guide.name, lang.pick("办事指南", "辦事指南", "Guide"))/>
+        <nav class="breadcrumbs" aria-label=lang.pick("位置", "位置", "Breadcrumbs")>
+            <a href="/">{lang.pick("首页", "首頁", "Home")}</a>" › "{guide.department.clone()}
+        </nav>
+        <section class="panel">
+            <p class="caption">{lang.pick("办事指南", "辦事指南", "Service guide")}" · "{guide.code.clone()}</p>
+            <h1>{guide.name.clone()}</h1>
+            <p class="lead">{guide.summary.clone()}</p>
+            <dl class="summary-list">
+                <div><dt>{lang.pick("实施部门", "實施部門", "Department")}</dt><dd>{guide.department.clone()}</dd></div>
+                <div><dt>{lang.pick("事项类型", "事項類型", "Kind")}</dt><dd>{rules.kind.label(lang)}</dd></div>
+                <div><dt>{lang.pick("办件类型", "辦件類型", "Handling")}</dt><dd>{rules.handling.label(lang)}</dd></div>
+                <div><dt>{lang.pick("法定时限", "法定時限", "Statutory limit")}</dt><dd>{format_limit(rules.statutory_limit, lang)}</dd></div>
+                <div><dt>{lang.pick("承诺时限", "承諾時限", "Promised limit")}</dt><dd data-testid="promised">{format_limit(decision, lang)}</dd></div>
+                <div><dt>{lang.pick("延期", "延期", "Extension")}</dt><dd>{if extension == 0 {
+                    lang.pick("不可延期", "不可延期", "not possible").to_string()
+                } else {
+                    match lang {
+                        Lang::En => format!("once, by up to {extension} working days, with the approver's consent and a written reason"),
+                        Lang::ZhHant => format!("經負責人批准可延長一次，最多 {extension} 個工作日，並書面告知理由"),
+                        Lang::ZhHans => format!("经负责人批准可延长一次，最多 {extension} 个工作日，并书面告知理由"),
+                    }
+                }}</dd></div>
+                {rules.fee_term.map(|t: TimeLimit| view! {
+                    <div><dt>{lang.pick("缴费期限", "繳費期限", "Fee term")}</dt><dd>{format_limit(t, lang)}{lang.pick("（自收到缴费通知之日起）", "（自收到繳費通知之日起）", " from the fee notice")}</dd></div>
+                })}
+            </dl>
+            {(!rules.special_procedures.is_empty()).then(|| view! {
+                <h2>{lang.pick("特殊环节（不计入办理时限）", "特殊環節（不計入辦理時限）", "Special procedures (not counted in the time limit)")}</h2>
+                <div class="table-scroll"><table class="table">
+                    <thead><tr>
+                        <th scope="col">{lang.pick("环节", "環節", "Procedure")}</th>
+                        <th scope="col">{lang.pick("一般时长", "一般時長", "Usual duration")}</th>
+                        <th scope="col">{lang.pick("依据", "依據", "Legal basis")}</th>
+                    </tr></thead>
+                    <tbody>{rules.special_procedures.iter().map(|p| view! {
+                        <tr><td>{p.name.clone()}</td><td>{format_limit(p.usual_duration, lang)}</td><td>{p.legal_basis.clone()}</td></tr>
+                    }).collect_view()}</tbody>
+                </table></div>
+            })}
+        </section>
+
+        <section class="panel">
+            <h2>{lang.pick("申请材料", "申請材料", "Materials")}</h2>
+            <ol class="material-list">{materials_list}</ol>
+        </section>
+
+        <section class="panel" aria-labelledby="preview-h">
+            <h2 id="preview-h">{lang.pick("看看您需要准备什么", "看看您需要準備什麼", "What you will need")}</h2>
+            <form method="get" class="preview-form">
+                <fieldset class="field">
+                    <legend>{lang.pick("申请人类型", "申請人類型", "Applicant type")}</legend>
+                    {kind_radio(ApplicantKind::Person, lang.pick("个人", "個人", "Person"))}
+                    {kind_radio(ApplicantKind::Enterprise, lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
+                </fieldset>
+                {question_fields}
+                <button type="submit" class="button secondary">{lang.pick("更新清单", "更新清單", "Update the list")}</button>
+            </form>
+            <div class="preview" aria-live="polite">{preview}</div>
+            {projected.map(|d| view! {
+                <p class="projection" data-testid="projection">
+                    {lang.pick("如今天（", "如今天（", "If accepted today (")}{today.to_string()}
+                    {lang.pick("）受理，承诺办结日期为 ", "）受理，承諾辦結日期為 ", "), the promised decision date is ")}
+                    <strong>{d.to_string()}</strong>
+                    {lang.pick("（受理当日不计，节假日顺延）。", "（受理當日不計，節假日順延）。", " (the day of acceptance is not counted; holidays are skipped).")}
+                </p>
+            })}
+            {(!unknown_years.is_empty()).then(|| view! {
+                <p class="warning">{lang.pick("注意：该日期所在年份的节假日安排尚未公布，暂按周末计算。", "注意：該日期所在年份的節假日安排尚未公布，暫按週末計算。", "Note: that year's holiday schedule is not published yet; only weekends were skipped.")}</p>
+            })}
+        </section>
+
+        <section class="panel">
+            <h2>{lang.pick("办理地点与咨询投诉", "辦理地點與諮詢投訴", "Where to go, questions and complaints")}</h2>
+            <p>{lang.pick("政务服务大厅 ", "政務服務大廳 ", "Government service hall, window of ")}{guide.department.clone()}{lang.pick(" 窗口；工作日办理。", " 窗口；工作日辦理。", "; working days.")}</p>
+            <p>{lang.pick("咨询：大厅首问窗口或本部门窗口。投诉：向政务服务中心效能监督窗口提出，或在办件页面提交。", "諮詢：大廳首問窗口或本部門窗口。投訴：向政務服務中心效能監督窗口提出，或在辦件頁面提交。", "Questions: the first-inquiry desk or the department's window. Complaints: the service centre's supervision window, or from your case page.")}</p>
+        </section>
+    }
+}
