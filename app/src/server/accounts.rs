@@ -134,12 +134,8 @@ pub async fn login_applicant(
         None => None,
     };
     let hash = found.as_ref().and_then(|a| a.password_hash.clone()).map(PasswordHash::from_stored);
-    if verify_password_or_fail(db, &key, ip, password, hash).await? {
-        auth::clear_failures(db, &key).await?;
-        Ok(found.expect("verified implies found"))
-    } else {
-        Err(AppError::BadCredentials)
-    }
+    authenticate(db, &key, ip, password, hash).await?;
+    found.ok_or(AppError::BadCredentials)
 }
 
 pub async fn login_staff(
@@ -156,26 +152,25 @@ pub async fn login_staff(
         .one(db)
         .await?;
     let hash = found.as_ref().map(|s| PasswordHash::from_stored(s.password_hash.clone()));
-    if verify_password_or_fail(db, &key, ip, password, hash).await? {
-        auth::clear_failures(db, &key).await?;
-        Ok(found.expect("verified implies found"))
-    } else {
-        Err(AppError::BadCredentials)
-    }
+    authenticate(db, &key, ip, password, hash).await?;
+    found.ok_or(AppError::BadCredentials)
 }
 
-async fn verify_password_or_fail(
+/// Verifies the password against the hash (a dummy one when the account does not exist, so both
+/// cases take the same time), recording a failure or clearing the account's failures.
+async fn authenticate(
     db: &DatabaseConnection,
     key: &str,
     ip: &str,
     password: &str,
     hash: Option<PasswordHash>,
-) -> Result<bool, AppError> {
-    let ok = auth::verify_password(password.to_string(), hash).await;
-    if !ok {
+) -> Result<(), AppError> {
+    if auth::verify_password(password.to_string(), hash).await {
+        auth::clear_failures(db, key).await
+    } else {
         auth::record_failure(db, key, ip).await?;
+        Err(AppError::BadCredentials)
     }
-    Ok(ok)
 }
 
 pub async fn staff_roles(db: &impl ConnectionTrait, staff_id: i32) -> Result<Vec<StaffRole>, AppError> {
