@@ -289,10 +289,102 @@ async fn suite(app: &App) {
     assert!(page.contains("找不到您要的页面"));
 }
 
+/// The case engine: numbers, guards, deadlines, one notice per submission, optimistic locking.
+async fn cases_suite(app: &App) {
+    use app::server::auth::PrincipalKind;
+    use app::server::cases::{self, Actor, Change};
+    use app::server::AppError;
+    use rules::case::{Action, CaseState};
+    use rules::Role;
+    use std::collections::BTreeSet;
+
+    let db = &app.state.db;
+    let cal = app.state.calendar();
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let applicant = Actor { kind: PrincipalKind::Applicant, id: 1, role: Role::Applicant };
+    let clerk = Actor { kind: PrincipalKind::Staff, id: 1, role: Role::WindowClerk };
+    let reviewer = Actor { kind: PrincipalKind::Staff, id: 2, role: Role::Reviewer };
+    let approver = Actor { kind: PrincipalKind::Staff, id: 3, role: Role::Approver };
+    let all: BTreeSet<String> = ["id_card", "application", "household", "village_opinion"].map(String::from).into();
+    let change = |case: &app::server::entities::case::Model, action: Action, actor: Actor, today: &str| Change {
+        case_id: case.id,
+        expected_version: case.version,
+        action,
+        actor,
+        comment: String::new(),
+        internal: false,
+        today: d(today),
+        provided: BTreeSet::new(),
+    };
+
+    let draft = cases::create_draft(db, 1, "ZRZY-003", &Default::default()).await.unwrap();
+    assert_eq!(draft.state, "draft");
+    let c = cases::apply(db, &cal, change(&draft, Action::Submit, applicant, "2025-09-30")).await.unwrap();
+    assert_eq!((c.state.as_str(), c.version), ("submitted", 1));
+    assert_eq!(c.case_no.as_deref(), Some("ZRZY-20250930-000001"));
+    let other = cases::create_draft(db, 1, "ZRZY-003", &Default::default()).await.unwrap();
+    let other = cases::apply(db, &cal, change(&other, Action::Submit, applicant, "2025-09-30")).await.unwrap();
+    assert_eq!(other.case_no.as_deref(), Some("ZRZY-20250930-000002"));
+
+    // another applicant cannot act on the case
+    let stranger = Actor { kind: PrincipalKind::Applicant, id: 2, role: Role::Applicant };
+    assert!(matches!(
+        cases::apply(db, &cal, change(&c, Action::Withdraw, stranger, "2025-09-30")).await,
+        Err(AppError::Forbidden)
+    ));
+    // incomplete materials cannot be accepted; nothing changes
+    let e = cases::apply(db, &cal, change(&c, Action::Accept, clerk, "2025-09-30")).await.unwrap_err();
+    assert!(matches!(e, AppError::Refused(rules::Refusal::MaterialsIncomplete)), "{e:?}");
+    // one correction notice, then the applicant resubmits
+    let c = cases::apply(db, &cal, change(&c, Action::RequestCorrection, clerk, "2025-09-30")).await.unwrap();
+    assert_eq!(c.correction_due, Some(d("2025-10-14")), "5 working days, over the holiday and its make-up Saturday");
+    let c = cases::apply(db, &cal, change(&c, Action::Resubmit, applicant, "2025-10-10")).await.unwrap();
+    assert_eq!(c.state, "submitted");
+    let mut accept = change(&c, Action::Accept, clerk, "2025-09-30");
+    accept.provided = all.clone();
+    let c = cases::apply(db, &cal, accept).await.unwrap();
+    assert_eq!((c.accepted_on, c.due_on), (Some(d("2025-09-30")), Some(d("2025-11-04"))));
+
+    // a stale version is refused
+    let stale = Change { expected_version: c.version - 1, ..change(&c, Action::StartReview, reviewer, "2025-10-09") };
+    assert!(matches!(cases::apply(db, &cal, stale).await, Err(AppError::Stale)));
+
+    // two reviewers at once: exactly one wins
+    let (a, b) = tokio::join!(
+        cases::apply(db, &cal, change(&c, Action::StartReview, reviewer, "2025-10-09")),
+        cases::apply(db, &cal, change(&c, Action::StartReview, reviewer, "2025-10-09")),
+    );
+    assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|x| **x).count(), 1, "{a:?} {b:?}");
+    assert!(matches!(a.as_ref().err().or(b.as_ref().err()), Some(AppError::Stale)));
+    let c = a.or(b).unwrap();
+    assert_eq!(c.state, "in_review");
+
+    // suspension stops the clock, resumption restarts it; one extension
+    let suspend = Action::Suspend { kind: "hearing".into(), reason: "听证".into() };
+    let c = cases::apply(db, &cal, change(&c, suspend, approver, "2025-10-13")).await.unwrap();
+    assert_eq!(CaseState::from_code(&c.state), Some(CaseState::Suspended));
+    let c = cases::apply(db, &cal, change(&c, Action::Resume, approver, "2025-10-20")).await.unwrap();
+    assert_eq!(c.due_on, Some(d("2025-11-11")), "five working days suspended");
+    let extend = Action::Extend { days: 10, reason: "需专家评审".into() };
+    let c = cases::apply(db, &cal, change(&c, extend.clone(), approver, "2025-10-21")).await.unwrap();
+    assert_eq!(c.due_on, Some(d("2025-11-25")));
+    let e = cases::apply(db, &cal, change(&c, extend, approver, "2025-10-22")).await.unwrap_err();
+    assert!(matches!(e, AppError::Refused(rules::Refusal::Extension(_))), "{e:?}");
+
+    let events = cases::events(db, c.id, true).await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["submit", "request_correction", "resubmit", "accept", "start_review", "suspend", "resume", "extend"]
+    );
+    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=8).collect::<Vec<_>>());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sqlite() {
     let app = spawn(None).await;
     suite(&app).await;
+    cases_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -315,6 +407,7 @@ async fn on_postgres() {
     let app = spawn(Some(url)).await;
     let result = tokio::spawn(async move {
         suite(&app).await;
+        cases_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

@@ -175,3 +175,99 @@ pub mod stored_file {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod case {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cases")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_no: Option<String>,
+        pub item_id: i32,
+        pub item_version: i32,
+        pub department_id: i32,
+        pub applicant_id: i32,
+        /// `rules::CaseState::code()`
+        pub state: String,
+        /// Optimistic lock: bumped by every transition.
+        pub version: i32,
+        /// The item's question answers as JSON.
+        pub answers: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub accepted_on: Option<Date>,
+        pub due_on: Option<Date>,
+        pub correction_due: Option<Date>,
+        pub extended: bool,
+        pub fee_due: Option<Date>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case_event {
+    use sea_orm::entity::prelude::*;
+    /// Immutable: rows are only ever inserted.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        pub seq: i32,
+        pub action: String,
+        pub from_state: String,
+        pub to_state: String,
+        pub actor_kind: String,
+        pub actor_id: i32,
+        pub role: String,
+        pub comment: String,
+        /// Staff-internal: never shown to the applicant.
+        pub internal: bool,
+        pub at: DateTimeUtc,
+        /// The (China local) day the action counts on for deadlines.
+        pub on_day: Date,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case_counter {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_counters")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub department_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        pub last_seq: i32,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod outbox {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        pub applicant_id: i32,
+        pub kind: String,
+        pub payload: String,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub sent_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

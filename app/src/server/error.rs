@@ -24,6 +24,8 @@ pub enum AppError {
     RateLimited { minutes: i64 },
     #[error("stale: reload")]
     Stale,
+    #[error("refused by the rules: {0}")]
+    Refused(rules::Refusal),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -41,7 +43,7 @@ impl AppError {
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) | AppError::Stale => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Stale | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -57,6 +59,7 @@ impl AppError {
                 .into(),
             AppError::Invalid(e) | AppError::Conflict(e) => e.first().map(|(_, m)| m.clone()).unwrap_or_default(),
             AppError::BadCredentials => crate::models::bad_credentials(lang),
+            AppError::Refused(r) => r.message(lang),
             AppError::RateLimited { minutes } => match lang {
                 Lang::ZhHans => format!("尝试次数过多，请 {minutes} 分钟后再试"),
                 Lang::ZhHant => format!("嘗試次數過多，請 {minutes} 分鐘後再試"),

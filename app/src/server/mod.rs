@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
 pub mod config;
 pub mod db;

@@ -1,0 +1,347 @@
+//! The case engine: drafts, and every state change as one transaction — the case row (with its
+//! optimistic-lock version), an immutable event and a notification outbox row. What may happen is
+//! decided by `rules::transition`; the dates it sets come from `rules::deadline`.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDate, Utc};
+use rules::case::{Action, CaseFacts, CaseState};
+use rules::deadline::{self, Suspension, TimeLimit};
+use rules::item::ItemRules;
+use rules::materials::{checklist, Answers, ApplicantKind};
+use rules::{Calendar, CaseNo, Role};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use super::auth::PrincipalKind;
+use super::db;
+use super::entities::{applicant, case, case_counter, case_event, department, item, outbox};
+use super::error::AppError;
+
+/// Who acts, in which role (already checked by the guard for staff).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub kind: PrincipalKind,
+    pub id: i32,
+    pub role: Role,
+}
+
+/// Starts a draft application for the newest published version of an item.
+pub async fn create_draft(
+    db: &DatabaseConnection,
+    applicant_id: i32,
+    item_code: &str,
+    answers: &Answers,
+) -> Result<case::Model, AppError> {
+    let it = item::Entity::find()
+        .filter(item::Column::Code.eq(item_code))
+        .filter(item::Column::Published.eq(true))
+        .order_by_desc(item::Column::Version)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    Ok(case::ActiveModel {
+        case_no: Set(None),
+        item_id: Set(it.id),
+        item_version: Set(it.version),
+        department_id: Set(it.department_id),
+        applicant_id: Set(applicant_id),
+        state: Set(CaseState::Draft.code().into()),
+        version: Set(0),
+        answers: Set(serde_json::to_string(answers).map_err(AppError::internal)?),
+        created_at: Set(now),
+        updated_at: Set(now),
+        extended: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// A requested state change.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub case_id: i32,
+    /// The version the actor saw: if the case changed since, the change is refused as stale.
+    pub expected_version: i32,
+    pub action: Action,
+    pub actor: Actor,
+    pub comment: String,
+    /// Staff-internal comment (never shown to the applicant).
+    pub internal: bool,
+    pub today: NaiveDate,
+    /// Materials that have at least one file (submissions arrive with the application form).
+    pub provided: BTreeSet<String>,
+}
+
+/// Suspensions from the event log: a `suspend` on day X stops the clock from X; the next `resume`
+/// on day Y restarts it on Y (so the suspension's last day is Y − 1). One still open has no end.
+pub fn suspensions_from(events: &[case_event::Model]) -> Vec<Suspension> {
+    let mut out = Vec::new();
+    let mut open: Option<NaiveDate> = None;
+    for e in events {
+        let day = e.on_day;
+        match e.action.as_str() {
+            "suspend" => open = Some(day),
+            "resume" => {
+                if let Some(first) = open.take() {
+                    let last = day - Duration::days(1);
+                    if last >= first {
+                        out.push(Suspension::closed(first, last));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(first) = open {
+        out.push(Suspension { first, last: None });
+    }
+    out
+}
+
+fn item_rules(it: &item::Model) -> Result<ItemRules, AppError> {
+    serde_json::from_str(&it.rules).map_err(AppError::internal)
+}
+
+async fn next_case_no(tx: &impl ConnectionTrait, dep: &department::Model, day: NaiveDate) -> Result<String, AppError> {
+    case_counter::Entity::insert(case_counter::ActiveModel {
+        department_id: Set(dep.id),
+        day: Set(day),
+        last_seq: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([case_counter::Column::DepartmentId, case_counter::Column::Day])
+            .value(
+                case_counter::Column::LastSeq,
+                Expr::col((case_counter::Entity, case_counter::Column::LastSeq)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(tx)
+    .await?;
+    let row =
+        case_counter::Entity::find_by_id((dep.id, day)).one(tx).await?.ok_or(AppError::internal("counter row"))?;
+    let no = CaseNo::new(&dep.code, day, row.last_seq as u32).map_err(AppError::internal)?;
+    Ok(no.to_string())
+}
+
+/// Applies a change in one write transaction. Refusals by the rules come back as
+/// [`AppError::Refused`]; a concurrent change as [`AppError::Stale`].
+pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Result<case::Model, AppError> {
+    let tx = db::write_tx(db).await?;
+    let current = case::Entity::find_by_id(ch.case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    if current.version != ch.expected_version {
+        return Err(AppError::Stale);
+    }
+    if ch.actor.kind == PrincipalKind::Applicant
+        && (current.applicant_id != ch.actor.id || ch.actor.role != Role::Applicant)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let state = CaseState::from_code(&current.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let it = item::Entity::find_by_id(current.item_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let rules = item_rules(&it)?;
+    let events = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(current.id))
+        .order_by_asc(case_event::Column::Seq)
+        .all(&tx)
+        .await?;
+    let last_submission = events.iter().rposition(|e| e.action == "submit" || e.action == "resubmit");
+    let correction_already_requested =
+        events.iter().skip(last_submission.map_or(0, |i| i + 1)).any(|e| e.action == "request_correction");
+    let applicant = applicant::Entity::find_by_id(current.applicant_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
+    let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
+    let facts = CaseFacts {
+        today: ch.today,
+        materials_acceptable: checklist(&rules.materials, kind, &answers, &ch.provided, None).acceptable(),
+        correction_already_requested,
+        correction_due: current.correction_due,
+        extended_already: current.extended,
+        extension_cap: rules.extension.max_working_days,
+        fee_due: current.fee_due,
+    };
+    let t = rules::transition(state, &ch.action, ch.actor.role, &facts).map_err(AppError::Refused)?;
+
+    let mut am: case::ActiveModel = current.clone().into();
+    am.state = Set(t.to.code().into());
+    am.version = Set(current.version + 1);
+    am.updated_at = Set(Utc::now());
+    let mut susp = suspensions_from(&events);
+    let decision_limit =
+        |extra: u32| TimeLimit { amount: rules.decision_limit().amount + extra, ..rules.decision_limit() };
+    let dl = |e: deadline::DeadlineError| AppError::internal(e);
+    match &ch.action {
+        Action::Submit => {
+            if current.case_no.is_none() {
+                let dep =
+                    department::Entity::find_by_id(current.department_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+                am.case_no = Set(Some(next_case_no(&tx, &dep, ch.today).await?));
+            }
+            am.submitted_at = Set(Some(Utc::now()));
+        }
+        Action::Accept => {
+            am.accepted_on = Set(Some(ch.today));
+            am.due_on = Set(Some(deadline::due_date(cal, ch.today, decision_limit(0), &[], ch.today).map_err(dl)?));
+        }
+        Action::RequestCorrection => {
+            am.correction_due =
+                Set(Some(deadline::due_date(cal, ch.today, rules.correction_term, &[], ch.today).map_err(dl)?));
+        }
+        Action::Suspend { .. } | Action::Resume | Action::Extend { .. } => {
+            if matches!(ch.action, Action::Suspend { .. }) {
+                susp.push(Suspension { first: ch.today, last: None });
+            }
+            if let Action::Resume = ch.action {
+                if let Some(open) = susp.iter_mut().find(|s| s.last.is_none()) {
+                    open.last = Some(ch.today - Duration::days(1));
+                }
+                susp.retain(|s| s.last.is_none_or(|l| l >= s.first));
+            }
+            let extra = match &ch.action {
+                Action::Extend { days, .. } => {
+                    am.extended = Set(true);
+                    *days
+                }
+                _ if current.extended => events
+                    .iter()
+                    .rev()
+                    .find(|e| e.action == "extend")
+                    .and_then(|e| e.comment.split_once('|').and_then(|(d, _)| d.parse().ok()))
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            if let Some(start) = current.accepted_on {
+                am.due_on =
+                    Set(Some(deadline::due_date(cal, start, decision_limit(extra), &susp, ch.today).map_err(dl)?));
+            }
+        }
+        Action::IssueFeeNotice => {
+            let term = rules.fee_term.unwrap_or(TimeLimit::working(10));
+            am.fee_due = Set(Some(deadline::fee_due(cal, ch.today, term).map_err(dl)?));
+        }
+        Action::RecordPayment => {
+            am.due_on = Set(Some(deadline::delivery_due(cal, ch.today).map_err(dl)?));
+        }
+        _ => {}
+    }
+
+    // Optimistic lock: only the row still at the version we read is updated.
+    let res = case::Entity::update_many()
+        .set(am)
+        .filter(case::Column::Id.eq(current.id))
+        .filter(case::Column::Version.eq(current.version))
+        .exec(&tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Stale);
+    }
+    // Extensions keep their length with the reason: "days|reason".
+    let comment = match &ch.action {
+        Action::Extend { days, reason } => format!("{days}|{reason}"),
+        Action::Reject { reason } | Action::Suspend { reason, .. } | Action::Decide { reason, .. }
+            if ch.comment.is_empty() =>
+        {
+            reason.clone()
+        }
+        _ => ch.comment.clone(),
+    };
+    let seq = events.last().map_or(1, |e| e.seq + 1);
+    case_event::ActiveModel {
+        case_id: Set(current.id),
+        seq: Set(seq),
+        action: Set(t.action.code().into()),
+        from_state: Set(t.from.code().into()),
+        to_state: Set(t.to.code().into()),
+        actor_kind: Set(ch.actor.kind.as_str().into()),
+        actor_id: Set(ch.actor.id),
+        role: Set(ch.actor.role.as_str().into()),
+        comment: Set(comment),
+        internal: Set(ch.internal),
+        at: Set(Utc::now()),
+        on_day: Set(ch.today),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let updated = case::Entity::find_by_id(current.id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    if ch.actor.kind != PrincipalKind::Applicant {
+        outbox::ActiveModel {
+            case_id: Set(current.id),
+            applicant_id: Set(current.applicant_id),
+            kind: Set(t.action.code().into()),
+            payload: Set(
+                json!({ "case_no": updated.case_no, "state": t.to.code(), "due_on": updated.due_on }).to_string()
+            ),
+            status: Set("pending".into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// The events of a case in order; `for_applicant` hides staff-internal ones.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    for_applicant: bool,
+) -> Result<Vec<case_event::Model>, AppError> {
+    let mut q = case_event::Entity::find().filter(case_event::Column::CaseId.eq(case_id));
+    if for_applicant {
+        q = q.filter(case_event::Column::Internal.eq(false));
+    }
+    Ok(q.order_by_asc(case_event::Column::Seq).all(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(seq: i32, action: &str, day: &str) -> case_event::Model {
+        let d = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        case_event::Model {
+            id: seq,
+            case_id: 1,
+            seq,
+            action: action.into(),
+            from_state: String::new(),
+            to_state: String::new(),
+            actor_kind: "staff".into(),
+            actor_id: 1,
+            role: "approver".into(),
+            comment: String::new(),
+            internal: false,
+            at: d.and_hms_opt(2, 0, 0).unwrap().and_utc(),
+            on_day: d,
+        }
+    }
+
+    #[test]
+    fn suspensions_from_events_table() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let events = vec![
+            ev(1, "accept", "2025-10-09"),
+            ev(2, "suspend", "2025-10-13"),
+            ev(3, "resume", "2025-10-20"),
+            ev(4, "suspend", "2025-10-27"),
+        ];
+        assert_eq!(
+            suspensions_from(&events),
+            vec![
+                Suspension::closed(d("2025-10-13"), d("2025-10-19")),
+                Suspension { first: d("2025-10-27"), last: None }
+            ]
+        );
+        // suspended and resumed on the same day: no time lost
+        assert_eq!(suspensions_from(&[ev(1, "suspend", "2025-10-13"), ev(2, "resume", "2025-10-13")]), vec![]);
+    }
+}
