@@ -113,6 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases") view=CasesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
                 </Routes>

@@ -275,6 +275,38 @@ async fn suite(app: &App) {
     let r = staff.post(format!("{base}/api/staff_overview")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 
+    // cases: the demo person sees their case and its timeline; nobody else can
+    let person = browser(base);
+    let r = post_form(
+        &person,
+        &format!("{base}/auth/login"),
+        &[("login", "11010519491231002X"), ("password", app::server::seed::DEMO_APPLICANT_PASSWORD)],
+    )
+    .await;
+    assert_eq!(location(&r), "/account");
+    let mine: serde_json::Value =
+        person.post(format!("{base}/api/my_cases")).send().await.unwrap().json().await.unwrap();
+    let list = mine.as_array().expect("a list for an applicant");
+    assert_eq!(list.len(), 1, "{mine}");
+    assert_eq!(list[0]["state"], "in_review");
+    let case_id = list[0]["id"].as_i64().unwrap();
+    let (status, page) = text(&person, &format!("{base}/cases/{case_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("建设项目用地预审") && page.contains("开始审查") && page.contains("受理"), "timeline");
+    let (status, page) = text(&person, &format!("{base}/cases")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("/cases/{case_id}")));
+    // 李雷 (logged in as c4) cannot read it, and has no cases
+    let r = c4.post(format!("{base}/api/case_detail")).form(&[("id", case_id.to_string())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(!r.text().await.unwrap().contains("建设项目用地预审"));
+    let theirs: serde_json::Value = c4.post(format!("{base}/api/my_cases")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(theirs, serde_json::json!([]));
+    // anonymous: the page sends to the login
+    let r = anon.get(format!("{base}/cases/{case_id}")).header("accept", "text/html").send().await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert!(location(&r).starts_with("/login?next=/cases/"));
+
     // preferences: language and elder mode from cookies, rendered by the server
     let p = browser(base);
     let r = post_form(&p, &format!("{base}/prefs"), &[("lang", "en"), ("return_to", "/login")]).await;

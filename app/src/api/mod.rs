@@ -197,3 +197,36 @@ pub async fn my_profile() -> Result<Option<ApplicantProfile>, ServerFnError> {
         _ => Ok(None),
     }
 }
+
+/// The caller's cases; `None` when the caller is not a logged-in applicant (the page redirects).
+#[server(prefix = "/api", endpoint = "my_cases")]
+pub async fn my_cases() -> Result<Option<Vec<crate::models::CaseSummary>>, ServerFnError> {
+    use crate::server::{cases, guard};
+    let c = glue::ctx().await?;
+    let run = async {
+        let Some(SessionUser::Applicant { id, .. }) = guard::caller(&c.state, &c.headers).await? else {
+            return Ok(None);
+        };
+        cases::for_applicant(&c.state.db, &c.state.calendar(), id, rules::validators::china_today()).await.map(Some)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// One of the caller's cases; `None` when nobody is logged in (the page redirects); 403 for a case
+/// that is not the caller's, 404 for none.
+#[server(prefix = "/api", endpoint = "case_detail")]
+pub async fn case_detail(id: i32) -> Result<Option<crate::models::CaseDetail>, ServerFnError> {
+    use crate::server::{cases, guard};
+    let c = glue::ctx().await?;
+    let run = async {
+        let user = guard::caller(&c.state, &c.headers).await?;
+        if user.is_none() {
+            return Ok(None);
+        }
+        let applicant = guard::require_applicant(user.as_ref())?;
+        cases::detail_for_applicant(&c.state.db, &c.state.calendar(), applicant, id, rules::validators::china_today())
+            .await
+            .map(Some)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}

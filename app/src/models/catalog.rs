@@ -33,3 +33,35 @@ impl ItemGuide {
         rules::Calendar::from_days(self.calendar_years.iter().copied(), self.calendar_days.iter().cloned())
     }
 }
+
+/// One case in the applicant's list ("my cases").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i32,
+    pub case_no: Option<String>,
+    pub item_name: String,
+    pub state: rules::CaseState,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub warning: Option<rules::WarningLevel>,
+    /// Working days left (negative when overdue).
+    pub remaining: Option<i32>,
+    pub updated: chrono::NaiveDate,
+}
+
+/// One line of the timeline the applicant sees (staff-internal events are never included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub day: chrono::NaiveDate,
+    pub action: String,
+    pub to_state: rules::CaseState,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub department: String,
+    pub accepted_on: Option<chrono::NaiveDate>,
+    pub correction_due: Option<chrono::NaiveDate>,
+    pub timeline: Vec<TimelineEntry>,
+}

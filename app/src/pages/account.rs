@@ -37,7 +37,10 @@ pub fn AccountPage() -> impl IntoView {
                                         {p.contact_name.map(|c| view! { <div><dt>{lang.pick("联系人", "聯絡人", "Contact")}</dt><dd>{c}</dd></div> })}
                                         <div><dt>{lang.pick("手机号码", "手機號碼", "Mobile")}</dt><dd>{p.mobile}</dd></div>
                                     </dl>
-                                    <p><a href="/">{lang.pick("查找办事事项", "查找辦事事項", "Find a service")}</a></p>
+                                    <p>
+                                        <a href="/cases">{lang.pick("我的办件", "我的辦件", "My cases")}</a>" · "
+                                        <a href="/">{lang.pick("查找办事事项", "查找辦事事項", "Find a service")}</a>
+                                    </p>
                                 </section>
                             }.into_any(),
                             Err(e) => view! { <p class="error-message" role="alert">{e.to_string()}</p> }.into_any(),

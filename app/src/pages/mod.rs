@@ -3,6 +3,7 @@
 
 mod account;
 mod auth;
+mod cases;
 mod home;
 mod item;
 mod not_found;
@@ -10,6 +11,7 @@ mod staff;
 
 pub use account::AccountPage;
 pub use auth::{LoginPage, RegisterPage, StaffLoginPage};
+pub use cases::{CasePage, CasesPage};
 pub use home::HomePage;
 pub use item::ItemPage;
 pub use not_found::NotFound;

@@ -302,6 +302,88 @@ pub async fn events(
     Ok(q.order_by_asc(case_event::Column::Seq).all(db).await?)
 }
 
+/// The applicant's view of a case: state, due date and warning level on `today`.
+pub async fn summary(
+    db: &impl ConnectionTrait,
+    cal: &Calendar,
+    c: &case::Model,
+    today: NaiveDate,
+) -> Result<crate::models::CaseSummary, AppError> {
+    let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let rules = item_rules(&it)?;
+    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let open = !state.is_final() && !matches!(state, CaseState::Draft | CaseState::Delivered);
+    let status = match (open, c.due_on) {
+        (true, Some(due)) => deadline::warning(cal, due, today, rules.warning_days).ok(),
+        _ => None,
+    };
+    Ok(crate::models::CaseSummary {
+        id: c.id,
+        case_no: c.case_no.clone(),
+        item_name: it.name,
+        state,
+        due_on: c.due_on,
+        warning: status.map(|s| s.level),
+        remaining: status.map(|s| s.remaining),
+        updated: (c.updated_at + Duration::hours(8)).date_naive(),
+    })
+}
+
+/// The applicant's cases, newest first.
+pub async fn for_applicant(
+    db: &impl ConnectionTrait,
+    cal: &Calendar,
+    applicant_id: i32,
+    today: NaiveDate,
+) -> Result<Vec<crate::models::CaseSummary>, AppError> {
+    let rows = case::Entity::find()
+        .filter(case::Column::ApplicantId.eq(applicant_id))
+        .order_by_desc(case::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for c in &rows {
+        out.push(summary(db, cal, c, today).await?);
+    }
+    Ok(out)
+}
+
+/// One case as its applicant sees it. Anyone else gets `Forbidden`.
+pub async fn detail_for_applicant(
+    db: &impl ConnectionTrait,
+    cal: &Calendar,
+    applicant_id: i32,
+    case_id: i32,
+    today: NaiveDate,
+) -> Result<crate::models::CaseDetail, AppError> {
+    let c = case::Entity::find_by_id(case_id).one(db).await?.ok_or(AppError::NotFound)?;
+    if c.applicant_id != applicant_id {
+        return Err(AppError::Forbidden);
+    }
+    let department = department::Entity::find_by_id(c.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
+    let timeline = events(db, c.id, true)
+        .await?
+        .into_iter()
+        .map(|e| crate::models::TimelineEntry {
+            day: e.on_day,
+            to_state: CaseState::from_code(&e.to_state).unwrap_or(CaseState::Draft),
+            comment: match e.action.as_str() {
+                // "days|reason": the applicant sees the reason
+                "extend" => e.comment.split_once('|').map(|(_, r)| r.to_string()).unwrap_or_default(),
+                _ => e.comment,
+            },
+            action: e.action,
+        })
+        .collect();
+    Ok(crate::models::CaseDetail {
+        summary: summary(db, cal, &c, today).await?,
+        department,
+        accepted_on: c.accepted_on,
+        correction_due: c.correction_due,
+        timeline,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

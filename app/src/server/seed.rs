@@ -1,6 +1,8 @@
 //! Demo data: departments, catalog items drawn from the seed documents, one staff account per
 //! role and two demo applicants. Idempotent: running it twice changes nothing.
 
+use std::collections::BTreeSet;
+
 use chrono::Utc;
 use rules::deadline::{ExtensionPolicy, TimeLimit};
 use rules::item::{Handling, ItemKind, ItemRules, Question, SpecialProcedure};
@@ -344,7 +346,55 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppE
             what: format!("applicant: {} (mobile {})", a.name, a.mobile),
         });
     }
+    demo_case(db).await?;
     Ok(out)
+}
+
+/// A case for the demo person, submitted, accepted and in review today, so "my cases" and the
+/// timeline have something to show.
+async fn demo_case(db: &DatabaseConnection) -> Result<(), AppError> {
+    use super::auth::PrincipalKind;
+    use super::cases::{self, Actor, Change};
+    use super::entities::{case, staff};
+    use rules::case::Action;
+    let Some(person) =
+        applicant::Entity::find().filter(applicant::Column::IdCardNo.eq("11010519491231002X")).one(db).await?
+    else {
+        return Ok(());
+    };
+    if case::Entity::find().filter(case::Column::ApplicantId.eq(person.id)).count(db).await? > 0 {
+        return Ok(());
+    }
+    let staff_id = |name: &'static str| async move {
+        staff::Entity::find().filter(staff::Column::Username.eq(name)).one(db).await.map(|s| s.map(|s| s.id))
+    };
+    let (Some(clerk), Some(reviewer)) = (staff_id("clerk").await?, staff_id("reviewer").await?) else { return Ok(()) };
+    let cal = super::calendar::load(db).await?;
+    let today = rules::validators::china_today();
+    let answers = [("via_agent".to_string(), "no".to_string()), ("collective".to_string(), "no".to_string())].into();
+    let mut c = cases::create_draft(db, person.id, "ZRZY-001", &answers).await?;
+    let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let provided: BTreeSet<String> = rules.materials.iter().map(|m| m.code.clone()).collect();
+    let steps = [
+        (Action::Submit, Actor { kind: PrincipalKind::Applicant, id: person.id, role: Role::Applicant }),
+        (Action::Accept, Actor { kind: PrincipalKind::Staff, id: clerk, role: Role::WindowClerk }),
+        (Action::StartReview, Actor { kind: PrincipalKind::Staff, id: reviewer, role: Role::Reviewer }),
+    ];
+    for (action, actor) in steps {
+        let change = Change {
+            case_id: c.id,
+            expected_version: c.version,
+            action,
+            actor,
+            comment: String::new(),
+            internal: false,
+            today,
+            provided: BTreeSet::clone(&provided),
+        };
+        c = cases::apply(db, &cal, change).await?;
+    }
+    Ok(())
 }
 
 /// Whether the database holds no accounts and no items yet.
