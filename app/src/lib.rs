@@ -114,9 +114,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases") view=CasesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/withdraw") view=WithdrawPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:id") view=ApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:id/check") view=CheckPage ssr=SsrMode::Async/>
+                    <Route path=path!("/progress") view=ProgressPage ssr=SsrMode::Async/>
+                    <Route path=path!("/ledger") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:code") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/inbox") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complaint") view=ComplaintPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/queue") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/:id") view=ServerPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -9,7 +9,7 @@ test("an applicant follows a case: list, due date, timeline", async ({ page }) =
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/cases$/);
   await hydrated(page);
-  const card = page.locator(".case-card");
+  const card = page.locator(".case-card").filter({ hasText: "建设项目用地预审" });
   await expect(card).toHaveCount(1);
   await expect(card).toContainText("审查中");
   await expect(card).toContainText(/剩余 \d+ 个工作日/);

@@ -45,3 +45,23 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("找不到您要的页面");
   });
 });
+
+test("filter the catalog by life event and by kind; popular items", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "热门事项" })).toBeVisible();
+  await page.getByLabel("主题（办什么事）").selectOption("开办企业");
+  await page.getByRole("button", { name: "搜索" }).click();
+  await expect(page.locator(".item-card")).toHaveCount(1);
+  await expect(page.locator(".item-card")).toContainText("个体工商户设立登记");
+  await page.goto("/?kind=filing");
+  await expect(page.locator(".item-card")).toHaveCount(1);
+  await expect(page.locator(".item-card")).toContainText("地质灾害危险性评估报告备案");
+  await expect(page.getByLabel("事项类型")).toHaveValue("filing");
+});
+
+test("the guide has a QR code that opens it on a phone", async ({ page }) => {
+  await page.goto("/items/ZRZY-001");
+  const qr = page.getByRole("img", { name: /二维码/ });
+  await expect(qr).toBeVisible();
+  await expect(qr.locator("path, rect").first()).toBeAttached();
+});

@@ -17,8 +17,36 @@ export function newMobile(): string {
 
 /** Waits until the wasm has hydrated the page (the app marks <body>). */
 export async function hydrated(page: Page) {
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
 }
 
 export const DEMO_PERSON = { login: "11010519491231002X", password: "Shenqing-Demo-2026", name: "张三" };
 export const DEMO_CLERK = { username: "clerk", password: "Tongban-Demo-2026" };
+
+/** Registers a new person through the form and returns their name and mobile (logged in). */
+export async function registerPerson(page: Page, name = "韩梅梅"): Promise<{ name: string; mobile: string; id: string; password: string }> {
+  const id = newIdCard();
+  const mobile = newMobile();
+  const password = "青山绿水常在-" + Date.now();
+  await page.goto("/register");
+  await page.getByLabel("个人", { exact: true }).check();
+  await page.getByLabel("姓名", { exact: true }).fill(name);
+  await page.getByLabel("居民身份证号码").fill(id);
+  await page.getByLabel("手机号码").fill(mobile);
+  await page.getByLabel("密码", { exact: true }).fill(password);
+  await page.getByLabel("再次输入密码").fill(password);
+  await page.getByRole("button", { name: "注册" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return { name, mobile, id, password };
+}
+
+export const PDF = Buffer.from("%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from("0000000000000000")]);
+export const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Buffer.from("rest-of-a-jpeg")]);
+
+/** A PDF of `bytes` bytes (padding after the header). */
+export function bigPdf(bytes: number): Buffer {
+  const b = Buffer.alloc(bytes, 0x61);
+  PDF.copy(b, 0);
+  return b;
+}

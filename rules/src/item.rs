@@ -18,6 +18,20 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    pub const ALL: [ItemKind; 5] =
+        [ItemKind::Licensing, ItemKind::Confirmation, ItemKind::Benefit, ItemKind::PublicService, ItemKind::Filing];
+
+    /// The serde name (`licensing`, `public_service`…), used in addresses.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ItemKind::Licensing => "licensing",
+            ItemKind::Confirmation => "confirmation",
+            ItemKind::Benefit => "benefit",
+            ItemKind::PublicService => "public_service",
+            ItemKind::Filing => "filing",
+        }
+    }
+
     pub fn label(&self, lang: Lang) -> &'static str {
         match self {
             ItemKind::Licensing => lang.pick("行政许可", "行政許可", "Licensing"),
@@ -87,6 +101,22 @@ pub struct ItemRules {
     pub materials: Vec<MaterialSpec>,
     #[serde(default)]
     pub special_procedures: Vec<SpecialProcedure>,
+    /// Life events / topics (主题) the item belongs to, for finding it: 开办企业, 工程建设…
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// What the applicant receives (办理结果), e.g. 采矿许可证.
+    #[serde(default)]
+    pub result_name: String,
+    /// Fees (收费标准) in words; empty = free of charge.
+    #[serde(default)]
+    pub fee_note: String,
+    /// Whether the item may be applied for online (else at the window only).
+    #[serde(default = "yes")]
+    pub online: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl ItemRules {
@@ -171,6 +201,10 @@ mod tests {
                 blank_form: None,
             }],
             special_procedures: vec![],
+            topics: vec![],
+            result_name: String::new(),
+            fee_note: String::new(),
+            online: true,
         }
     }
 

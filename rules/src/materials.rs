@@ -117,6 +117,13 @@ pub enum FileType {
 }
 
 impl FileType {
+    pub const ALL: [FileType; 4] = [FileType::Pdf, FileType::Jpeg, FileType::Png, FileType::Ofd];
+
+    /// The inverse of [`FileType::as_str`].
+    pub fn from_code(code: &str) -> Option<FileType> {
+        Self::ALL.into_iter().find(|t| t.as_str() == code)
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             FileType::Pdf => "pdf",
@@ -306,11 +313,12 @@ impl CorrectionReason {
                 }
             }
             CorrectionReason::TooLarge { max_bytes } => {
-                let mb = (*max_bytes as f64) / (1024.0 * 1024.0);
+                // whole MB, rounded (integer arithmetic keeps float formatting out of the wasm)
+                let mb = (*max_bytes + 512 * 1024) / (1024 * 1024);
                 match lang {
-                    Lang::ZhHans => format!("文件超过 {mb:.0} MB 的大小限制"),
-                    Lang::ZhHant => format!("檔案超過 {mb:.0} MB 的大小限制"),
-                    Lang::En => format!("file larger than {mb:.0} MB"),
+                    Lang::ZhHans => format!("文件超过 {mb} MB 的大小限制"),
+                    Lang::ZhHant => format!("檔案超過 {mb} MB 的大小限制"),
+                    Lang::En => format!("file larger than {mb} MB"),
                 }
             }
             CorrectionReason::Clerk { note } => note.clone(),
@@ -410,6 +418,14 @@ mod tests {
             sample: None,
             blank_form: None,
         }
+    }
+
+    #[test]
+    fn file_type_codes_round_trip() {
+        for t in FileType::ALL {
+            assert_eq!(FileType::from_code(t.as_str()), Some(t));
+        }
+        assert_eq!(FileType::from_code("exe"), None);
     }
 
     fn answers(pairs: &[(&str, &str)]) -> Answers {

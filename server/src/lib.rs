@@ -49,12 +49,12 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
     let conn = db::connect(&url).await.map_err(|e| format!("cannot open the database ({}): {e}", redact(&url)))?;
     db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
     calendar::seed_shipped(&conn).await.map_err(|e| format!("calendar seed failed: {e}"))?;
+    let files = LocalFileStore::new(settings.files_dir()).map_err(|e| format!("cannot create the file store: {e}"))?;
     if settings.seed_demo && seed::is_empty(&conn).await.map_err(|e| e.to_string())? {
-        let accounts = seed::seed_demo(&conn).await.map_err(|e| format!("demo data failed: {e}"))?;
+        let accounts = seed::seed_demo(&conn, &files).await.map_err(|e| format!("demo data failed: {e}"))?;
         print_demo_accounts(&accounts);
     }
     let cal = calendar::load(&conn).await.map_err(|e| e.to_string())?;
-    let files = LocalFileStore::new(settings.files_dir()).map_err(|e| format!("cannot create the file store: {e}"))?;
     Ok(AppState {
         db: conn,
         settings: Arc::new(settings),

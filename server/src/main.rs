@@ -165,7 +165,9 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
             }
             let conn = open(&settings).await?;
             db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
-            let accounts = seed::seed_demo(&conn).await.map_err(|e| format!("demo data failed: {e}"))?;
+            let files = app::server::files::LocalFileStore::new(settings.files_dir())
+                .map_err(|e| format!("cannot create the file store: {e}"))?;
+            let accounts = seed::seed_demo(&conn, &files).await.map_err(|e| format!("demo data failed: {e}"))?;
             println!("demo data loaded");
             tongban::print_demo_accounts(&accounts);
             Ok(())

@@ -287,9 +287,10 @@ async fn suite(app: &App) {
     let mine: serde_json::Value =
         person.post(format!("{base}/api/my_cases")).send().await.unwrap().json().await.unwrap();
     let list = mine.as_array().expect("a list for an applicant");
-    assert_eq!(list.len(), 1, "{mine}");
-    assert_eq!(list[0]["state"], "in_review");
-    let case_id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list.len(), 2, "{mine}");
+    let in_review = list.iter().find(|c| c["state"] == "in_review").expect("the case in review");
+    assert!(list.iter().any(|c| c["state"] == "delivered"), "the delivered filing");
+    let case_id = in_review["id"].as_i64().unwrap();
     let (status, page) = text(&person, &format!("{base}/cases/{case_id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("建设项目用地预审") && page.contains("开始审查") && page.contains("受理"), "timeline");
@@ -300,6 +301,9 @@ async fn suite(app: &App) {
     let r = c4.post(format!("{base}/api/case_detail")).form(&[("id", case_id.to_string())]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(!r.text().await.unwrap().contains("建设项目用地预审"));
+    let (status, page) = text(&c4, &format!("{base}/cases/{case_id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("您没有权限查看或办理此事项") && !page.contains("建设项目用地预审"), "safe message, no data");
     let theirs: serde_json::Value = c4.post(format!("{base}/api/my_cases")).send().await.unwrap().json().await.unwrap();
     assert_eq!(theirs, serde_json::json!([]));
     // anonymous: the page sends to the login
@@ -412,11 +416,958 @@ async fn cases_suite(app: &App) {
     assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=8).collect::<Vec<_>>());
 }
 
+const PDF: &[u8] = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000000000000000";
+
+async fn upload(
+    c: &Client,
+    base: &str,
+    case: i64,
+    material: &str,
+    name: &str,
+    body: Vec<u8>,
+    json: bool,
+) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(body).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut req = c.post(format!("{base}/applications/{case}/files?material={material}")).multipart(form);
+    if json {
+        req = req.header("accept", "application/json");
+    }
+    req.send().await.unwrap()
+}
+
+fn flash_of(r: &reqwest::Response) -> Option<app::models::Flash> {
+    r.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        let v = c.strip_prefix("tb_flash=")?.split(';').next()?;
+        app::server::forms::decode_flash(v)
+    })
+}
+
+async fn draft_version(c: &Client, base: &str, case: i64) -> i64 {
+    let d: serde_json::Value = c
+        .post(format!("{base}/api/get_draft"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    d["version"].as_i64().expect("a draft")
+}
+
+/// The applicant's journey through the plain endpoints: draft, answers, uploads (type, size,
+/// streaming), check, submit, receipt, inbox, progress query, register, withdraw, rating,
+/// verification — and what others cannot do.
+async fn journey_suite(app: &App) {
+    let base = &app.base;
+    let c = browser(base);
+    let r = register_person(&c, base, "韩梅梅", "110105198001010024", "13900000077").await;
+    assert_eq!(location(&r), "/account", "registered");
+
+    // anonymous "apply" goes to the login and back to the guide
+    let anon = browser(base);
+    let r = post_form(&anon, &format!("{base}/applications"), &[("item", "ZRZY-001")]).await;
+    assert_eq!(location(&r), "/login?next=/items/ZRZY-001");
+
+    // start a draft; starting again opens the same one
+    let r = post_form(&c, &format!("{base}/applications"), &[("item", "zrzy-001")]).await;
+    let loc = location(&r);
+    let case: i64 = loc.strip_prefix("/applications/").expect("to the draft").parse().unwrap();
+    let r = post_form(&c, &format!("{base}/applications"), &[("item", "ZRZY-001")]).await;
+    assert_eq!(location(&r), loc, "the same draft");
+    let (status, page) = text(&c, &format!("{base}{loc}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("建设项目用地预审申请表") && page.contains("还差"), "checklist on the draft page");
+
+    // answers: a value that is not an option is refused, with the message by the question
+    let r = post_form(&c, &format!("{base}/applications/{case}/answers"), &[("q_via_agent", "perhaps")]).await;
+    let f = flash_of(&r).expect("errors come back");
+    assert!(f.errors["q_via_agent"].contains("是否委托他人代为办理"), "{f:?}");
+    let r =
+        post_form(&c, &format!("{base}/applications/{case}/answers"), &[("q_via_agent", "no"), ("q_collective", "no")])
+            .await;
+    assert_eq!(location(&r), format!("/applications/{case}#materials"));
+
+    // uploads: a PNG renamed .pdf for a PDF-only material, an oversize file (announced, and
+    // streamed without a length), an empty file: each refused with the material's name
+    let r = upload(&c, base, case, "application", "申请表.pdf", PNG.to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["field"], "m_application");
+    assert!(v["message"].as_str().unwrap().contains("PDF/OFD"), "{v}");
+    let mut big = PDF.to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b'a');
+    let r = upload(&c, base, case, "application", "big.pdf", big.clone(), true).await;
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["message"].as_str().unwrap().contains("10 MB"), "{v}");
+    let stream =
+        futures::stream::iter(big.chunks(64 * 1024).map(|b| Ok::<_, std::io::Error>(b.to_vec())).collect::<Vec<_>>());
+    let part = reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(stream)).file_name("big.pdf");
+    let r = c
+        .post(format!("{base}/applications/{case}/files?material=application"))
+        .header("accept", "application/json")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "cut off while streaming");
+    let r = upload(&c, base, case, "application", "empty.pdf", Vec::new(), true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = upload(&c, base, case, "no_such_material", "a.pdf", PDF.to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // nothing of the refused files is left in the store
+    let objects = walk(&app.state.settings.files_dir().join("objects"));
+    let r = upload(&c, base, case, "application", "C:\\scans\\申请表.pdf", PDF.to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["files"][0]["file_name"], "申请表.pdf");
+    assert_eq!(v["files"][0]["sha256"], "151f7aedbbf7f99c31c47f13cfef43d151cf0b4a4e11133e857942ce6cbd60e8");
+    assert_eq!(walk(&app.state.settings.files_dir().join("objects")), objects + 1);
+    // the plain form (no JavaScript) redirects back to the material
+    let r = upload(&c, base, case, "id_card", "id.jpg", b"\xFF\xD8\xFF\xE0rest-of-jpeg".to_vec(), false).await;
+    assert_eq!(location(&r), format!("/applications/{case}#m-id_card"));
+    let r = upload(&c, base, case, "site_photos", "photo.png", PNG.to_vec(), true).await;
+    let photo = r.json::<serde_json::Value>().await.unwrap()["files"][0]["id"].as_i64().unwrap();
+
+    // another applicant can neither see nor change the draft, nor download its files
+    let other = browser(base);
+    register_person(&other, base, "李磊", "110105199002020034", "13900000078").await;
+    let r = other.post(format!("{base}/api/get_draft")).form(&[("id", case.to_string())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = upload(&other, base, case, "application", "x.pdf", PDF.to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(other.get(format!("{base}/files/{photo}")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(anon.get(format!("{base}/files/{photo}")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let r = c.get(format!("{base}/files/{photo}")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
+
+    // remove a file before submitting
+    let r = post_form(&c, &format!("{base}/applications/{case}/files/{photo}/delete"), &[]).await;
+    assert_eq!(location(&r), format!("/applications/{case}#materials"));
+    assert_eq!(c.get(format!("{base}/files/{photo}")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // submitting with a required material missing: refused, the message names it; nothing changes
+    let v = draft_version(&c, base, case).await;
+    let r = post_form(&c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    assert_eq!(location(&r), format!("/applications/{case}/check"));
+    let f = flash_of(&r).unwrap();
+    assert!(f.errors["m_project_approval"].contains("项目建议书批复文件"), "{f:?}");
+    upload(&c, base, case, "project_approval", "批复.pdf", PDF.to_vec(), true).await;
+    // a stale version (the page was open before a change) is refused
+    let r = post_form(&c, &format!("{base}/applications/{case}/submit"), &[("version", "0")]).await;
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("刷新"));
+    let v = draft_version(&c, base, case).await;
+    let r = post_form(&c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    assert_eq!(location(&r), format!("/cases/{case}?submitted=1"), "{:?}", flash_of(&r));
+
+    // the confirmation page with the case number, the acceptance window and the receipt
+    let (status, page) = text(&c, &format!("{base}/cases/{case}?submitted=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("申请已提交") && page.contains("受理决定期限"));
+    let detail: serde_json::Value = c
+        .post(format!("{base}/api/case_detail"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let case_no = detail["summary"]["case_no"].as_str().unwrap().to_string();
+    assert!(case_no.starts_with("ZRZY-"));
+    let today = rules::validators::china_today();
+    let window = rules::deadline::acceptance_window_end(&app.state.calendar(), today).unwrap();
+    assert_eq!(detail["extras"]["acceptance_by"], window.to_string(), "5 working days by the rules crate");
+    let r = c.get(format!("{base}/cases/{case}/receipt.pdf")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
+    assert_eq!(lines[0], "收件凭证");
+    assert!(lines.contains(&case_no) && lines.contains(&"韩梅梅".to_string()), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("申请表.pdf")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains(&window.to_string())), "{lines:?}");
+    assert_eq!(
+        other.get(format!("{base}/cases/{case}/receipt.pdf")).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // the submitted application can no longer be edited
+    let r = upload(&c, base, case, "site_photos", "late.png", PNG.to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // inbox: the receipt message
+    let inbox: serde_json::Value = c.post(format!("{base}/api/my_inbox")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(inbox[0]["kind"], "submit");
+    assert_eq!(inbox[0]["case_no"], case_no.as_str());
+
+    // public progress: by name or mobile; a wrong pair gives nothing away
+    let (status, page) =
+        text(&anon, &format!("{base}/progress?case_no={case_no}&who=%E9%9F%A9%E6%A2%85%E6%A2%85")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("已提交，待受理") && page.contains("建设项目用地预审"));
+    let (status, page) =
+        text(&anon, &format!("{base}/progress?case_no={}&who=13900000077", case_no.to_lowercase())).await;
+    assert_eq!(status, StatusCode::OK, "case number in lower case, mobile");
+    assert!(page.contains("提交申请"));
+    let (status, page) = text(&anon, &format!("{base}/progress?case_no={case_no}&who=%E6%9D%8E%E9%9B%B7")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("没有找到") && !page.contains("建设项目用地预审"));
+
+    // the public register masks the applicant
+    let (_, page) = text(&anon, &format!("{base}/ledger")).await;
+    assert!(
+        page.contains(&case_no) && page.contains("韩*梅") && page.contains("139****0077") && !page.contains("韩梅梅")
+    );
+
+    // withdraw: needs the confirmation box; then the case ends
+    let r = post_form(
+        &c,
+        &format!("{base}/cases/{case}/withdraw"),
+        &[("version", &detail["extras"]["version"].to_string())],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/cases/{case}/withdraw"));
+    assert!(flash_of(&r).unwrap().errors.contains_key("confirm"));
+    let r = post_form(
+        &other,
+        &format!("{base}/cases/{case}/withdraw"),
+        &[("version", &detail["extras"]["version"].to_string()), ("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/cases/{case}/withdraw"), "not theirs");
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("没有权限"));
+    let r = post_form(
+        &c,
+        &format!("{base}/cases/{case}/withdraw"),
+        &[("version", &detail["extras"]["version"].to_string()), ("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/cases/{case}"));
+    let detail: serde_json::Value = c
+        .post(format!("{base}/api/case_detail"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["summary"]["state"], "withdrawn");
+
+    // rating: only a finished case; a bad rating needs a reason; once per case
+    let r = post_form(&c, &format!("{base}/cases/{case}/rating"), &[("level", "5")]).await;
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("办结后"));
+    let person = browser(base);
+    post_form(
+        &person,
+        &format!("{base}/auth/login"),
+        &[("login", "11010519491231002X"), ("password", app::server::seed::DEMO_APPLICANT_PASSWORD)],
+    )
+    .await;
+    let mine: serde_json::Value =
+        person.post(format!("{base}/api/my_cases")).send().await.unwrap().json().await.unwrap();
+    let delivered =
+        mine.as_array().unwrap().iter().find(|c| c["state"] == "delivered").unwrap()["id"].as_i64().unwrap();
+    let r = post_form(&person, &format!("{base}/cases/{delivered}/rating"), &[("level", "1"), ("reason", "  ")]).await;
+    let f = flash_of(&r).unwrap();
+    assert!(f.errors["reason"].contains("原因") && f.values["level"] == "1", "{f:?}");
+    let r = post_form(&person, &format!("{base}/cases/{delivered}/rating"), &[("level", "2"), ("reason", "等了很久")])
+        .await;
+    assert_eq!(location(&r), format!("/cases/{delivered}#rating"));
+    let r = post_form(&person, &format!("{base}/cases/{delivered}/rating"), &[("level", "5")]).await;
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("只能评价一次"));
+    let d: serde_json::Value = person
+        .post(format!("{base}/api/case_detail"))
+        .form(&[("id", delivered.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let follow_up =
+        app.state.calendar().nth_working_day_after(today, app::server::journey::FOLLOW_UP_WORKING_DAYS).unwrap();
+    assert_eq!(d["extras"]["evaluation"]["follow_up_due"], follow_up.to_string(), "a follow-up for the bad rating");
+
+    // a complaint about the case
+    let r =
+        post_form(&person, &format!("{base}/cases/{delivered}/complaint"), &[("subject", ""), ("body", "短")]).await;
+    let f = flash_of(&r).unwrap();
+    assert!(f.errors.contains_key("subject") && f.errors.contains_key("body") && f.values["body"] == "短");
+    let r = post_form(
+        &person,
+        &format!("{base}/cases/{delivered}/complaint"),
+        &[("subject", "窗口态度"), ("body", "窗口人员没有一次性告知")],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/cases/{delivered}#complaint"));
+
+    // a complaint about a window, not tied to a case
+    let r = post_form(
+        &person,
+        &format!("{base}/complaints"),
+        &[("department", ""), ("subject", "排队"), ("body", "等候时间太长了")],
+    )
+    .await;
+    let f = flash_of(&r).unwrap();
+    assert!(f.errors["department"].contains("窗口") && f.values["body"] == "等候时间太长了", "{f:?}");
+    let r = post_form(
+        &person,
+        &format!("{base}/complaints"),
+        &[("department", "1"), ("subject", "排队"), ("body", "等候时间太长了")],
+    )
+    .await;
+    assert_eq!(location(&r), "/complaint");
+    let r =
+        post_form(&anon, &format!("{base}/complaints"), &[("department", "1"), ("subject", "x"), ("body", "yyyyyy")])
+            .await;
+    assert_eq!(location(&r), "/login?next=/complaint");
+    let n = app
+        .state
+        .db
+        .query_one_raw(Statement::from_string(
+            app.state.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM complaints",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(n, 2, "one about the case, one about the window");
+
+    // verification of the result document (the demo filing's), and an unknown code
+    let code = d["extras"]["results"][0]["code"].as_str().unwrap().to_string();
+    let (status, page) = text(&anon, &format!("{base}/verify/{}", code.to_lowercase())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("验证通过") && page.contains("地质灾害危险性评估报告备案") && page.contains("张*"));
+    let r = person.get(format!("{base}/results/{code}.pdf")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
+    assert_eq!(lines[0], "备案通知书");
+    assert!(lines.iter().any(|l| l.contains(&format!("/verify/{code}"))), "{lines:?}");
+    assert_eq!(anon.get(format!("{base}/results/{code}.pdf")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(c.get(format!("{base}/results/{code}.pdf")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let (status, page) = text(&anon, &format!("{base}/verify/NOSUCHCODE")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("没有找到该验证码"));
+
+    // the guide: steps, result, fees, blank forms, QR code
+    let (_, page) = text(&anon, &format!("{base}/items/ZRZY-002")).await;
+    assert!(page.contains("办理流程") && page.contains("采矿许可证") && page.contains("采矿权出让收益"));
+    assert!(page.contains("/items/ZRZY-002/materials/application/blank.pdf") && page.contains("<svg"));
+
+    // blank form and sample of a material
+    let r = anon.get(format!("{base}/items/ZRZY-001/materials/application/sample.pdf")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
+    assert_eq!(lines[0], "建设项目用地预审申请表");
+    assert_eq!(
+        anon.get(format!("{base}/items/ZRZY-001/materials/id_card/blank.pdf")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    drafts_and_corrections(app, &c).await;
+
+    // the progress query is rate-limited per address
+    let mut limited = false;
+    for _ in 0..app::server::journey::PROGRESS_QUERIES_PER_WINDOW + 1 {
+        let (status, _) = text(&anon, &format!("{base}/progress?case_no=X&who=Y")).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "rate-limited");
+}
+
+/// Uploads a PDF for every required material that applies and submits; returns the case id.
+async fn fill_and_submit(c: &Client, base: &str, item: &str, answers: &[(&str, &str)]) -> i64 {
+    let r = post_form(c, &format!("{base}/applications"), &[("item", item)]).await;
+    let case: i64 = location(&r).strip_prefix("/applications/").unwrap().parse().unwrap();
+    let mut form: Vec<(String, String)> = answers.iter().map(|(k, v)| (format!("q_{k}"), v.to_string())).collect();
+    form.push(("then".into(), "stay".into()));
+    c.post(format!("{base}/applications/{case}/answers")).form(&form).send().await.unwrap();
+    let d: serde_json::Value = c
+        .post(format!("{base}/api/get_draft"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rules: rules::item::ItemRules = serde_json::from_value(d["item"]["rules"].clone()).unwrap();
+    let answers: rules::materials::Answers = serde_json::from_value(d["answers"].clone()).unwrap();
+    let list = rules::materials::checklist(
+        &rules.materials,
+        rules::ApplicantKind::Person,
+        &answers,
+        &Default::default(),
+        None,
+    );
+    for code in &list.required_now {
+        let r = upload(c, base, case, code, &format!("{code}.pdf"), PDF.to_vec(), true).await;
+        assert_eq!(r.status(), StatusCode::OK, "{code}");
+    }
+    let v = draft_version(c, base, case).await;
+    let r = post_form(c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    assert_eq!(location(&r), format!("/cases/{case}?submitted=1"), "{:?}", flash_of(&r));
+    case
+}
+
+/// A draft whose item changed since it was started; answering a one-time correction notice.
+async fn drafts_and_corrections(app: &App, c: &Client) {
+    use app::server::entities::{case, item};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+    let base = &app.base;
+    let db = &app.state.db;
+
+    // a draft for ZRZY-002 with an answer and a file; then the item gets a new version
+    let r = post_form(c, &format!("{base}/applications"), &[("item", "ZRZY-002")]).await;
+    let case: i64 = location(&r).strip_prefix("/applications/").unwrap().parse().unwrap();
+    post_form(c, &format!("{base}/applications/{case}/answers"), &[("q_via_agent", "no")]).await;
+    upload(c, base, case, "id_card", "id.pdf", PDF.to_vec(), true).await;
+    let old = item::Entity::find()
+        .filter(item::Column::Code.eq("ZRZY-002"))
+        .order_by_desc(item::Column::Version)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut rules: rules::item::ItemRules = serde_json::from_str(&old.rules).unwrap();
+    rules.questions.push(rules::item::Question {
+        code: "first_home".into(),
+        text: "是否为首次申请采矿权？".into(),
+        options: vec![("yes".into(), "是".into()), ("no".into(), "否".into())],
+    });
+    item::ActiveModel {
+        code: Set(old.code.clone()),
+        version: Set(old.version + 1),
+        department_id: Set(old.department_id),
+        name: Set(old.name.clone()),
+        summary: Set(old.summary.clone()),
+        rules: Set(serde_json::to_string(&rules).unwrap()),
+        published: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let d: serde_json::Value = c
+        .post(format!("{base}/api/get_draft"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["outdated"], true);
+    let (_, page) = text(c, &format!("{base}/applications/{case}")).await;
+    assert!(page.contains("按新指南更新申请"), "the draft page says so");
+    // submitting is refused with a clear message; nothing is lost
+    let v = draft_version(c, base, case).await;
+    let r = post_form(c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("办事指南已更新"));
+    let r = post_form(c, &format!("{base}/applications/{case}/upgrade"), &[]).await;
+    assert_eq!(location(&r), format!("/applications/{case}"));
+    let d: serde_json::Value = c
+        .post(format!("{base}/api/get_draft"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["outdated"], false);
+    assert_eq!(d["item"]["version"], old.version + 1);
+    assert_eq!(d["answers"]["via_agent"], "no", "answers kept: {d}");
+    assert_eq!(d["files"][0]["file_name"], "id.pdf", "files kept");
+    assert!(d["item"]["rules"]["questions"].as_array().unwrap().iter().any(|q| q["code"] == "first_home"));
+
+    // a one-time correction notice, answered by replacing a file and resubmitting
+    let case = fill_and_submit(c, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let row = case::Entity::find_by_id(case as i32).one(db).await.unwrap().unwrap();
+    let clerk = app::server::entities::staff::Entity::find()
+        .filter(app::server::entities::staff::Column::Username.eq("clerk"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let provided =
+        app::server::journey::files_of(db, row.id).await.unwrap().into_iter().map(|f| f.material_code).collect();
+    app::server::cases::apply(
+        db,
+        &app.state.calendar(),
+        app::server::cases::Change {
+            case_id: row.id,
+            expected_version: row.version,
+            action: rules::case::Action::RequestCorrection,
+            actor: app::server::cases::Actor {
+                kind: app::server::auth::PrincipalKind::Staff,
+                id: clerk.id,
+                role: rules::Role::WindowClerk,
+            },
+            comment: "申请人身份证明：复印件不清晰，请重新扫描上传。".into(),
+            internal: false,
+            today: rules::validators::china_today(),
+            provided,
+        },
+    )
+    .await
+    .unwrap();
+    let inbox: serde_json::Value = c.post(format!("{base}/api/my_inbox")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(inbox[0]["kind"], "request_correction");
+    let d: serde_json::Value = c
+        .post(format!("{base}/api/get_draft"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["state"], "awaiting_correction");
+    assert!(d["correction"]["text"].as_str().unwrap().contains("复印件不清晰"));
+    assert!(d["correction"]["due"].is_string());
+    let old_id = d["files"].as_array().unwrap().iter().find(|f| f["material_code"] == "id_card").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = post_form(c, &format!("{base}/applications/{case}/files/{old_id}/delete"), &[]).await;
+    assert_eq!(location(&r), format!("/applications/{case}#materials"));
+    let r = upload(c, base, case, "id_card", "身份证-清晰.jpg", b"\xFF\xD8\xFF\xE0clear-scan".to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v = draft_version(c, base, case).await;
+    let r = post_form(c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    assert_eq!(location(&r), format!("/cases/{case}?submitted=1"));
+    let detail: serde_json::Value = c
+        .post(format!("{base}/api/case_detail"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["summary"]["state"], "submitted");
+    let actions: Vec<&str> =
+        detail["timeline"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["submit", "request_correction", "resubmit"]);
+    let names: Vec<&str> =
+        detail["extras"]["files"].as_array().unwrap().iter().map(|f| f["file_name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"身份证-清晰.jpg") && !names.contains(&"id_card.pdf"), "{names:?}");
+    // the replaced file is kept (hidden) as evidence of what was first handed in
+    assert_eq!(c.get(format!("{base}/files/{old_id}")).send().await.unwrap().status(), StatusCode::OK);
+}
+
+async fn staff_login(base: &str, username: &str) -> Client {
+    let c = browser(base);
+    let r = post_form(
+        &c,
+        &format!("{base}/auth/staff-login"),
+        &[("username", username), ("password", app::server::seed::DEMO_STAFF_PASSWORD)],
+    )
+    .await;
+    assert_eq!(location(&r), "/staff", "{username} logs in");
+    c
+}
+
+async fn staff_view(c: &Client, base: &str, case: i64) -> (StatusCode, serde_json::Value) {
+    let r = c.post(format!("{base}/api/staff_case")).form(&[("id", case.to_string())]).send().await.unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or_default())
+}
+
+async fn act(c: &Client, base: &str, case: i64, fields: &[(&str, &str)]) -> reqwest::Response {
+    let (_, v) = staff_view(c, base, case).await;
+    let version = v["version"].to_string();
+    let mut form: Vec<(&str, &str)> = vec![("version", version.as_str())];
+    form.extend_from_slice(fields);
+    c.post(format!("{base}/staff/cases/{case}/act")).form(&form).send().await.unwrap()
+}
+
+/// The back office: queues, the authorization of each role by department, and one case from
+/// correction to delivery with the deadlines the rules crate computes.
+async fn backoffice_suite(app: &App) {
+    let base = &app.base;
+    let cal = app.state.calendar();
+    let today = rules::validators::china_today();
+    let person = browser(base);
+    register_person(&person, base, "赵敏", "110105199103030039", "13900000099").await;
+    let case = fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
+
+    let clerk = staff_login(base, "clerk").await;
+    let reviewer = staff_login(base, "reviewer").await;
+    let approver = staff_login(base, "approver").await;
+    let coreviewer = staff_login(base, "coreviewer").await;
+
+    // the queue of new submissions, sorted by the acceptance deadline
+    let q: serde_json::Value = clerk
+        .post(format!("{base}/api/staff_queue"))
+        .form(&[("bucket", "new"), ("search", ""), ("cursor", "")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let row = q["rows"].as_array().unwrap().iter().find(|r| r["id"] == case).expect("in the clerk's queue").clone();
+    assert_eq!(row["due"], rules::deadline::acceptance_window_end(&cal, today).unwrap().to_string());
+    let q: serde_json::Value = clerk
+        .post(format!("{base}/api/staff_queue"))
+        .form(&[("bucket", "new"), ("search", "赵敏"), ("cursor", "")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(q["rows"].as_array().unwrap().len(), 1, "search by applicant");
+    // another department's staff and applicants see nothing
+    let q: serde_json::Value = coreviewer
+        .post(format!("{base}/api/staff_queue"))
+        .form(&[("bucket", "new"), ("search", ""), ("cursor", "")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(q["rows"].as_array().unwrap().iter().all(|r| r["id"] != case));
+    assert_eq!(staff_view(&coreviewer, base, case).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        person
+            .post(format!("{base}/api/staff_queue"))
+            .form(&[("bucket", "new"), ("search", ""), ("cursor", "")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(staff_view(&person, base, case).await.0, StatusCode::FORBIDDEN);
+    let r = act(&coreviewer, base, case, &[("action", "accept")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (status, v) = staff_view(&clerk, base, case).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["applicant_number"], "110105199103030039", "staff see the full number");
+    let actions: Vec<&str> = v["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(actions, ["accept", "request_correction", "reject"]);
+    // a reviewer cannot accept
+    assert_eq!(act(&reviewer, base, case, &[("action", "accept")]).await.status(), StatusCode::FORBIDDEN);
+
+    // one correction notice listing every problem; nothing to correct is refused
+    let r = act(&clerk, base, case, &[("action", "request_correction")]).await;
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("没有需要补正的内容"));
+    let r = act(
+        &clerk,
+        base,
+        case,
+        &[
+            ("action", "request_correction"),
+            ("note_application", "缺少法定代表人签字"),
+            ("note_id_card", "复印件不清晰"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/staff/cases/{case}"), "{:?}", flash_of(&r));
+    let d: serde_json::Value = person
+        .post(format!("{base}/api/get_draft"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let notice = d["correction"]["text"].as_str().unwrap();
+    assert!(
+        notice.contains("缺少法定代表人签字") && notice.contains("复印件不清晰") && notice.contains("一次性告知"),
+        "{notice}"
+    );
+    upload(&person, base, case, "application", "申请表-已签字.pdf", PDF.to_vec(), true).await;
+    let v = draft_version(&person, base, case).await;
+    let r = post_form(&person, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    assert_eq!(location(&r), format!("/cases/{case}?submitted=1"));
+
+    // accept: a stale page is told to reload; then the acceptance notice
+    let r = clerk
+        .post(format!("{base}/staff/cases/{case}/act"))
+        .form(&[("version", "0"), ("action", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("刷新"));
+    let r = act(&clerk, base, case, &[("action", "accept")]).await;
+    assert_eq!(location(&r), format!("/staff/cases/{case}"));
+    let (_, v) = staff_view(&clerk, base, case).await;
+    let it: rules::item::ItemRules = {
+        let d: serde_json::Value = person
+            .post(format!("{base}/api/case_detail"))
+            .form(&[("id", case.to_string())])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(d["summary"]["state"], "accepted");
+        let g: serde_json::Value = person
+            .post(format!("{base}/api/get_item"))
+            .form(&[("code", "ZRZY-001")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        serde_json::from_value(g["rules"].clone()).unwrap()
+    };
+    let due = rules::deadline::due_date(&cal, today, it.decision_limit(), &[], today).unwrap();
+    assert_eq!(v["due_on"], due.to_string());
+    let r = person.get(format!("{base}/notices/{case}/acceptance.pdf")).send().await.unwrap();
+    let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
+    assert_eq!(lines[0], "受理通知书");
+    assert!(lines.contains(&due.to_string()) && lines.iter().any(|l| l.contains("申请表-已签字.pdf")), "{lines:?}");
+    assert_eq!(
+        coreviewer.get(format!("{base}/notices/{case}/acceptance.pdf")).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // review, an internal opinion the applicant never sees, a suspension and its end, one extension
+    assert_eq!(
+        location(&act(&reviewer, base, case, &[("action", "start_review")]).await),
+        format!("/staff/cases/{case}")
+    );
+    act(&reviewer, base, case, &[("action", "opinion"), ("comment", "建议准予，红线图待补")]).await;
+    let d: serde_json::Value = person
+        .post(format!("{base}/api/case_detail"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!d.to_string().contains("红线图待补"), "internal opinions are never sent to the applicant");
+    let r = act(&approver, base, case, &[("action", "suspend"), ("kind", ""), ("reason", "专家评审")]).await;
+    assert!(flash_of(&r).unwrap().errors.contains_key("kind"));
+    act(&approver, base, case, &[("action", "suspend"), ("kind", "专家评审"), ("reason", "需组织专家评审")]).await;
+    assert_eq!(staff_view(&clerk, base, case).await.1["state"], "suspended");
+    act(&reviewer, base, case, &[("action", "resume")]).await;
+    let actions = staff_view(&approver, base, case).await.1["actions"].clone();
+    assert_eq!(
+        actions,
+        serde_json::json!(["suspend", "extend", "decide_grant", "decide_deny", "decide_forward", "opinion"])
+    );
+    let r = act(&approver, base, case, &[("action", "extend"), ("days", "11"), ("reason", "情况复杂")]).await;
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("10"), "capped by the item");
+    act(&approver, base, case, &[("action", "extend"), ("days", "5"), ("reason", "情况复杂")]).await;
+    let extended = rules::deadline::due_date(
+        &cal,
+        today,
+        rules::TimeLimit { amount: it.decision_limit().amount + 5, ..it.decision_limit() },
+        &[],
+        today,
+    )
+    .unwrap();
+    assert_eq!(staff_view(&clerk, base, case).await.1["due_on"], extended.to_string());
+    let r = act(&approver, base, case, &[("action", "extend"), ("days", "2"), ("reason", "再次延长")]).await;
+    assert!(flash_of(&r).is_some(), "one extension only");
+
+    // a refusal needs its legal basis; a grant issues the result document
+    let r = act(&approver, base, case, &[("action", "decide_deny"), ("reason", "不符合规划")]).await;
+    assert!(flash_of(&r).unwrap().errors.contains_key("legal_basis"));
+    act(&approver, base, case, &[("action", "decide_grant"), ("reason", "符合条件，准予")]).await;
+    let (_, v) = staff_view(&clerk, base, case).await;
+    assert_eq!(v["state"]["decided"], "grant");
+    assert_eq!(v["results"][0]["title"], "建设项目用地预审与选址意见书");
+
+    // fee, payment, electronic delivery; the applicant is told and may rate
+    let r = act(&clerk, base, case, &[("action", "issue_fee_notice"), ("kind", "工本费"), ("amount", "abc")]).await;
+    assert!(flash_of(&r).unwrap().errors.contains_key("amount"));
+    act(&clerk, base, case, &[("action", "issue_fee_notice"), ("kind", "工本费"), ("amount", "10")]).await;
+    let (_, v) = staff_view(&clerk, base, case).await;
+    assert_eq!(v["state"], "awaiting_payment");
+    assert!(v["fee_due"].is_string());
+    act(&clerk, base, case, &[("action", "record_payment"), ("amount", "10"), ("reference", "FS2026-0001")]).await;
+    let (_, v) = staff_view(&clerk, base, case).await;
+    assert_eq!(
+        v["due_on"],
+        rules::deadline::delivery_due(&cal, today).unwrap().to_string(),
+        "3 working days to deliver"
+    );
+    let r = act(&clerk, base, case, &[("action", "deliver")]).await;
+    assert!(flash_of(&r).unwrap().errors.contains_key("method"));
+    act(&clerk, base, case, &[("action", "deliver"), ("method", "electronic")]).await;
+    let d: serde_json::Value = person
+        .post(format!("{base}/api/case_detail"))
+        .form(&[("id", case.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["summary"]["state"], "delivered");
+    assert_eq!(d["extras"]["can_rate"], true);
+    let inbox: serde_json::Value =
+        person.post(format!("{base}/api/my_inbox")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(inbox[0]["kind"], "deliver");
+    let (status, page) = text(&clerk, &format!("{base}/staff/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("建议准予，红线图待补") && page.contains("电子送达"),
+        "the staff page shows the whole history"
+    );
+}
+
+/// The authorization matrix of the back office: every action × every demo staff member, on a
+/// case of the member's own department and of another. Exactly the roles the rules name for the
+/// action, held in the case's department, may take it; everyone else gets 403 and nothing changes.
+async fn authorization_matrix(app: &App) {
+    use app::server::cases::{self, Actor, Change};
+    use app::server::entities::{case, staff};
+    use rules::case::{Action, DecisionKind};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let base = &app.base;
+    let db = &app.state.db;
+    let cal = app.state.calendar();
+    let today = rules::validators::china_today();
+    let applicant = browser(base);
+    register_person(&applicant, base, "钱多多", "110105198808080015", "13900000066").await;
+    let staff_id = |name: &'static str| async move {
+        staff::Entity::find().filter(staff::Column::Username.eq(name)).one(db).await.unwrap().unwrap().id
+    };
+    let actor = |id: i32, role: rules::Role| Actor { kind: app::server::auth::PrincipalKind::Staff, id, role };
+    let (clerk_id, reviewer_id, approver_id) =
+        (staff_id("clerk").await, staff_id("reviewer").await, staff_id("approver").await);
+    let grant = || Action::Decide { kind: DecisionKind::Grant, reason: "符合条件".into() };
+    // action code, form fields, the steps that bring a new case to where the action applies
+    type Row = (&'static str, Vec<(&'static str, &'static str)>, Vec<(Action, Actor)>);
+    let table: Vec<Row> = {
+        let c = actor(clerk_id, rules::Role::WindowClerk);
+        let r = actor(reviewer_id, rules::Role::Reviewer);
+        let a = actor(approver_id, rules::Role::Approver);
+        let accepted = vec![(Action::Accept, c)];
+        let in_review = vec![(Action::Accept, c), (Action::StartReview, r)];
+        let decided = vec![(Action::Accept, c), (Action::StartReview, r), (grant(), a)];
+        vec![
+            ("accept", vec![], vec![]),
+            ("request_correction", vec![("note_id_card", "复印件不清晰")], vec![]),
+            ("reject", vec![("reason", "不属于本机关职权范围"), ("legal_basis", "《行政许可法》第三十二条")], vec![]),
+            ("start_review", vec![], accepted.clone()),
+            ("suspend", vec![("kind", "专家评审"), ("reason", "组织专家评审")], in_review.clone()),
+            (
+                "resume",
+                vec![],
+                [in_review.clone(), vec![(Action::Suspend { kind: "听证".into(), reason: "组织听证".into() }, a)]]
+                    .concat(),
+            ),
+            ("extend", vec![("days", "5"), ("reason", "情况复杂")], in_review.clone()),
+            ("decide_grant", vec![("reason", "符合条件")], in_review.clone()),
+            (
+                "decide_deny",
+                vec![("reason", "不符合规划"), ("legal_basis", "《土地管理法》第五十二条")],
+                in_review.clone(),
+            ),
+            ("decide_forward", vec![("reason", "需报上级审批")], in_review.clone()),
+            ("issue_fee_notice", vec![("kind", "工本费"), ("amount", "10")], decided.clone()),
+            ("prepare_delivery", vec![], decided.clone()),
+            (
+                "record_payment",
+                vec![("amount", "10"), ("reference", "R-1")],
+                [decided.clone(), vec![(Action::IssueFeeNotice, c)]].concat(),
+            ),
+            ("deliver", vec![("method", "counter")], [decided.clone(), vec![(Action::PrepareDelivery, c)]].concat()),
+            ("close", vec![], [decided.clone(), vec![(Action::PrepareDelivery, c), (Action::Deliver, c)]].concat()),
+        ]
+    };
+    let users = ["clerk", "reviewer", "approver", "coreviewer", "supervisor", "admin"];
+    let mut clients = Vec::new();
+    for u in users {
+        clients.push((u, staff_login(base, u).await));
+    }
+    for (code, fields, steps) in table {
+        let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
+        let mut row = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
+        let provided = app::server::journey::files_of(db, row.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.material_code)
+            .collect::<std::collections::BTreeSet<_>>();
+        for (action, who) in steps {
+            let ch = Change {
+                case_id: row.id,
+                expected_version: row.version,
+                action,
+                actor: who,
+                comment: String::new(),
+                internal: false,
+                today,
+                provided: provided.clone(),
+            };
+            row = cases::apply(db, &cal, ch).await.unwrap();
+        }
+        let action_roles = app::server::backoffice::action_roles(code);
+        let mut form: Vec<(&str, &str)> = vec![("action", code)];
+        form.extend(fields.iter().copied());
+        // first everyone who may not, then the one who may
+        let mut allowed_client = None;
+        for (u, client) in &clients {
+            let held: Vec<rules::Role> = match *u {
+                "clerk" => vec![rules::Role::WindowClerk],
+                "reviewer" => vec![rules::Role::Reviewer],
+                "approver" => vec![rules::Role::Approver],
+                "supervisor" => vec![rules::Role::Supervisor],
+                "admin" => vec![rules::Role::Admin],
+                _ => vec![], // coreviewer: none in ZRZY
+            };
+            if held.iter().any(|r| action_roles.contains(r)) {
+                allowed_client = Some((u, client));
+                continue;
+            }
+            let r = act(client, base, id, &form).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{u} must not {code}");
+        }
+        let unchanged = case::Entity::find_by_id(row.id).one(db).await.unwrap().unwrap();
+        assert_eq!(unchanged.version, row.version, "refused attempts change nothing ({code})");
+        let (u, client) = allowed_client.unwrap_or_else(|| panic!("someone may {code}"));
+        let r = act(client, base, id, &form).await;
+        assert_eq!(location(&r), format!("/staff/cases/{id}"), "{u} may {code}: {:?}", flash_of(&r));
+        let after = case::Entity::find_by_id(row.id).one(db).await.unwrap().unwrap();
+        assert_eq!(after.version, row.version + 1, "{code} changed the case once");
+    }
+    // staff of another department: every action refused on a ZRZY case
+    let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
+    let coreviewer = &clients.iter().find(|(u, _)| *u == "coreviewer").unwrap().1;
+    for code in ["accept", "request_correction", "reject"] {
+        assert_eq!(
+            act(coreviewer, base, id, &[("action", code), ("reason", "理由")]).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sqlite() {
     let app = spawn(None).await;
     suite(&app).await;
     cases_suite(&app).await;
+    journey_suite(&app).await;
+    backoffice_suite(&app).await;
+    authorization_matrix(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -440,6 +1391,9 @@ async fn on_postgres() {
     let result = tokio::spawn(async move {
         suite(&app).await;
         cases_suite(&app).await;
+        journey_suite(&app).await;
+        backoffice_suite(&app).await;
+        authorization_matrix(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

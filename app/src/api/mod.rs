@@ -7,6 +7,13 @@ use leptos::server_fn::ServerFnError;
 use crate::models::{Flash, ItemSummary, SessionUser};
 use serde::{Deserialize, Serialize};
 
+mod backoffice;
+mod journey;
+mod pages;
+pub use backoffice::*;
+pub use journey::*;
+pub use pages::*;
+
 #[cfg(feature = "ssr")]
 mod glue {
     use http::HeaderMap;
@@ -77,6 +84,13 @@ pub async fn list_items(query: String) -> Result<Vec<ItemSummary>, ServerFnError
     crate::server::catalog::list_items(&c.state.db, &query).await.map_err(|e| glue::fail(e, c.lang))
 }
 
+/// The home page's catalog: search words, kind (`licensing`…) and topic (life event).
+#[server(prefix = "/api", endpoint = "catalog")]
+pub async fn catalog(query: String, kind: String, topic: String) -> Result<crate::models::Catalog, ServerFnError> {
+    let c = glue::ctx().await?;
+    crate::server::catalog::catalog(&c.state.db, &query, &kind, &topic).await.map_err(|e| glue::fail(e, c.lang))
+}
+
 /// An applicant's own profile as shown on the account page (numbers masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicantProfile {
@@ -98,18 +112,14 @@ pub async fn get_applicant(id: i32) -> Result<ApplicantProfile, ServerFnError> {
         let user = guard::caller(&c.state, &c.headers).await?;
         guard::may_read_applicant(user.as_ref(), id)?;
         let a = applicant::Entity::find_by_id(id).one(&c.state.db).await?.ok_or(AppError::NotFound)?;
-        let masked_id = match (&a.id_card_no, &a.credit_code) {
-            (Some(v), _) => v.parse::<rules::IdCardNo>().map(|x| x.masked()).unwrap_or_default(),
-            (_, Some(v)) => v.parse::<rules::CreditCode>().map(|x| x.masked()).unwrap_or_default(),
-            _ => String::new(),
-        };
+        let masked_id = crate::server::accounts::masked_number(&a);
         Ok::<_, AppError>(ApplicantProfile {
             id: a.id,
             kind: rules::ApplicantKind::parse(&a.kind).unwrap_or(rules::ApplicantKind::Person),
             name: a.name,
             masked_id,
             contact_name: a.contact_name,
-            mobile: a.mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default(),
+            mobile: crate::server::accounts::masked_mobile(&a.mobile),
         })
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
@@ -184,7 +194,12 @@ pub async fn staff_view() -> Result<StaffPageData, ServerFnError> {
 pub async fn get_item(code: String) -> Result<crate::models::ItemGuide, ServerFnError> {
     let c = glue::ctx().await?;
     let cal = c.state.calendar();
-    crate::server::catalog::item_guide(&c.state.db, &code, &cal).await.map_err(|e| glue::fail(e, c.lang))
+    let mut guide =
+        crate::server::catalog::item_guide(&c.state.db, &code, &cal).await.map_err(|e| glue::fail(e, c.lang))?;
+    let host = c.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+    let scheme = if c.state.settings.secure_cookies { "https" } else { "http" };
+    guide.qr_svg = crate::server::catalog::qr_svg(&format!("{scheme}://{host}/items/{}", guide.code));
+    Ok(guide)
 }
 
 /// The caller's own applicant profile; `None` when the caller is not a logged-in applicant.
@@ -219,11 +234,7 @@ pub async fn case_detail(id: i32) -> Result<Option<crate::models::CaseDetail>, S
     use crate::server::{cases, guard};
     let c = glue::ctx().await?;
     let run = async {
-        let user = guard::caller(&c.state, &c.headers).await?;
-        if user.is_none() {
-            return Ok(None);
-        }
-        let applicant = guard::require_applicant(user.as_ref())?;
+        let Some(applicant) = guard::applicant_if_logged_in(&c.state, &c.headers).await? else { return Ok(None) };
         cases::detail_for_applicant(&c.state.db, &c.state.calendar(), applicant, id, rules::validators::china_today())
             .await
             .map(Some)

@@ -119,3 +119,13 @@ pub fn ErrorSummary(
 pub fn Notice(text: Option<String>) -> impl IntoView {
     text.map(|t| view! { <div class="notice" role="status">{t}</div> })
 }
+
+/// A server call's failure, as the safe message the server sent (already in the user's language).
+#[component]
+pub fn ServerError(error: leptos::server_fn::ServerFnError) -> impl IntoView {
+    let text = match &error {
+        leptos::server_fn::ServerFnError::ServerError(m) => m.clone(),
+        other => other.to_string(),
+    };
+    view! { <p class="error-message" role="alert">{text}</p> }
+}

@@ -34,7 +34,14 @@ pub fn Layout(children: Children) -> impl IntoView {
             match user.0.await {
                 Ok(Some(u)) => {
                     let home = if u.is_staff() { "/staff" } else { "/account" };
+                    let applicant_links = (!u.is_staff()).then(|| {
+                        view! {
+                            <a href="/cases">{lang.pick("我的办件", "我的辦件", "My cases")}</a>
+                            <a href="/inbox">{lang.pick("消息", "訊息", "Messages")}</a>
+                        }
+                    });
                     view! {
+                        {applicant_links}
                         <a href=home class="nav-user">{u.display_name().to_string()}</a>
                         <form method="post" action="/auth/logout" class="inline-form">
                             <button type="submit" class="link-button">{lang.pick("退出", "登出", "Log out")}</button>
@@ -105,7 +112,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                     "通辦 — 開源的一窗通辦政務服務系統。諮詢與投訴請到政務服務大廳首問窗口。",
                     "Tongban — open-source one-window government services. For questions and complaints, ask at the first-inquiry desk.",
                 )}</p>
-                <p><a href="/staff/login">{lang.pick("工作人员入口", "工作人員入口", "Staff sign-in")}</a></p>
+                <p class="footer-links">
+                    <a href="/progress">{lang.pick("办件进度查询", "辦件進度查詢", "Track a case")}</a>
+                    <a href="/ledger">{lang.pick("登记台账公示", "登記台賬公示", "Public register")}</a>
+                    <a href="/staff/login">{lang.pick("工作人员入口", "工作人員入口", "Staff sign-in")}</a>
+                </p>
             </div>
         </footer>
     }

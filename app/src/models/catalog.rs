@@ -10,6 +10,16 @@ pub struct ItemSummary {
     pub handling: rules::item::Handling,
     pub promised_limit: rules::TimeLimit,
     pub statutory_limit: rules::TimeLimit,
+    pub topics: Vec<String>,
+}
+
+/// The home page's catalog: the items matching the search, the topics to filter by, and the
+/// most requested items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Catalog {
+    pub items: Vec<ItemSummary>,
+    pub topics: Vec<String>,
+    pub popular: Vec<ItemSummary>,
 }
 
 /// Everything the guide page (办事指南) shows for one item, with the calendar the server uses so
@@ -26,6 +36,9 @@ pub struct ItemGuide {
     pub calendar_days: Vec<rules::calendar::CalendarDay>,
     /// China local date on the server when the page was made.
     pub today: chrono::NaiveDate,
+    /// An SVG QR code of the guide's address (to open it on a phone).
+    #[serde(default)]
+    pub qr_svg: String,
 }
 
 impl ItemGuide {
@@ -64,4 +77,5 @@ pub struct CaseDetail {
     pub accepted_on: Option<chrono::NaiveDate>,
     pub correction_due: Option<chrono::NaiveDate>,
     pub timeline: Vec<TimelineEntry>,
+    pub extras: crate::models::CaseExtras,
 }

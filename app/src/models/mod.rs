@@ -2,11 +2,15 @@
 //! entities into these. Nothing here can hold a password hash.
 
 pub mod auth;
+pub mod backoffice;
 pub mod catalog;
 pub mod flash;
+pub mod journey;
 pub mod prefs;
 
 pub use auth::*;
+pub use backoffice::*;
 pub use catalog::*;
 pub use flash::*;
+pub use journey::*;
 pub use prefs::*;

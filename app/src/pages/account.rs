@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::{my_profile, take_flash};
-use crate::components::{use_current_user, use_prefs, Notice};
+use crate::components::{use_current_user, use_prefs, Notice, ServerError};
 use crate::models::SessionUser;
 
 #[component]
@@ -43,7 +43,7 @@ pub fn AccountPage() -> impl IntoView {
                                     </p>
                                 </section>
                             }.into_any(),
-                            Err(e) => view! { <p class="error-message" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <ServerError error=e/> }.into_any(),
                         }}
                     }
                     .into_any()

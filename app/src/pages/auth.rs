@@ -17,6 +17,29 @@ fn field_error(errors: RwSignal<BTreeMap<String, String>>, f: &'static str) -> S
     Signal::derive(move || errors.with(|e| e.get(f).cloned()))
 }
 
+/// What the form's field `name` holds in the page right now. Typing that happened before the
+/// page hydrated never reached the signals, so checks read the DOM.
+pub fn form_value(ev: &SubmitEvent, name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+        let el = form.elements().named_item(name)?;
+        if let Ok(i) = el.clone().dyn_into::<web_sys::HtmlInputElement>() {
+            if i.type_() == "radio" {
+                return None;
+            }
+            return Some(i.value());
+        }
+        None
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (ev, name);
+        None
+    }
+}
+
 /// Shows the summary and stops the submit when the browser found problems.
 fn block_if_errors(
     ev: &SubmitEvent,
@@ -59,6 +82,12 @@ fn LoginForm(flash: Flash, next: String) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let summary = NodeRef::<html::Div>::new();
     let on_submit = move |ev: SubmitEvent| {
+        if let Some(v) = form_value(&ev, "login") {
+            login.set(v);
+        }
+        if let Some(v) = form_value(&ev, "password") {
+            password.set(v);
+        }
         let mut found = BTreeMap::new();
         if login.get_untracked().trim().is_empty() {
             found.insert(
@@ -189,6 +218,21 @@ fn RegisterForm(flash: Flash) -> impl IntoView {
         })
     };
     let on_submit = move |ev: SubmitEvent| {
+        input.update(|i| {
+            for (name, slot) in [
+                ("name", &mut i.name),
+                ("id_card_no", &mut i.id_card_no),
+                ("credit_code", &mut i.credit_code),
+                ("contact_name", &mut i.contact_name),
+                ("mobile", &mut i.mobile),
+                ("password", &mut i.password),
+                ("password_confirm", &mut i.password_confirm),
+            ] {
+                if let Some(v) = form_value(&ev, name) {
+                    *slot = v;
+                }
+            }
+        });
         let found: BTreeMap<String, String> = input.with_untracked(|i| {
             REGISTER_FIELDS
                 .iter()

@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
-use rules::{Lang, WarningLevel};
+use rules::{CaseState, Lang, WarningLevel};
 
-use crate::api::{case_detail, my_cases};
-use crate::components::use_prefs;
+use crate::api::{case_detail, my_cases, take_flash};
+use crate::components::{use_prefs, ServerError};
 use crate::models::CaseSummary;
+#[cfg(feature = "ssr")]
+use crate::models::{human_size, rating_label, CaseDetail, Flash, RATING_LEVELS};
 
 fn warning_badge(s: &CaseSummary, lang: Lang) -> impl IntoView {
     let (class, text) = match (s.warning, s.remaining) {
@@ -34,7 +36,7 @@ fn warning_badge(s: &CaseSummary, lang: Lang) -> impl IntoView {
     (!text.is_empty()).then(|| view! { <span class=class>{text}</span> })
 }
 
-fn action_label(action: &str, lang: Lang) -> &'static str {
+pub fn action_label(action: &str, lang: Lang) -> &'static str {
     match action {
         "submit" => lang.pick("提交申请", "提交申請", "Application submitted"),
         "resubmit" => lang.pick("补正后重新提交", "補正後重新提交", "Corrected and resubmitted"),
@@ -81,10 +83,11 @@ pub fn CasesPage() -> impl IntoView {
                                 let title = c.case_no.clone().unwrap_or_else(|| lang.pick("（未提交）", "（未提交）", "(not submitted)").into());
                                 view! {
                                     <li class="case-card">
-                                        <h2><a href=format!("/cases/{}", c.id)>{c.item_name.clone()}</a></h2>
+                                        <h2><a href=if c.state == CaseState::Draft { format!("/applications/{}", c.id) } else { format!("/cases/{}", c.id) }>{c.item_name.clone()}</a></h2>
                                         <p class="meta"><span>{title}</span><span class="tag">{c.state.label(lang)}</span>{warning_badge(&c, lang)}</p>
+                                        <p class="hint">{next_step(c.state, lang)}</p>
                                         {c.due_on.map(|d| view! {
-                                            <p>{lang.pick("办理期限：", "辦理期限：", "Due: ")}<strong>{d.to_string()}</strong></p>
+                                            <p>{if matches!(c.state, CaseState::Submitted) { lang.pick("受理决定期限：", "受理決定期限：", "Acceptance decided by: ") } else { lang.pick("办理期限：", "辦理期限：", "Due: ") }}<strong>{d.to_string()}</strong></p>
                                         })}
                                     </li>
                                 }
@@ -93,7 +96,7 @@ pub fn CasesPage() -> impl IntoView {
                     </ul>
                 }
                 .into_any(),
-                Err(e) => view! { <p class="error-message" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <ServerError error=e/> }.into_any(),
             }
         })
     };
@@ -104,56 +107,202 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
+/// What happens next, and who has to act.
+pub fn next_step(state: CaseState, lang: Lang) -> &'static str {
+    use rules::CaseState::*;
+    match state {
+        Draft => lang.pick("等待您完成并提交申请", "等待您完成並提交申請", "You: finish and submit the application"),
+        Submitted => lang.pick(
+            "等待窗口受理（5 个工作日内）",
+            "等待窗口受理（5 個工作日內）",
+            "The window: decide on acceptance (within 5 working days)",
+        ),
+        AwaitingCorrection => {
+            lang.pick("等待您按通知补正材料", "等待您按通知補正材料", "You: correct the materials as the notice says")
+        }
+        Accepted | InReview => lang.pick("部门审查中", "部門審查中", "The department: reviewing"),
+        Suspended => lang.pick(
+            "特殊环节进行中（不计时）",
+            "特殊環節進行中（不計時）",
+            "A special procedure is under way (clock stopped)",
+        ),
+        AwaitingPayment => lang.pick("等待您按缴费通知缴费", "等待您按繳費通知繳費", "You: pay the fee"),
+        ReadyForDelivery => lang.pick("等待送达结果", "等待送達結果", "The window: deliver the result"),
+        Decided(_) => {
+            lang.pick("已作出决定，等待送达", "已作出決定，等待送達", "Decided; the result will be delivered")
+        }
+        Delivered | Closed => lang.pick("已办结，欢迎评价", "已辦結，歡迎評價", "Finished: please rate the service"),
+        _ => lang.pick("已结束", "已結束", "Ended"),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) -> impl IntoView {
+    let s = d.summary.clone();
+    let x = d.extras.clone();
+    let id = s.id;
+    let name_of =
+        |code: &str| x.material_names.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_default();
+    let err = |k: &str| f.errors.get(k).cloned();
+    let form_err = err("_form");
+    let rating_form = x.can_rate.then(|| {
+        let level0 = f.value("level");
+        view! {
+            <section class="panel" id="rating">
+                <h2>{lang.pick("评价本次服务（好差评）", "評價本次服務（好差評）", "Rate this service")}</h2>
+                <form method="post" action=format!("/cases/{id}/rating")>
+                    <fieldset class="field" id="f-level" class:field-error=err("level").is_some()>
+                        <legend>{lang.pick("您对本次办理满意吗？", "您對本次辦理滿意嗎？", "How satisfied are you?")}</legend>
+                        {err("level").map(|m| view! { <p class="error-message">{m}</p> })}
+                        {RATING_LEVELS.iter().map(|l| view! {
+                            <label class="radio"><input type="radio" name="level" value=l.to_string() checked=level0 == l.to_string()/>{rating_label(*l, lang)}</label>
+                        }).collect_view()}
+                    </fieldset>
+                    <div class="field" class:field-error=err("reason").is_some()>
+                        <label for="f-reason">{lang.pick("不满意的原因（选择“不满意”或“非常不满意”时必填）", "不滿意的原因（選擇「不滿意」或「非常不滿意」時必填）", "Why (required for the two lowest ratings)")}</label>
+                        {err("reason").map(|m| view! { <p class="error-message" id="f-reason-error">{m}</p> })}
+                        <textarea id="f-reason" name="reason" rows="3">{f.value("reason")}</textarea>
+                    </div>
+                    <div class="field">
+                        <label for="f-comment">{lang.pick("意见建议（可选）", "意見建議（可選）", "Comments (optional)")}</label>
+                        <textarea id="f-comment" name="comment" rows="3">{f.value("comment")}</textarea>
+                    </div>
+                    <button type="submit" class="button">{lang.pick("提交评价", "提交評價", "Send the rating")}</button>
+                </form>
+            </section>
+        }
+    });
+    view! {
+        <nav class="breadcrumbs"><a href="/cases">{lang.pick("我的办件", "我的辦件", "My cases")}</a></nav>
+        {form_err.map(|m| view! { <div class="error-summary" role="alert"><p>{m}</p></div> })}
+        <crate::components::Notice text=f.notice.clone()/>
+        {(just_submitted && s.case_no.is_some()).then(|| view! {
+            <section class="panel confirmation" data-testid="confirmation">
+                <h1>{lang.pick("申请已提交", "申請已提交", "Application submitted")}</h1>
+                <p>{lang.pick("您的办件编号", "您的辦件編號", "Your case number")}</p>
+                <p class="case-no" data-testid="case-no">{s.case_no.clone()}</p>
+                <p>{lang.pick("请记下办件编号，可凭编号和姓名或手机号在“进度查询”中查看进度。", "請記下辦件編號，可憑編號和姓名或手機號在「進度查詢」中查看進度。", "Keep this number: with it and your name or mobile you can track the case without logging in.")}</p>
+            </section>
+        })}
+        <section class="panel">
+            <p class="caption">{s.case_no.clone().unwrap_or_default()}</p>
+            <h1>{s.item_name.clone()}</h1>
+            <p class="meta"><span class="tag" data-testid="state">{s.state.label(lang)}</span>{warning_badge(&s, lang)}</p>
+            <p><strong>{lang.pick("下一步：", "下一步：", "Next: ")}</strong>{next_step(s.state, lang)}</p>
+            <dl class="summary-list">
+                <div><dt>{lang.pick("受理部门", "受理部門", "Department")}</dt><dd>{d.department.clone()}</dd></div>
+                {x.submitted_on.map(|a| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted on")}</dt><dd>{a.to_string()}</dd></div> })}
+                {x.acceptance_by.map(|a| view! { <div><dt>{lang.pick("受理决定期限", "受理決定期限", "Acceptance decided by")}</dt><dd data-testid="acceptance-by">{a.to_string()}</dd></div> })}
+                {d.accepted_on.map(|a| view! { <div><dt>{lang.pick("受理日期", "受理日期", "Accepted on")}</dt><dd>{a.to_string()}</dd></div> })}
+                {s.due_on.filter(|_| d.accepted_on.is_some()).map(|a| view! { <div><dt>{lang.pick("办理期限", "辦理期限", "Due")}</dt><dd data-testid="due">{a.to_string()}</dd></div> })}
+                {d.correction_due.map(|a| view! { <div><dt>{lang.pick("补正期限", "補正期限", "Correct by")}</dt><dd>{a.to_string()}</dd></div> })}
+                {x.fee_due.map(|a| view! { <div><dt>{lang.pick("缴费期限", "繳費期限", "Pay by")}</dt><dd>{a.to_string()}</dd></div> })}
+            </dl>
+            <div class="button-row">
+                {x.can_edit.then(|| view! { <a class="button" href=format!("/applications/{id}")>{if s.state == CaseState::Draft { lang.pick("继续填写", "繼續填寫", "Continue") } else { lang.pick("补正材料", "補正材料", "Correct the materials") }}</a> })}
+                {x.submitted_on.map(|_| view! { <a class="button secondary" href=format!("/cases/{id}/receipt.pdf") data-testid="receipt">{lang.pick("下载收件凭证（PDF）", "下載收件憑證（PDF）", "Receipt (PDF)")}</a> })}
+                {x.can_withdraw.then(|| view! { <a class="button secondary" href=format!("/cases/{id}/withdraw")>{lang.pick("撤回申请", "撤回申請", "Withdraw")}</a> })}
+            </div>
+        </section>
+        {x.correction.clone().map(|c| view! {
+            <section class="panel warning-box">
+                <h2>{lang.pick("补正通知（一次性告知）", "補正通知（一次性告知）", "Correction notice")}</h2>
+                <p class="pre">{c.text}</p>
+                {c.due.map(|d| view! { <p><strong>{lang.pick("补正期限：", "補正期限：", "Correct by: ")}{d.to_string()}</strong></p> })}
+            </section>
+        })}
+        {(!x.results.is_empty()).then(|| view! {
+            <section class="panel">
+                <h2>{lang.pick("办理结果", "辦理結果", "Results")}</h2>
+                <ul>{x.results.iter().map(|r| view! {
+                    <li><a href=format!("/results/{}.pdf", r.code) data-testid="result-pdf">{r.title.clone()}{lang.pick("（PDF）", "（PDF）", " (PDF)")}</a>" · "{r.issued_on.to_string()}" · "
+                        <a href=format!("/verify/{}", r.code)>{lang.pick("验证码 ", "驗證碼 ", "code ")}{r.code.clone()}</a>
+                        {r.revoked.then(|| view! { <span class="tag">{lang.pick("已撤销", "已撤銷", "revoked")}</span> })}</li>
+                }).collect_view()}</ul>
+            </section>
+        })}
+        {(!x.files.is_empty()).then(|| view! {
+            <section class="panel">
+                <h2>{lang.pick("申报材料", "申報材料", "Your documents")}</h2>
+                <ul class="file-list" data-testid="case-files">{x.files.iter().map(|fv| view! {
+                    <li class="file-row"><span class="hint">{name_of(&fv.material_code)}</span>
+                        <a href=format!("/files/{}", fv.id) target="_blank" rel="noopener">{fv.file_name.clone()}</a>
+                        <span class="hint">{human_size(fv.size)}" · SHA-256 "{fv.sha256.chars().take(12).collect::<String>()}"…"</span></li>
+                }).collect_view()}</ul>
+            </section>
+        })}
+        <section class="panel">
+            <h2>{lang.pick("办理进度", "辦理進度", "Progress")}</h2>
+            {crate::pages::public::timeline_view(d.timeline.clone(), lang)}
+        </section>
+        {x.evaluation.clone().map(|e| view! {
+            <section class="panel" id="rating">
+                <h2>{lang.pick("您的评价", "您的評價", "Your rating")}</h2>
+                <p data-testid="my-rating">{rating_label(e.level, lang)}</p>
+                {(!e.comment.is_empty()).then(|| view! { <p>{e.comment.clone()}</p> })}
+                {e.follow_up_due.map(|d| view! { <p class="hint">{lang.pick("办理部门将在 ", "辦理部門將在 ", "The department will call you back by ")}{d.to_string()}{lang.pick(" 前回访并整改。", " 前回訪並整改。", ".")}</p> })}
+            </section>
+        })}
+        {rating_form}
+        {(s.state != CaseState::Draft).then(|| view! {
+            <section class="panel" id="complaint">
+                <details open=f.form == "complaint">
+                    <summary>{lang.pick("投诉", "投訴", "Make a complaint")}</summary>
+                    <form method="post" action=format!("/cases/{id}/complaint")>
+                        {crate::pages::public::complaint_fields(&f, lang)}
+                        <button type="submit" class="button secondary">{lang.pick("提交投诉", "提交投訴", "Send the complaint")}</button>
+                    </form>
+                </details>
+            </section>
+        })}
+    }
+}
+
 #[component]
-pub fn CasePage() -> impl IntoView {
+pub fn WithdrawPage() -> impl IntoView {
     let lang = use_prefs().lang;
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
     let data = Resource::new(id, case_detail);
+    let flash = Resource::new(|| (), |_| take_flash("withdraw".into()));
     let body = move || {
         Suspend::new(async move {
+            let f = flash.await.ok().flatten().unwrap_or_default();
             match data.await {
-                Ok(None) => view! { <Redirect path=format!("/login?next=/cases/{}", id())/> }.into_any(),
+                Ok(None) => view! { <Redirect path=format!("/login?next=/cases/{}/withdraw", id())/> }.into_any(),
                 Ok(Some(d)) => {
-                    let s = d.summary.clone();
+                    let cid = d.summary.id;
                     view! {
-                        <Title text=format!("{} · {}", s.item_name, lang.pick("办件", "辦件", "Case"))/>
-                        <nav class="breadcrumbs"><a href="/cases">{lang.pick("我的办件", "我的辦件", "My cases")}</a></nav>
-                        <section class="panel">
-                            <p class="caption">{s.case_no.clone().unwrap_or_default()}</p>
-                            <h1>{s.item_name.clone()}</h1>
-                            <p class="meta"><span class="tag">{s.state.label(lang)}</span>{warning_badge(&s, lang)}</p>
-                            <dl class="summary-list">
-                                <div><dt>{lang.pick("受理部门", "受理部門", "Department")}</dt><dd>{d.department.clone()}</dd></div>
-                                {d.accepted_on.map(|a| view! { <div><dt>{lang.pick("受理日期", "受理日期", "Accepted on")}</dt><dd>{a.to_string()}</dd></div> })}
-                                {s.due_on.map(|a| view! { <div><dt>{lang.pick("办理期限", "辦理期限", "Due")}</dt><dd data-testid="due">{a.to_string()}</dd></div> })}
-                                {d.correction_due.map(|a| view! { <div><dt>{lang.pick("补正期限", "補正期限", "Correct by")}</dt><dd>{a.to_string()}</dd></div> })}
-                            </dl>
-                        </section>
-                        <section class="panel">
-                            <h2>{lang.pick("办理进度", "辦理進度", "Progress")}</h2>
-                            <ol class="timeline">
-                                {d.timeline.into_iter().map(|e| view! {
-                                    <li>
-                                        <time datetime=e.day.to_string()>{e.day.to_string()}</time>
-                                        <strong>{action_label(&e.action, lang)}</strong>
-                                        <span class="tag">{e.to_state.label(lang)}</span>
-                                        {(!e.comment.is_empty()).then(|| view! { <p>{e.comment.clone()}</p> })}
-                                    </li>
-                                }).collect_view()}
-                            </ol>
+                        <section class="panel narrow">
+                            <h1>{lang.pick("确认撤回申请？", "確認撤回申請？", "Withdraw this application?")}</h1>
+                            <p>{d.summary.item_name.clone()}" · "{d.summary.case_no.clone().unwrap_or_default()}</p>
+                            <p>{lang.pick("撤回后本办件终止办理，不能恢复；如仍需办理，需要重新申请。", "撤回後本辦件終止辦理，不能恢復；如仍需辦理，需要重新申請。", "The case ends and cannot be restored; to go on you would apply again.")}</p>
+                            {f.errors.get("_form").cloned().map(|m| view! { <p class="error-message" role="alert">{m}</p> })}
+                            <form method="post" action=format!("/cases/{cid}/withdraw")>
+                                <input type="hidden" name="version" value=d.extras.version.to_string()/>
+                                <div class="field">
+                                    <label for="f-reason">{lang.pick("撤回原因（可选）", "撤回原因（可選）", "Reason (optional)")}</label>
+                                    <textarea id="f-reason" name="reason" rows="2"></textarea>
+                                </div>
+                                <div class="field" class:field-error=f.errors.contains_key("confirm")>
+                                    {f.errors.get("confirm").cloned().map(|m| view! { <p class="error-message">{m}</p> })}
+                                    <label class="checkbox"><input type="checkbox" name="confirm" value="yes"/>{lang.pick("我确认撤回该申请", "我確認撤回該申請", "I want to withdraw this application")}</label>
+                                </div>
+                                <div class="button-row">
+                                    <button type="submit" class="button danger">{lang.pick("撤回申请", "撤回申請", "Withdraw")}</button>
+                                    <a class="button secondary" href=format!("/cases/{cid}")>{lang.pick("不撤回，返回", "不撤回，返回", "Keep it, go back")}</a>
+                                </div>
+                            </form>
                         </section>
                     }
                     .into_any()
                 }
-                Err(e) => view! {
-                    <section class="panel"><h1>{lang.pick("无法查看该办件", "無法查看該辦件", "This case cannot be shown")}</h1>
-                        <p class="error-message" role="alert">{e.to_string()}</p>
-                        <p><a href="/cases">{lang.pick("回到我的办件", "回到我的辦件", "Back to my cases")}</a></p></section>
-                }
-                .into_any(),
+                Err(e) => view! { <ServerError error=e/> }.into_any(),
             }
         })
     };
-    view! { <Suspense fallback=|| ()>{body}</Suspense> }
+    view! {
+        <Title text=lang.pick("撤回申请 · 通办", "撤回申請 · 通辦", "Withdraw · Tongban")/>
+        <Suspense fallback=|| ()>{body}</Suspense>
+    }
 }

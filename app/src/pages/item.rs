@@ -204,6 +204,12 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
                         <div><dt>{lang.pick("电子文件", "電子檔案", "Files accepted")}</dt>
                             <dd>{m.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join(" / ")}" · ≤ "{size_label(m.max_bytes)}</dd></div>
                     </dl>
+                    {(m.blank_form.is_some() || m.sample.is_some()).then(|| view! {
+                        <p class="downloads">
+                            {m.blank_form.clone().map(|u| view! { <a href=u download>{lang.pick("下载空白表格", "下載空白表格", "Blank form")}<span class="visually-hidden">" "{m.name.clone()}</span></a> })}
+                            {m.sample.clone().map(|u| view! { <a href=u download>{lang.pick("下载示范文本", "下載示範文本", "Filled-in sample")}<span class="visually-hidden">" "{m.name.clone()}</span></a> })}
+                        </p>
+                    })}
                 </li>
             }
         })
@@ -219,6 +225,12 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
             <p class="caption">{lang.pick("办事指南", "辦事指南", "Service guide")}" · "{guide.code.clone()}</p>
             <h1>{guide.name.clone()}</h1>
             <p class="lead">{guide.summary.clone()}</p>
+            {(!guide.qr_svg.is_empty()).then(|| view! {
+                <figure class="qr">
+                    <div role="img" aria-label=lang.pick("本页二维码：用手机扫码打开办事指南", "本頁二維碼：用手機掃碼開啟辦事指南", "QR code (二维码) of this page: scan it to open the guide on a phone") inner_html=guide.qr_svg.clone()></div>
+                    <figcaption class="hint">{lang.pick("手机扫码查看", "手機掃碼查看", "Scan to open on a phone")}</figcaption>
+                </figure>
+            })}
             <dl class="summary-list">
                 <div><dt>{lang.pick("实施部门", "實施部門", "Department")}</dt><dd>{guide.department.clone()}</dd></div>
                 <div><dt>{lang.pick("事项类型", "事項類型", "Kind")}</dt><dd>{rules.kind.label(lang)}</dd></div>
@@ -234,13 +246,21 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
                         Lang::ZhHans => format!("经负责人批准可延长一次，最多 {extension} 个工作日，并书面告知理由"),
                     }
                 }}</dd></div>
+                {(!rules.result_name.is_empty()).then(|| view! {
+                    <div><dt>{lang.pick("办理结果", "辦理結果", "Result")}</dt><dd>{rules.result_name.clone()}</dd></div>
+                })}
+                <div><dt>{lang.pick("收费", "收費", "Fees")}</dt><dd>{if rules.fee_note.is_empty() {
+                    lang.pick("不收费", "不收費", "Free of charge").to_string()
+                } else {
+                    rules.fee_note.clone()
+                }}</dd></div>
                 {rules.fee_term.map(|t: TimeLimit| view! {
                     <div><dt>{lang.pick("缴费期限", "繳費期限", "Fee term")}</dt><dd>{format_limit(t, lang)}{lang.pick("（自收到缴费通知之日起）", "（自收到繳費通知之日起）", " from the fee notice")}</dd></div>
                 })}
             </dl>
             {(!rules.special_procedures.is_empty()).then(|| view! {
                 <h2>{lang.pick("特殊环节（不计入办理时限）", "特殊環節（不計入辦理時限）", "Special procedures (not counted in the time limit)")}</h2>
-                <div class="table-scroll"><table class="table">
+                <div class="table-scroll" tabindex="0" role="region" aria-label=lang.pick("可左右滚动的表格", "可左右捲動的表格", "Scrollable table")><table class="table">
                     <thead><tr>
                         <th scope="col">{lang.pick("环节", "環節", "Procedure")}</th>
                         <th scope="col">{lang.pick("一般时长", "一般時長", "Usual duration")}</th>
@@ -253,6 +273,32 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
             })}
         </section>
 
+        <section class="panel">
+            <h2>{lang.pick("办理流程", "辦理流程", "Steps")}</h2>
+            <ol class="steps">
+                <li><strong>{lang.pick("申请与受理", "申請與受理", "Application and acceptance")}</strong>" — "{lang.pick(
+                    "在线或到窗口提交材料；材料齐全、符合法定形式的当场受理，否则一次性告知需补正的全部内容；不能当场决定的，5 个工作日内决定是否受理。",
+                    "線上或到窗口提交材料；材料齊全、符合法定形式的當場受理，否則一次性告知需補正的全部內容；不能當場決定的，5 個工作日內決定是否受理。",
+                    "Submit online or at the window; complete applications are accepted on the spot, otherwise you are told once everything to correct; if the window cannot decide at once, it decides within 5 working days.")}</li>
+                <li><strong>{lang.pick("审查", "審查", "Review")}</strong>" — "{lang.pick("承办部门审查材料，必要时组织听证、专家评审等特殊环节（不计入时限）。", "承辦部門審查材料，必要時組織聽證、專家評審等特殊環節（不計入時限）。", "The department reviews; hearings or expert reviews may follow (not counted in the time limit).")}</li>
+                <li><strong>{lang.pick("决定", "決定", "Decision")}</strong>" — "{lang.pick("在承诺时限内作出准予或不予的决定；不予的说明理由和救济途径。", "在承諾時限內作出准予或不予的決定；不予的說明理由和救濟途徑。", "Within the promised limit: granted, or refused with the reasons and the remedies.")}</li>
+                <li><strong>{lang.pick("送达", "送達", "Delivery")}</strong>" — "{lang.pick("窗口领取、邮寄或电子送达；需缴费的，缴费后 3 个工作日内送达。", "窗口領取、郵寄或電子送達；需繳費的，繳費後 3 個工作日內送達。", "At the window, by post or electronically; where a fee is due, within 3 working days of payment.")}</li>
+            </ol>
+        </section>
+        <section class="panel apply-box">
+            <h2>{lang.pick("在线申请", "線上申請", "Apply online")}</h2>
+            <p>{lang.pick("登录后在线填写、上传材料并提交；填写过程中自动保存，可随时回来继续。", "登入後線上填寫、上傳材料並提交；填寫過程中自動儲存，可隨時回來繼續。", "Log in, answer the questions, upload the materials and submit; your draft is saved as you go.")}</p>
+            {if rules.online {
+                view! {
+                    <form method="post" action="/applications">
+                        <input type="hidden" name="item" value=guide.code.clone()/>
+                        <button type="submit" class="button" data-testid="apply">{lang.pick("在线申请", "線上申請", "Apply online")}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! { <p class="warning">{lang.pick("本事项需到窗口办理。", "本事項需到窗口辦理。", "This service is only available at the window.")}</p> }.into_any()
+            }}
+        </section>
         <section class="panel">
             <h2>{lang.pick("申请材料", "申請材料", "Materials")}</h2>
             <ol class="material-list">{materials_list}</ol>
@@ -285,8 +331,10 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
 
         <section class="panel">
             <h2>{lang.pick("办理地点与咨询投诉", "辦理地點與諮詢投訴", "Where to go, questions and complaints")}</h2>
-            <p>{lang.pick("政务服务大厅 ", "政務服務大廳 ", "Government service hall, window of ")}{guide.department.clone()}{lang.pick(" 窗口；工作日办理。", " 窗口；工作日辦理。", "; working days.")}</p>
+            <p>{lang.pick("政务服务大厅 ", "政務服務大廳 ", "Government service hall, window of ")}{guide.department.clone()}{lang.pick(" 窗口。", " 窗口。", ".")}</p>
+            <p>{lang.pick("办理时间：周一至周五 9:00–12:00、13:30–17:30（法定节假日除外，调休上班日照常办理）；提供预约办理、延时办理和全程代办。", "辦理時間：週一至週五 9:00–12:00、13:30–17:30（法定節假日除外，調休上班日照常辦理）；提供預約辦理、延時辦理和全程代辦。", "Hours: Monday to Friday 9:00–12:00 and 13:30–17:30 (not on public holidays; open on make-up working days); appointments, extended hours and full agency on request.")}</p>
             <p>{lang.pick("咨询：大厅首问窗口或本部门窗口。投诉：向政务服务中心效能监督窗口提出，或在办件页面提交。", "諮詢：大廳首問窗口或本部門窗口。投訴：向政務服務中心效能監督窗口提出，或在辦件頁面提交。", "Questions: the first-inquiry desk or the department's window. Complaints: the service centre's supervision window, or from your case page.")}</p>
+            <p><a href="/complaint">{lang.pick("在线投诉窗口服务", "線上投訴窗口服務", "Complain online about a window")}</a></p>
         </section>
     }
 }

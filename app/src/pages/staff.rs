@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::{staff_view, StaffPageData};
-use crate::components::use_prefs;
+use crate::components::{use_prefs, ServerError};
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
@@ -17,6 +17,8 @@ pub fn StaffPage() -> impl IntoView {
                     <section class="panel">
                         <h1>{lang.pick("工作台", "工作台", "Workspace")}</h1>
                         <p>{o.name}</p>
+                        <h2>{lang.pick("办件队列", "辦件隊列", "Queues")}</h2>
+                        {crate::pages::backoffice::queue_links(lang)}
                         <h2>{lang.pick("我的岗位", "我的崗位", "My roles")}</h2>
                         <table class="table">
                             <thead>
@@ -83,7 +85,7 @@ pub fn StaffPage() -> impl IntoView {
                 }
                 .into_any(),
                 Ok(StaffPageData::Anonymous) => view! { <Redirect path="/staff/login?next=/staff"/> }.into_any(),
-                Err(e) => view! { <p class="error-message" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <ServerError error=e/> }.into_any(),
             }
         })
     };

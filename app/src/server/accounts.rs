@@ -198,7 +198,7 @@ pub async fn load_session_user(
         PrincipalKind::Applicant => applicant::Entity::find_by_id(id).one(db).await?.map(|a| SessionUser::Applicant {
             id: a.id,
             kind: ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person),
-            masked_mobile: a.mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default(),
+            masked_mobile: masked_mobile(&a.mobile),
             name: a.name,
         }),
         PrincipalKind::Staff => match staff::Entity::find_by_id(id).one(db).await?.filter(|s| s.active) {
@@ -271,4 +271,18 @@ pub async fn upsert_staff(
     }
     tx.commit().await?;
     Ok(model)
+}
+
+/// The applicant's 身份证号 or 统一社会信用代码, masked for display.
+pub fn masked_number(a: &applicant::Model) -> String {
+    match (&a.id_card_no, &a.credit_code) {
+        (Some(v), _) => v.parse::<rules::IdCardNo>().map(|x| x.masked()).unwrap_or_default(),
+        (_, Some(v)) => v.parse::<rules::CreditCode>().map(|x| x.masked()).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// A stored mobile number, masked for display (138****0001).
+pub fn masked_mobile(mobile: &str) -> String {
+    mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default()
 }

@@ -36,13 +36,7 @@ pub async fn create_draft(
     item_code: &str,
     answers: &Answers,
 ) -> Result<case::Model, AppError> {
-    let it = item::Entity::find()
-        .filter(item::Column::Code.eq(item_code))
-        .filter(item::Column::Published.eq(true))
-        .order_by_desc(item::Column::Version)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let it = super::catalog::newest_published(db, item_code).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
     Ok(case::ActiveModel {
         case_no: Set(None),
@@ -124,8 +118,10 @@ async fn next_case_no(tx: &impl ConnectionTrait, dep: &department::Model, day: N
     )
     .exec_without_returning(tx)
     .await?;
-    let row =
-        case_counter::Entity::find_by_id((dep.id, day)).one(tx).await?.ok_or(AppError::internal("counter row"))?;
+    let row = case_counter::Entity::find_by_id((dep.id, day))
+        .one(tx)
+        .await?
+        .ok_or_else(|| AppError::internal("counter row"))?;
     let no = CaseNo::new(&dep.code, day, row.last_seq as u32).map_err(AppError::internal)?;
     Ok(no.to_string())
 }
@@ -184,14 +180,21 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
                 am.case_no = Set(Some(next_case_no(&tx, &dep, ch.today).await?));
             }
             am.submitted_at = Set(Some(Utc::now()));
+            // Until acceptance, the current deadline is the department's: accept or ask for
+            // corrections within 5 working days of receipt.
+            am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
+        }
+        Action::Resubmit => {
+            am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
         }
         Action::Accept => {
             am.accepted_on = Set(Some(ch.today));
             am.due_on = Set(Some(deadline::due_date(cal, ch.today, decision_limit(0), &[], ch.today).map_err(dl)?));
         }
         Action::RequestCorrection => {
-            am.correction_due =
-                Set(Some(deadline::due_date(cal, ch.today, rules.correction_term, &[], ch.today).map_err(dl)?));
+            let due = deadline::due_date(cal, ch.today, rules.correction_term, &[], ch.today).map_err(dl)?;
+            am.correction_due = Set(Some(due));
+            am.due_on = Set(Some(due));
         }
         Action::Suspend { .. } | Action::Resume | Action::Extend { .. } => {
             if matches!(ch.action, Action::Suspend { .. }) {
@@ -223,7 +226,9 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         }
         Action::IssueFeeNotice => {
             let term = rules.fee_term.unwrap_or(TimeLimit::working(10));
-            am.fee_due = Set(Some(deadline::fee_due(cal, ch.today, term).map_err(dl)?));
+            let due = deadline::fee_due(cal, ch.today, term).map_err(dl)?;
+            am.fee_due = Set(Some(due));
+            am.due_on = Set(Some(due));
         }
         Action::RecordPayment => {
             am.due_on = Set(Some(deadline::delivery_due(cal, ch.today).map_err(dl)?));
@@ -270,6 +275,11 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
     .insert(&tx)
     .await?;
     let updated = case::Entity::find_by_id(current.id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    // The applicant's inbox hears of every change they did not make themselves, and of their own
+    // submissions (the receipt message).
+    if ch.actor.kind != PrincipalKind::Applicant || matches!(ch.action, Action::Submit | Action::Resubmit) {
+        super::journey::notify(&tx, &updated, t.action.code()).await?;
+    }
     if ch.actor.kind != PrincipalKind::Applicant {
         outbox::ActiveModel {
             case_id: Set(current.id),
@@ -376,6 +386,7 @@ pub async fn detail_for_applicant(
         })
         .collect();
     Ok(crate::models::CaseDetail {
+        extras: super::journey::case_extras(db, cal, &c).await?,
         summary: summary(db, cal, &c, today).await?,
         department,
         accepted_on: c.accepted_on,

@@ -3,11 +3,54 @@
 use std::collections::BTreeMap;
 
 use rules::item::ItemRules;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::entities::{department, item};
+use super::entities::{case, department, item};
 use super::error::AppError;
-use crate::models::ItemSummary;
+use crate::models::{Catalog, ItemSummary};
+
+/// The catalog filtered by words (name, department, code), kind and topic (life event), with
+/// the topics and the most requested items.
+pub async fn catalog(db: &impl ConnectionTrait, query: &str, kind: &str, topic: &str) -> Result<Catalog, AppError> {
+    let all = list_items(db, "").await?;
+    let mut topics: Vec<String> = all.iter().flat_map(|i| i.topics.iter().cloned()).collect();
+    topics.sort();
+    topics.dedup();
+    let mut counts: BTreeMap<i32, i64> = BTreeMap::new();
+    for (item_id,) in case::Entity::find()
+        .filter(case::Column::SubmittedAt.is_not_null())
+        .select_only()
+        .column(case::Column::ItemId)
+        .into_tuple::<(i32,)>()
+        .all(db)
+        .await?
+    {
+        *counts.entry(item_id).or_default() += 1;
+    }
+    let mut by_code: BTreeMap<String, i64> = BTreeMap::new();
+    for r in item::Entity::find()
+        .select_only()
+        .column(item::Column::Id)
+        .column(item::Column::Code)
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await?
+    {
+        *by_code.entry(r.1).or_default() += counts.get(&r.0).copied().unwrap_or(0);
+    }
+    let mut popular: Vec<ItemSummary> =
+        all.iter().filter(|i| by_code.get(&i.code).copied().unwrap_or(0) > 0).cloned().collect();
+    popular.sort_by_key(|i| (-by_code.get(&i.code).copied().unwrap_or(0), i.code.clone()));
+    popular.truncate(4);
+    let mut items = if query.trim().is_empty() { all } else { list_items(db, query).await? };
+    if !kind.is_empty() {
+        items.retain(|i| i.kind.code() == kind);
+    }
+    if !topic.is_empty() {
+        items.retain(|i| i.topics.iter().any(|t| t == topic));
+    }
+    Ok(Catalog { items, topics, popular })
+}
 
 pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<ItemSummary>, AppError> {
     let deps: BTreeMap<i32, String> =
@@ -34,6 +77,7 @@ pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<It
             handling: rules.handling,
             promised_limit: rules.decision_limit(),
             statutory_limit: rules.statutory_limit,
+            topics: rules.topics.clone(),
         });
     }
     if !q.is_empty() {
@@ -41,9 +85,59 @@ pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<It
             i.name.to_lowercase().contains(&q)
                 || i.department.to_lowercase().contains(&q)
                 || i.code.to_lowercase().contains(&q)
+                || i.topics.iter().any(|t| t.to_lowercase().contains(&q))
         });
     }
     Ok(out)
+}
+
+/// An SVG QR code for `text` (no XML declaration, so it can sit inside HTML).
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => {
+            let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build();
+            match svg.find("<svg") {
+                Some(i) => svg[i..].to_string(),
+                None => svg,
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "QR code not made");
+            String::new()
+        }
+    }
+}
+
+/// The newest published version of the item with this code (any case, spaces trimmed).
+pub async fn newest_published(db: &impl ConnectionTrait, code: &str) -> Result<Option<item::Model>, AppError> {
+    Ok(item::Entity::find()
+        .filter(item::Column::Code.eq(code.trim().to_uppercase()))
+        .filter(item::Column::Published.eq(true))
+        .order_by_desc(item::Column::Version)
+        .one(db)
+        .await?)
+}
+
+/// An item's guide data with the calendar the browser needs to project the same deadlines.
+pub fn guide_of(
+    it: &item::Model,
+    rules: ItemRules,
+    department: String,
+    cal: &rules::Calendar,
+    today: chrono::NaiveDate,
+) -> crate::models::ItemGuide {
+    crate::models::ItemGuide {
+        code: it.code.clone(),
+        version: it.version,
+        name: it.name.clone(),
+        summary: it.summary.clone(),
+        department,
+        rules,
+        calendar_years: cal.known_years().collect(),
+        calendar_days: cal.exceptions().cloned().collect(),
+        today,
+        qr_svg: String::new(),
+    }
 }
 
 /// The newest published version of an item, for its guide page.
@@ -52,25 +146,9 @@ pub async fn item_guide(
     code: &str,
     cal: &rules::Calendar,
 ) -> Result<crate::models::ItemGuide, AppError> {
-    let row = item::Entity::find()
-        .filter(item::Column::Code.eq(code.trim().to_uppercase()))
-        .filter(item::Column::Published.eq(true))
-        .order_by_desc(item::Column::Version)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = newest_published(db, code).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = serde_json::from_str(&row.rules).map_err(AppError::internal)?;
     let department =
         department::Entity::find_by_id(row.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
-    Ok(crate::models::ItemGuide {
-        code: row.code,
-        version: row.version,
-        name: row.name,
-        summary: row.summary,
-        department,
-        rules,
-        calendar_years: cal.known_years().collect(),
-        calendar_days: cal.exceptions().cloned().collect(),
-        today: rules::validators::china_today(),
-    })
+    Ok(guide_of(&row, rules, department, cal, rules::validators::china_today()))
 }

@@ -271,3 +271,132 @@ pub mod outbox {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod case_file {
+    use sea_orm::entity::prelude::*;
+    /// One uploaded file of a case, tied to a material. Removed files stay (soft) once the case has
+    /// been submitted: what was handed in is evidence.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_files")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        pub material_code: String,
+        pub file_name: String,
+        pub size: i64,
+        /// `rules::materials::FileType::as_str()`
+        pub file_type: String,
+        pub sha256: String,
+        pub storage_key: String,
+        pub uploaded_at: DateTimeUtc,
+        pub removed: bool,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+    /// The applicant's in-app inbox. `body` is JSON (case number, state, due date): the text is
+    /// written in the reader's language when shown.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub applicant_id: i32,
+        pub case_id: Option<i32>,
+        pub kind: String,
+        pub body: String,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod evaluation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "evaluations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        pub applicant_id: i32,
+        pub department_id: i32,
+        /// 5 非常满意 … 1 非常不满意
+        pub level: i16,
+        pub comment: String,
+        pub reason: String,
+        pub follow_up_due: Option<Date>,
+        /// `none`, `open`, `done`, `appealed`
+        pub follow_up_state: String,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod complaint {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "complaints")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub applicant_id: i32,
+        pub case_id: Option<i32>,
+        pub department_id: i32,
+        pub subject: String,
+        pub body: String,
+        /// `open`, `answered`, `closed`
+        pub state: String,
+        pub due_on: Date,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod result_document {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "result_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        /// The verification code printed (and in the QR) on the document.
+        pub code: String,
+        pub title: String,
+        pub holder_masked: String,
+        pub department_id: i32,
+        pub issued_on: Date,
+        pub revoked: bool,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod rate_hit {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rate_hits")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub bucket: String,
+        pub ip: String,
+        pub at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -31,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/staff-login", post(staff_login))
         .route("/auth/logout", post(logout))
         .route("/prefs", post(set_prefs))
+        .merge(super::journey_forms::routes())
+        .merge(super::backoffice_forms::routes())
 }
 
 pub fn prefs_of(headers: &HeaderMap) -> Prefs {
@@ -39,7 +41,7 @@ pub fn prefs_of(headers: &HeaderMap) -> Prefs {
     Prefs::from_cookie_header(&cookies, al)
 }
 
-fn see_other(location: &str, cookies: Vec<String>) -> Response {
+pub(crate) fn see_other(location: &str, cookies: Vec<String>) -> Response {
     let mut r = StatusCode::SEE_OTHER.into_response();
     r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
     for c in cookies {
@@ -61,7 +63,7 @@ pub fn decode_flash(v: &str) -> Option<Flash> {
     serde_json::from_slice(&bytes).ok()
 }
 
-fn back_with_errors(
+pub(crate) fn back_with_errors(
     st: &AppState,
     to: &str,
     form: &str,
@@ -77,7 +79,7 @@ fn back_with_errors(
     see_other(to, vec![flash_cookie(&flash, st.settings.secure_cookies)])
 }
 
-fn notice(st: &AppState, form: &str, text: String) -> String {
+pub(crate) fn notice(st: &AppState, form: &str, text: String) -> String {
     flash_cookie(&Flash { form: form.into(), notice: Some(text), ..Default::default() }, st.settings.secure_cookies)
 }
 

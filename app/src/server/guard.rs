@@ -65,6 +65,15 @@ pub fn require_applicant(user: Option<&SessionUser>) -> Result<i32, AppError> {
     }
 }
 
+/// The logged-in applicant's id; `None` when nobody is logged in (pages send to the login);
+/// `Forbidden` for staff.
+pub async fn applicant_if_logged_in(state: &AppState, headers: &HeaderMap) -> Result<Option<i32>, AppError> {
+    match caller(state, headers).await? {
+        None => Ok(None),
+        user => require_applicant(user.as_ref()).map(Some),
+    }
+}
+
 /// May the caller read applicant `id`'s personal data? The applicant themself, or a window clerk
 /// (counter intake) or supervisor.
 pub fn may_read_applicant(user: Option<&SessionUser>, id: i32) -> Result<(), AppError> {
@@ -73,6 +82,17 @@ pub fn may_read_applicant(user: Option<&SessionUser>, id: i32) -> Result<(), App
         Some(SessionUser::Applicant { id: own, .. }) if *own == id => Ok(()),
         Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
         Some(u) => require_staff(Some(u), &[Role::WindowClerk, Role::Supervisor], None).map(|_| ()),
+    }
+}
+
+/// May the caller read one case (its files, notices, documents)? Its applicant, or staff of the
+/// case's department.
+pub fn may_read_case(user: Option<&SessionUser>, applicant_id: i32, department_id: i32) -> Result<(), AppError> {
+    match user {
+        None => Err(AppError::Unauthorized),
+        Some(SessionUser::Applicant { id, .. }) if *id == applicant_id => Ok(()),
+        Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
+        Some(u) => require_staff(Some(u), &[], Some(department_id)).map(|_| ()),
     }
 }
 
@@ -116,5 +136,10 @@ mod tests {
         assert!(may_read_applicant(Some(&applicant(3)), 3).is_ok());
         assert!(matches!(may_read_applicant(Some(&applicant(3)), 4), Err(AppError::Forbidden)));
         assert!(may_read_applicant(Some(&clerk()), 4).is_ok());
+        assert!(may_read_case(Some(&applicant(3)), 3, 9).is_ok());
+        assert!(matches!(may_read_case(Some(&applicant(3)), 4, 7), Err(AppError::Forbidden)));
+        assert!(may_read_case(Some(&clerk()), 4, 7).is_ok());
+        assert!(matches!(may_read_case(Some(&clerk()), 4, 8), Err(AppError::Forbidden)));
+        assert!(matches!(may_read_case(None, 4, 7), Err(AppError::Unauthorized)));
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod backoffice;
+pub mod backoffice_forms;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
@@ -13,6 +15,9 @@ pub mod error;
 pub mod files;
 pub mod forms;
 pub mod guard;
+pub mod journey;
+pub mod journey_forms;
+pub mod receipt;
 pub mod seed;
 pub mod state;
 

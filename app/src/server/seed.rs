@@ -11,8 +11,10 @@ use rules::Role;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::accounts;
+use super::cases::{self, Actor, Change};
 use super::entities::{applicant, department, item};
 use super::error::AppError;
+use super::files::FileStore;
 use crate::models::{RegisterInput, Registration};
 
 pub const DEMO_STAFF_PASSWORD: &str = "Tongban-Demo-2026";
@@ -112,6 +114,10 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
         questions: vec![agent_question()],
         materials: identity_materials(),
         special_procedures: vec![],
+        topics: vec![],
+        result_name: String::new(),
+        fee_note: String::new(),
+        online: true,
     };
     let hearing = SpecialProcedure {
         name: "听证".into(),
@@ -162,6 +168,19 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
         m("development_plan", "矿产资源开发利用方案", Original, Requirement::Required, None, false, ""),
         m("eia", "环境影响评价报告批复", Copy, Requirement::Required, None, true, "可容缺受理"),
     ]);
+    // Survey data: large scanned reports and drawings (the upload benchmark sends 1 GiB here).
+    let mut survey = m(
+        "survey_data",
+        "储量核实报告及附图（电子版）",
+        Electronic,
+        Requirement::Optional,
+        None,
+        false,
+        "扫描件及矢量图，可分多个文件上传",
+    );
+    survey.file_types = vec![FileType::Pdf, FileType::Ofd];
+    survey.max_bytes = 2 * 1024 * 1024 * 1024;
+    mining.materials.push(survey);
     mining.special_procedures = vec![expert];
 
     let mut homestead = base(ItemKind::Licensing, Handling::Promised, 20, 20, ExtensionPolicy::LICENSING);
@@ -239,6 +258,36 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
             mine_safety,
         ),
     ]
+    .into_iter()
+    .map(|(code, dep, name, summary, mut rules)| {
+        (rules.result_name, rules.fee_note) = match code {
+            "ZRZY-001" => ("建设项目用地预审与选址意见书".into(), String::new()),
+            "ZRZY-002" => ("采矿许可证".into(), "采矿权出让收益按评估结果缴纳（缴费通知之日起 30 日内）".into()),
+            "ZRZY-003" => ("农村宅基地批准书".into(), String::new()),
+            "ZRZY-004" => ("备案通知书".into(), String::new()),
+            "ZJJ-001" => ("建筑工程施工许可证".into(), String::new()),
+            "SCJG-001" => ("个体工商户营业执照".into(), String::new()),
+            "YJGL-001" => ("安全设施设计审查意见书".into(), String::new()),
+            _ => (String::new(), String::new()),
+        };
+        rules.topics = match code {
+            "ZRZY-001" | "ZRZY-004" => vec!["工程建设".into(), "土地使用".into()],
+            "ZRZY-002" | "YJGL-001" => vec!["矿产开发".into()],
+            "ZRZY-003" => vec!["农村建房".into(), "土地使用".into()],
+            "ZJJ-001" => vec!["工程建设".into()],
+            "SCJG-001" => vec!["开办企业".into()],
+            _ => vec![],
+        };
+        // Signed application forms come as PDF or OFD only, and smaller.
+        for m in rules.materials.iter_mut().filter(|m| m.code == "application") {
+            m.file_types = vec![FileType::Pdf, FileType::Ofd];
+            m.max_bytes = 10 * 1024 * 1024;
+            m.blank_form = Some(format!("/items/{code}/materials/application/blank.pdf"));
+            m.sample = Some(format!("/items/{code}/materials/application/sample.pdf"));
+        }
+        (code, dep, name, summary, rules)
+    })
+    .collect()
 }
 
 async fn department_id(db: &DatabaseConnection, code: &str) -> Result<i32, AppError> {
@@ -251,7 +300,8 @@ async fn department_id(db: &DatabaseConnection, code: &str) -> Result<i32, AppEr
 }
 
 /// Loads the demo data. Returns the demo accounts to print.
-pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppError> {
+/// Loads the demo data; the demo cases get small PDF files in `files`.
+pub async fn seed_demo(db: &DatabaseConnection, files: &dyn FileStore) -> Result<Vec<DemoAccount>, AppError> {
     super::calendar::seed_shipped(db).await?;
     for (code, name) in DEPARTMENTS {
         if department::Entity::find().filter(department::Column::Code.eq(*code)).one(db).await?.is_none() {
@@ -346,17 +396,17 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, AppE
             what: format!("applicant: {} (mobile {})", a.name, a.mobile),
         });
     }
-    demo_case(db).await?;
+    demo_case(db, files).await?;
     Ok(out)
 }
 
-/// A case for the demo person, submitted, accepted and in review today, so "my cases" and the
-/// timeline have something to show.
-async fn demo_case(db: &DatabaseConnection) -> Result<(), AppError> {
+/// Cases for the demo person: one submitted, accepted and in review today (so "my cases" and the
+/// timeline have something to show), and one filing decided and delivered with a result document
+/// (to rate, and to verify at `/verify/{code}`).
+async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore) -> Result<(), AppError> {
     use super::auth::PrincipalKind;
-    use super::cases::{self, Actor, Change};
     use super::entities::{case, staff};
-    use rules::case::Action;
+    use rules::case::{Action, DecisionKind};
     let Some(person) =
         applicant::Entity::find().filter(applicant::Column::IdCardNo.eq("11010519491231002X")).one(db).await?
     else {
@@ -368,33 +418,103 @@ async fn demo_case(db: &DatabaseConnection) -> Result<(), AppError> {
     let staff_id = |name: &'static str| async move {
         staff::Entity::find().filter(staff::Column::Username.eq(name)).one(db).await.map(|s| s.map(|s| s.id))
     };
-    let (Some(clerk), Some(reviewer)) = (staff_id("clerk").await?, staff_id("reviewer").await?) else { return Ok(()) };
+    let (Some(clerk), Some(reviewer), Some(approver)) =
+        (staff_id("clerk").await?, staff_id("reviewer").await?, staff_id("approver").await?)
+    else {
+        return Ok(());
+    };
+    let applicant = Actor { kind: PrincipalKind::Applicant, id: person.id, role: Role::Applicant };
+    let clerk = Actor { kind: PrincipalKind::Staff, id: clerk, role: Role::WindowClerk };
+    let reviewer = Actor { kind: PrincipalKind::Staff, id: reviewer, role: Role::Reviewer };
+    let approver = Actor { kind: PrincipalKind::Staff, id: approver, role: Role::Approver };
+    let answers: rules::materials::Answers =
+        [("via_agent".to_string(), "no".to_string()), ("collective".to_string(), "no".to_string())].into();
+    run_demo(
+        db,
+        files,
+        person.id,
+        "ZRZY-001",
+        &answers,
+        &[(Action::Submit, applicant), (Action::Accept, clerk), (Action::StartReview, reviewer)],
+    )
+    .await?;
+    let answers: rules::materials::Answers = [("via_agent".to_string(), "no".to_string())].into();
+    let grant = Action::Decide {
+        kind: DecisionKind::Grant, reason: "材料齐全，符合备案要求，予以备案。".into()
+    };
+    let c = run_demo(
+        db,
+        files,
+        person.id,
+        "ZRZY-004",
+        &answers,
+        &[
+            (Action::Submit, applicant),
+            (Action::Accept, clerk),
+            (Action::StartReview, reviewer),
+            (grant, approver),
+            (Action::PrepareDelivery, clerk),
+            (Action::Deliver, clerk),
+        ],
+    )
+    .await?;
+    super::journey::issue_result_document(db, &c, "备案通知书", rules::validators::china_today()).await?;
+    Ok(())
+}
+
+async fn run_demo(
+    db: &DatabaseConnection,
+    files: &dyn FileStore,
+    applicant_id: i32,
+    item_code: &str,
+    answers: &rules::materials::Answers,
+    steps: &[(rules::case::Action, Actor)],
+) -> Result<super::entities::case::Model, AppError> {
     let cal = super::calendar::load(db).await?;
     let today = rules::validators::china_today();
-    let answers = [("via_agent".to_string(), "no".to_string()), ("collective".to_string(), "no".to_string())].into();
-    let mut c = cases::create_draft(db, person.id, "ZRZY-001", &answers).await?;
+    let mut c = cases::create_draft(db, applicant_id, item_code, answers).await?;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
-    let provided: BTreeSet<String> = rules.materials.iter().map(|m| m.code.clone()).collect();
-    let steps = [
-        (Action::Submit, Actor { kind: PrincipalKind::Applicant, id: person.id, role: Role::Applicant }),
-        (Action::Accept, Actor { kind: PrincipalKind::Staff, id: clerk, role: Role::WindowClerk }),
-        (Action::StartReview, Actor { kind: PrincipalKind::Staff, id: reviewer, role: Role::Reviewer }),
-    ];
+    // A small PDF for every material the answers call for (required, 容缺 and optional).
+    let list = rules::materials::checklist(&rules.materials, ApplicantKind::Person, answers, &BTreeSet::new(), None);
+    let mut provided = BTreeSet::new();
+    for code in list.required_now.iter().chain(list.deferrable.iter()) {
+        let name = rules.materials.iter().find(|m| &m.code == code).map(|m| m.name.clone()).unwrap_or_default();
+        let pdf = super::receipt::render(&[
+            super::receipt::Block::Title(name.clone()),
+            super::receipt::Block::Paragraph("演示数据：示例材料，非真实文件。".into()),
+        ]);
+        let body: super::files::ByteStream =
+            Box::pin(futures::stream::once(async move { Ok::<_, std::io::Error>(bytes::Bytes::from(pdf)) }));
+        super::journey::add_file(
+            db,
+            files,
+            applicant_id,
+            c.id,
+            code,
+            &format!("{name}.pdf"),
+            body,
+            rules::Lang::ZhHans,
+        )
+        .await?;
+        provided.insert(code.clone());
+    }
+    let c0 = super::entities::case::Entity::find_by_id(c.id).one(db).await?.ok_or(AppError::NotFound)?;
+    c = c0;
     for (action, actor) in steps {
         let change = Change {
             case_id: c.id,
             expected_version: c.version,
-            action,
-            actor,
+            action: action.clone(),
+            actor: *actor,
             comment: String::new(),
             internal: false,
             today,
-            provided: BTreeSet::clone(&provided),
+            provided: provided.clone(),
         };
         c = cases::apply(db, &cal, change).await?;
     }
-    Ok(())
+    Ok(c)
 }
 
 /// Whether the database holds no accounts and no items yet.

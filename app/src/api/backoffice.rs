@@ -1,0 +1,42 @@
+//! Server functions of the back office.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+
+use crate::models::{QueuePage, StaffCase};
+
+#[cfg(feature = "ssr")]
+use super::glue;
+
+/// One page of a queue; `None` when nobody is logged in (the page sends to the staff login).
+#[server(prefix = "/api", endpoint = "staff_queue")]
+pub async fn staff_queue(bucket: String, search: String, cursor: String) -> Result<Option<QueuePage>, ServerFnError> {
+    use crate::server::{backoffice, guard};
+    let c = glue::ctx().await?;
+    let run = async {
+        let user = guard::caller(&c.state, &c.headers).await?;
+        if user.is_none() {
+            return Ok(None);
+        }
+        let today = rules::validators::china_today();
+        backoffice::queue(&c.state.db, &c.state.calendar(), user.as_ref(), &bucket, &search, &cursor, today)
+            .await
+            .map(Some)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// The staff view of a case; `None` when nobody is logged in.
+#[server(prefix = "/api", endpoint = "staff_case")]
+pub async fn staff_case_view(id: i32) -> Result<Option<StaffCase>, ServerFnError> {
+    use crate::server::{backoffice, guard};
+    let c = glue::ctx().await?;
+    let run = async {
+        let user = guard::caller(&c.state, &c.headers).await?;
+        if user.is_none() {
+            return Ok(None);
+        }
+        backoffice::staff_case(&c.state.db, user.as_ref(), id, rules::validators::china_today()).await.map(Some)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}

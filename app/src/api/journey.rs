@@ -1,0 +1,120 @@
+//! Server functions of the applicant's journey and the public pages.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+
+use crate::models::{DraftView, InboxEntry, LedgerPage, ProgressView, Verification};
+
+#[cfg(feature = "ssr")]
+use super::glue;
+
+/// The caller's draft (or case awaiting correction); `None` when nobody is logged in.
+#[server(prefix = "/api", endpoint = "get_draft")]
+pub async fn get_draft(id: i32) -> Result<Option<DraftView>, ServerFnError> {
+    use crate::server::{guard, journey};
+    let c = glue::ctx().await?;
+    let run = async {
+        let Some(applicant) = guard::applicant_if_logged_in(&c.state, &c.headers).await? else { return Ok(None) };
+        journey::draft_view(&c.state.db, &c.state.calendar(), applicant, id, rules::validators::china_today())
+            .await
+            .map(Some)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// Saves the draft's answers as the applicant goes (JavaScript on). Returns the new version.
+#[server(prefix = "/api", endpoint = "autosave_answers")]
+pub async fn autosave_answers(id: i32, answers: BTreeMap<String, String>) -> Result<i32, ServerFnError> {
+    use crate::server::{guard, journey};
+    let c = glue::ctx().await?;
+    let run = async {
+        let user = guard::caller(&c.state, &c.headers).await?;
+        let applicant = guard::require_applicant(user.as_ref())?;
+        journey::save_answers(&c.state.db, applicant, id, &answers, c.lang).await
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// The public progress query. `None` when nothing was asked yet. Rate-limited per address; a pair
+/// that does not match says only "not found".
+#[server(prefix = "/api", endpoint = "public_progress")]
+pub async fn public_progress(case_no: String, who: String) -> Result<Option<ProgressView>, ServerFnError> {
+    use crate::server::forms::ClientIp;
+    use crate::server::{journey, AppError};
+    let c = glue::ctx().await?;
+    if case_no.trim().is_empty() && who.trim().is_empty() {
+        return Ok(None);
+    }
+    let run = async {
+        let ip = leptos_axum::extract::<axum::Extension<ClientIp>>()
+            .await
+            .map(|e| e.0 .0)
+            .unwrap_or_else(|_| "unknown".into());
+        journey::rate_limit(
+            &c.state.db,
+            "progress",
+            &ip,
+            journey::PROGRESS_QUERIES_PER_WINDOW,
+            journey::PROGRESS_WINDOW_MINUTES,
+        )
+        .await?;
+        match journey::public_progress(&c.state.db, &case_no, &who).await {
+            Err(AppError::NotFound) => Err(AppError::Invalid(vec![(
+                "_form".into(),
+                c.lang
+                    .pick(
+                        "没有找到与该办件编号和姓名（或手机号）相符的办件，请核对后再试。",
+                        "沒有找到與該辦件編號和姓名（或手機號）相符的辦件，請核對後再試。",
+                        "No case matches that case number and name (or mobile). Check them and try again.",
+                    )
+                    .into(),
+            )])),
+            other => other.map(Some),
+        }
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+#[server(prefix = "/api", endpoint = "public_ledger")]
+pub async fn public_ledger(page: u64) -> Result<LedgerPage, ServerFnError> {
+    let c = glue::ctx().await?;
+    crate::server::journey::ledger(&c.state.db, page).await.map_err(|e| glue::fail(e, c.lang))
+}
+
+#[server(prefix = "/api", endpoint = "verify_document")]
+pub async fn verify_document(code: String) -> Result<Verification, ServerFnError> {
+    let c = glue::ctx().await?;
+    crate::server::journey::verify(&c.state.db, &code).await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// The caller's notifications; `None` when the caller is not a logged-in applicant.
+#[server(prefix = "/api", endpoint = "my_inbox")]
+pub async fn my_inbox() -> Result<Option<Vec<InboxEntry>>, ServerFnError> {
+    use crate::models::SessionUser;
+    use crate::server::{guard, journey};
+    let c = glue::ctx().await?;
+    let run = async {
+        let Some(SessionUser::Applicant { id, .. }) = guard::caller(&c.state, &c.headers).await? else {
+            return Ok(None);
+        };
+        journey::inbox(&c.state.db, id).await.map(Some)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// Departments (id, name) for the window complaint form; `None` when not a logged-in applicant.
+#[server(prefix = "/api", endpoint = "complaint_form")]
+pub async fn complaint_form() -> Result<Option<Vec<(i32, String)>>, ServerFnError> {
+    use crate::models::SessionUser;
+    use crate::server::{guard, journey};
+    let c = glue::ctx().await?;
+    let run = async {
+        let Some(SessionUser::Applicant { .. }) = guard::caller(&c.state, &c.headers).await? else {
+            return Ok(None);
+        };
+        journey::departments(&c.state.db).await.map(Some)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
+}

@@ -1,0 +1,133 @@
+//! The clerk's back office: queues and the staff view of one case.
+
+use chrono::NaiveDate;
+use rules::{CaseState, Lang, WarningLevel};
+use serde::{Deserialize, Serialize};
+
+use super::FileView;
+
+/// The queues, each a set of states.
+pub const BUCKETS: [&str; 7] = ["new", "corrections", "review", "suspended", "decided", "payment", "delivery"];
+
+pub fn bucket_states(bucket: &str) -> &'static [&'static str] {
+    match bucket {
+        "new" => &["submitted"],
+        "corrections" => &["awaiting_correction"],
+        "review" => &["accepted", "in_review"],
+        "suspended" => &["suspended"],
+        "decided" => &["decided_grant", "decided_deny", "decided_forward"],
+        "payment" => &["awaiting_payment"],
+        "delivery" => &["ready_for_delivery"],
+        _ => &[],
+    }
+}
+
+pub fn bucket_label(bucket: &str, lang: Lang) -> &'static str {
+    match bucket {
+        "new" => lang.pick("待受理", "待受理", "New submissions"),
+        "corrections" => lang.pick("待补正", "待補正", "Awaiting corrections"),
+        "review" => lang.pick("审查中", "審查中", "In review"),
+        "suspended" => lang.pick("已中止", "已中止", "Suspended"),
+        "decided" => lang.pick("已决定", "已決定", "Decided"),
+        "payment" => lang.pick("待缴费", "待繳費", "Awaiting payment"),
+        "delivery" => lang.pick("待送达", "待送達", "Ready for delivery"),
+        _ => lang.pick("全部", "全部", "All"),
+    }
+}
+
+/// One case in a queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: i32,
+    pub case_no: String,
+    pub item_name: String,
+    pub applicant: String,
+    pub department: String,
+    pub state: CaseState,
+    pub due: Option<NaiveDate>,
+    pub warning: Option<WarningLevel>,
+    pub remaining: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct QueuePage {
+    pub bucket: String,
+    pub rows: Vec<QueueRow>,
+    /// Cursor of the next page (keyset: due date and id of the last row).
+    pub next: Option<String>,
+    /// Cases per bucket in the caller's departments.
+    pub counts: Vec<(String, u64)>,
+}
+
+/// One material of a case, with its files, as the clerk checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialCheck {
+    pub code: String,
+    pub name: String,
+    pub required: bool,
+    pub deferrable: bool,
+    pub applies: bool,
+    pub files: Vec<FileView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffEvent {
+    pub day: NaiveDate,
+    pub action: String,
+    pub to_state: CaseState,
+    pub comment: String,
+    pub internal: bool,
+    pub actor: String,
+}
+
+/// The staff view of one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffCase {
+    pub id: i32,
+    pub version: i32,
+    pub case_no: String,
+    pub state: CaseState,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub applicant_name: String,
+    pub applicant_number: String,
+    pub applicant_mobile: String,
+    /// (question, answer)
+    pub answers: Vec<(String, String)>,
+    pub materials: Vec<MaterialCheck>,
+    pub missing: Vec<String>,
+    pub submitted_on: Option<NaiveDate>,
+    pub accepted_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub correction_due: Option<NaiveDate>,
+    pub fee_due: Option<NaiveDate>,
+    pub extended: bool,
+    pub extension_cap: u32,
+    pub timeline: Vec<StaffEvent>,
+    /// Action codes the caller may take now.
+    pub actions: Vec<String>,
+    pub results: Vec<super::ResultDocView>,
+}
+
+pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
+    match action {
+        "accept" => lang.pick("受理", "受理", "Accept"),
+        "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Ask for corrections"),
+        "reject" => lang.pick("不予受理", "不予受理", "Refuse to accept"),
+        "start_review" => lang.pick("开始审查", "開始審查", "Start the review"),
+        "opinion" => lang.pick("记录审查意见", "記錄審查意見", "Record an opinion"),
+        "suspend" => lang.pick("中止（特殊环节）", "中止（特殊環節）", "Suspend (special procedure)"),
+        "resume" => lang.pick("恢复办理", "恢復辦理", "Resume"),
+        "extend" => lang.pick("延长期限", "延長期限", "Extend the time limit"),
+        "decide_grant" => lang.pick("准予", "准予", "Grant"),
+        "decide_deny" => lang.pick("不予", "不予", "Deny"),
+        "decide_forward" => lang.pick("上报", "上報", "Forward"),
+        "issue_fee_notice" => lang.pick("开具缴费通知", "開具繳費通知", "Issue a fee notice"),
+        "record_payment" => lang.pick("登记缴费", "登記繳費", "Record the payment"),
+        "prepare_delivery" => lang.pick("准备送达", "準備送達", "Prepare the delivery"),
+        "deliver" => lang.pick("送达", "送達", "Deliver"),
+        "close" => lang.pick("办结", "辦結", "Close"),
+        _ => lang.pick("办理", "辦理", "Act"),
+    }
+}

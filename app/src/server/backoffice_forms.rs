@@ -1,0 +1,209 @@
+//! Back-office form endpoints (post → redirect → get) and the notices a case produces as PDF:
+//! the acceptance notice (受理通知书) and the refusal (不予受理 / 不予许可决定书).
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use rules::validators::china_today;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::backoffice::{self, ActInput};
+use super::entities::{applicant, case, case_event, department, item, staff};
+use super::error::AppError;
+use super::forms::{back_with_errors, notice, prefs_of, see_other};
+use super::receipt::Block;
+use super::state::AppState;
+use super::{guard, journey};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/cases/{id}/act", post(act)).route("/notices/{id}/{file}", get(notice_pdf))
+}
+
+async fn act(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    headers: HeaderMap,
+    Form(input): Form<ActInput>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/staff/cases/{case_id}");
+    let user = match guard::caller(&st, &headers).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return see_other(&format!("/staff/login?next={page}"), vec![]),
+        Err(e) => return (e.status(), e.message(lang)).into_response(),
+    };
+    match backoffice::act(&st.db, &st.calendar(), Some(&user), case_id, &input, china_today(), lang).await {
+        Ok(_) => {
+            let label = crate::models::staff_action_label(&input.action, lang);
+            let msg = match lang {
+                rules::Lang::En => format!("Done: {label}"),
+                _ => format!("已办理：{label}"),
+            };
+            see_other(&page, vec![notice(&st, "staff_case", msg)])
+        }
+        Err(AppError::Forbidden) => (StatusCode::FORBIDDEN, AppError::Forbidden.message(lang)).into_response(),
+        Err(e) => {
+            let mut values = input.rest.clone();
+            for (k, v) in [
+                ("action", &input.action),
+                ("reason", &input.reason),
+                ("legal_basis", &input.legal_basis),
+                ("days", &input.days),
+                ("kind", &input.kind),
+                ("amount", &input.amount),
+                ("reference", &input.reference),
+                ("comment", &input.comment),
+            ] {
+                values.insert(k.to_string(), v.clone());
+            }
+            back_with_errors(&st, &page, "staff_case", values, &e, lang)
+        }
+    }
+}
+
+fn pdf(blocks: &[Block]) -> Response {
+    let mut r = Response::new(Body::from(super::receipt::render(blocks)));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    r
+}
+
+async fn notice_pdf(
+    State(st): State<AppState>,
+    Path((case_id, file)): Path<(i32, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let result = async {
+        let user = guard::caller(&st, &headers).await?;
+        let c = case::Entity::find_by_id(case_id).one(&st.db).await?.ok_or(AppError::NotFound)?;
+        guard::may_read_case(user.as_ref(), c.applicant_id, c.department_id)?;
+        match file.as_str() {
+            "acceptance.pdf" => acceptance_notice(&st.db, &st.calendar(), &c).await,
+            "refusal.pdf" => refusal(&st.db, &c).await,
+            _ => Err(AppError::NotFound),
+        }
+    }
+    .await;
+    match result {
+        Ok(blocks) => pdf(&blocks),
+        Err(e) => (e.status(), e.message(lang)).into_response(),
+    }
+}
+
+async fn names(db: &impl ConnectionTrait, c: &case::Model) -> Result<(item::Model, String, String), AppError> {
+    let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let dep = department::Entity::find_by_id(c.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
+    Ok((it, a.name, dep))
+}
+
+async fn last_event(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    actions: &[&str],
+) -> Result<Option<case_event::Model>, AppError> {
+    Ok(case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .filter(case_event::Column::Action.is_in(actions.iter().copied()))
+        .filter(case_event::Column::Internal.eq(false))
+        .order_by_desc(case_event::Column::Seq)
+        .one(db)
+        .await?)
+}
+
+/// 受理通知书: case number, what was received, acceptance date, promised and statutory deadlines,
+/// deferred (容缺) materials with their deadline, and the clerk.
+pub async fn acceptance_notice(
+    db: &impl ConnectionTrait,
+    cal: &rules::Calendar,
+    c: &case::Model,
+) -> Result<Vec<Block>, AppError> {
+    let Some(accepted_on) = c.accepted_on else { return Err(AppError::NotFound) };
+    let (it, applicant_name, dep) = names(db, c).await?;
+    let rules: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let accept = last_event(db, c.id, &["accept"]).await?;
+    let clerk = match &accept {
+        Some(e) => staff::Entity::find_by_id(e.actor_id).one(db).await?.map(|s| s.display_name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let statutory = rules::deadline::due_date(cal, accepted_on, rules.statutory_limit, &[], accepted_on).ok();
+    let mut blocks = vec![
+        Block::Title("受理通知书".into()),
+        Block::Paragraph(format!("{applicant_name}：")),
+        Block::Paragraph(format!(
+            "您于 {} 提出的「{}」申请，申请材料齐全、符合法定形式，本机关决定予以受理。",
+            c.submitted_at.map(|t| (t + chrono::Duration::hours(8)).date_naive().to_string()).unwrap_or_default(),
+            it.name
+        )),
+        Block::Field("办件编号".into(), c.case_no.clone().unwrap_or_default()),
+        Block::Field("受理日期".into(), accepted_on.to_string()),
+        Block::Field("承诺办结日期".into(), c.due_on.map(|d| d.to_string()).unwrap_or_default()),
+        Block::Field("法定办结日期".into(), statutory.map(|d| d.to_string()).unwrap_or_default()),
+        Block::Heading("已收到的申请材料".into()),
+    ];
+    let files = journey::files_of(db, c.id).await?;
+    let mut deferred = Vec::new();
+    for m in &rules.materials {
+        let mine: Vec<String> =
+            files.iter().filter(|f| f.material_code == m.code).map(|f| f.file_name.clone()).collect();
+        if !mine.is_empty() {
+            blocks.push(Block::Field(m.name.clone(), mine.join("、")));
+        } else if m.deferrable {
+            deferred.push(m.name.clone());
+        }
+    }
+    if !deferred.is_empty() {
+        let due = rules::deadline::deferred_supplement_due(accepted_on, rules.deferral_term, cal).ok();
+        blocks.push(Block::Heading("容缺受理：需补齐的材料".into()));
+        blocks.push(Block::Paragraph(format!(
+            "{}。请于 {} 前补齐；逾期未补齐的，办理结果无效。",
+            deferred.join("、"),
+            due.map(|d| d.to_string()).unwrap_or_default()
+        )));
+    }
+    blocks.extend([
+        Block::Gap,
+        Block::Paragraph("办理期限自受理之日的次一工作日起计算，法定节假日不计入；听证、专家评审、检验检测等特殊环节所需时间不计入办理期限，届时将书面告知。".into()),
+        Block::Field("受理部门".into(), dep),
+        Block::Field("受理人".into(), clerk),
+    ]);
+    Ok(blocks)
+}
+
+/// 不予受理决定书 or 不予许可决定书, with the reason, the legal basis and the remedies.
+pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
+    let (it, applicant_name, dep) = names(db, c).await?;
+    let (title, e) = match c.state.as_str() {
+        "not_accepted" => ("不予受理决定书", last_event(db, c.id, &["reject", "correction_expired"]).await?),
+        "decided_deny" => ("不予行政许可决定书", last_event(db, c.id, &["decide"]).await?),
+        _ => return Err(AppError::NotFound),
+    };
+    let e = e.ok_or(AppError::NotFound)?;
+    let mut blocks = vec![
+        Block::Title(title.into()),
+        Block::Paragraph(format!("{applicant_name}：")),
+        Block::Paragraph(format!(
+            "您提出的「{}」申请（办件编号 {}），经审查，本机关决定：{}。",
+            it.name,
+            c.case_no.clone().unwrap_or_default(),
+            if c.state == "not_accepted" { "不予受理" } else { "不予行政许可" }
+        )),
+    ];
+    let text = if e.comment.contains("行政复议") {
+        e.comment.clone()
+    } else {
+        format!("{}\n{}", e.comment, backoffice::REMEDIES)
+    };
+    blocks.push(Block::Paragraph(text));
+    blocks.extend([
+        Block::Gap,
+        Block::Field("决定机关".into(), dep),
+        Block::Field("日期".into(), e.on_day.to_string()),
+    ]);
+    Ok(blocks)
+}

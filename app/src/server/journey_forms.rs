@@ -1,0 +1,592 @@
+//! Form endpoints of the applicant's journey (post → redirect → get, so everything works without
+//! JavaScript), the streaming upload endpoint and file downloads. With JavaScript the browser asks
+//! for JSON (`Accept: application/json`) and stays on the page.
+
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use bytes::Bytes;
+use futures::{SinkExt, StreamExt};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use rules::validators::china_today;
+use rules::Lang;
+use serde::Deserialize;
+
+use super::error::AppError;
+use super::forms::{back_with_errors, notice, prefs_of, see_other};
+use super::state::AppState;
+use super::{guard, journey};
+use crate::models::SessionUser;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/applications", post(start))
+        .route("/applications/{id}/answers", post(save_answers))
+        .route("/applications/{id}/files", post(upload).layer(DefaultBodyLimit::disable()))
+        .route("/applications/{id}/files/{file}/delete", post(remove_file))
+        .route("/applications/{id}/upgrade", post(upgrade))
+        .route("/applications/{id}/submit", post(submit))
+        .route("/cases/{id}/withdraw", post(withdraw))
+        .route("/cases/{id}/rating", post(rate))
+        .route("/cases/{id}/complaint", post(complain))
+        .route("/inbox/read", post(read_all))
+        .route("/complaints", post(complain_window))
+        .route("/files/{id}", get(download))
+        .route("/cases/{id}/receipt.pdf", get(receipt))
+        .route("/results/{file}", get(result_document))
+        .route("/items/{code}/materials/{material}/{file}", get(material_form))
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+/// The logged-in applicant, or a redirect to the login page that comes back to `back`.
+async fn applicant(st: &AppState, headers: &HeaderMap, back: &str) -> Result<i32, Response> {
+    match guard::caller(st, headers).await {
+        Ok(Some(SessionUser::Applicant { id, .. })) => Ok(id),
+        Ok(Some(_)) => {
+            Err((StatusCode::FORBIDDEN, AppError::Forbidden.message(prefs_of(headers).lang)).into_response())
+        }
+        Ok(None) => Err(see_other(&format!("/login?next={back}"), vec![])),
+        Err(e) => Err((e.status(), e.message(prefs_of(headers).lang)).into_response()),
+    }
+}
+
+fn json_error(e: &AppError, lang: Lang) -> Response {
+    let (field, message) = match e.fields().and_then(|f| f.first()) {
+        Some((f, m)) => (f.clone(), m.clone()),
+        None => ("_form".into(), e.message(lang)),
+    };
+    (e.status(), Json(serde_json::json!({ "ok": false, "field": field, "message": message }))).into_response()
+}
+
+fn plain_error(e: &AppError, lang: Lang) -> Response {
+    (e.status(), e.message(lang)).into_response()
+}
+
+#[derive(Deserialize)]
+struct StartInput {
+    #[serde(default)]
+    item: String,
+}
+
+async fn start(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<StartInput>) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let code = input.item.trim().to_uppercase();
+    let back = format!("/items/{code}");
+    let id = match applicant(&st, &headers, &back).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match journey::start(&st.db, id, &code).await {
+        Ok(case_id) => see_other(&format!("/applications/{case_id}"), vec![]),
+        Err(e) => plain_error(&e, lang),
+    }
+}
+
+async fn save_answers(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    headers: HeaderMap,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/applications/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let answers: BTreeMap<String, String> =
+        input.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|q| (q.to_string(), v.clone()))).collect();
+    let then = input.get("then").map(String::as_str).unwrap_or("");
+    match journey::save_answers(&st.db, id, case_id, &answers, lang).await {
+        Ok(version) if wants_json(&headers) => {
+            Json(serde_json::json!({ "ok": true, "version": version })).into_response()
+        }
+        Ok(_) if then == "check" => see_other(&format!("{page}/check"), vec![]),
+        Ok(_) => {
+            let msg = lang.pick(
+                "已保存。您可以随时回来继续填写。",
+                "已儲存。您可以隨時回來繼續填寫。",
+                "Saved. You can come back and carry on at any time.",
+            );
+            see_other(&format!("{page}#materials"), vec![notice(&st, "draft", msg.into())])
+        }
+        Err(e) if wants_json(&headers) => json_error(&e, lang),
+        Err(e) => back_with_errors(&st, &page, "draft", input, &e, lang),
+    }
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    #[serde(default)]
+    material: String,
+}
+
+/// Streams the multipart file field(s) into the file store. A body announced larger than the
+/// material's cap is refused before it is read; one that turns out larger is cut off as soon as
+/// the cap is passed.
+async fn upload(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let json = wants_json(&headers);
+    let page = format!("/applications/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let back = |e: AppError| {
+        if json {
+            json_error(&e, lang)
+        } else {
+            let mut values = BTreeMap::new();
+            values.insert("material".to_string(), q.material.clone());
+            let r = back_with_errors(&st, &format!("{page}#m-{}", q.material), "draft", values, &e, lang);
+            // The browser may still be sending: tell it not to reuse the connection.
+            with_close(r)
+        }
+    };
+    let (cap, material_name) = match journey::material_cap(&st.db, id, case_id, &q.material, lang).await {
+        Ok(c) => c,
+        Err(e) => return back(e),
+    };
+    let announced =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > cap + MULTIPART_OVERHEAD) {
+        let reason = rules::materials::CorrectionReason::TooLarge { max_bytes: cap }.message(lang);
+        return back(journey::material_problem(&q.material, &material_name, reason, lang));
+    }
+    let mut multipart = match multipart {
+        Ok(m) => m,
+        Err(_) => {
+            return back(AppError::Invalid(vec![(
+                format!("m_{}", q.material),
+                lang.pick("请选择要上传的文件", "請選擇要上傳的檔案", "Choose a file to upload").into(),
+            )]))
+        }
+    };
+    let mut added = Vec::new();
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::info!(error = %e, "upload interrupted");
+                return back(AppError::Invalid(vec![(
+                    format!("m_{}", q.material),
+                    lang.pick("上传中断，请重试", "上傳中斷，請重試", "The upload was interrupted: try again").into(),
+                )]));
+            }
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("file").to_string();
+        if name.is_empty() {
+            continue; // a form sent with no file chosen
+        }
+        // Feed the field's chunks through a small channel so the store reads a 'static stream.
+        let (mut tx, rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        let produce = async move {
+            loop {
+                match field.chunk().await {
+                    Ok(Some(b)) => {
+                        if tx.send(Ok(b)).await.is_err() {
+                            break; // the store stopped reading (too large)
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                        break;
+                    }
+                }
+            }
+        };
+        let consume = journey::add_file(&st.db, st.files.as_ref(), id, case_id, &q.material, &name, rx.boxed(), lang);
+        let ((), result) = futures::join!(produce, consume);
+        match result {
+            Ok(f) => added.push(f),
+            Err(e) => return back(e),
+        }
+    }
+    if added.is_empty() {
+        return back(AppError::Invalid(vec![(
+            format!("m_{}", q.material),
+            lang.pick("请选择要上传的文件", "請選擇要上傳的檔案", "Choose a file to upload").into(),
+        )]));
+    }
+    if json {
+        Json(serde_json::json!({ "ok": true, "files": added })).into_response()
+    } else {
+        let msg = match lang {
+            Lang::ZhHans => format!("已上传 {} 个文件", added.len()),
+            Lang::ZhHant => format!("已上傳 {} 個檔案", added.len()),
+            Lang::En => format!("{} file(s) uploaded", added.len()),
+        };
+        see_other(&format!("{page}#m-{}", q.material), vec![notice(&st, "draft", msg)])
+    }
+}
+
+/// Room for the multipart boundaries and headers around one file.
+const MULTIPART_OVERHEAD: u64 = 16 * 1024;
+
+fn with_close(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+async fn remove_file(
+    State(st): State<AppState>,
+    Path((case_id, file_id)): Path<(i32, i32)>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/applications/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match journey::remove_file(&st.db, st.files.as_ref(), id, case_id, file_id, lang).await {
+        Ok(()) if wants_json(&headers) => Json(serde_json::json!({ "ok": true })).into_response(),
+        Ok(()) => {
+            let msg = lang.pick("文件已删除", "檔案已刪除", "The file was removed");
+            see_other(&format!("{page}#materials"), vec![notice(&st, "draft", msg.into())])
+        }
+        Err(e) if wants_json(&headers) => json_error(&e, lang),
+        Err(e) => back_with_errors(&st, &page, "draft", BTreeMap::new(), &e, lang),
+    }
+}
+
+async fn upgrade(State(st): State<AppState>, Path(case_id): Path<i32>, headers: HeaderMap) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/applications/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match journey::upgrade_draft(&st.db, id, case_id, lang).await {
+        Ok(()) => {
+            let msg = lang.pick(
+                "已按最新的办事指南更新申请，请检查问题和材料。",
+                "已按最新的辦事指南更新申請，請檢查問題和材料。",
+                "Your application now follows the new guide: check the questions and materials.",
+            );
+            see_other(&page, vec![notice(&st, "draft", msg.into())])
+        }
+        Err(e) => back_with_errors(&st, &page, "draft", BTreeMap::new(), &e, lang),
+    }
+}
+
+#[derive(Deserialize)]
+struct VersionInput {
+    #[serde(default)]
+    version: i32,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn submit(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    headers: HeaderMap,
+    Form(input): Form<VersionInput>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/applications/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let today = china_today();
+    match journey::submit(&st.db, &st.calendar(), id, case_id, input.version, today, lang).await {
+        Ok(_) => see_other(&format!("/cases/{case_id}?submitted=1"), vec![]),
+        Err(e) => back_with_errors(&st, &format!("{page}/check"), "check", BTreeMap::new(), &e, lang),
+    }
+}
+
+async fn withdraw(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    headers: HeaderMap,
+    Form(input): Form<VersionInput>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/cases/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    if input.confirm != "yes" {
+        let e = AppError::Invalid(vec![(
+            "confirm".into(),
+            lang.pick("请勾选确认撤回", "請勾選確認撤回", "Tick the box to confirm the withdrawal").into(),
+        )]);
+        return back_with_errors(&st, &format!("{page}/withdraw"), "withdraw", BTreeMap::new(), &e, lang);
+    }
+    match journey::withdraw(&st.db, &st.calendar(), id, case_id, input.version, &input.reason, china_today()).await {
+        Ok(_) => {
+            let msg = lang.pick("申请已撤回", "申請已撤回", "Your application was withdrawn");
+            see_other(&page, vec![notice(&st, "case", msg.into())])
+        }
+        Err(e) => back_with_errors(&st, &format!("{page}/withdraw"), "withdraw", BTreeMap::new(), &e, lang),
+    }
+}
+
+#[derive(Deserialize)]
+struct RatingInput {
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn rate(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    headers: HeaderMap,
+    Form(input): Form<RatingInput>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/cases/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let level = input.level.parse::<u8>().unwrap_or(0);
+    let r =
+        journey::rate(&st.db, &st.calendar(), id, case_id, level, &input.comment, &input.reason, china_today(), lang)
+            .await;
+    match r {
+        Ok(()) => {
+            let msg = lang.pick("感谢您的评价", "感謝您的評價", "Thank you for your rating");
+            see_other(&format!("{page}#rating"), vec![notice(&st, "case", msg.into())])
+        }
+        Err(e) => {
+            let values = [
+                ("level".to_string(), input.level),
+                ("comment".to_string(), input.comment),
+                ("reason".to_string(), input.reason),
+            ]
+            .into_iter()
+            .collect();
+            back_with_errors(&st, &format!("{page}#rating"), "rating", values, &e, lang)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ComplaintInput {
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn complain(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    headers: HeaderMap,
+    Form(input): Form<ComplaintInput>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let page = format!("/cases/{case_id}");
+    let id = match applicant(&st, &headers, &page).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let about = journey::ComplaintAbout::Case(case_id);
+    match journey::complain(&st.db, &st.calendar(), id, about, &input.subject, &input.body, china_today(), lang).await {
+        Ok(_) => {
+            let msg = complaint_filed(lang);
+            see_other(&format!("{page}#complaint"), vec![notice(&st, "case", msg.into())])
+        }
+        Err(e) => {
+            let values =
+                [("subject".to_string(), input.subject), ("body".to_string(), input.body)].into_iter().collect();
+            back_with_errors(&st, &format!("{page}#complaint"), "complaint", values, &e, lang)
+        }
+    }
+}
+
+async fn read_all(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let id = match applicant(&st, &headers, "/inbox").await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match journey::mark_all_read(&st.db, id).await {
+        Ok(()) => see_other("/inbox", vec![]),
+        Err(e) => plain_error(&e, lang),
+    }
+}
+
+/// Streams a case file to its applicant or to staff of the case's department.
+async fn download(State(st): State<AppState>, Path(file_id): Path<i32>, headers: HeaderMap) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let result = async {
+        let user = guard::caller(&st, &headers).await?;
+        let f = journey::file_for_download(&st.db, user.as_ref(), file_id).await?;
+        let stream = st.files.get(&f.storage_key).await.map_err(AppError::internal)?;
+        Ok::<_, AppError>((f, stream))
+    }
+    .await;
+    match result {
+        Ok((f, stream)) => {
+            let mime = rules::materials::FileType::from_code(&f.file_type)
+                .map(|t| t.mime())
+                .unwrap_or("application/octet-stream");
+            let encoded: String = f
+                .file_name
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            let mut r = Response::new(Body::from_stream(stream));
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(f.size.max(0) as u64));
+            if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            r
+        }
+        Err(e) => plain_error(&e, lang),
+    }
+}
+
+/// The receipt of a submitted case as PDF.
+async fn receipt(State(st): State<AppState>, Path(case_id): Path<i32>, headers: HeaderMap) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let id = match applicant(&st, &headers, &format!("/cases/{case_id}")).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match journey::receipt(&st.db, &st.calendar(), id, case_id).await {
+        Ok((case_no, blocks)) => {
+            let pdf = super::receipt::render(&blocks);
+            let mut r = Response::new(Body::from(pdf));
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"receipt-{case_no}.pdf\"")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            r
+        }
+        Err(e) => plain_error(&e, lang),
+    }
+}
+
+/// The blank form (空白表格) or filled-in sample (示范文本) of a material, as PDF.
+async fn material_form(
+    State(st): State<AppState>,
+    Path((code, material, file)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let sample = match file.as_str() {
+        "blank.pdf" => false,
+        "sample.pdf" => true,
+        _ => return plain_error(&AppError::NotFound, lang),
+    };
+    match journey::material_form(&st.db, &code, &material, sample).await {
+        Ok(blocks) => {
+            let mut r = Response::new(Body::from(super::receipt::render(&blocks)));
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            r
+        }
+        Err(e) => plain_error(&e, lang),
+    }
+}
+
+#[derive(Deserialize)]
+struct WindowComplaintInput {
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+}
+
+fn complaint_filed(lang: Lang) -> &'static str {
+    lang.pick(
+        "投诉已提交，我们将在 5 个工作日内答复。",
+        "投訴已提交，我們將在 5 個工作日內答覆。",
+        "Your complaint was filed: you will get an answer within 5 working days.",
+    )
+}
+
+/// A complaint about a department's window, not tied to a case.
+async fn complain_window(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(input): Form<WindowComplaintInput>,
+) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let id = match applicant(&st, &headers, "/complaint").await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let about = journey::ComplaintAbout::Department(input.department.parse().unwrap_or(0));
+    match journey::complain(&st.db, &st.calendar(), id, about, &input.subject, &input.body, china_today(), lang).await {
+        Ok(_) => {
+            let msg = complaint_filed(lang);
+            see_other("/complaint", vec![notice(&st, "complaint", msg.into())])
+        }
+        Err(e) => {
+            let values = [
+                ("department".to_string(), input.department),
+                ("subject".to_string(), input.subject),
+                ("body".to_string(), input.body),
+            ]
+            .into_iter()
+            .collect();
+            back_with_errors(&st, "/complaint", "complaint", values, &e, lang)
+        }
+    }
+}
+
+/// A result document as PDF (`/results/{code}.pdf`), with the QR code of its verification page.
+async fn result_document(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let Some(code) = file.strip_suffix(".pdf") else { return plain_error(&AppError::NotFound, lang) };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+    let scheme = if st.settings.secure_cookies { "https" } else { "http" };
+    let result = async {
+        let user = guard::caller(&st, &headers).await?;
+        journey::result_document_blocks(&st.db, user.as_ref(), code, &format!("{scheme}://{host}")).await
+    }
+    .await;
+    match result {
+        Ok(blocks) => {
+            let mut r = Response::new(Body::from(super::receipt::render(&blocks)));
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            r
+        }
+        Err(e) => plain_error(&e, lang),
+    }
+}

@@ -1,0 +1,114 @@
+import { test, expect, Browser, Page } from "@playwright/test";
+import { JPEG, PDF, hydrated, registerPerson } from "./util";
+
+async function staff(browser: Browser, baseURL: string, username: string): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL, locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto("/staff/login");
+  await page.getByLabel("工号").fill(username);
+  await page.getByLabel("密码").fill("Tongban-Demo-2026");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  return page;
+}
+
+async function act(page: Page, action: string, fields: Record<string, string> = {}) {
+  const form = page.locator(`#form-${action}`);
+  for (const [name, value] of Object.entries(fields)) {
+    await form.locator(`[name=${name}]`).fill(value);
+  }
+  await form.locator("button[type=submit]").click();
+  await expect(page.getByRole("status")).toContainText("已办理");
+}
+
+test("a case from submission to delivery: correction, acceptance, suspension, extension, grant with a fee, payment, electronic delivery, rating", async ({ page, browser, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "the back office is a desktop tool; one run is enough");
+  test.setTimeout(120_000);
+  await registerPerson(page, "周强");
+  // the deadline the browser's rules crate projects for acceptance today
+  await page.goto("/items/ZRZY-001");
+  await hydrated(page);
+  const projected = (await page.getByTestId("projection").locator("strong").textContent())!.trim();
+  await page.getByTestId("apply").click();
+  await hydrated(page);
+  const draftUrl = page.url();
+  await page.getByLabel("否，本人办理").check();
+  await page.getByLabel("否", { exact: true }).check();
+  await expect(page.getByTestId("autosave")).toHaveText("已自动保存");
+  for (const [material, name, buffer] of [["id_card", "身份证.jpg", JPEG], ["application", "申请表.pdf", PDF], ["project_approval", "批复.pdf", PDF]] as const) {
+    const card = page.locator(`#m-${material}`);
+    await card.locator("input[type=file]").setInputFiles({ name, mimeType: "application/octet-stream", buffer });
+    await card.getByRole("button", { name: "上传" }).click();
+    await expect(card.locator(".file-row")).toContainText(name);
+  }
+  await page.goto(draftUrl + "/check");
+  await page.getByRole("button", { name: "确认并提交申请" }).click();
+  const caseNo = (await page.getByTestId("case-no").textContent())!.trim();
+  const caseUrl = page.url().replace(/\?.*$/, "");
+
+  // the clerk finds it in the queue and asks once for a correction
+  const clerk = await staff(browser, baseURL!, "clerk");
+  await clerk.goto("/staff/queue?bucket=new");
+  await clerk.getByRole("link", { name: caseNo }).click();
+  await clerk.locator("textarea[name=note_id_card]").fill("身份证复印件不清晰，请重新扫描");
+  await act(clerk, "request_correction");
+  await expect(clerk.getByTestId("staff-state")).toHaveText("待补正");
+
+  // the applicant reads the notice and answers it
+  await page.goto(caseUrl);
+  await expect(page.locator(".warning-box")).toContainText("身份证复印件不清晰");
+  await page.getByRole("link", { name: "补正材料" }).click();
+  await hydrated(page);
+  const id = page.locator("#m-id_card");
+  await id.getByRole("button", { name: /删除/ }).click();
+  await expect(page.locator("#m-id_card .file-row")).toHaveCount(0);
+  await hydrated(page);
+  await page.locator("#m-id_card input[type=file]").setInputFiles({ name: "身份证-清晰.jpg", mimeType: "image/jpeg", buffer: JPEG });
+  await page.locator("#m-id_card").getByRole("button", { name: "上传" }).click();
+  await expect(page.locator("#m-id_card .file-row")).toContainText("身份证-清晰.jpg");
+  await page.goto(draftUrl + "/check");
+  await page.getByRole("button", { name: "提交补正材料" }).click();
+  await expect(page.getByTestId("state")).toHaveText("已提交，待受理");
+
+  // accepted today: the due date is the one the browser projected on the guide
+  await clerk.reload();
+  await act(clerk, "accept");
+  await expect(clerk.getByTestId("staff-due")).toHaveText(projected);
+  await page.goto(caseUrl);
+  await expect(page.getByTestId("due")).toHaveText(projected);
+
+  const reviewer = await staff(browser, baseURL!, "reviewer");
+  await reviewer.goto(clerk.url());
+  await act(reviewer, "start_review");
+  const approver = await staff(browser, baseURL!, "approver");
+  await approver.goto(clerk.url());
+  await act(approver, "suspend", { kind: "专家评审", reason: "组织专家评审" });
+  await expect(approver.getByTestId("staff-state")).toHaveText("中止（不计时）");
+  await reviewer.reload();
+  await act(reviewer, "resume");
+  await approver.reload();
+  await act(approver, "extend", { days: "5", reason: "需补充论证" });
+  const extended = (await approver.getByTestId("staff-due").textContent())!.trim();
+  expect(extended > projected).toBeTruthy();
+  await page.goto(caseUrl);
+  await expect(page.getByTestId("due")).toHaveText(extended);
+  await expect(page.locator(".timeline")).toContainText("需补充论证");
+  await act(approver, "decide_grant", { reason: "符合条件" });
+
+  await clerk.reload();
+  await act(clerk, "issue_fee_notice", { kind: "工本费", amount: "10" });
+  await act(clerk, "record_payment", { amount: "10", reference: "FS-0001" });
+  await clerk.locator("#form-deliver input[value=electronic]").check();
+  await clerk.locator("#form-deliver button[type=submit]").click();
+  await expect(clerk.getByTestId("staff-state")).toHaveText("已送达");
+
+  // the applicant is told, sees the result and rates the service
+  await page.goto("/inbox");
+  await expect(page.getByTestId("inbox")).toContainText(`办件 ${caseNo} 的结果已送达`);
+  await page.goto(caseUrl);
+  await expect(page.getByTestId("state")).toHaveText("已送达");
+  await expect(page.getByTestId("result-pdf")).toBeVisible();
+  await page.getByLabel("满意", { exact: true }).check();
+  await page.getByRole("button", { name: "提交评价" }).click();
+  await expect(page.getByTestId("my-rating")).toHaveText("满意");
+});
