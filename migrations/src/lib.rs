@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_cases;
 mod m20261124_000003_applications;
+mod m20261124_000004_workflow;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_cases::Migration),
             Box::new(m20261124_000003_applications::Migration),
+            Box::new(m20261124_000004_workflow::Migration),
         ]
     }
 }

@@ -274,6 +274,9 @@ pub struct CaseFacts {
     /// The item's extension cap in working days (0 = none).
     pub extension_cap: u32,
     pub fee_due: Option<NaiveDate>,
+    /// Opinions still owed before the decision (review stages, co-departments).
+    #[serde(default)]
+    pub opinions_pending: u32,
 }
 
 impl CaseFacts {
@@ -286,6 +289,7 @@ impl CaseFacts {
             extended_already: false,
             extension_cap: 10,
             fee_due: None,
+            opinions_pending: 0,
         }
     }
 }
@@ -311,6 +315,8 @@ pub enum Refusal {
     ReasonRequired,
     #[error("extension refused: {0}")]
     Extension(crate::deadline::DeadlineError),
+    #[error("{0} opinions are still owed")]
+    OpinionsPending(u32),
 }
 
 impl Refusal {
@@ -351,6 +357,14 @@ impl Refusal {
                 lang.pick("缴费期限尚未届满", "繳費期限尚未屆滿", "The fee term is still running").into()
             }
             (Refusal::ReasonRequired, _) => lang.pick("请填写理由", "請填寫理由", "Give a reason").into(),
+            (Refusal::OpinionsPending(n), _) => format!(
+                "{}{n}",
+                lang.pick(
+                    "尚有审查环节或协办部门未出具意见，不能作出决定。待回复：",
+                    "尚有審查環節或協辦部門未出具意見，不能作出決定。待回覆：",
+                    "Opinions still owed before the decision: "
+                )
+            ),
             (Refusal::Extension(e), _) => {
                 format!("{}{e}", lang.pick("不能延期：", "不能延期：", "Extension refused: "))
             }
@@ -425,6 +439,9 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
             InReview
         }
         (InReview, Action::Decide { kind, reason }) => {
+            if facts.opinions_pending > 0 {
+                return Err(Refusal::OpinionsPending(facts.opinions_pending));
+            }
             if *kind != DecisionKind::Grant {
                 need_reason(reason)?;
             }
@@ -588,6 +605,13 @@ mod tests {
                 Role::System,
                 CaseFacts { fee_due: Some(d("2025-10-20")), ..base.clone() },
                 Refusal::FeeTermRunning,
+            ),
+            (
+                InReview,
+                Action::Decide { kind: DecisionKind::Grant, reason: String::new() },
+                Role::Approver,
+                CaseFacts { opinions_pending: 2, ..base.clone() },
+                Refusal::OpinionsPending(2),
             ),
             (
                 InReview,

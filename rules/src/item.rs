@@ -113,6 +113,12 @@ pub struct ItemRules {
     /// Whether the item may be applied for online (else at the window only).
     #[serde(default = "yes")]
     pub online: bool,
+    /// Review stages in order (village → township → county); empty = the item's own review only.
+    #[serde(default)]
+    pub stages: Vec<crate::workflow::ReviewStage>,
+    /// Parallel approval: the co-departments (codes) asked for an opinion at unified acceptance.
+    #[serde(default)]
+    pub co_departments: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -165,6 +171,7 @@ impl ItemRules {
         {
             p.push("a parallel approval's lead may extend by 5 working days at most".into());
         }
+        p.extend(crate::workflow::problems(self));
         p
     }
 }
@@ -205,6 +212,8 @@ mod tests {
             result_name: String::new(),
             fee_note: String::new(),
             online: true,
+            stages: vec![],
+            co_departments: vec![],
         }
     }
 
@@ -220,6 +229,6 @@ mod tests {
         let mut i = item(Handling::Parallel, ItemKind::Licensing);
         i.promised_limit = TimeLimit::working(25);
         let p = i.problems();
-        assert_eq!(p.len(), 4, "{p:?}");
+        assert_eq!(p.len(), 5, "{p:?}");
     }
 }

@@ -16,6 +16,7 @@ pub mod item;
 pub mod lang;
 pub mod materials;
 pub mod validators;
+pub mod workflow;
 
 pub use calendar::{Calendar, CalendarWarning};
 pub use case::{transition, Action, CaseFacts, CaseState, DecisionKind, Refusal, Role};

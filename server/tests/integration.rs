@@ -351,14 +351,15 @@ async fn cases_suite(app: &App) {
         internal: false,
         today: d(today),
         provided: BTreeSet::new(),
+        grants_request: None,
     };
 
-    let draft = cases::create_draft(db, 1, "ZRZY-003", &Default::default()).await.unwrap();
+    let draft = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None).await.unwrap();
     assert_eq!(draft.state, "draft");
     let c = cases::apply(db, &cal, change(&draft, Action::Submit, applicant, "2025-09-30")).await.unwrap();
     assert_eq!((c.state.as_str(), c.version), ("submitted", 1));
     assert_eq!(c.case_no.as_deref(), Some("ZRZY-20250930-000001"));
-    let other = cases::create_draft(db, 1, "ZRZY-003", &Default::default()).await.unwrap();
+    let other = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None).await.unwrap();
     let other = cases::apply(db, &cal, change(&other, Action::Submit, applicant, "2025-09-30")).await.unwrap();
     assert_eq!(other.case_no.as_deref(), Some("ZRZY-20250930-000002"));
 
@@ -916,6 +917,7 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
             internal: false,
             today: rules::validators::china_today(),
             provided,
+            grants_request: None,
         },
     )
     .await
@@ -1003,7 +1005,7 @@ async fn backoffice_suite(app: &App) {
     let clerk = staff_login(base, "clerk").await;
     let reviewer = staff_login(base, "reviewer").await;
     let approver = staff_login(base, "approver").await;
-    let coreviewer = staff_login(base, "coreviewer").await;
+    let outsider = staff_login(base, "village").await; // a reviewer of another department
 
     // the queue of new submissions, sorted by the acceptance deadline
     let q: serde_json::Value = clerk
@@ -1028,7 +1030,7 @@ async fn backoffice_suite(app: &App) {
         .unwrap();
     assert_eq!(q["rows"].as_array().unwrap().len(), 1, "search by applicant");
     // another department's staff and applicants see nothing
-    let q: serde_json::Value = coreviewer
+    let q: serde_json::Value = outsider
         .post(format!("{base}/api/staff_queue"))
         .form(&[("bucket", "new"), ("search", ""), ("cursor", "")])
         .send()
@@ -1038,7 +1040,7 @@ async fn backoffice_suite(app: &App) {
         .await
         .unwrap();
     assert!(q["rows"].as_array().unwrap().iter().all(|r| r["id"] != case));
-    assert_eq!(staff_view(&coreviewer, base, case).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(staff_view(&outsider, base, case).await.0, StatusCode::FORBIDDEN);
     assert_eq!(
         person
             .post(format!("{base}/api/staff_queue"))
@@ -1050,7 +1052,7 @@ async fn backoffice_suite(app: &App) {
         StatusCode::FORBIDDEN
     );
     assert_eq!(staff_view(&person, base, case).await.0, StatusCode::FORBIDDEN);
-    let r = act(&coreviewer, base, case, &[("action", "accept")]).await;
+    let r = act(&outsider, base, case, &[("action", "accept")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let (status, v) = staff_view(&clerk, base, case).await;
     assert_eq!(status, StatusCode::OK);
@@ -1134,7 +1136,7 @@ async fn backoffice_suite(app: &App) {
     assert_eq!(lines[0], "受理通知书");
     assert!(lines.contains(&due.to_string()) && lines.iter().any(|l| l.contains("申请表-已签字.pdf")), "{lines:?}");
     assert_eq!(
-        coreviewer.get(format!("{base}/notices/{case}/acceptance.pdf")).send().await.unwrap().status(),
+        outsider.get(format!("{base}/notices/{case}/acceptance.pdf")).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
 
@@ -1162,7 +1164,7 @@ async fn backoffice_suite(app: &App) {
     let actions = staff_view(&approver, base, case).await.1["actions"].clone();
     assert_eq!(
         actions,
-        serde_json::json!(["suspend", "extend", "decide_grant", "decide_deny", "decide_forward", "opinion"])
+        serde_json::json!(["suspend", "extend", "decide_grant", "decide_deny", "decide_forward", "opinion", "assign"])
     );
     let r = act(&approver, base, case, &[("action", "extend"), ("days", "11"), ("reason", "情况复杂")]).await;
     assert!(flash_of(&r).unwrap().errors["_form"].contains("10"), "capped by the item");
@@ -1311,6 +1313,7 @@ async fn authorization_matrix(app: &App) {
                 internal: false,
                 today,
                 provided: provided.clone(),
+                grants_request: None,
             };
             row = cases::apply(db, &cal, ch).await.unwrap();
         }
@@ -1345,13 +1348,307 @@ async fn authorization_matrix(app: &App) {
     }
     // staff of another department: every action refused on a ZRZY case
     let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
-    let coreviewer = &clients.iter().find(|(u, _)| *u == "coreviewer").unwrap().1;
+    let outsider = staff_login(base, "village").await;
     for code in ["accept", "request_correction", "reject"] {
         assert_eq!(
-            act(coreviewer, base, id, &[("action", code), ("reason", "理由")]).await.status(),
+            act(&outsider, base, id, &[("action", code), ("reason", "理由")]).await.status(),
             StatusCode::FORBIDDEN
         );
     }
+}
+
+async fn queue_json(c: &Client, base: &str, bucket: &str) -> serde_json::Value {
+    c.post(format!("{base}/api/staff_queue"))
+        .form(&[("bucket", bucket), ("search", ""), ("cursor", "")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn in_queue(q: &serde_json::Value, case: i64) -> bool {
+    q["rows"].as_array().unwrap().iter().any(|r| r["id"] == case)
+}
+
+fn count_of(q: &serde_json::Value, bucket: &str) -> u64 {
+    q["counts"].as_array().unwrap().iter().find(|c| c[0] == bucket).and_then(|c| c[1].as_u64()).unwrap()
+}
+
+/// Acts and expects success (a redirect back to the case page).
+async fn act_ok(c: &Client, base: &str, case: i64, fields: &[(&str, &str)]) {
+    let r = act(c, base, case, fields).await;
+    assert_eq!(location(&r), format!("/staff/cases/{case}"), "{fields:?}: {:?}", flash_of(&r).map(|f| f.errors));
+    assert!(flash_of(&r).is_none_or(|f| f.errors.is_empty()), "{fields:?}: {:?}", flash_of(&r).map(|f| f.errors));
+}
+
+/// Acts and expects the action refused with a message on `field`.
+async fn act_refused(c: &Client, base: &str, case: i64, fields: &[(&str, &str)], field: &str) -> String {
+    let r = act(c, base, case, fields).await;
+    let f = flash_of(&r).unwrap_or_else(|| panic!("{fields:?} refused with a message"));
+    f.errors.get(field).cloned().unwrap_or_else(|| panic!("{fields:?}: error on {field}, got {:?}", f.errors))
+}
+
+/// Review stages, parallel approval, assignment, reviewers' requests approved by an approver,
+/// and the bucket counts kept by every change.
+async fn workflow_suite(app: &App) {
+    use app::server::entities::case_task;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let base = &app.base;
+    let db = &app.state.db;
+    let cal = app.state.calendar();
+    let today = rules::validators::china_today();
+    let person = browser(base);
+    register_person(&person, base, "冯娟", "110105197707070059", "13900000055").await;
+    let [clerk, reviewer, approver, coreviewer, village, township] = futures::future::join_all(
+        ["clerk", "reviewer", "approver", "coreviewer", "village", "township"].map(|u| staff_login(base, u)),
+    )
+    .await
+    .try_into()
+    .unwrap_or_else(|_| unreachable!());
+    let tasks_of = |case: i64| async move {
+        case_task::Entity::find()
+            .filter(case_task::Column::CaseId.eq(case as i32))
+            .order_by_asc(case_task::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+    };
+
+    // 1. parallel approval: the construction permit (lead ZJJ) goes to ZRZY and YJGL at acceptance
+    let permit = fill_and_submit(&person, base, "ZJJ-001", &[("via_agent", "no")]).await;
+    act_ok(&clerk, base, permit, &[("action", "accept")]).await;
+    let tasks = tasks_of(permit).await;
+    assert_eq!(tasks.len(), 2, "one opinion per co-department");
+    let co_due = rules::deadline::co_department_due(&cal, today, &[], today).unwrap();
+    for t in &tasks {
+        assert_eq!((t.kind.as_str(), t.opened_on, t.due_on), ("co_review", Some(today), Some(co_due)));
+    }
+    // the co-department sees it among its requested opinions, not in the lead's queues
+    let q = queue_json(&coreviewer, base, "opinions").await;
+    assert!(in_queue(&q, permit) && count_of(&q, "opinions") >= 2, "{q}");
+    assert!(!in_queue(&queue_json(&coreviewer, base, "review").await, permit));
+    // a department the case never reached sees nothing
+    assert_eq!(staff_view(&village, base, permit).await.0, StatusCode::FORBIDDEN);
+    act_ok(&reviewer, base, permit, &[("action", "start_review")]).await;
+    // the lead cannot decide while opinions are owed
+    let (_, v) = staff_view(&approver, base, permit).await;
+    assert!(!v["actions"].as_array().unwrap().iter().any(|a| a == "decide_grant"), "{v}");
+    let msg = act_refused(&approver, base, permit, &[("action", "decide_grant"), ("reason", "符合")], "_form").await;
+    assert!(msg.contains("协办部门未出具意见"), "{msg}");
+    // the co-reviewer sees the case, masked, and answers both opinions; an answer needs its words
+    let (status, v) = staff_view(&coreviewer, base, permit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(v["applicant_number"].as_str().unwrap().contains('*'), "co-departments see a masked number");
+    assert_eq!(v["actions"].as_array().unwrap().iter().filter(|a| *a == "answer_task").count(), 1);
+    let t0 = tasks[0].id.to_string();
+    act_refused(
+        &coreviewer,
+        base,
+        permit,
+        &[("action", "answer_task"), ("task", &t0), ("outcome", "agree")],
+        "comment",
+    )
+    .await;
+    act_ok(
+        &coreviewer,
+        base,
+        permit,
+        &[("action", "answer_task"), ("task", &t0), ("outcome", "agree"), ("comment", "符合规划条件")],
+    )
+    .await;
+    // answered once only
+    let r = act(
+        &coreviewer,
+        base,
+        permit,
+        &[("action", "answer_task"), ("task", &t0), ("outcome", "agree"), ("comment", "再次")],
+    )
+    .await;
+    assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()), "a second answer is refused");
+    let t1 = tasks[1].id.to_string();
+    act_ok(
+        &coreviewer,
+        base,
+        permit,
+        &[("action", "answer_task"), ("task", &t1), ("outcome", "agree"), ("comment", "安全措施可行")],
+    )
+    .await;
+    act_ok(&approver, base, permit, &[("action", "decide_grant"), ("reason", "各部门意见一致")]).await;
+    let (_, v) = staff_view(&approver, base, permit).await;
+    assert_eq!(v["state"], serde_json::json!({"decided": "grant"}));
+    // the applicant never sees the opinions
+    let (_, page) = text(&person, &format!("{base}/cases/{permit}")).await;
+    assert!(!page.contains("符合规划条件"));
+
+    // 2. review stages: village → township → county for a rural homestead, each with its clock
+    let homestead = fill_and_submit(&person, base, "ZRZY-003", &[]).await;
+    act_ok(&clerk, base, homestead, &[("action", "accept")]).await;
+    let tasks = tasks_of(homestead).await;
+    let plan: Vec<(&str, i32, Option<chrono::NaiveDate>)> =
+        tasks.iter().map(|t| (t.name.as_str(), t.ord, t.opened_on)).collect();
+    assert_eq!(plan, [("村级审查", 1, Some(today)), ("乡镇审核", 2, None), ("县级复核", 3, None)]);
+    assert_eq!(tasks[0].due_on, Some(cal.nth_working_day_after(today, 5).unwrap()));
+    // the township does not see the case before the village has answered
+    assert_eq!(staff_view(&township, base, homestead).await.0, StatusCode::FORBIDDEN);
+    assert!(in_queue(&queue_json(&village, base, "opinions").await, homestead));
+    let id = tasks[0].id.to_string();
+    act_ok(
+        &village,
+        base,
+        homestead,
+        &[("action", "answer_task"), ("task", &id), ("outcome", "agree"), ("comment", "经村民小组讨论通过")],
+    )
+    .await;
+    let tasks = tasks_of(homestead).await;
+    assert_eq!(
+        (tasks[1].opened_on, tasks[1].due_on),
+        (Some(today), Some(cal.nth_working_day_after(today, 10).unwrap()))
+    );
+    assert_eq!(staff_view(&township, base, homestead).await.0, StatusCode::OK);
+    // the village cannot answer the township's stage
+    let id = tasks[1].id.to_string();
+    let r = act(
+        &village,
+        base,
+        homestead,
+        &[("action", "answer_task"), ("task", &id), ("outcome", "agree"), ("comment", "x")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    act_ok(
+        &township,
+        base,
+        homestead,
+        &[("action", "answer_task"), ("task", &id), ("outcome", "agree"), ("comment", "符合一户一宅")],
+    )
+    .await;
+    let tasks = tasks_of(homestead).await;
+    assert_eq!((tasks[2].opened_on, tasks[2].due_on), (Some(today), None), "the county stage runs on the case's clock");
+
+    // 3. assignment: the approver assigns the reviewer; the reviewer finds it under "mine"
+    let (_, v) = staff_view(&approver, base, homestead).await;
+    let reviewer_id = v["reviewers"][0][0].to_string();
+    act_refused(&approver, base, homestead, &[("action", "assign"), ("assignee", "999999")], "assignee").await;
+    act_ok(&approver, base, homestead, &[("action", "assign"), ("assignee", &reviewer_id)]).await;
+    let q = queue_json(&reviewer, base, "mine").await;
+    assert!(in_queue(&q, homestead) && count_of(&q, "mine") >= 1);
+    let (_, v) = staff_view(&reviewer, base, homestead).await;
+    assert_eq!(v["assignee"], "审查员 李强");
+    // a reviewer may only take a case for themself
+    let r = act(&reviewer, base, homestead, &[("action", "assign"), ("assignee", "1")]).await;
+    assert!(r.status() == StatusCode::FORBIDDEN || flash_of(&r).is_some_and(|f| !f.errors.is_empty()));
+    act_ok(&reviewer, base, homestead, &[("action", "start_review")]).await;
+    let id = tasks[2].id.to_string();
+    act_ok(
+        &reviewer,
+        base,
+        homestead,
+        &[("action", "answer_task"), ("task", &id), ("outcome", "agree"), ("comment", "县级复核通过")],
+    )
+    .await;
+
+    // 4. the reviewer requests a suspension; only an approver's approval suspends the case
+    act_refused(&reviewer, base, homestead, &[("action", "request_suspension"), ("reason", "需要听证")], "kind").await;
+    act_ok(
+        &reviewer,
+        base,
+        homestead,
+        &[("action", "request_suspension"), ("kind", "听证"), ("reason", "利害关系人申请听证")],
+    )
+    .await;
+    let (_, v) = staff_view(&reviewer, base, homestead).await;
+    assert_eq!(v["state"], "in_review", "a request alone does not stop the clock");
+    assert!(
+        !v["actions"].as_array().unwrap().iter().any(|a| a == "request_suspension"),
+        "one pending request at a time"
+    );
+    assert_eq!(
+        act(&reviewer, base, homestead, &[("action", "decide_request"), ("decision", "approve")]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let q = queue_json(&approver, base, "approvals").await;
+    assert!(in_queue(&q, homestead), "{q}");
+    let req = v["requests"][0]["id"].to_string();
+    act_refused(&approver, base, homestead, &[("action", "decide_request"), ("request", &req)], "decision").await;
+    act_ok(&approver, base, homestead, &[("action", "decide_request"), ("request", &req), ("decision", "approve")])
+        .await;
+    let (_, v) = staff_view(&approver, base, homestead).await;
+    assert_eq!((v["state"].as_str(), v["requests"][0]["status"].as_str()), (Some("suspended"), Some("approved")));
+    assert!(!in_queue(&queue_json(&approver, base, "approvals").await, homestead));
+    act_ok(&reviewer, base, homestead, &[("action", "resume")]).await;
+    // an extension request: over the item's cap → refused at once; refused by the approver with a
+    // reason; asked again and approved → extended once
+    let cap = v["extension_cap"].as_u64().unwrap();
+    let over = (cap + 1).to_string();
+    act_refused(
+        &reviewer,
+        base,
+        homestead,
+        &[("action", "request_extension"), ("days", &over), ("reason", "复杂")],
+        "days",
+    )
+    .await;
+    act_ok(&reviewer, base, homestead, &[("action", "request_extension"), ("days", "3"), ("reason", "需补充勘测")])
+        .await;
+    let (_, v) = staff_view(&approver, base, homestead).await;
+    let due_before = v["due_on"].clone();
+    let req = v["requests"][1]["id"].to_string();
+    act_refused(
+        &approver,
+        base,
+        homestead,
+        &[("action", "decide_request"), ("request", &req), ("decision", "refuse")],
+        "comment",
+    )
+    .await;
+    act_ok(
+        &approver,
+        base,
+        homestead,
+        &[("action", "decide_request"), ("request", &req), ("decision", "refuse"), ("comment", "期限内可以完成")],
+    )
+    .await;
+    let (_, v) = staff_view(&approver, base, homestead).await;
+    assert_eq!((v["requests"][1]["status"].as_str(), v["extended"].as_bool()), (Some("refused"), Some(false)));
+    assert_eq!(v["due_on"], due_before);
+    act_ok(&reviewer, base, homestead, &[("action", "request_extension"), ("days", "3"), ("reason", "需补充勘测")])
+        .await;
+    let (_, v) = staff_view(&approver, base, homestead).await;
+    let req = v["requests"][2]["id"].to_string();
+    act_ok(&approver, base, homestead, &[("action", "decide_request"), ("request", &req), ("decision", "approve")])
+        .await;
+    let (_, v) = staff_view(&approver, base, homestead).await;
+    assert_eq!(v["extended"], true);
+    assert_ne!(v["due_on"], due_before);
+    act_ok(&approver, base, homestead, &[("action", "decide_grant"), ("reason", "符合条件")]).await;
+
+    // 5. the bucket counts kept by every change equal a full count
+    let backend = db.get_database_backend();
+    let kept: Vec<(i32, String, i64)> = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT department_id, state, n FROM state_counts WHERE n <> 0 ORDER BY 1, 2",
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (r.try_get("", "department_id").unwrap(), r.try_get("", "state").unwrap(), r.try_get("", "n").unwrap())
+        })
+        .collect();
+    let full: Vec<(i32, String, i64)> = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT department_id, state, COUNT(*) AS n FROM cases WHERE state <> 'draft' GROUP BY department_id, state ORDER BY 1, 2",
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.try_get("", "department_id").unwrap(), r.try_get("", "state").unwrap(), r.try_get("", "n").unwrap()))
+        .collect();
+    assert_eq!(kept, full);
 }
 
 fn walk(dir: &std::path::Path) -> usize {
@@ -1368,6 +1665,7 @@ async fn on_sqlite() {
     journey_suite(&app).await;
     backoffice_suite(&app).await;
     authorization_matrix(&app).await;
+    workflow_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1394,6 +1692,7 @@ async fn on_postgres() {
         journey_suite(&app).await;
         backoffice_suite(&app).await;
         authorization_matrix(&app).await;
+        workflow_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

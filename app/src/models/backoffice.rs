@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::FileView;
 
-/// The queues, each a set of states.
-pub const BUCKETS: [&str; 7] = ["new", "corrections", "review", "suspended", "decided", "payment", "delivery"];
+/// The queues: sets of states in the caller's departments, plus "mine" (assigned to the caller),
+/// "opinions" (review stages and co-department requests waiting for the caller's department) and
+/// "approvals" (reviewers' requests waiting for an approver).
+pub const BUCKETS: [&str; 10] =
+    ["new", "corrections", "review", "mine", "opinions", "approvals", "suspended", "decided", "payment", "delivery"];
 
 pub fn bucket_states(bucket: &str) -> &'static [&'static str] {
     match bucket {
@@ -31,6 +34,9 @@ pub fn bucket_label(bucket: &str, lang: Lang) -> &'static str {
         "decided" => lang.pick("已决定", "已決定", "Decided"),
         "payment" => lang.pick("待缴费", "待繳費", "Awaiting payment"),
         "delivery" => lang.pick("待送达", "待送達", "Ready for delivery"),
+        "mine" => lang.pick("分派给我", "分派給我", "Assigned to me"),
+        "opinions" => lang.pick("待出具意见", "待出具意見", "Opinions requested"),
+        "approvals" => lang.pick("待审批申请", "待審批申請", "Requests to approve"),
         _ => lang.pick("全部", "全部", "All"),
     }
 }
@@ -47,6 +53,9 @@ pub struct QueueRow {
     pub due: Option<NaiveDate>,
     pub warning: Option<WarningLevel>,
     pub remaining: Option<i32>,
+    /// What waits in this queue when it is not the case's state (an opinion or a request).
+    #[serde(default)]
+    pub waiting: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -80,6 +89,41 @@ pub struct StaffEvent {
     pub actor: String,
 }
 
+/// An opinion the case needs (review stage or co-department), as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: i32,
+    /// `stage` or `co_review`
+    pub kind: String,
+    pub order: i32,
+    pub name: String,
+    pub department: String,
+    pub opened: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    pub answered: Option<NaiveDate>,
+    pub agree: Option<bool>,
+    pub opinion: String,
+    pub answered_by: String,
+    /// The caller may answer it now.
+    pub answerable: bool,
+}
+
+/// A reviewer's request for an approver (suspension or extension).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub id: i32,
+    /// `suspend` or `extend`
+    pub kind: String,
+    pub procedure: String,
+    pub days: Option<i32>,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_on: NaiveDate,
+    /// `pending`, `approved`, `refused`
+    pub status: String,
+    pub note: String,
+}
+
 /// The staff view of one case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffCase {
@@ -108,6 +152,15 @@ pub struct StaffCase {
     /// Action codes the caller may take now.
     pub actions: Vec<String>,
     pub results: Vec<super::ResultDocView>,
+    /// The caller is staff of the case's department (else: of a co-department or a stage).
+    pub own: bool,
+    /// `online` or `counter`
+    pub channel: String,
+    pub assignee: Option<String>,
+    /// Reviewers of the department the case may be assigned to: (staff id, name).
+    pub reviewers: Vec<(i32, String)>,
+    pub tasks: Vec<TaskView>,
+    pub requests: Vec<RequestView>,
 }
 
 pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
@@ -128,6 +181,11 @@ pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
         "prepare_delivery" => lang.pick("准备送达", "準備送達", "Prepare the delivery"),
         "deliver" => lang.pick("送达", "送達", "Deliver"),
         "close" => lang.pick("办结", "辦結", "Close"),
+        "assign" => lang.pick("分派审查员", "分派審查員", "Assign a reviewer"),
+        "request_suspension" => lang.pick("申请中止（报审批）", "申請中止（報審批）", "Request a suspension"),
+        "request_extension" => lang.pick("申请延期（报审批）", "申請延期（報審批）", "Request an extension"),
+        "decide_request" => lang.pick("审批申请", "審批申請", "Decide the request"),
+        "answer_task" => lang.pick("出具意见", "出具意見", "Give the opinion"),
         _ => lang.pick("办理", "辦理", "Act"),
     }
 }

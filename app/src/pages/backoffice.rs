@@ -65,7 +65,7 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
                     <td>{r.item_name.clone()}</td>
                     <td>{r.applicant.clone()}</td>
                     <td>{r.department.clone()}</td>
-                    <td>{r.state.label(lang)}</td>
+                    <td>{r.state.label(lang)}{(!r.waiting.is_empty()).then(|| view! { <br/><span class="hint">{r.waiting.clone()}</span> })}</td>
                     <td>{r.due.map(|d| d.to_string()).unwrap_or_default()}" "{badge(r.warning, r.remaining, lang)}</td>
                 </tr>
             }
@@ -99,6 +99,20 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
             </table>
         </div>
         <p class="pager">{next}</p>
+    }
+}
+
+/// Event labels for staff, the internal events included.
+#[cfg(feature = "ssr")]
+fn staff_event_label(action: &str, lang: Lang) -> &'static str {
+    match action {
+        "opinion" => lang.pick("审查意见", "審查意見", "Opinion"),
+        "assign" => lang.pick("分派审查员", "分派審查員", "Assigned"),
+        "request_suspension" => lang.pick("申请中止", "申請中止", "Suspension requested"),
+        "request_extension" => lang.pick("申请延期", "申請延期", "Extension requested"),
+        "refuse_request" => lang.pick("不同意申请", "不同意申請", "Request refused"),
+        "answer_task" => lang.pick("出具意见", "出具意見", "Opinion given"),
+        _ => action_label(action, lang),
     }
 }
 
@@ -162,6 +176,31 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
         "opinion" => view! {
             {text_field(f, action, "comment", lang.pick("审查意见（仅内部可见）", "審查意見（僅內部可見）", "Opinion (staff only)"), true)}
         }.into_any(),
+        "assign" => {
+            let err = field_error(f, action, "assignee");
+            view! {
+                <div class="field" class:field-error=err.is_some()>
+                    <label for="assign-assignee">{lang.pick("审查员", "審查員", "Reviewer")}</label>
+                    {err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <select id="assign-assignee" name="assignee">
+                        {c.reviewers.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+            }.into_any()
+        }
+        "request_suspension" => view! {
+            <p class="hint">{lang.pick("报审批负责人同意后中止，期间不计时。", "報審批負責人同意後中止，期間不計時。", "Suspends the clock once an approver agrees.")}</p>
+            {text_field(f, action, "kind", lang.pick("特殊环节（听证、专家评审、检验检测…）", "特殊環節（聽證、專家評審、檢驗檢測…）", "Procedure (hearing, expert review, testing…)"), false)}
+            {text_field(f, action, "reason", lang.pick("理由", "理由", "Reason"), true)}
+        }.into_any(),
+        "request_extension" => view! {
+            <p class="hint">{match lang {
+                Lang::En => format!("Once only, up to {} working days; an approver decides.", c.extension_cap),
+                _ => format!("只能延长一次，最多 {} 个工作日，报审批负责人同意。", c.extension_cap),
+            }}</p>
+            {text_field(f, action, "days", lang.pick("延长的工作日数", "延長的工作日數", "Working days"), false)}
+            {text_field(f, action, "reason", lang.pick("理由", "理由", "Reason"), true)}
+        }.into_any(),
         "issue_fee_notice" => view! {
             {text_field(f, action, "kind", lang.pick("费用名称", "費用名稱", "Fee"), false)}
             {text_field(f, action, "amount", lang.pick("金额（元）", "金額（元）", "Amount (yuan)"), false)}
@@ -202,6 +241,9 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
         "reject",
         "start_review",
         "opinion",
+        "assign",
+        "request_suspension",
+        "request_extension",
         "suspend",
         "resume",
         "extend",
@@ -262,6 +304,8 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                 <div><dt>{lang.pick("申请人", "申請人", "Applicant")}</dt><dd>{c.applicant_name.clone()}</dd></div>
                 <div><dt>{lang.pick("证件号码", "證件號碼", "ID number")}</dt><dd>{c.applicant_number.clone()}</dd></div>
                 <div><dt>{lang.pick("手机号码", "手機號碼", "Mobile")}</dt><dd>{c.applicant_mobile.clone()}</dd></div>
+                {(c.channel == "counter").then(|| view! { <div><dt>{lang.pick("收件渠道", "收件渠道", "Received")}</dt><dd>{lang.pick("窗口帮办", "窗口幫辦", "At the counter")}</dd></div> })}
+                {c.assignee.clone().map(|n| view! { <div><dt>{lang.pick("审查员", "審查員", "Reviewer")}</dt><dd data-testid="assignee">{n}</dd></div> })}
                 {c.answers.iter().map(|(q, a)| view! { <div><dt>{q.clone()}</dt><dd>{a.clone()}</dd></div> }).collect_view()}
                 {c.submitted_on.map(|d| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted")}</dt><dd>{d.to_string()}</dd></div> })}
                 {c.accepted_on.map(|d| view! { <div><dt>{lang.pick("受理日期", "受理日期", "Accepted")}</dt><dd>{d.to_string()}</dd></div> })}
@@ -279,6 +323,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             <h2>{lang.pick("材料", "材料", "Materials")}</h2>
             <ul class="material-cards">{materials}</ul>
         </section>
+        {workflow_panel(&c, &f, lang)}
         <section class="panel" aria-labelledby="actions-h">
             <h2 id="actions-h">{lang.pick("办理", "辦理", "Actions")}</h2>
             {if actions.is_empty() {
@@ -293,7 +338,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                 {c.timeline.iter().map(|e| view! {
                     <li>
                         <time datetime=e.day.to_string()>{e.day.to_string()}" · "{e.actor.clone()}</time>
-                        <strong>{if e.action == "opinion" { lang.pick("审查意见", "審查意見", "Opinion") } else { action_label(&e.action, lang) }}</strong>
+                        <strong>{staff_event_label(&e.action, lang)}</strong>
                         <span class="tag">{e.to_state.label(lang)}</span>
                         {e.internal.then(|| view! { <span class="tag">{lang.pick("内部", "內部", "internal")}</span> })}
                         {(!e.comment.is_empty()).then(|| view! { <p class="pre">{e.comment.clone()}</p> })}
@@ -302,6 +347,117 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             </ol>
         </section>
     }
+}
+
+/// Review stages, co-department opinions and reviewers' requests, each with its form where the
+/// caller may act.
+#[cfg(feature = "ssr")]
+fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
+    if c.tasks.is_empty() && c.requests.is_empty() {
+        return ().into_any();
+    }
+    let mine = |a: &str| f.value("action") == a;
+    let outstanding = c.tasks.iter().filter(|t| t.answered.is_none()).count();
+    let may_decide = c.actions.iter().any(|a| a == "decide_request");
+    let tasks = c.tasks.iter().map(|t| {
+        let form_id = format!("form-answer_task-{}", t.id);
+        let state = match (t.opened, t.answered, t.agree) {
+            (_, Some(d), Some(true)) => format!("{} {d}", lang.pick("同意", "同意", "Agreed")),
+            (_, Some(d), _) => format!("{} {d}", lang.pick("不同意", "不同意", "Disagreed")),
+            (Some(_), None, _) => lang.pick("待回复", "待回覆", "Waiting").to_string(),
+            _ => lang.pick("未开始", "未開始", "Not yet").to_string(),
+        };
+        let this = mine("answer_task") && f.value("task") == t.id.to_string();
+        let err = |name: &str| this.then(|| f.errors.get(name).cloned()).flatten();
+        view! {
+            <li class="task" data-testid=format!("task-{}", t.id)>
+                <strong>{t.name.clone()}</strong>" · "{t.department.clone()}
+                <span class="tag">{state}</span>
+                {t.due.map(|d| view! { <span class="hint">{lang.pick("期限 ", "期限 ", "due ")}{d.to_string()}</span> })}
+                {(!t.opinion.is_empty()).then(|| view! { <p class="pre">{t.answered_by.clone()}"："{t.opinion.clone()}</p> })}
+                {t.answerable.then(|| view! {
+                    <form method="post" action=format!("/staff/cases/{}/act", c.id) id=form_id.clone() class="action-form">
+                        <input type="hidden" name="action" value="answer_task"/>
+                        <input type="hidden" name="task" value=t.id.to_string()/>
+                        <input type="hidden" name="version" value=c.version.to_string()/>
+                        <fieldset class="field" class:field-error=err("outcome").is_some()>
+                            <legend>{lang.pick("意见", "意見", "Opinion")}</legend>
+                            {err("outcome").map(|m| view! { <p class="error-message">{m}</p> })}
+                            <label class="radio"><input type="radio" name="outcome" value="agree"/>{lang.pick("同意", "同意", "Agree")}</label>
+                            <label class="radio"><input type="radio" name="outcome" value="disagree"/>{lang.pick("不同意", "不同意", "Disagree")}</label>
+                        </fieldset>
+                        <div class="field" class:field-error=err("comment").is_some()>
+                            <label for=format!("{form_id}-comment")>{lang.pick("书面意见", "書面意見", "Written opinion")}</label>
+                            {err("comment").map(|m| view! { <p class="error-message">{m}</p> })}
+                            <textarea id=format!("{form_id}-comment") name="comment" rows="3">{if this { f.value("comment") } else { String::new() }}</textarea>
+                        </div>
+                        <button type="submit" class="button">{lang.pick("提交意见", "提交意見", "Send the opinion")}</button>
+                    </form>
+                })}
+            </li>
+        }
+    }).collect_view();
+    let requests = c.requests.iter().map(|r| {
+        let what = if r.kind == "suspend" {
+            format!("{}（{}）", lang.pick("申请中止", "申請中止", "Suspension"), r.procedure)
+        } else {
+            match lang {
+                Lang::En => format!("Extension by {} working days", r.days.unwrap_or(0)),
+                _ => format!("申请延长 {} 个工作日", r.days.unwrap_or(0)),
+            }
+        };
+        let status = match r.status.as_str() {
+            "approved" => lang.pick("已同意", "已同意", "Approved"),
+            "refused" => lang.pick("不同意", "不同意", "Refused"),
+            _ => lang.pick("待审批", "待審批", "Waiting"),
+        };
+        let form_id = format!("form-decide_request-{}", r.id);
+        let this = mine("decide_request") && f.value("request") == r.id.to_string();
+        let err = |name: &str| this.then(|| f.errors.get(name).cloned()).flatten();
+        view! {
+            <li class="task" data-testid=format!("request-{}", r.id)>
+                <strong>{what}</strong>" · "{r.requested_by.clone()}" · "{r.requested_on.to_string()}
+                <span class="tag">{status}</span>
+                <p class="pre">{r.reason.clone()}</p>
+                {(!r.note.is_empty()).then(|| view! { <p class="pre">{r.note.clone()}</p> })}
+                {(may_decide && r.status == "pending").then(|| view! {
+                    <form method="post" action=format!("/staff/cases/{}/act", c.id) id=form_id.clone() class="action-form">
+                        <input type="hidden" name="action" value="decide_request"/>
+                        <input type="hidden" name="request" value=r.id.to_string()/>
+                        <input type="hidden" name="version" value=c.version.to_string()/>
+                        <fieldset class="field" class:field-error=err("decision").is_some()>
+                            <legend>{lang.pick("审批", "審批", "Decision")}</legend>
+                            {err("decision").map(|m| view! { <p class="error-message">{m}</p> })}
+                            <label class="radio"><input type="radio" name="decision" value="approve"/>{lang.pick("同意", "同意", "Approve")}</label>
+                            <label class="radio"><input type="radio" name="decision" value="refuse"/>{lang.pick("不同意", "不同意", "Refuse")}</label>
+                        </fieldset>
+                        <div class="field" class:field-error=err("comment").is_some()>
+                            <label for=format!("{form_id}-comment")>{lang.pick("说明（不同意时必填）", "說明（不同意時必填）", "Note (required to refuse)")}</label>
+                            {err("comment").map(|m| view! { <p class="error-message">{m}</p> })}
+                            <textarea id=format!("{form_id}-comment") name="comment" rows="2">{if this { f.value("comment") } else { String::new() }}</textarea>
+                        </div>
+                        <button type="submit" class="button">{lang.pick("提交审批", "提交審批", "Decide")}</button>
+                    </form>
+                })}
+            </li>
+        }
+    }).collect_view();
+    view! {
+        <section class="panel" aria-labelledby="workflow-h">
+            <h2 id="workflow-h">{lang.pick("审查环节与协办意见", "審查環節與協辦意見", "Review stages and opinions")}</h2>
+            {(outstanding > 0).then(|| view! {
+                <p class="hint" data-testid="opinions-pending">{match lang {
+                    Lang::En => format!("{outstanding} opinion(s) still owed; the decision waits for all of them."),
+                    _ => format!("尚有 {outstanding} 项意见未回复，全部回复后才能作出决定。"),
+                }}</p>
+            })}
+            <ol class="tasks">{tasks}</ol>
+            {(!c.requests.is_empty()).then(|| view! {
+                <h3>{lang.pick("中止与延期申请", "中止與延期申請", "Suspension and extension requests")}</h3>
+                <ul class="tasks">{requests}</ul>
+            })}
+        </section>
+    }.into_any()
 }
 
 /// The bucket list, for the staff start page.

@@ -81,7 +81,7 @@ async fn notice_pdf(
     let result = async {
         let user = guard::caller(&st, &headers).await?;
         let c = case::Entity::find_by_id(case_id).one(&st.db).await?.ok_or(AppError::NotFound)?;
-        guard::may_read_case(user.as_ref(), c.applicant_id, c.department_id)?;
+        super::backoffice::may_read_case(&st.db, user.as_ref(), &c).await?;
         match file.as_str() {
             "acceptance.pdf" => acceptance_notice(&st.db, &st.calendar(), &c).await,
             "refusal.pdf" => refusal(&st.db, &c).await,

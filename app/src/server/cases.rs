@@ -12,13 +12,14 @@ use rules::materials::{checklist, Answers, ApplicantKind};
 use rules::{Calendar, CaseNo, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::json;
 
 use super::auth::PrincipalKind;
 use super::db;
-use super::entities::{applicant, case, case_counter, case_event, department, item, outbox};
+use super::entities::{applicant, case, case_counter, case_event, case_task, department, item, outbox, state_count};
 use super::error::AppError;
 
 /// Who acts, in which role (already checked by the guard for staff).
@@ -29,12 +30,14 @@ pub struct Actor {
     pub role: Role,
 }
 
-/// Starts a draft application for the newest published version of an item.
+/// Starts a draft application for the newest published version of an item; `intake` names the
+/// window clerk entering it at the counter (帮办), `None` for an online application.
 pub async fn create_draft(
     db: &DatabaseConnection,
     applicant_id: i32,
     item_code: &str,
     answers: &Answers,
+    intake: Option<i32>,
 ) -> Result<case::Model, AppError> {
     let it = super::catalog::newest_published(db, item_code).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
@@ -50,6 +53,8 @@ pub async fn create_draft(
         created_at: Set(now),
         updated_at: Set(now),
         extended: Set(false),
+        channel: Set(if intake.is_some() { "counter" } else { "online" }.into()),
+        intake_staff_id: Set(intake),
         ..Default::default()
     }
     .insert(db)
@@ -70,6 +75,8 @@ pub struct Change {
     pub today: NaiveDate,
     /// Materials that have at least one file (submissions arrive with the application form).
     pub provided: BTreeSet<String>,
+    /// An approver's request row this change grants (marked approved in the same transaction).
+    pub grants_request: Option<i32>,
 }
 
 /// Suspensions from the event log: a `suspend` on day X stops the clock from X; the next `resume`
@@ -161,6 +168,11 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         extended_already: current.extended,
         extension_cap: rules.extension.max_working_days,
         fee_due: current.fee_due,
+        opinions_pending: case_task::Entity::find()
+            .filter(case_task::Column::CaseId.eq(current.id))
+            .filter(case_task::Column::AnsweredOn.is_null())
+            .count(&tx)
+            .await? as u32,
     };
     let t = rules::transition(state, &ch.action, ch.actor.role, &facts).map_err(AppError::Refused)?;
 
@@ -190,6 +202,8 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         Action::Accept => {
             am.accepted_on = Set(Some(ch.today));
             am.due_on = Set(Some(deadline::due_date(cal, ch.today, decision_limit(0), &[], ch.today).map_err(dl)?));
+            // Unified acceptance: the co-departments and the first review stage get the case today.
+            open_tasks(&tx, cal, &rules, &current, ch.today).await?;
         }
         Action::RequestCorrection => {
             let due = deadline::due_date(cal, ch.today, rules.correction_term, &[], ch.today).map_err(dl)?;
@@ -223,6 +237,10 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
                 am.due_on =
                     Set(Some(deadline::due_date(cal, start, decision_limit(extra), &susp, ch.today).map_err(dl)?));
             }
+            // A suspension stops every clock of the case, the opinions' too.
+            if !matches!(ch.action, Action::Extend { .. }) {
+                redate_tasks(&tx, cal, &rules, current.id, &susp, ch.today).await?;
+            }
         }
         Action::IssueFeeNotice => {
             let term = rules.fee_term.unwrap_or(TimeLimit::working(10));
@@ -245,6 +263,22 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         .await?;
     if res.rows_affected != 1 {
         return Err(AppError::Stale);
+    }
+    count_move(&tx, current.department_id, t.from, t.to).await?;
+    if let Some(request) = ch.grants_request {
+        use super::entities::case_request;
+        let res = case_request::Entity::update_many()
+            .col_expr(case_request::Column::Status, Expr::value("approved"))
+            .col_expr(case_request::Column::DecidedBy, Expr::value(ch.actor.id))
+            .col_expr(case_request::Column::DecidedOn, Expr::value(ch.today))
+            .filter(case_request::Column::Id.eq(request))
+            .filter(case_request::Column::CaseId.eq(current.id))
+            .filter(case_request::Column::Status.eq("pending"))
+            .exec(&tx)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(AppError::Stale);
+        }
     }
     // Extensions keep their length with the reason: "days|reason".
     let comment = match &ch.action {
@@ -297,6 +331,227 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
     }
     tx.commit().await?;
     Ok(updated)
+}
+
+/// Keeps `state_counts` (cases per department and state, drafts not counted) in step with a
+/// state change, inside its transaction.
+pub async fn count_move(
+    tx: &impl ConnectionTrait,
+    department_id: i32,
+    from: CaseState,
+    to: CaseState,
+) -> Result<(), AppError> {
+    if from == to {
+        return Ok(());
+    }
+    if from != CaseState::Draft {
+        state_count::Entity::update_many()
+            .col_expr(state_count::Column::N, Expr::col(state_count::Column::N).sub(1))
+            .filter(state_count::Column::DepartmentId.eq(department_id))
+            .filter(state_count::Column::State.eq(from.code()))
+            .exec(tx)
+            .await?;
+    }
+    if to != CaseState::Draft {
+        state_count::Entity::insert(state_count::ActiveModel {
+            department_id: Set(department_id),
+            state: Set(to.code().into()),
+            n: Set(1),
+        })
+        .on_conflict(
+            OnConflict::columns([state_count::Column::DepartmentId, state_count::Column::State])
+                .value(state_count::Column::N, Expr::col((state_count::Entity, state_count::Column::N)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn department_by_code(tx: &impl ConnectionTrait, code: &str, own: i32) -> Result<i32, AppError> {
+    if code.is_empty() {
+        return Ok(own);
+    }
+    department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(tx)
+        .await?
+        .map(|d| d.id)
+        .ok_or_else(|| AppError::internal(format!("the item's review plan names unknown department {code}")))
+}
+
+/// Creates the case's task rows from the item's plan (`rules::workflow`), opening the co-department
+/// opinions and the first stage on the acceptance day.
+async fn open_tasks(
+    tx: &impl ConnectionTrait,
+    cal: &Calendar,
+    rules: &ItemRules,
+    c: &case::Model,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    use rules::workflow;
+    let plan = workflow::plan(rules);
+    let opening = workflow::open_at_acceptance(&plan);
+    for t in &plan {
+        let opens = opening.iter().any(|o| std::ptr::eq(*o, t));
+        let due = if opens { workflow::task_due(cal, t, today, &[], today).map_err(AppError::internal)? } else { None };
+        case_task::ActiveModel {
+            case_id: Set(c.id),
+            kind: Set(t.kind.code().into()),
+            ord: Set(t.order as i32),
+            name: Set(t.name.clone()),
+            department_id: Set(department_by_code(tx, &t.department, c.department_id).await?),
+            role: Set(t.role.as_str().into()),
+            has_clock: Set(t.limit.is_some()),
+            opened_on: Set(opens.then_some(today)),
+            due_on: Set(due),
+            answered_on: Set(None),
+            answered_by: Set(None),
+            outcome: Set(None),
+            opinion: Set(String::new()),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The plan entry a task row was made from.
+fn plan_of(rules: &ItemRules, t: &case_task::Model) -> Option<rules::workflow::TaskPlan> {
+    rules::workflow::plan(rules).into_iter().find(|p| p.kind.code() == t.kind && p.order as i32 == t.ord)
+}
+
+/// Recomputes the due days of the open tasks after a suspension starts or ends.
+async fn redate_tasks(
+    tx: &impl ConnectionTrait,
+    cal: &Calendar,
+    rules: &ItemRules,
+    case_id: i32,
+    susp: &[Suspension],
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let open = case_task::Entity::find()
+        .filter(case_task::Column::CaseId.eq(case_id))
+        .filter(case_task::Column::AnsweredOn.is_null())
+        .filter(case_task::Column::HasClock.eq(true))
+        .all(tx)
+        .await?;
+    for t in open {
+        let (Some(opened), Some(plan)) = (t.opened_on, plan_of(rules, &t)) else { continue };
+        let due = rules::workflow::task_due(cal, &plan, opened, susp, today).map_err(AppError::internal)?;
+        let mut am: case_task::ActiveModel = t.into();
+        am.due_on = Set(due);
+        am.update(tx).await?;
+    }
+    Ok(())
+}
+
+/// Answers a task (a stage's or a co-department's opinion) and opens the next stage, in the
+/// transaction of the note that records it.
+pub async fn answer_task(
+    tx: &impl ConnectionTrait,
+    cal: &Calendar,
+    task: &case_task::Model,
+    staff_id: i32,
+    agree: bool,
+    opinion: &str,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let res = case_task::Entity::update_many()
+        .col_expr(case_task::Column::AnsweredOn, Expr::value(today))
+        .col_expr(case_task::Column::AnsweredBy, Expr::value(staff_id))
+        .col_expr(case_task::Column::Outcome, Expr::value(if agree { "agree" } else { "disagree" }))
+        .col_expr(case_task::Column::Opinion, Expr::value(opinion.trim().chars().take(4000).collect::<String>()))
+        .filter(case_task::Column::Id.eq(task.id))
+        .filter(case_task::Column::AnsweredOn.is_null())
+        .exec(tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Stale);
+    }
+    if task.kind == rules::workflow::TaskKind::Stage.code() {
+        if let Some(next) = case_task::Entity::find()
+            .filter(case_task::Column::CaseId.eq(task.case_id))
+            .filter(case_task::Column::Kind.eq(task.kind.clone()))
+            .filter(case_task::Column::Ord.eq(task.ord + 1))
+            .one(tx)
+            .await?
+        {
+            let c = case::Entity::find_by_id(task.case_id).one(tx).await?.ok_or(AppError::NotFound)?;
+            let it = item::Entity::find_by_id(c.item_id).one(tx).await?.ok_or(AppError::NotFound)?;
+            let rules = item_rules(&it)?;
+            let events = events(tx, c.id, false).await?;
+            let susp = suspensions_from(&events);
+            let due = match plan_of(&rules, &next) {
+                Some(p) => rules::workflow::task_due(cal, &p, today, &susp, today).map_err(AppError::internal)?,
+                None => None,
+            };
+            let mut am: case_task::ActiveModel = next.into();
+            am.opened_on = Set(Some(today));
+            am.due_on = Set(due);
+            am.update(tx).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A change to a case that is not a state transition (assignment, opinion, request): bumps the
+/// version (optimistic lock) and records the event; returns the open transaction for the caller's
+/// other writes, which it commits.
+#[allow(clippy::too_many_arguments)]
+pub async fn note(
+    db: &DatabaseConnection,
+    case_id: i32,
+    expected_version: i32,
+    actor: Actor,
+    action: &str,
+    comment: String,
+    internal: bool,
+    today: NaiveDate,
+    assignee: Option<Option<i32>>,
+) -> Result<(sea_orm::DatabaseTransaction, case::Model), AppError> {
+    let tx = db::write_tx(db).await?;
+    let current = case::Entity::find_by_id(case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    if current.version != expected_version {
+        return Err(AppError::Stale);
+    }
+    let mut q = case::Entity::update_many()
+        .col_expr(case::Column::Version, Expr::value(current.version + 1))
+        .col_expr(case::Column::UpdatedAt, Expr::value(Utc::now()));
+    if let Some(a) = assignee {
+        q = q.col_expr(case::Column::AssigneeId, Expr::value(a));
+    }
+    let res =
+        q.filter(case::Column::Id.eq(case_id)).filter(case::Column::Version.eq(current.version)).exec(&tx).await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Stale);
+    }
+    let last = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_desc(case_event::Column::Seq)
+        .one(&tx)
+        .await?;
+    case_event::ActiveModel {
+        case_id: Set(case_id),
+        seq: Set(last.map_or(1, |e| e.seq + 1)),
+        action: Set(action.into()),
+        from_state: Set(current.state.clone()),
+        to_state: Set(current.state.clone()),
+        actor_kind: Set(actor.kind.as_str().into()),
+        actor_id: Set(actor.id),
+        role: Set(actor.role.as_str().into()),
+        comment: Set(comment.chars().take(4000).collect()),
+        internal: Set(internal),
+        at: Set(Utc::now()),
+        on_day: Set(today),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let updated = case::Entity::find_by_id(case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    Ok((tx, updated))
 }
 
 /// The events of a case in order; `for_applicant` hides staff-internal ones.

@@ -202,6 +202,12 @@ pub mod case {
         pub correction_due: Option<Date>,
         pub extended: bool,
         pub fee_due: Option<Date>,
+        /// The reviewer the case is assigned to.
+        pub assignee_id: Option<i32>,
+        /// `online` or `counter` (entered by a window clerk, 帮办).
+        pub channel: String,
+        /// The window clerk who entered a counter application.
+        pub intake_staff_id: Option<i32>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -395,6 +401,83 @@ pub mod rate_hit {
         pub bucket: String,
         pub ip: String,
         pub at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case_task {
+    use sea_orm::entity::prelude::*;
+    /// An opinion a case needs before its decision: a review stage or a co-department's opinion
+    /// (`rules::workflow`), with its own clock.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_tasks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        /// `rules::workflow::TaskKind::code()`
+        pub kind: String,
+        /// Stage order (1, 2…); 0 for co-department opinions.
+        pub ord: i32,
+        pub name: String,
+        pub department_id: i32,
+        pub role: String,
+        pub has_clock: bool,
+        /// Set when the task reaches its department (later stages wait for earlier ones).
+        pub opened_on: Option<Date>,
+        pub due_on: Option<Date>,
+        pub answered_on: Option<Date>,
+        pub answered_by: Option<i32>,
+        /// `agree` or `disagree`
+        pub outcome: Option<String>,
+        pub opinion: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case_request {
+    use sea_orm::entity::prelude::*;
+    /// A reviewer's request that needs an approver: a suspension (with the procedure) or an
+    /// extension (with the days).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        /// `suspend` or `extend`
+        pub kind: String,
+        pub proc_kind: String,
+        pub days: Option<i32>,
+        pub reason: String,
+        pub requested_by: i32,
+        pub requested_on: Date,
+        /// `pending`, `approved`, `refused`
+        pub status: String,
+        pub decided_by: Option<i32>,
+        pub decided_on: Option<Date>,
+        pub note: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod state_count {
+    use sea_orm::entity::prelude::*;
+    /// Cases per department and state (drafts not counted), kept by every state change.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "state_counts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub department_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub state: String,
+        pub n: i64,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

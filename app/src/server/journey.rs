@@ -116,7 +116,7 @@ pub async fn start(db: &DatabaseConnection, applicant_id: i32, item_code: &str) 
     if let Some(c) = existing {
         return Ok(c.id);
     }
-    Ok(cases::create_draft(db, applicant_id, &newest.code, &Answers::new()).await?.id)
+    Ok(cases::create_draft(db, applicant_id, &newest.code, &Answers::new(), None).await?.id)
 }
 
 pub fn file_view(f: &case_file::Model) -> FileView {
@@ -498,6 +498,7 @@ pub async fn submit(
             internal: false,
             today,
             provided,
+            grants_request: None,
         },
     )
     .await
@@ -527,6 +528,7 @@ pub async fn withdraw(
             internal: false,
             today,
             provided,
+            grants_request: None,
         },
     )
     .await
@@ -1002,7 +1004,7 @@ pub async fn result_document_blocks(
         .await?
         .ok_or(AppError::NotFound)?;
     let c = case::Entity::find_by_id(r.case_id).one(db).await?.ok_or(AppError::NotFound)?;
-    super::guard::may_read_case(user, c.applicant_id, c.department_id)?;
+    super::backoffice::may_read_case(db, user, &c).await?;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
     let dep = department::Entity::find_by_id(r.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
@@ -1046,7 +1048,7 @@ pub async fn file_for_download(
 ) -> Result<case_file::Model, AppError> {
     let f = case_file::Entity::find_by_id(file_id).one(db).await?.ok_or(AppError::NotFound)?;
     let c = case::Entity::find_by_id(f.case_id).one(db).await?.ok_or(AppError::NotFound)?;
-    super::guard::may_read_case(user, c.applicant_id, c.department_id)?;
+    super::backoffice::may_read_case(db, user, &c).await?;
     Ok(f)
 }
 

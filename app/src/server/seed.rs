@@ -7,6 +7,7 @@ use chrono::Utc;
 use rules::deadline::{ExtensionPolicy, TimeLimit};
 use rules::item::{Handling, ItemKind, ItemRules, Question, SpecialProcedure};
 use rules::materials::{ApplicantKind, Condition, FileType, MaterialForm, MaterialSpec, Requirement};
+use rules::workflow::ReviewStage;
 use rules::Role;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
@@ -29,8 +30,15 @@ pub struct DemoAccount {
 /// (username, display name, roles per department)
 type StaffSeed = (&'static str, &'static str, Vec<(Role, i32)>);
 
-const DEPARTMENTS: &[(&str, &str)] =
-    &[("ZRZY", "自然资源局"), ("ZJJ", "住房和城乡建设局"), ("SCJG", "市场监督管理局"), ("YJGL", "应急管理局")];
+const DEPARTMENTS: &[(&str, &str)] = &[
+    ("ZRZY", "自然资源局"),
+    ("ZJJ", "住房和城乡建设局"),
+    ("SCJG", "市场监督管理局"),
+    ("YJGL", "应急管理局"),
+    // the review stages of a rural homestead: village, then township, then the county's ZRZY
+    ("CWH", "东湖村村民委员会"),
+    ("XZF", "东湖镇人民政府"),
+];
 
 fn m(
     code: &str,
@@ -118,6 +126,8 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
         result_name: String::new(),
         fee_note: String::new(),
         online: true,
+        stages: vec![],
+        co_departments: vec![],
     };
     let hearing = SpecialProcedure {
         name: "听证".into(),
@@ -191,6 +201,21 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
         m("village_opinion", "村民小组会议讨论通过意见", Original, Requirement::Required, None, false, "村级审查"),
     ];
     homestead.questions = vec![];
+    homestead.stages = vec![
+        ReviewStage {
+            name: "村级审查".into(),
+            department: "CWH".into(),
+            role: Role::Reviewer,
+            limit: Some(TimeLimit::working(5)),
+        },
+        ReviewStage {
+            name: "乡镇审核".into(),
+            department: "XZF".into(),
+            role: Role::Reviewer,
+            limit: Some(TimeLimit::working(10)),
+        },
+        ReviewStage { name: "县级复核".into(), department: String::new(), role: Role::Reviewer, limit: None },
+    ];
 
     let mut filing = base(ItemKind::Filing, Handling::Promised, 1, 1, ExtensionPolicy::NONE);
     filing.materials.extend([
@@ -199,6 +224,8 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
     ]);
 
     let mut permit = base(ItemKind::Licensing, Handling::Parallel, 20, 20, ExtensionPolicy::PARALLEL_LEAD);
+    // 并联审批: planning (ZRZY) and safety (YJGL) answer within 10 working days of unified acceptance
+    permit.co_departments = vec!["ZRZY".into(), "YJGL".into()];
     permit.materials.extend([
         m("application", "建筑工程施工许可申请表", Original, Requirement::Required, None, false, ""),
         m("planning_permit", "建设工程规划许可证", Copy, Requirement::Required, None, false, ""),
@@ -336,6 +363,7 @@ pub async fn seed_demo(db: &DatabaseConnection, files: &dyn FileStore) -> Result
     }
     let zrzy = department_id(db, "ZRZY").await?;
     let zjj = department_id(db, "ZJJ").await?;
+    let yjgl = department_id(db, "YJGL").await?;
     let all: Vec<i32> = {
         let mut v = Vec::new();
         for (c, _) in DEPARTMENTS {
@@ -345,9 +373,12 @@ pub async fn seed_demo(db: &DatabaseConnection, files: &dyn FileStore) -> Result
     };
     let staff: Vec<StaffSeed> = vec![
         ("clerk", "窗口受理员 王敏", vec![(Role::WindowClerk, zrzy), (Role::WindowClerk, zjj)]),
-        ("reviewer", "审查员 李强", vec![(Role::Reviewer, zrzy)]),
-        ("approver", "首席代表 陈静", vec![(Role::Approver, zrzy)]),
-        ("coreviewer", "协办审查员 赵磊", vec![(Role::CoReviewer, zjj)]),
+        ("reviewer", "审查员 李强", vec![(Role::Reviewer, zrzy), (Role::Reviewer, zjj)]),
+        ("approver", "首席代表 陈静", vec![(Role::Approver, zrzy), (Role::Approver, zjj)]),
+        // co-reviews the parallel approvals led by ZJJ, for planning (ZRZY) and safety (YJGL)
+        ("coreviewer", "协办审查员 赵磊", vec![(Role::CoReviewer, zrzy), (Role::CoReviewer, yjgl)]),
+        ("village", "村级审查员 孙梅", vec![(Role::Reviewer, department_id(db, "CWH").await?)]),
+        ("township", "乡镇审核员 吴刚", vec![(Role::Reviewer, department_id(db, "XZF").await?)]),
         ("supervisor", "电子监察 周琳", all.iter().map(|d| (Role::Supervisor, *d)).collect()),
         ("admin", "系统管理员", all.iter().map(|d| (Role::Admin, *d)).collect()),
     ];
@@ -472,7 +503,7 @@ async fn run_demo(
 ) -> Result<super::entities::case::Model, AppError> {
     let cal = super::calendar::load(db).await?;
     let today = rules::validators::china_today();
-    let mut c = cases::create_draft(db, applicant_id, item_code, answers).await?;
+    let mut c = cases::create_draft(db, applicant_id, item_code, answers, None).await?;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
     // A small PDF for every material the answers call for (required, 容缺 and optional).
@@ -511,6 +542,7 @@ async fn run_demo(
             internal: false,
             today,
             provided: provided.clone(),
+            grants_request: None,
         };
         c = cases::apply(db, &cal, change).await?;
     }
