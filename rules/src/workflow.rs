@@ -199,7 +199,8 @@ mod tests {
     #[test]
     fn plan_table() {
         // (handling, co-departments, stages) → (kinds and orders, opened at acceptance)
-        let cases: Vec<(ItemRules, Vec<(TaskKind, u32, &str)>, usize)> = vec![
+        type Row = (ItemRules, Vec<(TaskKind, u32, &'static str)>, usize);
+        let cases: Vec<Row> = vec![
             (item(Handling::Promised, &[], &[]), vec![], 0),
             (
                 item(Handling::Parallel, &["ZRZY", "SCJG"], &[]),
