@@ -126,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/queue") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/intake") view=ServerPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:id") view=ServerPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

@@ -1651,6 +1651,90 @@ async fn workflow_suite(app: &App) {
     assert_eq!(kept, full);
 }
 
+/// Counter intake (帮办): the clerk registers a walk-in without a password, fills the same draft
+/// the applicant would fill online, submits it as the clerk, and it continues as any case.
+async fn intake_suite(app: &App) {
+    use app::server::entities::{applicant, case, case_event};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let base = &app.base;
+    let db = &app.state.db;
+    let clerk = staff_login(base, "clerk").await;
+    let number = "11010519650505008X";
+    let (status, page) = text(&clerk, &format!("{base}/staff/intake?number={number}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("未找到该申请人"), "{page}");
+    let (_, page) = text(&clerk, &format!("{base}/staff/intake?number=123")).await;
+    assert!(page.contains("号码无效"));
+    // a bad mobile is refused next to its field, the name is kept
+    let form = [("number", number), ("name", "卫国"), ("mobile", "1234")];
+    let r = post_form(&clerk, &format!("{base}/staff/intake/applicant"), &form).await;
+    let f = flash_of(&r).expect("errors");
+    assert!(f.errors.contains_key("mobile") && f.values["name"] == "卫国", "{f:?}");
+    let form = [("number", number), ("name", "卫国"), ("mobile", "13900000044")];
+    let r = post_form(&clerk, &format!("{base}/staff/intake/applicant"), &form).await;
+    assert_eq!(location(&r), format!("/staff/intake?number={number}"));
+    let a = applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(number)).one(db).await.unwrap().unwrap();
+    assert!(a.password_hash.is_none(), "no password at the counter");
+    let (_, page) = text(&clerk, &format!("{base}/staff/intake?number={number}")).await;
+    assert!(page.contains("卫国") && page.contains("ZRZY-001"), "found, with the clerk's items");
+    // only window clerks take applications in, and only for their departments' items
+    let reviewer = staff_login(base, "reviewer").await;
+    let start = [("applicant", a.id.to_string()), ("item", "ZRZY-001".into()), ("number", number.into())];
+    let r = reviewer.post(format!("{base}/staff/intake/start")).form(&start).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let other = [("applicant", a.id.to_string()), ("item", "SCJG-001".into()), ("number", number.into())];
+    assert_eq!(
+        clerk.post(format!("{base}/staff/intake/start")).form(&other).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = clerk.post(format!("{base}/staff/intake/start")).form(&start).send().await.unwrap();
+    let id: i64 = location(&r).strip_prefix("/applications/").expect("the draft").parse().unwrap();
+    // the same start again reopens the same draft
+    let r = clerk.post(format!("{base}/staff/intake/start")).form(&start).send().await.unwrap();
+    assert_eq!(location(&r), format!("/applications/{id}"));
+    // the clerk answers and uploads through the applicant's own endpoints; others cannot
+    let answers = [("q_via_agent", "no"), ("q_collective", "no"), ("then", "stay")];
+    assert_eq!(
+        post_form(&reviewer, &format!("{base}/applications/{id}/answers"), &answers).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let stranger = browser(base);
+    register_person(&stranger, base, "路人", "110105198808080023", "13900000033").await;
+    let r = post_form(&stranger, &format!("{base}/applications/{id}/answers"), &answers).await;
+    assert!(
+        r.status() == StatusCode::FORBIDDEN
+            || r.status() == StatusCode::NOT_FOUND
+            || flash_of(&r).is_some_and(|f| !f.errors.is_empty()),
+        "{}",
+        r.status()
+    );
+    post_form(&clerk, &format!("{base}/applications/{id}/answers"), &answers).await;
+    for m in ["id_card", "application", "project_approval"] {
+        let r = upload(&clerk, base, id, m, &format!("{m}.pdf"), PDF.to_vec(), true).await;
+        assert_eq!(r.status(), StatusCode::OK, "{m}");
+    }
+    let v = draft_version(&clerk, base, id).await;
+    let r = post_form(&clerk, &format!("{base}/applications/{id}/submit"), &[("version", &v.to_string())]).await;
+    assert_eq!(location(&r), format!("/staff/cases/{id}"), "{:?}", flash_of(&r));
+    let c = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
+    assert_eq!((c.state.as_str(), c.channel.as_str(), c.applicant_id), ("submitted", "counter", a.id));
+    let e = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(c.id))
+        .order_by_desc(case_event::Column::Seq)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((e.action.as_str(), e.actor_kind.as_str(), e.role.as_str()), ("submit", "staff", "window_clerk"));
+    // from here it is an ordinary case
+    act_ok(&clerk, base, id, &[("action", "accept")]).await;
+    let (_, page) = text(&clerk, &format!("{base}/staff/cases/{id}")).await;
+    assert!(page.contains("窗口帮办"));
+    // a submitted case is no longer editable at the counter
+    let r = post_form(&clerk, &format!("{base}/applications/{id}/answers"), &answers).await;
+    assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()) || r.status().is_client_error());
+}
+
 fn walk(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(Result::ok).map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
@@ -1666,6 +1750,7 @@ async fn on_sqlite() {
     backoffice_suite(&app).await;
     authorization_matrix(&app).await;
     workflow_suite(&app).await;
+    intake_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1693,6 +1778,7 @@ async fn on_postgres() {
         backoffice_suite(&app).await;
         authorization_matrix(&app).await;
         workflow_suite(&app).await;
+        intake_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

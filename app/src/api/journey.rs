@@ -16,8 +16,8 @@ pub async fn get_draft(id: i32) -> Result<Option<DraftView>, ServerFnError> {
     use crate::server::{guard, journey};
     let c = glue::ctx().await?;
     let run = async {
-        let Some(applicant) = guard::applicant_if_logged_in(&c.state, &c.headers).await? else { return Ok(None) };
-        journey::draft_view(&c.state.db, &c.state.calendar(), applicant, id, rules::validators::china_today())
+        let Some(filer) = guard::draft_filer(&c.state, &c.headers, id).await? else { return Ok(None) };
+        journey::draft_view(&c.state.db, &c.state.calendar(), filer.applicant_id, id, rules::validators::china_today())
             .await
             .map(Some)
     };
@@ -30,9 +30,9 @@ pub async fn autosave_answers(id: i32, answers: BTreeMap<String, String>) -> Res
     use crate::server::{guard, journey};
     let c = glue::ctx().await?;
     let run = async {
-        let user = guard::caller(&c.state, &c.headers).await?;
-        let applicant = guard::require_applicant(user.as_ref())?;
-        journey::save_answers(&c.state.db, applicant, id, &answers, c.lang).await
+        let filer =
+            guard::draft_filer(&c.state, &c.headers, id).await?.ok_or(crate::server::error::AppError::Unauthorized)?;
+        journey::save_answers(&c.state.db, filer.applicant_id, id, &answers, c.lang).await
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }

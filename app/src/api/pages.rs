@@ -93,6 +93,20 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                     backoffice::render_queue(p, &get("q"), lang).to_html(),
                 )
             }
+            ["staff", "intake"] => {
+                if user.is_none() {
+                    return Ok(ServerHtml::Redirect("/staff/login?next=/staff/intake".into()));
+                }
+                let v = crate::server::intake::view(db, user.as_ref(), &get("number"), lang).await?;
+                let flash = super::take_flash("intake".into())
+                    .await
+                    .map_err(|e| AppError::internal(e.to_string()))?
+                    .unwrap_or_default();
+                page(
+                    lang.pick("窗口帮办", "窗口幫辦", "Counter intake"),
+                    backoffice::render_intake(v, flash, lang).to_html(),
+                )
+            }
             ["staff", "cases", id] => {
                 let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
                 if user.is_none() {

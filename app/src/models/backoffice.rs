@@ -189,3 +189,36 @@ pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
         _ => lang.pick("办理", "辦理", "Act"),
     }
 }
+
+/// A walk-in applicant found at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IntakeApplicant {
+    pub id: i32,
+    pub name: String,
+    pub mobile: String,
+    /// Registered online (has a password); counter-registered applicants have none.
+    pub has_account: bool,
+}
+
+/// A counter application the clerk has not submitted yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IntakeDraft {
+    pub case_id: i32,
+    pub applicant: String,
+    pub item: String,
+}
+
+/// The counter intake page (帮办).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IntakeView {
+    pub number: String,
+    pub number_error: Option<String>,
+    /// A number was looked up.
+    pub searched: bool,
+    /// The number is a resident ID (else a credit code).
+    pub person: bool,
+    pub found: Option<IntakeApplicant>,
+    /// (code, name) of the items the clerk can take in.
+    pub items: Vec<(String, String)>,
+    pub drafts: Vec<IntakeDraft>,
+}

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/prefs", post(set_prefs))
         .merge(super::journey_forms::routes())
         .merge(super::backoffice_forms::routes())
+        .merge(super::intake::routes())
 }
 
 pub fn prefs_of(headers: &HeaderMap) -> Prefs {

@@ -30,6 +30,35 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Sess
     }
 }
 
+/// Who files a draft: its applicant online, or a window clerk at the counter (帮办) for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filer {
+    pub applicant_id: i32,
+    /// The window clerk entering a counter application.
+    pub clerk: Option<i32>,
+}
+
+/// Who may work on draft `case_id`: an applicant (their own drafts; the journey checks that), or
+/// a window clerk of the case's department when it is a counter application. `None` when nobody
+/// is logged in.
+pub async fn draft_filer(state: &AppState, headers: &HeaderMap, case_id: i32) -> Result<Option<Filer>, AppError> {
+    use super::entities::case;
+    use sea_orm::EntityTrait;
+    match caller(state, headers).await? {
+        None => Ok(None),
+        Some(SessionUser::Applicant { id, .. }) => Ok(Some(Filer { applicant_id: id, clerk: None })),
+        Some(user @ SessionUser::Staff { .. }) => {
+            let SessionUser::Staff { id, .. } = &user else { unreachable!() };
+            let c = case::Entity::find_by_id(case_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+            if c.channel != "counter" {
+                return Err(AppError::Forbidden);
+            }
+            require_staff(Some(&user), &[Role::WindowClerk], Some(c.department_id))?;
+            Ok(Some(Filer { applicant_id: c.applicant_id, clerk: Some(*id) }))
+        }
+    }
+}
+
 /// A staff caller holding one of `roles`, in `department` when given. Returns the departments in
 /// which the caller holds one of the roles.
 pub fn require_staff(

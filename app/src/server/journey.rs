@@ -455,12 +455,13 @@ pub fn submit_problems(
 pub async fn submit(
     db: &DatabaseConnection,
     cal: &Calendar,
-    applicant_id: i32,
+    filer: super::guard::Filer,
     case_id: i32,
     expected_version: i32,
     today: NaiveDate,
     lang: Lang,
 ) -> Result<case::Model, AppError> {
+    let applicant_id = filer.applicant_id;
     let c = require_editable(db, applicant_id, case_id, lang).await?;
     if c.version != expected_version {
         return Err(AppError::Stale);
@@ -493,7 +494,10 @@ pub async fn submit(
             case_id: c.id,
             expected_version,
             action,
-            actor: Actor { kind: PrincipalKind::Applicant, id: applicant_id, role: Role::Applicant },
+            actor: match filer.clerk {
+                Some(clerk) => Actor { kind: PrincipalKind::Staff, id: clerk, role: Role::WindowClerk },
+                None => Actor { kind: PrincipalKind::Applicant, id: applicant_id, role: Role::Applicant },
+            },
             comment: String::new(),
             internal: false,
             today,

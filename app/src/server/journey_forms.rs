@@ -57,6 +57,16 @@ async fn applicant(st: &AppState, headers: &HeaderMap, back: &str) -> Result<i32
     }
 }
 
+/// Who works on draft `case_id` (its applicant, or a window clerk at the counter), or a redirect
+/// to the login page that comes back to `back`.
+async fn filer(st: &AppState, headers: &HeaderMap, case_id: i32, back: &str) -> Result<guard::Filer, Response> {
+    match guard::draft_filer(st, headers, case_id).await {
+        Ok(Some(f)) => Ok(f),
+        Ok(None) => Err(see_other(&format!("/login?next={back}"), vec![])),
+        Err(e) => Err((e.status(), e.message(prefs_of(headers).lang)).into_response()),
+    }
+}
+
 fn json_error(e: &AppError, lang: Lang) -> Response {
     let (field, message) = match e.fields().and_then(|f| f.first()) {
         Some((f, m)) => (f.clone(), m.clone()),
@@ -97,10 +107,11 @@ async fn save_answers(
 ) -> Response {
     let lang = prefs_of(&headers).lang;
     let page = format!("/applications/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
+    let filer = match filer(&st, &headers, case_id, &page).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
+    let id = filer.applicant_id;
     let answers: BTreeMap<String, String> =
         input.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|q| (q.to_string(), v.clone()))).collect();
     let then = input.get("then").map(String::as_str).unwrap_or("");
@@ -141,10 +152,11 @@ async fn upload(
     let lang = prefs_of(&headers).lang;
     let json = wants_json(&headers);
     let page = format!("/applications/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
+    let filer = match filer(&st, &headers, case_id, &page).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
+    let id = filer.applicant_id;
     let back = |e: AppError| {
         if json {
             json_error(&e, lang)
@@ -253,10 +265,11 @@ async fn remove_file(
 ) -> Response {
     let lang = prefs_of(&headers).lang;
     let page = format!("/applications/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
+    let filer = match filer(&st, &headers, case_id, &page).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
+    let id = filer.applicant_id;
     match journey::remove_file(&st.db, st.files.as_ref(), id, case_id, file_id, lang).await {
         Ok(()) if wants_json(&headers) => Json(serde_json::json!({ "ok": true })).into_response(),
         Ok(()) => {
@@ -271,10 +284,11 @@ async fn remove_file(
 async fn upgrade(State(st): State<AppState>, Path(case_id): Path<i32>, headers: HeaderMap) -> Response {
     let lang = prefs_of(&headers).lang;
     let page = format!("/applications/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
+    let filer = match filer(&st, &headers, case_id, &page).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
+    let id = filer.applicant_id;
     match journey::upgrade_draft(&st.db, id, case_id, lang).await {
         Ok(()) => {
             let msg = lang.pick(
@@ -306,12 +320,16 @@ async fn submit(
 ) -> Response {
     let lang = prefs_of(&headers).lang;
     let page = format!("/applications/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
+    let filer = match filer(&st, &headers, case_id, &page).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let today = china_today();
-    match journey::submit(&st.db, &st.calendar(), id, case_id, input.version, today, lang).await {
+    match journey::submit(&st.db, &st.calendar(), filer, case_id, input.version, today, lang).await {
+        Ok(_) if filer.clerk.is_some() => {
+            let msg = lang.pick("已代为提交申请", "已代為提交申請", "Submitted for the applicant");
+            see_other(&format!("/staff/cases/{case_id}"), vec![notice(&st, "staff_case", msg.into())])
+        }
         Ok(_) => see_other(&format!("/cases/{case_id}?submitted=1"), vec![]),
         Err(e) => back_with_errors(&st, &format!("{page}/check"), "check", BTreeMap::new(), &e, lang),
     }

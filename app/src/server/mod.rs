@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod forms;
 pub mod guard;
+pub mod intake;
 pub mod journey;
 pub mod journey_forms;
 pub mod receipt;
