@@ -13,6 +13,7 @@ pub struct Migration;
 enum Cases {
     Table,
     Id,
+    DepartmentId,
     State,
     DueOn,
     AssigneeId,
@@ -75,6 +76,19 @@ impl MigrationTrait for Migration {
         ] {
             m.alter_table(Table::alter().table(Cases::Table).add_column(col).to_owned()).await?;
         }
+        // The queue reads one (department, state) range at a time in (due_on, id) order.
+        m.drop_index(Index::drop().name("ix_cases_queue").table(Cases::Table).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_cases_queue_v2")
+                .table(Cases::Table)
+                .col(Cases::DepartmentId)
+                .col(Cases::State)
+                .col(Cases::DueOn)
+                .col(Cases::Id)
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("ix_cases_assignee")
@@ -184,6 +198,17 @@ impl MigrationTrait for Migration {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         m.drop_index(Index::drop().name("ix_cases_assignee").table(Cases::Table).to_owned()).await?;
+        m.drop_index(Index::drop().name("ix_cases_queue_v2").table(Cases::Table).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_cases_queue")
+                .table(Cases::Table)
+                .col(Cases::DepartmentId)
+                .col(Cases::State)
+                .col(Cases::DueOn)
+                .to_owned(),
+        )
+        .await?;
         for c in [Cases::IntakeStaffId, Cases::Channel, Cases::AssigneeId] {
             m.alter_table(Table::alter().table(Cases::Table).drop_column(c).to_owned()).await?;
         }

@@ -228,3 +228,41 @@ mod tests {
         assert_eq!(super::redact("sqlite://data/tongban.db"), "sqlite://data/tongban.db");
     }
 }
+
+/// The bare comparison server of the queue benchmark: axum, one route, the back office's queue
+/// query for one staff member, JSON out. No sessions, no HTML, no Leptos.
+pub async fn bench_bare(db: sea_orm::DatabaseConnection, addr: SocketAddr, staff: &str) -> Result<(), String> {
+    use app::server::entities::staff as staff_entity;
+    use axum::extract::Query;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let s = staff_entity::Entity::find()
+        .filter(staff_entity::Column::Username.eq(staff))
+        .one(&db)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no staff member {staff}"))?;
+    let roles = app::server::accounts::staff_roles(&db, s.id).await.map_err(|e| e.to_string())?;
+    let user = app::models::SessionUser::Staff { id: s.id, name: s.display_name, username: s.username, roles };
+    let cal = app::server::calendar::load(&db).await.map_err(|e| e.to_string())?;
+    type Shared = std::sync::Arc<(sea_orm::DatabaseConnection, rules::Calendar, app::models::SessionUser)>;
+    async fn handler(
+        State(st): State<Shared>,
+        Query(q): Query<std::collections::BTreeMap<String, String>>,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+        let today = rules::validators::china_today();
+        match app::server::backoffice::queue(&st.0, &st.1, Some(&st.2), &get("bucket"), &get("q"), &get("after"), today)
+            .await
+        {
+            Ok(p) => axum::Json(p).into_response(),
+            Err(e) => (e.status(), e.to_string()).into_response(),
+        }
+    }
+    let app = Router::new()
+        .route("/queue.json", axum::routing::get(handler))
+        .with_state(std::sync::Arc::new((db, cal, user)));
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot bind {addr}: {e}"))?;
+    println!("bare queue endpoint at http://{addr}/queue.json");
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
+}

@@ -44,6 +44,17 @@ enum Command {
         /// Departments, catalog items, one staff account per role and demo applicants.
         #[arg(long)]
         demo: bool,
+        /// N generated cases for load tests (loads the demo data first when the database is empty).
+        #[arg(long, value_name = "N")]
+        bulk: Option<u64>,
+    },
+    /// For the load benchmark: a bare axum server with one JSON endpoint, `/queue.json`, that runs
+    /// the same queue query as the back office's queue page, as staff member `--staff`.
+    BenchBare {
+        #[arg(long, default_value = "127.0.0.1:3012")]
+        addr: std::net::SocketAddr,
+        #[arg(long, default_value = "clerk")]
+        staff: String,
     },
     /// Create an administrator (or reset one's password). The password comes from
     /// TONGBAN_ADMIN_PASSWORD or, when unset, from the first line of standard input.
@@ -159,18 +170,39 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed { demo } => {
-            if !demo {
-                return Err("nothing to seed: use `tongban seed --demo`".into());
+        Command::Seed { demo, bulk } => {
+            if !demo && bulk.is_none() {
+                return Err("nothing to seed: use `tongban seed --demo` or `tongban seed --bulk N`".into());
             }
             let conn = open(&settings).await?;
             db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
             let files = app::server::files::LocalFileStore::new(settings.files_dir())
                 .map_err(|e| format!("cannot create the file store: {e}"))?;
-            let accounts = seed::seed_demo(&conn, &files).await.map_err(|e| format!("demo data failed: {e}"))?;
-            println!("demo data loaded");
-            tongban::print_demo_accounts(&accounts);
+            let empty = seed::is_empty(&conn).await.map_err(|e| e.to_string())?;
+            if demo || empty {
+                let accounts = seed::seed_demo(&conn, &files).await.map_err(|e| format!("demo data failed: {e}"))?;
+                println!("demo data loaded");
+                tongban::print_demo_accounts(&accounts);
+            }
+            if let Some(n) = bulk {
+                let cal = app::server::calendar::load(&conn).await.map_err(|e| e.to_string())?;
+                let today = rules::validators::china_today();
+                let r = app::server::bulk::seed_bulk(&conn, &cal, n, today, |done| {
+                    eprint!("\r  {done} / {n} cases");
+                })
+                .await
+                .map_err(|e| format!("bulk data failed: {e}"))?;
+                eprintln!();
+                println!(
+                    "bulk data loaded: {} cases, {} applicants, {} events in {:.1} s",
+                    r.cases, r.applicants, r.events, r.seconds
+                );
+            }
             Ok(())
+        }
+        Command::BenchBare { addr, staff } => {
+            let conn = open(&settings).await?;
+            tongban::bench_bare(conn, addr, &staff).await
         }
         Command::CreateAdmin { username, name, department } => {
             let password = match std::env::var("TONGBAN_ADMIN_PASSWORD") {

@@ -589,6 +589,7 @@ async fn journey_suite(app: &App) {
     assert!(lines.contains(&case_no) && lines.contains(&"韩梅梅".to_string()), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("申请表.pdf")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains(&window.to_string())), "{lines:?}");
+    insta::assert_snapshot!("receipt", redacted(&lines, base));
     assert_eq!(
         other.get(format!("{base}/cases/{case}/receipt.pdf")).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
@@ -748,6 +749,7 @@ async fn journey_suite(app: &App) {
     let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
     assert_eq!(lines[0], "备案通知书");
     assert!(lines.iter().any(|l| l.contains(&format!("/verify/{code}"))), "{lines:?}");
+    insta::assert_snapshot!("result_document", redacted(&lines, base));
     assert_eq!(anon.get(format!("{base}/results/{code}.pdf")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(c.get(format!("{base}/results/{code}.pdf")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     let (status, page) = text(&anon, &format!("{base}/verify/NOSUCHCODE")).await;
@@ -1135,6 +1137,7 @@ async fn backoffice_suite(app: &App) {
     let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
     assert_eq!(lines[0], "受理通知书");
     assert!(lines.contains(&due.to_string()) && lines.iter().any(|l| l.contains("申请表-已签字.pdf")), "{lines:?}");
+    insta::assert_snapshot!("acceptance_notice", redacted(&lines, base));
     assert_eq!(
         outsider.get(format!("{base}/notices/{case}/acceptance.pdf")).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
@@ -1345,6 +1348,12 @@ async fn authorization_matrix(app: &App) {
         assert_eq!(location(&r), format!("/staff/cases/{id}"), "{u} may {code}: {:?}", flash_of(&r));
         let after = case::Entity::find_by_id(row.id).one(db).await.unwrap().unwrap();
         assert_eq!(after.version, row.version + 1, "{code} changed the case once");
+        if matches!(code, "reject" | "decide_deny") {
+            // the written decision: reasons, legal basis and remedies
+            let r = client.get(format!("{base}/notices/{id}/refusal.pdf")).send().await.unwrap();
+            let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
+            insta::assert_snapshot!(format!("refusal_{code}"), redacted(&lines, base));
+        }
     }
     // staff of another department: every action refused on a ZRZY case
     let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
@@ -1355,6 +1364,36 @@ async fn authorization_matrix(app: &App) {
             StatusCode::FORBIDDEN
         );
     }
+}
+
+/// The text of a PDF with what changes from run to run replaced: the server's address, dates,
+/// case numbers and verification codes (runs of 8+ digits, capitals and dashes with a digit).
+fn redacted(lines: &[String], base: &str) -> String {
+    let mut out = Vec::new();
+    for l in lines {
+        let l = l.replace(base, "[base]");
+        let mut s = String::new();
+        let mut run = String::new();
+        let flush = |run: &mut String, s: &mut String| {
+            if run.chars().count() >= 8 && run.chars().any(|c| c.is_ascii_digit()) {
+                s.push_str("[#]");
+            } else {
+                s.push_str(run);
+            }
+            run.clear();
+        };
+        for ch in l.chars() {
+            if ch.is_ascii_digit() || ch.is_ascii_uppercase() || ch == '-' {
+                run.push(ch);
+            } else {
+                flush(&mut run, &mut s);
+                s.push(ch);
+            }
+        }
+        flush(&mut run, &mut s);
+        out.push(s);
+    }
+    out.join("\n")
 }
 
 async fn queue_json(c: &Client, base: &str, bucket: &str) -> serde_json::Value {

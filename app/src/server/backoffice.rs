@@ -268,17 +268,22 @@ pub async fn queue(
             (rows_for(db, cal, list, today).await?, None)
         }
         _ => {
-            let mut q = if bucket == "mine" {
-                case::Entity::find()
-                    .filter(case::Column::AssigneeId.eq(me))
-                    .filter(case::Column::State.is_in(REVIEW_STATES))
+            // One index range per (department or assignee, state), each read in (due_on, id) order
+            // and merged: no sort over the whole bucket, however many cases it holds.
+            let states: &[&str] = if bucket == "mine" { &REVIEW_STATES } else { bucket_states(bucket) };
+            let ranges: Vec<Condition> = if bucket == "mine" {
+                states
+                    .iter()
+                    .map(|s| Condition::all().add(case::Column::AssigneeId.eq(me)).add(case::Column::State.eq(*s)))
+                    .collect()
             } else {
-                case::Entity::find()
-                    .filter(case::Column::DepartmentId.is_in(deps.clone()))
-                    .filter(case::Column::State.is_in(bucket_states(bucket).iter().copied()))
-            }
-            .filter(case::Column::DueOn.is_not_null());
+                deps.iter()
+                    .flat_map(|d| states.iter().map(move |s| (*d, *s)))
+                    .map(|(d, s)| Condition::all().add(case::Column::DepartmentId.eq(d)).add(case::Column::State.eq(s)))
+                    .collect()
+            };
             let search = search.trim();
+            let mut matching = None;
             if !search.is_empty() {
                 let ids: Vec<i32> = applicant::Entity::find()
                     .filter(applicant::Column::Name.contains(search))
@@ -288,21 +293,31 @@ pub async fn queue(
                     .into_tuple()
                     .all(db)
                     .await?;
-                q = q.filter(
+                matching = Some(
                     Condition::any()
                         .add(case::Column::CaseNo.contains(search.to_uppercase()))
                         .add(case::Column::ApplicantId.is_in(ids)),
                 );
             }
-            if let Some(k) = keyset(cursor, case::Column::DueOn, case::Column::Id) {
-                q = q.filter(k);
+            let mut found: Vec<case::Model> = Vec::new();
+            for range in ranges {
+                let mut q = case::Entity::find().filter(range).filter(case::Column::DueOn.is_not_null());
+                if let Some(m) = &matching {
+                    q = q.filter(m.clone());
+                }
+                if let Some(k) = keyset(cursor, case::Column::DueOn, case::Column::Id) {
+                    q = q.filter(k);
+                }
+                found.extend(
+                    q.order_by_asc(case::Column::DueOn)
+                        .order_by_asc(case::Column::Id)
+                        .limit(QUEUE_PAGE_SIZE + 1)
+                        .all(db)
+                        .await?,
+                );
             }
-            let found = q
-                .order_by_asc(case::Column::DueOn)
-                .order_by_asc(case::Column::Id)
-                .limit(QUEUE_PAGE_SIZE + 1)
-                .all(db)
-                .await?;
+            found.sort_by_key(|c| (c.due_on, c.id));
+            found.truncate(page + 1);
             let next = (found.len() > page)
                 .then(|| found.get(page - 1).and_then(|c| c.due_on.map(|d| format!("{d}_{}", c.id))))
                 .flatten();

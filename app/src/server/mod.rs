@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod backoffice;
 pub mod backoffice_forms;
+pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
