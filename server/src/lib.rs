@@ -219,16 +219,6 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(super::redact("sqlite://data/tongban.db"), "sqlite://data/tongban.db");
-    }
-}
-
 /// The bare comparison server of the queue benchmark: axum, one route, the back office's queue
 /// query for one staff member, JSON out. No sessions, no HTML, no Leptos.
 pub async fn bench_bare(db: sea_orm::DatabaseConnection, addr: SocketAddr, staff: &str) -> Result<(), String> {
@@ -265,4 +255,14 @@ pub async fn bench_bare(db: sea_orm::DatabaseConnection, addr: SocketAddr, staff
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot bind {addr}: {e}"))?;
     println!("bare queue endpoint at http://{addr}/queue.json");
     axum::serve(listener, app).await.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://data/tongban.db"), "sqlite://data/tongban.db");
+    }
 }
