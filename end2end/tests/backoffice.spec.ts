@@ -80,9 +80,16 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   const reviewer = await staff(browser, baseURL!, "reviewer");
   await reviewer.goto(clerk.url());
   await act(reviewer, "start_review");
+  // the reviewer asks for a suspension; the approver finds the request in their queue and approves it
+  await act(reviewer, "request_suspension", { kind: "专家评审", reason: "组织专家评审" });
+  await expect(reviewer.getByTestId("staff-state")).toHaveText("审查中");
   const approver = await staff(browser, baseURL!, "approver");
-  await approver.goto(clerk.url());
-  await act(approver, "suspend", { kind: "专家评审", reason: "组织专家评审" });
+  await approver.goto("/staff/queue?bucket=approvals");
+  await approver.getByRole("link", { name: caseNo }).click();
+  const decision = approver.locator("form[id^=form-decide_request-]");
+  await decision.getByLabel("同意", { exact: true }).check();
+  await decision.locator("button[type=submit]").click();
+  await expect(approver.getByRole("status")).toContainText("已办理");
   await expect(approver.getByTestId("staff-state")).toHaveText("中止（不计时）");
   await reviewer.reload();
   await act(reviewer, "resume");
