@@ -1,5 +1,6 @@
 import { test, expect, Browser, Page } from "@playwright/test";
-import { JPEG, PDF, hydrated, registerPerson } from "./util";
+import AxeBuilder from "@axe-core/playwright";
+import { JPEG, PDF, hydrated, newIdCard, newMobile, registerPerson } from "./util";
 
 async function staff(browser: Browser, baseURL: string, username: string): Promise<Page> {
   const ctx = await browser.newContext({ baseURL, locale: "zh-CN", viewport: { width: 1280, height: 900 } });
@@ -118,4 +119,48 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   await page.getByLabel("满意", { exact: true }).check();
   await page.getByRole("button", { name: "提交评价" }).click();
   await expect(page.getByTestId("my-rating")).toHaveText("满意");
+});
+
+test("counter intake (帮办): the clerk registers a walk-in, fills the same application form and submits it", async ({ browser, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "the back office is a desktop tool; one run is enough");
+  test.setTimeout(90_000);
+  const clerk = await staff(browser, baseURL!, "clerk");
+  await clerk.goto("/staff/queue");
+  await clerk.getByRole("link", { name: /窗口帮办/ }).click();
+  await expect(clerk).toHaveURL(/\/staff\/intake$/);
+  const id = newIdCard("19700315");
+  await clerk.getByLabel("申请人身份证号码或统一社会信用代码").fill(id);
+  await clerk.getByRole("button", { name: "查找" }).click();
+  await expect(clerk.getByTestId("intake-new")).toBeVisible();
+  // a wrong mobile is refused next to its field; the name typed stays
+  await clerk.getByLabel("姓名").fill("郑大爷");
+  await clerk.getByLabel("手机号码").fill("12345");
+  await clerk.getByRole("button", { name: "登记申请人" }).click();
+  await expect(clerk.locator(".field-error")).toContainText("手机号码");
+  await expect(clerk.getByLabel("姓名")).toHaveValue("郑大爷");
+  await clerk.getByLabel("手机号码").fill(newMobile());
+  await clerk.getByRole("button", { name: "登记申请人" }).click();
+  await expect(clerk.getByTestId("intake-found")).toContainText("郑大爷");
+  expect((await new AxeBuilder({ page: clerk }).analyze()).violations).toEqual([]);
+  await clerk.getByLabel("办理事项").selectOption("ZRZY-004");
+  await clerk.getByRole("button", { name: "开始帮办" }).click();
+  // the applicant's own form, filled by the clerk
+  await expect(clerk).toHaveURL(/\/applications\/\d+$/);
+  await hydrated(clerk);
+  const draftUrl = clerk.url();
+  await clerk.getByLabel("否，本人办理").check();
+  await expect(clerk.getByTestId("autosave")).toHaveText("已自动保存");
+  for (const [material, name] of [["id_card", "身份证.pdf"], ["report", "评估报告.pdf"], ["expert_opinion", "专家意见.pdf"]] as const) {
+    const card = clerk.locator(`#m-${material}`);
+    await card.locator("input[type=file]").setInputFiles({ name, mimeType: "application/pdf", buffer: PDF });
+    await card.getByRole("button", { name: "上传" }).click();
+    await expect(card.locator(".file-row")).toContainText(name);
+  }
+  await clerk.goto(draftUrl + "/check");
+  await clerk.getByRole("button", { name: "确认并提交申请" }).click();
+  await expect(clerk).toHaveURL(/\/staff\/cases\/\d+$/);
+  await expect(clerk.getByTestId("staff-state")).toHaveText("已提交，待受理");
+  await expect(clerk.locator(".summary-list")).toContainText("窗口帮办");
+  await act(clerk, "accept");
+  await expect(clerk.getByTestId("staff-state")).toHaveText("已受理");
 });
