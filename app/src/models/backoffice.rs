@@ -66,6 +66,9 @@ pub struct QueuePage {
     pub next: Option<String>,
     /// Cases per bucket in the caller's departments.
     pub counts: Vec<(String, u64)>,
+    /// The caller is a window clerk (takes applications in at the counter).
+    #[serde(default)]
+    pub intake: bool,
 }
 
 /// One material of a case, with its files, as the clerk checks it.

@@ -76,7 +76,7 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
     });
     view! {
         <h1>{lang.pick("办件队列", "辦件隊列", "Queues")}</h1>
-        <p><a class="button secondary" href="/staff/intake">{lang.pick("窗口帮办：代申请人录入", "窗口幫辦：代申請人錄入", "Counter intake: apply for a walk-in")}</a></p>
+        {p.intake.then(|| view! { <p><a class="button secondary" href="/staff/intake">{lang.pick("窗口帮办：代申请人录入", "窗口幫辦：代申請人錄入", "Counter intake: apply for a walk-in")}</a></p> })}
         <form method="get" action="/staff/queue" class="search" role="search">
             <input type="hidden" name="bucket" value=bucket.clone()/>
             <label for="q">{lang.pick("按办件编号或申请人查找", "按辦件編號或申請人查找", "Find by case number or applicant")}</label>

@@ -325,7 +325,8 @@ pub async fn queue(
             (rows_for(db, cal, list, today).await?, next)
         }
     };
-    Ok(QueuePage { bucket: bucket.to_string(), rows, next, counts })
+    let intake = pairs.iter().any(|(_, r)| *r == Role::WindowClerk);
+    Ok(QueuePage { bucket: bucket.to_string(), rows, next, counts, intake })
 }
 
 /// The action templates the back office offers, with placeholder reasons for the dry run.
