@@ -103,16 +103,26 @@ async fn pending_requests(
         .limit(500)
         .all(db)
         .await?;
-    let ids: Vec<i32> = reqs.iter().map(|r| r.case_id).collect();
-    let cases: BTreeMap<i32, case::Model> = case::Entity::find()
+    let ids = reqs.iter().map(|r| r.case_id);
+    let cases = cases_by_id(db, ids, Condition::all().add(case::Column::DepartmentId.is_in(approves))).await?;
+    Ok(reqs.into_iter().filter_map(|r| cases.get(&r.case_id).cloned().map(|c| (r, c))).collect())
+}
+
+/// The cases with these ids that also meet `and`, by id.
+async fn cases_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+    and: Condition,
+) -> Result<BTreeMap<i32, case::Model>, AppError> {
+    let ids: Vec<i32> = ids.collect();
+    Ok(case::Entity::find()
         .filter(case::Column::Id.is_in(ids))
-        .filter(case::Column::DepartmentId.is_in(approves))
+        .filter(and)
         .all(db)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
-        .collect();
-    Ok(reqs.into_iter().filter_map(|r| cases.get(&r.case_id).cloned().map(|c| (r, c))).collect())
+        .collect())
 }
 
 /// Bucket counts: the state buckets from `state_counts` (kept by every transition, so O(1) at any
@@ -237,14 +247,7 @@ pub async fn queue(
             let next = (tasks.len() > page)
                 .then(|| tasks.get(page - 1).map(|t| format!("{}_{}", t.due_on.unwrap_or(today), t.id)))
                 .flatten();
-            let ids: Vec<i32> = tasks.iter().map(|t| t.case_id).collect();
-            let cases: BTreeMap<i32, case::Model> = case::Entity::find()
-                .filter(case::Column::Id.is_in(ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c))
-                .collect();
+            let cases = cases_by_id(db, tasks.iter().map(|t| t.case_id), Condition::all()).await?;
             let list = tasks
                 .into_iter()
                 .take(page)
