@@ -1220,6 +1220,10 @@ async fn backoffice_suite(app: &App) {
         .unwrap();
     assert_eq!(d["summary"]["state"], "delivered");
     assert_eq!(d["extras"]["can_rate"], true);
+    // the proof of delivery (送达回证), for the applicant and the department
+    let r = person.get(format!("{base}/notices/{case}/delivery.pdf")).send().await.unwrap();
+    let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
+    insta::assert_snapshot!("delivery_receipt", redacted(&lines, base));
     let inbox: serde_json::Value =
         person.post(format!("{base}/api/my_inbox")).send().await.unwrap().json().await.unwrap();
     assert_eq!(inbox[0]["kind"], "deliver");
@@ -1367,7 +1371,8 @@ async fn authorization_matrix(app: &App) {
 }
 
 /// The text of a PDF with what changes from run to run replaced: the server's address, dates,
-/// case numbers and verification codes (runs of 8+ digits, capitals and dashes with a digit).
+/// case numbers, verification codes (runs of 8+ digits, capitals and dashes with a digit) and
+/// clock times.
 fn redacted(lines: &[String], base: &str) -> String {
     let mut out = Vec::new();
     for l in lines {
@@ -1391,7 +1396,26 @@ fn redacted(lines: &[String], base: &str) -> String {
             }
         }
         flush(&mut run, &mut s);
-        out.push(s);
+        // clock times (hh:mm)
+        let c: Vec<char> = s.chars().collect();
+        let mut t = String::new();
+        let mut i = 0;
+        while i < c.len() {
+            if i + 5 <= c.len()
+                && c[i].is_ascii_digit()
+                && c[i + 1].is_ascii_digit()
+                && c[i + 2] == ':'
+                && c[i + 3].is_ascii_digit()
+                && c[i + 4].is_ascii_digit()
+            {
+                t.push_str("[hh:mm]");
+                i += 5;
+            } else {
+                t.push(c[i]);
+                i += 1;
+            }
+        }
+        out.push(t);
     }
     out.join("\n")
 }

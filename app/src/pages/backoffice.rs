@@ -317,6 +317,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             <p class="downloads">
                 {c.accepted_on.map(|_| view! { <a href=format!("/notices/{}/acceptance.pdf", c.id)>{lang.pick("受理通知书（PDF）", "受理通知書（PDF）", "Acceptance notice (PDF)")}</a> })}
                 {refused.then(|| view! { <a href=format!("/notices/{}/refusal.pdf", c.id)>{lang.pick("决定书（PDF）", "決定書（PDF）", "Decision (PDF)")}</a> })}
+                {matches!(c.state, CaseState::Delivered | CaseState::Closed).then(|| view! { <a href=format!("/notices/{}/delivery.pdf", c.id) data-testid="delivery-pdf">{lang.pick("送达回证（PDF）", "送達回證（PDF）", "Proof of delivery (PDF)")}</a> })}
                 {c.results.iter().map(|r| view! { <a href=format!("/results/{}.pdf", r.code)>{r.title.clone()}" (PDF)"</a> }).collect_view()}
             </p>
         </section>

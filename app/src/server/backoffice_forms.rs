@@ -85,6 +85,7 @@ async fn notice_pdf(
         match file.as_str() {
             "acceptance.pdf" => acceptance_notice(&st.db, &st.calendar(), &c).await,
             "refusal.pdf" => refusal(&st.db, &c).await,
+            "delivery.pdf" => delivery_receipt(&st.db, &c).await,
             _ => Err(AppError::NotFound),
         }
     }
@@ -205,5 +206,46 @@ pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<B
         Block::Field("决定机关".into(), dep),
         Block::Field("日期".into(), e.on_day.to_string()),
     ]);
+    Ok(blocks)
+}
+
+/// 送达回证: what was served on whom, how and when, with lines for the recipient's signature (at
+/// the window or by post) or the electronic delivery record.
+pub async fn delivery_receipt(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
+    let (it, applicant_name, dep) = names(db, c).await?;
+    let e = last_event(db, c.id, &["deliver"]).await?.ok_or(AppError::NotFound)?;
+    let docs: Vec<String> =
+        journey::results_of(db, c.id).await?.into_iter().map(|r| format!("{}（验证码 {}）", r.title, r.code)).collect();
+    let documents = if docs.is_empty() {
+        match c.state.as_str() {
+            "decided_deny" => "不予行政许可决定书".to_string(),
+            _ => format!("「{}」办理结果", it.name),
+        }
+    } else {
+        docs.join("、")
+    };
+    let server = staff::Entity::find_by_id(e.actor_id).one(db).await?.map(|s| s.display_name).unwrap_or_default();
+    let electronic = e.comment.starts_with("电子送达");
+    let mut blocks = vec![
+        Block::Title("送达回证".into()),
+        Block::Field("办件编号".into(), c.case_no.clone().unwrap_or_default()),
+        Block::Field("送达文书".into(), documents),
+        Block::Field("受送达人".into(), applicant_name),
+        Block::Field("送达方式".into(), e.comment.clone()),
+        Block::Field("送达日期".into(), e.on_day.to_string()),
+        Block::Field("送达机关".into(), dep),
+        Block::Field("送达人".into(), server),
+        Block::Gap,
+    ];
+    if electronic {
+        blocks.push(Block::Paragraph(
+            "文书已送达受送达人的通办账户，送达日期以文书进入账户之日为准（电子送达记录由系统保存）。".into(),
+        ));
+    } else {
+        blocks.extend([
+            Block::Field("受送达人签名".into(), "＿＿＿＿＿＿＿＿".into()),
+            Block::Field("签收日期".into(), "＿＿＿＿年＿＿月＿＿日".into()),
+        ]);
+    }
     Ok(blocks)
 }
