@@ -322,6 +322,9 @@ pub async fn queue(
                     q = q.filter(k);
                 }
                 let inner = q
+                    .select_only()
+                    .column(case::Column::Id)
+                    .column(case::Column::DueOn)
                     .order_by_asc(case::Column::DueOn)
                     .order_by_asc(case::Column::Id)
                     .limit(QUEUE_PAGE_SIZE + 1)
@@ -335,16 +338,27 @@ pub async fn queue(
                     Some(mut u) => u.union(sea_orm::sea_query::UnionType::All, part).to_owned(),
                 });
             }
-            let mut found: Vec<case::Model> = match union {
-                Some(u) => case::Model::find_by_statement(db.get_database_backend().build(&u)).all(db).await?,
+            // keys first (two columns per candidate), whole rows only for the page
+            #[derive(FromQueryResult)]
+            struct Key {
+                id: i32,
+                due_on: Option<NaiveDate>,
+            }
+            let mut keys: Vec<Key> = match union {
+                Some(u) => Key::find_by_statement(db.get_database_backend().build(&u)).all(db).await?,
                 None => vec![],
             };
-            found.sort_by_key(|c| (c.due_on, c.id));
-            found.truncate(page + 1);
-            let next = (found.len() > page)
-                .then(|| found.get(page - 1).and_then(|c| c.due_on.map(|d| format!("{d}_{}", c.id))))
+            keys.sort_by_key(|k| (k.due_on, k.id));
+            let next = (keys.len() > page)
+                .then(|| keys.get(page - 1).and_then(|k| k.due_on.map(|d| format!("{d}_{}", k.id))))
                 .flatten();
-            let list = found.into_iter().take(page).map(|c| (c, None, String::new())).collect();
+            keys.truncate(page);
+            let mut found = cases_by_id(db, keys.iter().map(|k| k.id), Condition::all()).await?;
+            let list = keys
+                .iter()
+                .filter_map(|k| found.remove(&k.id))
+                .map(|c| (c, None, String::new()))
+                .collect();
             (rows_for(db, cal, list, today).await?, next)
         }
     };
