@@ -354,11 +354,7 @@ pub async fn queue(
                 .flatten();
             keys.truncate(page);
             let mut found = cases_by_id(db, keys.iter().map(|k| k.id), Condition::all()).await?;
-            let list = keys
-                .iter()
-                .filter_map(|k| found.remove(&k.id))
-                .map(|c| (c, None, String::new()))
-                .collect();
+            let list = keys.iter().filter_map(|k| found.remove(&k.id)).map(|c| (c, None, String::new())).collect();
             (rows_for(db, cal, list, today).await?, next)
         }
     };
