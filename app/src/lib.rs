@@ -54,16 +54,19 @@ pub fn detect_prefs() -> Prefs {
     Prefs::default()
 }
 
+/// The CSP nonce of a request, made by the server's middleware before rendering: the middleware
+/// sends it in the `Content-Security-Policy` header, the shell puts it on the page's scripts.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = detect_prefs();
     #[cfg(feature = "ssr")]
     {
-        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-            let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
-            let csp = content_security_policy(nonce.as_deref(), options.env == leptos::config::Env::DEV);
-            if let Ok(v) = http::HeaderValue::from_str(&csp) {
-                resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
-            }
+        // One nonce for the header and the scripts, whatever the route (pages, 404s): the one the
+        // middleware minted for this request replaces Leptos' own.
+        if let Some(n) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+            provide_context(leptos::nonce::Nonce::from_value(n.0));
         }
     }
     view! {

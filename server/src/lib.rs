@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
     let pkg = ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
     let immutable = opts.hash_files;
     let ctx_state = state.clone();
+    let dev_reload = opts.env == leptos::config::Env::DEV;
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -103,7 +104,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(move |req, next| cache_headers(req, next, immutable)))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload)))
         .layer(middleware::from_fn_with_state(state.clone(), client_ip))
         .layer(middleware::from_fn(same_origin_posts))
         .layer(CompressionLayer::new())
@@ -161,17 +162,19 @@ async fn same_origin_posts(req: Request, next: Next) -> Response {
     }
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+/// Security headers on every response, and the content security policy with a nonce minted here
+/// for this request (the page's scripts carry the same nonce: see `app::CspNonce`).
+async fn security_headers(mut req: Request, next: Next, dev_reload: bool) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(app::CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(v) = HeaderValue::from_str(&app::content_security_policy(None, false)) {
-            h.insert(header::CONTENT_SECURITY_POLICY, v);
-        }
+    if let Ok(v) = HeaderValue::from_str(&app::content_security_policy(Some(&nonce), dev_reload)) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     res
 }
