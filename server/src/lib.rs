@@ -167,13 +167,19 @@ async fn same_origin_posts(req: Request, next: Next) -> Response {
 async fn security_headers(mut req: Request, next: Next, dev_reload: bool) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(app::CspNonce(nonce.clone()));
+    // uploaded files may be shown inside the back office's pages (PDF preview), nothing else is framed
+    let framable = req.uri().path().starts_with("/files/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if framable { "SAMEORIGIN" } else { "DENY" }));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
-    if let Ok(v) = HeaderValue::from_str(&app::content_security_policy(Some(&nonce), dev_reload)) {
+    let mut csp = app::content_security_policy(Some(&nonce), dev_reload);
+    if framable {
+        csp = csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'");
+    }
+    if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     res

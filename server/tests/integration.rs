@@ -543,6 +543,9 @@ async fn journey_suite(app: &App) {
     assert_eq!(anon.get(format!("{base}/files/{photo}")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     let r = c.get(format!("{base}/files/{photo}")).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "image/png");
+    // files may be framed by this site's own pages (the back office's preview), by no other
+    assert_eq!(r.headers()["x-frame-options"], "SAMEORIGIN");
+    assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'self'"));
     assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
 
     // remove a file before submitting

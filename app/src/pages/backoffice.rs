@@ -277,6 +277,12 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                             <a href=format!("/files/{}", fv.id) target="_blank" rel="noopener">{fv.file_name.clone()}</a>
                             <span class="hint">{fv.file_type.label()}" · "{human_size(fv.size)}</span>
                             {image.then(|| view! { <img class="preview" src=format!("/files/{}", fv.id) alt=fv.file_name.clone() loading="lazy"/> })}
+                            {(fv.file_type == rules::materials::FileType::Pdf).then(|| view! {
+                                <details class="pdf-preview">
+                                    <summary>{lang.pick("在本页预览", "在本頁預覽", "Preview here")}</summary>
+                                    <iframe src=format!("/files/{}", fv.id) title=fv.file_name.clone()></iframe>
+                                </details>
+                            })}
                         </li>
                     }
                 }).collect_view()}</ul>
