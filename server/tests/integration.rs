@@ -1796,6 +1796,12 @@ async fn intake_suite(app: &App) {
     act_ok(&clerk, base, id, &[("action", "accept")]).await;
     let (_, page) = text(&clerk, &format!("{base}/staff/cases/{id}")).await;
     assert!(page.contains("窗口帮办"));
+    // the queue filtered by item
+    let no = c.case_no.clone().unwrap();
+    let (_, page) = text(&clerk, &format!("{base}/staff/queue?bucket=review&item=ZRZY-001")).await;
+    assert!(page.contains(&no), "filtered by its item");
+    let (_, page) = text(&clerk, &format!("{base}/staff/queue?bucket=review&item=ZJJ-001")).await;
+    assert!(!page.contains(&no), "not under another item");
     // a submitted case is no longer editable at the counter
     let r = post_form(&clerk, &format!("{base}/applications/{id}/answers"), &answers).await;
     assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()) || r.status().is_client_error());

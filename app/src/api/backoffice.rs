@@ -19,7 +19,7 @@ pub async fn staff_queue(bucket: String, search: String, cursor: String) -> Resu
             return Ok(None);
         }
         let today = rules::validators::china_today();
-        backoffice::queue(&c.state.db, &c.state.calendar(), user.as_ref(), &bucket, &search, &cursor, today)
+        backoffice::queue(&c.state.db, &c.state.calendar(), user.as_ref(), &bucket, &search, &cursor, "", today)
             .await
             .map(Some)
     };

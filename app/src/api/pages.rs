@@ -87,7 +87,17 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                 if user.is_none() {
                     return Ok(ServerHtml::Redirect("/staff/login?next=/staff/queue".into()));
                 }
-                let p = office::queue(db, &cal, user.as_ref(), &get("bucket"), &get("q"), &get("after"), today).await?;
+                let p = office::queue(
+                    db,
+                    &cal,
+                    user.as_ref(),
+                    &get("bucket"),
+                    &get("q"),
+                    &get("after"),
+                    &get("item"),
+                    today,
+                )
+                .await?;
                 page(
                     lang.pick("办件队列", "辦件隊列", "Queues"),
                     backoffice::render_queue(p, &get("q"), lang).to_html(),

@@ -69,6 +69,12 @@ pub struct QueuePage {
     /// The caller is a window clerk (takes applications in at the counter).
     #[serde(default)]
     pub intake: bool,
+    /// The items of the caller's departments (code, name), for the filter.
+    #[serde(default)]
+    pub items: Vec<(String, String)>,
+    /// The item the queue is filtered by ("" = all).
+    #[serde(default)]
+    pub item: String,
 }
 
 /// One material of a case, with its files, as the clerk checks it.

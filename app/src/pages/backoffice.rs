@@ -51,7 +51,7 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
     let tabs = p.counts.iter().map(|(b, n)| {
         let current = *b == p.bucket;
         view! {
-            <li><a href=format!("/staff/queue?bucket={b}") aria-current=current.then_some("page") class:current=current>
+            <li><a href=format!("/staff/queue?bucket={b}&item={}", p.item) aria-current=current.then_some("page") class:current=current>
                 {bucket_label(b, lang)}" "<span class="count">{n.to_string()}</span></a></li>
         }
     }).collect_view();
@@ -71,9 +71,19 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
             }
         })
         .collect_view();
+    let item = p.item.clone();
     let next = p.next.map(|n| view! {
-        <a class="button secondary" href=format!("/staff/queue?bucket={bucket}&q={q}&after={n}")>{lang.pick("下一页", "下一頁", "Next page")}</a>
+        <a class="button secondary" href=format!("/staff/queue?bucket={bucket}&q={q}&item={item}&after={n}")>{lang.pick("下一页", "下一頁", "Next page")}</a>
     });
+    let item_options = p
+        .items
+        .iter()
+        .map(|(code, name)| {
+            let selected = *code == p.item;
+            let label = format!("{name}（{code}）");
+            view! { <option value=code.clone() selected=selected>{label}</option> }
+        })
+        .collect_view();
     view! {
         <h1>{lang.pick("办件队列", "辦件隊列", "Queues")}</h1>
         {p.intake.then(|| view! { <p><a class="button secondary" href="/staff/intake">{lang.pick("窗口帮办：代申请人录入", "窗口幫辦：代申請人錄入", "Counter intake: apply for a walk-in")}</a></p> })}
@@ -84,6 +94,11 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
                 <input id="q" name="q" type="search" value=q.clone()/>
                 <button type="submit">{lang.pick("查找", "查找", "Find")}</button>
             </div>
+            <label for="item">{lang.pick("事项", "事項", "Service")}</label>
+            <select id="item" name="item">
+                <option value="">{lang.pick("全部事项", "全部事項", "All services")}</option>
+                {item_options}
+            </select>
         </form>
         <nav aria-label=lang.pick("队列", "隊列", "Queues")><ul class="tabs">{tabs}</ul></nav>
         <div class="table-scroll" tabindex="0" role="region" aria-label=lang.pick("办件队列", "辦件隊列", "Queue")>

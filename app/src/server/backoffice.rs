@@ -231,10 +231,34 @@ pub async fn queue(
     bucket: &str,
     search: &str,
     cursor: &str,
+    item_code: &str,
     today: NaiveDate,
 ) -> Result<QueuePage, AppError> {
     let deps = departments_of(user)?;
     let pairs = held(user);
+    // the filter by item: the items of the caller's departments, each version of the chosen one
+    let mut items: Vec<(String, String)> = Vec::new();
+    let mut chosen: Vec<i32> = Vec::new();
+    let item_code = item_code.trim().to_uppercase();
+    for it in item::Entity::find()
+        .filter(item::Column::DepartmentId.is_in(deps.clone()))
+        .select_only()
+        .column(item::Column::Id)
+        .column(item::Column::Code)
+        .column(item::Column::Name)
+        .order_by_asc(item::Column::Code)
+        .into_tuple::<(i32, String, String)>()
+        .all(db)
+        .await?
+    {
+        if it.1 == item_code {
+            chosen.push(it.0);
+        }
+        if items.last().is_none_or(|(c, _)| *c != it.1) {
+            items.push((it.1, it.2));
+        }
+    }
+    let item_filter = (!item_code.is_empty()).then_some(chosen);
     let me = staff_id_of(user);
     let bucket = if BUCKETS.contains(&bucket) { bucket } else { "new" };
     let counts = bucket_counts(db, &deps, &pairs, me).await?;
@@ -318,6 +342,9 @@ pub async fn queue(
                 if let Some(m) = &matching {
                     q = q.filter(m.clone());
                 }
+                if let Some(ids) = &item_filter {
+                    q = q.filter(case::Column::ItemId.is_in(ids.clone()));
+                }
                 if let Some(k) = keyset(cursor, case::Column::DueOn, case::Column::Id) {
                     q = q.filter(k);
                 }
@@ -359,7 +386,7 @@ pub async fn queue(
         }
     };
     let intake = pairs.iter().any(|(_, r)| *r == Role::WindowClerk);
-    Ok(QueuePage { bucket: bucket.to_string(), rows, next, counts, intake })
+    Ok(QueuePage { bucket: bucket.to_string(), rows, next, counts, intake, items, item: item_code })
 }
 
 /// The action templates the back office offers, with placeholder reasons for the dry run.
