@@ -251,18 +251,10 @@ pub async fn bench_bare(db: sea_orm::DatabaseConnection, addr: SocketAddr, staff
         use axum::response::IntoResponse;
         let get = |k: &str| q.get(k).cloned().unwrap_or_default();
         let today = rules::validators::china_today();
-        match app::server::backoffice::queue(
-            &st.0,
-            &st.1,
-            Some(&st.2),
-            &get("bucket"),
-            &get("q"),
-            &get("after"),
-            &get("item"),
-            today,
-        )
-        .await
-        {
+        let (bucket, search, cursor, item) = (get("bucket"), get("q"), get("after"), get("item"));
+        let query =
+            app::server::backoffice::QueueQuery { bucket: &bucket, search: &search, cursor: &cursor, item: &item };
+        match app::server::backoffice::queue(&st.0, &st.1, Some(&st.2), query, today).await {
             Ok(p) => axum::Json(p).into_response(),
             Err(e) => (e.status(), e.to_string()).into_response(),
         }

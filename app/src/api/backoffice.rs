@@ -19,9 +19,8 @@ pub async fn staff_queue(bucket: String, search: String, cursor: String) -> Resu
             return Ok(None);
         }
         let today = rules::validators::china_today();
-        backoffice::queue(&c.state.db, &c.state.calendar(), user.as_ref(), &bucket, &search, &cursor, "", today)
-            .await
-            .map(Some)
+        let query = backoffice::QueueQuery { bucket: &bucket, search: &search, cursor: &cursor, item: "" };
+        backoffice::queue(&c.state.db, &c.state.calendar(), user.as_ref(), query, today).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }

@@ -87,17 +87,9 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                 if user.is_none() {
                     return Ok(ServerHtml::Redirect("/staff/login?next=/staff/queue".into()));
                 }
-                let p = office::queue(
-                    db,
-                    &cal,
-                    user.as_ref(),
-                    &get("bucket"),
-                    &get("q"),
-                    &get("after"),
-                    &get("item"),
-                    today,
-                )
-                .await?;
+                let (bucket, search, cursor, item) = (get("bucket"), get("q"), get("after"), get("item"));
+                let query = office::QueueQuery { bucket: &bucket, search: &search, cursor: &cursor, item: &item };
+                let p = office::queue(db, &cal, user.as_ref(), query, today).await?;
                 page(
                     lang.pick("办件队列", "辦件隊列", "Queues"),
                     backoffice::render_queue(p, &get("q"), lang).to_html(),

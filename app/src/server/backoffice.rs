@@ -224,16 +224,23 @@ fn keyset<C: ColumnTrait>(cursor: &str, due: C, id: C) -> Option<Condition> {
 
 /// One page of a queue for the caller's departments: cases in the bucket's states, by due date
 /// then id, after `cursor`; `search` matches the case number or the applicant's name.
+/// What a queue page asks for: the bucket, words to find, the keyset cursor, an item code.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueQuery<'a> {
+    pub bucket: &'a str,
+    pub search: &'a str,
+    pub cursor: &'a str,
+    pub item: &'a str,
+}
+
 pub async fn queue(
     db: &impl ConnectionTrait,
     cal: &Calendar,
     user: Option<&SessionUser>,
-    bucket: &str,
-    search: &str,
-    cursor: &str,
-    item_code: &str,
+    query: QueueQuery<'_>,
     today: NaiveDate,
 ) -> Result<QueuePage, AppError> {
+    let QueueQuery { bucket, search, cursor, item: item_code } = query;
     let deps = departments_of(user)?;
     let pairs = held(user);
     // the filter by item: the items of the caller's departments, each version of the chosen one
