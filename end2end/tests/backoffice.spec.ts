@@ -14,6 +14,9 @@ async function staff(browser: Browser, baseURL: string, username: string): Promi
 }
 
 async function act(page: Page, action: string, fields: Record<string, string> = {}) {
+  // Once, a value typed before the wasm had hydrated the page was gone when the form was sent
+  // (under two parallel workers the debug wasm takes seconds): type after hydration.
+  await hydrated(page);
   const form = page.locator(`#form-${action}`);
   for (const [name, value] of Object.entries(fields)) {
     await form.locator(`[name=${name}]`).fill(value);

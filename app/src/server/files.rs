@@ -144,20 +144,25 @@ impl FileStore for LocalFileStore {
     }
 }
 
-/// Reads a file as a stream of 64 KiB chunks.
+/// Reads a file as a stream of 64 KiB chunks. Fused: the HTTP body (under the compression layer)
+/// may poll once more after the end, which an unfold does not allow.
 pub fn read_stream(file: tokio::fs::File) -> ByteStream {
-    Box::pin(futures::stream::unfold(Some(file), |state| async move {
-        let mut file = state?;
-        let mut buf = vec![0u8; 64 * 1024];
-        match file.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok(Bytes::from(buf)), Some(file)))
+    use futures::StreamExt;
+    Box::pin(
+        futures::stream::unfold(Some(file), |state| async move {
+            let mut file = state?;
+            let mut buf = vec![0u8; 64 * 1024];
+            match file.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok(Bytes::from(buf)), Some(file)))
+                }
+                Err(e) => Some((Err(e), None)),
             }
-            Err(e) => Some((Err(e), None)),
-        }
-    }))
+        })
+        .fuse(),
+    )
 }
 
 pub fn root_of(store: &LocalFileStore) -> &Path {
@@ -170,6 +175,20 @@ mod tests {
 
     fn stream_of(chunks: Vec<&'static [u8]>) -> ByteStream {
         Box::pin(futures::stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from_static(c)))))
+    }
+
+    #[tokio::test]
+    async fn a_read_stream_may_be_polled_after_its_end() {
+        let path = std::env::temp_dir().join(format!("tongban-read-{}", std::process::id()));
+        tokio::fs::write(&path, vec![7u8; 70_000]).await.unwrap();
+        let mut s = read_stream(tokio::fs::File::open(&path).await.unwrap());
+        let mut n = 0;
+        while let Some(c) = s.next().await {
+            n += c.unwrap().len();
+        }
+        assert_eq!(n, 70_000);
+        assert!(s.next().await.is_none(), "polled again after the end: still the end, no panic");
+        let _ = tokio::fs::remove_file(&path).await;
     }
 
     async fn collect(mut s: ByteStream) -> Vec<u8> {
