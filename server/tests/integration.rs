@@ -1374,8 +1374,8 @@ async fn authorization_matrix(app: &App) {
 }
 
 /// The text of a PDF with what changes from run to run replaced: the server's address, dates,
-/// case numbers, verification codes (runs of 8+ digits, capitals and dashes with a digit) and
-/// clock times.
+/// case numbers, verification codes (runs of digits, capitals and dashes: 8+ with a digit, or
+/// 12+) and clock times.
 fn redacted(lines: &[String], base: &str) -> String {
     let mut out = Vec::new();
     for l in lines {
@@ -1383,7 +1383,9 @@ fn redacted(lines: &[String], base: &str) -> String {
         let mut s = String::new();
         let mut run = String::new();
         let flush = |run: &mut String, s: &mut String| {
-            if run.chars().count() >= 8 && run.chars().any(|c| c.is_ascii_digit()) {
+            // (verification codes are 16 characters and may hold no digit at all)
+            let n = run.chars().count();
+            if n >= 12 || (n >= 8 && run.chars().any(|c| c.is_ascii_digit())) {
                 s.push_str("[#]");
             } else {
                 s.push_str(run);
