@@ -98,10 +98,18 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(app::server::forms::routes())
         .nest_service("/pkg", pkg)
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
-            let opts = opts.clone();
-            move || shell(opts.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(ctx_state.clone());
+                provide_context(app::server::guard::CallerCache::default());
+            },
+            {
+                let opts = opts.clone();
+                move || shell(opts.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(move |req, next| cache_headers(req, next, immutable)))
         .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload)))

@@ -179,11 +179,23 @@ pub async fn staff_roles(db: &impl ConnectionTrait, staff_id: i32) -> Result<Vec
         .order_by_asc(staff_role::Column::Id)
         .all(db)
         .await?;
+    let deps: std::collections::BTreeMap<i32, department::Model> = department::Entity::find()
+        .filter(department::Column::Id.is_in(rows.iter().map(|r| r.department_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(role) = Role::parse(&r.role) else { continue };
-        let Some(dep) = department::Entity::find_by_id(r.department_id).one(db).await? else { continue };
-        out.push(StaffRole { role, department_id: dep.id, department_code: dep.code, department_name: dep.name });
+        let Some(dep) = deps.get(&r.department_id) else { continue };
+        out.push(StaffRole {
+            role,
+            department_id: dep.id,
+            department_code: dep.code.clone(),
+            department_name: dep.name.clone(),
+        });
     }
     Ok(out)
 }

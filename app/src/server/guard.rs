@@ -21,13 +21,30 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .next()
 }
 
-/// The caller, from the session cookie.
+/// The caller of one page render, once looked up (a page's server functions each ask for it).
+#[derive(Debug, Clone, Default)]
+pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<Option<SessionUser>>>>);
+
+/// The caller, from the session cookie. Inside a page render (where the router provides a
+/// [`CallerCache`]) the answer is looked up once per request.
 pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = session_token(headers) else { return Ok(None) };
-    match auth::lookup_session(&state.db, &token).await? {
-        Some((kind, id)) => accounts::load_session_user(&state.db, kind, id).await,
-        None => Ok(None),
+    let cache = leptos::prelude::use_context::<CallerCache>();
+    if let Some(known) = cache.as_ref().and_then(|c| c.0.lock().ok().and_then(|g| g.clone())) {
+        return Ok(known);
     }
+    let found = match session_token(headers) {
+        None => None,
+        Some(token) => match auth::lookup_session(&state.db, &token).await? {
+            Some((kind, id)) => accounts::load_session_user(&state.db, kind, id).await?,
+            None => None,
+        },
+    };
+    if let Some(c) = cache {
+        if let Ok(mut g) = c.0.lock() {
+            *g = Some(found.clone());
+        }
+    }
+    Ok(found)
 }
 
 /// Who files a draft: its applicant online, or a window clerk at the counter (帮办) for them.
