@@ -34,6 +34,15 @@ fn err(field: &str, msg: &str) -> AppError {
     AppError::Invalid(vec![(field.into(), msg.into())])
 }
 
+/// A required field: blank → `msg` next to `field`.
+fn need(v: &str, field: &str, msg: &str) -> Result<(), AppError> {
+    if v.trim().is_empty() {
+        Err(err(field, msg))
+    } else {
+        Ok(())
+    }
+}
+
 /// The departments in which the caller holds any staff role.
 fn departments_of(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
     let mut d = super::guard::require_staff(user, &[], None)?;
@@ -426,6 +435,7 @@ pub fn action_roles(code: &str) -> &'static [Role] {
 struct Loaded {
     user: SessionUser,
     c: case::Model,
+    it: item::Model,
     rules: ItemRules,
     a: applicant::Model,
     tasks: Vec<case_task::Model>,
@@ -457,7 +467,7 @@ async fn load(db: &impl ConnectionTrait, user: Option<&SessionUser>, case_id: i3
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
-    Ok(Loaded { user, c, rules, a, tasks, own })
+    Ok(Loaded { user, c, it, rules, a, tasks, own })
 }
 
 /// Whether the caller may answer a task now.
@@ -489,8 +499,7 @@ pub async fn staff_case(
     case_id: i32,
     today: NaiveDate,
 ) -> Result<StaffCase, AppError> {
-    let Loaded { user, c, rules, a, tasks, own } = load(db, user, case_id).await?;
-    let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let Loaded { user, c, it, rules, a, tasks, own } = load(db, user, case_id).await?;
     let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
     let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
     let files = files_of(db, c.id).await?;
@@ -755,7 +764,6 @@ pub async fn act(
     if let Some(done) = act_on_workflow(db, cal, &user, &c, &rules, &tasks, input, version, today, lang).await? {
         return Ok(done);
     }
-    let need = |v: &str, field: &str, msg: &str| if v.trim().is_empty() { Err(err(field, msg)) } else { Ok(()) };
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
     let mut comment = input.comment.trim().to_string();
     let internal = false;
@@ -952,7 +960,6 @@ async fn act_on_workflow(
     let reviewing = matches!(state, CaseState::Accepted | CaseState::InReview | CaseState::Suspended);
     let wrong_state =
         || AppError::Refused(rules::Refusal::WrongState { state: c.state.clone(), action: input.action.clone() });
-    let need = |v: &str, field: &str, msg: &str| if v.trim().is_empty() { Err(err(field, msg)) } else { Ok(()) };
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
     let rest = |k: &str| input.rest.get(k).cloned().unwrap_or_default();
     let done = match input.action.as_str() {

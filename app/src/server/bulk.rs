@@ -97,7 +97,7 @@ pub async fn seed_bulk(
     }
     let mut rng = Rng(0x7B_2026);
     let applicants = n.div_ceil(4).max(1);
-    let first_applicant = applicant_max_id(db).await? + 1;
+    let first_applicant = max_id(db, "applicants").await? + 1;
     let now = Utc::now();
     const BATCH: u64 = 500;
     // Applicants: walk-ins without a password, ID numbers after the ones already there.
@@ -136,7 +136,7 @@ pub async fn seed_bulk(
     for c in case_counter::Entity::find().all(db).await? {
         counters.insert((c.department_id, c.day), c.last_seq as u32);
     }
-    let mut first_case = case_max_id(db).await? + 1;
+    let mut first_case = max_id(db, "cases").await? + 1;
     let mut events = 0u64;
     let mut done = 0u64;
     while done < n {
@@ -282,14 +282,6 @@ async fn max_id(db: &impl ConnectionTrait, table: &str) -> Result<i32, AppError>
         ))
         .await?;
     Ok(row.and_then(|r| r.try_get::<i32>("", "m").ok()).unwrap_or(0))
-}
-
-async fn applicant_max_id(db: &impl ConnectionTrait) -> Result<i32, AppError> {
-    max_id(db, "applicants").await
-}
-
-async fn case_max_id(db: &impl ConnectionTrait) -> Result<i32, AppError> {
-    max_id(db, "cases").await
 }
 
 #[cfg(test)]
