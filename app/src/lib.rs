@@ -131,6 +131,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/queue") view=ServerPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/intake") view=ServerPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:id") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/supervision") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/stats") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/inquiries") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/tokens") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/calendar") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/templates") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/items") view=ServerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/items/:code") view=ServerPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,16 +1,9 @@
 import { test, expect, Browser, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { JPEG, PDF, hydrated, newIdCard, newMobile, registerPerson } from "./util";
+import { JPEG, PDF, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
 
 async function staff(browser: Browser, baseURL: string, username: string): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL, locale: "zh-CN", viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  await page.goto("/staff/login");
-  await page.getByLabel("工号").fill(username);
-  await page.getByLabel("密码").fill("Tongban-Demo-2026");
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
+  return staffPage(browser, baseURL, username);
 }
 
 async function act(page: Page, action: string, fields: Record<string, string> = {}) {

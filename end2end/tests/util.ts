@@ -1,4 +1,4 @@
-import { Page, expect } from "@playwright/test";
+import { Browser, Page, expect } from "@playwright/test";
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
@@ -49,4 +49,16 @@ export function bigPdf(bytes: number): Buffer {
   const b = Buffer.alloc(bytes, 0x61);
   PDF.copy(b, 0);
   return b;
+}
+
+/** A staff member's page, logged in (desktop by default). */
+export async function staffPage(browser: Browser, baseURL: string, username: string, width = 1280): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL, locale: "zh-CN", viewport: { width, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto("/staff/login");
+  await page.getByLabel("工号").fill(username);
+  await page.getByLabel("密码").fill("Tongban-Demo-2026");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  return page;
 }

@@ -8,6 +8,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_cases;
 mod m20261124_000003_applications;
 mod m20261124_000004_workflow;
+mod m20261124_000005_supervision;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_cases::Migration),
             Box::new(m20261124_000003_applications::Migration),
             Box::new(m20261124_000004_workflow::Migration),
+            Box::new(m20261124_000005_supervision::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 //! - [`deadline`]: limits with units, suspensions, extensions, special windows, warning levels, statistics.
 //! - [`materials`]: material specs with conditions, checklists, one-time correction notices, file sniffing.
 //! - [`validators`]: 身份证号, 统一社会信用代码, mobile, postal code, passwords, masking.
+//! - [`supervision`]: whose clock runs, stored warning levels, the daily sweep's duties.
 //! - [`case`]: the case state machine; [`case_no`]: case numbers; [`item`]: an item's rule data.
 #![forbid(unsafe_code)]
 
@@ -15,6 +16,7 @@ pub mod deadline;
 pub mod item;
 pub mod lang;
 pub mod materials;
+pub mod supervision;
 pub mod validators;
 pub mod workflow;
 

@@ -85,9 +85,19 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The app's routes, generated once per process. Generating runs the app with resource loading
+/// suppressed through a process-wide flag (leptos_server's `SuppressResourceLoad`): a resource
+/// first polled by a request on another router in the same process during that window never
+/// resolves (leptos-rs/leptos#4773). A second router built while the first serves — a restart in
+/// place, or the integration tests' two apps — must not generate again.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
     let opts = state.leptos_options.clone();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let pkg_dir = PathBuf::from(opts.site_root.as_ref()).join(opts.site_pkg_dir.as_ref());
     let pkg = ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
     let immutable = opts.hash_files;
@@ -215,6 +225,7 @@ pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(Sock
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     on_ready(bound);
+    app::server::scheduler::spawn(state.clone());
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -21,7 +21,9 @@ fn env_help() -> String {
         s.push_str(&format!("  {k:<38} {v}\n"));
     }
     s.push_str(
-        "\ntongban.toml keys: data_dir, database_url, secure_cookies, session_hours, seed_demo, trust_proxy, log",
+        "\ntongban.toml keys: data_dir, database_url, secure_cookies, session_hours, seed_demo, trust_proxy, log,\n\
+         scheduler_secs, [notify] (smtp = { host, port, from, username, password, security }, sms_url,\n\
+         sms_token, max_attempts, retry_secs)",
     );
     s
 }
@@ -67,9 +69,28 @@ enum Command {
         #[arg(long)]
         department: Option<String>,
     },
+    /// Run the daily rules sweep once (warning levels, accountability records, expired
+    /// corrections and fees, deemed acceptance, 容缺 supplements) and print what it did. The
+    /// server runs it by itself; this is for operators and benchmarks.
+    Sweep {
+        /// The day to sweep as (default: today in China).
+        #[arg(long, value_parser = parse_date)]
+        day: Option<NaiveDate>,
+    },
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Send the notifications that are due now, once, and print what happened.
+    Notify,
     /// Check the rules from outside: due dates, ID numbers, credit codes.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain of every case's events; exit 1 and name the first broken link.
+    Verify,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -198,6 +219,64 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
                     r.cases, r.applicants, r.events, r.seconds
                 );
             }
+            Ok(())
+        }
+        Command::Sweep { day } => {
+            let conn = open(&settings).await?;
+            db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
+            let cal = app::server::calendar::load(&conn).await.map_err(|e| e.to_string())?;
+            let day = day.unwrap_or_else(rules::validators::china_today);
+            let t = std::time::Instant::now();
+            let r = app::server::scheduler::sweep_and_record(&conn, &cal, "cli", day)
+                .await
+                .map_err(|e| format!("sweep failed: {e}"))?;
+            println!(
+                "sweep {day}: {} ms ({} ms levels and records); examined {}, levels changed {}, accountability records opened {}, \
+                 deemed accepted {}, corrections expired {}, fees expired {}, supplements overdue {}, stale {}, failed {}",
+                t.elapsed().as_millis(),
+                r.levels_millis,
+                r.examined,
+                r.levels_changed,
+                r.accountability_opened,
+                r.deemed_accepted,
+                r.corrections_expired,
+                r.fees_expired,
+                r.supplements_overdue,
+                r.skipped_stale,
+                r.failed
+            );
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let conn = open(&settings).await?;
+            db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
+            let v = app::server::audit::verify(&conn).await.map_err(|e| format!("verification failed: {e}"))?;
+            match v.first_break {
+                None => {
+                    println!("audit chain intact: {} events of {} cases checked in {} ms", v.events, v.cases, v.millis);
+                    Ok(())
+                }
+                Some(b) => Err(format!(
+                    "audit chain BROKEN at case {} ({}), event #{} (id {}): {}; {} events checked",
+                    b.case_id,
+                    b.case_no.unwrap_or_default(),
+                    b.seq,
+                    b.event_id,
+                    b.reason,
+                    v.events
+                )),
+            }
+        }
+        Command::Notify => {
+            let opts = tongban::leptos_options()?;
+            let state = tongban::prepare(Settings { seed_demo: false, ..settings }, opts).await?;
+            let r = app::server::notify::dispatch(&state, chrono::Utc::now())
+                .await
+                .map_err(|e| format!("dispatch failed: {e}"))?;
+            println!(
+                "notifications: {} queued, {} sent, {} to retry, {} dead, {} skipped (opted out)",
+                r.queued, r.sent, r.retried, r.dead, r.skipped
+            );
             Ok(())
         }
         Command::BenchBare { addr, staff } => {

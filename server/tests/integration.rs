@@ -3,6 +3,9 @@
 //! its own database). The same suite runs on both.
 
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicBool, AtomicU32};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::server::config::Settings;
@@ -15,6 +18,92 @@ struct App {
     base: String,
     _dir: tempfile::TempDir,
     state: app::server::AppState,
+    sinks: Sinks,
+}
+
+#[path = "suites/supervision.rs"]
+mod supervision;
+
+/// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
+/// able to refuse on demand.
+#[derive(Clone, Default)]
+struct Sinks {
+    mails: Arc<Mutex<Vec<String>>>,
+    smtp_fail_next: Arc<AtomicU32>,
+    sms: Arc<Mutex<Vec<serde_json::Value>>>,
+    sms_fail: Arc<AtomicBool>,
+}
+
+/// A minimal SMTP server: enough of RFC 5321 for one message per connection.
+async fn smtp_sink(sinks: Sinks) -> u16 {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let sinks = sinks.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if cmd.starts_with("MAIL") {
+                        if sinks.smtp_fail_next.load(SeqCst) > 0 {
+                            sinks.smtp_fail_next.fetch_sub(1, SeqCst);
+                            b"451 4.3.0 try again later\r\n"
+                        } else {
+                            b"250 OK\r\n"
+                        }
+                    } else if cmd.starts_with("DATA") {
+                        let _ = w.write_all(b"354 go on\r\n").await;
+                        let mut msg = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            msg.push_str(&l);
+                            msg.push_str("\r\n");
+                        }
+                        sinks.mails.lock().unwrap().push(msg);
+                        b"250 queued\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    if w.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// An SMS provider: records `{"to", "text"}` posts, or answers 503 while told to fail.
+async fn sms_sink(sinks: Sinks) -> u16 {
+    use axum::{extract::State, http::StatusCode as S, routing::post, Json, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = Router::new()
+        .route(
+            "/sms",
+            post(|State(s): State<Sinks>, Json(v): Json<serde_json::Value>| async move {
+                if s.sms_fail.load(SeqCst) {
+                    return S::SERVICE_UNAVAILABLE;
+                }
+                s.sms.lock().unwrap().push(v);
+                S::OK
+            }),
+        )
+        .with_state(sinks);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    port
 }
 
 fn leptos_options() -> LeptosOptions {
@@ -23,8 +112,31 @@ fn leptos_options() -> LeptosOptions {
 
 async fn spawn(database_url: Option<String>) -> App {
     let dir = tempfile::tempdir().unwrap();
-    let settings =
-        Settings { data_dir: dir.path().to_path_buf(), database_url, seed_demo: true, ..Settings::default() };
+    let sinks = Sinks::default();
+    let (smtp, sms) = (smtp_sink(sinks.clone()).await, sms_sink(sinks.clone()).await);
+    let notify = app::server::notify::NotifySettings {
+        smtp: Some(app::server::notify::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: smtp,
+            from: "通办 <noreply@tongban.example>".into(),
+            username: None,
+            password: None,
+            security: "none".into(),
+        }),
+        sms_url: Some(format!("http://127.0.0.1:{sms}/sms")),
+        sms_token: Some("test-token".into()),
+        max_attempts: 3,
+        retry_secs: 60,
+    };
+    let settings = Settings {
+        data_dir: dir.path().to_path_buf(),
+        database_url,
+        seed_demo: true,
+        // the suites drive the scheduler's work themselves, on fixed days
+        scheduler_secs: 0,
+        notify,
+        ..Settings::default()
+    };
     let state = tongban::prepare(settings, leptos_options()).await.expect("app starts");
     let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
     let st = state.clone();
@@ -36,7 +148,7 @@ async fn spawn(database_url: Option<String>) -> App {
         .unwrap();
     });
     let addr = rx.await.unwrap();
-    App { base: format!("http://{addr}"), _dir: dir, state }
+    App { base: format!("http://{addr}"), _dir: dir, state, sinks }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, sends a same-site Origin.
@@ -1825,6 +1937,11 @@ async fn on_sqlite() {
     authorization_matrix(&app).await;
     workflow_suite(&app).await;
     intake_suite(&app).await;
+    supervision::supervision_suite(&app).await;
+    supervision::dashboard_suite(&app).await;
+    supervision::inquiry_suite(&app).await;
+    supervision::api_suite(&app).await;
+    supervision::admin_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1853,6 +1970,11 @@ async fn on_postgres() {
         authorization_matrix(&app).await;
         workflow_suite(&app).await;
         intake_suite(&app).await;
+        supervision::supervision_suite(&app).await;
+        supervision::dashboard_suite(&app).await;
+        supervision::inquiry_suite(&app).await;
+        supervision::api_suite(&app).await;
+        supervision::admin_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

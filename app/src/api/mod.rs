@@ -100,6 +100,9 @@ pub struct ApplicantProfile {
     pub masked_id: String,
     pub contact_name: Option<String>,
     pub mobile: String,
+    pub email: Option<String>,
+    pub notify_sms: bool,
+    pub notify_email: bool,
 }
 
 #[server(prefix = "/api", endpoint = "get_applicant")]
@@ -120,6 +123,9 @@ pub async fn get_applicant(id: i32) -> Result<ApplicantProfile, ServerFnError> {
             masked_id,
             contact_name: a.contact_name,
             mobile: crate::server::accounts::masked_mobile(&a.mobile),
+            email: a.email,
+            notify_sms: a.notify_sms,
+            notify_email: a.notify_email,
         })
     };
     run.await.map_err(|e| glue::fail(e, c.lang))

@@ -122,6 +122,104 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                 let title = sc.case_no.clone();
                 page(&title, backoffice::render_staff_case(sc, flash, lang).to_html())
             }
+            ["staff", "supervision"] => {
+                if user.is_none() {
+                    return Ok(ServerHtml::Redirect("/staff/login?next=/staff/supervision".into()));
+                }
+                let dep = get("dep").parse().ok();
+                let d = crate::server::supervision::dashboard(db, &cal, user.as_ref(), dep, today, lang).await?;
+                let flash = super::take_flash("supervision".into())
+                    .await
+                    .map_err(|e| AppError::internal(e.to_string()))?
+                    .unwrap_or_default();
+                page(
+                    lang.pick("电子监察", "電子監察", "Supervision"),
+                    crate::pages::supervision::render_dashboard(d, flash, lang).to_html(),
+                )
+            }
+            ["staff", "inquiries"] => {
+                if user.is_none() {
+                    return Ok(ServerHtml::Redirect("/staff/login?next=/staff/inquiries".into()));
+                }
+                let d = crate::server::inquiry::desk(db, user.as_ref(), &get("q")).await?;
+                let flash = super::take_flash("inquiry".into())
+                    .await
+                    .map_err(|e| AppError::internal(e.to_string()))?
+                    .unwrap_or_default();
+                page(
+                    lang.pick("首问登记", "首問登記", "First-inquiry desk"),
+                    crate::pages::supervision::render_inquiries(d, flash, lang).to_html(),
+                )
+            }
+            ["staff", "admin", rest @ ..] if rest.first() != Some(&"tokens") => {
+                if user.is_none() {
+                    return Ok(ServerHtml::Redirect(format!("/staff/login?next={path}")));
+                }
+                use crate::pages::admin as pa;
+                use crate::server::admin as sa;
+                let flash = super::take_flash("admin".into())
+                    .await
+                    .map_err(|e| AppError::internal(e.to_string()))?
+                    .unwrap_or_default();
+                let u = user.as_ref();
+                let title = |t: (&'static str, &'static str, &'static str)| lang.pick(t.0, t.1, t.2);
+                match rest {
+                    [] => page(
+                        title(("部门与人员", "部門與人員", "Departments and staff")),
+                        pa::render_admin_home(sa::home(db, u, lang).await?, flash, lang).to_html(),
+                    ),
+                    ["calendar"] => page(
+                        title(("节假日日历", "節假日日曆", "Holiday calendar")),
+                        pa::render_calendar(sa::calendar_view(db, u, get("year").parse().ok()).await?, flash, lang)
+                            .to_html(),
+                    ),
+                    ["templates"] => page(
+                        title(("通知模板", "通知模板", "Notice templates")),
+                        pa::render_templates(sa::templates_view(db, u).await?, flash, lang).to_html(),
+                    ),
+                    ["items"] => page(
+                        title(("事项目录", "事項目錄", "Item catalog")),
+                        pa::render_items(sa::items_view(db, u).await?, lang).to_html(),
+                    ),
+                    ["items", code] => {
+                        let e = sa::item_editor(db, u, code, &q, lang).await?;
+                        page(&e.name.clone(), pa::render_item_editor(e, flash, lang).to_html())
+                    }
+                    _ => return Err(AppError::NotFound),
+                }
+            }
+            ["staff", "admin", "tokens"] => {
+                if user.is_none() {
+                    return Ok(ServerHtml::Redirect("/staff/login?next=/staff/admin/tokens".into()));
+                }
+                let (tokens, deps) = crate::server::api_v1::token_lines(db, user.as_ref()).await?;
+                let flash = super::take_flash("tokens".into())
+                    .await
+                    .map_err(|e| AppError::internal(e.to_string()))?
+                    .unwrap_or_default();
+                page(
+                    lang.pick("接口令牌", "介面權杖", "API tokens"),
+                    crate::pages::admin::render_tokens(tokens, deps, flash, lang).to_html(),
+                )
+            }
+            ["staff", "stats"] => {
+                if user.is_none() {
+                    return Ok(ServerHtml::Redirect("/staff/login?next=/staff/stats".into()));
+                }
+                let (by, from, to, dep) = crate::server::supervision_forms::stats_query(&q);
+                let s = crate::server::supervision::statistics(db, &cal, user.as_ref(), &by, from, to, dep).await?;
+                let qs = format!(
+                    "?by={}&from={}&to={}{}",
+                    s.by,
+                    s.from,
+                    s.to,
+                    s.department.map(|d| format!("&dep={d}")).unwrap_or_default()
+                );
+                page(
+                    lang.pick("统计分析", "統計分析", "Statistics"),
+                    crate::pages::supervision::render_stats(s, qs, lang).to_html(),
+                )
+            }
             _ => return Err(AppError::NotFound),
         })
     };

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod flash;
 pub mod journey;
 pub mod prefs;
+pub mod supervision;
 
 pub use auth::*;
 pub use backoffice::*;
@@ -14,3 +15,4 @@ pub use catalog::*;
 pub use flash::*;
 pub use journey::*;
 pub use prefs::*;
+pub use supervision::*;

@@ -15,7 +15,10 @@ pub fn AccountPage() -> impl IntoView {
     let profile = Resource::new(|| (), |_| my_profile());
     let body = move || {
         Suspend::new(async move {
-            let notice = flash.await.ok().flatten().and_then(|f| f.notice);
+            let f = flash.await.ok().flatten().unwrap_or_default();
+            let notice = f.notice.clone();
+            let email_err = f.errors.get("email").cloned();
+            let email_value = if f.values.contains_key("email") { Some(f.value("email")) } else { None };
             match user.0.await {
                 Ok(Some(SessionUser::Applicant { .. })) => {
                     let profile = profile
@@ -37,6 +40,24 @@ pub fn AccountPage() -> impl IntoView {
                                         {p.contact_name.map(|c| view! { <div><dt>{lang.pick("联系人", "聯絡人", "Contact")}</dt><dd>{c}</dd></div> })}
                                         <div><dt>{lang.pick("手机号码", "手機號碼", "Mobile")}</dt><dd>{p.mobile}</dd></div>
                                     </dl>
+                                    <h2>{lang.pick("通知设置", "通知設定", "Notices")}</h2>
+                                    <p class="hint">{lang.pick("办件有进展时，站内消息总会收到；短信和电子邮件可以关闭。", "辦件有進展時，站內訊息總會收到；簡訊和電子郵件可以關閉。", "Your inbox always gets every notice; SMS and e-mail can be turned off.")}</p>
+                                    <form method="post" action="/account/notifications" class="action-form" id="form-notify">
+                                        <div class="field" class:field-error=email_err.is_some()>
+                                            <label for="email">{lang.pick("电子邮箱（可选）", "電子郵箱（可選）", "E-mail (optional)")}</label>
+                                            {email_err.clone().map(|m| view! { <p class="error-message" id="email-error">{m}</p> })}
+                                            <input id="email" name="email" type="email" autocomplete="email" value=email_value.unwrap_or(p.email.unwrap_or_default()) aria-describedby=email_err.is_some().then_some("email-error")/>
+                                        </div>
+                                        <div class="field checkbox">
+                                            <input id="notify_sms" name="notify_sms" type="checkbox" value="on" checked=p.notify_sms/>
+                                            <label for="notify_sms">{lang.pick("接收短信通知", "接收簡訊通知", "Send me SMS notices")}</label>
+                                        </div>
+                                        <div class="field checkbox">
+                                            <input id="notify_email" name="notify_email" type="checkbox" value="on" checked=p.notify_email/>
+                                            <label for="notify_email">{lang.pick("接收电子邮件通知", "接收電子郵件通知", "Send me e-mail notices")}</label>
+                                        </div>
+                                        <button type="submit" class="button secondary">{lang.pick("保存通知设置", "儲存通知設定", "Save notice settings")}</button>
+                                    </form>
                                     <p>
                                         <a href="/cases">{lang.pick("我的办件", "我的辦件", "My cases")}</a>" · "
                                         <a href="/">{lang.pick("查找办事事项", "查找辦事事項", "Find a service")}</a>

@@ -2,6 +2,7 @@
 //! the browser adds checks with the `rules` crate before anything is sent.
 
 mod account;
+pub mod admin;
 mod apply;
 mod auth;
 pub mod backoffice;
@@ -12,6 +13,7 @@ mod not_found;
 pub mod public;
 mod server_page;
 mod staff;
+pub mod supervision;
 
 pub use account::AccountPage;
 pub use apply::{ApplyPage, CheckPage};

@@ -19,6 +19,36 @@ pub fn StaffPage() -> impl IntoView {
                         <p>{o.name}</p>
                         <h2>{lang.pick("办件队列", "辦件隊列", "Queues")}</h2>
                         {crate::pages::backoffice::queue_links(lang)}
+                        {o
+                            .roles
+                            .iter()
+                            .any(|r| r.role == rules::Role::WindowClerk)
+                            .then(|| {
+                                view! {
+                                    <h2>{lang.pick("窗口服务", "窗口服務", "At the window")}</h2>
+                                    <ul class="tabs">
+                                        <li><a href="/staff/inquiries">{lang.pick("首问登记", "首問登記", "First-inquiry desk")}</a></li>
+                                        <li><a href="/staff/intake">{lang.pick("窗口帮办", "窗口幫辦", "Counter intake")}</a></li>
+                                    </ul>
+                                }
+                            })}
+                        {o
+                            .roles
+                            .iter()
+                            .any(|r| matches!(r.role, rules::Role::Supervisor | rules::Role::Approver | rules::Role::Admin))
+                            .then(|| {
+                                view! {
+                                    <h2>{lang.pick("监察与统计", "監察與統計", "Supervision and statistics")}</h2>
+                                    <ul class="tabs">
+                                        <li><a href="/staff/supervision">{lang.pick("电子监察", "電子監察", "Supervision")}</a></li>
+                                        <li><a href="/staff/stats">{lang.pick("统计分析", "統計分析", "Statistics")}</a></li>
+                                        {o.roles.iter().any(|r| r.role == rules::Role::Admin).then(|| view! {
+                                            <li><a href="/staff/admin">{lang.pick("系统管理", "系統管理", "Administration")}</a></li>
+                                            <li><a href="/staff/admin/tokens">{lang.pick("接口令牌", "介面權杖", "API tokens")}</a></li>
+                                        })}
+                                    </ul>
+                                }
+                            })}
                         <h2>{lang.pick("我的岗位", "我的崗位", "My roles")}</h2>
                         <table class="table">
                             <thead>

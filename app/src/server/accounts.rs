@@ -80,6 +80,7 @@ pub async fn register(db: &DatabaseConnection, reg: Registration, lang: Lang) ->
     .insert(&tx)
     .await
     .map_err(|e| {
+        tracing::info!(error = %e, "registration refused by a constraint");
         if db::is_unique_violation(&e) {
             duplicate(if kind == ApplicantKind::Person { "id_card_no" } else { "credit_code" }, lang)
         } else {
@@ -222,6 +223,8 @@ pub async fn load_session_user(
             }),
             None => None,
         },
+        // The scheduler never holds a session.
+        PrincipalKind::System => None,
     })
 }
 
@@ -297,4 +300,40 @@ pub fn masked_number(a: &applicant::Model) -> String {
 /// A stored mobile number, masked for display (138****0001).
 pub fn masked_mobile(mobile: &str) -> String {
     mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default()
+}
+
+/// Saves an applicant's contact e-mail (empty = none) and notice opt-outs.
+pub async fn set_notifications(
+    db: &impl ConnectionTrait,
+    applicant_id: i32,
+    email: &str,
+    sms: bool,
+    mail: bool,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let email = email.trim();
+    let valid = email.is_empty()
+        || (email.len() <= 254
+            && !email.contains(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            }));
+    if !valid {
+        return Err(AppError::Invalid(vec![(
+            "email".into(),
+            lang.pick(
+                "请填写有效的电子邮箱，例如 name@example.cn",
+                "請填寫有效的電子郵箱，例如 name@example.cn",
+                "Enter a valid e-mail address, e.g. name@example.cn",
+            )
+            .into(),
+        )]));
+    }
+    let a = applicant::Entity::find_by_id(applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let mut am: applicant::ActiveModel = a.into();
+    am.email = Set((!email.is_empty()).then(|| email.to_string()));
+    am.notify_sms = Set(sms);
+    am.notify_email = Set(mail);
+    am.update(db).await?;
+    Ok(())
 }

@@ -81,6 +81,8 @@ pub const SESSION_COOKIE: &str = "tb_session";
 pub enum PrincipalKind {
     Applicant,
     Staff,
+    /// The scheduler acting by rule (never signs in).
+    System,
 }
 
 impl PrincipalKind {
@@ -88,6 +90,7 @@ impl PrincipalKind {
         match self {
             PrincipalKind::Applicant => "applicant",
             PrincipalKind::Staff => "staff",
+            PrincipalKind::System => "system",
         }
     }
     fn parse(s: &str) -> Option<Self> {
@@ -146,6 +149,16 @@ pub async fn lookup_session(db: &impl ConnectionTrait, token: &str) -> Result<Op
 pub async fn delete_session(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
     session::Entity::delete_by_id(token_hash(token)).exec(db).await?;
     Ok(())
+}
+
+/// Ends every session of an account (disabled, or its password reset).
+pub async fn end_sessions_of(db: &impl ConnectionTrait, kind: PrincipalKind, id: i32) -> Result<u64, AppError> {
+    let r = session::Entity::delete_many()
+        .filter(session::Column::PrincipalKind.eq(kind.as_str()))
+        .filter(session::Column::PrincipalId.eq(id))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
 }
 
 pub async fn purge_expired_sessions(db: &impl ConnectionTrait) -> Result<u64, AppError> {

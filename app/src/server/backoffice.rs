@@ -500,6 +500,9 @@ pub async fn staff_case(
     today: NaiveDate,
 ) -> Result<StaffCase, AppError> {
     let Loaded { user, c, it, rules, a, tasks, own } = load(db, user, case_id).await?;
+    if let SessionUser::Staff { id, .. } = &user {
+        super::audit::log_read(db, *id, c.id, if own { "case" } else { "case_masked" }).await?;
+    }
     let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
     let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
     let files = files_of(db, c.id).await?;

@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Utc};
-use rules::deadline;
+use rules::deadline::{self, TimeLimit};
 use rules::item::ItemRules;
 use rules::{Calendar, CaseNo};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 
+use super::audit;
 use super::entities::{applicant, case, case_counter, case_event, department, item};
 use super::error::AppError;
 
@@ -178,6 +179,10 @@ pub async fn seed_bulk(
                 let due = match state {
                     "submitted" => deadline::acceptance_window_end(cal, submitted).ok(),
                     "awaiting_correction" => deadline::due_date(cal, submitted, rules.correction_term, &[], today).ok(),
+                    // the fee notice went out on the day of submission (as the clerk's transition sets it)
+                    "awaiting_payment" => {
+                        deadline::fee_due(cal, submitted, rules.fee_term.unwrap_or(TimeLimit::working(10))).ok()
+                    }
                     _ if accepted => deadline::due_date(cal, submitted, rules.decision_limit(), &[], today).ok(),
                     _ => None,
                 };
@@ -199,32 +204,43 @@ pub async fn seed_bulk(
                     due_on: Set(due),
                     correction_due: Set((state == "awaiting_correction").then_some(due).flatten()),
                     extended: Set(false),
-                    fee_due: Set(None),
+                    fee_due: Set((state == "awaiting_payment").then_some(due).flatten()),
                     assignee_id: Set(None),
                     channel: Set(if rng.below(5) == 0 { "counter" } else { "online" }.into()),
                     intake_staff_id: Set(None),
+                    // As on a database just upgraded: the first sweep sets the levels and opens the
+                    // accountability records of the overdue cases (the catch-up the benchmark times).
+                    warn_level: Set("normal".into()),
+                    received_on: Set(Some(submitted)),
+                    deemed_accepted_on: Set(None),
+                    supplement_due: Set(None),
+                    supplement_overdue: Set(false),
                 });
-                let ev = |seq: i32, action: &str, from: &str, to: &str| case_event::ActiveModel {
-                    case_id: Set(id),
-                    seq: Set(seq),
-                    action: Set(action.into()),
-                    from_state: Set(from.into()),
-                    to_state: Set(to.into()),
-                    actor_kind: Set("applicant".into()),
-                    actor_id: Set(0),
-                    role: Set("applicant".into()),
-                    comment: Set(String::new()),
-                    internal: Set(false),
-                    at: Set(at),
-                    on_day: Set(submitted),
-                    ..Default::default()
+                let ev = |action: &str, from: &str, to: &str, staff: bool, prev: Option<&case_event::Model>| {
+                    audit::chained(
+                        audit::NewEvent {
+                            case_id: id,
+                            action: action.into(),
+                            from_state: from.into(),
+                            to_state: to.into(),
+                            actor_kind: if staff { "staff" } else { "applicant" }.into(),
+                            actor_id: 0,
+                            role: if staff { "window_clerk" } else { "applicant" }.into(),
+                            comment: String::new(),
+                            internal: false,
+                            on_day: submitted,
+                        },
+                        prev,
+                        at,
+                    )
                 };
-                evs.push(ev(1, "submit", "draft", "submitted"));
+                let first = ev("submit", "draft", "submitted", false, None);
                 if accepted {
-                    let mut e = ev(2, "accept", "submitted", "accepted");
-                    e.actor_kind = Set("staff".into());
-                    e.role = Set("window_clerk".into());
-                    evs.push(e);
+                    let second = ev("accept", "submitted", "accepted", true, Some(&first));
+                    evs.push(audit::active(first));
+                    evs.push(audit::active(second));
+                } else {
+                    evs.push(audit::active(first));
                 }
             }
             events += evs.len() as u64;

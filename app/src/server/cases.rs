@@ -9,6 +9,7 @@ use rules::case::{Action, CaseFacts, CaseState};
 use rules::deadline::{self, Suspension, TimeLimit};
 use rules::item::ItemRules;
 use rules::materials::{checklist, Answers, ApplicantKind};
+use rules::supervision;
 use rules::{Calendar, CaseNo, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -160,9 +161,10 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
     let applicant = applicant::Entity::find_by_id(current.applicant_id).one(&tx).await?.ok_or(AppError::NotFound)?;
     let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
     let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
+    let list = checklist(&rules.materials, kind, &answers, &ch.provided, None);
     let facts = CaseFacts {
         today: ch.today,
-        materials_acceptable: checklist(&rules.materials, kind, &answers, &ch.provided, None).acceptable(),
+        materials_acceptable: list.acceptable(),
         correction_already_requested,
         correction_due: current.correction_due,
         extended_already: current.extended,
@@ -195,13 +197,24 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
             // Until acceptance, the current deadline is the department's: accept or ask for
             // corrections within 5 working days of receipt.
             am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
+            am.received_on = Set(Some(ch.today));
         }
         Action::Resubmit => {
             am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
+            am.received_on = Set(Some(ch.today));
+            am.deemed_accepted_on = Set(None);
         }
         Action::Accept => {
-            am.accepted_on = Set(Some(ch.today));
-            am.due_on = Set(Some(deadline::due_date(cal, ch.today, decision_limit(0), &[], ch.today).map_err(dl)?));
+            // A receipt left unanswered past its window counts as accepted from the day it was
+            // received (Art. 32): the decision clock starts there.
+            let from = current.deemed_accepted_on.unwrap_or(ch.today);
+            am.accepted_on = Set(Some(from));
+            am.due_on = Set(Some(deadline::due_date(cal, from, decision_limit(0), &[], ch.today).map_err(dl)?));
+            // 容缺: the deferred materials are due within the item's term.
+            if !list.missing_deferrable.is_empty() {
+                am.supplement_due =
+                    Set(Some(deadline::deferred_supplement_due(from, rules.deferral_term, cal).map_err(dl)?));
+            }
             // Unified acceptance: the co-departments and the first review stage get the case today.
             open_tasks(&tx, cal, &rules, &current, ch.today).await?;
         }
@@ -254,6 +267,10 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         _ => {}
     }
 
+    // The stored traffic light follows the new state and due date (the sweep moves it on later).
+    let due_now = am.due_on.clone().unwrap();
+    am.warn_level =
+        Set(supervision::level(cal, t.to, due_now, ch.today, rules.warning_days).map_err(dl)?.as_str().into());
     // Optimistic lock: only the row still at the version we read is updated.
     let res = case::Entity::update_many()
         .set(am)
@@ -290,23 +307,22 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         }
         _ => ch.comment.clone(),
     };
-    let seq = events.last().map_or(1, |e| e.seq + 1);
-    case_event::ActiveModel {
-        case_id: Set(current.id),
-        seq: Set(seq),
-        action: Set(t.action.code().into()),
-        from_state: Set(t.from.code().into()),
-        to_state: Set(t.to.code().into()),
-        actor_kind: Set(ch.actor.kind.as_str().into()),
-        actor_id: Set(ch.actor.id),
-        role: Set(ch.actor.role.as_str().into()),
-        comment: Set(comment),
-        internal: Set(ch.internal),
-        at: Set(Utc::now()),
-        on_day: Set(ch.today),
-        ..Default::default()
-    }
-    .insert(&tx)
+    super::audit::append(
+        &tx,
+        super::audit::NewEvent {
+            case_id: current.id,
+            action: t.action.code().into(),
+            from_state: t.from.code().into(),
+            to_state: t.to.code().into(),
+            actor_kind: ch.actor.kind.as_str().into(),
+            actor_id: ch.actor.id,
+            role: ch.actor.role.as_str().into(),
+            comment,
+            internal: ch.internal,
+            on_day: ch.today,
+        },
+        events.last(),
+    )
     .await?;
     let updated = case::Entity::find_by_id(current.id).one(&tx).await?.ok_or(AppError::NotFound)?;
     // The applicant's inbox hears of every change they did not make themselves, and of their own
@@ -533,22 +549,22 @@ pub async fn note(
         .order_by_desc(case_event::Column::Seq)
         .one(&tx)
         .await?;
-    case_event::ActiveModel {
-        case_id: Set(case_id),
-        seq: Set(last.map_or(1, |e| e.seq + 1)),
-        action: Set(action.into()),
-        from_state: Set(current.state.clone()),
-        to_state: Set(current.state.clone()),
-        actor_kind: Set(actor.kind.as_str().into()),
-        actor_id: Set(actor.id),
-        role: Set(actor.role.as_str().into()),
-        comment: Set(comment.chars().take(4000).collect()),
-        internal: Set(internal),
-        at: Set(Utc::now()),
-        on_day: Set(today),
-        ..Default::default()
-    }
-    .insert(&tx)
+    super::audit::append(
+        &tx,
+        super::audit::NewEvent {
+            case_id,
+            action: action.into(),
+            from_state: current.state.clone(),
+            to_state: current.state.clone(),
+            actor_kind: actor.kind.as_str().into(),
+            actor_id: actor.id,
+            role: actor.role.as_str().into(),
+            comment: comment.chars().take(4000).collect(),
+            internal,
+            on_day: today,
+        },
+        last.as_ref(),
+    )
     .await?;
     let updated = case::Entity::find_by_id(case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
     Ok((tx, updated))
@@ -670,6 +686,8 @@ mod tests {
             internal: false,
             at: d.and_hms_opt(2, 0, 0).unwrap().and_utc(),
             on_day: d,
+            prev_hash: String::new(),
+            hash: String::new(),
         }
     }
 

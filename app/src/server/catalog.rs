@@ -118,6 +118,29 @@ pub async fn newest_published(db: &impl ConnectionTrait, code: &str) -> Result<O
         .await?)
 }
 
+/// (code, name) of the newest published version of each item of these departments, by code:
+/// what a window clerk can take in.
+pub async fn published_items_of(
+    db: &impl ConnectionTrait,
+    departments: Vec<i32>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for it in item::Entity::find()
+        .filter(item::Column::DepartmentId.is_in(departments))
+        .filter(item::Column::Published.eq(true))
+        .order_by_asc(item::Column::Code)
+        .order_by_desc(item::Column::Version)
+        .all(db)
+        .await?
+    {
+        if seen.insert(it.code.clone()) {
+            out.push((it.code, it.name));
+        }
+    }
+    Ok(out)
+}
+
 /// An item's guide data with the calendar the browser needs to project the same deadlines.
 pub fn guide_of(
     it: &item::Model,

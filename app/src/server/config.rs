@@ -21,6 +21,12 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Log filter (`info`, `tongban=debug,…`).
     pub log: String,
+    /// Seconds between scheduler ticks (the daily rules sweep and the notification dispatcher);
+    /// 0 turns the scheduler off on this node. Several nodes may run it: a database lease lets
+    /// one at a time work.
+    pub scheduler_secs: u64,
+    /// `[notify]`: e-mail (SMTP), SMS (HTTP provider), retries.
+    pub notify: super::notify::NotifySettings,
 }
 
 impl Default for Settings {
@@ -33,6 +39,8 @@ impl Default for Settings {
             seed_demo: false,
             trust_proxy: false,
             log: "info".into(),
+            scheduler_secs: 60,
+            notify: Default::default(),
         }
     }
 }
@@ -57,6 +65,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TONGBAN_SEED_DEMO", "true: load demo data at start when the database is empty"),
     ("TONGBAN_TRUST_PROXY", "true: take the client address from X-Forwarded-For"),
     ("TONGBAN_LOG", "log filter, e.g. info or debug (default info)"),
+    ("TONGBAN_SCHEDULER_SECS", "seconds between scheduler ticks; 0 = no scheduler on this node (default 60)"),
     ("LEPTOS_SITE_ADDR", "address to listen on (default 127.0.0.1:3000)"),
     ("LEPTOS_SITE_ROOT", "directory of the built site (default target/site)"),
 ];
@@ -113,6 +122,14 @@ impl Settings {
                     message: "expected a whole number of hours from 1 to 720".into(),
                 })?;
         }
+        if let Some(v) = env("TONGBAN_SCHEDULER_SECS") {
+            s.scheduler_secs =
+                v.trim().parse().ok().filter(|n: &u64| *n <= 86_400).ok_or_else(|| ConfigError::Env {
+                    name: "TONGBAN_SCHEDULER_SECS".into(),
+                    value: v.clone(),
+                    message: "expected a whole number of seconds from 0 to 86400".into(),
+                })?;
+        }
         if let Some(v) = env("TONGBAN_LOG") {
             s.log = v;
         }
@@ -166,6 +183,28 @@ mod tests {
         assert!(s.effective_database_url().starts_with("sqlite:///srv/tb/tongban.db"));
         let s = Settings::load_from(Some(&file), &env_of(&[("DATABASE_URL", "postgres://u@h/db")])).unwrap();
         assert_eq!(s.effective_database_url(), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn the_example_file_and_its_notify_section_parse() {
+        let example = include_str!("../../../tongban.toml.example");
+        let s: Settings = toml::from_str(example).unwrap();
+        assert_eq!(s.scheduler_secs, 60);
+        // the commented [notify] block, switched on
+        let on: String = example
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.starts_with('[') || rest.split_once(" = ").is_some() => rest.to_string(),
+                _ => l.to_string(),
+            })
+            .filter(|l| !l.starts_with("database_url"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let s: Settings = toml::from_str(&on).unwrap();
+        let smtp = s.notify.smtp.expect("smtp");
+        assert_eq!((smtp.host.as_str(), smtp.port, smtp.security.as_str()), ("smtp.example.gov.cn", 587, "starttls"));
+        assert_eq!(s.notify.max_attempts, 6);
+        assert!(s.notify.sms_url.is_some());
     }
 
     #[test]

@@ -30,8 +30,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opt).await
 }
 
+/// Applies pending migrations. When the one that added the audit chain is among them, the events
+/// written before it are hashed right after (only a database upgraded in place has any).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    let adds_chain =
+        Migrator::get_pending_migrations(db).await?.iter().any(|m| m.name() == "m20261124_000005_supervision");
+    Migrator::up(db, None).await?;
+    if adds_chain {
+        let sealed = super::audit::seal_unhashed(db).await.map_err(|e| DbErr::Custom(e.to_string()))?;
+        if sealed > 0 {
+            tracing::info!(sealed, "events written before the audit chain were hashed");
+        }
+    }
+    Ok(())
 }
 
 /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken up front,

@@ -65,6 +65,11 @@ pub mod applicant {
         pub mobile: String,
         pub password_hash: Option<String>,
         pub created_at: DateTimeUtc,
+        /// For e-mail notices (optional).
+        pub email: Option<String>,
+        /// Opt-outs: the applicant may refuse SMS or e-mail notices (the inbox always has them).
+        pub notify_sms: bool,
+        pub notify_email: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -208,6 +213,17 @@ pub mod case {
         pub channel: String,
         /// The window clerk who entered a counter application.
         pub intake_staff_id: Option<i32>,
+        /// `rules::WarningLevel::as_str()` of the department's clock, kept by every change and
+        /// by the daily sweep (`rules::supervision`).
+        pub warn_level: String,
+        /// The day the current submission was received.
+        pub received_on: Option<Date>,
+        /// Set by the sweep when a receipt went unanswered for 5 working days (Art. 32): the
+        /// case counts as accepted from this day.
+        pub deemed_accepted_on: Option<Date>,
+        /// 容缺: the deferred materials are due by this day (cleared when supplied).
+        pub supplement_due: Option<Date>,
+        pub supplement_overdue: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -236,6 +252,10 @@ pub mod case_event {
         pub at: DateTimeUtc,
         /// The (China local) day the action counts on for deadlines.
         pub on_day: Date,
+        /// The hash of the case's previous event ("" for the first): the audit chain.
+        pub prev_hash: String,
+        /// SHA-256 over `prev_hash` and this row's fields (`server::audit`).
+        pub hash: String,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -342,6 +362,8 @@ pub mod evaluation {
         /// `none`, `open`, `done`, `appealed`
         pub follow_up_state: String,
         pub created_at: DateTimeUtc,
+        /// What the department did: the call-back, the rectification, the appeal's outcome.
+        pub follow_up_note: String,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -364,6 +386,8 @@ pub mod complaint {
         pub state: String,
         pub due_on: Date,
         pub created_at: DateTimeUtc,
+        pub answer: String,
+        pub answered_on: Option<Date>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -478,6 +502,178 @@ pub mod state_count {
         #[sea_orm(primary_key, auto_increment = false)]
         pub state: String,
         pub n: i64,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod accountability {
+    use sea_orm::entity::prelude::*;
+    /// 问责记录: opened once by the sweep when a department's deadline passes; the department
+    /// explains, the supervisor closes.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "accountability_records")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        pub department_id: i32,
+        /// `rules::supervision::AccountabilityKind::code()`
+        pub kind: String,
+        pub due_on: Date,
+        pub created_on: Date,
+        /// open → explained → closed
+        pub state: String,
+        pub explanation: String,
+        pub explained_by: Option<i32>,
+        pub explained_on: Option<Date>,
+        pub closed_by: Option<i32>,
+        pub closed_on: Option<Date>,
+        pub conclusion: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod scheduler_lease {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "scheduler_leases")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub holder: String,
+        pub expires_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod scheduler_run {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "scheduler_runs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub job: String,
+        pub holder: String,
+        pub day: Date,
+        pub started_at: DateTimeUtc,
+        pub millis: i64,
+        /// JSON: what the run did.
+        pub report: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod staff_read {
+    use sea_orm::entity::prelude::*;
+    /// A member of staff saw a case's personal data (the case page, a file, a notice).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_reads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub staff_id: i32,
+        pub case_id: i32,
+        pub what: String,
+        pub at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod delivery {
+    use sea_orm::entity::prelude::*;
+    /// One outbox message on one channel: pending → sent, or dead after the last retry.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification_deliveries")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub outbox_id: i32,
+        pub channel: String,
+        pub address: String,
+        pub status: String,
+        pub attempts: i32,
+        pub next_attempt_at: DateTimeUtc,
+        pub last_error: String,
+        pub sent_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod template {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification_templates")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub lang: String,
+        pub subject: String,
+        pub body: String,
+        pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod consultation {
+    use sea_orm::entity::prelude::*;
+    /// 首问负责制: one consultation at the window.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "consultations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub department_id: i32,
+        pub staff_id: i32,
+        pub asked_at: DateTimeUtc,
+        pub asker_name: String,
+        pub asker_contact: String,
+        pub id_number: String,
+        pub item_code: String,
+        pub question: String,
+        pub answer: String,
+        pub referral: String,
+        pub case_id: Option<i32>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+    /// An integration API token: its SHA-256, the departments it may read, and when revoked.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub name: String,
+        /// The first characters of the token, to recognise it in lists.
+        pub prefix: String,
+        pub token_hash: String,
+        /// JSON array of department ids.
+        pub departments: String,
+        pub created_by: i32,
+        pub created_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub last_used_at: Option<DateTimeUtc>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -31,9 +31,15 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/staff-login", post(staff_login))
         .route("/auth/logout", post(logout))
         .route("/prefs", post(set_prefs))
+        .route("/account/notifications", post(set_notifications))
         .merge(super::journey_forms::routes())
         .merge(super::backoffice_forms::routes())
         .merge(super::intake::routes())
+        .merge(super::supervision_forms::routes())
+        .merge(super::inquiry::routes())
+        .merge(super::api_v1::routes())
+        .merge(super::api_v1::admin_routes())
+        .merge(super::admin::routes())
 }
 
 pub fn prefs_of(headers: &HeaderMap) -> Prefs {
@@ -255,5 +261,44 @@ mod tests {
         let v = c.split(';').next().unwrap().split_once('=').unwrap().1;
         assert_eq!(decode_flash(v), Some(f));
         assert_eq!(decode_flash("not base64!"), None);
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct NotifyInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    notify_sms: Option<String>,
+    #[serde(default)]
+    notify_email: Option<String>,
+}
+
+/// The applicant's notice settings: contact e-mail and the SMS / e-mail opt-outs.
+async fn set_notifications(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<NotifyInput>) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let id = match super::guard::caller(&st, &headers).await {
+        Ok(Some(crate::models::SessionUser::Applicant { id, .. })) => id,
+        Ok(_) => return see_other("/login?next=/account", vec![]),
+        Err(e) => return (e.status(), e.message(lang)).into_response(),
+    };
+    let result = accounts::set_notifications(
+        &st.db,
+        id,
+        &input.email,
+        input.notify_sms.is_some(),
+        input.notify_email.is_some(),
+        lang,
+    )
+    .await;
+    match result {
+        Ok(()) => see_other(
+            "/account",
+            vec![notice(&st, "account", lang.pick("通知设置已保存", "通知設定已儲存", "Notice settings saved").into())],
+        ),
+        Err(e) => {
+            let values = [("email".to_string(), input.email.clone())].into_iter().collect();
+            back_with_errors(&st, "/account", "account", values, &e, lang)
+        }
     }
 }

@@ -34,12 +34,12 @@ fn clerk_departments(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
 }
 
 /// An identity number as typed: a resident ID (person) or a unified social credit code (enterprise).
-enum Number {
+pub(crate) enum Number {
     Person(IdCardNo),
     Enterprise(CreditCode),
 }
 
-fn parse_number(raw: &str, lang: Lang) -> Result<Number, AppError> {
+pub(crate) fn parse_number(raw: &str, lang: Lang) -> Result<Number, AppError> {
     let raw = raw.trim().to_uppercase();
     if raw.is_empty() {
         return Err(err(
@@ -67,7 +67,7 @@ fn parse_number(raw: &str, lang: Lang) -> Result<Number, AppError> {
     ))
 }
 
-async fn find(db: &impl ConnectionTrait, number: &Number) -> Result<Option<applicant::Model>, AppError> {
+pub(crate) async fn find(db: &impl ConnectionTrait, number: &Number) -> Result<Option<applicant::Model>, AppError> {
     Ok(match number {
         Number::Person(id) => {
             applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(id.to_string())).one(db).await?
@@ -104,19 +104,7 @@ pub async fn view(
             Err(e) => return Err(e),
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for it in item::Entity::find()
-        .filter(item::Column::DepartmentId.is_in(deps))
-        .filter(item::Column::Published.eq(true))
-        .order_by_asc(item::Column::Code)
-        .order_by_desc(item::Column::Version)
-        .all(db)
-        .await?
-    {
-        if seen.insert(it.code.clone()) {
-            v.items.push((it.code, it.name));
-        }
-    }
+    v.items = super::catalog::published_items_of(db, deps).await?;
     let staff_id = match user {
         Some(SessionUser::Staff { id, .. }) => *id,
         _ => 0,

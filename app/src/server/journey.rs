@@ -1053,6 +1053,9 @@ pub async fn file_for_download(
     let f = case_file::Entity::find_by_id(file_id).one(db).await?.ok_or(AppError::NotFound)?;
     let c = case::Entity::find_by_id(f.case_id).one(db).await?.ok_or(AppError::NotFound)?;
     super::backoffice::may_read_case(db, user, &c).await?;
+    if let Some(crate::models::SessionUser::Staff { id, .. }) = user {
+        super::audit::log_read(db, *id, c.id, "file").await?;
+    }
     Ok(f)
 }
 

@@ -2,6 +2,9 @@
 //! Server functions in `crate::api` and the HTTP handlers in `forms` are thin glue over these.
 
 pub mod accounts;
+pub mod admin;
+pub mod api_v1;
+pub mod audit;
 pub mod auth;
 pub mod backoffice;
 pub mod backoffice_forms;
@@ -16,12 +19,17 @@ pub mod error;
 pub mod files;
 pub mod forms;
 pub mod guard;
+pub mod inquiry;
 pub mod intake;
 pub mod journey;
 pub mod journey_forms;
+pub mod notify;
 pub mod receipt;
+pub mod scheduler;
 pub mod seed;
 pub mod state;
+pub mod supervision;
+pub mod supervision_forms;
 
 pub use error::AppError;
 pub use state::AppState;

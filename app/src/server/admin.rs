@@ -1,0 +1,713 @@
+//! Administration without a developer: departments, staff accounts and their roles, the item
+//! catalog (every change is a new version; cases keep the version they were submitted under),
+//! the holiday calendar (edit a day, import a year's schedule file) and notification templates.
+//! One form endpoint, `/staff/admin/act`; every action checks the admin role.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use chrono::{Datelike, NaiveDate, Utc};
+use http::HeaderMap;
+use rules::calendar::{parse_schedule, DayKind};
+use rules::item::ItemRules;
+use rules::materials::{checklist, Answers, ApplicantKind};
+use rules::{Lang, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use super::entities::{calendar_day, calendar_year, department, item, staff, staff_role, template};
+use super::error::AppError;
+use super::forms::{back_with_errors, notice, prefs_of, see_other};
+use super::guard::{self, require_staff};
+use super::state::AppState;
+use crate::models::SessionUser;
+
+type Form = BTreeMap<String, String>;
+
+fn invalid(field: &str, msg: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![(field.into(), msg.into())])
+}
+
+fn admin(user: Option<&SessionUser>) -> Result<i32, AppError> {
+    require_staff(user, &[Role::Admin], None)?;
+    match user {
+        Some(SessionUser::Staff { id, .. }) => Ok(*id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn get<'a>(f: &'a Form, k: &str) -> &'a str {
+    f.get(k).map(|s| s.trim()).unwrap_or("")
+}
+
+// ---- views ----
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StaffLine {
+    pub id: i32,
+    pub username: String,
+    pub name: String,
+    pub active: bool,
+    /// (role id, role label, department name)
+    pub roles: Vec<(i32, String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminHome {
+    pub departments: Vec<(i32, String, String)>,
+    pub staff: Vec<StaffLine>,
+}
+
+pub async fn home(db: &DatabaseConnection, user: Option<&SessionUser>, lang: Lang) -> Result<AdminHome, AppError> {
+    admin(user)?;
+    let deps = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
+    let names: BTreeMap<i32, String> = deps.iter().map(|d| (d.id, d.name.clone())).collect();
+    let roles = staff_role::Entity::find().order_by_asc(staff_role::Column::Id).all(db).await?;
+    let staff = staff::Entity::find()
+        .order_by_asc(staff::Column::Username)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| StaffLine {
+            roles: roles
+                .iter()
+                .filter(|r| r.staff_id == s.id)
+                .map(|r| {
+                    let label = Role::parse(&r.role).map(|x| x.label(lang).to_string()).unwrap_or(r.role.clone());
+                    (r.id, label, names.get(&r.department_id).cloned().unwrap_or_default())
+                })
+                .collect(),
+            id: s.id,
+            username: s.username,
+            name: s.display_name,
+            active: s.active,
+        })
+        .collect();
+    Ok(AdminHome { departments: deps.into_iter().map(|d| (d.id, d.code, d.name)).collect(), staff })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CalendarAdmin {
+    pub year: i32,
+    pub years: Vec<(i32, String)>,
+    /// (date, kind, name)
+    pub days: Vec<(NaiveDate, String, String)>,
+}
+
+pub async fn calendar_view(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+    year: Option<i32>,
+) -> Result<CalendarAdmin, AppError> {
+    admin(user)?;
+    let years: Vec<(i32, String)> = calendar_year::Entity::find()
+        .order_by_asc(calendar_year::Column::Year)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|y| (y.year, y.source))
+        .collect();
+    let year = year.unwrap_or_else(|| rules::validators::china_today().year());
+    let days = calendar_day::Entity::find()
+        .filter(calendar_day::Column::Year.eq(year))
+        .order_by_asc(calendar_day::Column::Date)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.date, d.kind, d.name))
+        .collect();
+    Ok(CalendarAdmin { year, years, days })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TemplateLine {
+    pub kind: String,
+    pub lang: String,
+    pub subject: String,
+    pub body: String,
+    /// Built in (no row yet).
+    pub default: bool,
+}
+
+pub async fn templates_view(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+) -> Result<Vec<TemplateLine>, AppError> {
+    admin(user)?;
+    let rows = template::Entity::find().all(db).await?;
+    let mut out = Vec::new();
+    for lang in Lang::ALL {
+        let (s, b) = super::notify::default_template(lang);
+        match rows.iter().find(|t| t.kind == "*" && t.lang == lang.tag()) {
+            Some(t) => out.push(TemplateLine {
+                kind: "*".into(),
+                lang: t.lang.clone(),
+                subject: t.subject.clone(),
+                body: t.body.clone(),
+                default: false,
+            }),
+            None => out.push(TemplateLine {
+                kind: "*".into(),
+                lang: lang.tag().into(),
+                subject: s.into(),
+                body: b.into(),
+                default: true,
+            }),
+        }
+    }
+    for t in rows.into_iter().filter(|t| t.kind != "*") {
+        out.push(TemplateLine { kind: t.kind, lang: t.lang, subject: t.subject, body: t.body, default: false });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ItemLine {
+    pub code: String,
+    pub version: i32,
+    pub name: String,
+    pub department: String,
+    pub published: bool,
+}
+
+pub async fn items_view(db: &DatabaseConnection, user: Option<&SessionUser>) -> Result<Vec<ItemLine>, AppError> {
+    admin(user)?;
+    let deps: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let mut out: Vec<ItemLine> = Vec::new();
+    for it in item::Entity::find().order_by_asc(item::Column::Code).order_by_desc(item::Column::Version).all(db).await?
+    {
+        if out.iter().any(|o| o.code == it.code) {
+            continue;
+        }
+        out.push(ItemLine {
+            code: it.code,
+            version: it.version,
+            name: it.name,
+            department: deps.get(&it.department_id).cloned().unwrap_or_default(),
+            published: it.published,
+        });
+    }
+    Ok(out)
+}
+
+/// A question of the item: (code, text, options as (value, label)).
+pub type QuestionLine = (String, String, Vec<(String, String)>);
+
+/// The item editor: the newest version (or the posted draft of a new one) and, for the chosen
+/// answers and applicant kind, the checklist the applicant would see.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ItemEditor {
+    pub code: String,
+    pub version: i32,
+    pub name: String,
+    pub summary: String,
+    pub rules_json: String,
+    pub questions: Vec<QuestionLine>,
+    pub answers: BTreeMap<String, String>,
+    pub enterprise: bool,
+    /// (material name, status) for the preview.
+    pub preview: Vec<(String, String)>,
+    pub problems: Vec<String>,
+    pub cases_on_versions: Vec<(i32, u64)>,
+}
+
+pub async fn item_editor(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+    code: &str,
+    q: &BTreeMap<String, String>,
+    lang: Lang,
+) -> Result<ItemEditor, AppError> {
+    admin(user)?;
+    let it = item::Entity::find()
+        .filter(item::Column::Code.eq(code.to_uppercase()))
+        .order_by_desc(item::Column::Version)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let answers: BTreeMap<String, String> =
+        q.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|k| (k.to_string(), v.clone()))).collect();
+    let enterprise = q.get("kind").is_some_and(|k| k == "enterprise");
+    let (preview, problems) = preview(&rules, &answers, enterprise, lang);
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut cases_on_versions = Vec::new();
+    for v in item::Entity::find()
+        .filter(item::Column::Code.eq(it.code.clone()))
+        .order_by_asc(item::Column::Version)
+        .all(db)
+        .await?
+    {
+        let n = super::entities::case::Entity::find()
+            .filter(super::entities::case::Column::ItemId.eq(v.id))
+            .limit(None)
+            .count(db)
+            .await?;
+        cases_on_versions.push((v.version, n));
+    }
+    Ok(ItemEditor {
+        code: it.code,
+        version: it.version,
+        name: it.name,
+        summary: it.summary,
+        rules_json: serde_json::to_string_pretty(&rules).map_err(AppError::internal)?,
+        questions: rules.questions.iter().map(|qq| (qq.code.clone(), qq.text.clone(), qq.options.clone())).collect(),
+        answers,
+        enterprise,
+        preview,
+        problems,
+        cases_on_versions,
+    })
+}
+
+/// The checklist an applicant would see for these answers (rules::materials::checklist).
+pub fn preview(
+    rules: &ItemRules,
+    answers: &BTreeMap<String, String>,
+    enterprise: bool,
+    lang: Lang,
+) -> (Vec<(String, String)>, Vec<String>) {
+    let a: Answers = answers.clone().into_iter().collect();
+    let kind = if enterprise { ApplicantKind::Enterprise } else { ApplicantKind::Person };
+    let list = checklist(&rules.materials, kind, &a, &Default::default(), None);
+    let name = |code: &String| {
+        rules.materials.iter().find(|m| &m.code == code).map(|m| m.name.clone()).unwrap_or(code.clone())
+    };
+    let mut out = Vec::new();
+    for c in &list.required_now {
+        out.push((name(c), lang.pick("必交", "必交", "required").to_string()));
+    }
+    for c in &list.deferrable {
+        out.push((
+            name(c),
+            lang.pick("必交，可容缺后补", "必交，可容缺後補", "required, may follow (容缺)").to_string(),
+        ));
+    }
+    for c in &list.optional {
+        out.push((name(c), lang.pick("选交", "選交", "optional").to_string()));
+    }
+    let problems = rules::workflow::problems(rules);
+    (out, problems)
+}
+
+// ---- actions ----
+
+async fn reload_calendar(st: &AppState) -> Result<(), AppError> {
+    let cal = super::calendar::load(&st.db).await?;
+    if let Ok(mut w) = st.calendar.write() {
+        *w = std::sync::Arc::new(cal);
+    }
+    Ok(())
+}
+
+/// Carries out one admin action; returns where to go and what to say.
+pub async fn act(
+    st: &AppState,
+    user: Option<&SessionUser>,
+    f: &Form,
+    lang: Lang,
+) -> Result<(String, String), AppError> {
+    let me = admin(user)?;
+    let db = &st.db;
+    let said = |m: (&'static str, &'static str, &'static str)| lang.pick(m.0, m.1, m.2).to_string();
+    match get(f, "action") {
+        "department" => {
+            let code = get(f, "code").to_uppercase();
+            let name = get(f, "name");
+            if !(2..=8).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                return Err(invalid(
+                    "code",
+                    lang.pick(
+                        "部门代码为 2–8 个大写字母",
+                        "部門代碼為 2–8 個大寫字母",
+                        "The code is 2–8 capital letters",
+                    ),
+                ));
+            }
+            if name.is_empty() {
+                return Err(invalid("name", lang.pick("请填写部门名称", "請填寫部門名稱", "Enter the name")));
+            }
+            match department::Entity::find().filter(department::Column::Code.eq(code.clone())).one(db).await? {
+                Some(d) => {
+                    let mut am: department::ActiveModel = d.into();
+                    am.name = Set(name.into());
+                    am.update(db).await?;
+                }
+                None => {
+                    department::ActiveModel {
+                        code: Set(code),
+                        name: Set(name.into()),
+                        created_at: Set(Utc::now()),
+                        ..Default::default()
+                    }
+                    .insert(db)
+                    .await?;
+                }
+            }
+            Ok(("/staff/admin".into(), said(("部门已保存", "部門已儲存", "Department saved"))))
+        }
+        "staff" => {
+            let role = Role::parse(get(f, "role")).filter(|r| Role::STAFF.contains(r));
+            let dep: i32 = get(f, "department").parse().unwrap_or(0);
+            let mut errors = Vec::new();
+            if get(f, "name").is_empty() {
+                errors.push(("name".to_string(), lang.pick("请填写姓名", "請填寫姓名", "Enter the name").to_string()));
+            }
+            if role.is_none() {
+                errors.push(("role".into(), lang.pick("请选择岗位", "請選擇崗位", "Choose a role").into()));
+            }
+            if department::Entity::find_by_id(dep).one(db).await?.is_none() {
+                errors.push(("department".into(), lang.pick("请选择部门", "請選擇部門", "Choose a department").into()));
+            }
+            let username = get(f, "username").to_lowercase();
+            if staff::Entity::find().filter(staff::Column::Username.eq(username.clone())).one(db).await?.is_some() {
+                errors.push((
+                    "username".into(),
+                    lang.pick("该工号已存在", "該工號已存在", "This username exists").into(),
+                ));
+            }
+            if let Err(e) = rules::validators::check_password(get(f, "password"), &[&username]) {
+                errors.push(("password".into(), e.message(lang)));
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Invalid(errors));
+            }
+            super::accounts::upsert_staff(
+                db,
+                &username,
+                get(f, "name"),
+                get(f, "password"),
+                &[(role.unwrap_or(Role::WindowClerk), dep)],
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(_) => invalid(
+                    "username",
+                    lang.pick(
+                        "工号只能包含字母、数字和 _ . -",
+                        "工號只能包含字母、數字和 _ . -",
+                        "Letters, digits, _ . - only",
+                    ),
+                ),
+                e => e,
+            })?;
+            Ok(("/staff/admin".into(), said(("已创建工作人员账号", "已建立工作人員帳號", "Staff account created"))))
+        }
+        "staff_active" => {
+            let id: i32 = get(f, "id").parse().map_err(|_| AppError::NotFound)?;
+            if id == me {
+                return Err(invalid(
+                    "_form",
+                    lang.pick("不能停用自己的账号", "不能停用自己的帳號", "You cannot disable your own account"),
+                ));
+            }
+            let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            let active = get(f, "active") == "true";
+            let mut am: staff::ActiveModel = s.into();
+            am.active = Set(active);
+            am.update(db).await?;
+            if !active {
+                super::auth::end_sessions_of(db, super::auth::PrincipalKind::Staff, id).await?;
+            }
+            Ok((
+                "/staff/admin".into(),
+                if active {
+                    said(("账号已启用", "帳號已啟用", "Account enabled"))
+                } else {
+                    said(("账号已停用，登录已失效", "帳號已停用，登入已失效", "Account disabled and signed out"))
+                },
+            ))
+        }
+        "staff_password" => {
+            let id: i32 = get(f, "id").parse().map_err(|_| AppError::NotFound)?;
+            let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            let pw = get(f, "password");
+            rules::validators::check_password(pw, &[&s.username])
+                .map_err(|e| invalid(&format!("password_{id}"), e.message(lang)))?;
+            let hash = super::auth::hash_password(pw.to_string()).await?;
+            let mut am: staff::ActiveModel = s.into();
+            am.password_hash = Set(hash.into_stored());
+            am.update(db).await?;
+            super::auth::end_sessions_of(db, super::auth::PrincipalKind::Staff, id).await?;
+            Ok((
+                "/staff/admin".into(),
+                said(("密码已重置，原登录已失效", "密碼已重設，原登入已失效", "Password reset; old sessions ended")),
+            ))
+        }
+        "role_add" | "role_remove" => {
+            let id: i32 = get(f, "id").parse().map_err(|_| AppError::NotFound)?;
+            if get(f, "action") == "role_remove" {
+                let r = staff_role::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+                if r.staff_id == me && r.role == Role::Admin.as_str() {
+                    return Err(invalid(
+                        "_form",
+                        lang.pick(
+                            "不能撤销自己的管理员岗位",
+                            "不能撤銷自己的管理員崗位",
+                            "You cannot remove your own admin role",
+                        ),
+                    ));
+                }
+                staff_role::Entity::delete_by_id(id).exec(db).await?;
+                return Ok(("/staff/admin".into(), said(("岗位已撤销", "崗位已撤銷", "Role removed"))));
+            }
+            let role = Role::parse(get(f, "role")).filter(|r| Role::STAFF.contains(r)).ok_or_else(|| {
+                invalid(&format!("role_{id}"), lang.pick("请选择岗位", "請選擇崗位", "Choose a role"))
+            })?;
+            let dep: i32 = get(f, "department").parse().unwrap_or(0);
+            department::Entity::find_by_id(dep).one(db).await?.ok_or_else(|| {
+                invalid(&format!("role_{id}"), lang.pick("请选择部门", "請選擇部門", "Choose a department"))
+            })?;
+            let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            let exists = staff_role::Entity::find()
+                .filter(staff_role::Column::StaffId.eq(s.id))
+                .filter(staff_role::Column::DepartmentId.eq(dep))
+                .filter(staff_role::Column::Role.eq(role.as_str()))
+                .one(db)
+                .await?;
+            if exists.is_none() {
+                staff_role::ActiveModel {
+                    staff_id: Set(s.id),
+                    department_id: Set(dep),
+                    role: Set(role.as_str().into()),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?;
+            }
+            Ok(("/staff/admin".into(), said(("岗位已授予", "崗位已授予", "Role granted"))))
+        }
+        "calendar_day" => {
+            let date = NaiveDate::parse_from_str(get(f, "date"), "%Y-%m-%d").map_err(|_| {
+                invalid(
+                    "date",
+                    lang.pick("请填写日期，如 2026-10-08", "請填寫日期，如 2026-10-08", "Enter a date like 2026-10-08"),
+                )
+            })?;
+            let kind = get(f, "kind");
+            let name = get(f, "name");
+            let back = format!("/staff/admin/calendar?year={}", date.year());
+            calendar_year::Entity::find_by_id(date.year()).one(db).await?.ok_or_else(|| {
+                invalid(
+                    "date",
+                    lang.pick(
+                        "该年度尚无节假日安排，请先导入",
+                        "該年度尚無節假日安排，請先匯入",
+                        "No schedule for that year yet: import one first",
+                    ),
+                )
+            })?;
+            match kind {
+                "normal" => {
+                    calendar_day::Entity::delete_by_id(date).exec(db).await?;
+                }
+                "holiday" | "workday" => {
+                    if kind == "workday" && !rules::calendar::is_weekend(date) {
+                        return Err(invalid(
+                            "kind",
+                            lang.pick(
+                                "调休上班日只能是周末",
+                                "調休上班日只能是週末",
+                                "A make-up working day must be a weekend day",
+                            ),
+                        ));
+                    }
+                    if name.is_empty() {
+                        return Err(invalid(
+                            "name",
+                            lang.pick(
+                                "请填写名称，如 国庆节",
+                                "請填寫名稱，如 國慶節",
+                                "Enter a name, e.g. National Day",
+                            ),
+                        ));
+                    }
+                    let tx = db.begin().await?;
+                    calendar_day::Entity::delete_by_id(date).exec(&tx).await?;
+                    calendar_day::ActiveModel {
+                        date: Set(date),
+                        year: Set(date.year()),
+                        kind: Set(kind.into()),
+                        name: Set(name.into()),
+                    }
+                    .insert(&tx)
+                    .await?;
+                    tx.commit().await?;
+                }
+                _ => return Err(invalid("kind", lang.pick("请选择类型", "請選擇類型", "Choose the kind of day"))),
+            }
+            reload_calendar(st).await?;
+            Ok((
+                back,
+                said((
+                    "日历已更新；新计算的期限按新日历",
+                    "日曆已更新；新計算的期限按新日曆",
+                    "Calendar updated; new deadlines use it",
+                )),
+            ))
+        }
+        "calendar_import" => {
+            let schedule = parse_schedule(f.get("schedule").map(String::as_str).unwrap_or("")).map_err(|e| {
+                invalid(
+                    "schedule",
+                    format!("{}{e}", lang.pick("安排文件有误：", "安排檔案有誤：", "The schedule has an error: ")),
+                )
+            })?;
+            let tx = db.begin().await?;
+            calendar_day::Entity::delete_many().filter(calendar_day::Column::Year.eq(schedule.year)).exec(&tx).await?;
+            calendar_year::Entity::delete_by_id(schedule.year).exec(&tx).await?;
+            let who = match user {
+                Some(SessionUser::Staff { username, .. }) => username.clone(),
+                _ => String::new(),
+            };
+            calendar_year::ActiveModel {
+                year: Set(schedule.year),
+                source: Set(format!("imported by {who} on {}", rules::validators::china_today())),
+                updated_at: Set(Utc::now()),
+            }
+            .insert(&tx)
+            .await?;
+            for d in &schedule.days {
+                calendar_day::ActiveModel {
+                    date: Set(d.date),
+                    year: Set(schedule.year),
+                    kind: Set(if d.kind == DayKind::Workday { "workday" } else { "holiday" }.into()),
+                    name: Set(d.name.clone()),
+                }
+                .insert(&tx)
+                .await?;
+            }
+            tx.commit().await?;
+            reload_calendar(st).await?;
+            Ok((
+                format!("/staff/admin/calendar?year={}", schedule.year),
+                said(("已导入节假日安排", "已匯入節假日安排", "Schedule imported")),
+            ))
+        }
+        "template" => {
+            let kind = get(f, "kind");
+            let lang_tag = get(f, "lang");
+            let key = format!("{kind}-{lang_tag}");
+            if Lang::from_tag(lang_tag).is_none() {
+                return Err(invalid(&format!("subject_{key}"), "language"));
+            }
+            let (subject, body) = (get(f, "subject"), get(f, "body"));
+            for (field, text) in [("subject", subject), ("body", body)] {
+                if text.is_empty() {
+                    return Err(invalid(
+                        &format!("{field}_{key}"),
+                        lang.pick("不能为空", "不能為空", "Cannot be empty"),
+                    ));
+                }
+                let mut rest = text;
+                while let Some(open) = rest.find('{') {
+                    let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len());
+                    let name = &rest[open + 1..close.min(rest.len())];
+                    if !["case_no", "event", "state", "due_on"].contains(&name) {
+                        return Err(invalid(
+                            &format!("{field}_{key}"),
+                            format!(
+                                "{}{{{name}}}",
+                                lang.pick("未知的占位符：", "未知的佔位符：", "Unknown placeholder: ")
+                            ),
+                        ));
+                    }
+                    rest = &rest[(close + 1).min(rest.len())..];
+                }
+            }
+            let tx = db.begin().await?;
+            template::Entity::delete_by_id((kind.to_string(), lang_tag.to_string())).exec(&tx).await?;
+            template::ActiveModel {
+                kind: Set(kind.into()),
+                lang: Set(lang_tag.into()),
+                subject: Set(subject.into()),
+                body: Set(body.into()),
+                updated_at: Set(Utc::now()),
+            }
+            .insert(&tx)
+            .await?;
+            tx.commit().await?;
+            Ok(("/staff/admin/templates".into(), said(("模板已保存", "模板已儲存", "Template saved"))))
+        }
+        "item" => {
+            let code = get(f, "code").to_uppercase();
+            let back = format!("/staff/admin/items/{code}");
+            let old = item::Entity::find()
+                .filter(item::Column::Code.eq(code.clone()))
+                .order_by_desc(item::Column::Version)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let rules: ItemRules =
+                serde_json::from_str(f.get("rules").map(String::as_str).unwrap_or("")).map_err(|e| {
+                    invalid(
+                        "rules",
+                        format!("{}{e}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
+                    )
+                })?;
+            let problems = rules::workflow::problems(&rules);
+            if let Some(p) = problems.first() {
+                return Err(invalid(
+                    "rules",
+                    format!("{}{p}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
+                ));
+            }
+            if get(f, "name").is_empty() {
+                return Err(invalid("name", lang.pick("请填写事项名称", "請填寫事項名稱", "Enter the name")));
+            }
+            let published = f.contains_key("published");
+            item::ActiveModel {
+                code: Set(code),
+                version: Set(old.version + 1),
+                department_id: Set(old.department_id),
+                name: Set(get(f, "name").into()),
+                summary: Set(get(f, "summary").into()),
+                rules: Set(serde_json::to_string(&rules).map_err(AppError::internal)?),
+                published: Set(published),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            let msg = match lang {
+                Lang::En => format!("Saved as version {}; cases already submitted keep theirs", old.version + 1),
+                _ => format!("已保存为第 {} 版；已提交的办件仍按原版本办理", old.version + 1),
+            };
+            Ok((back, msg))
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/admin/act", post(act_form))
+}
+
+async fn act_form(State(st): State<AppState>, headers: HeaderMap, body: String) -> Response {
+    let lang = prefs_of(&headers).lang;
+    let f: Form = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let user = match guard::caller(&st, &headers).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return see_other("/staff/login?next=/staff/admin", vec![]),
+        Err(e) => return (e.status(), e.message(lang)).into_response(),
+    };
+    match act(&st, Some(&user), &f, lang).await {
+        Ok((to, msg)) => see_other(&to, vec![notice(&st, "admin", msg)]),
+        Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => {
+            (e.status(), e.message(lang)).into_response()
+        }
+        Err(e) => {
+            let back = f.get("back").cloned().unwrap_or_else(|| "/staff/admin".into());
+            let back = if back.starts_with("/staff/admin") { back } else { "/staff/admin".into() };
+            let mut values = f.clone();
+            values.remove("password");
+            back_with_errors(&st, &back, "admin", values, &e, lang)
+        }
+    }
+}

@@ -1,0 +1,619 @@
+//! The integration API (`/api/v1`): how other government systems and the provincial platform pull
+//! 办件 data — the catalog, cases (read-only, scoped to the token's departments) and statistics.
+//! Access by bearer tokens an admin issues and revokes (only their SHA-256 is stored), each
+//! rate-limited per minute. The OpenAPI 3.1 document at `/api/v1/openapi.json` describes every path
+//! and schema; the integration tests check each answer against it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use rules::{CaseState, Lang, Role};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::entities::{api_token, applicant, case, case_event, department, item};
+use super::error::AppError;
+use super::guard::require_staff;
+use super::state::AppState;
+use crate::models::SessionUser;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/catalog", get(catalog))
+        .route("/api/v1/cases", get(cases))
+        .route("/api/v1/cases/{case_no}", get(case_detail))
+        .route("/api/v1/statistics", get(statistics))
+}
+
+// ---- tokens ----
+
+fn hash(token: &str) -> String {
+    super::auth::hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Issues a token for `departments` (an admin's); returns the row and the token, shown once.
+pub async fn issue(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+    name: &str,
+    departments: &[i32],
+    lang: Lang,
+) -> Result<(api_token::Model, String), AppError> {
+    let allowed = require_staff(user, &[Role::Admin], None)?;
+    let Some(SessionUser::Staff { id, .. }) = user else { return Err(AppError::Forbidden) };
+    let mut errors = Vec::new();
+    let name = name.trim();
+    if name.is_empty() {
+        errors.push(("name".to_string(), lang.pick("请填写使用方名称", "請填寫使用方名稱", "Name who uses it").into()));
+    }
+    if departments.is_empty() {
+        errors.push((
+            "departments".into(),
+            lang.pick("请至少选择一个部门", "請至少選擇一個部門", "Choose at least one department").into(),
+        ));
+    }
+    if departments.iter().any(|d| !allowed.contains(d)) {
+        return Err(AppError::Forbidden);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    use base64::Engine;
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let token = format!("tb_{secret}");
+    let m = api_token::ActiveModel {
+        name: Set(name.chars().take(100).collect()),
+        prefix: Set(token.chars().take(10).collect()),
+        token_hash: Set(hash(&token)),
+        departments: Set(serde_json::to_string(departments).map_err(AppError::internal)?),
+        created_by: Set(*id),
+        created_at: Set(Utc::now()),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((m, token))
+}
+
+pub async fn revoke(db: &DatabaseConnection, user: Option<&SessionUser>, id: i32) -> Result<(), AppError> {
+    require_staff(user, &[Role::Admin], None)?;
+    let res = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(api_token::Column::Id.eq(id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn list(db: &DatabaseConnection, user: Option<&SessionUser>) -> Result<Vec<api_token::Model>, AppError> {
+    require_staff(user, &[Role::Admin], None)?;
+    Ok(api_token::Entity::find().order_by_desc(api_token::Column::Id).all(db).await?)
+}
+
+/// Requests per token per minute.
+pub const RATE_PER_MINUTE: u32 = 120;
+
+fn over_limit(token: &str, limit: u32) -> Option<u64> {
+    static HITS: OnceLock<Mutex<HashMap<String, (i64, u32)>>> = OnceLock::new();
+    let now = Utc::now().timestamp();
+    let minute = now / 60;
+    let mut hits = HITS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    // Old minutes are dropped now and then, so the map holds only the tokens in use.
+    if hits.len() > 10_000 {
+        hits.retain(|_, (m, _)| *m == minute);
+    }
+    let e = hits.entry(token.to_string()).or_insert((minute, 0));
+    if e.0 != minute {
+        *e = (minute, 0);
+    }
+    e.1 += 1;
+    (e.1 > limit).then(|| (60 - now % 60) as u64)
+}
+
+/// An API error: status and `{ "error": code, "message": text }`.
+struct ApiError(StatusCode, &'static str, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (self.0, Json(json!({ "error": self.1, "message": self.2 }))).into_response();
+        if self.0 == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        r
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let code = match e {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "forbidden",
+            AppError::Invalid(_) => "invalid",
+            _ => "internal",
+        };
+        ApiError(e.status(), code, e.message(Lang::En))
+    }
+}
+
+/// The departments the request's token may read.
+async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Vec<i32>, ApiError> {
+    let unauthorized = |m: &str| ApiError(StatusCode::UNAUTHORIZED, "unauthorized", m.into());
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| unauthorized("send Authorization: Bearer <token>"))?;
+    let t = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash(token.trim())))
+        .one(&st.db)
+        .await
+        .map_err(AppError::from)?
+        .filter(|t| t.revoked_at.is_none())
+        .ok_or_else(|| unauthorized("unknown or revoked token"))?;
+    if let Some(wait) = over_limit(&t.token_hash, RATE_PER_MINUTE) {
+        return Err(ApiError(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("at most {RATE_PER_MINUTE} requests a minute; retry in {wait} s"),
+        ));
+    }
+    if t.last_used_at.is_none_or(|at| Utc::now() - at > chrono::Duration::minutes(1)) {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(Utc::now()))
+            .filter(api_token::Column::Id.eq(t.id))
+            .exec(&st.db)
+            .await
+            .map_err(AppError::from)?;
+    }
+    Ok(serde_json::from_str(&t.departments).unwrap_or_default())
+}
+
+// ---- answers ----
+
+#[derive(Debug, Serialize)]
+struct ApiItem {
+    code: String,
+    version: i32,
+    name: String,
+    summary: String,
+    department_code: String,
+    department_name: String,
+    decision_limit_days: u32,
+    decision_limit_unit: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct ApiCase {
+    case_no: String,
+    item_code: String,
+    item_version: i32,
+    item_name: String,
+    department_code: String,
+    state: String,
+    state_label: String,
+    channel: String,
+    applicant: String,
+    submitted_at: Option<DateTime<Utc>>,
+    received_on: Option<NaiveDate>,
+    accepted_on: Option<NaiveDate>,
+    due_on: Option<NaiveDate>,
+    warn_level: String,
+    deemed_accepted_on: Option<NaiveDate>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+struct ApiEvent {
+    seq: i32,
+    action: String,
+    from_state: String,
+    to_state: String,
+    actor_kind: String,
+    role: String,
+    comment: String,
+    on_day: NaiveDate,
+    at: DateTime<Utc>,
+}
+
+fn unit(u: rules::deadline::LimitUnit) -> &'static str {
+    match u {
+        rules::deadline::LimitUnit::WorkingDays => "working_days",
+        rules::deadline::LimitUnit::CalendarDays => "calendar_days",
+    }
+}
+
+async fn openapi() -> Json<Value> {
+    Json(document())
+}
+
+async fn catalog(State(st): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    scope(&st, &headers).await?;
+    let deps: BTreeMap<i32, (String, String)> = department::Entity::find()
+        .all(&st.db)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|d| (d.id, (d.code, d.name)))
+        .collect();
+    let mut out: Vec<ApiItem> = Vec::new();
+    for it in item::Entity::find()
+        .filter(item::Column::Published.eq(true))
+        .order_by_asc(item::Column::Code)
+        .order_by_desc(item::Column::Version)
+        .all(&st.db)
+        .await
+        .map_err(AppError::from)?
+    {
+        if out.iter().any(|o| o.code == it.code) {
+            continue;
+        }
+        let r: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+        let limit = r.decision_limit();
+        let (dc, dn) = deps.get(&it.department_id).cloned().unwrap_or_default();
+        out.push(ApiItem {
+            code: it.code,
+            version: it.version,
+            name: it.name,
+            summary: it.summary,
+            department_code: dc,
+            department_name: dn,
+            decision_limit_days: limit.amount,
+            decision_limit_unit: unit(limit.unit),
+        });
+    }
+    Ok(Json(json!({ "items": out })))
+}
+
+async fn to_api(db: &DatabaseConnection, rows: Vec<case::Model>) -> Result<Vec<ApiCase>, AppError> {
+    let items: BTreeMap<i32, (String, String)> =
+        item::Entity::find().all(db).await?.into_iter().map(|i| (i.id, (i.code, i.name))).collect();
+    let deps: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.code)).collect();
+    let names: BTreeMap<i32, String> = applicant::Entity::find()
+        .filter(applicant::Column::Id.is_in(rows.iter().map(|c| c.applicant_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, rules::validators::mask_name(&a.name)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let (code, name) = items.get(&c.item_id).cloned().unwrap_or_default();
+            ApiCase {
+                case_no: c.case_no.unwrap_or_default(),
+                item_code: code,
+                item_version: c.item_version,
+                item_name: name,
+                department_code: deps.get(&c.department_id).cloned().unwrap_or_default(),
+                state_label: CaseState::from_code(&c.state)
+                    .map(|s| s.label(Lang::ZhHans).to_string())
+                    .unwrap_or_default(),
+                state: c.state,
+                channel: c.channel,
+                applicant: names.get(&c.applicant_id).cloned().unwrap_or_default(),
+                submitted_at: c.submitted_at,
+                received_on: c.received_on,
+                accepted_on: c.accepted_on,
+                due_on: c.due_on,
+                warn_level: c.warn_level,
+                deemed_accepted_on: c.deemed_accepted_on,
+                updated_at: c.updated_at,
+            }
+        })
+        .collect())
+}
+
+fn bad(field: &str, msg: &str) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, "invalid", format!("{field}: {msg}"))
+}
+
+async fn cases(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let deps = scope(&st, &headers).await?;
+    let limit: u64 = match q.get("limit") {
+        None => 50,
+        Some(v) => v.parse().ok().filter(|n| (1..=200).contains(n)).ok_or_else(|| bad("limit", "1 to 200"))?,
+    };
+    let mut query = case::Entity::find()
+        .filter(case::Column::DepartmentId.is_in(deps))
+        .filter(case::Column::State.ne(CaseState::Draft.code()));
+    if let Some(s) = q.get("state") {
+        CaseState::from_code(s).ok_or_else(|| bad("state", "not a case state"))?;
+        query = query.filter(case::Column::State.eq(s.as_str()));
+    }
+    if let Some(v) = q.get("updated_since") {
+        let t = DateTime::parse_from_rfc3339(v).map_err(|_| bad("updated_since", "an RFC 3339 time"))?;
+        query = query.filter(case::Column::UpdatedAt.gte(t.with_timezone(&Utc)));
+    }
+    if let Some(v) = q.get("after") {
+        let after: i32 = v.parse().map_err(|_| bad("after", "the next_after of the previous page"))?;
+        query = query.filter(case::Column::Id.gt(after));
+    }
+    let rows = query.order_by_asc(case::Column::Id).limit(limit + 1).all(&st.db).await.map_err(AppError::from)?;
+    let more = rows.len() as u64 > limit;
+    let rows: Vec<case::Model> = rows.into_iter().take(limit as usize).collect();
+    let next_after = if more { rows.last().map(|c| c.id) } else { None };
+    Ok(Json(json!({ "items": to_api(&st.db, rows).await?, "next_after": next_after })))
+}
+
+async fn case_detail(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let deps = scope(&st, &headers).await?;
+    let c = case::Entity::find()
+        .filter(case::Column::CaseNo.eq(case_no.trim().to_uppercase()))
+        .one(&st.db)
+        .await
+        .map_err(AppError::from)?
+        .filter(|c| deps.contains(&c.department_id))
+        .ok_or(ApiError(StatusCode::NOT_FOUND, "not_found", "no such case in your departments".into()))?;
+    let events: Vec<ApiEvent> = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(c.id))
+        .filter(case_event::Column::Internal.eq(false))
+        .order_by_asc(case_event::Column::Seq)
+        .all(&st.db)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|e| ApiEvent {
+            seq: e.seq,
+            action: e.action,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            actor_kind: e.actor_kind,
+            role: e.role,
+            comment: e.comment,
+            on_day: e.on_day,
+            at: e.at,
+        })
+        .collect();
+    let mut v = serde_json::to_value(to_api(&st.db, vec![c]).await?.remove(0)).map_err(AppError::internal)?;
+    v["events"] = serde_json::to_value(events).map_err(AppError::internal)?;
+    Ok(Json(v))
+}
+
+async fn statistics(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let deps = scope(&st, &headers).await?;
+    if let Some(b) = q.get("by") {
+        if !["department", "item", "month"].contains(&b.as_str()) {
+            return Err(bad("by", "department, item or month"));
+        }
+    }
+    for k in ["from", "to"] {
+        if let Some(v) = q.get(k) {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(k, "a date like 2026-01-31"))?;
+        }
+    }
+    let (by, from, to, dep) = super::supervision_forms::stats_query(&q);
+    if dep.is_some_and(|d| !deps.contains(&d)) {
+        return Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "not one of your departments".into()));
+    }
+    let s = super::supervision::statistics_for(&st.db, &st.calendar(), deps, &by, from, to, dep).await?;
+    Ok(Json(json!({ "by": s.by, "from": s.from, "to": s.to, "rows": s.rows, "total": s.total })))
+}
+
+// ---- the OpenAPI document ----
+
+fn nullable(t: &str, format: Option<&str>) -> Value {
+    let mut v = json!({ "type": [t, "null"] });
+    if let Some(f) = format {
+        v["format"] = json!(f);
+    }
+    v
+}
+
+/// The OpenAPI 3.1 document of this API.
+pub fn document() -> Value {
+    let s = |t: &str| json!({ "type": t });
+    let date = json!({ "type": "string", "format": "date" });
+    let time = json!({ "type": "string", "format": "date-time" });
+    let rate = nullable("number", None);
+    let err = json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    let ok = |schema: &str| json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+    let param = |name: &str, schema: Value, desc: &str| json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": desc });
+    let errors = |mut r: Value| {
+        for code in ["400", "401", "403", "404", "429"] {
+            r[code] = err.clone();
+        }
+        r
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tongban (通办) integration API",
+            "version": "1.0.0",
+            "description": "Read-only access for other government systems: the service catalog, cases (办件) of the token's departments and statistics. Bearer tokens are issued by an administrator; at most 120 requests a minute per token."
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }],
+        "paths": {
+            "/api/v1/catalog": { "get": {
+                "summary": "Published services, newest version of each",
+                "operationId": "catalog",
+                "responses": errors(json!({ "200": ok("Catalog") }))
+            }},
+            "/api/v1/cases": { "get": {
+                "summary": "Cases of the token's departments, oldest first, keyset-paginated",
+                "operationId": "cases",
+                "parameters": [
+                    param("state", s("string"), "a case state, e.g. in_review"),
+                    param("updated_since", json!({ "type": "string", "format": "date-time" }), "only cases changed since (RFC 3339)"),
+                    param("after", s("integer"), "next_after of the previous page"),
+                    param("limit", json!({ "type": "integer", "minimum": 1, "maximum": 200 }), "page size (default 50)")
+                ],
+                "responses": errors(json!({ "200": ok("CasePage") }))
+            }},
+            "/api/v1/cases/{case_no}": { "get": {
+                "summary": "One case with its (public) events",
+                "operationId": "case",
+                "parameters": [{ "name": "case_no", "in": "path", "required": true, "schema": s("string") }],
+                "responses": errors(json!({ "200": ok("CaseDetail") }))
+            }},
+            "/api/v1/statistics": { "get": {
+                "summary": "Received, closed, on-time / early / same-day rates and average working days",
+                "operationId": "statistics",
+                "parameters": [
+                    param("by", json!({ "type": "string", "enum": ["department", "item", "month"] }), "grouping (default department)"),
+                    param("from", date.clone(), "first day (default 1 January)"),
+                    param("to", date.clone(), "last day (default today)"),
+                    param("dep", s("integer"), "one department's id")
+                ],
+                "responses": errors(json!({ "200": ok("Statistics") }))
+            }}
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Error": { "type": "object", "required": ["error", "message"], "properties": { "error": s("string"), "message": s("string") } },
+                "Item": { "type": "object",
+                    "required": ["code", "version", "name", "summary", "department_code", "department_name", "decision_limit_days", "decision_limit_unit"],
+                    "properties": {
+                        "code": s("string"), "version": s("integer"), "name": s("string"), "summary": s("string"),
+                        "department_code": s("string"), "department_name": s("string"),
+                        "decision_limit_days": s("integer"),
+                        "decision_limit_unit": { "type": "string", "enum": ["working_days", "calendar_days"] }
+                    } },
+                "Catalog": { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/Item" } } } },
+                "Case": { "type": "object",
+                    "required": ["case_no", "item_code", "item_version", "item_name", "department_code", "state", "state_label", "channel", "applicant", "submitted_at", "received_on", "accepted_on", "due_on", "warn_level", "deemed_accepted_on", "updated_at"],
+                    "properties": {
+                        "case_no": s("string"), "item_code": s("string"), "item_version": s("integer"), "item_name": s("string"),
+                        "department_code": s("string"), "state": s("string"), "state_label": s("string"),
+                        "channel": { "type": "string", "enum": ["online", "counter"] },
+                        "applicant": { "type": "string", "description": "masked name" },
+                        "submitted_at": nullable("string", Some("date-time")),
+                        "received_on": nullable("string", Some("date")),
+                        "accepted_on": nullable("string", Some("date")),
+                        "due_on": nullable("string", Some("date")),
+                        "warn_level": { "type": "string", "enum": ["normal", "warning", "overdue"] },
+                        "deemed_accepted_on": nullable("string", Some("date")),
+                        "updated_at": time.clone()
+                    } },
+                "CasePage": { "type": "object", "required": ["items", "next_after"], "properties": {
+                    "items": { "type": "array", "items": { "$ref": "#/components/schemas/Case" } },
+                    "next_after": nullable("integer", None) } },
+                "Event": { "type": "object", "required": ["seq", "action", "from_state", "to_state", "actor_kind", "role", "comment", "on_day", "at"],
+                    "properties": { "seq": s("integer"), "action": s("string"), "from_state": s("string"), "to_state": s("string"),
+                        "actor_kind": s("string"), "role": s("string"), "comment": s("string"), "on_day": date.clone(), "at": time.clone() } },
+                "CaseDetail": { "allOf": [{ "$ref": "#/components/schemas/Case" }, { "type": "object", "required": ["events"],
+                    "properties": { "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } } } }] },
+                "StatRow": { "type": "object", "required": ["key", "label", "submitted", "closed", "on_time_rate", "early_rate", "same_day_rate", "avg_working_days"],
+                    "properties": { "key": s("string"), "label": s("string"), "submitted": s("integer"), "closed": s("integer"),
+                        "on_time_rate": rate.clone(), "early_rate": rate.clone(), "same_day_rate": rate.clone(), "avg_working_days": rate.clone() } },
+                "Statistics": { "type": "object", "required": ["by", "from", "to", "rows", "total"], "properties": {
+                    "by": s("string"), "from": date.clone(), "to": date,
+                    "rows": { "type": "array", "items": { "$ref": "#/components/schemas/StatRow" } },
+                    "total": { "$ref": "#/components/schemas/StatRow" } } }
+            }
+        }
+    })
+}
+
+// ---- the admin's page and forms ----
+
+/// The token list for the admin's page.
+pub async fn token_lines(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+) -> Result<(Vec<crate::pages::admin::TokenLine>, Vec<(i32, String)>), AppError> {
+    let tokens = list(db, user).await?;
+    let allowed = require_staff(user, &[Role::Admin], None)?;
+    let deps: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let stamp = |t: Option<DateTime<Utc>>| {
+        t.map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    };
+    let lines = tokens
+        .into_iter()
+        .map(|t| {
+            let ids: Vec<i32> = serde_json::from_str(&t.departments).unwrap_or_default();
+            crate::pages::admin::TokenLine {
+                id: t.id,
+                name: t.name,
+                prefix: t.prefix,
+                departments: ids.iter().filter_map(|i| deps.get(i).cloned()).collect::<Vec<_>>().join("、"),
+                created: stamp(Some(t.created_at)),
+                last_used: stamp(t.last_used_at),
+                revoked: t.revoked_at.is_some(),
+            }
+        })
+        .collect();
+    let mut mine: Vec<(i32, String)> = deps.into_iter().filter(|(id, _)| allowed.contains(id)).collect();
+    mine.dedup();
+    Ok((lines, mine))
+}
+
+pub fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/admin/tokens", axum::routing::post(issue_form))
+        .route("/staff/admin/tokens/{id}/revoke", axum::routing::post(revoke_form))
+}
+
+async fn issue_form(State(st): State<AppState>, headers: HeaderMap, body: String) -> Response {
+    use super::forms::{back_with_errors, notice, prefs_of, see_other};
+    let lang = prefs_of(&headers).lang;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let name = pairs.iter().find(|(k, _)| k == "name").map(|(_, v)| v.clone()).unwrap_or_default();
+    let deps: Vec<i32> = pairs.iter().filter(|(k, _)| k == "departments").filter_map(|(_, v)| v.parse().ok()).collect();
+    let user = match super::guard::caller(&st, &headers).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return see_other("/staff/login?next=/staff/admin/tokens", vec![]),
+        Err(e) => return (e.status(), e.message(lang)).into_response(),
+    };
+    match issue(&st.db, Some(&user), &name, &deps, lang).await {
+        Ok((_, token)) => {
+            let msg = match lang {
+                Lang::En => format!("Token issued. Copy it now — it is shown only once: {token}"),
+                _ => format!("令牌已签发，请立即复制，只显示这一次：{token}"),
+            };
+            see_other("/staff/admin/tokens", vec![notice(&st, "tokens", msg)])
+        }
+        Err(e @ (AppError::Forbidden | AppError::Unauthorized)) => (e.status(), e.message(lang)).into_response(),
+        Err(e) => back_with_errors(&st, "/staff/admin/tokens", "tokens", [("name".to_string(), name)].into(), &e, lang),
+    }
+}
+
+async fn revoke_form(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<i32>) -> Response {
+    use super::forms::{notice, prefs_of, see_other};
+    let lang = prefs_of(&headers).lang;
+    let user = match super::guard::caller(&st, &headers).await {
+        Ok(u) => u,
+        Err(e) => return (e.status(), e.message(lang)).into_response(),
+    };
+    match revoke(&st.db, user.as_ref(), id).await {
+        Ok(()) => see_other(
+            "/staff/admin/tokens",
+            vec![notice(&st, "tokens", lang.pick("令牌已吊销", "權杖已吊銷", "Token revoked").into())],
+        ),
+        Err(e) => (e.status(), e.message(lang)).into_response(),
+    }
+}

@@ -1,0 +1,692 @@
+//! The supervisor's side (电子监察): a department's dashboard (open cases by warning level,
+//! today's due, the overdue list, accountability records, repeated refusals, bad ratings and
+//! complaints with their follow-up, the audit chain and the last sweep), the department's answers
+//! and the supervisor's closing, and the statistics with their exports.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use rules::deadline::{self, ClosedCase, LimitUnit};
+use rules::supervision::AccountabilityKind;
+use rules::{Calendar, CaseState, Lang, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::entities::{
+    accountability, applicant, case, case_event, complaint, department, evaluation, item, scheduler_run,
+};
+use super::error::AppError;
+use super::guard::require_staff;
+use crate::models::{
+    CaseLine, ComplaintLine, Dashboard, FieldErrors, LevelCounts, RatingLine, RecordLine, RepeatLine, RunLine,
+    SessionUser, StatRow, Statistics,
+};
+
+const DEPARTMENT_CLOCK: [&str; 4] = ["submitted", "accepted", "in_review", "ready_for_delivery"];
+/// Who sees a department's dashboard: its supervisors, approvers (who answer for it) and admins.
+const READERS: [Role; 3] = [Role::Supervisor, Role::Approver, Role::Admin];
+
+fn roles_of(user: Option<&SessionUser>, dep: i32) -> Vec<Role> {
+    match user {
+        Some(SessionUser::Staff { roles, .. }) => {
+            roles.iter().filter(|r| r.department_id == dep).map(|r| r.role).collect()
+        }
+        _ => vec![],
+    }
+}
+
+fn invalid(field: &str, msg: &str) -> AppError {
+    let e: FieldErrors = vec![(field.into(), msg.into())];
+    AppError::Invalid(e)
+}
+
+async fn names_of_items(db: &impl ConnectionTrait) -> Result<BTreeMap<i32, (String, String)>, AppError> {
+    Ok(item::Entity::find().all(db).await?.into_iter().map(|i| (i.id, (i.code, i.name))).collect())
+}
+
+fn lines(
+    items: &BTreeMap<i32, (String, String)>,
+    cal: &Calendar,
+    rows: Vec<case::Model>,
+    today: NaiveDate,
+    lang: Lang,
+) -> Vec<CaseLine> {
+    rows.into_iter()
+        .map(|c| CaseLine {
+            id: c.id,
+            case_no: c.case_no.unwrap_or_default(),
+            item_name: items.get(&c.item_id).map(|i| i.1.clone()).unwrap_or_default(),
+            state: CaseState::from_code(&c.state).map(|s| s.label(lang).to_string()).unwrap_or(c.state),
+            due_on: c.due_on,
+            remaining: c.due_on.and_then(|d| deadline::warning(cal, d, today, 2).ok()).map(|s| s.remaining),
+        })
+        .collect()
+}
+
+/// Case numbers of some cases, in one query.
+async fn case_numbers(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<BTreeMap<i32, String>, AppError> {
+    Ok(case::Entity::find()
+        .select_only()
+        .columns([case::Column::Id, case::Column::CaseNo])
+        .filter(case::Column::Id.is_in(ids))
+        .into_tuple::<(i32, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, no)| (id, no.unwrap_or_default()))
+        .collect())
+}
+
+fn run_line(r: scheduler_run::Model) -> RunLine {
+    let v: serde_json::Value = serde_json::from_str(&r.report).unwrap_or_default();
+    let ok = v.get("first_break").is_none_or(|b| b.is_null());
+    RunLine { at: r.started_at.format("%Y-%m-%d %H:%M UTC").to_string(), millis: r.millis, ok, summary: r.report }
+}
+
+/// The dashboard of one department (`dep`, else the caller's first).
+pub async fn dashboard(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    user: Option<&SessionUser>,
+    dep: Option<i32>,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<Dashboard, AppError> {
+    let allowed = require_staff(user, &READERS, None)?;
+    let mut departments: Vec<(i32, String)> = department::Entity::find()
+        .filter(department::Column::Id.is_in(allowed.clone()))
+        .order_by_asc(department::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    departments.dedup();
+    let department = match dep {
+        Some(d) if allowed.contains(&d) => d,
+        Some(_) => return Err(AppError::Forbidden),
+        None => departments.first().map(|d| d.0).ok_or(AppError::Forbidden)?,
+    };
+    let roles = roles_of(user, department);
+    let in_dep = || case::Entity::find().filter(case::Column::DepartmentId.eq(department));
+
+    // Levels: yellow and red from the (department, level) index; normal = the open rest.
+    let count_level = |lvl: &'static str| {
+        in_dep().filter(case::Column::WarnLevel.eq(lvl)).filter(case::Column::State.is_in(DEPARTMENT_CLOCK)).count(db)
+    };
+    let (warning, overdue) = (count_level("warning").await?, count_level("overdue").await?);
+    let open: i64 = super::entities::state_count::Entity::find()
+        .filter(super::entities::state_count::Column::DepartmentId.eq(department))
+        .filter(super::entities::state_count::Column::State.is_in(DEPARTMENT_CLOCK))
+        .all(db)
+        .await?
+        .iter()
+        .map(|s| s.n)
+        .sum();
+    let levels = LevelCounts { normal: (open as u64).saturating_sub(warning + overdue), warning, overdue };
+    let due_today = in_dep()
+        .filter(case::Column::State.is_in(DEPARTMENT_CLOCK))
+        .filter(case::Column::DueOn.eq(today))
+        .order_by_asc(case::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    let late = in_dep()
+        .filter(case::Column::WarnLevel.eq("overdue"))
+        .filter(case::Column::State.is_in(DEPARTMENT_CLOCK))
+        .order_by_asc(case::Column::DueOn)
+        .limit(50)
+        .all(db)
+        .await?;
+
+    // Accountability records: open and explained first, then the latest closed.
+    let mut recs = accountability::Entity::find()
+        .filter(accountability::Column::DepartmentId.eq(department))
+        .filter(accountability::Column::State.ne("closed"))
+        .order_by_asc(accountability::Column::Id)
+        .limit(100)
+        .all(db)
+        .await?;
+    recs.extend(
+        accountability::Entity::find()
+            .filter(accountability::Column::DepartmentId.eq(department))
+            .filter(accountability::Column::State.eq("closed"))
+            .order_by_desc(accountability::Column::Id)
+            .limit(20)
+            .all(db)
+            .await?,
+    );
+    let case_nos = case_numbers(db, recs.iter().map(|r| r.case_id)).await?;
+    let records = recs
+        .into_iter()
+        .map(|r| RecordLine {
+            id: r.id,
+            case_id: r.case_id,
+            case_no: case_nos.get(&r.case_id).cloned().unwrap_or_default(),
+            kind: AccountabilityKind::from_code(&r.kind).map(|k| k.label(lang).to_string()).unwrap_or(r.kind),
+            due_on: r.due_on,
+            created_on: r.created_on,
+            state: r.state,
+            explanation: r.explanation,
+            conclusion: r.conclusion,
+        })
+        .collect();
+
+    // The same applicant refused twice or more for the same item.
+    let items = names_of_items(db).await?;
+    let refused: Vec<(i32, i32, i32)> = in_dep()
+        .select_only()
+        .columns([case::Column::ApplicantId, case::Column::ItemId, case::Column::Id])
+        .filter(case::Column::State.is_in(["not_accepted", "decided_deny"]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_pair: BTreeMap<(i32, String), (u64, i32)> = BTreeMap::new();
+    for (a, it, id) in refused {
+        let code = items.get(&it).map(|i| i.0.clone()).unwrap_or_default();
+        let e = by_pair.entry((a, code)).or_insert((0, 0));
+        e.0 += 1;
+        e.1 = e.1.max(id);
+    }
+    let mut repeat_refusals = Vec::new();
+    for ((a, code), (times, last)) in by_pair.into_iter().filter(|(_, (n, _))| *n >= 2).take(50) {
+        let who = applicant::Entity::find_by_id(a).one(db).await?.map(|a| rules::validators::mask_name(&a.name));
+        let item_name = items.values().find(|i| i.0 == code).map(|i| i.1.clone()).unwrap_or(code);
+        repeat_refusals.push(RepeatLine { applicant: who.unwrap_or_default(), item_name, times, last_case_id: last });
+    }
+
+    // Bad ratings (the two lowest levels) and their follow-up.
+    let ratings = evaluation::Entity::find()
+        .filter(evaluation::Column::DepartmentId.eq(department))
+        .filter(evaluation::Column::Level.lte(2))
+        .order_by_desc(evaluation::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    let rating_nos = case_numbers(db, ratings.iter().map(|r| r.case_id)).await?;
+    let bad_ratings = ratings
+        .into_iter()
+        .map(|r| RatingLine {
+            id: r.id,
+            case_id: r.case_id,
+            case_no: rating_nos.get(&r.case_id).cloned().unwrap_or_default(),
+            level: r.level,
+            comment: r.comment,
+            reason: r.reason,
+            overdue: r.follow_up_state == "open" && r.follow_up_due.is_some_and(|d| d < today),
+            follow_up_due: r.follow_up_due,
+            follow_up_state: r.follow_up_state,
+            follow_up_note: r.follow_up_note,
+        })
+        .collect();
+    let complaint_rows = complaint::Entity::find()
+        .filter(complaint::Column::DepartmentId.eq(department))
+        .order_by_desc(complaint::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    let mut complaints = Vec::with_capacity(complaint_rows.len());
+    for c in complaint_rows {
+        let case_no = match c.case_id {
+            Some(id) => case::Entity::find_by_id(id).one(db).await?.and_then(|c| c.case_no),
+            None => None,
+        };
+        complaints.push(ComplaintLine {
+            id: c.id,
+            case_no,
+            subject: c.subject,
+            body: c.body,
+            overdue: c.state == "open" && c.due_on < today,
+            state: c.state,
+            due_on: c.due_on,
+            answer: c.answer,
+        });
+    }
+    let last_run = |job: &'static str| {
+        scheduler_run::Entity::find()
+            .filter(scheduler_run::Column::Job.eq(job))
+            .order_by_desc(scheduler_run::Column::Id)
+            .one(db)
+    };
+    let audit = last_run("audit").await?.map(run_line);
+    let sweep = last_run("sweep").await?.map(run_line);
+    Ok(Dashboard {
+        departments,
+        department,
+        today,
+        levels,
+        due_today: lines(&items, cal, due_today, today, lang),
+        overdue: lines(&items, cal, late, today, lang),
+        records,
+        repeat_refusals,
+        bad_ratings,
+        complaints,
+        audit,
+        sweep,
+        may_answer: roles.iter().any(|r| matches!(r, Role::Approver | Role::Admin)),
+        may_close: roles.iter().any(|r| matches!(r, Role::Supervisor | Role::Admin)),
+    })
+}
+
+/// A dashboard action, as posted.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct DashboardAction {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub id: i32,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub department: i32,
+}
+
+fn need_text(a: &DashboardAction, lang: Lang) -> Result<String, AppError> {
+    let t = a.text.trim();
+    if t.chars().count() < 4 {
+        return Err(invalid(
+            &format!("text_{}", a.id),
+            lang.pick("请写明情况（至少 4 个字）", "請寫明情況（至少 4 個字）", "Please write at least a few words"),
+        ));
+    }
+    Ok(t.chars().take(4000).collect())
+}
+
+/// Carries out a dashboard action for its department; returns the department to show.
+pub async fn act(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+    a: &DashboardAction,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<(i32, String), AppError> {
+    let staff_id = match user {
+        Some(SessionUser::Staff { id, .. }) => *id,
+        _ => return Err(AppError::Unauthorized),
+    };
+    let answerer = [Role::Approver, Role::Admin];
+    let closer = [Role::Supervisor, Role::Admin];
+    let done = |msg: (&'static str, &'static str, &'static str)| lang.pick(msg.0, msg.1, msg.2).to_string();
+    match a.action.as_str() {
+        "explain" | "close" => {
+            let r = accountability::Entity::find_by_id(a.id).one(db).await?.ok_or(AppError::NotFound)?;
+            let explain = a.action == "explain";
+            require_staff(user, if explain { &answerer } else { &closer }, Some(r.department_id))?;
+            let text = need_text(a, lang)?;
+            let mut am: accountability::ActiveModel = r.clone().into();
+            if explain {
+                if r.state == "closed" {
+                    return Err(AppError::Stale);
+                }
+                am.state = Set("explained".into());
+                am.explanation = Set(text);
+                am.explained_by = Set(Some(staff_id));
+                am.explained_on = Set(Some(today));
+            } else {
+                if r.state != "explained" {
+                    return Err(invalid(
+                        &format!("text_{}", a.id),
+                        lang.pick(
+                            "部门尚未作出说明，暂不能结案",
+                            "部門尚未作出說明，暫不能結案",
+                            "The department has not explained yet",
+                        ),
+                    ));
+                }
+                am.state = Set("closed".into());
+                am.conclusion = Set(text);
+                am.closed_by = Set(Some(staff_id));
+                am.closed_on = Set(Some(today));
+            }
+            am.update(db).await?;
+            Ok((
+                r.department_id,
+                if explain {
+                    done(("已提交情况说明", "已提交情況說明", "Explanation recorded"))
+                } else {
+                    done(("问责记录已结案", "問責記錄已結案", "Record closed"))
+                },
+            ))
+        }
+        "follow_up" => {
+            let r = evaluation::Entity::find_by_id(a.id).one(db).await?.ok_or(AppError::NotFound)?;
+            require_staff(user, &[Role::Approver, Role::Supervisor, Role::Admin], Some(r.department_id))?;
+            if !["called_back", "rectified", "appealed", "closed"].contains(&a.state.as_str()) {
+                return Err(invalid(
+                    &format!("state_{}", a.id),
+                    lang.pick("请选择处理结果", "請選擇處理結果", "Choose what was done"),
+                ));
+            }
+            let text = need_text(a, lang)?;
+            let mut am: evaluation::ActiveModel = r.clone().into();
+            am.follow_up_state = Set(a.state.clone());
+            let note = if r.follow_up_note.is_empty() {
+                format!("{today} {text}")
+            } else {
+                format!("{}\n{today} {text}", r.follow_up_note)
+            };
+            am.follow_up_note = Set(note);
+            am.update(db).await?;
+            Ok((r.department_id, done(("已记录整改回访", "已記錄整改回訪", "Follow-up recorded"))))
+        }
+        "answer_complaint" => {
+            let c = complaint::Entity::find_by_id(a.id).one(db).await?.ok_or(AppError::NotFound)?;
+            require_staff(user, &[Role::Approver, Role::Supervisor, Role::Admin], Some(c.department_id))?;
+            let text = need_text(a, lang)?;
+            let mut am: complaint::ActiveModel = c.clone().into();
+            am.state = Set("answered".into());
+            am.answer = Set(text);
+            am.answered_on = Set(Some(today));
+            am.update(db).await?;
+            Ok((c.department_id, done(("已答复投诉", "已答覆投訴", "Complaint answered"))))
+        }
+        "verify_audit" => {
+            require_staff(user, &closer, Some(a.department))?;
+            let v = record_audit(db, "web").await?;
+            Ok((
+                a.department,
+                match &v.first_break {
+                    None => done(("审计链完整", "審計鏈完整", "Audit chain intact")),
+                    Some(_) => done((
+                        "审计链被破坏，请查看详情",
+                        "審計鏈被破壞，請查看詳情",
+                        "Audit chain BROKEN: see the details",
+                    )),
+                },
+            ))
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Verifies the audit chain and records the result for the dashboard.
+pub async fn record_audit(db: &DatabaseConnection, holder: &str) -> Result<super::audit::Verification, AppError> {
+    let started = Utc::now();
+    let v = super::audit::verify(db).await?;
+    scheduler_run::ActiveModel {
+        job: Set("audit".into()),
+        holder: Set(holder.into()),
+        day: Set(rules::validators::china_today()),
+        started_at: Set(started),
+        millis: Set(v.millis as i64),
+        report: Set(serde_json::to_string(&v).map_err(AppError::internal)?),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(v)
+}
+
+/// Statistics over cases received and closed between `from` and `to` (inclusive), grouped by
+/// department, item or month. Rates and averages are `rules::deadline::stats`.
+pub async fn statistics(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    user: Option<&SessionUser>,
+    by: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    dep: Option<i32>,
+) -> Result<Statistics, AppError> {
+    let allowed = require_staff(user, &[Role::Supervisor, Role::Approver, Role::Admin], None)?;
+    statistics_for(db, cal, allowed, by, from, to, dep).await
+}
+
+/// Statistics over the departments in `allowed` (a staff member's, or an API token's).
+pub async fn statistics_for(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    allowed: Vec<i32>,
+    by: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    dep: Option<i32>,
+) -> Result<Statistics, AppError> {
+    if let Some(d) = dep {
+        if !allowed.contains(&d) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let deps: Vec<i32> = dep.map_or(allowed.clone(), |d| vec![d]);
+    let by = match by {
+        "item" | "month" => by,
+        _ => "department",
+    };
+    let dep_names: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let departments: Vec<(i32, String)> =
+        dep_names.iter().filter(|(id, _)| allowed.contains(id)).map(|(id, n)| (*id, n.clone())).collect();
+    let items = names_of_items(db).await?;
+    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8);
+    let end = (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8);
+    let key_of = |dep: i32, item: i32, day: NaiveDate| -> (String, String) {
+        match by {
+            "item" => {
+                let (code, name) = items.get(&item).cloned().unwrap_or_default();
+                (code, name)
+            }
+            "month" => {
+                let m = day.format("%Y-%m").to_string();
+                (m.clone(), m)
+            }
+            _ => (dep.to_string(), dep_names.get(&dep).cloned().unwrap_or_default()),
+        }
+    };
+    let china_day = |t: chrono::DateTime<Utc>| (t + Duration::hours(8)).date_naive();
+    let mut groups: BTreeMap<String, (String, u64, Vec<ClosedCase>)> = BTreeMap::new();
+    let received: Vec<(i32, i32, Option<chrono::DateTime<Utc>>)> = case::Entity::find()
+        .select_only()
+        .columns([case::Column::DepartmentId, case::Column::ItemId, case::Column::SubmittedAt])
+        .filter(case::Column::SubmittedAt.gte(start))
+        .filter(case::Column::SubmittedAt.lt(end))
+        .filter(case::Column::DepartmentId.is_in(deps.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (d, it, at) in received {
+        let (k, label) = key_of(d, it, at.map(china_day).unwrap_or(from));
+        groups.entry(k).or_insert_with(|| (label, 0, vec![])).1 += 1;
+    }
+    type Closed = (i32, i32, i32, Option<NaiveDate>, Option<NaiveDate>, chrono::DateTime<Utc>);
+    let closed: Vec<Closed> = case::Entity::find()
+        .select_only()
+        .columns([
+            case::Column::Id,
+            case::Column::DepartmentId,
+            case::Column::ItemId,
+            case::Column::AcceptedOn,
+            case::Column::DueOn,
+            case::Column::UpdatedAt,
+        ])
+        .filter(case::Column::State.eq("closed"))
+        .filter(case::Column::UpdatedAt.gte(start))
+        .filter(case::Column::UpdatedAt.lt(end))
+        .filter(case::Column::DepartmentId.is_in(deps))
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Suspensions of the closed cases that had any (their days do not count as used).
+    let suspended: Vec<i32> = case_event::Entity::find()
+        .select_only()
+        .column(case_event::Column::CaseId)
+        .filter(case_event::Column::Action.eq("suspend"))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let suspended: std::collections::BTreeSet<i32> = suspended.into_iter().collect();
+    for (id, d, it, accepted, due, at) in closed {
+        let (Some(accepted), Some(due)) = (accepted, due) else { continue };
+        let closed_on = china_day(at);
+        let susp = if suspended.contains(&id) {
+            super::cases::suspensions_from(&super::cases::events(db, id, false).await?)
+        } else {
+            vec![]
+        };
+        let used = deadline::days_used(cal, accepted, closed_on, LimitUnit::WorkingDays, &susp).unwrap_or(0);
+        let (k, label) = key_of(d, it, closed_on);
+        groups.entry(k).or_insert_with(|| (label, 0, vec![])).2.push(ClosedCase {
+            accepted,
+            due,
+            closed: closed_on,
+            working_days_used: used,
+        });
+    }
+    let row = |key: String, label: String, submitted: u64, cases: &[ClosedCase]| {
+        let s = deadline::stats(cases);
+        StatRow {
+            key,
+            label,
+            submitted,
+            closed: s.closed as u64,
+            on_time_rate: s.on_time_rate,
+            early_rate: s.early_rate,
+            same_day_rate: s.same_day_rate,
+            avg_working_days: s.avg_working_days_used,
+        }
+    };
+    let all: Vec<ClosedCase> = groups.values().flat_map(|g| g.2.iter().copied()).collect();
+    let total_submitted = groups.values().map(|g| g.1).sum();
+    let total = row("*".into(), "合计".into(), total_submitted, &all);
+    let rows = groups.into_iter().map(|(k, (label, n, cases))| row(k, label, n, &cases)).collect();
+    Ok(Statistics { by: by.into(), from, to, department: dep, departments, rows, total })
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+fn avg(r: Option<f64>) -> String {
+    r.map_or("—".into(), |r| format!("{r:.1}"))
+}
+
+/// The table's column headings.
+pub fn headings(s: &Statistics, lang: Lang) -> [&'static str; 7] {
+    [
+        match s.by.as_str() {
+            "item" => lang.pick("事项", "事項", "Service"),
+            "month" => lang.pick("月份", "月份", "Month"),
+            _ => lang.pick("部门", "部門", "Department"),
+        },
+        lang.pick("收件数", "收件數", "Received"),
+        lang.pick("办结数", "辦結數", "Closed"),
+        lang.pick("按时办结率", "按時辦結率", "On time"),
+        lang.pick("提前办结率", "提前辦結率", "Early"),
+        lang.pick("当日办结率", "當日辦結率", "Same day"),
+        lang.pick("平均用时（工作日）", "平均用時（工作日）", "Average working days"),
+    ]
+}
+
+/// One row as text cells (CSV, page).
+pub fn cells(r: &StatRow) -> [String; 7] {
+    [
+        r.label.clone(),
+        r.submitted.to_string(),
+        r.closed.to_string(),
+        pct(r.on_time_rate),
+        pct(r.early_rate),
+        pct(r.same_day_rate),
+        avg(r.avg_working_days),
+    ]
+}
+
+/// CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese right).
+pub fn csv(s: &Statistics, lang: Lang) -> String {
+    let q = |v: &str| {
+        if v.contains([',', '"', '\n']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    };
+    let mut out = String::from("\u{feff}");
+    out.push_str(&headings(s, lang).map(q).join(","));
+    out.push_str("\r\n");
+    for r in s.rows.iter().chain(std::iter::once(&s.total)) {
+        out.push_str(&cells(r).iter().map(|c| q(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// XLSX: numbers as numbers (rates as percentages), one sheet.
+pub fn xlsx(s: &Statistics, lang: Lang) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let one = Format::new().set_num_format("0.0");
+    let e = AppError::internal;
+    sheet.write_string(0, 0, format!("{} – {}", s.from, s.to)).map_err(e)?;
+    for (c, h) in headings(s, lang).iter().enumerate() {
+        sheet.write_string_with_format(1, c as u16, *h, &bold).map_err(e)?;
+    }
+    for (i, r) in s.rows.iter().chain(std::iter::once(&s.total)).enumerate() {
+        let row = (i + 2) as u32;
+        sheet.write_string(row, 0, &r.label).map_err(e)?;
+        sheet.write_number(row, 1, r.submitted as f64).map_err(e)?;
+        sheet.write_number(row, 2, r.closed as f64).map_err(e)?;
+        for (c, v) in [(3u16, r.on_time_rate), (4, r.early_rate), (5, r.same_day_rate)] {
+            if let Some(v) = v {
+                sheet.write_number_with_format(row, c, v, &percent).map_err(e)?;
+            }
+        }
+        if let Some(v) = r.avg_working_days {
+            sheet.write_number_with_format(row, 6, v, &one).map_err(e)?;
+        }
+    }
+    sheet.set_column_width(0, 28).map_err(e)?;
+    wb.save_to_buffer().map_err(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats() -> Statistics {
+        let r = |label: &str, n: u64, rate: Option<f64>| StatRow {
+            key: label.into(),
+            label: label.into(),
+            submitted: n,
+            closed: n / 2,
+            on_time_rate: rate,
+            early_rate: rate,
+            same_day_rate: None,
+            avg_working_days: Some(3.25),
+        };
+        Statistics {
+            by: "department".into(),
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            department: None,
+            departments: vec![],
+            rows: vec![r("自然资源局, \"东湖\"", 10, Some(0.5))],
+            total: r("合计", 10, Some(0.5)),
+        }
+    }
+
+    #[test]
+    fn csv_quotes_and_formats() {
+        let text = csv(&stats(), Lang::ZhHans);
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[0], "部门,收件数,办结数,按时办结率,提前办结率,当日办结率,平均用时（工作日）");
+        assert_eq!(lines[1], "\"自然资源局, \"\"东湖\"\"\",10,5,50.0%,50.0%,—,3.2");
+        assert_eq!(lines[2], "合计,10,5,50.0%,50.0%,—,3.2");
+    }
+
+    #[test]
+    fn xlsx_is_a_zip_with_a_sheet() {
+        let bytes = xlsx(&stats(), Lang::ZhHans).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("xl/worksheets/sheet1.xml"));
+    }
+}

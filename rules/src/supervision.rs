@@ -1,0 +1,407 @@
+//! Supervision (限时办结, 电子监察; DESIGN.md §4, [003]): whose clock a state runs on, the stored
+//! warning level, and what the daily sweep must do for one open case on a day — raise its warning
+//! level, open an accountability record (问责记录) once when the department's deadline passes,
+//! refuse an unanswered correction or an unpaid fee past its term, flag a receipt not answered
+//! within 5 working days (deemed accepted, 行政许可法第三十二条) and 容缺 supplements past due.
+//!
+//! The server keeps the level on the case row and asks [`duties`] only for the cases whose dates
+//! can change something today ([`SweepWindow`]), so a sweep costs what changes, not what is open.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::case::CaseState;
+use crate::deadline::{self, DeadlineError, WarningLevel};
+use crate::lang::Lang;
+
+/// Whose deadline the case's current due date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Clock {
+    /// The department must act by the due date (accept, decide, deliver): warnings and
+    /// accountability apply.
+    Department,
+    /// The applicant must act (answer a correction, pay a fee): past the due date the rule acts.
+    Applicant,
+    /// No running clock (draft, suspended, decided, final).
+    None,
+}
+
+pub fn clock_of(state: CaseState) -> Clock {
+    match state {
+        CaseState::Submitted | CaseState::Accepted | CaseState::InReview | CaseState::ReadyForDelivery => {
+            Clock::Department
+        }
+        CaseState::AwaitingCorrection | CaseState::AwaitingPayment => Clock::Applicant,
+        _ => Clock::None,
+    }
+}
+
+/// The warning level to store for a case: the traffic light of a department's clock, `Normal`
+/// for any other clock.
+pub fn level(
+    cal: &Calendar,
+    state: CaseState,
+    due: Option<NaiveDate>,
+    today: NaiveDate,
+    warn_days: u32,
+) -> Result<WarningLevel, DeadlineError> {
+    match (clock_of(state), due) {
+        (Clock::Department, Some(due)) => Ok(deadline::warning(cal, due, today, warn_days)?.level),
+        _ => Ok(WarningLevel::Normal),
+    }
+}
+
+/// Why a department is held to account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountabilityKind {
+    /// A receipt not answered within 5 working days.
+    AcceptanceOverdue,
+    /// No decision by the (possibly extended) due date.
+    DecisionOverdue,
+    /// Not delivered within 3 working days of payment.
+    DeliveryOverdue,
+}
+
+impl AccountabilityKind {
+    pub const ALL: [AccountabilityKind; 3] = [
+        AccountabilityKind::AcceptanceOverdue,
+        AccountabilityKind::DecisionOverdue,
+        AccountabilityKind::DeliveryOverdue,
+    ];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AccountabilityKind::AcceptanceOverdue => "acceptance_overdue",
+            AccountabilityKind::DecisionOverdue => "decision_overdue",
+            AccountabilityKind::DeliveryOverdue => "delivery_overdue",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            AccountabilityKind::AcceptanceOverdue => lang.pick("逾期未受理", "逾期未受理", "Acceptance overdue"),
+            AccountabilityKind::DecisionOverdue => lang.pick("超期未办结", "超期未辦結", "Decision overdue"),
+            AccountabilityKind::DeliveryOverdue => lang.pick("逾期未送达", "逾期未送達", "Delivery overdue"),
+        }
+    }
+
+    /// The record a state's passed deadline opens (`None`: not a department's deadline).
+    pub fn of(state: CaseState) -> Option<Self> {
+        match state {
+            CaseState::Submitted => Some(AccountabilityKind::AcceptanceOverdue),
+            CaseState::Accepted | CaseState::InReview => Some(AccountabilityKind::DecisionOverdue),
+            CaseState::ReadyForDelivery => Some(AccountabilityKind::DeliveryOverdue),
+            _ => None,
+        }
+    }
+}
+
+/// What the sweep knows of one open case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenCase {
+    pub state: CaseState,
+    pub due_on: Option<NaiveDate>,
+    /// The level stored on the row.
+    pub stored_level: WarningLevel,
+    /// The day the current submission was received (the receipt's day).
+    pub received_on: Option<NaiveDate>,
+    pub deemed_accepted_on: Option<NaiveDate>,
+    pub supplement_due: Option<NaiveDate>,
+    pub supplement_overdue: bool,
+    /// The item's yellow-light threshold in working days.
+    pub warning_days: u32,
+}
+
+/// One thing the sweep must do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Duty {
+    SetLevel(WarningLevel),
+    /// Open an accountability record (once per case, kind and due date).
+    Accountability {
+        kind: AccountabilityKind,
+        due: NaiveDate,
+    },
+    /// A receipt not answered in time counts as accepted from the day it was received.
+    DeemAccepted {
+        from: NaiveDate,
+    },
+    /// `Action::CorrectionExpired`: not accepted (the correction was not answered in time).
+    ExpireCorrection,
+    /// `Action::FeeExpired`: refused (the fee was not paid in time).
+    ExpireFee,
+    /// 容缺 materials not supplied by their deadline.
+    SupplementOverdue {
+        due: NaiveDate,
+    },
+}
+
+/// What must happen to `case` on `today`. Pure and idempotent: once the server has carried the
+/// duties out (stored the level, the flags, the new state), asking again yields nothing.
+pub fn duties(cal: &Calendar, case: &OpenCase, today: NaiveDate) -> Result<Vec<Duty>, DeadlineError> {
+    let mut out = Vec::new();
+    let lvl = level(cal, case.state, case.due_on, today, case.warning_days)?;
+    if lvl != case.stored_level {
+        out.push(Duty::SetLevel(lvl));
+    }
+    if let (WarningLevel::Overdue, Some(due), Some(kind)) = (lvl, case.due_on, AccountabilityKind::of(case.state)) {
+        out.push(Duty::Accountability { kind, due });
+        if case.state == CaseState::Submitted && case.deemed_accepted_on.is_none() {
+            let from = case.received_on.unwrap_or(due);
+            if let deadline::ReceiptStatus::DeemedAccepted { accepted_on } = deadline::receipt_status(cal, from, today)?
+            {
+                out.push(Duty::DeemAccepted { from: accepted_on });
+            }
+        }
+    }
+    if let Some(due) = case.due_on {
+        if today > due {
+            match case.state {
+                CaseState::AwaitingCorrection => out.push(Duty::ExpireCorrection),
+                CaseState::AwaitingPayment => out.push(Duty::ExpireFee),
+                _ => {}
+            }
+        }
+    }
+    if let Some(due) = case.supplement_due {
+        if today > due && !case.supplement_overdue && !case.state.is_final() {
+            out.push(Duty::SupplementOverdue { due });
+        }
+    }
+    Ok(out)
+}
+
+/// The due dates a sweep on `today` must look at: a case whose department clock is due on or
+/// before `warn_from` may turn yellow (or red), one due before `today` is late. Cases due later
+/// cannot change level today, so the server reads only these ranges of its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepWindow {
+    /// The last due date that is within the largest warning threshold of today.
+    pub warn_from: NaiveDate,
+    /// Due dates before this day are past.
+    pub late_before: NaiveDate,
+}
+
+pub fn sweep_window(cal: &Calendar, today: NaiveDate, max_warning_days: u32) -> Result<SweepWindow, DeadlineError> {
+    // `warning` is Normal only when more than `warn_days` working days are left after today, so
+    // the last due date that can be yellow is the `warn_days`-th working day after today, plus any
+    // non-working days that follow it.
+    let mut last = cal.nth_working_day_after(today, max_warning_days)?;
+    while !cal.is_working_day(last + chrono::Duration::days(1)) {
+        last += chrono::Duration::days(1);
+    }
+    Ok(SweepWindow { warn_from: last, late_before: today })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::DecisionKind;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn open(state: CaseState, due: &str, stored: WarningLevel) -> OpenCase {
+        OpenCase {
+            state,
+            due_on: Some(d(due)),
+            stored_level: stored,
+            received_on: None,
+            deemed_accepted_on: None,
+            supplement_due: None,
+            supplement_overdue: false,
+            warning_days: 2,
+        }
+    }
+
+    #[test]
+    fn clocks() {
+        use CaseState::*;
+        for (s, c) in [
+            (Submitted, Clock::Department),
+            (Accepted, Clock::Department),
+            (InReview, Clock::Department),
+            (ReadyForDelivery, Clock::Department),
+            (AwaitingCorrection, Clock::Applicant),
+            (AwaitingPayment, Clock::Applicant),
+            (Suspended, Clock::None),
+            (Decided(DecisionKind::Grant), Clock::None),
+            (Draft, Clock::None),
+            (Closed, Clock::None),
+        ] {
+            assert_eq!(clock_of(s), c, "{s:?}");
+        }
+    }
+
+    /// Levels across the 2025 National Day holiday (10-01..10-08 off, 09-28 and 10-11 make-up).
+    #[test]
+    fn levels_across_holidays_table() {
+        let cal = Calendar::shipped();
+        use WarningLevel::*;
+        let rows: [(&str, &str, WarningLevel); 8] = [
+            // due 10-10: after 09-30 the working days left are 10-09 and 10-10 → yellow on 09-30
+            ("2025-09-30", "2025-10-10", Warning),
+            ("2025-09-26", "2025-10-10", Normal),
+            // on the due day itself: 0 left, yellow
+            ("2025-10-10", "2025-10-10", Warning),
+            // the day after the due day: red, even over a weekend
+            ("2025-10-11", "2025-10-10", Overdue),
+            ("2025-10-12", "2025-10-10", Overdue),
+            // due on the last working day before the holiday, checked during it: red
+            ("2025-10-03", "2025-09-30", Overdue),
+            // due right after the holiday, checked on its first day: 10-09 is 1 working day away
+            ("2025-10-01", "2025-10-09", Warning),
+            ("2025-09-24", "2025-10-09", Normal),
+        ];
+        for (today, due, want) in rows {
+            let got = level(&cal, CaseState::InReview, Some(d(due)), d(today), 2).unwrap();
+            assert_eq!(got, want, "today {today} due {due}");
+        }
+        // Not the department's clock → always normal.
+        assert_eq!(
+            level(&cal, CaseState::AwaitingCorrection, Some(d("2025-01-02")), d("2025-06-01"), 2).unwrap(),
+            Normal
+        );
+        assert_eq!(level(&cal, CaseState::Suspended, Some(d("2025-01-02")), d("2025-06-01"), 2).unwrap(), Normal);
+    }
+
+    #[test]
+    fn duties_table() {
+        let cal = Calendar::shipped();
+        use WarningLevel::*;
+        let today = d("2025-10-13");
+        // (case, expected duties)
+        // received Friday 09-26: the 5 working days are 09-28 (make-up Sunday), 09-29, 09-30, 10-09, 10-10
+        let mut receipt = open(CaseState::Submitted, "2025-10-10", Warning);
+        receipt.received_on = Some(d("2025-09-26"));
+        let mut receipt_flagged = receipt.clone();
+        receipt_flagged.stored_level = Overdue;
+        receipt_flagged.deemed_accepted_on = Some(d("2025-09-26"));
+        let mut supplement = open(CaseState::InReview, "2025-11-30", Normal);
+        supplement.supplement_due = Some(d("2025-10-12"));
+        let mut supplement_flagged = supplement.clone();
+        supplement_flagged.supplement_overdue = true;
+        let rows: Vec<(OpenCase, Vec<Duty>)> = vec![
+            (open(CaseState::InReview, "2025-11-30", Normal), vec![]),
+            (open(CaseState::InReview, "2025-10-14", Normal), vec![Duty::SetLevel(Warning)]),
+            (
+                open(CaseState::InReview, "2025-10-10", Warning),
+                vec![
+                    Duty::SetLevel(Overdue),
+                    Duty::Accountability { kind: AccountabilityKind::DecisionOverdue, due: d("2025-10-10") },
+                ],
+            ),
+            // Already red: the record is asked for again, and the unique key makes it a no-op.
+            (
+                open(CaseState::InReview, "2025-10-10", Overdue),
+                vec![Duty::Accountability { kind: AccountabilityKind::DecisionOverdue, due: d("2025-10-10") }],
+            ),
+            (
+                open(CaseState::ReadyForDelivery, "2025-10-10", Warning),
+                vec![
+                    Duty::SetLevel(Overdue),
+                    Duty::Accountability { kind: AccountabilityKind::DeliveryOverdue, due: d("2025-10-10") },
+                ],
+            ),
+            (
+                receipt,
+                vec![
+                    Duty::SetLevel(Overdue),
+                    Duty::Accountability { kind: AccountabilityKind::AcceptanceOverdue, due: d("2025-10-10") },
+                    Duty::DeemAccepted { from: d("2025-09-26") },
+                ],
+            ),
+            (
+                receipt_flagged,
+                vec![Duty::Accountability { kind: AccountabilityKind::AcceptanceOverdue, due: d("2025-10-10") }],
+            ),
+            (open(CaseState::AwaitingCorrection, "2025-10-10", Normal), vec![Duty::ExpireCorrection]),
+            // The correction's last day is today: nothing yet.
+            (open(CaseState::AwaitingCorrection, "2025-10-13", Normal), vec![]),
+            (open(CaseState::AwaitingPayment, "2025-10-12", Normal), vec![Duty::ExpireFee]),
+            (open(CaseState::AwaitingPayment, "2025-10-13", Normal), vec![]),
+            // A suspended case's stored red light is cleared: its clock stands still.
+            (open(CaseState::Suspended, "2025-10-10", Overdue), vec![Duty::SetLevel(Normal)]),
+            (supplement, vec![Duty::SupplementOverdue { due: d("2025-10-12") }]),
+            (supplement_flagged, vec![]),
+        ];
+        for (i, (case, want)) in rows.into_iter().enumerate() {
+            assert_eq!(duties(&cal, &case, today).unwrap(), want, "row {i}: {case:?}");
+        }
+    }
+
+    /// After carrying the duties out, there are none left (idempotent sweeps).
+    #[test]
+    fn carrying_out_leaves_nothing() {
+        let cal = Calendar::shipped();
+        let today = d("2025-10-13");
+        let mut c = open(CaseState::Submitted, "2025-10-10", WarningLevel::Normal);
+        c.received_on = Some(d("2025-09-26"));
+        for duty in duties(&cal, &c, today).unwrap() {
+            match duty {
+                Duty::SetLevel(l) => c.stored_level = l,
+                Duty::DeemAccepted { from } => c.deemed_accepted_on = Some(from),
+                _ => {}
+            }
+        }
+        let again = duties(&cal, &c, today).unwrap();
+        assert!(again.iter().all(|d| matches!(d, Duty::Accountability { .. })), "{again:?}");
+    }
+
+    /// The window is exact, so the server may set levels with range statements: a department
+    /// clock due before today is red, one due from today up to `warn_from` yellow, any later one
+    /// green.
+    #[test]
+    fn window_is_exact() {
+        let cal = Calendar::shipped();
+        let mut today = d("2025-01-01");
+        while today < d("2026-12-01") {
+            for warn in [0u32, 1, 2, 3, 5] {
+                let w = sweep_window(&cal, today, warn).unwrap();
+                for ahead in -10i64..40 {
+                    let due = today + chrono::Duration::days(ahead);
+                    let want = if due < w.late_before {
+                        WarningLevel::Overdue
+                    } else if due <= w.warn_from {
+                        WarningLevel::Warning
+                    } else {
+                        WarningLevel::Normal
+                    };
+                    assert_eq!(
+                        level(&cal, CaseState::InReview, Some(due), today, warn).unwrap(),
+                        want,
+                        "{today} {warn} {due}"
+                    );
+                }
+            }
+            today += chrono::Duration::days(1);
+        }
+    }
+
+    /// Every case that `duties` would change lies in the sweep window: a due date after
+    /// `warn_from` never changes level today.
+    #[test]
+    fn window_covers_every_change() {
+        let cal = Calendar::shipped();
+        let mut today = d("2025-01-01");
+        while today < d("2026-12-01") {
+            for warn in [0u32, 2, 3, 5] {
+                let w = sweep_window(&cal, today, warn).unwrap();
+                for ahead in 0..40 {
+                    let due = today + chrono::Duration::days(ahead);
+                    let lvl = level(&cal, CaseState::InReview, Some(due), today, warn).unwrap();
+                    if due > w.warn_from {
+                        assert_eq!(lvl, WarningLevel::Normal, "today {today} warn {warn} due {due}");
+                    }
+                }
+            }
+            today += chrono::Duration::days(3);
+        }
+    }
+}
