@@ -98,13 +98,26 @@ test("an administrator edits an item (a new version, with the checklist preview)
   await expect(page).toHaveURL(/\/staff\/admin\/items\/ZJJ-001$/);
   await hydrated(page);
   await expect(page.getByTestId("item-preview")).not.toContainText("授权委托书");
+  // live: the browser recomputes the checklist (rules crate in wasm) as answers change…
   await page.getByLabel("是否委托他人代为办理？").selectOption("yes");
-  await page.getByRole("button", { name: "预览" }).click();
   await expect(page.getByTestId("item-preview")).toContainText("授权委托书");
-  await hydrated(page);
+  await page.getByLabel("是否委托他人代为办理？").selectOption("no");
+  await expect(page.getByTestId("item-preview")).not.toContainText("授权委托书");
+  // …and as the unsaved rule data is typed; bad JSON is named with its place
   const rules = page.getByLabel(/规则数据/);
   const original = await rules.inputValue();
+  await page.getByLabel("是否委托他人代为办理？").selectOption("yes");
+  await rules.fill(original.replaceAll("授权委托书", "代理人授权书"));
+  await expect(page.getByTestId("item-preview")).toContainText("代理人授权书");
   await rules.fill("{ broken");
+  await expect(page.locator("#item-live-status")).toContainText(/不是有效的 JSON：第 1 行第 \d+ 列/);
+  // the preview button asks the server (the page without JavaScript)
+  await rules.fill(original);
+  await page.getByRole("button", { name: "预览" }).click();
+  await expect(page).toHaveURL(/q_via_agent=yes/);
+  await expect(page.getByTestId("item-preview")).toContainText("授权委托书");
+  await hydrated(page);
+  await page.getByLabel(/规则数据/).fill("{ broken");
   await page.getByRole("button", { name: "保存为新版本" }).click();
   await expect(page.locator(".field-error")).toContainText("规则数据有误");
   await expect(page.getByLabel(/规则数据/)).toHaveValue("{ broken");

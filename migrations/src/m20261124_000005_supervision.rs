@@ -46,6 +46,7 @@ enum Applicants {
     Email,
     NotifySms,
     NotifyEmail,
+    NoticeLang,
 }
 
 #[derive(DeriveIden)]
@@ -189,6 +190,8 @@ impl MigrationTrait for Migration {
             string_len_null(Applicants::Email, 254),
             boolean(Applicants::NotifySms).default(true).to_owned(),
             boolean(Applicants::NotifyEmail).default(true).to_owned(),
+            // the language of SMS and e-mail notices (简 / 繁 / EN; BCP 47 tag)
+            string_len(Applicants::NoticeLang, 8).default("zh-Hans").to_owned(),
         ] {
             m.alter_table(Table::alter().table(Applicants::Table).add_column(col).to_owned()).await?;
         }
@@ -392,7 +395,7 @@ impl MigrationTrait for Migration {
         m.alter_table(Table::alter().table(Evaluations::Table).drop_column(Evaluations::FollowUpNote).to_owned())
             .await?;
         m.drop_index(Index::drop().name("ix_cases_sweep").table(Cases::Table).to_owned()).await?;
-        for c in [Applicants::NotifyEmail, Applicants::NotifySms, Applicants::Email] {
+        for c in [Applicants::NoticeLang, Applicants::NotifyEmail, Applicants::NotifySms, Applicants::Email] {
             m.alter_table(Table::alter().table(Applicants::Table).drop_column(c).to_owned()).await?;
         }
         for c in [CaseEvents::Hash, CaseEvents::PrevHash] {

@@ -103,6 +103,7 @@ pub struct ApplicantProfile {
     pub email: Option<String>,
     pub notify_sms: bool,
     pub notify_email: bool,
+    pub notice_lang: rules::Lang,
 }
 
 #[server(prefix = "/api", endpoint = "get_applicant")]
@@ -126,6 +127,7 @@ pub async fn get_applicant(id: i32) -> Result<ApplicantProfile, ServerFnError> {
             email: a.email,
             notify_sms: a.notify_sms,
             notify_email: a.notify_email,
+            notice_lang: rules::Lang::from_tag(&a.notice_lang).unwrap_or_default(),
         })
     };
     run.await.map_err(|e| glue::fail(e, c.lang))

@@ -79,3 +79,35 @@ pub struct CaseDetail {
     pub timeline: Vec<TimelineEntry>,
     pub extras: crate::models::CaseExtras,
 }
+
+/// The checklist an applicant would see for these answers (`rules::materials::checklist`) as
+/// (material, status) lines, and what is wrong with the rule data (`rules::workflow::problems`).
+/// The item editor shows it from the server and recomputes it in the browser on every edit.
+pub fn checklist_preview(
+    rules: &rules::item::ItemRules,
+    answers: &std::collections::BTreeMap<String, String>,
+    enterprise: bool,
+    lang: rules::Lang,
+) -> (Vec<(String, String)>, Vec<String>) {
+    use rules::materials::{checklist, Answers, ApplicantKind};
+    let a: Answers = answers.clone().into_iter().collect();
+    let kind = if enterprise { ApplicantKind::Enterprise } else { ApplicantKind::Person };
+    let list = checklist(&rules.materials, kind, &a, &Default::default(), None);
+    let name = |code: &String| {
+        rules.materials.iter().find(|m| &m.code == code).map(|m| m.name.clone()).unwrap_or(code.clone())
+    };
+    let mut out = Vec::new();
+    for c in &list.required_now {
+        out.push((name(c), lang.pick("必交", "必交", "required").to_string()));
+    }
+    for c in &list.deferrable {
+        out.push((
+            name(c),
+            lang.pick("必交，可容缺后补", "必交，可容缺後補", "required, may follow (容缺)").to_string(),
+        ));
+    }
+    for c in &list.optional {
+        out.push((name(c), lang.pick("选交", "選交", "optional").to_string()));
+    }
+    (out, rules::workflow::problems(rules))
+}

@@ -56,6 +56,14 @@ pub fn AccountPage() -> impl IntoView {
                                             <input id="notify_email" name="notify_email" type="checkbox" value="on" checked=p.notify_email/>
                                             <label for="notify_email">{lang.pick("接收电子邮件通知", "接收電子郵件通知", "Send me e-mail notices")}</label>
                                         </div>
+                                        <div class="field">
+                                            <label for="notice_lang">{lang.pick("通知语言", "通知語言", "Language of notices")}</label>
+                                            <select id="notice_lang" name="notice_lang">
+                                                {rules::Lang::ALL.into_iter().map(|l| view! {
+                                                    <option value=l.tag() selected=l == p.notice_lang>{l.pick("简体中文", "繁體中文", "English")}</option>
+                                                }).collect_view()}
+                                            </select>
+                                        </div>
                                         <button type="submit" class="button secondary">{lang.pick("保存通知设置", "儲存通知設定", "Save notice settings")}</button>
                                     </form>
                                     <p>

@@ -21,6 +21,9 @@ pub fn ServerPage() -> impl IntoView {
         Suspend::new(async move {
             match data.await {
                 Ok(ServerHtml::Html { title, html }) => {
+                    // pages that come alive in the browser wire themselves once the HTML is in
+                    #[cfg(feature = "hydrate")]
+                    request_animation_frame(crate::pages::admin::live::checklist);
                     view! { <Title text=title/><div inner_html=html></div> }.into_any()
                 }
                 Ok(ServerHtml::Redirect(to)) => view! { <Redirect path=to/> }.into_any(),

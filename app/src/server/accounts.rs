@@ -75,6 +75,8 @@ pub async fn register(db: &DatabaseConnection, reg: Registration, lang: Lang) ->
         mobile: Set(mobile.to_string()),
         password_hash: Set(Some(hash.into_stored())),
         created_at: Set(Utc::now()),
+        // notices in the language the applicant registered in (changeable on the account page)
+        notice_lang: Set(lang.tag().into()),
         ..Default::default()
     }
     .insert(&tx)
@@ -302,13 +304,15 @@ pub fn masked_mobile(mobile: &str) -> String {
     mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default()
 }
 
-/// Saves an applicant's contact e-mail (empty = none) and notice opt-outs.
+/// Saves an applicant's contact e-mail (empty = none), notice opt-outs and notice language.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_notifications(
     db: &impl ConnectionTrait,
     applicant_id: i32,
     email: &str,
     sms: bool,
     mail: bool,
+    notice_lang: Lang,
     lang: Lang,
 ) -> Result<(), AppError> {
     let email = email.trim();
@@ -334,6 +338,7 @@ pub async fn set_notifications(
     am.email = Set((!email.is_empty()).then(|| email.to_string()));
     am.notify_sms = Set(sms);
     am.notify_email = Set(mail);
+    am.notice_lang = Set(notice_lang.tag().into());
     am.update(db).await?;
     Ok(())
 }

@@ -13,7 +13,6 @@ use chrono::{Datelike, NaiveDate, Utc};
 use http::HeaderMap;
 use rules::calendar::{parse_schedule, DayKind};
 use rules::item::ItemRules;
-use rules::materials::{checklist, Answers, ApplicantKind};
 use rules::{Lang, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -235,7 +234,7 @@ pub async fn item_editor(
     let answers: BTreeMap<String, String> =
         q.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|k| (k.to_string(), v.clone()))).collect();
     let enterprise = q.get("kind").is_some_and(|k| k == "enterprise");
-    let (preview, problems) = preview(&rules, &answers, enterprise, lang);
+    let (preview, problems) = crate::models::catalog::checklist_preview(&rules, &answers, enterprise, lang);
     use sea_orm::{PaginatorTrait, QuerySelect};
     let mut cases_on_versions = Vec::new();
     for v in item::Entity::find()
@@ -264,36 +263,6 @@ pub async fn item_editor(
         problems,
         cases_on_versions,
     })
-}
-
-/// The checklist an applicant would see for these answers (rules::materials::checklist).
-pub fn preview(
-    rules: &ItemRules,
-    answers: &BTreeMap<String, String>,
-    enterprise: bool,
-    lang: Lang,
-) -> (Vec<(String, String)>, Vec<String>) {
-    let a: Answers = answers.clone().into_iter().collect();
-    let kind = if enterprise { ApplicantKind::Enterprise } else { ApplicantKind::Person };
-    let list = checklist(&rules.materials, kind, &a, &Default::default(), None);
-    let name = |code: &String| {
-        rules.materials.iter().find(|m| &m.code == code).map(|m| m.name.clone()).unwrap_or(code.clone())
-    };
-    let mut out = Vec::new();
-    for c in &list.required_now {
-        out.push((name(c), lang.pick("必交", "必交", "required").to_string()));
-    }
-    for c in &list.deferrable {
-        out.push((
-            name(c),
-            lang.pick("必交，可容缺后补", "必交，可容缺後補", "required, may follow (容缺)").to_string(),
-        ));
-    }
-    for c in &list.optional {
-        out.push((name(c), lang.pick("选交", "選交", "optional").to_string()));
-    }
-    let problems = rules::workflow::problems(rules);
-    (out, problems)
 }
 
 // ---- actions ----

@@ -138,7 +138,15 @@ async fn next_case_no(tx: &impl ConnectionTrait, dep: &department::Model, day: N
 /// [`AppError::Refused`]; a concurrent change as [`AppError::Stale`].
 pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Result<case::Model, AppError> {
     let tx = db::write_tx(db).await?;
-    let current = case::Entity::find_by_id(ch.case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let updated = apply_in(&tx, cal, ch).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// [`apply`] inside the caller's write transaction (the sweep applies many changes in one,
+/// each in its own savepoint); the caller commits.
+pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> Result<case::Model, AppError> {
+    let current = case::Entity::find_by_id(ch.case_id).one(tx).await?.ok_or(AppError::NotFound)?;
     if current.version != ch.expected_version {
         return Err(AppError::Stale);
     }
@@ -148,17 +156,17 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         return Err(AppError::Forbidden);
     }
     let state = CaseState::from_code(&current.state).ok_or_else(|| AppError::internal("unknown case state"))?;
-    let it = item::Entity::find_by_id(current.item_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let it = item::Entity::find_by_id(current.item_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let rules = item_rules(&it)?;
     let events = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(current.id))
         .order_by_asc(case_event::Column::Seq)
-        .all(&tx)
+        .all(tx)
         .await?;
     let last_submission = events.iter().rposition(|e| e.action == "submit" || e.action == "resubmit");
     let correction_already_requested =
         events.iter().skip(last_submission.map_or(0, |i| i + 1)).any(|e| e.action == "request_correction");
-    let applicant = applicant::Entity::find_by_id(current.applicant_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let applicant = applicant::Entity::find_by_id(current.applicant_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
     let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
     let list = checklist(&rules.materials, kind, &answers, &ch.provided, None);
@@ -173,7 +181,7 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         opinions_pending: case_task::Entity::find()
             .filter(case_task::Column::CaseId.eq(current.id))
             .filter(case_task::Column::AnsweredOn.is_null())
-            .count(&tx)
+            .count(tx)
             .await? as u32,
     };
     let t = rules::transition(state, &ch.action, ch.actor.role, &facts).map_err(AppError::Refused)?;
@@ -190,8 +198,8 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         Action::Submit => {
             if current.case_no.is_none() {
                 let dep =
-                    department::Entity::find_by_id(current.department_id).one(&tx).await?.ok_or(AppError::NotFound)?;
-                am.case_no = Set(Some(next_case_no(&tx, &dep, ch.today).await?));
+                    department::Entity::find_by_id(current.department_id).one(tx).await?.ok_or(AppError::NotFound)?;
+                am.case_no = Set(Some(next_case_no(tx, &dep, ch.today).await?));
             }
             am.submitted_at = Set(Some(Utc::now()));
             // Until acceptance, the current deadline is the department's: accept or ask for
@@ -216,7 +224,7 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
                     Set(Some(deadline::deferred_supplement_due(from, rules.deferral_term, cal).map_err(dl)?));
             }
             // Unified acceptance: the co-departments and the first review stage get the case today.
-            open_tasks(&tx, cal, &rules, &current, ch.today).await?;
+            open_tasks(tx, cal, &rules, &current, ch.today).await?;
         }
         Action::RequestCorrection => {
             let due = deadline::due_date(cal, ch.today, rules.correction_term, &[], ch.today).map_err(dl)?;
@@ -252,7 +260,7 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
             }
             // A suspension stops every clock of the case, the opinions' too.
             if !matches!(ch.action, Action::Extend { .. }) {
-                redate_tasks(&tx, cal, &rules, current.id, &susp, ch.today).await?;
+                redate_tasks(tx, cal, &rules, current.id, &susp, ch.today).await?;
             }
         }
         Action::IssueFeeNotice => {
@@ -276,12 +284,12 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         .set(am)
         .filter(case::Column::Id.eq(current.id))
         .filter(case::Column::Version.eq(current.version))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     if res.rows_affected != 1 {
         return Err(AppError::Stale);
     }
-    count_move(&tx, current.department_id, t.from, t.to).await?;
+    count_move(tx, current.department_id, t.from, t.to).await?;
     if let Some(request) = ch.grants_request {
         use super::entities::case_request;
         let res = case_request::Entity::update_many()
@@ -291,7 +299,7 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
             .filter(case_request::Column::Id.eq(request))
             .filter(case_request::Column::CaseId.eq(current.id))
             .filter(case_request::Column::Status.eq("pending"))
-            .exec(&tx)
+            .exec(tx)
             .await?;
         if res.rows_affected != 1 {
             return Err(AppError::Stale);
@@ -308,7 +316,7 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         _ => ch.comment.clone(),
     };
     super::audit::append(
-        &tx,
+        tx,
         super::audit::NewEvent {
             case_id: current.id,
             action: t.action.code().into(),
@@ -324,11 +332,11 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
         events.last(),
     )
     .await?;
-    let updated = case::Entity::find_by_id(current.id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let updated = case::Entity::find_by_id(current.id).one(tx).await?.ok_or(AppError::NotFound)?;
     // The applicant's inbox hears of every change they did not make themselves, and of their own
     // submissions (the receipt message).
     if ch.actor.kind != PrincipalKind::Applicant || matches!(ch.action, Action::Submit | Action::Resubmit) {
-        super::journey::notify(&tx, &updated, t.action.code()).await?;
+        super::journey::notify(tx, &updated, t.action.code()).await?;
     }
     if ch.actor.kind != PrincipalKind::Applicant {
         outbox::ActiveModel {
@@ -342,10 +350,9 @@ pub async fn apply(db: &DatabaseConnection, cal: &Calendar, ch: Change) -> Resul
             created_at: Set(Utc::now()),
             ..Default::default()
         }
-        .insert(&tx)
+        .insert(tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(updated)
 }
 
@@ -529,7 +536,24 @@ pub async fn note(
     assignee: Option<Option<i32>>,
 ) -> Result<(sea_orm::DatabaseTransaction, case::Model), AppError> {
     let tx = db::write_tx(db).await?;
-    let current = case::Entity::find_by_id(case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let updated = note_in(&tx, case_id, expected_version, actor, action, comment, internal, today, assignee).await?;
+    Ok((tx, updated))
+}
+
+/// [`note`] inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn note_in(
+    tx: &impl ConnectionTrait,
+    case_id: i32,
+    expected_version: i32,
+    actor: Actor,
+    action: &str,
+    comment: String,
+    internal: bool,
+    today: NaiveDate,
+    assignee: Option<Option<i32>>,
+) -> Result<case::Model, AppError> {
+    let current = case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
     if current.version != expected_version {
         return Err(AppError::Stale);
     }
@@ -539,18 +563,17 @@ pub async fn note(
     if let Some(a) = assignee {
         q = q.col_expr(case::Column::AssigneeId, Expr::value(a));
     }
-    let res =
-        q.filter(case::Column::Id.eq(case_id)).filter(case::Column::Version.eq(current.version)).exec(&tx).await?;
+    let res = q.filter(case::Column::Id.eq(case_id)).filter(case::Column::Version.eq(current.version)).exec(tx).await?;
     if res.rows_affected != 1 {
         return Err(AppError::Stale);
     }
     let last = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
         .order_by_desc(case_event::Column::Seq)
-        .one(&tx)
+        .one(tx)
         .await?;
     super::audit::append(
-        &tx,
+        tx,
         super::audit::NewEvent {
             case_id,
             action: action.into(),
@@ -566,8 +589,8 @@ pub async fn note(
         last.as_ref(),
     )
     .await?;
-    let updated = case::Entity::find_by_id(case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
-    Ok((tx, updated))
+    let updated = case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
+    Ok(updated)
 }
 
 /// The events of a case in order; `for_applicant` hides staff-internal ones.

@@ -70,6 +70,8 @@ pub mod applicant {
         /// Opt-outs: the applicant may refuse SMS or e-mail notices (the inbox always has them).
         pub notify_sms: bool,
         pub notify_email: bool,
+        /// The language SMS and e-mail notices are written in (a `Lang` tag).
+        pub notice_lang: String,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -272,6 +272,8 @@ struct NotifyInput {
     notify_sms: Option<String>,
     #[serde(default)]
     notify_email: Option<String>,
+    #[serde(default)]
+    notice_lang: String,
 }
 
 /// The applicant's notice settings: contact e-mail and the SMS / e-mail opt-outs.
@@ -288,6 +290,7 @@ async fn set_notifications(State(st): State<AppState>, headers: HeaderMap, Form(
         &input.email,
         input.notify_sms.is_some(),
         input.notify_email.is_some(),
+        rules::Lang::from_tag(&input.notice_lang).unwrap_or(lang),
         lang,
     )
     .await;

@@ -206,7 +206,7 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
             report.skipped += 1;
             continue;
         }
-        let lang = Lang::ZhHans;
+        let lang = a.as_ref().and_then(|a| Lang::from_tag(&a.notice_lang)).unwrap_or_default();
         let payload: serde_json::Value = serde_json::from_str(&o.payload).unwrap_or_default();
         let (subject, body) = wording(db, &o.kind, lang).await?;
         let subject = render(&subject, &o.kind, &payload, lang);
@@ -340,6 +340,7 @@ mod tests {
             email: email.map(str::to_string),
             notify_sms: sms,
             notify_email: mail,
+            notice_lang: "zh-Hans".into(),
         }
     }
 

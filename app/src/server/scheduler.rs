@@ -17,7 +17,8 @@ use rules::supervision::{self, Duty, OpenCase};
 use rules::{Calendar, CaseState, Role, WarningLevel};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -293,75 +294,95 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             }
         }
     }
-    for (c, duties) in planned {
-        let mut version = c.version;
-        for d in duties {
-            let r = match d {
-                Duty::DeemAccepted { from } => {
-                    flag(db, &c, &mut version, today, "deemed_accepted", format!("{from}"), |q| {
-                        q.col_expr(case::Column::DeemedAcceptedOn, Expr::value(from))
-                    })
-                    .await
-                    .map(|_| report.deemed_accepted += 1)
-                }
-                Duty::SupplementOverdue { due } => {
-                    flag(db, &c, &mut version, today, "supplement_overdue", format!("{due}"), |q| {
-                        q.col_expr(case::Column::SupplementOverdue, Expr::value(true))
-                    })
-                    .await
-                    .map(|_| report.supplements_overdue += 1)
-                }
-                Duty::ExpireCorrection | Duty::ExpireFee => {
-                    let (action, counter) = if d == Duty::ExpireCorrection {
-                        (Action::CorrectionExpired, &mut report.corrections_expired)
-                    } else {
-                        (Action::FeeExpired, &mut report.fees_expired)
-                    };
-                    let due = c.due_on.map(|d| d.to_string()).unwrap_or_default();
-                    cases::apply(
-                        db,
-                        cal,
-                        Change {
-                            case_id: c.id,
-                            expected_version: version,
-                            action,
-                            actor: SYSTEM,
-                            comment: due,
-                            internal: false,
-                            today,
-                            provided: BTreeSet::new(),
-                            grants_request: None,
-                        },
-                    )
-                    .await
-                    .map(|m| {
-                        version = m.version;
-                        *counter += 1;
-                    })
-                }
-                Duty::SetLevel(_) | Duty::Accountability { .. } => Ok(()),
-            };
-            match r {
-                Ok(()) => {}
-                Err(AppError::Stale) => {
-                    report.skipped_stale += 1;
-                    break;
+    // In batches: one write transaction per batch (held for milliseconds, so the counters' own
+    // writes queue only briefly), each case in its own savepoint, so a case changed by someone
+    // meanwhile (stale) or one that fails is rolled back alone and the rest are kept.
+    for batch in planned.chunks(BATCH) {
+        let tx = super::db::write_tx(db).await?;
+        for (c, duties) in batch {
+            let sp = tx.begin().await?;
+            match case_duties(&sp, cal, c, duties, today).await {
+                Ok(done) => {
+                    sp.commit().await?;
+                    report.deemed_accepted += done.deemed_accepted;
+                    report.supplements_overdue += done.supplements_overdue;
+                    report.corrections_expired += done.corrections_expired;
+                    report.fees_expired += done.fees_expired;
                 }
                 Err(e) => {
-                    tracing::error!(case = c.id, error = %e, "sweep: a rule could not be applied");
-                    report.failed += 1;
-                    break;
+                    sp.rollback().await?;
+                    if matches!(e, AppError::Stale) {
+                        report.skipped_stale += 1;
+                    } else {
+                        tracing::error!(case = c.id, error = %e, "sweep: a rule could not be applied");
+                        report.failed += 1;
+                    }
                 }
             }
         }
+        tx.commit().await?;
     }
     Ok(report)
 }
 
-/// A flag the rules set on a case: version bump, event (by the system) and the applicant's inbox,
-/// in one transaction.
+/// Cases changed per write transaction in the sweep.
+const BATCH: usize = 500;
+
+/// One case's transitions and flags, in the caller's savepoint; what it did.
+async fn case_duties(
+    tx: &impl ConnectionTrait,
+    cal: &Calendar,
+    c: &Candidate,
+    duties: &[Duty],
+    today: NaiveDate,
+) -> Result<SweepReport, AppError> {
+    let mut done = SweepReport::default();
+    let mut version = c.version;
+    for d in duties {
+        match *d {
+            Duty::DeemAccepted { from } => {
+                flag(tx, c, &mut version, today, "deemed_accepted", format!("{from}"), |q| {
+                    q.col_expr(case::Column::DeemedAcceptedOn, Expr::value(from))
+                })
+                .await?;
+                done.deemed_accepted += 1;
+            }
+            Duty::SupplementOverdue { due } => {
+                flag(tx, c, &mut version, today, "supplement_overdue", format!("{due}"), |q| {
+                    q.col_expr(case::Column::SupplementOverdue, Expr::value(true))
+                })
+                .await?;
+                done.supplements_overdue += 1;
+            }
+            Duty::ExpireCorrection | Duty::ExpireFee => {
+                let (action, counter) = if *d == Duty::ExpireCorrection {
+                    (Action::CorrectionExpired, &mut done.corrections_expired)
+                } else {
+                    (Action::FeeExpired, &mut done.fees_expired)
+                };
+                let change = Change {
+                    case_id: c.id,
+                    expected_version: version,
+                    action,
+                    actor: SYSTEM,
+                    comment: c.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                    internal: false,
+                    today,
+                    provided: BTreeSet::new(),
+                    grants_request: None,
+                };
+                version = cases::apply_in(tx, cal, change).await?.version;
+                *counter += 1;
+            }
+            Duty::SetLevel(_) | Duty::Accountability { .. } => {}
+        }
+    }
+    Ok(done)
+}
+
+/// A flag the rules set on a case: version bump, event (by the system) and the applicant's inbox.
 async fn flag(
-    db: &DatabaseConnection,
+    tx: &impl ConnectionTrait,
     c: &Candidate,
     version: &mut i32,
     today: NaiveDate,
@@ -369,10 +390,9 @@ async fn flag(
     comment: String,
     set: impl FnOnce(sea_orm::UpdateMany<case::Entity>) -> sea_orm::UpdateMany<case::Entity>,
 ) -> Result<(), AppError> {
-    let (tx, updated) = cases::note(db, c.id, *version, SYSTEM, action, comment, false, today, None).await?;
-    set(case::Entity::update_many()).filter(case::Column::Id.eq(c.id)).exec(&tx).await?;
-    super::journey::notify(&tx, &updated, action).await?;
-    tx.commit().await?;
+    let updated = cases::note_in(tx, c.id, *version, SYSTEM, action, comment, false, today, None).await?;
+    set(case::Entity::update_many()).filter(case::Column::Id.eq(c.id)).exec(tx).await?;
+    super::journey::notify(tx, &updated, action).await?;
     *version = updated.version;
     Ok(())
 }

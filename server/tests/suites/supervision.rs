@@ -271,6 +271,16 @@ pub async fn supervision_suite(app: &App) {
     .await;
     assert_eq!(location(&r), "/account");
     assert!(!applicant::Entity::find_by_id(me.id).one(db).await.unwrap().unwrap().notify_sms);
+    // notices in the applicant's language: English from now on
+    let r = post_form(
+        &person,
+        &format!("{base}/account/notifications"),
+        &[("email", "weihong@example.cn"), ("notify_email", "on"), ("notice_lang", "en")],
+    )
+    .await;
+    assert_eq!(location(&r), "/account");
+    let (_, page) = text(&person, &format!("{base}/account")).await;
+    assert!(page.contains(r#"<option value="en" selected"#), "the account page shows the choice");
     apply_on(
         app,
         f,
@@ -288,6 +298,9 @@ pub async fn supervision_suite(app: &App) {
         .unwrap()
         .unwrap();
     assert_eq!(ds(ob2.id).await.iter().map(|d| d.channel.as_str()).collect::<Vec<_>>(), ["email"]);
+    let mails = app.sinks.mails.lock().unwrap().clone();
+    let mail = decoded_body(mails.last().expect("the review e-mail"));
+    assert!(mail.contains(&format!("Your case {case_no}")) && !mail.contains("您的办件"), "{mail}");
     // an SMS provider that keeps failing: dead after the last attempt, listed for admins
     let mut am: applicant::ActiveModel = applicant::Entity::find_by_id(me.id).one(db).await.unwrap().unwrap().into();
     am.notify_sms = Set(true);
