@@ -260,7 +260,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
         let label = match t.lang.as_str() { "zh-Hans" => "简体中文", "zh-Hant" => "繁體中文", _ => "English" };
         view! {
             <section class="panel" data-testid="template">
-                <h2>{if t.kind == "*" { lang.pick("所有通知", "所有通知", "Every notice").to_string() } else { t.kind.clone() }}" · "{label}
+                <h2>{if t.kind == "*" { lang.pick("所有通知", "所有通知", "Every notice").to_string() } else { crate::pages::cases::action_label(&t.kind, lang).to_string() }}" · "{label}
                     {t.default.then(|| view! { " "<span class="badge">{lang.pick("内置", "內建", "built in")}</span> })}</h2>
                 <form method="post" action="/staff/admin/act" class="action-form">
                     <input type="hidden" name="action" value="template"/><input type="hidden" name="back" value="/staff/admin/templates"/>
@@ -277,15 +277,64 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
                     </div>
                     <button type="submit" class="button secondary">{lang.pick("保存模板", "儲存模板", "Save the template")}</button>
                 </form>
+                {(t.kind != "*").then(|| view! {
+                    <form method="post" action="/staff/admin/act" class="inline-form">
+                        <input type="hidden" name="action" value="template_remove"/><input type="hidden" name="back" value="/staff/admin/templates"/>
+                        <input type="hidden" name="kind" value=t.kind.clone()/><input type="hidden" name="lang" value=t.lang.clone()/>
+                        <button type="submit" class="button secondary">{lang.pick("删除（改用通用模板）", "刪除（改用通用模板）", "Remove (use the general template)")}</button>
+                    </form>
+                })}
             </section>
         }
     }).collect_view();
+    let err = |k: &str| f.errors.get(&format!("{k}_new")).cloned();
+    let (ke, le, se, be) = (err("kind"), err("lang"), err("subject"), err("body"));
+    let chosen = f.value("kind");
+    let chosen_lang = f.value("lang");
+    let add = view! {
+        <section class="panel" data-testid="template-new">
+            <h2>{lang.pick("为某类通知单独设置模板", "為某類通知單獨設定模板", "A template for one kind of notice")}</h2>
+            <form method="post" action="/staff/admin/act" class="action-form" id="form-template-new">
+                <input type="hidden" name="action" value="template"/><input type="hidden" name="new" value="1"/>
+                <input type="hidden" name="back" value="/staff/admin/templates"/>
+                <div class="field" class:field-error=ke.is_some()>
+                    <label for="tpl-kind">{lang.pick("通知类型", "通知類型", "Kind of notice")}</label>
+                    {ke.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <select id="tpl-kind" name="kind">
+                        <option value="">{lang.pick("（请选择）", "（請選擇）", "(choose)")}</option>
+                        {crate::server::notify::NOTICE_KINDS.into_iter().map(|k| view! {
+                            <option value=k selected=chosen == k>{crate::pages::cases::action_label(k, lang)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field" class:field-error=le.is_some()>
+                    <label for="tpl-lang">{lang.pick("语言", "語言", "Language")}</label>
+                    {le.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <select id="tpl-lang" name="lang">
+                        {Lang::ALL.into_iter().map(|l| view! { <option value=l.tag() selected=chosen_lang == l.tag()>{l.pick("简体中文", "繁體中文", "English")}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field" class:field-error=se.is_some()>
+                    <label for="tpl-subject">{lang.pick("标题（电子邮件）", "標題（電子郵件）", "Subject (e-mail)")}</label>
+                    {se.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <input id="tpl-subject" name="subject" value=f.value("subject")/>
+                </div>
+                <div class="field" class:field-error=be.is_some()>
+                    <label for="tpl-body">{lang.pick("正文（电子邮件与短信）", "正文（電子郵件與簡訊）", "Text (e-mail and SMS)")}</label>
+                    {be.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <textarea id="tpl-body" name="body" rows="3">{f.value("body")}</textarea>
+                </div>
+                <button type="submit" class="button">{lang.pick("添加模板", "新增模板", "Add the template")}</button>
+            </form>
+        </section>
+    };
     view! {
         {admin_nav(lang)}
         <h1>{lang.pick("通知模板", "通知模板", "Notice templates")}</h1>
         <Notice text=f.notice.clone()/>
         <p class="hint">{lang.pick("可用占位符：{case_no} 办件编号、{event} 事由、{state} 当前状态、{due_on} 办理期限。", "可用佔位符：{case_no} 辦件編號、{event} 事由、{state} 目前狀態、{due_on} 辦理期限。", "Placeholders: {case_no}, {event}, {state}, {due_on}.")}</p>
         {forms}
+        {add}
     }
 }
 

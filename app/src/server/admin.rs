@@ -562,9 +562,19 @@ pub async fn act(
         "template" => {
             let kind = get(f, "kind");
             let lang_tag = get(f, "lang");
-            let key = format!("{kind}-{lang_tag}");
+            // the form that adds a template for one kind of notice has its own fields
+            let key = if get(f, "new") == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
+            if kind != "*" && !super::notify::NOTICE_KINDS.contains(&kind) {
+                return Err(invalid(
+                    &format!("kind_{key}"),
+                    lang.pick("请选择通知类型", "請選擇通知類型", "Choose the kind of notice"),
+                ));
+            }
             if Lang::from_tag(lang_tag).is_none() {
-                return Err(invalid(&format!("subject_{key}"), "language"));
+                return Err(invalid(
+                    &format!("lang_{key}"),
+                    lang.pick("请选择语言", "請選擇語言", "Choose a language"),
+                ));
             }
             let (subject, body) = (get(f, "subject"), get(f, "body"));
             for (field, text) in [("subject", subject), ("body", body)] {
@@ -603,6 +613,18 @@ pub async fn act(
             .await?;
             tx.commit().await?;
             Ok(("/staff/admin/templates".into(), said(("模板已保存", "模板已儲存", "Template saved"))))
+        }
+        "template_remove" => {
+            // one kind's own wording goes; the notice falls back to the template for all (`*`)
+            let (kind, lang_tag) = (get(f, "kind"), get(f, "lang"));
+            if kind == "*" {
+                return Err(AppError::Forbidden);
+            }
+            let r = template::Entity::delete_by_id((kind.to_string(), lang_tag.to_string())).exec(db).await?;
+            if r.rows_affected == 0 {
+                return Err(AppError::NotFound);
+            }
+            Ok(("/staff/admin/templates".into(), said(("模板已删除", "模板已刪除", "Template removed"))))
         }
         "item" => {
             let code = get(f, "code").to_uppercase();

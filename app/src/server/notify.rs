@@ -88,6 +88,26 @@ pub fn backoff(cfg: &NotifySettings, failed: u32) -> Duration {
     Duration::from_secs(secs.min(3600))
 }
 
+/// The kinds of notice the outbox carries (a staff member's or the rules' transition), each of
+/// which may have its own template; `*` is the one for all others.
+pub const NOTICE_KINDS: [&str; 15] = [
+    "accept",
+    "request_correction",
+    "reject",
+    "correction_expired",
+    "start_review",
+    "suspend",
+    "resume",
+    "extend",
+    "decide",
+    "issue_fee_notice",
+    "record_payment",
+    "fee_expired",
+    "prepare_delivery",
+    "deliver",
+    "close",
+];
+
 /// The built-in wording; an admin's row in `notification_templates` (same kind and language, or
 /// kind `*` for all) replaces it. Placeholders: `{case_no}`, `{event}`, `{state}`, `{due_on}`.
 pub fn default_template(lang: Lang) -> (&'static str, &'static str) {
@@ -121,7 +141,9 @@ pub fn render(tpl: &str, kind: &str, payload: &serde_json::Value, lang: Lang) ->
         .replace("{due_on}", &due)
 }
 
-async fn wording(db: &DatabaseConnection, kind: &str, lang: Lang) -> Result<(String, String), AppError> {
+/// The subject and text for a kind of notice in a language: its own template, else the one for
+/// all notices, else the built-in wording.
+pub async fn wording(db: &DatabaseConnection, kind: &str, lang: Lang) -> Result<(String, String), AppError> {
     for k in [kind, "*"] {
         if let Some(t) = template::Entity::find_by_id((k.to_string(), lang.tag().to_string())).one(db).await? {
             return Ok((t.subject, t.body));

@@ -825,6 +825,39 @@ pub async fn admin_suite(app: &App) {
         .unwrap()
         .unwrap();
     assert_eq!(t.body, "办件 {case_no} 有新进展：{event}。");
+    // a template of its own for one kind of notice: an unknown kind is refused next to its field;
+    // the dispatcher uses it for that kind only, and after removal the general one again
+    let new_one = |kind: &'static str| {
+        vec![
+            ("action", s("template")),
+            ("new", s("1")),
+            ("kind", s(kind)),
+            ("lang", s("zh-Hant")),
+            ("subject", s("【通辦】{case_no} 已受理")),
+            ("body", s("您的辦件 {case_no} 已受理，請於 {due_on} 前留意結果。")),
+            ("back", s("/staff/admin/templates")),
+        ]
+    };
+    let r = act(new_one("hack")).await;
+    let f = flash_of(&r).unwrap();
+    assert!(f.errors["kind_new"].contains("请选择通知类型"), "{f:?}");
+    assert_eq!(f.values["body"], "您的辦件 {case_no} 已受理，請於 {due_on} 前留意結果。", "kept");
+    let r = act(new_one("accept")).await;
+    assert_eq!(location(&r), "/staff/admin/templates");
+    let (_, page) = text(&admin, &format!("{base}/staff/admin/templates")).await;
+    assert!(page.contains("value=\"【通辦】{case_no} 已受理\""), "listed with the others");
+    let hant = rules::Lang::ZhHant;
+    assert_eq!(notify::wording(db, "accept", hant).await.unwrap().0, "【通辦】{case_no} 已受理");
+    assert_ne!(notify::wording(db, "resume", hant).await.unwrap().0, "【通辦】{case_no} 已受理");
+    let r = act(vec![
+        ("action", s("template_remove")),
+        ("kind", s("accept")),
+        ("lang", s("zh-Hant")),
+        ("back", s("/staff/admin/templates")),
+    ])
+    .await;
+    assert_eq!(location(&r), "/staff/admin/templates");
+    assert_eq!(notify::wording(db, "accept", hant).await.unwrap(), notify::wording(db, "resume", hant).await.unwrap());
 
     // an item: the preview follows the answers; a new version; bad rule data keeps the text
     let (_, page) = text(&admin, &format!("{base}/staff/admin/items/ZRZY-004?q_via_agent=yes")).await;
