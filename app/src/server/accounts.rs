@@ -240,10 +240,10 @@ pub async fn upsert_staff(
 ) -> Result<staff::Model, AppError> {
     let username = username.trim().to_lowercase();
     if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
-        return Err(AppError::Invalid(vec![("username".into(), "username: letters, digits, _ . - only".into())]));
+        return Err(AppError::field("username", "username: letters, digits, _ . - only"));
     }
     rules::validators::check_password(password, &[&username])
-        .map_err(|e| AppError::Invalid(vec![("password".into(), e.message(Lang::En))]))?;
+        .map_err(|e| AppError::field("password", e.message(Lang::En)))?;
     let hash = auth::hash_password(password.to_string()).await?;
     let tx = db::write_tx(db).await?;
     let existing = staff::Entity::find().filter(staff::Column::Username.eq(username.as_str())).one(&tx).await?;

@@ -28,10 +28,6 @@ use crate::models::SessionUser;
 
 type Form = BTreeMap<String, String>;
 
-fn invalid(field: &str, msg: impl Into<String>) -> AppError {
-    AppError::Invalid(vec![(field.into(), msg.into())])
-}
-
 fn admin(user: Option<&SessionUser>) -> Result<i32, AppError> {
     require_staff(user, &[Role::Admin], None)?;
     match user {
@@ -290,7 +286,7 @@ pub async fn act(
             let code = get(f, "code").to_uppercase();
             let name = get(f, "name");
             if !(2..=8).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_uppercase()) {
-                return Err(invalid(
+                return Err(AppError::field(
                     "code",
                     lang.pick(
                         "部门代码为 2–8 个大写字母",
@@ -300,7 +296,7 @@ pub async fn act(
                 ));
             }
             if name.is_empty() {
-                return Err(invalid("name", lang.pick("请填写部门名称", "請填寫部門名稱", "Enter the name")));
+                return Err(AppError::field("name", lang.pick("请填写部门名称", "請填寫部門名稱", "Enter the name")));
             }
             match department::Entity::find().filter(department::Column::Code.eq(code.clone())).one(db).await? {
                 Some(d) => {
@@ -356,7 +352,7 @@ pub async fn act(
             )
             .await
             .map_err(|e| match e {
-                AppError::Invalid(_) => invalid(
+                AppError::Invalid(_) => AppError::field(
                     "username",
                     lang.pick(
                         "工号只能包含字母、数字和 _ . -",
@@ -371,7 +367,7 @@ pub async fn act(
         "staff_active" => {
             let id: i32 = get(f, "id").parse().map_err(|_| AppError::NotFound)?;
             if id == me {
-                return Err(invalid(
+                return Err(AppError::field(
                     "_form",
                     lang.pick("不能停用自己的账号", "不能停用自己的帳號", "You cannot disable your own account"),
                 ));
@@ -398,7 +394,7 @@ pub async fn act(
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
             let pw = get(f, "password");
             rules::validators::check_password(pw, &[&s.username])
-                .map_err(|e| invalid(&format!("password_{id}"), e.message(lang)))?;
+                .map_err(|e| AppError::field(&format!("password_{id}"), e.message(lang)))?;
             let hash = super::auth::hash_password(pw.to_string()).await?;
             let mut am: staff::ActiveModel = s.into();
             am.password_hash = Set(hash.into_stored());
@@ -414,7 +410,7 @@ pub async fn act(
             if get(f, "action") == "role_remove" {
                 let r = staff_role::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
                 if r.staff_id == me && r.role == Role::Admin.as_str() {
-                    return Err(invalid(
+                    return Err(AppError::field(
                         "_form",
                         lang.pick(
                             "不能撤销自己的管理员岗位",
@@ -427,11 +423,11 @@ pub async fn act(
                 return Ok(("/staff/admin".into(), said(("岗位已撤销", "崗位已撤銷", "Role removed"))));
             }
             let role = Role::parse(get(f, "role")).filter(|r| Role::STAFF.contains(r)).ok_or_else(|| {
-                invalid(&format!("role_{id}"), lang.pick("请选择岗位", "請選擇崗位", "Choose a role"))
+                AppError::field(&format!("role_{id}"), lang.pick("请选择岗位", "請選擇崗位", "Choose a role"))
             })?;
             let dep: i32 = get(f, "department").parse().unwrap_or(0);
             department::Entity::find_by_id(dep).one(db).await?.ok_or_else(|| {
-                invalid(&format!("role_{id}"), lang.pick("请选择部门", "請選擇部門", "Choose a department"))
+                AppError::field(&format!("role_{id}"), lang.pick("请选择部门", "請選擇部門", "Choose a department"))
             })?;
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
             let exists = staff_role::Entity::find()
@@ -454,7 +450,7 @@ pub async fn act(
         }
         "calendar_day" => {
             let date = NaiveDate::parse_from_str(get(f, "date"), "%Y-%m-%d").map_err(|_| {
-                invalid(
+                AppError::field(
                     "date",
                     lang.pick("请填写日期，如 2026-10-08", "請填寫日期，如 2026-10-08", "Enter a date like 2026-10-08"),
                 )
@@ -463,7 +459,7 @@ pub async fn act(
             let name = get(f, "name");
             let back = format!("/staff/admin/calendar?year={}", date.year());
             calendar_year::Entity::find_by_id(date.year()).one(db).await?.ok_or_else(|| {
-                invalid(
+                AppError::field(
                     "date",
                     lang.pick(
                         "该年度尚无节假日安排，请先导入",
@@ -478,7 +474,7 @@ pub async fn act(
                 }
                 "holiday" | "workday" => {
                     if kind == "workday" && !rules::calendar::is_weekend(date) {
-                        return Err(invalid(
+                        return Err(AppError::field(
                             "kind",
                             lang.pick(
                                 "调休上班日只能是周末",
@@ -488,7 +484,7 @@ pub async fn act(
                         ));
                     }
                     if name.is_empty() {
-                        return Err(invalid(
+                        return Err(AppError::field(
                             "name",
                             lang.pick(
                                 "请填写名称，如 国庆节",
@@ -509,7 +505,12 @@ pub async fn act(
                     .await?;
                     tx.commit().await?;
                 }
-                _ => return Err(invalid("kind", lang.pick("请选择类型", "請選擇類型", "Choose the kind of day"))),
+                _ => {
+                    return Err(AppError::field(
+                        "kind",
+                        lang.pick("请选择类型", "請選擇類型", "Choose the kind of day"),
+                    ))
+                }
             }
             reload_calendar(st).await?;
             Ok((
@@ -523,7 +524,7 @@ pub async fn act(
         }
         "calendar_import" => {
             let schedule = parse_schedule(f.get("schedule").map(String::as_str).unwrap_or("")).map_err(|e| {
-                invalid(
+                AppError::field(
                     "schedule",
                     format!("{}{e}", lang.pick("安排文件有误：", "安排檔案有誤：", "The schedule has an error: ")),
                 )
@@ -565,13 +566,13 @@ pub async fn act(
             // the form that adds a template for one kind of notice has its own fields
             let key = if get(f, "new") == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
             if kind != "*" && !super::notify::NOTICE_KINDS.contains(&kind) {
-                return Err(invalid(
+                return Err(AppError::field(
                     &format!("kind_{key}"),
                     lang.pick("请选择通知类型", "請選擇通知類型", "Choose the kind of notice"),
                 ));
             }
             if Lang::from_tag(lang_tag).is_none() {
-                return Err(invalid(
+                return Err(AppError::field(
                     &format!("lang_{key}"),
                     lang.pick("请选择语言", "請選擇語言", "Choose a language"),
                 ));
@@ -579,7 +580,7 @@ pub async fn act(
             let (subject, body) = (get(f, "subject"), get(f, "body"));
             for (field, text) in [("subject", subject), ("body", body)] {
                 if text.is_empty() {
-                    return Err(invalid(
+                    return Err(AppError::field(
                         &format!("{field}_{key}"),
                         lang.pick("不能为空", "不能為空", "Cannot be empty"),
                     ));
@@ -589,7 +590,7 @@ pub async fn act(
                     let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len());
                     let name = &rest[open + 1..close.min(rest.len())];
                     if !["case_no", "event", "state", "due_on"].contains(&name) {
-                        return Err(invalid(
+                        return Err(AppError::field(
                             &format!("{field}_{key}"),
                             format!(
                                 "{}{{{name}}}",
@@ -637,20 +638,20 @@ pub async fn act(
                 .ok_or(AppError::NotFound)?;
             let rules: ItemRules =
                 serde_json::from_str(f.get("rules").map(String::as_str).unwrap_or("")).map_err(|e| {
-                    invalid(
+                    AppError::field(
                         "rules",
                         format!("{}{e}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
                     )
                 })?;
             let problems = rules::workflow::problems(&rules);
             if let Some(p) = problems.first() {
-                return Err(invalid(
+                return Err(AppError::field(
                     "rules",
                     format!("{}{p}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
                 ));
             }
             if get(f, "name").is_empty() {
-                return Err(invalid("name", lang.pick("请填写事项名称", "請填寫事項名稱", "Enter the name")));
+                return Err(AppError::field("name", lang.pick("请填写事项名称", "請填寫事項名稱", "Enter the name")));
             }
             let published = f.contains_key("published");
             item::ActiveModel {

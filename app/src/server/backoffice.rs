@@ -30,14 +30,10 @@ pub const QUEUE_PAGE_SIZE: u64 = 50;
 pub const REMEDIES: &str =
     "如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，或者自收到本决定之日起六个月内依法提起行政诉讼。";
 
-fn err(field: &str, msg: &str) -> AppError {
-    AppError::Invalid(vec![(field.into(), msg.into())])
-}
-
 /// A required field: blank → `msg` next to `field`.
 fn need(v: &str, field: &str, msg: &str) -> Result<(), AppError> {
     if v.trim().is_empty() {
-        Err(err(field, msg))
+        Err(AppError::field(field, msg))
     } else {
         Ok(())
     }
@@ -799,7 +795,7 @@ pub async fn act(
             let due =
                 rules::deadline::due_date(cal, today, rules.correction_term, &[], today).map_err(AppError::internal)?;
             let Some(notice) = correction_notice(&rules.materials, kind, &answers, &files, &findings, due) else {
-                return Err(err(
+                return Err(AppError::field(
                     "_form",
                     lang.pick(
                         "没有需要补正的内容：请在需要补正的材料旁写明问题",
@@ -837,7 +833,7 @@ pub async fn act(
         }
         "extend" => {
             let days = input.days.trim().parse::<u32>().map_err(|_| {
-                err(
+                AppError::field(
                     "days",
                     lang.pick("请填写延长的工作日数", "請填寫延長的工作日數", "Enter the number of working days"),
                 )
@@ -864,7 +860,7 @@ pub async fn act(
             need(&input.kind, "kind", lang.pick("请填写费用名称", "請填寫費用名稱", "Name the fee"))?;
             let amount = input.amount.trim();
             if amount.parse::<f64>().map(|x| x <= 0.0 || !x.is_finite()).unwrap_or(true) {
-                return Err(err(
+                return Err(AppError::field(
                     "amount",
                     lang.pick("请填写正确的金额（元）", "請填寫正確的金額（元）", "Enter the amount in yuan"),
                 ));
@@ -887,7 +883,7 @@ pub async fn act(
                 "post" => "邮寄送达",
                 "electronic" => "电子送达（已发送至申请人账户）",
                 _ => {
-                    return Err(err(
+                    return Err(AppError::field(
                         "method",
                         lang.pick("请选择送达方式", "請選擇送達方式", "Choose how it is delivered"),
                     ))
@@ -896,7 +892,7 @@ pub async fn act(
             comment = if comment.is_empty() { method.to_string() } else { format!("{method}；{comment}") };
             Action::Deliver
         }
-        _ => return Err(err("_form", lang.pick("未知的操作", "未知的操作", "Unknown action"))),
+        _ => return Err(AppError::field("_form", lang.pick("未知的操作", "未知的操作", "Unknown action"))),
     };
     let roles = roles_in(&user, c.department_id);
     let role = roles.iter().copied().find(|r| action.roles().contains(r)).ok_or(AppError::Forbidden)?;
@@ -993,15 +989,16 @@ async fn act_on_workflow(
                 return Err(wrong_state());
             }
             let me = staff_id_of(Some(user));
-            let chosen = parse_id(&rest("assignee"))
-                .ok_or_else(|| err("assignee", lang.pick("请选择审查员", "請選擇審查員", "Choose a reviewer")))?;
+            let chosen = parse_id(&rest("assignee")).ok_or_else(|| {
+                AppError::field("assignee", lang.pick("请选择审查员", "請選擇審查員", "Choose a reviewer"))
+            })?;
             // a reviewer takes a case for themself; an approver assigns any reviewer of the department
             if role == Role::Reviewer && chosen != me {
                 return Err(AppError::Forbidden);
             }
             let reviewers = reviewers_of(db, c.department_id).await?;
             let Some((_, name)) = reviewers.iter().find(|(id, _)| *id == chosen) else {
-                return Err(err(
+                return Err(AppError::field(
                     "assignee",
                     lang.pick(
                         "只能分派给本部门的审查员",
@@ -1037,13 +1034,13 @@ async fn act_on_workflow(
                 need(&input.kind, "kind", lang.pick("请选择特殊环节", "請選擇特殊環節", "Choose the procedure"))?;
             } else {
                 let n = input.days.trim().parse::<u32>().map_err(|_| {
-                    err(
+                    AppError::field(
                         "days",
                         lang.pick("请填写延长的工作日数", "請填寫延長的工作日數", "Enter the number of working days"),
                     )
                 })?;
                 rules::deadline::check_extension(rules.extension, c.extended, n, &input.reason)
-                    .map_err(|e| err("days", &rules::Refusal::Extension(e).message(lang)))?;
+                    .map_err(|e| AppError::field("days", &rules::Refusal::Extension(e).message(lang)))?;
                 days = Some(n as i32);
             }
             need(&input.reason, "reason", reason_msg)?;
@@ -1054,7 +1051,7 @@ async fn act_on_workflow(
                 .count(db)
                 .await?;
             if pending > 0 {
-                return Err(err(
+                return Err(AppError::field(
                     "_form",
                     lang.pick(
                         "已有一项同类申请等待审批",
@@ -1163,7 +1160,7 @@ async fn act_on_workflow(
                     c
                 }
                 _ => {
-                    return Err(err(
+                    return Err(AppError::field(
                         "decision",
                         lang.pick("请选择同意或不同意", "請選擇同意或不同意", "Approve or refuse"),
                     ))
@@ -1182,7 +1179,7 @@ async fn act_on_workflow(
                 "agree" => true,
                 "disagree" => false,
                 _ => {
-                    return Err(err(
+                    return Err(AppError::field(
                         "outcome",
                         lang.pick("请选择同意或不同意", "請選擇同意或不同意", "Agree or disagree"),
                     ))

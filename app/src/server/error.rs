@@ -31,6 +31,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Bad input: `msg` (in the user's language) next to `field`.
+    pub fn field(field: impl Into<String>, msg: impl Into<String>) -> Self {
+        AppError::Invalid(vec![(field.into(), msg.into())])
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         let s = e.to_string();
         tracing::error!(error = %s, "internal error");

@@ -24,10 +24,6 @@ use super::guard;
 use super::state::AppState;
 use crate::models::{IntakeApplicant, IntakeDraft, IntakeView, SessionUser};
 
-fn err(field: &str, msg: &str) -> AppError {
-    AppError::Invalid(vec![(field.into(), msg.into())])
-}
-
 /// The departments where the caller is a window clerk.
 fn clerk_departments(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
     guard::require_staff(user, &[Role::WindowClerk], None)
@@ -42,7 +38,7 @@ pub(crate) enum Number {
 pub(crate) fn parse_number(raw: &str, lang: Lang) -> Result<Number, AppError> {
     let raw = raw.trim().to_uppercase();
     if raw.is_empty() {
-        return Err(err(
+        return Err(AppError::field(
             "number",
             lang.pick(
                 "请输入身份证号码或统一社会信用代码",
@@ -57,7 +53,7 @@ pub(crate) fn parse_number(raw: &str, lang: Lang) -> Result<Number, AppError> {
     if let Ok(code) = raw.parse::<CreditCode>() {
         return Ok(Number::Enterprise(code));
     }
-    Err(err(
+    Err(AppError::field(
         "number",
         lang.pick(
             "号码无效：请核对身份证号码（18 位）或统一社会信用代码（18 位）",
@@ -172,7 +168,7 @@ pub async fn create_applicant(
     }
     let tx = super::db::write_tx(db).await?;
     if find(&tx, &number).await?.is_some() {
-        return Err(err(
+        return Err(AppError::field(
             "number",
             lang.pick("该申请人已登记", "該申請人已登記", "This applicant is already registered"),
         ));
@@ -214,7 +210,7 @@ pub async fn start(
     };
     let code = item_code.trim().to_uppercase();
     let Some(it) = super::catalog::newest_published(db, &code).await? else {
-        return Err(err("item", lang.pick("请选择办理事项", "請選擇辦理事項", "Choose a service")));
+        return Err(AppError::field("item", lang.pick("请选择办理事项", "請選擇辦理事項", "Choose a service")));
     };
     if !deps.contains(&it.department_id) {
         return Err(AppError::Forbidden);

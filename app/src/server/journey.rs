@@ -37,10 +37,6 @@ pub const COMPLAINT_WORKING_DAYS: u32 = 5;
 pub const PROGRESS_QUERIES_PER_WINDOW: u64 = 20;
 pub const PROGRESS_WINDOW_MINUTES: i64 = 10;
 
-fn err(field: impl Into<String>, msg: impl Into<String>) -> AppError {
-    AppError::Invalid(vec![(field.into(), msg.into())])
-}
-
 fn china_day(t: chrono::DateTime<Utc>) -> NaiveDate {
     (t + Duration::hours(8)).date_naive()
 }
@@ -65,7 +61,7 @@ fn state_of(c: &case::Model) -> Result<CaseState, AppError> {
 }
 
 fn not_editable(lang: Lang) -> AppError {
-    err(
+    AppError::field(
         "_form",
         lang.pick(
             "该申请已提交，不能再修改；如需补正，请等待窗口的补正通知。",
@@ -259,7 +255,7 @@ fn spec_of<'a>(
     lang: Lang,
 ) -> Result<&'a rules::materials::MaterialSpec, AppError> {
     rules.materials.iter().find(|m| m.code == material).ok_or_else(|| {
-        err("_form", lang.pick("没有这项申请材料", "沒有這項申請材料", "This item has no such material"))
+        AppError::field("_form", lang.pick("没有这项申请材料", "沒有這項申請材料", "This item has no such material"))
     })
 }
 
@@ -283,7 +279,7 @@ pub fn material_problem(material: &str, name: &str, reason: String, lang: Lang) 
         Lang::En => format!("{name}: {reason}"),
         _ => format!("「{name}」{reason}"),
     };
-    err(format!("m_{material}"), text)
+    AppError::field(format!("m_{material}"), text)
 }
 
 /// Streams one uploaded file into the store and records it against a material. Checked by size
@@ -469,7 +465,7 @@ pub async fn submit(
     let (it, rules) = item_of(db, c.item_id).await?;
     let state = state_of(&c)?;
     if state == CaseState::Draft && newest_published(db, &it.code).await?.is_some_and(|n| n.version > it.version) {
-        return Err(err(
+        return Err(AppError::field(
             "_form",
             lang.pick(
                 "该事项的办事指南已更新，请先更新申请（您填写的内容和上传的文件会保留），再检查后提交。",
@@ -558,17 +554,17 @@ pub async fn rate(
 ) -> Result<(), AppError> {
     let c = own_case(db, applicant_id, case_id).await?;
     if !may_rate(state_of(&c)?) {
-        return Err(err(
+        return Err(AppError::field(
             "_form",
             lang.pick("办件办结后才能评价", "辦件辦結後才能評價", "You can rate a case once it is finished"),
         ));
     }
     if !(1..=5).contains(&level) {
-        return Err(err("level", lang.pick("请选择评价等级", "請選擇評價等級", "Choose a rating")));
+        return Err(AppError::field("level", lang.pick("请选择评价等级", "請選擇評價等級", "Choose a rating")));
     }
     let reason = reason.trim();
     if is_bad_rating(level) && reason.is_empty() {
-        return Err(err(
+        return Err(AppError::field(
             "reason",
             lang.pick(
                 "选择“不满意”或“非常不满意”时，请写明原因，以便部门回访整改",
@@ -578,7 +574,7 @@ pub async fn rate(
         ));
     }
     if evaluation::Entity::find().filter(evaluation::Column::CaseId.eq(c.id)).count(db).await? > 0 {
-        return Err(err("_form", already_rated(lang)));
+        return Err(AppError::field("_form", already_rated(lang)));
     }
     let follow_up_due = if is_bad_rating(level) {
         Some(cal.nth_working_day_after(today, FOLLOW_UP_WORKING_DAYS).map_err(AppError::internal)?)
@@ -601,7 +597,7 @@ pub async fn rate(
     .await;
     match res {
         Ok(_) => Ok(()),
-        Err(e) if super::db::is_unique_violation(&e) => Err(err("_form", already_rated(lang))),
+        Err(e) if super::db::is_unique_violation(&e) => Err(AppError::field("_form", already_rated(lang))),
         Err(e) => Err(e.into()),
     }
 }
@@ -643,7 +639,7 @@ pub async fn complain(
         ComplaintAbout::Department(id) => match department::Entity::find_by_id(id).one(db).await? {
             Some(d) => (None, d.id),
             None => {
-                return Err(err(
+                return Err(AppError::field(
                     "department",
                     lang.pick("请选择投诉的窗口（部门）", "請選擇投訴的窗口（部門）", "Choose the window (department)"),
                 ))

@@ -20,8 +20,8 @@ use super::entities::{
 use super::error::AppError;
 use super::guard::require_staff;
 use crate::models::{
-    CaseLine, ComplaintLine, Dashboard, FieldErrors, LevelCounts, RatingLine, RecordLine, RepeatLine, RunLine,
-    SessionUser, StatRow, Statistics,
+    CaseLine, ComplaintLine, Dashboard, LevelCounts, RatingLine, RecordLine, RepeatLine, RunLine, SessionUser, StatRow,
+    Statistics,
 };
 
 const DEPARTMENT_CLOCK: [&str; 4] = ["submitted", "accepted", "in_review", "ready_for_delivery"];
@@ -35,11 +35,6 @@ fn roles_of(user: Option<&SessionUser>, dep: i32) -> Vec<Role> {
         }
         _ => vec![],
     }
-}
-
-fn invalid(field: &str, msg: &str) -> AppError {
-    let e: FieldErrors = vec![(field.into(), msg.into())];
-    AppError::Invalid(e)
 }
 
 async fn names_of_items(db: &impl ConnectionTrait) -> Result<BTreeMap<i32, (String, String)>, AppError> {
@@ -291,7 +286,7 @@ pub struct DashboardAction {
 fn need_text(a: &DashboardAction, lang: Lang) -> Result<String, AppError> {
     let t = a.text.trim();
     if t.chars().count() < 4 {
-        return Err(invalid(
+        return Err(AppError::field(
             &format!("text_{}", a.id),
             lang.pick("请写明情况（至少 4 个字）", "請寫明情況（至少 4 個字）", "Please write at least a few words"),
         ));
@@ -331,7 +326,7 @@ pub async fn act(
                 am.explained_on = Set(Some(today));
             } else {
                 if r.state != "explained" {
-                    return Err(invalid(
+                    return Err(AppError::field(
                         &format!("text_{}", a.id),
                         lang.pick(
                             "部门尚未作出说明，暂不能结案",
@@ -359,7 +354,7 @@ pub async fn act(
             let r = evaluation::Entity::find_by_id(a.id).one(db).await?.ok_or(AppError::NotFound)?;
             require_staff(user, &[Role::Approver, Role::Supervisor, Role::Admin], Some(r.department_id))?;
             if !["called_back", "rectified", "appealed", "closed"].contains(&a.state.as_str()) {
-                return Err(invalid(
+                return Err(AppError::field(
                     &format!("state_{}", a.id),
                     lang.pick("请选择处理结果", "請選擇處理結果", "Choose what was done"),
                 ));
