@@ -14,7 +14,7 @@ pub async fn staff_queue(bucket: String, search: String, cursor: String) -> Resu
     use crate::server::{backoffice, guard};
     let c = glue::ctx().await?;
     let run = async {
-        let user = guard::caller(&c.state, &c.headers).await?;
+        let user = guard::render_caller(&c.state, &c.headers).await?;
         if user.is_none() {
             return Ok(None);
         }
@@ -31,7 +31,7 @@ pub async fn staff_case_view(id: i32) -> Result<Option<StaffCase>, ServerFnError
     use crate::server::{backoffice, guard};
     let c = glue::ctx().await?;
     let run = async {
-        let user = guard::caller(&c.state, &c.headers).await?;
+        let user = guard::render_caller(&c.state, &c.headers).await?;
         if user.is_none() {
             return Ok(None);
         }

@@ -96,7 +96,7 @@ pub async fn my_inbox() -> Result<Option<Vec<InboxEntry>>, ServerFnError> {
     use crate::server::{guard, journey};
     let c = glue::ctx().await?;
     let run = async {
-        let Some(SessionUser::Applicant { id, .. }) = guard::caller(&c.state, &c.headers).await? else {
+        let Some(SessionUser::Applicant { id, .. }) = guard::render_caller(&c.state, &c.headers).await? else {
             return Ok(None);
         };
         journey::inbox(&c.state.db, id).await.map(Some)
@@ -111,7 +111,7 @@ pub async fn complaint_form() -> Result<Option<Vec<(i32, String)>>, ServerFnErro
     use crate::server::{guard, journey};
     let c = glue::ctx().await?;
     let run = async {
-        let Some(SessionUser::Applicant { .. }) = guard::caller(&c.state, &c.headers).await? else {
+        let Some(SessionUser::Applicant { .. }) = guard::render_caller(&c.state, &c.headers).await? else {
             return Ok(None);
         };
         journey::departments(&c.state.db).await.map(Some)

@@ -48,7 +48,7 @@ mod glue {
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
     let c = glue::ctx().await?;
-    crate::server::guard::caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))
+    crate::server::guard::render_caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))
 }
 
 /// Takes the flash of `form` (and clears the cookie), if the browser carries one.
@@ -113,7 +113,7 @@ pub async fn get_applicant(id: i32) -> Result<ApplicantProfile, ServerFnError> {
     use sea_orm::EntityTrait;
     let c = glue::ctx().await?;
     let run = async {
-        let user = guard::caller(&c.state, &c.headers).await?;
+        let user = guard::render_caller(&c.state, &c.headers).await?;
         guard::may_read_applicant(user.as_ref(), id)?;
         let a = applicant::Entity::find_by_id(id).one(&c.state.db).await?.ok_or(AppError::NotFound)?;
         let masked_id = crate::server::accounts::masked_number(&a);
@@ -172,7 +172,7 @@ pub async fn staff_overview() -> Result<StaffDesk, ServerFnError> {
     use crate::server::{guard, AppError};
     let c = glue::ctx().await?;
     let run = async {
-        let user = guard::caller(&c.state, &c.headers).await?;
+        let user = guard::render_caller(&c.state, &c.headers).await?;
         guard::require_staff(user.as_ref(), &[], None)?;
         staff_desk(user.ok_or(AppError::Unauthorized)?, &c.state)
     };
@@ -190,7 +190,7 @@ pub enum StaffPageData {
 #[server(prefix = "/api", endpoint = "staff_view")]
 pub async fn staff_view() -> Result<StaffPageData, ServerFnError> {
     let c = glue::ctx().await?;
-    let user = crate::server::guard::caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))?;
+    let user = crate::server::guard::render_caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))?;
     Ok(match user {
         None => StaffPageData::Anonymous,
         Some(u) if !u.is_staff() => StaffPageData::NotStaff,
@@ -214,7 +214,7 @@ pub async fn get_item(code: String) -> Result<crate::models::ItemGuide, ServerFn
 #[server(prefix = "/api", endpoint = "my_profile")]
 pub async fn my_profile() -> Result<Option<ApplicantProfile>, ServerFnError> {
     let c = glue::ctx().await?;
-    let user = crate::server::guard::caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))?;
+    let user = crate::server::guard::render_caller(&c.state, &c.headers).await.map_err(|e| glue::fail(e, c.lang))?;
     match user {
         Some(SessionUser::Applicant { id, .. }) => get_applicant(id).await.map(Some),
         _ => Ok(None),
@@ -227,7 +227,7 @@ pub async fn my_cases() -> Result<Option<Vec<crate::models::CaseSummary>>, Serve
     use crate::server::{cases, guard};
     let c = glue::ctx().await?;
     let run = async {
-        let Some(SessionUser::Applicant { id, .. }) = guard::caller(&c.state, &c.headers).await? else {
+        let Some(SessionUser::Applicant { id, .. }) = guard::render_caller(&c.state, &c.headers).await? else {
             return Ok(None);
         };
         cases::for_applicant(&c.state.db, &c.state.calendar(), id, rules::validators::china_today()).await.map(Some)

@@ -33,7 +33,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
         let db = &c.state.db;
         let cal = c.state.calendar();
         let today = rules::validators::china_today();
-        let user = guard::caller(&c.state, &c.headers).await?;
+        let user = guard::render_caller(&c.state, &c.headers).await?;
         Ok::<ServerHtml, AppError>(match segs.as_slice() {
             ["ledger"] => {
                 let l = journey::ledger(db, get("page").parse().unwrap_or(1)).await?;

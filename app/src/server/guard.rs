@@ -21,27 +21,45 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .next()
 }
 
-/// The caller of one page render, once looked up (a page's server functions each ask for it).
+/// The caller of one page render, once looked up (a page's server functions each ask for it),
+/// with the session token it was looked up for.
 #[derive(Debug, Clone, Default)]
-pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<Option<SessionUser>>>>);
+pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<(Option<String>, Option<SessionUser>)>>>);
 
-/// The caller, from the session cookie. Inside a page render (where the router provides a
-/// [`CallerCache`]) the answer is looked up once per request.
+/// The caller, from the session cookie, looked up in the database. Plain endpoints (forms, the
+/// API, downloads) use this one.
 pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
-    let cache = leptos::prelude::use_context::<CallerCache>();
-    if let Some(known) = cache.as_ref().and_then(|c| c.0.lock().ok().and_then(|g| g.clone())) {
-        return Ok(known);
-    }
-    let found = match session_token(headers) {
+    lookup(state, session_token(headers)).await
+}
+
+async fn lookup(state: &AppState, token: Option<String>) -> Result<Option<SessionUser>, AppError> {
+    Ok(match token {
         None => None,
         Some(token) => match auth::lookup_session(&state.db, &token).await? {
             Some((kind, id)) => accounts::load_session_user(&state.db, kind, id).await?,
             None => None,
         },
-    };
+    })
+}
+
+/// [`caller`] for server functions: inside a page render, where the router provides a
+/// [`CallerCache`], the answer is looked up once per request. Only for code that runs under the
+/// render's reactive owner: a plain endpoint could find another request's context on its
+/// thread, so the cache also answers only for the same session token.
+pub async fn render_caller(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
+    let token = session_token(headers);
+    let cache = leptos::prelude::use_context::<CallerCache>();
+    if let Some(c) = &cache {
+        if let Some((for_token, known)) = c.0.lock().ok().and_then(|g| g.clone()) {
+            if for_token == token {
+                return Ok(known);
+            }
+        }
+    }
+    let found = lookup(state, token.clone()).await?;
     if let Some(c) = cache {
         if let Ok(mut g) = c.0.lock() {
-            *g = Some(found.clone());
+            *g = Some((token, found.clone()));
         }
     }
     Ok(found)

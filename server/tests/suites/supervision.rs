@@ -468,6 +468,26 @@ pub async fn dashboard_suite(app: &App) {
     // an applicant gets nothing
     let r = browser(base).get(format!("{base}/staff/stats.csv")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    // Who is calling is never taken from another request: plain endpoints interleaved with
+    // anonymous page renders (which remember their caller for the render) all see their own
+    // caller. (The render's context once leaked into a form post on the same worker thread,
+    // and a signed-in clerk was sent to the login page.)
+    let anon = browser(base);
+    let rounds = (0..120).map(|i| {
+        let (anon, supervisor) = (anon.clone(), supervisor.clone());
+        let url = format!("{base}/staff/stats.csv?by=month&from=2026-01-01&to=2026-12-31&n={i}");
+        let page = format!("{base}/staff/supervision?n={i}");
+        async move {
+            let (mine, theirs) =
+                futures::join!(supervisor.get(url).send(), anon.get(page).header("accept", "text/html").send());
+            (mine.unwrap().status(), theirs.unwrap().status())
+        }
+    });
+    for (mine, theirs) in futures::future::join_all(rounds).await {
+        assert_eq!(mine, StatusCode::OK, "the supervisor's own export");
+        assert!(theirs.is_redirection(), "the anonymous render goes to the login: {theirs}");
+    }
 }
 
 /// The first-inquiry desk: log (errors next to their fields, values kept), search, and turn a
