@@ -110,7 +110,7 @@ test("an administrator edits an item (a new version, with the checklist preview)
   await rules.fill(original.replaceAll("授权委托书", "代理人授权书"));
   await expect(page.getByTestId("item-preview")).toContainText("代理人授权书");
   await rules.fill("{ broken");
-  await expect(page.locator("#item-live-status")).toContainText(/不是有效的 JSON：第 1 行第 \d+ 列/);
+  await expect(page.locator("#item-live-status")).toContainText(/不是有效的 JSON：第 1 行第 \d+ 列，/);
   // the preview button asks the server (the page without JavaScript)
   await rules.fill(original);
   await page.getByRole("button", { name: "预览" }).click();

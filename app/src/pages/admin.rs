@@ -377,7 +377,7 @@ pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: L
                 <div class="field"><label for="pkind">{lang.pick("申请人类型", "申請人類型", "Applicant")}</label>
                     <select id="pkind" name="kind"><option value="person">{lang.pick("个人", "個人", "Person")}</option><option value="enterprise" selected=e.enterprise>{lang.pick("企业", "企業", "Enterprise")}</option></select></div>
                 {questions}
-                <button type="submit">{lang.pick("预览", "預覽", "Preview")}</button>
+                <button type="submit" class="button secondary">{lang.pick("预览", "預覽", "Preview")}</button>
             </form>
             <ul data-testid="item-preview" aria-live="polite">{e.preview.into_iter().map(|(n, s)| view! { <li>{n}" — "{s}</li> }).collect_view()}</ul>
             // the browser rewrites the list and this line on every edit (see `live` below)
@@ -493,9 +493,29 @@ pub mod live {
                         "規則數據不是有效的 JSON：",
                         "The rule data is not valid JSON: "
                     ),
-                    match lang {
-                        Lang::En => format!("line {}, column {}: {e}", e.line(), e.column()),
-                        _ => format!("第 {} 行第 {} 列：{e}", e.line(), e.column()),
+                    {
+                        use serde_json::error::Category;
+                        // serde's own text ends with " at line L column C": said once, in our words
+                        let detail = e.to_string();
+                        let detail = detail.split(" at line ").next().unwrap_or_default().to_string();
+                        let what = match e.classify() {
+                            Category::Eof => lang
+                                .pick(
+                                    "内容不完整（缺少括号或引号）",
+                                    "內容不完整（缺少括號或引號）",
+                                    "it ends too early (a bracket or quote is missing)",
+                                )
+                                .to_string(),
+                            Category::Syntax => lang.pick("语法错误", "語法錯誤", "syntax error").to_string(),
+                            _ => format!(
+                                "{}{detail}",
+                                lang.pick("字段不符合要求：", "欄位不符合要求：", "a field is not as expected: ")
+                            ),
+                        };
+                        match lang {
+                            Lang::En => format!("line {}, column {}: {what}", e.line(), e.column()),
+                            _ => format!("第 {} 行第 {} 列，{what}", e.line(), e.column()),
+                        }
                     }
                 )));
             }
