@@ -1,18 +1,8 @@
 // Screenshots of the item editor's live preview and the notice templates (not a test):
 // node end2end/admin-shots.mjs (a server with demo data on BASE)
-import { chromium } from "@playwright/test";
-const base = process.env.BASE ?? "http://127.0.0.1:3005";
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-async function login(user, viewport = { width: 1280, height: 900 }) {
-  const ctx = await browser.newContext({ viewport, locale: "zh-CN" });
-  const page = await ctx.newPage();
-  await page.goto(base + "/staff/login");
-  await page.getByLabel("工号").fill(user);
-  await page.getByLabel("密码").fill("Tongban-Demo-2026");
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(/\/staff$/);
-  return page;
-}
+import { base, launch, login as staffLogin } from "./shots-lib.mjs";
+const browser = await launch();
+const login = (user, viewport) => staffLogin(browser, user, viewport);
 const admin = await login("admin");
 await admin.goto(base + "/staff/admin/items/ZJJ-001");
 await admin.waitForSelector("body[data-hydrated]");

@@ -1,18 +1,8 @@
 // Screenshots of the back office pages added for issue D (not a test): node end2end/staff-shots.mjs
-import { chromium } from "@playwright/test";
-const base = process.env.BASE ?? "http://127.0.0.1:3005";
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+import { base, launch, login as staffLogin } from "./shots-lib.mjs";
+const browser = await launch();
 const PDF = Buffer.from("%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
-async function login(user, viewport = { width: 1280, height: 900 }) {
-  const ctx = await browser.newContext({ viewport, locale: "zh-CN" });
-  const page = await ctx.newPage();
-  await page.goto(base + "/staff/login");
-  await page.getByLabel("工号").fill(user);
-  await page.getByLabel("密码").fill("Tongban-Demo-2026");
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(/\/staff$/);
-  return page;
-}
+const login = (user, viewport) => staffLogin(browser, user, viewport);
 const clerk = await login("clerk");
 await clerk.goto(base + "/staff/intake?number=110105197003150018");
 await clerk.screenshot({ path: "/tmp/shots/intake-new.png", fullPage: true });

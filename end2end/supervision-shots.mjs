@@ -1,18 +1,7 @@
 // Screenshots of the supervision pages added for issue E (not a test): node end2end/supervision-shots.mjs
-import { chromium } from "@playwright/test";
-const base = process.env.BASE ?? "http://127.0.0.1:3005";
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-async function login(user, viewport, elder = false) {
-  const ctx = await browser.newContext({ viewport, locale: "zh-CN" });
-  if (elder) await ctx.addCookies([{ name: "tb_elder", value: "1", url: base }]);
-  const page = await ctx.newPage();
-  await page.goto(base + "/staff/login");
-  await page.getByLabel("工号").fill(user);
-  await page.getByLabel("密码").fill("Tongban-Demo-2026");
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(/\/staff$/);
-  return page;
-}
+import { base, launch, login as staffLogin } from "./shots-lib.mjs";
+const browser = await launch();
+const login = (user, viewport, elder) => staffLogin(browser, user, viewport, elder);
 const desk = await login("supervisor", { width: 1280, height: 900 });
 await desk.goto(base + "/staff/supervision");
 await desk.screenshot({ path: "/tmp/shots/supervision-desktop.png", fullPage: true });

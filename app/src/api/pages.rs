@@ -29,6 +29,13 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
         title: format!("{title} · {}", lang.pick("通办", "通辦", "Tongban")),
         html,
     };
+    // a form's flash (errors and values after a refused post), or none
+    let flash = |form: &'static str| async move {
+        super::take_flash(form.into())
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))
+            .map(Option::unwrap_or_default)
+    };
     let run = async {
         let db = &c.state.db;
         let cal = c.state.calendar();
@@ -100,10 +107,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                     return Ok(ServerHtml::Redirect("/staff/login?next=/staff/intake".into()));
                 }
                 let v = crate::server::intake::view(db, user.as_ref(), &get("number"), lang).await?;
-                let flash = super::take_flash("intake".into())
-                    .await
-                    .map_err(|e| AppError::internal(e.to_string()))?
-                    .unwrap_or_default();
+                let flash = flash("intake").await?;
                 page(
                     lang.pick("窗口帮办", "窗口幫辦", "Counter intake"),
                     backoffice::render_intake(v, flash, lang).to_html(),
@@ -115,10 +119,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                     return Ok(ServerHtml::Redirect(format!("/staff/login?next=/staff/cases/{id}")));
                 }
                 let sc = office::staff_case(db, user.as_ref(), id, today).await?;
-                let flash = super::take_flash("staff_case".into())
-                    .await
-                    .map_err(|e| AppError::internal(e.to_string()))?
-                    .unwrap_or_default();
+                let flash = flash("staff_case").await?;
                 let title = sc.case_no.clone();
                 page(&title, backoffice::render_staff_case(sc, flash, lang).to_html())
             }
@@ -128,10 +129,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                 }
                 let dep = get("dep").parse().ok();
                 let d = crate::server::supervision::dashboard(db, &cal, user.as_ref(), dep, today, lang).await?;
-                let flash = super::take_flash("supervision".into())
-                    .await
-                    .map_err(|e| AppError::internal(e.to_string()))?
-                    .unwrap_or_default();
+                let flash = flash("supervision").await?;
                 page(
                     lang.pick("电子监察", "電子監察", "Supervision"),
                     crate::pages::supervision::render_dashboard(d, flash, lang).to_html(),
@@ -142,10 +140,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                     return Ok(ServerHtml::Redirect("/staff/login?next=/staff/inquiries".into()));
                 }
                 let d = crate::server::inquiry::desk(db, user.as_ref(), &get("q")).await?;
-                let flash = super::take_flash("inquiry".into())
-                    .await
-                    .map_err(|e| AppError::internal(e.to_string()))?
-                    .unwrap_or_default();
+                let flash = flash("inquiry").await?;
                 page(
                     lang.pick("首问登记", "首問登記", "First-inquiry desk"),
                     crate::pages::supervision::render_inquiries(d, flash, lang).to_html(),
@@ -157,10 +152,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                 }
                 use crate::pages::admin as pa;
                 use crate::server::admin as sa;
-                let flash = super::take_flash("admin".into())
-                    .await
-                    .map_err(|e| AppError::internal(e.to_string()))?
-                    .unwrap_or_default();
+                let flash = flash("admin").await?;
                 let u = user.as_ref();
                 let title = |t: (&'static str, &'static str, &'static str)| lang.pick(t.0, t.1, t.2);
                 match rest {
@@ -193,10 +185,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                     return Ok(ServerHtml::Redirect("/staff/login?next=/staff/admin/tokens".into()));
                 }
                 let (tokens, deps) = crate::server::api_v1::token_lines(db, user.as_ref()).await?;
-                let flash = super::take_flash("tokens".into())
-                    .await
-                    .map_err(|e| AppError::internal(e.to_string()))?
-                    .unwrap_or_default();
+                let flash = flash("tokens").await?;
                 page(
                     lang.pick("接口令牌", "介面權杖", "API tokens"),
                     crate::pages::admin::render_tokens(tokens, deps, flash, lang).to_html(),

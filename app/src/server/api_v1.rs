@@ -97,11 +97,7 @@ pub async fn revoke(db: &DatabaseConnection, user: Option<&SessionUser>, id: i32
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    AppError::one_row(res.rows_affected)
 }
 
 pub async fn list(db: &DatabaseConnection, user: Option<&SessionUser>) -> Result<Vec<api_token::Model>, AppError> {

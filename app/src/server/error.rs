@@ -31,6 +31,16 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A statement meant to change exactly one row: none changed means it was not there (or no
+    /// longer in the state the statement asked for).
+    pub fn one_row(rows_affected: u64) -> Result<(), AppError> {
+        if rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
     /// Bad input: `msg` (in the user's language) next to `field`.
     pub fn field(field: impl Into<String>, msg: impl Into<String>) -> Self {
         AppError::Invalid(vec![(field.into(), msg.into())])

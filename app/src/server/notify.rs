@@ -337,11 +337,7 @@ pub async fn retry_dead(db: &DatabaseConnection, id: i32) -> Result<(), AppError
         .filter(delivery::Column::Status.eq("dead"))
         .exec(db)
         .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    AppError::one_row(res.rows_affected)
 }
 
 #[cfg(test)]
