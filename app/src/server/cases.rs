@@ -166,23 +166,35 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     let last_submission = events.iter().rposition(|e| e.action == "submit" || e.action == "resubmit");
     let correction_already_requested =
         events.iter().skip(last_submission.map_or(0, |i| i + 1)).any(|e| e.action == "request_correction");
-    let applicant = applicant::Entity::find_by_id(current.applicant_id).one(tx).await?.ok_or(AppError::NotFound)?;
-    let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
-    let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
-    let list = checklist(&rules.materials, kind, &answers, &ch.provided, None);
+    // The facts only some actions weigh are read only for them: the checklist (the applicant's
+    // kind and answers against what was provided) for an acceptance, the open opinions for a
+    // decision.
+    let list = if matches!(ch.action, Action::Accept) {
+        let applicant = applicant::Entity::find_by_id(current.applicant_id).one(tx).await?.ok_or(AppError::NotFound)?;
+        let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
+        let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
+        Some(checklist(&rules.materials, kind, &answers, &ch.provided, None))
+    } else {
+        None
+    };
+    let opinions_pending = if matches!(ch.action, Action::Decide { .. }) {
+        case_task::Entity::find()
+            .filter(case_task::Column::CaseId.eq(current.id))
+            .filter(case_task::Column::AnsweredOn.is_null())
+            .count(tx)
+            .await? as u32
+    } else {
+        0
+    };
     let facts = CaseFacts {
         today: ch.today,
-        materials_acceptable: list.acceptable(),
+        materials_acceptable: list.as_ref().is_some_and(|l| l.acceptable()),
         correction_already_requested,
         correction_due: current.correction_due,
         extended_already: current.extended,
         extension_cap: rules.extension.max_working_days,
         fee_due: current.fee_due,
-        opinions_pending: case_task::Entity::find()
-            .filter(case_task::Column::CaseId.eq(current.id))
-            .filter(case_task::Column::AnsweredOn.is_null())
-            .count(tx)
-            .await? as u32,
+        opinions_pending,
     };
     let t = rules::transition(state, &ch.action, ch.actor.role, &facts).map_err(AppError::Refused)?;
 
@@ -219,7 +231,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             am.accepted_on = Set(Some(from));
             am.due_on = Set(Some(deadline::due_date(cal, from, decision_limit(0), &[], ch.today).map_err(dl)?));
             // 容缺: the deferred materials are due within the item's term.
-            if !list.missing_deferrable.is_empty() {
+            if list.as_ref().is_some_and(|l| !l.missing_deferrable.is_empty()) {
                 am.supplement_due =
                     Set(Some(deadline::deferred_supplement_due(from, rules.deferral_term, cal).map_err(dl)?));
             }
