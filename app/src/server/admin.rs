@@ -394,7 +394,7 @@ pub async fn act(
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
             let pw = get(f, "password");
             rules::validators::check_password(pw, &[&s.username])
-                .map_err(|e| AppError::field(&format!("password_{id}"), e.message(lang)))?;
+                .map_err(|e| AppError::field(format!("password_{id}"), e.message(lang)))?;
             let hash = super::auth::hash_password(pw.to_string()).await?;
             let mut am: staff::ActiveModel = s.into();
             am.password_hash = Set(hash.into_stored());
@@ -423,11 +423,11 @@ pub async fn act(
                 return Ok(("/staff/admin".into(), said(("岗位已撤销", "崗位已撤銷", "Role removed"))));
             }
             let role = Role::parse(get(f, "role")).filter(|r| Role::STAFF.contains(r)).ok_or_else(|| {
-                AppError::field(&format!("role_{id}"), lang.pick("请选择岗位", "請選擇崗位", "Choose a role"))
+                AppError::field(format!("role_{id}"), lang.pick("请选择岗位", "請選擇崗位", "Choose a role"))
             })?;
             let dep: i32 = get(f, "department").parse().unwrap_or(0);
             department::Entity::find_by_id(dep).one(db).await?.ok_or_else(|| {
-                AppError::field(&format!("role_{id}"), lang.pick("请选择部门", "請選擇部門", "Choose a department"))
+                AppError::field(format!("role_{id}"), lang.pick("请选择部门", "請選擇部門", "Choose a department"))
             })?;
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
             let exists = staff_role::Entity::find()
@@ -567,13 +567,13 @@ pub async fn act(
             let key = if get(f, "new") == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
             if kind != "*" && !super::notify::NOTICE_KINDS.contains(&kind) {
                 return Err(AppError::field(
-                    &format!("kind_{key}"),
+                    format!("kind_{key}"),
                     lang.pick("请选择通知类型", "請選擇通知類型", "Choose the kind of notice"),
                 ));
             }
             if Lang::from_tag(lang_tag).is_none() {
                 return Err(AppError::field(
-                    &format!("lang_{key}"),
+                    format!("lang_{key}"),
                     lang.pick("请选择语言", "請選擇語言", "Choose a language"),
                 ));
             }
@@ -581,7 +581,7 @@ pub async fn act(
             for (field, text) in [("subject", subject), ("body", body)] {
                 if text.is_empty() {
                     return Err(AppError::field(
-                        &format!("{field}_{key}"),
+                        format!("{field}_{key}"),
                         lang.pick("不能为空", "不能為空", "Cannot be empty"),
                     ));
                 }
@@ -591,7 +591,7 @@ pub async fn act(
                     let name = &rest[open + 1..close.min(rest.len())];
                     if !["case_no", "event", "state", "due_on"].contains(&name) {
                         return Err(AppError::field(
-                            &format!("{field}_{key}"),
+                            format!("{field}_{key}"),
                             format!(
                                 "{}{{{name}}}",
                                 lang.pick("未知的占位符：", "未知的佔位符：", "Unknown placeholder: ")

@@ -1040,7 +1040,7 @@ async fn act_on_workflow(
                     )
                 })?;
                 rules::deadline::check_extension(rules.extension, c.extended, n, &input.reason)
-                    .map_err(|e| AppError::field("days", &rules::Refusal::Extension(e).message(lang)))?;
+                    .map_err(|e| AppError::field("days", rules::Refusal::Extension(e).message(lang)))?;
                 days = Some(n as i32);
             }
             need(&input.reason, "reason", reason_msg)?;

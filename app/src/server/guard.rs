@@ -24,7 +24,10 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 /// The caller of one page render, once looked up (a page's server functions each ask for it),
 /// with the session token it was looked up for.
 #[derive(Debug, Clone, Default)]
-pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<(Option<String>, Option<SessionUser>)>>>);
+pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<Cached>>>);
+
+/// (the session token looked up, whom it named)
+type Cached = (Option<String>, Option<SessionUser>);
 
 /// The caller, from the session cookie, looked up in the database. Plain endpoints (forms, the
 /// API, downloads) use this one.

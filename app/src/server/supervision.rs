@@ -287,7 +287,7 @@ fn need_text(a: &DashboardAction, lang: Lang) -> Result<String, AppError> {
     let t = a.text.trim();
     if t.chars().count() < 4 {
         return Err(AppError::field(
-            &format!("text_{}", a.id),
+            format!("text_{}", a.id),
             lang.pick("请写明情况（至少 4 个字）", "請寫明情況（至少 4 個字）", "Please write at least a few words"),
         ));
     }
@@ -327,7 +327,7 @@ pub async fn act(
             } else {
                 if r.state != "explained" {
                     return Err(AppError::field(
-                        &format!("text_{}", a.id),
+                        format!("text_{}", a.id),
                         lang.pick(
                             "部门尚未作出说明，暂不能结案",
                             "部門尚未作出說明，暫不能結案",
@@ -355,7 +355,7 @@ pub async fn act(
             require_staff(user, &[Role::Approver, Role::Supervisor, Role::Admin], Some(r.department_id))?;
             if !["called_back", "rectified", "appealed", "closed"].contains(&a.state.as_str()) {
                 return Err(AppError::field(
-                    &format!("state_{}", a.id),
+                    format!("state_{}", a.id),
                     lang.pick("请选择处理结果", "請選擇處理結果", "Choose what was done"),
                 ));
             }
