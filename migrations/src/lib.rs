@@ -9,6 +9,7 @@ mod m20261123_000002_cases;
 mod m20261124_000003_applications;
 mod m20261124_000004_workflow;
 mod m20261124_000005_supervision;
+mod m20261124_000006_derived_levels;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_applications::Migration),
             Box::new(m20261124_000004_workflow::Migration),
             Box::new(m20261124_000005_supervision::Migration),
+            Box::new(m20261124_000006_derived_levels::Migration),
         ]
     }
 }

@@ -1,11 +1,14 @@
-//! Supervision (限时办结, 电子监察; DESIGN.md §4, [003]): whose clock a state runs on, the stored
-//! warning level, and what the daily sweep must do for one open case on a day — raise its warning
-//! level, open an accountability record (问责记录) once when the department's deadline passes,
-//! refuse an unanswered correction or an unpaid fee past its term, flag a receipt not answered
-//! within 5 working days (deemed accepted, 行政许可法第三十二条) and 容缺 supplements past due.
+//! Supervision (限时办结, 电子监察; DESIGN.md §4, [003]): whose clock a state runs on, its warning
+//! level (the traffic light), and what the daily sweep must do for one open case on a day — open
+//! an accountability record (问责记录) once when the department's deadline passes, refuse an
+//! unanswered correction or an unpaid fee past its term, flag a receipt not answered within 5
+//! working days (deemed accepted, 行政许可法第三十二条) and 容缺 supplements past due.
 //!
-//! The server keeps the level on the case row and asks [`duties`] only for the cases whose dates
-//! can change something today ([`SweepWindow`]), so a sweep costs what changes, not what is open.
+//! The level is never stored: it is a function of state, due date, today and the item's
+//! threshold ([`level`]), and [`SweepWindow`] turns it into due-date ranges, so a dashboard counts
+//! lights with index ranges and the sweep writes nothing when only the day changes. The sweep
+//! reads only the cases whose dates can change something today ([`records_due_range`] and the
+//! candidates of [`duties`]), so it costs what changes, not what is open.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -37,8 +40,8 @@ pub fn clock_of(state: CaseState) -> Clock {
     }
 }
 
-/// The warning level to store for a case: the traffic light of a department's clock, `Normal`
-/// for any other clock.
+/// A case's warning level: the traffic light of a department's clock, `Normal` for any other
+/// clock.
 pub fn level(
     cal: &Calendar,
     state: CaseState,
@@ -107,8 +110,6 @@ impl AccountabilityKind {
 pub struct OpenCase {
     pub state: CaseState,
     pub due_on: Option<NaiveDate>,
-    /// The level stored on the row.
-    pub stored_level: WarningLevel,
     /// The day the current submission was received (the receipt's day).
     pub received_on: Option<NaiveDate>,
     pub deemed_accepted_on: Option<NaiveDate>,
@@ -121,34 +122,24 @@ pub struct OpenCase {
 /// One thing the sweep must do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Duty {
-    SetLevel(WarningLevel),
     /// Open an accountability record (once per case, kind and due date).
-    Accountability {
-        kind: AccountabilityKind,
-        due: NaiveDate,
-    },
+    Accountability { kind: AccountabilityKind, due: NaiveDate },
     /// A receipt not answered in time counts as accepted from the day it was received.
-    DeemAccepted {
-        from: NaiveDate,
-    },
+    DeemAccepted { from: NaiveDate },
     /// `Action::CorrectionExpired`: not accepted (the correction was not answered in time).
     ExpireCorrection,
     /// `Action::FeeExpired`: refused (the fee was not paid in time).
     ExpireFee,
     /// 容缺 materials not supplied by their deadline.
-    SupplementOverdue {
-        due: NaiveDate,
-    },
+    SupplementOverdue { due: NaiveDate },
 }
 
 /// What must happen to `case` on `today`. Pure and idempotent: once the server has carried the
-/// duties out (stored the level, the flags, the new state), asking again yields nothing.
+/// duties out (the flags, the new state; a record is unique per case, kind and due date), asking
+/// again yields only the records already opened.
 pub fn duties(cal: &Calendar, case: &OpenCase, today: NaiveDate) -> Result<Vec<Duty>, DeadlineError> {
     let mut out = Vec::new();
     let lvl = level(cal, case.state, case.due_on, today, case.warning_days)?;
-    if lvl != case.stored_level {
-        out.push(Duty::SetLevel(lvl));
-    }
     if let (WarningLevel::Overdue, Some(due), Some(kind)) = (lvl, case.due_on, AccountabilityKind::of(case.state)) {
         out.push(Duty::Accountability { kind, due });
         if case.state == CaseState::Submitted && case.deemed_accepted_on.is_none() {
@@ -187,6 +178,28 @@ pub struct SweepWindow {
     pub late_before: NaiveDate,
 }
 
+/// The due dates whose passing a sweep on `today` must record, given the day of the last sweep
+/// that ran to its end: `[from, today)`, where `from` is that day (its sweep recorded everything
+/// due before it) or unbounded (`None`) when no sweep has run yet. A transition that leaves a case
+/// on a department clock already past its due date records it itself, so a due date set into the
+/// past after a sweep is not missed either.
+pub fn records_due_range(last_swept: Option<NaiveDate>, today: NaiveDate) -> (Option<NaiveDate>, NaiveDate) {
+    (last_swept.filter(|l| *l <= today), today)
+}
+
+/// The record a case's state and due date call for on `today`: a department clock whose due
+/// date has passed.
+pub fn record_due(
+    state: CaseState,
+    due: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<(AccountabilityKind, NaiveDate)> {
+    match (AccountabilityKind::of(state), due) {
+        (Some(kind), Some(due)) if due < today => Some((kind, due)),
+        _ => None,
+    }
+}
+
 pub fn sweep_window(cal: &Calendar, today: NaiveDate, max_warning_days: u32) -> Result<SweepWindow, DeadlineError> {
     // `warning` is Normal only when more than `warn_days` working days are left after today, so
     // the last due date that can be yellow is the `warn_days`-th working day after today, plus any
@@ -207,11 +220,10 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn open(state: CaseState, due: &str, stored: WarningLevel) -> OpenCase {
+    fn open(state: CaseState, due: &str) -> OpenCase {
         OpenCase {
             state,
             due_on: Some(d(due)),
-            stored_level: stored,
             received_on: None,
             deemed_accepted_on: None,
             supplement_due: None,
@@ -274,45 +286,33 @@ mod tests {
     #[test]
     fn duties_table() {
         let cal = Calendar::shipped();
-        use WarningLevel::*;
         let today = d("2025-10-13");
         // (case, expected duties)
         // received Friday 09-26: the 5 working days are 09-28 (make-up Sunday), 09-29, 09-30, 10-09, 10-10
-        let mut receipt = open(CaseState::Submitted, "2025-10-10", Warning);
+        let mut receipt = open(CaseState::Submitted, "2025-10-10");
         receipt.received_on = Some(d("2025-09-26"));
         let mut receipt_flagged = receipt.clone();
-        receipt_flagged.stored_level = Overdue;
         receipt_flagged.deemed_accepted_on = Some(d("2025-09-26"));
-        let mut supplement = open(CaseState::InReview, "2025-11-30", Normal);
+        let mut supplement = open(CaseState::InReview, "2025-11-30");
         supplement.supplement_due = Some(d("2025-10-12"));
         let mut supplement_flagged = supplement.clone();
         supplement_flagged.supplement_overdue = true;
+        let decision = |due: &str| Duty::Accountability { kind: AccountabilityKind::DecisionOverdue, due: d(due) };
         let rows: Vec<(OpenCase, Vec<Duty>)> = vec![
-            (open(CaseState::InReview, "2025-11-30", Normal), vec![]),
-            (open(CaseState::InReview, "2025-10-14", Normal), vec![Duty::SetLevel(Warning)]),
+            (open(CaseState::InReview, "2025-11-30"), vec![]),
+            // Yellow is only a light: nothing to do.
+            (open(CaseState::InReview, "2025-10-14"), vec![]),
+            (open(CaseState::InReview, "2025-10-13"), vec![]),
+            // Red: the record (a second ask is a no-op through the unique key).
+            (open(CaseState::InReview, "2025-10-10"), vec![decision("2025-10-10")]),
+            (open(CaseState::Accepted, "2025-10-12"), vec![decision("2025-10-12")]),
             (
-                open(CaseState::InReview, "2025-10-10", Warning),
-                vec![
-                    Duty::SetLevel(Overdue),
-                    Duty::Accountability { kind: AccountabilityKind::DecisionOverdue, due: d("2025-10-10") },
-                ],
-            ),
-            // Already red: the record is asked for again, and the unique key makes it a no-op.
-            (
-                open(CaseState::InReview, "2025-10-10", Overdue),
-                vec![Duty::Accountability { kind: AccountabilityKind::DecisionOverdue, due: d("2025-10-10") }],
-            ),
-            (
-                open(CaseState::ReadyForDelivery, "2025-10-10", Warning),
-                vec![
-                    Duty::SetLevel(Overdue),
-                    Duty::Accountability { kind: AccountabilityKind::DeliveryOverdue, due: d("2025-10-10") },
-                ],
+                open(CaseState::ReadyForDelivery, "2025-10-10"),
+                vec![Duty::Accountability { kind: AccountabilityKind::DeliveryOverdue, due: d("2025-10-10") }],
             ),
             (
                 receipt,
                 vec![
-                    Duty::SetLevel(Overdue),
                     Duty::Accountability { kind: AccountabilityKind::AcceptanceOverdue, due: d("2025-10-10") },
                     Duty::DeemAccepted { from: d("2025-09-26") },
                 ],
@@ -321,13 +321,13 @@ mod tests {
                 receipt_flagged,
                 vec![Duty::Accountability { kind: AccountabilityKind::AcceptanceOverdue, due: d("2025-10-10") }],
             ),
-            (open(CaseState::AwaitingCorrection, "2025-10-10", Normal), vec![Duty::ExpireCorrection]),
+            (open(CaseState::AwaitingCorrection, "2025-10-10"), vec![Duty::ExpireCorrection]),
             // The correction's last day is today: nothing yet.
-            (open(CaseState::AwaitingCorrection, "2025-10-13", Normal), vec![]),
-            (open(CaseState::AwaitingPayment, "2025-10-12", Normal), vec![Duty::ExpireFee]),
-            (open(CaseState::AwaitingPayment, "2025-10-13", Normal), vec![]),
-            // A suspended case's stored red light is cleared: its clock stands still.
-            (open(CaseState::Suspended, "2025-10-10", Overdue), vec![Duty::SetLevel(Normal)]),
+            (open(CaseState::AwaitingCorrection, "2025-10-13"), vec![]),
+            (open(CaseState::AwaitingPayment, "2025-10-12"), vec![Duty::ExpireFee]),
+            (open(CaseState::AwaitingPayment, "2025-10-13"), vec![]),
+            // A suspended case's clock stands still: no record, whatever its old due date.
+            (open(CaseState::Suspended, "2025-10-10"), vec![]),
             (supplement, vec![Duty::SupplementOverdue { due: d("2025-10-12") }]),
             (supplement_flagged, vec![]),
         ];
@@ -336,25 +336,57 @@ mod tests {
         }
     }
 
-    /// After carrying the duties out, there are none left (idempotent sweeps).
+    /// After carrying the duties out, only the (unique) record is asked for again.
     #[test]
     fn carrying_out_leaves_nothing() {
         let cal = Calendar::shipped();
         let today = d("2025-10-13");
-        let mut c = open(CaseState::Submitted, "2025-10-10", WarningLevel::Normal);
+        let mut c = open(CaseState::Submitted, "2025-10-10");
         c.received_on = Some(d("2025-09-26"));
         for duty in duties(&cal, &c, today).unwrap() {
-            match duty {
-                Duty::SetLevel(l) => c.stored_level = l,
-                Duty::DeemAccepted { from } => c.deemed_accepted_on = Some(from),
-                _ => {}
+            if let Duty::DeemAccepted { from } = duty {
+                c.deemed_accepted_on = Some(from);
             }
         }
         let again = duties(&cal, &c, today).unwrap();
         assert!(again.iter().all(|d| matches!(d, Duty::Accountability { .. })), "{again:?}");
     }
 
-    /// The window is exact, so the server may set levels with range statements: a department
+    /// A record is asked for exactly when the level is red on a department clock, and
+    /// `record_due` says the same as `duties`.
+    #[test]
+    fn record_due_matches_duties() {
+        use CaseState::*;
+        let cal = Calendar::shipped();
+        let today = d("2025-10-13");
+        for state in [Submitted, Accepted, InReview, ReadyForDelivery, AwaitingCorrection, AwaitingPayment, Suspended] {
+            for ahead in -5i64..5 {
+                let due = today + chrono::Duration::days(ahead);
+                let mut c = open(state, "2025-01-01");
+                c.due_on = Some(due);
+                c.deemed_accepted_on = Some(due);
+                let from_duties = duties(&cal, &c, today).unwrap().into_iter().find_map(|d| match d {
+                    Duty::Accountability { kind, due } => Some((kind, due)),
+                    _ => None,
+                });
+                assert_eq!(record_due(state, Some(due), today), from_duties, "{state:?} {due}");
+                let red = level(&cal, state, Some(due), today, 2).unwrap() == WarningLevel::Overdue;
+                assert_eq!(from_duties.is_some(), red, "{state:?} {due}");
+            }
+        }
+    }
+
+    #[test]
+    fn records_range() {
+        let today = d("2025-10-13");
+        assert_eq!(records_due_range(None, today), (None, today));
+        assert_eq!(records_due_range(Some(d("2025-10-10")), today), (Some(d("2025-10-10")), today));
+        assert_eq!(records_due_range(Some(today), today), (Some(today), today));
+        // A sweep for an earlier day (a fixed clock in a test, a clock set back): from the start.
+        assert_eq!(records_due_range(Some(d("2025-10-20")), today), (None, today));
+    }
+
+    /// The window is exact, so the server counts lights with due-date ranges: a department
     /// clock due before today is red, one due from today up to `warn_from` yellow, any later one
     /// green.
     #[test]

@@ -231,13 +231,14 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("sweep failed: {e}"))?;
             println!(
-                "sweep {day}: {} ms ({} ms levels and records); examined {}, levels changed {}, accountability records opened {}, \
+                "sweep {day}: {} ms ({} ms records, {} ms reading, {} ms writing); accountability records opened {}, examined {}, \
                  deemed accepted {}, corrections expired {}, fees expired {}, supplements overdue {}, stale {}, failed {}",
                 t.elapsed().as_millis(),
-                r.levels_millis,
-                r.examined,
-                r.levels_changed,
+                r.records_millis,
+                r.read_millis,
+                r.write_millis,
                 r.accountability_opened,
+                r.examined,
                 r.deemed_accepted,
                 r.corrections_expired,
                 r.fees_expired,

@@ -279,9 +279,14 @@ async fn catalog(State(st): State<AppState>, headers: HeaderMap) -> Result<Json<
     Ok(Json(json!({ "items": out })))
 }
 
-async fn to_api(db: &DatabaseConnection, rows: Vec<case::Model>) -> Result<Vec<ApiCase>, AppError> {
+async fn to_api(st: &AppState, rows: Vec<case::Model>) -> Result<Vec<ApiCase>, AppError> {
+    let db = &st.db;
     let items: BTreeMap<i32, (String, String)> =
         item::Entity::find().all(db).await?.into_iter().map(|i| (i.id, (i.code, i.name))).collect();
+    // The light is derived, as on every page (`rules::supervision::level`).
+    let warn_days = super::supervision::warning_days(db).await?;
+    let cal = st.calendar();
+    let today = rules::validators::china_today();
     let deps: BTreeMap<i32, String> =
         department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.code)).collect();
     let names: BTreeMap<i32, String> = applicant::Entity::find()
@@ -295,6 +300,12 @@ async fn to_api(db: &DatabaseConnection, rows: Vec<case::Model>) -> Result<Vec<A
         .into_iter()
         .map(|c| {
             let (code, name) = items.get(&c.item_id).cloned().unwrap_or_default();
+            let days = warn_days.get(&c.item_id).copied().unwrap_or(rules::deadline::DEFAULT_WARNING_DAYS);
+            let warn_level = CaseState::from_code(&c.state)
+                .and_then(|s| rules::supervision::level(&cal, s, c.due_on, today, days).ok())
+                .unwrap_or(rules::WarningLevel::Normal)
+                .as_str()
+                .into();
             ApiCase {
                 case_no: c.case_no.unwrap_or_default(),
                 item_code: code,
@@ -311,7 +322,7 @@ async fn to_api(db: &DatabaseConnection, rows: Vec<case::Model>) -> Result<Vec<A
                 received_on: c.received_on,
                 accepted_on: c.accepted_on,
                 due_on: c.due_on,
-                warn_level: c.warn_level,
+                warn_level,
                 deemed_accepted_on: c.deemed_accepted_on,
                 updated_at: c.updated_at,
             }
@@ -352,7 +363,7 @@ async fn cases(
     let more = rows.len() as u64 > limit;
     let rows: Vec<case::Model> = rows.into_iter().take(limit as usize).collect();
     let next_after = if more { rows.last().map(|c| c.id) } else { None };
-    Ok(Json(json!({ "items": to_api(&st.db, rows).await?, "next_after": next_after })))
+    Ok(Json(json!({ "items": to_api(&st, rows).await?, "next_after": next_after })))
 }
 
 async fn case_detail(
@@ -388,7 +399,7 @@ async fn case_detail(
             at: e.at,
         })
         .collect();
-    let mut v = serde_json::to_value(to_api(&st.db, vec![c]).await?.remove(0)).map_err(AppError::internal)?;
+    let mut v = serde_json::to_value(to_api(&st, vec![c]).await?.remove(0)).map_err(AppError::internal)?;
     v["events"] = serde_json::to_value(events).map_err(AppError::internal)?;
     Ok(Json(v))
 }

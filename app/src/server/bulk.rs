@@ -208,9 +208,6 @@ pub async fn seed_bulk(
                     assignee_id: Set(None),
                     channel: Set(if rng.below(5) == 0 { "counter" } else { "online" }.into()),
                     intake_staff_id: Set(None),
-                    // As on a database just upgraded: the first sweep sets the levels and opens the
-                    // accountability records of the overdue cases (the catch-up the benchmark times).
-                    warn_level: Set("normal".into()),
                     received_on: Set(Some(submitted)),
                     deemed_accepted_on: Set(None),
                     supplement_due: Set(None),

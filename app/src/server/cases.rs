@@ -287,10 +287,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         _ => {}
     }
 
-    // The stored traffic light follows the new state and due date (the sweep moves it on later).
     let due_now = am.due_on.clone().unwrap();
-    am.warn_level =
-        Set(supervision::level(cal, t.to, due_now, ch.today, rules.warning_days).map_err(dl)?.as_str().into());
     // Optimistic lock: only the row still at the version we read is updated.
     let res = case::Entity::update_many()
         .set(am)
@@ -301,7 +298,12 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     if res.rows_affected != 1 {
         return Err(AppError::Stale);
     }
-    count_move(tx, current.department_id, t.from, t.to).await?;
+    count_move(tx, current.department_id, t.from, t.to, 1).await?;
+    // A change that leaves the case on a department clock already past its due date is held to
+    // account at once (the sweep records only the due dates that passed since its last run).
+    if let Some((kind, due)) = supervision::record_due(t.to, due_now, ch.today) {
+        super::supervision::open_record(tx, current.id, current.department_id, kind, due, ch.today).await?;
+    }
     if let Some(request) = ch.grants_request {
         use super::entities::case_request;
         let res = case_request::Entity::update_many()
@@ -351,21 +353,32 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         super::journey::notify(tx, &updated, t.action.code()).await?;
     }
     if ch.actor.kind != PrincipalKind::Applicant {
-        outbox::ActiveModel {
-            case_id: Set(current.id),
-            applicant_id: Set(current.applicant_id),
-            kind: Set(t.action.code().into()),
-            payload: Set(
-                json!({ "case_no": updated.case_no, "state": t.to.code(), "due_on": updated.due_on }).to_string()
-            ),
-            status: Set("pending".into()),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
+        outbox_row(updated.id, updated.applicant_id, &updated.case_no, t.to.code(), updated.due_on, t.action.code())
+            .insert(tx)
+            .await?;
     }
     Ok(updated)
+}
+
+/// The outbox row (an e-mail / SMS to send) for a change made to a case by staff or the system
+/// (the case as it is after the change).
+pub fn outbox_row(
+    case_id: i32,
+    applicant_id: i32,
+    case_no: &Option<String>,
+    state: &str,
+    due_on: Option<NaiveDate>,
+    kind: &str,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        case_id: Set(case_id),
+        applicant_id: Set(applicant_id),
+        kind: Set(kind.into()),
+        payload: Set(json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
+        status: Set("pending".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
 }
 
 /// Keeps `state_counts` (cases per department and state, drafts not counted) in step with a
@@ -375,13 +388,14 @@ pub async fn count_move(
     department_id: i32,
     from: CaseState,
     to: CaseState,
+    n: i64,
 ) -> Result<(), AppError> {
-    if from == to {
+    if from == to || n == 0 {
         return Ok(());
     }
     if from != CaseState::Draft {
         state_count::Entity::update_many()
-            .col_expr(state_count::Column::N, Expr::col(state_count::Column::N).sub(1))
+            .col_expr(state_count::Column::N, Expr::col(state_count::Column::N).sub(n))
             .filter(state_count::Column::DepartmentId.eq(department_id))
             .filter(state_count::Column::State.eq(from.code()))
             .exec(tx)
@@ -391,11 +405,11 @@ pub async fn count_move(
         state_count::Entity::insert(state_count::ActiveModel {
             department_id: Set(department_id),
             state: Set(to.code().into()),
-            n: Set(1),
+            n: Set(n),
         })
         .on_conflict(
             OnConflict::columns([state_count::Column::DepartmentId, state_count::Column::State])
-                .value(state_count::Column::N, Expr::col((state_count::Entity, state_count::Column::N)).add(1))
+                .value(state_count::Column::N, Expr::col((state_count::Entity, state_count::Column::N)).add(n))
                 .to_owned(),
         )
         .exec_without_returning(tx)

@@ -215,9 +215,6 @@ pub mod case {
         pub channel: String,
         /// The window clerk who entered a counter application.
         pub intake_staff_id: Option<i32>,
-        /// `rules::WarningLevel::as_str()` of the department's clock, kept by every change and
-        /// by the daily sweep (`rules::supervision`).
-        pub warn_level: String,
         /// The day the current submission was received.
         pub received_on: Option<Date>,
         /// Set by the sweep when a receipt went unanswered for 5 working days (Art. 32): the

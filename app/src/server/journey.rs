@@ -738,19 +738,30 @@ pub async fn results_of(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<R
 
 /// Adds an inbox notification (inside the transition's transaction).
 pub async fn notify(db: &impl ConnectionTrait, updated: &case::Model, kind: &str) -> Result<(), AppError> {
+    inbox_row(updated.applicant_id, updated.id, &updated.case_no, &updated.state, updated.due_on, kind)
+        .insert(db)
+        .await?;
+    Ok(())
+}
+
+/// The applicant's inbox entry for a change of their case (the case as it is after the change).
+pub fn inbox_row(
+    applicant_id: i32,
+    case_id: i32,
+    case_no: &Option<String>,
+    state: &str,
+    due_on: Option<NaiveDate>,
+    kind: &str,
+) -> notification::ActiveModel {
     notification::ActiveModel {
-        applicant_id: Set(updated.applicant_id),
-        case_id: Set(Some(updated.id)),
+        applicant_id: Set(applicant_id),
+        case_id: Set(Some(case_id)),
         kind: Set(kind.into()),
-        body: Set(serde_json::json!({ "case_no": updated.case_no, "state": updated.state, "due_on": updated.due_on })
-            .to_string()),
+        body: Set(serde_json::json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
         created_at: Set(Utc::now()),
         read_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 pub async fn inbox(db: &impl ConnectionTrait, applicant_id: i32) -> Result<Vec<InboxEntry>, AppError> {

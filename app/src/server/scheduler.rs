@@ -4,27 +4,30 @@
 //! downtime: the sweep compares dates with today, so whatever fell due while nobody ran is
 //! handled on the next tick.
 //!
-//! The sweep reads only the index ranges whose cases can change today (`ix_cases_sweep`: state,
-//! stored level, due date; `ix_cases_supplement`), so its cost follows what changes, not how many
-//! cases are open.
+//! The sweep reads only the index ranges whose cases can change today (`ix_cases_due`: state, due
+//! date; `ix_cases_supplement`) and the due dates that passed since its last run, and writes what
+//! it changes as set-based statements, so its cost follows what changes, not how many cases are
+//! open. Warning levels are not stored (`rules::supervision::level`), so a new day alone writes
+//! nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use rules::case::Action;
+use rules::case::{Action, CaseFacts};
 use rules::supervision::{self, Duty, OpenCase};
-use rules::{Calendar, CaseState, Role, WarningLevel};
+use rules::{Calendar, CaseState, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::Serialize;
 
+use super::audit;
 use super::auth::PrincipalKind;
-use super::cases::{self, Actor, Change};
-use super::entities::{accountability, case, item, scheduler_lease, scheduler_run};
+use super::cases::{self, Actor};
+use super::entities::{accountability, case, case_event, notification, outbox, scheduler_lease, scheduler_run};
 use super::error::AppError;
 use super::state::AppState;
 
@@ -72,8 +75,8 @@ pub async fn release(db: &DatabaseConnection, name: &str, holder: &str) -> Resul
 /// What one sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SweepReport {
+    /// Cases a rule may move today (read from their index ranges).
     pub examined: u64,
-    pub levels_changed: u64,
     pub accountability_opened: u64,
     pub deemed_accepted: u64,
     pub corrections_expired: u64,
@@ -82,14 +85,17 @@ pub struct SweepReport {
     /// Cases changed by someone else during the sweep (left for the next tick).
     pub skipped_stale: u64,
     pub failed: u64,
-    /// Time spent on the range statements (levels, accountability records).
-    pub levels_millis: u64,
+    /// Time spent opening the accountability records (range statements).
+    pub records_millis: u64,
+    /// Time spent reading the candidates and planning their duties.
+    pub read_millis: u64,
+    /// Time spent writing the duties (the batches).
+    pub write_millis: u64,
 }
 
 impl SweepReport {
     pub fn changed_anything(&self) -> bool {
-        self.levels_changed
-            + self.accountability_opened
+        self.accountability_opened
             + self.deemed_accepted
             + self.corrections_expired
             + self.fees_expired
@@ -102,81 +108,87 @@ impl SweepReport {
 struct Candidate {
     id: i32,
     item_id: i32,
+    department_id: i32,
+    applicant_id: i32,
+    case_no: Option<String>,
     version: i32,
     state: String,
     due_on: Option<NaiveDate>,
-    warn_level: String,
+    correction_due: Option<NaiveDate>,
+    fee_due: Option<NaiveDate>,
     received_on: Option<NaiveDate>,
     deemed_accepted_on: Option<NaiveDate>,
     supplement_due: Option<NaiveDate>,
     supplement_overdue: bool,
 }
 
-fn level_of(s: &str) -> WarningLevel {
-    match s {
-        "warning" => WarningLevel::Warning,
-        "overdue" => WarningLevel::Overdue,
-        _ => WarningLevel::Normal,
-    }
-}
-
 /// The cases a rule may move today: receipts past their window not yet deemed accepted,
-/// corrections and fees past their term, 容缺 supplements past due.
+/// corrections and fees past their term, 容缺 supplements past due (`ix_cases_due`,
+/// `ix_cases_supplement`).
 async fn candidates(db: &DatabaseConnection, today: NaiveDate) -> Result<BTreeMap<i32, Candidate>, AppError> {
     let base = || {
         case::Entity::find().select_only().columns([
             case::Column::Id,
             case::Column::ItemId,
+            case::Column::DepartmentId,
+            case::Column::ApplicantId,
+            case::Column::CaseNo,
             case::Column::Version,
             case::Column::State,
             case::Column::DueOn,
-            case::Column::WarnLevel,
+            case::Column::CorrectionDue,
+            case::Column::FeeDue,
             case::Column::ReceivedOn,
             case::Column::DeemedAcceptedOn,
             case::Column::SupplementDue,
             case::Column::SupplementOverdue,
         ])
     };
-    // Every level, so each query reads ranges of `ix_cases_sweep` (state, level, due date).
-    let levels = ["normal", "warning", "overdue"];
     let mut out = BTreeMap::new();
     let queries = [
         base()
             .filter(case::Column::State.eq("submitted"))
-            .filter(case::Column::WarnLevel.is_in(levels))
             .filter(case::Column::DueOn.lt(today))
             .filter(case::Column::DeemedAcceptedOn.is_null()),
-        base()
-            .filter(case::Column::State.is_in(APPLICANT_CLOCK))
-            .filter(case::Column::WarnLevel.is_in(levels))
-            .filter(case::Column::DueOn.lt(today)),
+        base().filter(case::Column::State.is_in(APPLICANT_CLOCK)).filter(case::Column::DueOn.lt(today)),
         base().filter(case::Column::SupplementOverdue.eq(false)).filter(case::Column::SupplementDue.lt(today)),
     ];
-    for q in queries {
-        for c in q.into_model::<Candidate>().all(db).await? {
+    for (rule, q) in ["receipts", "applicant clocks", "supplements"].into_iter().zip(queries) {
+        let t = Instant::now();
+        let found = q.into_model::<Candidate>().all(db).await?;
+        tracing::debug!(rule, found = found.len(), millis = t.elapsed().as_millis() as u64, "sweep: candidates");
+        for c in found {
             out.insert(c.id, c);
         }
     }
     Ok(out)
 }
 
-/// Levels and accountability records as range statements (`rules::supervision::sweep_window` is
-/// exact: red before today, yellow up to `warn_from`, green after). Each statement re-reads the
-/// rows it changes, so a case changed meanwhile is judged on its new dates.
-async fn levels_and_records(
-    tx: &impl sea_orm::ConnectionTrait,
-    cal: &Calendar,
-    today: NaiveDate,
-    warn_days: &BTreeMap<i32, u32>,
-    report: &mut SweepReport,
-) -> Result<(), AppError> {
+/// The day of the last sweep that ran to its end on or before `today` (its run row is written
+/// after it), from which on the due dates that passed still need their records.
+async fn last_swept(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<NaiveDate>, AppError> {
+    Ok(scheduler_run::Entity::find()
+        .select_only()
+        .column_as(scheduler_run::Column::Day.max(), "day")
+        .filter(scheduler_run::Column::Job.eq("sweep"))
+        .filter(scheduler_run::Column::Day.lte(today))
+        .into_tuple::<Option<NaiveDate>>()
+        .one(db)
+        .await?
+        .flatten())
+}
+
+/// An accountability record for every department deadline that passed in `[from, today)`
+/// (`rules::supervision::records_due_range`), as one range statement per state. The level itself
+/// is never stored, so a day that only moves lights writes nothing.
+async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today: NaiveDate) -> Result<u64, AppError> {
     use rules::supervision::AccountabilityKind;
     use sea_orm::sea_query::{Alias, Query};
-    // 1. An accountability record for every department deadline passing (once per case, kind
-    //    and due date), before the light turns red.
+    let mut opened = 0;
     for state in DEPARTMENT_CLOCK {
         let Some(kind) = CaseState::from_code(state).and_then(AccountabilityKind::of) else { continue };
-        let select = Query::select()
+        let mut select = Query::select();
+        select
             .column(case::Column::Id)
             .column(case::Column::DepartmentId)
             .expr(Expr::val(kind.code()))
@@ -187,9 +199,10 @@ async fn levels_and_records(
             .expr(Expr::val(""))
             .from(case::Entity)
             .and_where(case::Column::State.eq(state))
-            .and_where(case::Column::WarnLevel.is_in(["normal", "warning"]))
-            .and_where(case::Column::DueOn.lt(today))
-            .to_owned();
+            .and_where(case::Column::DueOn.lt(today));
+        if let Some(from) = from {
+            select.and_where(case::Column::DueOn.gte(from));
+        }
         let insert = Query::insert()
             .into_table(Alias::new("accountability_records"))
             .columns([
@@ -214,187 +227,255 @@ async fn levels_and_records(
                 .to_owned(),
             )
             .to_owned();
-        report.accountability_opened += tx.execute(&insert).await?.rows_affected();
+        opened += tx.execute(&insert).await?.rows_affected();
     }
-    // 2. Red.
-    report.levels_changed += case::Entity::update_many()
-        .col_expr(case::Column::WarnLevel, Expr::value("overdue"))
-        .filter(case::Column::State.is_in(DEPARTMENT_CLOCK))
-        .filter(case::Column::WarnLevel.is_in(["normal", "warning"]))
-        .filter(case::Column::DueOn.lt(today))
-        .exec(tx)
-        .await?
-        .rows_affected;
-    // 3. Yellow, per warning threshold (items may differ).
-    let mut by_days: BTreeMap<u32, Vec<i32>> = BTreeMap::new();
-    for (item, days) in warn_days {
-        by_days.entry(*days).or_default().push(*item);
-    }
-    for (days, items) in by_days {
-        let w = supervision::sweep_window(cal, today, days).map_err(AppError::internal)?;
-        report.levels_changed += case::Entity::update_many()
-            .col_expr(case::Column::WarnLevel, Expr::value("warning"))
-            .filter(case::Column::State.is_in(DEPARTMENT_CLOCK))
-            .filter(case::Column::WarnLevel.eq("normal"))
-            .filter(case::Column::DueOn.gte(today))
-            .filter(case::Column::DueOn.lte(w.warn_from))
-            .filter(case::Column::ItemId.is_in(items))
-            .exec(tx)
-            .await?
-            .rows_affected;
-    }
-    // 4. A light left on a case whose clock no longer runs.
-    report.levels_changed += case::Entity::update_many()
-        .col_expr(case::Column::WarnLevel, Expr::value("normal"))
-        .filter(case::Column::State.is_not_in(DEPARTMENT_CLOCK))
-        .filter(case::Column::WarnLevel.is_in(["warning", "overdue"]))
-        .exec(tx)
-        .await?
-        .rows_affected;
-    Ok(())
+    Ok(opened)
 }
 
 /// Runs every rule due on `today` once. Idempotent: a second sweep on the same day finds nothing
 /// left to do.
 pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) -> Result<SweepReport, AppError> {
-    let mut warn_days: BTreeMap<i32, u32> = BTreeMap::new();
-    for it in item::Entity::find().all(db).await? {
-        let r: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
-        warn_days.insert(it.id, r.warning_days);
-    }
+    let warn_days = super::supervision::warning_days(db).await?;
     let mut report = SweepReport::default();
     let t = Instant::now();
+    let (from, _) = supervision::records_due_range(last_swept(db, today).await?, today);
     let tx = super::db::write_tx(db).await?;
-    levels_and_records(&tx, cal, today, &warn_days, &mut report).await?;
+    report.accountability_opened = open_records(&tx, from, today).await?;
     tx.commit().await?;
-    report.levels_millis = t.elapsed().as_millis() as u64;
+    report.records_millis = t.elapsed().as_millis() as u64;
 
-    // Changes of state and flags the applicant hears of: each its own transaction with its event.
+    // Changes of state and flags the applicant hears of, each with its event.
+    let t = Instant::now();
     let found = candidates(db, today).await?;
     report.examined = found.len() as u64;
     let mut planned = Vec::with_capacity(found.len());
     for c in found.into_values() {
-        let Some(state) = CaseState::from_code(&c.state) else { continue };
-        let open = OpenCase {
-            state,
-            due_on: c.due_on,
-            stored_level: level_of(&c.warn_level),
-            received_on: c.received_on,
-            deemed_accepted_on: c.deemed_accepted_on,
-            supplement_due: c.supplement_due,
-            supplement_overdue: c.supplement_overdue,
-            warning_days: warn_days.get(&c.item_id).copied().unwrap_or(rules::deadline::DEFAULT_WARNING_DAYS),
-        };
-        match supervision::duties(cal, &open, today) {
-            Ok(d) if !d.is_empty() => planned.push((c, d)),
-            Ok(_) => {}
+        match plan(cal, &c, warn_days.get(&c.item_id).copied(), today) {
+            Ok(Some(p)) => planned.push(p),
+            Ok(None) => {}
             Err(e) => {
-                tracing::warn!(case = c.id, error = %e, "sweep: cannot compute the case's duties");
+                tracing::warn!(case = c.id, error = %e, "sweep: cannot plan the case's duties");
                 report.failed += 1;
             }
         }
     }
-    // In batches: one write transaction per batch (held for milliseconds, so the counters' own
-    // writes queue only briefly), each case in its own savepoint, so a case changed by someone
-    // meanwhile (stale) or one that fails is rolled back alone and the rest are kept.
+    report.read_millis = t.elapsed().as_millis() as u64;
+    let t = Instant::now();
+    // Set-based, in batches: one write transaction per batch, one UPDATE for the batch's case
+    // rows (each at the version read, so a case changed meanwhile is left for the next tick),
+    // then its events (hash-chained here), inbox entries, outbox rows and state counts as
+    // multi-row statements.
     for batch in planned.chunks(BATCH) {
         let tx = super::db::write_tx(db).await?;
-        for (c, duties) in batch {
-            let sp = tx.begin().await?;
-            match case_duties(&sp, cal, c, duties, today).await {
-                Ok(done) => {
-                    sp.commit().await?;
-                    report.deemed_accepted += done.deemed_accepted;
-                    report.supplements_overdue += done.supplements_overdue;
-                    report.corrections_expired += done.corrections_expired;
-                    report.fees_expired += done.fees_expired;
-                }
-                Err(e) => {
-                    sp.rollback().await?;
-                    if matches!(e, AppError::Stale) {
-                        report.skipped_stale += 1;
-                    } else {
-                        tracing::error!(case = c.id, error = %e, "sweep: a rule could not be applied");
-                        report.failed += 1;
-                    }
-                }
+        match write_batch(&tx, batch, today).await {
+            Ok(done) => {
+                tx.commit().await?;
+                report.deemed_accepted += done.deemed_accepted;
+                report.supplements_overdue += done.supplements_overdue;
+                report.corrections_expired += done.corrections_expired;
+                report.fees_expired += done.fees_expired;
+                report.skipped_stale += done.skipped_stale;
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                tracing::error!(error = %e, cases = batch.len(), "sweep: a batch of rules could not be applied");
+                report.failed += batch.len() as u64;
             }
         }
-        tx.commit().await?;
+    }
+    report.write_millis = t.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// Cases changed per write transaction in the sweep (bounded by the statements' parameters:
+/// up to three events of 14 columns per case).
+const BATCH: usize = 500;
+
+/// What the sweep does to one case: its row after the duties, and the events in order.
+#[derive(Debug, Clone)]
+struct Planned {
+    c: Candidate,
+    state: CaseState,
+    deemed_accepted_on: Option<NaiveDate>,
+    supplement_overdue: bool,
+    steps: Vec<Step>,
+}
+
+/// One event the sweep writes: a flag (same state) or a transition by the system.
+#[derive(Debug, Clone)]
+struct Step {
+    action: &'static str,
+    from: CaseState,
+    to: CaseState,
+    comment: String,
+    /// A change of state: the applicant is also sent an e-mail / SMS (outbox).
+    transition: bool,
+}
+
+/// The case's duties today (`rules::supervision::duties`) turned into its new row and events;
+/// `None` when nothing is to be done. Transitions go through `rules::transition`, as a clerk's.
+fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate) -> Result<Option<Planned>, AppError> {
+    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let open = OpenCase {
+        state,
+        due_on: c.due_on,
+        received_on: c.received_on,
+        deemed_accepted_on: c.deemed_accepted_on,
+        supplement_due: c.supplement_due,
+        supplement_overdue: c.supplement_overdue,
+        warning_days: warn_days.unwrap_or(rules::deadline::DEFAULT_WARNING_DAYS),
+    };
+    let duties = supervision::duties(cal, &open, today).map_err(AppError::internal)?;
+    let mut p = Planned {
+        c: c.clone(),
+        state,
+        deemed_accepted_on: c.deemed_accepted_on,
+        supplement_overdue: c.supplement_overdue,
+        steps: Vec::new(),
+    };
+    for d in duties {
+        let now_in = p.state;
+        let flag = |action, comment: String| Step { action, from: now_in, to: now_in, comment, transition: false };
+        match d {
+            Duty::DeemAccepted { from } => {
+                p.steps.push(flag("deemed_accepted", from.to_string()));
+                p.deemed_accepted_on = Some(from);
+            }
+            Duty::SupplementOverdue { due } => {
+                p.steps.push(flag("supplement_overdue", due.to_string()));
+                p.supplement_overdue = true;
+            }
+            Duty::ExpireCorrection | Duty::ExpireFee => {
+                let action = if d == Duty::ExpireCorrection { Action::CorrectionExpired } else { Action::FeeExpired };
+                let facts = CaseFacts { correction_due: c.correction_due, fee_due: c.fee_due, ..CaseFacts::on(today) };
+                let t = rules::transition(p.state, &action, Role::System, &facts).map_err(AppError::Refused)?;
+                p.steps.push(Step {
+                    action: t.action.code(),
+                    from: t.from,
+                    to: t.to,
+                    comment: c.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                    transition: true,
+                });
+                p.state = t.to;
+            }
+            // Records are opened by range (`open_records`).
+            Duty::Accountability { .. } => {}
+        }
+    }
+    Ok((!p.steps.is_empty()).then_some(p))
+}
+
+/// Writes a batch of planned cases in the caller's transaction; what it did.
+async fn write_batch(tx: &impl ConnectionTrait, batch: &[Planned], today: NaiveDate) -> Result<SweepReport, AppError> {
+    use sea_orm::{Statement, Value};
+    let backend = tx.get_database_backend();
+    let now = Utc::now();
+    // 1. The case rows, each only at the version read (optimistic lock), in one statement.
+    let mut values: Vec<Value> = vec![now.into()];
+    let mut rows = Vec::with_capacity(batch.len());
+    for p in batch {
+        let mut marks = Vec::with_capacity(6);
+        for v in [
+            Value::from(p.c.id),
+            Value::from(p.c.version),
+            Value::from(p.state.code()),
+            Value::from(p.c.version + p.steps.len() as i32),
+            Value::from(p.deemed_accepted_on),
+            Value::from(p.supplement_overdue),
+        ] {
+            values.push(v);
+            marks.push(placeholder(backend, values.len()));
+        }
+        rows.push(format!("({})", marks.join(",")));
+    }
+    let sql = format!(
+        "UPDATE cases SET state = v.column3, version = v.column4, deemed_accepted_on = v.column5, \
+         supplement_overdue = v.column6, updated_at = {} FROM (VALUES {}) AS v \
+         WHERE cases.id = v.column1 AND cases.version = v.column2 RETURNING id",
+        placeholder(backend, 1),
+        rows.join(",")
+    );
+    let done: BTreeSet<i32> = tx
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<i32>(0))
+        .collect::<Result<_, _>>()?;
+    let mut report = SweepReport { skipped_stale: (batch.len() - done.len()) as u64, ..Default::default() };
+    if done.is_empty() {
+        return Ok(report);
+    }
+    // 2. Each case's last event (the chain goes on from it; the rows are locked by now).
+    let mut last: BTreeMap<i32, case_event::Model> = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.is_in(done.iter().copied()))
+        .filter(Expr::cust("seq = (SELECT MAX(e.seq) FROM case_events e WHERE e.case_id = case_events.case_id)"))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|e| (e.case_id, e))
+        .collect();
+    // 3. Events, inbox entries, outbox rows; state counts by (department, from, to).
+    let (mut events, mut inbox, mut outbox) = (Vec::new(), Vec::new(), Vec::new());
+    let mut moves: BTreeMap<(i32, &str, &str), (CaseState, CaseState, i64)> = BTreeMap::new();
+    for p in batch.iter().filter(|p| done.contains(&p.c.id)) {
+        let c = &p.c;
+        for s in &p.steps {
+            let ev = audit::chained(
+                audit::NewEvent {
+                    case_id: c.id,
+                    action: s.action.into(),
+                    from_state: s.from.code().into(),
+                    to_state: s.to.code().into(),
+                    actor_kind: SYSTEM.kind.as_str().into(),
+                    actor_id: SYSTEM.id,
+                    role: SYSTEM.role.as_str().into(),
+                    comment: s.comment.clone(),
+                    internal: false,
+                    on_day: today,
+                },
+                last.get(&c.id),
+                now,
+            );
+            events.push(audit::active(ev.clone()));
+            last.insert(c.id, ev);
+            inbox.push(super::journey::inbox_row(c.applicant_id, c.id, &c.case_no, s.to.code(), c.due_on, s.action));
+            if s.transition {
+                outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, s.to.code(), c.due_on, s.action));
+                moves.entry((c.department_id, s.from.code(), s.to.code())).or_insert((s.from, s.to, 0)).2 += 1;
+            }
+            match s.action {
+                "deemed_accepted" => report.deemed_accepted += 1,
+                "supplement_overdue" => report.supplements_overdue += 1,
+                "correction_expired" => report.corrections_expired += 1,
+                "fee_expired" => report.fees_expired += 1,
+                _ => {}
+            }
+        }
+    }
+    for chunk in events.chunks(ROWS) {
+        case_event::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
+    }
+    for chunk in inbox.chunks(ROWS) {
+        notification::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
+    }
+    for chunk in outbox.chunks(ROWS) {
+        outbox::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
+    }
+    for ((dep, _, _), (from, to, n)) in moves {
+        cases::count_move(tx, dep, from, to, n).await?;
     }
     Ok(report)
 }
 
-/// Cases changed per write transaction in the sweep.
-const BATCH: usize = 500;
+/// Rows per multi-row INSERT (SQLite allows 32,766 parameters per statement).
+const ROWS: usize = 1000;
 
-/// One case's transitions and flags, in the caller's savepoint; what it did.
-async fn case_duties(
-    tx: &impl ConnectionTrait,
-    cal: &Calendar,
-    c: &Candidate,
-    duties: &[Duty],
-    today: NaiveDate,
-) -> Result<SweepReport, AppError> {
-    let mut done = SweepReport::default();
-    let mut version = c.version;
-    for d in duties {
-        match *d {
-            Duty::DeemAccepted { from } => {
-                flag(tx, c, &mut version, today, "deemed_accepted", format!("{from}"), |q| {
-                    q.col_expr(case::Column::DeemedAcceptedOn, Expr::value(from))
-                })
-                .await?;
-                done.deemed_accepted += 1;
-            }
-            Duty::SupplementOverdue { due } => {
-                flag(tx, c, &mut version, today, "supplement_overdue", format!("{due}"), |q| {
-                    q.col_expr(case::Column::SupplementOverdue, Expr::value(true))
-                })
-                .await?;
-                done.supplements_overdue += 1;
-            }
-            Duty::ExpireCorrection | Duty::ExpireFee => {
-                let (action, counter) = if *d == Duty::ExpireCorrection {
-                    (Action::CorrectionExpired, &mut done.corrections_expired)
-                } else {
-                    (Action::FeeExpired, &mut done.fees_expired)
-                };
-                let change = Change {
-                    case_id: c.id,
-                    expected_version: version,
-                    action,
-                    actor: SYSTEM,
-                    comment: c.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                    internal: false,
-                    today,
-                    provided: BTreeSet::new(),
-                    grants_request: None,
-                };
-                version = cases::apply_in(tx, cal, change).await?.version;
-                *counter += 1;
-            }
-            Duty::SetLevel(_) | Duty::Accountability { .. } => {}
-        }
+/// The `n`-th (1-based) statement parameter.
+fn placeholder(backend: sea_orm::DbBackend, n: usize) -> String {
+    match backend {
+        sea_orm::DbBackend::Postgres => format!("${n}"),
+        _ => "?".into(),
     }
-    Ok(done)
-}
-
-/// A flag the rules set on a case: version bump, event (by the system) and the applicant's inbox.
-async fn flag(
-    tx: &impl ConnectionTrait,
-    c: &Candidate,
-    version: &mut i32,
-    today: NaiveDate,
-    action: &str,
-    comment: String,
-    set: impl FnOnce(sea_orm::UpdateMany<case::Entity>) -> sea_orm::UpdateMany<case::Entity>,
-) -> Result<(), AppError> {
-    let updated = cases::note_in(tx, c.id, *version, SYSTEM, action, comment, false, today, None).await?;
-    set(case::Entity::update_many()).filter(case::Column::Id.eq(c.id)).exec(tx).await?;
-    super::journey::notify(tx, &updated, action).await?;
-    *version = updated.version;
-    Ok(())
 }
 
 /// Sweeps `today` and records the run (runs that changed nothing are recorded once a day).

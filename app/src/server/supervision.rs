@@ -60,6 +60,61 @@ fn lines(
         .collect()
 }
 
+/// Each item's yellow-light threshold in working days (`ItemRules::warning_days`).
+pub async fn warning_days(db: &impl ConnectionTrait) -> Result<BTreeMap<i32, u32>, AppError> {
+    let mut out = BTreeMap::new();
+    for it in item::Entity::find().all(db).await? {
+        let r: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+        out.insert(it.id, r.warning_days);
+    }
+    Ok(out)
+}
+
+/// The items grouped by threshold, so that one due-date range serves each group.
+pub fn by_threshold(warn_days: &BTreeMap<i32, u32>) -> BTreeMap<u32, Vec<i32>> {
+    let mut out: BTreeMap<u32, Vec<i32>> = BTreeMap::new();
+    for (item, days) in warn_days {
+        out.entry(*days).or_default().push(*item);
+    }
+    out
+}
+
+/// Opens the accountability record of a passed deadline (once per case, kind and due date; a
+/// second ask is a no-op).
+pub async fn open_record(
+    tx: &impl ConnectionTrait,
+    case_id: i32,
+    department_id: i32,
+    kind: AccountabilityKind,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> Result<u64, AppError> {
+    use sea_orm::sea_query::OnConflict;
+    let res = accountability::Entity::insert(accountability::ActiveModel {
+        case_id: Set(case_id),
+        department_id: Set(department_id),
+        kind: Set(kind.code().into()),
+        due_on: Set(due),
+        created_on: Set(today),
+        state: Set("open".into()),
+        explanation: Set(String::new()),
+        conclusion: Set(String::new()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            accountability::Column::CaseId,
+            accountability::Column::Kind,
+            accountability::Column::DueOn,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(tx)
+    .await?;
+    Ok(res)
+}
+
 /// Case numbers of some cases, in one query.
 async fn case_numbers(
     db: &impl ConnectionTrait,
@@ -110,11 +165,22 @@ pub async fn dashboard(
     let roles = roles_of(user, department);
     let in_dep = || case::Entity::find().filter(case::Column::DepartmentId.eq(department));
 
-    // Levels: yellow and red from the (department, level) index; normal = the open rest.
-    let count_level = |lvl: &'static str| {
-        in_dep().filter(case::Column::WarnLevel.eq(lvl)).filter(case::Column::State.is_in(DEPARTMENT_CLOCK)).count(db)
-    };
-    let (warning, overdue) = (count_level("warning").await?, count_level("overdue").await?);
+    // Lights are derived (`rules::supervision::level`): red = due before today, yellow = due from
+    // today up to the item threshold's window; counted as ranges of (department, state, due date).
+    let in_clock = || in_dep().filter(case::Column::State.is_in(DEPARTMENT_CLOCK));
+    let overdue = in_clock().filter(case::Column::DueOn.lt(today)).count(db).await?;
+    let thresholds = warning_days(db).await?;
+    let mut warning = 0;
+    let groups = by_threshold(&thresholds);
+    let every_item = groups.len() == 1;
+    for (days, items) in groups {
+        let w = rules::supervision::sweep_window(cal, today, days).map_err(AppError::internal)?;
+        let mut q = in_clock().filter(case::Column::DueOn.gte(today)).filter(case::Column::DueOn.lte(w.warn_from));
+        if !every_item {
+            q = q.filter(case::Column::ItemId.is_in(items));
+        }
+        warning += q.count(db).await?;
+    }
     let open: i64 = super::entities::state_count::Entity::find()
         .filter(super::entities::state_count::Column::DepartmentId.eq(department))
         .filter(super::entities::state_count::Column::State.is_in(DEPARTMENT_CLOCK))
@@ -131,13 +197,8 @@ pub async fn dashboard(
         .limit(50)
         .all(db)
         .await?;
-    let late = in_dep()
-        .filter(case::Column::WarnLevel.eq("overdue"))
-        .filter(case::Column::State.is_in(DEPARTMENT_CLOCK))
-        .order_by_asc(case::Column::DueOn)
-        .limit(50)
-        .all(db)
-        .await?;
+    let late =
+        in_clock().filter(case::Column::DueOn.lt(today)).order_by_asc(case::Column::DueOn).limit(50).all(db).await?;
 
     // Accountability records: open and explained first, then the latest closed.
     let mut recs = accountability::Entity::find()

@@ -13,6 +13,48 @@ fn d(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// The light a case shows on `day` (derived from its state and due date, as the pages and the
+/// API show it), after checking that the supervisor's dashboard, which counts lights by due-date
+/// ranges, counts the case's department exactly as the per-case function does.
+async fn light(app: &App, id: i64, day: chrono::NaiveDate) -> &'static str {
+    use rules::WarningLevel;
+    let db = &app.state.db;
+    let cal = app.state.calendar();
+    let warn = app::server::supervision::warning_days(db).await.unwrap();
+    let of = |c: &case::Model| {
+        let state = rules::CaseState::from_code(&c.state).unwrap();
+        rules::supervision::level(&cal, state, c.due_on, day, warn[&c.item_id]).unwrap()
+    };
+    let c = row(app, id).await;
+    let all = case::Entity::find().filter(case::Column::DepartmentId.eq(c.department_id)).all(db).await.unwrap();
+    let mut want = app::models::LevelCounts::default();
+    for c in all.iter().filter(|c| {
+        rules::CaseState::from_code(&c.state)
+            .is_some_and(|s| rules::supervision::clock_of(s) == rules::supervision::Clock::Department)
+    }) {
+        match of(c) {
+            WarningLevel::Normal => want.normal += 1,
+            WarningLevel::Warning => want.warning += 1,
+            WarningLevel::Overdue => want.overdue += 1,
+        }
+    }
+    let user = app::models::SessionUser::Staff {
+        id: 0,
+        name: "test".into(),
+        username: "test".into(),
+        roles: vec![app::models::StaffRole {
+            role: rules::Role::Supervisor,
+            department_id: c.department_id,
+            department_code: String::new(),
+            department_name: String::new(),
+        }],
+    };
+    let dash =
+        app::server::supervision::dashboard(db, &cal, Some(&user), None, day, rules::Lang::ZhHans).await.unwrap();
+    assert_eq!(dash.levels, want, "the dashboard's ranges on {day}");
+    of(&c).as_str()
+}
+
 async fn row(app: &App, id: i64) -> case::Model {
     case::Entity::find_by_id(id as i32).one(&app.state.db).await.unwrap().unwrap()
 }
@@ -79,20 +121,20 @@ pub async fn supervision_suite(app: &App) {
     let a = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
     received_on(app, a, d("2026-09-24")).await;
     assert_eq!(row(app, a).await.due_on, Some(d("2026-10-09")));
-    let level = |c: case::Model| c.warn_level;
-    scheduler::sweep(db, &cal, d("2026-09-29")).await.unwrap();
-    assert_eq!(level(row(app, a).await), "normal", "three working days left after 09-29");
-    scheduler::sweep(db, &cal, d("2026-09-30")).await.unwrap();
-    assert_eq!(level(row(app, a).await), "warning", "two left: yellow");
-    scheduler::sweep(db, &cal, d("2026-10-05")).await.unwrap();
-    assert_eq!(level(row(app, a).await), "warning", "still yellow during the holiday");
-    scheduler::sweep(db, &cal, d("2026-10-09")).await.unwrap();
-    assert_eq!(level(row(app, a).await), "warning", "the due day itself");
+    for (day, want, why) in [
+        ("2026-09-29", "normal", "three working days left after 09-29"),
+        ("2026-09-30", "warning", "two left: yellow"),
+        ("2026-10-05", "warning", "still yellow during the holiday"),
+        ("2026-10-09", "warning", "the due day itself"),
+    ] {
+        scheduler::sweep(db, &cal, d(day)).await.unwrap();
+        assert_eq!(light(app, a, d(day)).await, want, "{why}");
+    }
     let before = events_of(app, a).await.len();
     let r = scheduler::sweep(db, &cal, d("2026-10-10")).await.unwrap();
     assert!(r.deemed_accepted >= 1 && r.accountability_opened >= 1, "{r:?}");
+    assert_eq!(light(app, a, d("2026-10-10")).await, "overdue", "red on the make-up Saturday");
     let c = row(app, a).await;
-    assert_eq!(c.warn_level, "overdue", "red on the make-up Saturday");
     assert_eq!(c.deemed_accepted_on, Some(d("2026-09-24")), "deemed accepted from the day of receipt (Art. 32)");
     let evs = events_of(app, a).await;
     assert_eq!(evs.len(), before + 1);
@@ -130,7 +172,7 @@ pub async fn supervision_suite(app: &App) {
     let due = rules::deadline::due_date(&cal, d("2026-09-24"), rules_a.decision_limit(), &[], d("2026-10-12")).unwrap();
     assert_eq!(c.due_on, Some(due));
     assert_eq!(
-        c.warn_level,
+        light(app, a, d("2026-10-12")).await,
         rules::supervision::level(&cal, rules::CaseState::Accepted, Some(due), d("2026-10-12"), rules_a.warning_days)
             .unwrap()
             .as_str()
@@ -165,6 +207,51 @@ pub async fn supervision_suite(app: &App) {
     scheduler::sweep(db, &cal, sup.succ_opt().unwrap()).await.unwrap();
     assert!(row(app, e).await.supplement_overdue);
     assert_eq!(events_of(app, e).await.pop().unwrap().action, "supplement_overdue");
+
+    // 3b. Records by range: a recorded run covers every due date before its day, so the next
+    //     sweep reads only the due dates since; a change that leaves a case past its due date
+    //     opens its record itself, whatever the runs say.
+    let recs = |id: i64| async move {
+        let mut v: Vec<(String, chrono::NaiveDate)> = accountability::Entity::find()
+            .filter(accountability::Column::CaseId.eq(id as i32))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.kind, r.due_on))
+            .collect();
+        v.sort();
+        v
+    };
+    let g = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let due_g = apply_on(app, g, Action::Accept, clerk, d("2026-10-12")).await.due_on.unwrap();
+    let h = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    received_on(app, h, d("2026-06-01")).await;
+    scheduler::sweep(db, &cal, d("2026-07-01")).await.unwrap();
+    let due_h = row(app, h).await.due_on.unwrap();
+    assert_eq!(row(app, h).await.deemed_accepted_on, Some(d("2026-06-01")));
+    let run_day = due_g.succ_opt().unwrap();
+    let r = scheduler::sweep_and_record(db, &cal, "test", run_day).await.unwrap();
+    assert!(r.accountability_opened >= 1, "{r:?}");
+    assert_eq!(recs(g).await, [("decision_overdue".to_string(), due_g)], "g's deadline passed before the run");
+    // h is accepted after that run: its decision clock started on 06-01, so it is late already,
+    // on a due date before the run's day, which no later sweep reads again.
+    let due_h2 = apply_on(app, h, Action::Accept, clerk, run_day).await.due_on.unwrap();
+    assert!(due_h2 < run_day, "{due_h2}");
+    assert_eq!(
+        recs(h).await,
+        [("acceptance_overdue".to_string(), due_h), ("decision_overdue".to_string(), due_h2)],
+        "opened with the acceptance"
+    );
+    let r = scheduler::sweep_and_record(db, &cal, "test", run_day.succ_opt().unwrap()).await.unwrap();
+    assert_eq!(recs(h).await.len(), 2, "{r:?}");
+    assert_eq!(light(app, h, run_day).await, "overdue");
+    // The runs of this fictitious calendar are not left for the suites that follow.
+    app::server::entities::scheduler_run::Entity::delete_many()
+        .filter(app::server::entities::scheduler_run::Column::Holder.eq("test"))
+        .exec(db)
+        .await
+        .unwrap();
 
     // 4. The lease: one holder at a time; renewable; free once expired or released.
     let ttl = Duration::from_secs(30);

@@ -1,0 +1,75 @@
+//! The warning level is derived, not stored: it is a function of the case's state, due date,
+//! today and the item's threshold (`rules::supervision::level`), so it no longer costs the sweep a
+//! write per case and per light. Dashboards count lights by due-date ranges of
+//! `ix_cases_queue_v2` (department, state, due date); the sweep reads the cases that fell due since
+//! its last run from `ix_cases_due` (state, due date, deemed acceptance).
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Cases {
+    Table,
+    State,
+    WarnLevel,
+    DueOn,
+    DepartmentId,
+    DeemedAcceptedOn,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["ix_cases_sweep", "ix_cases_dept_level"] {
+            m.drop_index(Index::drop().name(name).table(Cases::Table).to_owned()).await?;
+        }
+        m.alter_table(Table::alter().table(Cases::Table).drop_column(Cases::WarnLevel).to_owned()).await?;
+        // The deemed-acceptance rule reads the unanswered receipts past their window: with the flag
+        // in the index it skips the ones already flagged without reading their rows.
+        m.create_index(
+            Index::create()
+                .name("ix_cases_due")
+                .table(Cases::Table)
+                .col(Cases::State)
+                .col(Cases::DueOn)
+                .col(Cases::DeemedAcceptedOn)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_cases_due").table(Cases::Table).to_owned()).await?;
+        m.alter_table(
+            Table::alter()
+                .table(Cases::Table)
+                .add_column(string_len(Cases::WarnLevel, 8).default("normal").to_owned())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_cases_sweep")
+                .table(Cases::Table)
+                .col(Cases::State)
+                .col(Cases::WarnLevel)
+                .col(Cases::DueOn)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_cases_dept_level")
+                .table(Cases::Table)
+                .col(Cases::DepartmentId)
+                .col(Cases::WarnLevel)
+                .col(Cases::DueOn)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
