@@ -2,7 +2,8 @@
 //! today and the item's threshold (`rules::supervision::level`), so it no longer costs the sweep a
 //! write per case and per light. Dashboards count lights by due-date ranges of
 //! `ix_cases_queue_v2` (department, state, due date); the sweep reads the cases that fell due since
-//! its last run from `ix_cases_due` (state, due date, deemed acceptance).
+//! its last run from `ix_cases_due` (state, due date, deemed acceptance), and the 容缺 supplements
+//! still owed from a partial index of just those.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -17,6 +18,8 @@ enum Cases {
     DueOn,
     DepartmentId,
     DeemedAcceptedOn,
+    SupplementOverdue,
+    SupplementDue,
 }
 
 #[async_trait::async_trait]
@@ -38,10 +41,31 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // 容缺 supplements still owed, as a partial index of just those rows: the index on
+        // (flag, due date) it replaces holds every case, so once statistics exist (ANALYZE,
+        // `PRAGMA optimize`) the planner, seeing nearly all of them alike, scanned the table
+        // instead (0.15 s at a million cases). The sweep's query repeats the index's condition.
+        m.drop_index(Index::drop().name("ix_cases_supplement").table(Cases::Table).to_owned()).await?;
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE INDEX ix_cases_supplement_open ON cases (supplement_due) \
+                 WHERE supplement_overdue = false AND supplement_due IS NOT NULL",
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_cases_supplement_open").table(Cases::Table).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_cases_supplement")
+                .table(Cases::Table)
+                .col(Cases::SupplementOverdue)
+                .col(Cases::SupplementDue)
+                .to_owned(),
+        )
+        .await?;
         m.drop_index(Index::drop().name("ix_cases_due").table(Cases::Table).to_owned()).await?;
         m.alter_table(
             Table::alter()

@@ -18,6 +18,7 @@ pub fn AccountPage() -> impl IntoView {
             let f = flash.await.ok().flatten().unwrap_or_default();
             let notice = f.notice.clone();
             let email_err = f.errors.get("email").cloned();
+            let lang_err = f.errors.get("notice_lang").cloned();
             let email_value = if f.values.contains_key("email") { Some(f.value("email")) } else { None };
             match user.0.await {
                 Ok(Some(SessionUser::Applicant { .. })) => {
@@ -56,9 +57,10 @@ pub fn AccountPage() -> impl IntoView {
                                             <input id="notify_email" name="notify_email" type="checkbox" value="on" checked=p.notify_email/>
                                             <label for="notify_email">{lang.pick("接收电子邮件通知", "接收電子郵件通知", "Send me e-mail notices")}</label>
                                         </div>
-                                        <div class="field">
+                                        <div class="field" class:field-error=lang_err.is_some()>
                                             <label for="notice_lang">{lang.pick("通知语言", "通知語言", "Language of notices")}</label>
-                                            <select id="notice_lang" name="notice_lang">
+                                            {lang_err.clone().map(|m| view! { <p class="error-message" id="notice_lang-error">{m}</p> })}
+                                            <select id="notice_lang" name="notice_lang" aria-describedby=lang_err.is_some().then_some("notice_lang-error")>
                                                 {rules::Lang::ALL.into_iter().map(|l| view! {
                                                     <option value=l.tag() selected=l == p.notice_lang>{l.pick("简体中文", "繁體中文", "English")}</option>
                                                 }).collect_view()}

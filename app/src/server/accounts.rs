@@ -304,7 +304,8 @@ pub fn masked_mobile(mobile: &str) -> String {
     mobile.parse::<rules::Mobile>().map(|m| m.masked()).unwrap_or_default()
 }
 
-/// Saves an applicant's contact e-mail (empty = none), notice opt-outs and notice language.
+/// Saves an applicant's contact e-mail (empty = none), notice opt-outs and notice language (a
+/// BCP 47 tag of 简 / 繁 / EN; empty = the page's language).
 #[allow(clippy::too_many_arguments)]
 pub async fn set_notifications(
     db: &impl ConnectionTrait,
@@ -312,9 +313,22 @@ pub async fn set_notifications(
     email: &str,
     sms: bool,
     mail: bool,
-    notice_lang: Lang,
+    notice_lang: &str,
     lang: Lang,
 ) -> Result<(), AppError> {
+    let notice_lang = match notice_lang.trim() {
+        "" => lang,
+        tag => Lang::from_tag(tag).ok_or_else(|| {
+            AppError::field(
+                "notice_lang",
+                lang.pick(
+                    "请选择简体中文、繁體中文或 English",
+                    "請選擇简体中文、繁體中文或 English",
+                    "Choose 简体中文, 繁體中文 or English",
+                ),
+            )
+        })?,
+    };
     let email = email.trim();
     let valid = email.is_empty()
         || (email.len() <= 254

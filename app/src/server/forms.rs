@@ -290,7 +290,7 @@ async fn set_notifications(State(st): State<AppState>, headers: HeaderMap, Form(
         &input.email,
         input.notify_sms.is_some(),
         input.notify_email.is_some(),
-        rules::Lang::from_tag(&input.notice_lang).unwrap_or(lang),
+        &input.notice_lang,
         lang,
     )
     .await;

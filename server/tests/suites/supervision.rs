@@ -358,7 +358,17 @@ pub async fn supervision_suite(app: &App) {
     .await;
     assert_eq!(location(&r), "/account");
     assert!(!applicant::Entity::find_by_id(me.id).one(db).await.unwrap().unwrap().notify_sms);
-    // notices in the applicant's language: English from now on
+    // notices in the applicant's language: a tag the form does not offer is refused next to
+    // the field, then English from now on
+    let r = post_form(
+        &person,
+        &format!("{base}/account/notifications"),
+        &[("email", "weihong@example.cn"), ("notify_email", "on"), ("notice_lang", "fr")],
+    )
+    .await;
+    let fl = flash_of(&r).unwrap();
+    assert!(fl.errors["notice_lang"].contains("English"), "{fl:?}");
+    assert_eq!(applicant::Entity::find_by_id(me.id).one(db).await.unwrap().unwrap().notice_lang, "zh-Hans");
     let r = post_form(
         &person,
         &format!("{base}/account/notifications"),
