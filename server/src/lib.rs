@@ -46,7 +46,10 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| format!("cannot create data directory {}: {e}", settings.data_dir.display()))?;
     }
-    let conn = db::connect(&url).await.map_err(|e| format!("cannot open the database ({}): {e}", redact(&url)))?;
+    let conn = db::connect_with(&url, db::Checkpoints::Background)
+        .await
+        .map_err(|e| format!("cannot open the database ({}): {e}", redact(&url)))?;
+    db::spawn_checkpointer(conn.clone(), std::time::Duration::from_secs(1));
     db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
     calendar::seed_shipped(&conn).await.map_err(|e| format!("calendar seed failed: {e}"))?;
     let files = LocalFileStore::new(settings.files_dir()).map_err(|e| format!("cannot create the file store: {e}"))?;

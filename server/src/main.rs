@@ -222,7 +222,8 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::Sweep { day } => {
-            let conn = open(&settings).await?;
+            // As in the server: no commit waits for a checkpoint; one runs when the sweep is done.
+            let conn = open_with(&settings, db::Checkpoints::Background).await?;
             db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
             let cal = app::server::calendar::load(&conn).await.map_err(|e| e.to_string())?;
             let day = day.unwrap_or_else(rules::validators::china_today);
@@ -246,6 +247,9 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
                 r.skipped_stale,
                 r.failed
             );
+            let t = std::time::Instant::now();
+            let frames = db::checkpoint(&conn).await.map_err(|e| format!("checkpoint failed: {e}"))?;
+            println!("checkpoint after the sweep: {frames} pages in {} ms", t.elapsed().as_millis());
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
@@ -339,12 +343,18 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
 }
 
 async fn open(settings: &Settings) -> Result<sea_orm::DatabaseConnection, String> {
+    open_with(settings, db::Checkpoints::InCommit).await
+}
+
+async fn open_with(settings: &Settings, checkpoints: db::Checkpoints) -> Result<sea_orm::DatabaseConnection, String> {
     if settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
     }
     let url = settings.effective_database_url();
-    db::connect(&url).await.map_err(|e| format!("cannot open the database ({}): {e}", tongban::redact(&url)))
+    db::connect_with(&url, checkpoints)
+        .await
+        .map_err(|e| format!("cannot open the database ({}): {e}", tongban::redact(&url)))
 }
 
 fn rules_command(cmd: RulesCommand) -> ExitCode {

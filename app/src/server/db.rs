@@ -5,13 +5,32 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+/// Who copies the SQLite write-ahead log back into the database file (a checkpoint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpoints {
+    /// SQLite's default: the commit that grows the log past 1,000 pages does it, and waits for it
+    /// (batch commands: seeding, migrating).
+    InCommit,
+    /// No commit ever waits for one: [`spawn_checkpointer`] (the server) or [`checkpoint`] (a
+    /// command, when done) copies the log in the background. A checkpoint is most of what a large
+    /// commit costs (at a million cases, the sweep's commits took 0.81 s of its 1.0 s of writing
+    /// with them, 0.31 s without), and in the server it would land on whichever request commits
+    /// next.
+    Background,
+}
+
 /// Opens the database. SQLite: WAL, `synchronous=NORMAL`, foreign keys on, 10 s busy timeout,
-/// memory-mapped reads and a 32 MiB page cache per connection.
+/// memory-mapped reads and a 32 MiB page cache per connection, checkpoints as asked.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, Checkpoints::InCommit).await
+}
+
+/// [`connect`], choosing who checkpoints.
+pub async fn connect_with(url: &str, checkpoints: Checkpoints) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
     let mut opt = ConnectOptions::new(url.to_string());
     opt.sqlx_logging(false)
@@ -20,7 +39,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(15));
     if sqlite {
-        opt.map_sqlx_sqlite_opts(|o| {
+        opt.map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
@@ -30,6 +49,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 // 2 MiB made every statement of the sweep at a million cases re-read its pages).
                 .pragma("mmap_size", "1073741824")
                 .pragma("cache_size", "-32768")
+                .pragma("wal_autocheckpoint", if checkpoints == Checkpoints::Background { "0" } else { "1000" })
                 .create_if_missing(true)
         });
     }
@@ -57,6 +77,35 @@ pub async fn write_tx(db: &DatabaseConnection) -> Result<DatabaseTransaction, Db
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     db.begin_with_options(options).await
+}
+
+/// Copies what it can of the write-ahead log into the database file without waiting for readers
+/// or writers (`PASSIVE`); the frames copied. A no-op on PostgreSQL.
+pub async fn checkpoint(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    if !is_sqlite(db) {
+        return Ok(0);
+    }
+    let row =
+        db.query_one_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(PASSIVE)")).await?;
+    Ok(row.map(|r| r.try_get_by_index::<i64>(2)).transpose()?.unwrap_or(0))
+}
+
+/// Checkpoints every `every` on SQLite opened with [`Checkpoints::Background`], off any request's
+/// path (the statement runs on the connection's own worker thread).
+pub fn spawn_checkpointer(db: DatabaseConnection, every: Duration) {
+    if !is_sqlite(&db) {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = checkpoint(&db).await {
+                tracing::warn!(error = %e, "checkpoint failed");
+            }
+        }
+    });
 }
 
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {
