@@ -249,7 +249,11 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
             );
             let t = std::time::Instant::now();
             let frames = db::checkpoint(&conn).await.map_err(|e| format!("checkpoint failed: {e}"))?;
-            println!("checkpoint after the sweep: {frames} pages in {} ms", t.elapsed().as_millis());
+            println!(
+                "checkpoint after the sweep (in the server: in the background): {frames} pages in {} ms",
+                t.elapsed().as_millis()
+            );
+            conn.close().await.map_err(|e| e.to_string())?;
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

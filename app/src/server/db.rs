@@ -50,6 +50,9 @@ pub async fn connect_with(url: &str, checkpoints: Checkpoints) -> Result<Databas
                 .pragma("mmap_size", "1073741824")
                 .pragma("cache_size", "-32768")
                 .pragma("wal_autocheckpoint", if checkpoints == Checkpoints::Background { "0" } else { "1000" })
+                // Once checkpointed and restarted, the log file shrinks back to 64 MiB (else it
+                // keeps the size of the largest burst: 1 GiB after a catch-up sweep).
+                .pragma("journal_size_limit", "67108864")
                 .create_if_missing(true)
         });
     }

@@ -238,28 +238,21 @@ async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today:
 pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) -> Result<SweepReport, AppError> {
     let warn_days = super::supervision::warning_days(db).await?;
     let mut report = SweepReport::default();
-    let t = Instant::now();
     let (from, _) = supervision::records_due_range(last_swept(db, today).await?, today);
-    let tx = super::db::write_tx(db).await?;
-    report.accountability_opened = open_records(&tx, from, today).await?;
-    tx.commit().await?;
-    report.records_millis = t.elapsed().as_millis() as u64;
-
-    // Changes of state and flags the applicant hears of, each with its event.
+    // The records (a write transaction) and the reading of what the rules must change (reads on
+    // another connection) run side by side: neither reads what the other writes.
+    let records = async {
+        let t = Instant::now();
+        let tx = super::db::write_tx(db).await?;
+        let opened = open_records(&tx, from, today).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>((opened, t.elapsed().as_millis() as u64))
+    };
     let t = Instant::now();
-    let found = candidates(db, today).await?;
-    report.examined = found.len() as u64;
-    let mut planned = Vec::with_capacity(found.len());
-    for c in found.into_values() {
-        match plan(cal, &c, warn_days.get(&c.item_id).copied(), today) {
-            Ok(Some(p)) => planned.push(p),
-            Ok(None) => {}
-            Err(e) => {
-                tracing::warn!(case = c.id, error = %e, "sweep: cannot plan the case's duties");
-                report.failed += 1;
-            }
-        }
-    }
+    let (records, reading) = tokio::join!(records, read_plans(db, cal, &warn_days, today));
+    (report.accountability_opened, report.records_millis) = records?;
+    let Reading { examined, failed, planned, last } = reading?;
+    (report.examined, report.failed) = (examined, failed);
     report.read_millis = t.elapsed().as_millis() as u64;
     let t = Instant::now();
     // Set-based, in batches: one write transaction per batch, one UPDATE for the batch's case
@@ -268,7 +261,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
     // multi-row statements.
     for batch in planned.chunks(BATCH) {
         let tx = super::db::write_tx(db).await?;
-        match write_batch(&tx, batch, today).await {
+        match write_batch(&tx, batch, &last, today).await {
             Ok(done) => {
                 let t = Instant::now();
                 tx.commit().await?;
@@ -288,6 +281,49 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
     }
     report.write_millis = t.elapsed().as_millis() as u64;
     Ok(report)
+}
+
+/// What the sweep will write: the cases a rule moves today, planned, with each one's last event
+/// (where its hash chain goes on).
+struct Reading {
+    examined: u64,
+    failed: u64,
+    planned: Vec<Planned>,
+    /// Read before the write transactions: a case whose version is still the one read has no
+    /// newer event (every event is written with a version bump), and a case whose version moved
+    /// is left alone by the batch's UPDATE.
+    last: BTreeMap<i32, case_event::Model>,
+}
+
+async fn read_plans(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    warn_days: &BTreeMap<i32, u32>,
+    today: NaiveDate,
+) -> Result<Reading, AppError> {
+    let found = candidates(db, today).await?;
+    let mut r = Reading { examined: found.len() as u64, failed: 0, planned: Vec::new(), last: BTreeMap::new() };
+    for c in found.into_values() {
+        match plan(cal, &c, warn_days.get(&c.item_id).copied(), today) {
+            Ok(Some(p)) => r.planned.push(p),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(case = c.id, error = %e, "sweep: cannot plan the case's duties");
+                r.failed += 1;
+            }
+        }
+    }
+    let t = Instant::now();
+    for ids in r.planned.chunks(BATCH) {
+        let events = case_event::Entity::find()
+            .filter(case_event::Column::CaseId.is_in(ids.iter().map(|p| p.c.id)))
+            .filter(Expr::cust("seq = (SELECT MAX(e.seq) FROM case_events e WHERE e.case_id = case_events.case_id)"))
+            .all(db)
+            .await?;
+        r.last.extend(events.into_iter().map(|e| (e.case_id, e)));
+    }
+    tracing::debug!(cases = r.planned.len(), millis = t.elapsed().as_millis() as u64, "sweep: last events");
+    Ok(r)
 }
 
 /// Cases changed per write transaction in the sweep. Each commit writes every page its batch
@@ -371,7 +407,12 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
 }
 
 /// Writes a batch of planned cases in the caller's transaction; what it did.
-async fn write_batch(tx: &impl ConnectionTrait, batch: &[Planned], today: NaiveDate) -> Result<SweepReport, AppError> {
+async fn write_batch(
+    tx: &impl ConnectionTrait,
+    batch: &[Planned],
+    last: &BTreeMap<i32, case_event::Model>,
+    today: NaiveDate,
+) -> Result<SweepReport, AppError> {
     use sea_orm::{Statement, Value};
     let backend = tx.get_database_backend();
     let now = Utc::now();
@@ -414,22 +455,13 @@ async fn write_batch(tx: &impl ConnectionTrait, batch: &[Planned], today: NaiveD
     if done.is_empty() {
         return Ok(report);
     }
-    // 2. Each case's last event (the chain goes on from it; the rows are locked by now).
-    let mut last: BTreeMap<i32, case_event::Model> = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.is_in(done.iter().copied()))
-        .filter(Expr::cust("seq = (SELECT MAX(e.seq) FROM case_events e WHERE e.case_id = case_events.case_id)"))
-        .all(tx)
-        .await?
-        .into_iter()
-        .map(|e| (e.case_id, e))
-        .collect();
-    tracing::debug!(micros = took(t), "sweep batch: last events");
-    let t = Instant::now();
-    // 3. Events, inbox entries, outbox rows; state counts by (department, from, to).
+    // 2. Events (the chain goes on from each case's last event), inbox entries, outbox rows;
+    //    state counts by (department, from, to).
     let (mut events, mut inbox, mut outbox) = (Vec::new(), Vec::new(), Vec::new());
     let mut moves: BTreeMap<(i32, &str, &str), (CaseState, CaseState, i64)> = BTreeMap::new();
     for p in batch.iter().filter(|p| done.contains(&p.c.id)) {
         let c = &p.c;
+        let mut prev = last.get(&c.id).cloned();
         for s in &p.steps {
             let ev = audit::chained(
                 audit::NewEvent {
@@ -444,11 +476,11 @@ async fn write_batch(tx: &impl ConnectionTrait, batch: &[Planned], today: NaiveD
                     internal: false,
                     on_day: today,
                 },
-                last.get(&c.id),
+                prev.as_ref(),
                 now,
             );
             events.push(audit::active(ev.clone()));
-            last.insert(c.id, ev);
+            prev = Some(ev);
             inbox.push(super::journey::inbox_row(c.applicant_id, c.id, &c.case_no, s.to.code(), c.due_on, s.action));
             if s.transition {
                 outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, s.to.code(), c.due_on, s.action));
