@@ -20,6 +20,8 @@ enum Cases {
     DeemedAcceptedOn,
     SupplementOverdue,
     SupplementDue,
+    SubmittedAt,
+    ItemId,
 }
 
 #[async_trait::async_trait]
@@ -43,6 +45,19 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Statistics count the cases received in a period per department and item from the
+        // index alone.
+        m.drop_index(Index::drop().name("ix_cases_submitted").table(Cases::Table).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_cases_submitted")
+                .table(Cases::Table)
+                .col(Cases::SubmittedAt)
+                .col(Cases::DepartmentId)
+                .col(Cases::ItemId)
+                .to_owned(),
+        )
+        .await?;
         // 容缺 supplements still owed, as a partial index of just those rows: the index on
         // (flag, due date) it replaces holds every case, so once statistics exist (ANALYZE,
         // `PRAGMA optimize`) the planner, seeing nearly all of them alike, scanned the table
@@ -58,6 +73,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_cases_submitted").table(Cases::Table).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_cases_submitted").table(Cases::Table).col(Cases::SubmittedAt).to_owned(),
+        )
+        .await?;
         m.drop_index(Index::drop().name("ix_cases_supplement_open").table(Cases::Table).to_owned()).await?;
         m.create_index(
             Index::create()

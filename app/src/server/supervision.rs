@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use rules::deadline::{self, ClosedCase, LimitUnit};
 use rules::supervision::AccountabilityKind;
 use rules::{Calendar, CaseState, Lang, Role};
@@ -520,8 +520,9 @@ pub async fn statistics_for(
     let departments: Vec<(i32, String)> =
         dep_names.iter().filter(|(id, _)| allowed.contains(id)).map(|(id, n)| (*id, n.clone())).collect();
     let items = names_of_items(db).await?;
-    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8);
-    let end = (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8);
+    // The start of a China day, as a UTC instant.
+    let utc = |day: NaiveDate| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8);
+    let (start, end) = (utc(from), utc(to + Duration::days(1)));
     let key_of = |dep: i32, item: i32, day: NaiveDate| -> (String, String) {
         match by {
             "item" => {
@@ -537,18 +538,37 @@ pub async fn statistics_for(
     };
     let china_day = |t: chrono::DateTime<Utc>| (t + Duration::hours(8)).date_naive();
     let mut groups: BTreeMap<String, (String, u64, Vec<ClosedCase>)> = BTreeMap::new();
-    let received: Vec<(i32, i32, Option<chrono::DateTime<Utc>>)> = case::Entity::find()
-        .select_only()
-        .columns([case::Column::DepartmentId, case::Column::ItemId, case::Column::SubmittedAt])
-        .filter(case::Column::SubmittedAt.gte(start))
-        .filter(case::Column::SubmittedAt.lt(end))
-        .filter(case::Column::DepartmentId.is_in(deps.clone()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (d, it, at) in received {
-        let (k, label) = key_of(d, it, at.map(china_day).unwrap_or(from));
-        groups.entry(k).or_insert_with(|| (label, 0, vec![])).1 += 1;
+    // Received: counted by the database per (department, item), a month at a time when the rows
+    // are months (China time), from the covering index (submitted, department, item) — at a
+    // million cases, fetching the rows instead took seconds.
+    let mut spans = vec![];
+    if by == "month" {
+        let mut first = from;
+        while first <= to {
+            let next = (first.with_day(1).unwrap_or(first) + Duration::days(32)).with_day(1).unwrap_or(to);
+            spans.push((first, next.min(to + Duration::days(1))));
+            first = next;
+        }
+    } else {
+        spans.push((from, to + Duration::days(1)));
+    }
+    for (first, next) in spans {
+        let counts: Vec<(i32, i32, i64)> = case::Entity::find()
+            .select_only()
+            .columns([case::Column::DepartmentId, case::Column::ItemId])
+            .column_as(case::Column::Id.count(), "n")
+            .filter(case::Column::SubmittedAt.gte(utc(first)))
+            .filter(case::Column::SubmittedAt.lt(utc(next)))
+            .filter(case::Column::DepartmentId.is_in(deps.clone()))
+            .group_by(case::Column::DepartmentId)
+            .group_by(case::Column::ItemId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (d, it, n) in counts {
+            let (k, label) = key_of(d, it, first);
+            groups.entry(k).or_insert_with(|| (label, 0, vec![])).1 += n as u64;
+        }
     }
     type Closed = (i32, i32, i32, Option<NaiveDate>, Option<NaiveDate>, chrono::DateTime<Utc>);
     let closed: Vec<Closed> = case::Entity::find()
