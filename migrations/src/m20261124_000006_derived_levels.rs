@@ -46,11 +46,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // Statistics count the cases received in a period per department and item from the
-        // index alone.
+        // index alone. (A new name: on SQLite another pooled connection may still hold the old
+        // schema and refuse a re-created name as existing.)
         m.drop_index(Index::drop().name("ix_cases_submitted").table(Cases::Table).to_owned()).await?;
         m.create_index(
             Index::create()
-                .name("ix_cases_submitted")
+                .name("ix_cases_submitted_by")
                 .table(Cases::Table)
                 .col(Cases::SubmittedAt)
                 .col(Cases::DepartmentId)
@@ -73,7 +74,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("ix_cases_submitted").table(Cases::Table).to_owned()).await?;
+        m.drop_index(Index::drop().name("ix_cases_submitted_by").table(Cases::Table).to_owned()).await?;
         m.create_index(
             Index::create().name("ix_cases_submitted").table(Cases::Table).col(Cases::SubmittedAt).to_owned(),
         )
