@@ -218,15 +218,7 @@ async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today:
             ])
             .select_from(select)
             .map_err(AppError::internal)?
-            .on_conflict(
-                OnConflict::columns([
-                    accountability::Column::CaseId,
-                    accountability::Column::Kind,
-                    accountability::Column::DueOn,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
+            .on_conflict(super::supervision::once_per_deadline())
             .to_owned();
         opened += tx.execute(&insert).await?.rows_affected();
     }

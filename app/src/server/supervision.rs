@@ -89,7 +89,6 @@ pub async fn open_record(
     due: NaiveDate,
     today: NaiveDate,
 ) -> Result<u64, AppError> {
-    use sea_orm::sea_query::OnConflict;
     let res = accountability::Entity::insert(accountability::ActiveModel {
         case_id: Set(case_id),
         department_id: Set(department_id),
@@ -101,18 +100,21 @@ pub async fn open_record(
         conclusion: Set(String::new()),
         ..Default::default()
     })
-    .on_conflict(
-        OnConflict::columns([
-            accountability::Column::CaseId,
-            accountability::Column::Kind,
-            accountability::Column::DueOn,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
+    .on_conflict(once_per_deadline())
     .exec_without_returning(tx)
     .await?;
     Ok(res)
+}
+
+/// A record is opened once per case, kind and due date: a second insert of the same is a no-op.
+pub fn once_per_deadline() -> sea_orm::sea_query::OnConflict {
+    sea_orm::sea_query::OnConflict::columns([
+        accountability::Column::CaseId,
+        accountability::Column::Kind,
+        accountability::Column::DueOn,
+    ])
+    .do_nothing()
+    .to_owned()
 }
 
 /// Case numbers of some cases, in one query.
