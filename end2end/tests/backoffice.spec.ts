@@ -9,11 +9,20 @@ async function staff(browser: Browser, baseURL: string, username: string): Promi
 async function act(page: Page, action: string, fields: Record<string, string> = {}) {
   // Once, a value typed before the wasm had hydrated the page was gone when the form was sent
   // (under two parallel workers the debug wasm takes seconds): type after hydration.
+  // Once more (1 run in 4, under two workers), a field filled after hydration was empty on the
+  // server: fill, then check every field still holds its value right before the click, filling
+  // again if not. (The page then also started four PDF viewers on load; previews are lazy now.)
   await hydrated(page);
   const form = page.locator(`#form-${action}`);
-  for (const [name, value] of Object.entries(fields)) {
-    await form.locator(`[name=${name}]`).fill(value);
-  }
+  await expect(async () => {
+    for (const [name, value] of Object.entries(fields)) {
+      const field = form.locator(`[name=${name}]`);
+      if ((await field.inputValue()) !== value) await field.fill(value);
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      await expect(form.locator(`[name=${name}]`)).toHaveValue(value, { timeout: 500 });
+    }
+  }).toPass({ timeout: 10_000 });
   await form.locator("button[type=submit]").click();
   await expect(page.getByRole("status")).toContainText("已办理");
 }
@@ -46,7 +55,17 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   // the clerk finds it in the queue and asks once for a correction
   const clerk = await staff(browser, baseURL!, "clerk");
   await clerk.goto("/staff/queue?bucket=new");
+  const fetched = new Set<string>();
+  clerk.on("request", (r) => fetched.add(new URL(r.url()).pathname));
   await clerk.getByRole("link", { name: caseNo }).click();
+  // the PDFs' previews load when opened, not with the page (a case can carry a dozen PDFs)
+  await clerk.waitForLoadState("load");
+  const previews = clerk.locator("details.pdf-preview");
+  await expect(previews).toHaveCount(2);
+  const pdf = (await previews.first().locator("iframe").getAttribute("src"))!;
+  expect(fetched.has(pdf)).toBe(false);
+  await previews.first().locator("summary").click();
+  await expect.poll(() => fetched.has(pdf)).toBe(true);
   await clerk.locator("textarea[name=note_id_card]").fill("身份证复印件不清晰，请重新扫描");
   await act(clerk, "request_correction");
   await expect(clerk.getByTestId("staff-state")).toHaveText("待补正");

@@ -295,7 +295,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                             {(fv.file_type == rules::materials::FileType::Pdf).then(|| view! {
                                 <details class="pdf-preview">
                                     <summary>{lang.pick("在本页预览", "在本頁預覽", "Preview here")}</summary>
-                                    <iframe src=format!("/files/{}", fv.id) title=fv.file_name.clone()></iframe>
+                                    <iframe src=format!("/files/{}", fv.id) title=fv.file_name.clone() {..leptos::tachys::html::attribute::custom::custom_attribute("loading", "lazy")}></iframe>
                                 </details>
                             })}
                         </li>

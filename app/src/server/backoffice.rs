@@ -826,7 +826,15 @@ pub async fn act(
             Action::Reject { reason: input.reason.trim().into() }
         }
         "suspend" => {
-            need(&input.kind, "kind", lang.pick("请选择特殊环节", "請選擇特殊環節", "Choose the procedure"))?;
+            need(
+                &input.kind,
+                "kind",
+                lang.pick(
+                    "请填写特殊环节（如专家评审）",
+                    "請填寫特殊環節（如專家評審）",
+                    "Enter the procedure (e.g. expert review)",
+                ),
+            )?;
             need(&input.reason, "reason", reason_msg)?;
             comment = format!("{}：{}", input.kind.trim(), input.reason.trim());
             Action::Suspend { kind: input.kind.trim().into(), reason: input.reason.trim().into() }
@@ -1031,7 +1039,15 @@ async fn act_on_workflow(
             let kind = if suspend { "suspend" } else { "extend" };
             let mut days = None;
             if suspend {
-                need(&input.kind, "kind", lang.pick("请选择特殊环节", "請選擇特殊環節", "Choose the procedure"))?;
+                need(
+                    &input.kind,
+                    "kind",
+                    lang.pick(
+                        "请填写特殊环节（如专家评审）",
+                        "請填寫特殊環節（如專家評審）",
+                        "Enter the procedure (e.g. expert review)",
+                    ),
+                )?;
             } else {
                 let n = input.days.trim().parse::<u32>().map_err(|_| {
                     AppError::field(
