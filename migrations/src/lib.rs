@@ -10,6 +10,7 @@ mod m20261124_000003_applications;
 mod m20261124_000004_workflow;
 mod m20261124_000005_supervision;
 mod m20261124_000006_derived_levels;
+mod m20261124_000007_closed_verdicts;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_workflow::Migration),
             Box::new(m20261124_000005_supervision::Migration),
             Box::new(m20261124_000006_derived_levels::Migration),
+            Box::new(m20261124_000007_closed_verdicts::Migration),
         ]
     }
 }

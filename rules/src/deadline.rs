@@ -438,28 +438,92 @@ pub struct Stats {
     pub avg_working_days_used: Option<f64>,
 }
 
-/// On-time = closed by the due day; early = closed before the due day; same-day = closed on the
-/// day of acceptance. Each ÷ cases closed.
+/// The judgement on one closed case, made once when it closes (and kept on the case), so that
+/// statistics over any period only add verdicts up ([`Tally`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Closed by the due day.
+    pub on_time: bool,
+    /// Closed before the due day.
+    pub early: bool,
+    /// Closed on the day of acceptance.
+    pub same_day: bool,
+    /// Working days used (suspensions excluded), from [`days_used`].
+    pub working_days_used: u32,
+}
+
+impl ClosedCase {
+    /// On-time = closed by the due day; early = closed before the due day; same-day = closed on
+    /// the day of acceptance.
+    pub fn verdict(&self) -> Verdict {
+        Verdict {
+            on_time: self.closed <= self.due,
+            early: self.closed < self.due,
+            same_day: self.closed == self.accepted,
+            working_days_used: self.working_days_used,
+        }
+    }
+}
+
+/// Verdicts added up: what a statistics row is made of. Tallies of parts merge into the tally of
+/// the whole, so a database can sum stored verdicts per group and the rates still come from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Tally {
+    pub closed: u64,
+    pub on_time: u64,
+    pub early: u64,
+    pub same_day: u64,
+    /// The sum of the working days used.
+    pub working_days_used: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, v: Verdict) {
+        self.merge(&Tally {
+            closed: 1,
+            on_time: v.on_time as u64,
+            early: v.early as u64,
+            same_day: v.same_day as u64,
+            working_days_used: v.working_days_used as u64,
+        });
+    }
+
+    pub fn merge(&mut self, o: &Tally) {
+        self.closed += o.closed;
+        self.on_time += o.on_time;
+        self.early += o.early;
+        self.same_day += o.same_day;
+        self.working_days_used += o.working_days_used;
+    }
+
+    /// Each count ÷ cases closed; no rate at all when nothing closed (a rate of nothing is not 0 %).
+    pub fn stats(&self) -> Stats {
+        let n = self.closed;
+        if n == 0 {
+            return Stats::default();
+        }
+        let r = |k: u64| Some(k as f64 / n as f64);
+        let c = |k: u64| u32::try_from(k).unwrap_or(u32::MAX);
+        Stats {
+            closed: c(n),
+            on_time: c(self.on_time),
+            early: c(self.early),
+            same_day: c(self.same_day),
+            on_time_rate: r(self.on_time),
+            early_rate: r(self.early),
+            same_day_rate: r(self.same_day),
+            avg_working_days_used: r(self.working_days_used),
+        }
+    }
+}
+
+/// Statistics over closed cases (see [`ClosedCase::verdict`] for the definitions).
 pub fn stats(cases: &[ClosedCase]) -> Stats {
-    let n = cases.len() as u32;
-    if n == 0 {
-        return Stats::default();
+    let mut t = Tally::default();
+    for c in cases {
+        t.add(c.verdict());
     }
-    let on_time = cases.iter().filter(|c| c.closed <= c.due).count() as u32;
-    let early = cases.iter().filter(|c| c.closed < c.due).count() as u32;
-    let same_day = cases.iter().filter(|c| c.closed == c.accepted).count() as u32;
-    let used: u64 = cases.iter().map(|c| c.working_days_used as u64).sum();
-    let r = |k: u32| Some(k as f64 / n as f64);
-    Stats {
-        closed: n,
-        on_time,
-        early,
-        same_day,
-        on_time_rate: r(on_time),
-        early_rate: r(early),
-        same_day_rate: r(same_day),
-        avg_working_days_used: Some(used as f64 / n as f64),
-    }
+    t.stats()
 }
 
 #[cfg(test)]
@@ -612,6 +676,21 @@ mod tests {
     }
 
     #[test]
+    fn verdict_table() {
+        let v = |a: &str, due: &str, closed: &str| {
+            let v = ClosedCase { accepted: d(a), due: d(due), closed: d(closed), working_days_used: 3 }.verdict();
+            (v.on_time, v.early, v.same_day)
+        };
+        // (accepted, due, closed) → (on time, early, same day)
+        assert_eq!(v("2025-10-09", "2025-10-20", "2025-10-09"), (true, true, true));
+        assert_eq!(v("2025-10-09", "2025-10-20", "2025-10-19"), (true, true, false));
+        assert_eq!(v("2025-10-09", "2025-10-20", "2025-10-20"), (true, false, false));
+        assert_eq!(v("2025-10-09", "2025-10-20", "2025-10-21"), (false, false, false));
+        // a case due the day it was accepted and closed that day: on time, not early, same day
+        assert_eq!(v("2025-10-09", "2025-10-09", "2025-10-09"), (true, false, true));
+    }
+
+    #[test]
     fn bad_suspension_is_refused() {
         let cal = Calendar::shipped();
         let e = due_date(
@@ -667,6 +746,23 @@ mod props {
             susp.reverse();
             let b = due_date(&cal, day(start), TimeLimit::working(n), &susp, day(0)).unwrap();
             prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn tallies_of_parts_merge_into_the_whole(cases in prop::collection::vec((0i64..60, 0i64..40, 0i64..60, 0u32..40), 0..40),
+            cut in 0usize..40) {
+            let cases: Vec<ClosedCase> = cases.iter().map(|(a, due, closed, used)| ClosedCase {
+                accepted: day(*a), due: day(a + due), closed: day(a + closed), working_days_used: *used,
+            }).collect();
+            let cut = cut.min(cases.len());
+            let tally = |cs: &[ClosedCase]| { let mut t = Tally::default(); for c in cs { t.add(c.verdict()); } t };
+            let mut parts = tally(&cases[..cut]);
+            parts.merge(&tally(&cases[cut..]));
+            prop_assert_eq!(parts, tally(&cases));
+            prop_assert_eq!(parts.stats(), stats(&cases));
+            // early implies on time; the rates are fractions
+            prop_assert!(parts.early <= parts.on_time && parts.on_time <= parts.closed);
+            if let Some(r) = parts.stats().on_time_rate { prop_assert!((0.0..=1.0).contains(&r)); }
         }
 
         #[test]

@@ -58,6 +58,12 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
         print_demo_accounts(&accounts);
     }
     let cal = calendar::load(&conn).await.map_err(|e| e.to_string())?;
+    // Cases closed before verdicts were kept on the row are judged once (statistics sum verdicts).
+    let judged =
+        app::server::cases::judge_closed(&conn, &cal).await.map_err(|e| format!("judging closed cases: {e}"))?;
+    if judged > 0 {
+        tracing::info!(judged, "closed cases judged for the statistics");
+    }
     Ok(AppState {
         db: conn,
         settings: Arc::new(settings),

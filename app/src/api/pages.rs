@@ -196,7 +196,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                     return Ok(ServerHtml::Redirect("/staff/login?next=/staff/stats".into()));
                 }
                 let (by, from, to, dep) = crate::server::supervision_forms::stats_query(&q);
-                let s = crate::server::supervision::statistics(db, &cal, user.as_ref(), &by, from, to, dep).await?;
+                let s = crate::server::supervision::statistics(db, user.as_ref(), &by, from, to, dep).await?;
                 let qs = format!(
                     "?by={}&from={}&to={}{}",
                     s.by,

@@ -424,7 +424,7 @@ async fn statistics(
     if dep.is_some_and(|d| !deps.contains(&d)) {
         return Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "not one of your departments".into()));
     }
-    let s = super::supervision::statistics_for(&st.db, &st.calendar(), deps, &by, from, to, dep).await?;
+    let s = super::supervision::statistics_for(&st.db, deps, &by, from, to, dep).await?;
     Ok(Json(json!({ "by": s.by, "from": s.from, "to": s.to, "rows": s.rows, "total": s.total })))
 }
 

@@ -187,7 +187,7 @@ pub async fn seed_bulk(
                     _ => None,
                 };
                 let at = submitted.and_hms_opt(2, 0, 0).unwrap_or_default().and_utc();
-                rows.push(case::ActiveModel {
+                let mut row = case::ActiveModel {
                     id: Set(id),
                     case_no: Set(Some(case_no)),
                     item_id: Set(it.id),
@@ -212,7 +212,18 @@ pub async fn seed_bulk(
                     deemed_accepted_on: Set(None),
                     supplement_due: Set(None),
                     supplement_overdue: Set(false),
-                });
+                    closed_on: Set(None),
+                    days_used: Set(None),
+                    closed_on_time: Set(false),
+                    closed_early: Set(false),
+                    closed_same_day: Set(false),
+                };
+                // a closed case closed the day it was last changed (the day of submission here)
+                if state == "closed" {
+                    let v = super::cases::verdict(cal, accepted_on, due, submitted, &[]);
+                    super::cases::set_verdict(&mut row, submitted, v);
+                }
+                rows.push(row);
                 let ev = |action: &str, from: &str, to: &str, staff: bool, prev: Option<&case_event::Model>| {
                     audit::chained(
                         audit::NewEvent {

@@ -14,7 +14,7 @@ use rules::{Calendar, CaseNo, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -287,6 +287,11 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         _ => {}
     }
 
+    if t.to == CaseState::Closed {
+        let due = am.due_on.clone().unwrap();
+        set_verdict(&mut am, ch.today, verdict(cal, current.accepted_on, due, ch.today, &susp));
+    }
+
     let due_now = am.due_on.clone().unwrap();
     // Optimistic lock: only the row still at the version we read is updated.
     let res = case::Entity::update_many()
@@ -544,6 +549,84 @@ pub async fn answer_task(
         }
     }
     Ok(())
+}
+
+/// The judgement on a case that closes on `closed` (`rules::deadline::ClosedCase::verdict`): `None`
+/// when it never had a decision clock (no acceptance or due day).
+pub fn verdict(
+    cal: &Calendar,
+    accepted: Option<NaiveDate>,
+    due: Option<NaiveDate>,
+    closed: NaiveDate,
+    suspensions: &[Suspension],
+) -> Option<deadline::Verdict> {
+    let (accepted, due) = (accepted?, due?);
+    let used = deadline::days_used(cal, accepted, closed, deadline::LimitUnit::WorkingDays, suspensions).unwrap_or(0);
+    Some(deadline::ClosedCase { accepted, due, closed, working_days_used: used }.verdict())
+}
+
+/// Keeps the day a case closed and its verdict on the row (statistics sum them).
+pub fn set_verdict(am: &mut case::ActiveModel, closed: NaiveDate, v: Option<deadline::Verdict>) {
+    am.closed_on = Set(Some(closed));
+    am.days_used = Set(v.map(|v| i32::try_from(v.working_days_used).unwrap_or(i32::MAX)));
+    am.closed_on_time = Set(v.is_some_and(|v| v.on_time));
+    am.closed_early = Set(v.is_some_and(|v| v.early));
+    am.closed_same_day = Set(v.is_some_and(|v| v.same_day));
+}
+
+/// Judges the cases that closed before verdicts were kept (or on a node that did not keep them):
+/// the day they closed is the day of their `close` event (or, without one, the China day of
+/// their last change, as the statistics counted it before). Runs at start-up; a few thousand
+/// cases per transaction. Returns how many it judged.
+pub async fn judge_closed(db: &DatabaseConnection, cal: &Calendar) -> Result<u64, AppError> {
+    const BATCH: u64 = 2_000;
+    let mut judged = 0u64;
+    loop {
+        // the partial index `ix_cases_unjudged` holds exactly these rows
+        let rows = case::Entity::find()
+            .filter(case::Column::State.eq(CaseState::Closed.code()))
+            .filter(case::Column::ClosedOn.is_null())
+            .order_by_asc(case::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(judged);
+        }
+        let ids: Vec<i32> = rows.iter().map(|c| c.id).collect();
+        let mut clock_events: std::collections::BTreeMap<i32, Vec<case_event::Model>> = Default::default();
+        for e in case_event::Entity::find()
+            .filter(case_event::Column::CaseId.is_in(ids))
+            .filter(case_event::Column::Action.is_in(["suspend", "resume", "close"]))
+            .order_by_asc(case_event::Column::CaseId)
+            .order_by_asc(case_event::Column::Seq)
+            .all(db)
+            .await?
+        {
+            clock_events.entry(e.case_id).or_default().push(e);
+        }
+        let tx = db::write_tx(db).await?;
+        for c in rows {
+            let evs = clock_events.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+            let closed = evs
+                .iter()
+                .rev()
+                .find(|e| e.action == "close")
+                .map_or_else(|| (c.updated_at + Duration::hours(8)).date_naive(), |e| e.on_day);
+            let susp = suspensions_from(evs);
+            let v = verdict(cal, c.accepted_on, c.due_on, closed, &susp);
+            let mut am = case::ActiveModel { id: sea_orm::Unchanged(c.id), ..Default::default() };
+            set_verdict(&mut am, closed, v);
+            case::Entity::update_many()
+                .set(am)
+                .filter(case::Column::Id.eq(c.id))
+                .filter(case::Column::ClosedOn.is_null())
+                .exec(&tx)
+                .await?;
+            judged += 1;
+        }
+        tx.commit().await?;
+    }
 }
 
 /// A change to a case that is not a state transition (assignment, opinion, request): bumps the

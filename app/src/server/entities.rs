@@ -223,6 +223,15 @@ pub mod case {
         /// 容缺: the deferred materials are due by this day (cleared when supplied).
         pub supplement_due: Option<Date>,
         pub supplement_overdue: bool,
+        /// Set when the case closes (China day), with the verdict below
+        /// (`rules::deadline::ClosedCase::verdict`); statistics sum these.
+        pub closed_on: Option<Date>,
+        /// Working days used, suspensions excluded; `None` when the case closed without a
+        /// decision clock (never accepted).
+        pub days_used: Option<i32>,
+        pub closed_on_time: bool,
+        pub closed_early: bool,
+        pub closed_same_day: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -62,7 +62,7 @@ async fn load(
 ) -> Result<crate::models::Statistics, AppError> {
     let user = guard::caller(st, headers).await?;
     let (by, from, to, dep) = stats_query(q);
-    supervision::statistics(&st.db, &st.calendar(), user.as_ref(), &by, from, to, dep).await
+    supervision::statistics(&st.db, user.as_ref(), &by, from, to, dep).await
 }
 
 fn download(body: Vec<u8>, mime: &'static str, name: String) -> Response {

@@ -559,6 +559,7 @@ pub async fn dashboard_suite(app: &App) {
         .collect();
     let expected = submitted.iter().filter(|c| supervised.contains(&c.department_id)).count() as u64;
     assert_eq!(total, expected, "every case received this year in the supervisor's departments");
+    closed_statistics(app, &supervised).await;
     let r = supervisor.get(format!("{base}/staff/stats.xlsx?by=month")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
@@ -1088,4 +1089,64 @@ pub async fn admin_suite(app: &App) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(text(&supervisor, &format!("{base}/staff/admin")).await.0, StatusCode::FORBIDDEN);
+}
+
+/// The closed cases' figures are the verdicts kept when each case closed, summed by the database:
+/// they must equal a judgement from first principles (the day of the last change, the suspensions
+/// in the event log, `rules::deadline`), and cases closed before verdicts were kept are judged at
+/// start-up to the same figures.
+async fn closed_statistics(app: &App, supervised: &[i32]) {
+    use app::server::supervision::statistics_for;
+    let db = &app.state.db;
+    let cal = app.state.calendar();
+    let (from, to) = (d("2026-01-01"), d("2026-12-31"));
+    let closed = case::Entity::find()
+        .filter(case::Column::State.eq("closed"))
+        .filter(case::Column::DepartmentId.is_in(supervised.to_vec()))
+        .all(db)
+        .await
+        .unwrap();
+    let mut oracle = vec![];
+    for c in &closed {
+        let (Some(accepted), Some(due)) = (c.accepted_on, c.due_on) else { continue };
+        let events = app::server::cases::events(db, c.id, false).await.unwrap();
+        let day = events.iter().rev().find(|e| e.action == "close").expect("a close event").on_day;
+        assert_eq!(c.closed_on, Some(day), "case {} keeps the day it closed", c.id);
+        let susp = app::server::cases::suspensions_from(&events);
+        let used =
+            rules::deadline::days_used(&cal, accepted, day, rules::deadline::LimitUnit::WorkingDays, &susp).unwrap();
+        if (from..=to).contains(&day) {
+            oracle.push(rules::deadline::ClosedCase { accepted, due, closed: day, working_days_used: used });
+        }
+    }
+    assert!(!oracle.is_empty(), "the suites closed cases in the supervisor's departments");
+    let want = rules::deadline::stats(&oracle);
+    let got = statistics_for(db, supervised.to_vec(), "month", from, to, None).await.unwrap();
+    assert_eq!(got.total.closed, want.closed as u64);
+    assert_eq!(
+        (got.total.on_time_rate, got.total.early_rate, got.total.same_day_rate, got.total.avg_working_days),
+        (want.on_time_rate, want.early_rate, want.same_day_rate, want.avg_working_days_used)
+    );
+    let by_item = statistics_for(db, supervised.to_vec(), "item", from, to, None).await.unwrap();
+    assert_eq!(by_item.rows.iter().map(|r| r.closed).sum::<u64>(), want.closed as u64, "rows add up to the total");
+
+    // As if they had closed before verdicts were kept: forgotten, then judged again at start-up.
+    let forgotten = case::Entity::update_many()
+        .col_expr(case::Column::ClosedOn, sea_orm::sea_query::Expr::value(Option::<chrono::NaiveDate>::None))
+        .col_expr(case::Column::DaysUsed, sea_orm::sea_query::Expr::value(Option::<i32>::None))
+        .col_expr(case::Column::ClosedOnTime, sea_orm::sea_query::Expr::value(false))
+        .filter(case::Column::State.eq("closed"))
+        .exec(db)
+        .await
+        .unwrap()
+        .rows_affected;
+    assert!(forgotten >= closed.len() as u64);
+    let none = statistics_for(db, supervised.to_vec(), "month", from, to, None).await.unwrap();
+    assert_eq!(none.total.closed, 0, "unjudged cases are not counted as judged");
+    let judged = app::server::cases::judge_closed(db, &cal).await.unwrap();
+    assert_eq!(judged, forgotten);
+    assert_eq!(app::server::cases::judge_closed(db, &cal).await.unwrap(), 0, "once");
+    let again = statistics_for(db, supervised.to_vec(), "month", from, to, None).await.unwrap();
+    assert_eq!(again.total, got.total);
+    assert_eq!(again.rows, got.rows);
 }
