@@ -764,6 +764,11 @@ pub async fn act(
         return Ok(done);
     }
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
+    let procedure_msg = lang.pick(
+        "请填写特殊环节（如专家评审）",
+        "請填寫特殊環節（如專家評審）",
+        "Enter the procedure (e.g. expert review)",
+    );
     let mut comment = input.comment.trim().to_string();
     let internal = false;
     let action = match input.action.as_str() {
@@ -826,15 +831,7 @@ pub async fn act(
             Action::Reject { reason: input.reason.trim().into() }
         }
         "suspend" => {
-            need(
-                &input.kind,
-                "kind",
-                lang.pick(
-                    "请填写特殊环节（如专家评审）",
-                    "請填寫特殊環節（如專家評審）",
-                    "Enter the procedure (e.g. expert review)",
-                ),
-            )?;
+            need(&input.kind, "kind", procedure_msg)?;
             need(&input.reason, "reason", reason_msg)?;
             comment = format!("{}：{}", input.kind.trim(), input.reason.trim());
             Action::Suspend { kind: input.kind.trim().into(), reason: input.reason.trim().into() }
@@ -968,6 +965,11 @@ async fn act_on_workflow(
     let wrong_state =
         || AppError::Refused(rules::Refusal::WrongState { state: c.state.clone(), action: input.action.clone() });
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
+    let procedure_msg = lang.pick(
+        "请填写特殊环节（如专家评审）",
+        "請填寫特殊環節（如專家評審）",
+        "Enter the procedure (e.g. expert review)",
+    );
     let rest = |k: &str| input.rest.get(k).cloned().unwrap_or_default();
     let done = match input.action.as_str() {
         "opinion" => {
@@ -1039,15 +1041,7 @@ async fn act_on_workflow(
             let kind = if suspend { "suspend" } else { "extend" };
             let mut days = None;
             if suspend {
-                need(
-                    &input.kind,
-                    "kind",
-                    lang.pick(
-                        "请填写特殊环节（如专家评审）",
-                        "請填寫特殊環節（如專家評審）",
-                        "Enter the procedure (e.g. expert review)",
-                    ),
-                )?;
+                need(&input.kind, "kind", procedure_msg)?;
             } else {
                 let n = input.days.trim().parse::<u32>().map_err(|_| {
                     AppError::field(

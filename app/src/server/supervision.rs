@@ -549,16 +549,23 @@ pub async fn statistics_for(
     } else {
         spans.push((from, to + Duration::days(1)));
     }
-    for &(first, next) in &spans {
-        let counts: Vec<(i32, i32, i64)> = case::Entity::find()
+    // Closed: each case was judged when it closed (`rules::deadline::ClosedCase::verdict`, kept on
+    // the row); the database adds the verdicts up per department and item from the covering index
+    // (closed day, department, item, verdict), and the rates come from `rules::deadline::Tally`.
+    let per_department_and_item = || {
+        case::Entity::find()
             .select_only()
             .columns([case::Column::DepartmentId, case::Column::ItemId])
             .column_as(case::Column::Id.count(), "n")
-            .filter(case::Column::SubmittedAt.gte(utc(first)))
-            .filter(case::Column::SubmittedAt.lt(utc(next)))
             .filter(case::Column::DepartmentId.is_in(deps.clone()))
             .group_by(case::Column::DepartmentId)
             .group_by(case::Column::ItemId)
+    };
+    let flag = |c: case::Column| Expr::cust(format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END)", c.as_str()));
+    for &(first, next) in &spans {
+        let counts: Vec<(i32, i32, i64)> = per_department_and_item()
+            .filter(case::Column::SubmittedAt.gte(utc(first)))
+            .filter(case::Column::SubmittedAt.lt(utc(next)))
             .into_tuple()
             .all(db)
             .await?;
@@ -566,17 +573,8 @@ pub async fn statistics_for(
             let (k, label) = key_of(d, it, first);
             groups.entry(k).or_insert_with(|| (label, 0, Tally::default())).1 += n as u64;
         }
-    }
-    // Closed: each case was judged when it closed (`rules::deadline::ClosedCase::verdict`, kept on
-    // the row); the database adds the verdicts up per department and item from the covering index
-    // (closed day, department, item, verdict), and the rates come from `rules::deadline::Tally`.
-    let flag = |c: case::Column| Expr::cust(format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END)", c.as_str()));
-    for &(first, next) in &spans {
         type Sums = (i32, i32, i64, i64, i64, i64, Option<i64>);
-        let sums: Vec<Sums> = case::Entity::find()
-            .select_only()
-            .columns([case::Column::DepartmentId, case::Column::ItemId])
-            .column_as(case::Column::Id.count(), "n")
+        let sums: Vec<Sums> = per_department_and_item()
             .column_as(flag(case::Column::ClosedOnTime), "on_time")
             .column_as(flag(case::Column::ClosedEarly), "early")
             .column_as(flag(case::Column::ClosedSameDay), "same_day")
@@ -584,9 +582,6 @@ pub async fn statistics_for(
             .filter(case::Column::ClosedOn.gte(first))
             .filter(case::Column::ClosedOn.lt(next))
             .filter(case::Column::DaysUsed.is_not_null())
-            .filter(case::Column::DepartmentId.is_in(deps.clone()))
-            .group_by(case::Column::DepartmentId)
-            .group_by(case::Column::ItemId)
             .into_tuple()
             .all(db)
             .await?;
