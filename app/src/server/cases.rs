@@ -605,27 +605,48 @@ pub async fn judge_closed(db: &DatabaseConnection, cal: &Calendar) -> Result<u64
         {
             clock_events.entry(e.case_id).or_default().push(e);
         }
-        let tx = db::write_tx(db).await?;
-        for c in rows {
+        // One UPDATE … FROM (VALUES …) for the batch (as the sweep writes), each row only while
+        // it is still unjudged.
+        use sea_orm::{Statement, Value};
+        let backend = db.get_database_backend();
+        let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 6);
+        let mut tuples = Vec::with_capacity(rows.len());
+        for c in &rows {
             let evs = clock_events.get(&c.id).map(Vec::as_slice).unwrap_or_default();
             let closed = evs
                 .iter()
                 .rev()
                 .find(|e| e.action == "close")
                 .map_or_else(|| (c.updated_at + Duration::hours(8)).date_naive(), |e| e.on_day);
-            let susp = suspensions_from(evs);
-            let v = verdict(cal, c.accepted_on, c.due_on, closed, &susp);
-            let mut am = case::ActiveModel { id: sea_orm::Unchanged(c.id), ..Default::default() };
-            set_verdict(&mut am, closed, v);
-            case::Entity::update_many()
-                .set(am)
-                .filter(case::Column::Id.eq(c.id))
-                .filter(case::Column::ClosedOn.is_null())
-                .exec(&tx)
-                .await?;
-            judged += 1;
+            let v = verdict(cal, c.accepted_on, c.due_on, closed, &suspensions_from(evs));
+            let mut marks = Vec::with_capacity(6);
+            for x in [
+                Value::from(c.id),
+                Value::from(closed),
+                Value::from(v.map(|v| i32::try_from(v.working_days_used).unwrap_or(i32::MAX))),
+                Value::from(v.is_some_and(|v| v.on_time)),
+                Value::from(v.is_some_and(|v| v.early)),
+                Value::from(v.is_some_and(|v| v.same_day)),
+            ] {
+                values.push(x);
+                marks.push(super::scheduler::placeholder(backend, values.len()));
+            }
+            tuples.push(format!("({})", marks.join(",")));
         }
+        let sql = format!(
+            "UPDATE cases SET closed_on = v.column2, days_used = v.column3, closed_on_time = v.column4, \
+             closed_early = v.column5, closed_same_day = v.column6 FROM (VALUES {}) AS v \
+             WHERE cases.id = v.column1 AND cases.closed_on IS NULL",
+            tuples.join(",")
+        );
+        let tx = db::write_tx(db).await?;
+        let done = tx.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?.rows_affected();
         tx.commit().await?;
+        if done == 0 {
+            // nothing matched: stop rather than read the same rows again
+            return Err(AppError::internal("judging closed cases made no progress"));
+        }
+        judged += done;
     }
 }
 

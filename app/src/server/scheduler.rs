@@ -511,7 +511,7 @@ async fn write_batch(
 const ROWS: usize = 1000;
 
 /// The `n`-th (1-based) statement parameter.
-fn placeholder(backend: sea_orm::DbBackend, n: usize) -> String {
+pub(crate) fn placeholder(backend: sea_orm::DbBackend, n: usize) -> String {
     match backend {
         sea_orm::DbBackend::Postgres => format!("${n}"),
         _ => "?".into(),
