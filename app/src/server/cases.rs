@@ -576,22 +576,37 @@ pub fn set_verdict(am: &mut case::ActiveModel, closed: NaiveDate, v: Option<dead
 
 /// Judges the cases that closed before verdicts were kept (or on a node that did not keep them):
 /// the day they closed is the day of their `close` event (or, without one, the China day of
-/// their last change, as the statistics counted it before). Runs at start-up; a few thousand
-/// cases per transaction. Returns how many it judged.
+/// their last change, as the statistics counted it before). Runs at start-up; one transaction
+/// and one UPDATE per span of ids. Returns how many it judged.
 pub async fn judge_closed(db: &DatabaseConnection, cal: &Calendar) -> Result<u64, AppError> {
-    const BATCH: u64 = 2_000;
+    // Through the partial index `ix_cases_unjudged`, a span of ids at a time: asked for the first
+    // unjudged case directly, SQLite 3.51 walked every closed case (1.2 s at a million cases,
+    // even with nothing to judge); by id spans, a start with nothing to judge costs milliseconds.
+    const SPAN: i32 = 5_000; // at most 30,000 bound values per UPDATE (SQLite allows 32,766)
+    let (first, last): (Option<i32>, Option<i32>) = case::Entity::find()
+        .select_only()
+        .column_as(case::Column::Id.min(), "first")
+        .column_as(case::Column::Id.max(), "last")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    let (Some(first), Some(last)) = (first, last) else { return Ok(0) };
     let mut judged = 0u64;
-    loop {
-        // the partial index `ix_cases_unjudged` holds exactly these rows
+    let mut lo = first;
+    while lo <= last {
+        let hi = lo.saturating_add(SPAN);
         let rows = case::Entity::find()
+            .filter(case::Column::Id.gte(lo))
+            .filter(case::Column::Id.lt(hi))
             .filter(case::Column::State.eq(CaseState::Closed.code()))
             .filter(case::Column::ClosedOn.is_null())
             .order_by_asc(case::Column::Id)
-            .limit(BATCH)
             .all(db)
             .await?;
+        lo = hi;
         if rows.is_empty() {
-            return Ok(judged);
+            continue;
         }
         let ids: Vec<i32> = rows.iter().map(|c| c.id).collect();
         let mut clock_events: std::collections::BTreeMap<i32, Vec<case_event::Model>> = Default::default();
@@ -640,14 +655,10 @@ pub async fn judge_closed(db: &DatabaseConnection, cal: &Calendar) -> Result<u64
             tuples.join(",")
         );
         let tx = db::write_tx(db).await?;
-        let done = tx.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?.rows_affected();
+        judged += tx.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?.rows_affected();
         tx.commit().await?;
-        if done == 0 {
-            // nothing matched: stop rather than read the same rows again
-            return Err(AppError::internal("judging closed cases made no progress"));
-        }
-        judged += done;
     }
+    Ok(judged)
 }
 
 /// A change to a case that is not a state transition (assignment, opinion, request): bumps the

@@ -16,17 +16,18 @@ pub async fn catalog(db: &impl ConnectionTrait, query: &str, kind: &str, topic: 
     let mut topics: Vec<String> = all.iter().flat_map(|i| i.topics.iter().cloned()).collect();
     topics.sort();
     topics.dedup();
-    let mut counts: BTreeMap<i32, i64> = BTreeMap::new();
-    for (item_id,) in case::Entity::find()
+    // Counted by the database per item version (it once fetched every received case's item).
+    let counts: BTreeMap<i32, i64> = case::Entity::find()
         .filter(case::Column::SubmittedAt.is_not_null())
         .select_only()
         .column(case::Column::ItemId)
-        .into_tuple::<(i32,)>()
+        .column_as(case::Column::Id.count(), "n")
+        .group_by(case::Column::ItemId)
+        .into_tuple::<(i32, i64)>()
         .all(db)
         .await?
-    {
-        *counts.entry(item_id).or_default() += 1;
-    }
+        .into_iter()
+        .collect();
     let mut by_code: BTreeMap<String, i64> = BTreeMap::new();
     for r in item::Entity::find()
         .select_only()
