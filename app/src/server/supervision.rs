@@ -536,7 +536,7 @@ pub async fn statistics_for(
     };
     let mut groups: BTreeMap<String, (String, u64, Tally)> = BTreeMap::new();
     // Received: counted by the database per (department, item), a month at a time when the rows
-    // are months (China time), from the covering index (submitted, department, item) — at a
+    // are months (China time), from the covering index (department, submitted, item) — at a
     // million cases, fetching the rows instead took seconds.
     let mut spans = vec![];
     if by == "month" {
