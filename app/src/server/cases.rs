@@ -287,12 +287,10 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         _ => {}
     }
 
-    if t.to == CaseState::Closed {
-        let due = am.due_on.clone().unwrap();
-        set_verdict(&mut am, ch.today, verdict(cal, current.accepted_on, due, ch.today, &susp));
-    }
-
     let due_now = am.due_on.clone().unwrap();
+    if t.to == CaseState::Closed {
+        set_verdict(&mut am, ch.today, verdict(cal, current.accepted_on, due_now, ch.today, &susp));
+    }
     // Optimistic lock: only the row still at the version we read is updated.
     let res = case::Entity::update_many()
         .set(am)
@@ -565,13 +563,25 @@ pub fn verdict(
     Some(deadline::ClosedCase { accepted, due, closed, working_days_used: used }.verdict())
 }
 
+/// A verdict as the row keeps it: (days used, on time, early, same day); no days and three
+/// `false` when there was no decision clock.
+fn verdict_columns(v: Option<deadline::Verdict>) -> (Option<i32>, bool, bool, bool) {
+    (
+        v.map(|v| i32::try_from(v.working_days_used).unwrap_or(i32::MAX)),
+        v.is_some_and(|v| v.on_time),
+        v.is_some_and(|v| v.early),
+        v.is_some_and(|v| v.same_day),
+    )
+}
+
 /// Keeps the day a case closed and its verdict on the row (statistics sum them).
 pub fn set_verdict(am: &mut case::ActiveModel, closed: NaiveDate, v: Option<deadline::Verdict>) {
+    let (used, on_time, early, same_day) = verdict_columns(v);
     am.closed_on = Set(Some(closed));
-    am.days_used = Set(v.map(|v| i32::try_from(v.working_days_used).unwrap_or(i32::MAX)));
-    am.closed_on_time = Set(v.is_some_and(|v| v.on_time));
-    am.closed_early = Set(v.is_some_and(|v| v.early));
-    am.closed_same_day = Set(v.is_some_and(|v| v.same_day));
+    am.days_used = Set(used);
+    am.closed_on_time = Set(on_time);
+    am.closed_early = Set(early);
+    am.closed_same_day = Set(same_day);
 }
 
 /// Judges the cases that closed before verdicts were kept (or on a node that did not keep them):
@@ -633,20 +643,13 @@ pub async fn judge_closed(db: &DatabaseConnection, cal: &Calendar) -> Result<u64
                 .rev()
                 .find(|e| e.action == "close")
                 .map_or_else(|| (c.updated_at + Duration::hours(8)).date_naive(), |e| e.on_day);
-            let v = verdict(cal, c.accepted_on, c.due_on, closed, &suspensions_from(evs));
-            let mut marks = Vec::with_capacity(6);
-            for x in [
-                Value::from(c.id),
-                Value::from(closed),
-                Value::from(v.map(|v| i32::try_from(v.working_days_used).unwrap_or(i32::MAX))),
-                Value::from(v.is_some_and(|v| v.on_time)),
-                Value::from(v.is_some_and(|v| v.early)),
-                Value::from(v.is_some_and(|v| v.same_day)),
-            ] {
-                values.push(x);
-                marks.push(super::scheduler::placeholder(backend, values.len()));
-            }
-            tuples.push(format!("({})", marks.join(",")));
+            let (used, on_time, early, same_day) =
+                verdict_columns(verdict(cal, c.accepted_on, c.due_on, closed, &suspensions_from(evs)));
+            tuples.push(db::values_row(
+                backend,
+                &mut values,
+                [c.id.into(), closed.into(), used.into(), on_time.into(), early.into(), same_day.into()],
+            ));
         }
         let sql = format!(
             "UPDATE cases SET closed_on = v.column2, days_used = v.column3, closed_on_time = v.column4, \

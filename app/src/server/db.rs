@@ -111,6 +111,31 @@ pub fn spawn_checkpointer(db: DatabaseConnection, every: Duration) {
     });
 }
 
+/// The `n`-th (1-based) statement parameter: `?` on SQLite, `$n` on PostgreSQL.
+pub fn placeholder(backend: sea_orm::DbBackend, n: usize) -> String {
+    match backend {
+        sea_orm::DbBackend::Postgres => format!("${n}"),
+        _ => "?".into(),
+    }
+}
+
+/// Appends one row's values to a statement's bound `values` and returns the row as a tuple of
+/// placeholders, `(?,?,…)`, for an `UPDATE … FROM (VALUES …)` written by hand.
+pub fn values_row(
+    backend: sea_orm::DbBackend,
+    values: &mut Vec<sea_orm::Value>,
+    row: impl IntoIterator<Item = sea_orm::Value>,
+) -> String {
+    let marks: Vec<String> = row
+        .into_iter()
+        .map(|v| {
+            values.push(v);
+            placeholder(backend, values.len())
+        })
+        .collect();
+    format!("({})", marks.join(","))
+}
+
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Sqlite
 }

@@ -413,25 +413,24 @@ async fn write_batch(
     let mut values: Vec<Value> = vec![now.into()];
     let mut rows = Vec::with_capacity(batch.len());
     for p in batch {
-        let mut marks = Vec::with_capacity(6);
-        for v in [
-            Value::from(p.c.id),
-            Value::from(p.c.version),
-            Value::from(p.state.code()),
-            Value::from(p.c.version + p.steps.len() as i32),
-            Value::from(p.deemed_accepted_on),
-            Value::from(p.supplement_overdue),
-        ] {
-            values.push(v);
-            marks.push(placeholder(backend, values.len()));
-        }
-        rows.push(format!("({})", marks.join(",")));
+        rows.push(super::db::values_row(
+            backend,
+            &mut values,
+            [
+                Value::from(p.c.id),
+                Value::from(p.c.version),
+                Value::from(p.state.code()),
+                Value::from(p.c.version + p.steps.len() as i32),
+                Value::from(p.deemed_accepted_on),
+                Value::from(p.supplement_overdue),
+            ],
+        ));
     }
     let sql = format!(
         "UPDATE cases SET state = v.column3, version = v.column4, deemed_accepted_on = v.column5, \
          supplement_overdue = v.column6, updated_at = {} FROM (VALUES {}) AS v \
          WHERE cases.id = v.column1 AND cases.version = v.column2 RETURNING id",
-        placeholder(backend, 1),
+        super::db::placeholder(backend, 1),
         rows.join(",")
     );
     let done: BTreeSet<i32> = tx
@@ -509,14 +508,6 @@ async fn write_batch(
 
 /// Rows per multi-row INSERT (SQLite allows 32,766 parameters per statement).
 const ROWS: usize = 1000;
-
-/// The `n`-th (1-based) statement parameter.
-pub(crate) fn placeholder(backend: sea_orm::DbBackend, n: usize) -> String {
-    match backend {
-        sea_orm::DbBackend::Postgres => format!("${n}"),
-        _ => "?".into(),
-    }
-}
 
 /// Sweeps `today` and records the run (runs that changed nothing are recorded once a day).
 pub async fn sweep_and_record(
