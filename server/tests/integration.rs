@@ -1275,7 +1275,10 @@ async fn backoffice_suite(app: &App) {
         .unwrap();
     assert!(!d.to_string().contains("红线图待补"), "internal opinions are never sent to the applicant");
     let r = act(&approver, base, case, &[("action", "suspend"), ("kind", ""), ("reason", "专家评审")]).await;
-    assert!(flash_of(&r).unwrap().errors.contains_key("kind"));
+    let f = flash_of(&r).unwrap();
+    // a text field: the message asks to fill it in, next to it, and the reason typed is kept
+    assert!(f.errors["kind"].contains("请填写特殊环节"), "{f:?}");
+    assert_eq!(f.values["reason"], "专家评审");
     act(&approver, base, case, &[("action", "suspend"), ("kind", "专家评审"), ("reason", "需组织专家评审")]).await;
     assert_eq!(staff_view(&clerk, base, case).await.1["state"], "suspended");
     act(&reviewer, base, case, &[("action", "resume")]).await;
