@@ -32,6 +32,10 @@ test("accessibility: the applicant's pages", async ({ page }) => {
   }
   await page.getByRole("link", { name: "我的办件" }).first().click();
   await page.locator('a[href^="/cases/"]', { hasText: "地质灾害危险性评估报告备案" }).click();
+  // a link followed in the browser: the page is already hydrated, so wait for the case itself
+  // (axe once ran on the page between the two and found no heading)
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await hydrated(page);
   await noViolations(page);
   await page.goto("/items/ZRZY-004");
