@@ -27,7 +27,8 @@ export default defineConfig({
     { name: "desktop", use: { browserName: "chromium", viewport: { width: 1280, height: 800 } } },
   ],
   webServer: {
-    command: "../target/debug/tongban serve",
+    // The release build by default (what scripts/run serves); TONGBAN_E2E_BIN picks another.
+    command: `${process.env.TONGBAN_E2E_BIN ?? "../target/release/tongban"} serve`,
     url: `${baseURL}/readyz`,
     timeout: 60_000,
     reuseExistingServer: false,

@@ -89,18 +89,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks `<body>` once the wasm has hydrated the whole page (browser tests wait for the mark).
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let prefs = detect_prefs();
     provide_context(prefs);
-    // Marks the page once the wasm has taken over (browser tests wait for it).
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     let title = prefs.lang.pick(
         "通办 · 一窗通办政务服务",
         "通辦 · 一窗通辦政務服務",

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { PDF, JPEG, PNG, registerPerson } from "./util";
 
 test.use({ javaScriptEnabled: false });

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { DEMO_PERSON, PDF, PNG, JPEG, bigPdf, hydrated, registerPerson } from "./util";
 
 test("apply online: questions change the checklist, uploads with progress, save, resume, submit, receipt, progress query", async ({ page, context }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { newIdCard, newMobile, hydrated, DEMO_CLERK } from "./util";
 
 test("register, log out, log in again", async ({ page }) => {

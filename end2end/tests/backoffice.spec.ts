@@ -1,4 +1,4 @@
-import { test, expect, Browser, Page } from "@playwright/test";
+import { test, expect, Browser, Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { JPEG, PDF, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
 

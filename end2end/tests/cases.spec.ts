@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { DEMO_PERSON, hydrated } from "./util";
 
 test("an applicant follows a case: list, due date, timeline", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { hydrated } from "./util";
 
 test("find an item, read its guide, and watch the checklist follow the answers", async ({ page }) => {

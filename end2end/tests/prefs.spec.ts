@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 
 test("language switch renders the page in 繁體 and English, and is remembered", async ({ page }) => {
   await page.goto("/");

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { hydrated } from "./util";
 
 test("the browser checks an ID number with the rules crate before anything is sent", async ({ page }) => {
