@@ -40,7 +40,7 @@ pub fn detect_prefs() -> Prefs {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<http::request::Parts>() {
-            return crate::server::forms::prefs_of(&parts.headers);
+            return crate::server::edge::prefs_of(&parts.headers);
         }
     }
     #[cfg(feature = "hydrate")]

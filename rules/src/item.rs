@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::deadline::{ExtensionPolicy, TimeLimit};
 use crate::lang::Lang;
 use crate::materials::MaterialSpec;
+use crate::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,10 +116,24 @@ pub struct ItemRules {
     pub online: bool,
     /// Review stages in order (village → township → county); empty = the item's own review only.
     #[serde(default)]
-    pub stages: Vec<crate::workflow::ReviewStage>,
+    pub stages: Vec<ReviewStage>,
     /// Parallel approval: the co-departments (codes) asked for an opinion at unified acceptance.
     #[serde(default)]
     pub co_departments: Vec<String>,
+}
+
+/// One step of an item's review, in a department given by its code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewStage {
+    /// 村级审查, 乡镇审核…
+    pub name: String,
+    /// Department code (`XZF`); empty = the item's own department.
+    #[serde(default)]
+    pub department: String,
+    pub role: Role,
+    /// The stage's own clock, counted from the day the stage opens; none = only the case's clock.
+    #[serde(default)]
+    pub limit: Option<TimeLimit>,
 }
 
 fn yes() -> bool {
@@ -171,9 +186,32 @@ impl ItemRules {
         {
             p.push("a parallel approval's lead may extend by 5 working days at most".into());
         }
-        p.extend(crate::workflow::problems(self));
+        p.extend(review_plan_problems(self));
         p
     }
+}
+
+/// Problems with an item's review plan: stages and co-departments (part of [`ItemRules::problems`]).
+pub fn review_plan_problems(rules: &ItemRules) -> Vec<String> {
+    let mut p = Vec::new();
+    if rules.handling == Handling::Parallel && rules.co_departments.is_empty() {
+        p.push("a parallel approval names no co-department".into());
+    }
+    if rules.handling != Handling::Parallel && !rules.co_departments.is_empty() {
+        p.push("co-departments are only for parallel approval".into());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for d in &rules.co_departments {
+        if !seen.insert(d) {
+            p.push(format!("co-department {d} named twice"));
+        }
+    }
+    for s in &rules.stages {
+        if !matches!(s.role, Role::Reviewer | Role::Approver | Role::CoReviewer) {
+            p.push(format!("stage {} must be reviewed by a reviewer, approver or co-reviewer", s.name));
+        }
+    }
+    p
 }
 
 #[cfg(test)]

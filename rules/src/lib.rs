@@ -22,7 +22,7 @@ pub mod workflow;
 
 pub use calendar::{Calendar, CalendarWarning};
 pub use case::{transition, Action, CaseFacts, CaseState, DecisionKind, Refusal, Role};
-pub use case_no::CaseNo;
+pub use case_no::{CaseNo, CaseNoError};
 pub use deadline::{TimeLimit, WarningLevel, WorkingDays};
 pub use lang::Lang;
 pub use materials::ApplicantKind;

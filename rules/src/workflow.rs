@@ -13,23 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::deadline::{self, DeadlineError, Suspension, TimeLimit};
+pub use crate::item::ReviewStage;
 use crate::item::{Handling, ItemRules};
 use crate::lang::Lang;
 use crate::Role;
-
-/// One step of an item's review, in a department given by its code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewStage {
-    /// 村级审查, 乡镇审核…
-    pub name: String,
-    /// Department code (`XZF`); empty = the item's own department.
-    #[serde(default)]
-    pub department: String,
-    pub role: Role,
-    /// The stage's own clock, counted from the day the stage opens; none = only the case's clock.
-    #[serde(default)]
-    pub limit: Option<TimeLimit>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -126,29 +113,6 @@ pub fn task_due(
         (TaskKind::Stage, Some(limit)) => deadline::due_date(cal, opened, limit, suspensions, today).map(Some),
         (TaskKind::Stage, None) => Ok(None),
     }
-}
-
-/// Problems with an item's review plan (for the catalog editor and the seed).
-pub fn problems(rules: &ItemRules) -> Vec<String> {
-    let mut p = Vec::new();
-    if rules.handling == Handling::Parallel && rules.co_departments.is_empty() {
-        p.push("a parallel approval names no co-department".into());
-    }
-    if rules.handling != Handling::Parallel && !rules.co_departments.is_empty() {
-        p.push("co-departments are only for parallel approval".into());
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for d in &rules.co_departments {
-        if !seen.insert(d) {
-            p.push(format!("co-department {d} named twice"));
-        }
-    }
-    for s in &rules.stages {
-        if !matches!(s.role, Role::Reviewer | Role::Approver | Role::CoReviewer) {
-            p.push(format!("stage {} must be reviewed by a reviewer, approver or co-reviewer", s.name));
-        }
-    }
-    p
 }
 
 #[cfg(test)]
@@ -260,9 +224,11 @@ mod tests {
 
     #[test]
     fn problems_table() {
-        assert_eq!(problems(&item(Handling::Parallel, &[], &[])).len(), 1);
-        assert_eq!(problems(&item(Handling::Promised, &["X"], &[])).len(), 1);
-        assert_eq!(problems(&item(Handling::Parallel, &["X", "X"], &[])).len(), 1);
-        assert!(problems(&item(Handling::Parallel, &["X", "Y"], &[("a", "", None)])).is_empty());
+        assert_eq!(crate::item::review_plan_problems(&item(Handling::Parallel, &[], &[])).len(), 1);
+        assert_eq!(crate::item::review_plan_problems(&item(Handling::Promised, &["X"], &[])).len(), 1);
+        assert_eq!(crate::item::review_plan_problems(&item(Handling::Parallel, &["X", "X"], &[])).len(), 1);
+        assert!(
+            crate::item::review_plan_problems(&item(Handling::Parallel, &["X", "Y"], &[("a", "", None)])).is_empty()
+        );
     }
 }

@@ -22,7 +22,9 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
 
 /// Leptos options from the environment (`LEPTOS_*`), with Tongban's defaults.
 pub fn leptos_options() -> Result<LeptosOptions, String> {
@@ -130,11 +132,20 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(app::server::edge::localize_errors))
         .layer(middleware::from_fn(move |req, next| cache_headers(req, next, immutable)))
         .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload)))
         .layer(middleware::from_fn_with_state(state.clone(), client_ip))
         .layer(middleware::from_fn(same_origin_posts))
         .layer(CompressionLayer::new())
+        // Every request gets an id (kept from a proxy's x-request-id, else made here), logged on its
+        // span and sent back, so a user's report and the log lines meet.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 

@@ -21,7 +21,7 @@ mod glue {
     use leptos::server_fn::ServerFnError;
     use rules::Lang;
 
-    use crate::server::{forms::prefs_of, AppError, AppState};
+    use crate::server::{edge::prefs_of, AppError, AppState};
 
     pub struct Ctx {
         pub state: AppState,
@@ -224,13 +224,13 @@ pub async fn my_profile() -> Result<Option<ApplicantProfile>, ServerFnError> {
 /// The caller's cases; `None` when the caller is not a logged-in applicant (the page redirects).
 #[server(prefix = "/api", endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Option<Vec<crate::models::CaseSummary>>, ServerFnError> {
-    use crate::server::{cases, guard};
+    use crate::server::{guard, journey};
     let c = glue::ctx().await?;
     let run = async {
         let Some(SessionUser::Applicant { id, .. }) = guard::render_caller(&c.state, &c.headers).await? else {
             return Ok(None);
         };
-        cases::for_applicant(&c.state.db, &c.state.calendar(), id, rules::validators::china_today()).await.map(Some)
+        journey::for_applicant(&c.state.db, &c.state.calendar(), id, rules::validators::china_today()).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }
@@ -239,11 +239,11 @@ pub async fn my_cases() -> Result<Option<Vec<crate::models::CaseSummary>>, Serve
 /// that is not the caller's, 404 for none.
 #[server(prefix = "/api", endpoint = "case_detail")]
 pub async fn case_detail(id: i32) -> Result<Option<crate::models::CaseDetail>, ServerFnError> {
-    use crate::server::{cases, guard};
+    use crate::server::{guard, journey};
     let c = glue::ctx().await?;
     let run = async {
         let Some(applicant) = guard::applicant_if_logged_in(&c.state, &c.headers).await? else { return Ok(None) };
-        cases::detail_for_applicant(&c.state.db, &c.state.calendar(), applicant, id, rules::validators::china_today())
+        journey::detail_for_applicant(&c.state.db, &c.state.calendar(), applicant, id, rules::validators::china_today())
             .await
             .map(Some)
     };

@@ -17,7 +17,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
 
     use crate::models::SessionUser;
     use crate::pages::{backoffice, cases, public};
-    use crate::server::{backoffice as office, cases as case_service, guard, journey, AppError};
+    use crate::server::{backoffice as office, guard, journey, AppError};
 
     let c = glue::ctx().await?;
     let lang = c.lang;
@@ -76,7 +76,7 @@ pub async fn page_html(path: String, query: String) -> Result<ServerHtml, Server
                     return Ok(ServerHtml::Redirect(format!("/login?next=/cases/{id}")));
                 }
                 let applicant = guard::require_applicant(user.as_ref())?;
-                let d = case_service::detail_for_applicant(db, &cal, applicant, id, today).await?;
+                let d = journey::detail_for_applicant(db, &cal, applicant, id, today).await?;
                 let mut flash = None;
                 for form in ["case", "rating", "complaint"] {
                     if let Some(f) =

@@ -81,7 +81,7 @@ pub struct CaseDetail {
 }
 
 /// The checklist an applicant would see for these answers (`rules::materials::checklist`) as
-/// (material, status) lines, and what is wrong with the rule data (`rules::workflow::problems`).
+/// (material, status) lines, and what is wrong with the rule data (`rules::item::review_plan_problems`).
 /// The item editor shows it from the server and recomputes it in the browser on every edit.
 pub fn checklist_preview(
     rules: &rules::item::ItemRules,
@@ -109,5 +109,5 @@ pub fn checklist_preview(
     for c in &list.optional {
         out.push((name(c), lang.pick("选交", "選交", "optional").to_string()));
     }
-    (out, rules::workflow::problems(rules))
+    (out, rules::item::review_plan_problems(rules))
 }

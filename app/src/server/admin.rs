@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use chrono::{Datelike, NaiveDate, Utc};
-use http::HeaderMap;
 use rules::calendar::{parse_schedule, DayKind};
 use rules::item::ItemRules;
 use rules::{Lang, Role};
@@ -19,11 +18,13 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::edge::Caller;
 use super::entities::{calendar_day, calendar_year, department, item, staff, staff_role, template};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, prefs_of, see_other};
-use super::guard::{self, require_staff};
+use super::forms::{back_with_errors, notice, see_other};
+use super::guard::require_staff;
 use super::state::AppState;
+use crate::models::Prefs;
 use crate::models::SessionUser;
 
 type Form = BTreeMap<String, String>;
@@ -643,7 +644,7 @@ pub async fn act(
                         format!("{}{e}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
                     )
                 })?;
-            let problems = rules::workflow::problems(&rules);
+            let problems = rules::item::review_plan_problems(&rules);
             if let Some(p) = problems.first() {
                 return Err(AppError::field(
                     "rules",
@@ -681,19 +682,17 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/admin/act", post(act_form))
 }
 
-async fn act_form(State(st): State<AppState>, headers: HeaderMap, body: String) -> Response {
-    let lang = prefs_of(&headers).lang;
+async fn act_form(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
+    body: String,
+) -> Response {
     let f: Form = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let user = match guard::caller(&st, &headers).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/staff/login?next=/staff/admin", vec![]),
-        Err(e) => return (e.status(), e.message(lang)).into_response(),
-    };
+    let Some(user) = user else { return see_other("/staff/login?next=/staff/admin", vec![]) };
     match act(&st, Some(&user), &f, lang).await {
         Ok((to, msg)) => see_other(&to, vec![notice(&st, "admin", msg)]),
-        Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => {
-            (e.status(), e.message(lang)).into_response()
-        }
+        Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
         Err(e) => {
             let back = f.get("back").cloned().unwrap_or_else(|| "/staff/admin".into());
             let back = if back.starts_with("/staff/admin") { back } else { "/staff/admin".into() };

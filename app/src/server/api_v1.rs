@@ -20,13 +20,13 @@ use sea_orm::{
 };
 use serde::Serialize;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
+use super::edge::Caller;
 use super::entities::{api_token, applicant, case, case_event, department, item};
 use super::error::AppError;
 use super::guard::require_staff;
 use super::state::AppState;
-use crate::models::SessionUser;
+use crate::models::{Prefs, SessionUser};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,10 +38,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 // ---- tokens ----
-
-fn hash(token: &str) -> String {
-    super::auth::hex(&Sha256::digest(token.as_bytes()))
-}
 
 /// Issues a token for `departments` (an admin's); returns the row and the token, shown once.
 pub async fn issue(
@@ -76,7 +72,7 @@ pub async fn issue(
     let m = api_token::ActiveModel {
         name: Set(name.chars().take(100).collect()),
         prefix: Set(token.chars().take(10).collect()),
-        token_hash: Set(hash(&token)),
+        token_hash: Set(super::auth::token_hash(&token)),
         departments: Set(serde_json::to_string(departments).map_err(AppError::internal)?),
         created_by: Set(*id),
         created_at: Set(Utc::now()),
@@ -159,7 +155,7 @@ async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Vec<i32>, ApiError>
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| unauthorized("send Authorization: Bearer <token>"))?;
     let t = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash(token.trim())))
+        .filter(api_token::Column::TokenHash.eq(super::auth::token_hash(token.trim())))
         .one(&st.db)
         .await
         .map_err(AppError::from)?
@@ -372,8 +368,10 @@ async fn case_detail(
     Path(case_no): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let deps = scope(&st, &headers).await?;
+    let case_no: rules::CaseNo =
+        case_no.parse().map_err(|e: rules::CaseNoError| ApiError(StatusCode::BAD_REQUEST, "invalid", e.to_string()))?;
     let c = case::Entity::find()
-        .filter(case::Column::CaseNo.eq(case_no.trim().to_uppercase()))
+        .filter(case::Column::CaseNo.eq(case_no.to_string()))
         .one(&st.db)
         .await
         .map_err(AppError::from)?
@@ -585,17 +583,17 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/staff/admin/tokens/{id}/revoke", axum::routing::post(revoke_form))
 }
 
-async fn issue_form(State(st): State<AppState>, headers: HeaderMap, body: String) -> Response {
-    use super::forms::{back_with_errors, notice, prefs_of, see_other};
-    let lang = prefs_of(&headers).lang;
+async fn issue_form(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
+    body: String,
+) -> Response {
+    use super::forms::{back_with_errors, notice, see_other};
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
     let name = pairs.iter().find(|(k, _)| k == "name").map(|(_, v)| v.clone()).unwrap_or_default();
     let deps: Vec<i32> = pairs.iter().filter(|(k, _)| k == "departments").filter_map(|(_, v)| v.parse().ok()).collect();
-    let user = match super::guard::caller(&st, &headers).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/staff/login?next=/staff/admin/tokens", vec![]),
-        Err(e) => return (e.status(), e.message(lang)).into_response(),
-    };
+    let Some(user) = user else { return see_other("/staff/login?next=/staff/admin/tokens", vec![]) };
     match issue(&st.db, Some(&user), &name, &deps, lang).await {
         Ok((_, token)) => {
             let msg = match lang {
@@ -604,23 +602,23 @@ async fn issue_form(State(st): State<AppState>, headers: HeaderMap, body: String
             };
             see_other("/staff/admin/tokens", vec![notice(&st, "tokens", msg)])
         }
-        Err(e @ (AppError::Forbidden | AppError::Unauthorized)) => (e.status(), e.message(lang)).into_response(),
+        Err(e @ (AppError::Forbidden | AppError::Unauthorized)) => e.into_response(),
         Err(e) => back_with_errors(&st, "/staff/admin/tokens", "tokens", [("name".to_string(), name)].into(), &e, lang),
     }
 }
 
-async fn revoke_form(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<i32>) -> Response {
-    use super::forms::{notice, prefs_of, see_other};
-    let lang = prefs_of(&headers).lang;
-    let user = match super::guard::caller(&st, &headers).await {
-        Ok(u) => u,
-        Err(e) => return (e.status(), e.message(lang)).into_response(),
-    };
+async fn revoke_form(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
+    Path(id): Path<i32>,
+) -> Response {
+    use super::forms::{notice, see_other};
     match revoke(&st.db, user.as_ref(), id).await {
         Ok(()) => see_other(
             "/staff/admin/tokens",
             vec![notice(&st, "tokens", lang.pick("令牌已吊销", "權杖已吊銷", "Token revoked").into())],
         ),
-        Err(e) => (e.status(), e.message(lang)).into_response(),
+        Err(e) => e.into_response(),
     }
 }

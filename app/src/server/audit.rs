@@ -58,11 +58,7 @@ pub fn digest(e: &case_event::Model) -> String {
         h.update((f.len() as u64).to_be_bytes());
         h.update(f.as_bytes());
     }
-    hex(&h.finalize())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    super::auth::hex(&h.finalize())
 }
 
 /// The model of the next event after `prev`, hashed (not yet inserted).

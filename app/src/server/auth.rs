@@ -102,7 +102,8 @@ impl PrincipalKind {
     }
 }
 
-fn token_hash(token: &str) -> String {
+/// SHA-256 of a secret token, hex: what the database keeps of sessions and API tokens.
+pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

@@ -6,17 +6,19 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use http::{header, HeaderMap, HeaderValue, StatusCode};
+use http::{header, HeaderValue};
 use rules::validators::china_today;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::backoffice::{self, ActInput};
+use super::edge::Caller;
 use super::entities::{applicant, case, case_event, department, item, staff};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, prefs_of, see_other};
+use super::forms::{back_with_errors, notice, see_other};
+use super::journey;
 use super::receipt::Block;
 use super::state::AppState;
-use super::{guard, journey};
+use crate::models::Prefs;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/cases/{id}/act", post(act)).route("/notices/{id}/{file}", get(notice_pdf))
@@ -25,16 +27,12 @@ pub fn routes() -> Router<AppState> {
 async fn act(
     State(st): State<AppState>,
     Path(case_id): Path<i32>,
-    headers: HeaderMap,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
     Form(input): Form<ActInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let page = format!("/staff/cases/{case_id}");
-    let user = match guard::caller(&st, &headers).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other(&format!("/staff/login?next={page}"), vec![]),
-        Err(e) => return (e.status(), e.message(lang)).into_response(),
-    };
+    let Some(user) = user else { return see_other(&format!("/staff/login?next={page}"), vec![]) };
     match backoffice::act(&st.db, &st.calendar(), Some(&user), case_id, &input, china_today(), lang).await {
         Ok(_) => {
             let label = crate::models::staff_action_label(&input.action, lang);
@@ -44,7 +42,7 @@ async fn act(
             };
             see_other(&page, vec![notice(&st, "staff_case", msg)])
         }
-        Err(AppError::Forbidden) => (StatusCode::FORBIDDEN, AppError::Forbidden.message(lang)).into_response(),
+        Err(e @ AppError::Forbidden) => e.into_response(),
         Err(e) => {
             let mut values = input.rest.clone();
             for (k, v) in [
@@ -75,11 +73,9 @@ fn pdf(blocks: &[Block]) -> Response {
 async fn notice_pdf(
     State(st): State<AppState>,
     Path((case_id, file)): Path<(i32, String)>,
-    headers: HeaderMap,
+    Caller(user): Caller,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let result = async {
-        let user = guard::caller(&st, &headers).await?;
         let c = case::Entity::find_by_id(case_id).one(&st.db).await?.ok_or(AppError::NotFound)?;
         super::backoffice::may_read_case(&st.db, user.as_ref(), &c).await?;
         match file.as_str() {
@@ -92,7 +88,7 @@ async fn notice_pdf(
     .await;
     match result {
         Ok(blocks) => pdf(&blocks),
-        Err(e) => (e.status(), e.message(lang)).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::accounts;
 use super::auth::{self, PrincipalKind, SESSION_COOKIE};
+use super::edge::Caller;
 use super::error::AppError;
 use super::guard;
 use super::state::AppState;
@@ -40,12 +41,6 @@ pub fn routes() -> Router<AppState> {
         .merge(super::api_v1::routes())
         .merge(super::api_v1::admin_routes())
         .merge(super::admin::routes())
-}
-
-pub fn prefs_of(headers: &HeaderMap) -> Prefs {
-    let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join("; ");
-    let al = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    Prefs::from_cookie_header(&cookies, al)
 }
 
 pub(crate) fn see_other(location: &str, cookies: Vec<String>) -> Response {
@@ -108,10 +103,10 @@ async fn start_session(
 async fn register(
     State(st): State<AppState>,
     Extension(ip): Extension<ClientIp>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<RegisterInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let result = async {
         let reg = validate_register(&input, lang).map_err(AppError::Invalid)?;
         let a = accounts::register(&st.db, reg, lang).await?;
@@ -132,10 +127,10 @@ async fn register(
 async fn login(
     State(st): State<AppState>,
     Extension(ip): Extension<ClientIp>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<LoginInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let echo =
         [("login".to_string(), input.login.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
     if input.login.trim().is_empty() || input.password.is_empty() {
@@ -183,10 +178,10 @@ struct StaffLoginInput {
 async fn staff_login(
     State(st): State<AppState>,
     Extension(ip): Extension<ClientIp>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<StaffLoginInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let echo = [("username".to_string(), input.username.clone()), ("next".to_string(), input.next.clone())]
         .into_iter()
         .collect();
@@ -208,8 +203,7 @@ async fn staff_login(
     }
 }
 
-async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let lang = prefs_of(&headers).lang;
+async fn logout(State(st): State<AppState>, Prefs { lang, .. }: Prefs, headers: HeaderMap) -> Response {
     if let Some(token) = guard::session_token(&headers) {
         if let Err(e) = auth::delete_session(&st.db, &token).await {
             tracing::warn!(error = %e, "could not delete session at logout");
@@ -277,12 +271,14 @@ struct NotifyInput {
 }
 
 /// The applicant's notice settings: contact e-mail and the SMS / e-mail opt-outs.
-async fn set_notifications(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<NotifyInput>) -> Response {
-    let lang = prefs_of(&headers).lang;
-    let id = match super::guard::caller(&st, &headers).await {
-        Ok(Some(crate::models::SessionUser::Applicant { id, .. })) => id,
-        Ok(_) => return see_other("/login?next=/account", vec![]),
-        Err(e) => return (e.status(), e.message(lang)).into_response(),
+async fn set_notifications(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
+    Form(input): Form<NotifyInput>,
+) -> Response {
+    let Some(crate::models::SessionUser::Applicant { id, .. }) = user else {
+        return see_other("/login?next=/account", vec![]);
     };
     let result = accounts::set_notifications(
         &st.db,

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use chrono::Utc;
-use http::HeaderMap;
 use rules::{Lang, Role};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
@@ -17,11 +16,13 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
+use super::edge::Caller;
 use super::entities::{consultation, staff};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, prefs_of, see_other};
+use super::forms::{back_with_errors, notice, see_other};
 use super::guard;
 use super::state::AppState;
+use crate::models::Prefs;
 use crate::models::{ConsultationLine, InquiryDesk, SessionUser};
 
 fn desk_departments(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
@@ -225,39 +226,39 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/inquiries", post(log_form)).route("/staff/inquiries/{id}/apply", post(apply_form))
 }
 
-async fn caller(st: &AppState, headers: &HeaderMap) -> Result<SessionUser, Response> {
-    match guard::caller(st, headers).await {
-        Ok(Some(u @ SessionUser::Staff { .. })) => Ok(u),
-        Ok(_) => Err(see_other("/staff/login?next=/staff/inquiries", vec![])),
-        Err(e) => Err((e.status(), e.message(prefs_of(headers).lang)).into_response()),
-    }
-}
-
-async fn log_form(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<NewConsultation>) -> Response {
-    let lang = prefs_of(&headers).lang;
-    let user = match caller(&st, &headers).await {
+async fn log_form(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    caller: Caller,
+    Form(input): Form<NewConsultation>,
+) -> Response {
+    let user = match caller.staff_or_login("/staff/inquiries") {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match log(&st.db, Some(&user), &input, lang).await {
         Ok(_) => see_other(
             "/staff/inquiries",
             vec![notice(&st, "inquiry", lang.pick("已记录咨询", "已記錄諮詢", "Consultation logged").into())],
         ),
-        Err(e @ AppError::Forbidden) => (e.status(), e.message(lang)).into_response(),
+        Err(e @ AppError::Forbidden) => e.into_response(),
         Err(e) => back_with_errors(&st, "/staff/inquiries", "inquiry", input.values(), &e, lang),
     }
 }
 
-async fn apply_form(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<i32>) -> Response {
-    let lang = prefs_of(&headers).lang;
-    let user = match caller(&st, &headers).await {
+async fn apply_form(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    caller: Caller,
+    Path(id): Path<i32>,
+) -> Response {
+    let user = match caller.staff_or_login("/staff/inquiries") {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match to_application(&st.db, Some(&user), id, lang).await {
         Ok(to) => see_other(&to, vec![]),
-        Err(e @ (AppError::Forbidden | AppError::NotFound)) => (e.status(), e.message(lang)).into_response(),
+        Err(e @ (AppError::Forbidden | AppError::NotFound)) => e.into_response(),
         Err(e) => back_with_errors(&st, "/staff/inquiries", "inquiry", BTreeMap::new(), &e, lang),
     }
 }

@@ -10,18 +10,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use chrono::Utc;
-use http::HeaderMap;
 use rules::{CaseState, CreditCode, IdCardNo, Lang, Mobile, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Deserialize;
 
+use super::edge::Caller;
 use super::entities::{applicant, case, item};
 use super::error::AppError;
-use super::forms::{back_with_errors, prefs_of, see_other};
+use super::forms::{back_with_errors, see_other};
 use super::guard;
 use super::state::AppState;
+use crate::models::Prefs;
 use crate::models::{IntakeApplicant, IntakeDraft, IntakeView, SessionUser};
 
 /// The departments where the caller is a window clerk.
@@ -233,19 +234,15 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/intake/applicant", post(new_applicant)).route("/staff/intake/start", post(start_form))
 }
 
-async fn staff_caller(st: &AppState, headers: &HeaderMap) -> Result<SessionUser, Response> {
-    match guard::caller(st, headers).await {
-        Ok(Some(u @ SessionUser::Staff { .. })) => Ok(u),
-        Ok(_) => Err(see_other("/staff/login?next=/staff/intake", vec![])),
-        Err(e) => Err((e.status(), e.message(prefs_of(headers).lang)).into_response()),
-    }
-}
-
-async fn new_applicant(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<NewApplicant>) -> Response {
-    let lang = prefs_of(&headers).lang;
-    let user = match staff_caller(&st, &headers).await {
+async fn new_applicant(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    caller: Caller,
+    Form(input): Form<NewApplicant>,
+) -> Response {
+    let user = match caller.staff_or_login("/staff/intake") {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let page = format!("/staff/intake?number={}", input.number.trim().to_uppercase());
     match create_applicant(&st.db, Some(&user), &input, lang).await {
@@ -257,7 +254,7 @@ async fn new_applicant(State(st): State<AppState>, headers: HeaderMap, Form(inpu
             );
             see_other(&page, vec![super::forms::notice(&st, "intake", msg.into())])
         }
-        Err(e @ AppError::Forbidden) => (e.status(), e.message(lang)).into_response(),
+        Err(e @ AppError::Forbidden) => e.into_response(),
         Err(e) => {
             let values: BTreeMap<String, String> = [
                 ("name".to_string(), input.name.clone()),
@@ -280,15 +277,19 @@ struct StartInput {
     number: String,
 }
 
-async fn start_form(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<StartInput>) -> Response {
-    let lang = prefs_of(&headers).lang;
-    let user = match staff_caller(&st, &headers).await {
+async fn start_form(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    caller: Caller,
+    Form(input): Form<StartInput>,
+) -> Response {
+    let user = match caller.staff_or_login("/staff/intake") {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match start(&st.db, Some(&user), input.applicant, &input.item, lang).await {
         Ok(id) => see_other(&format!("/applications/{id}"), vec![]),
-        Err(e @ AppError::Forbidden) => (e.status(), e.message(lang)).into_response(),
+        Err(e @ AppError::Forbidden) => e.into_response(),
         Err(e) => {
             let page = format!("/staff/intake?number={}", input.number.trim().to_uppercase());
             back_with_errors(&st, &page, "intake", BTreeMap::new(), &e, lang)

@@ -11,16 +11,17 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
-use http::{header, HeaderMap, HeaderValue, StatusCode};
+use http::{header, HeaderMap, HeaderValue};
 use rules::validators::china_today;
 use rules::Lang;
 use serde::Deserialize;
 
+use super::edge::Caller;
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, prefs_of, see_other};
+use super::forms::{back_with_errors, notice, see_other};
 use super::state::AppState;
 use super::{guard, journey};
-use crate::models::SessionUser;
+use crate::models::Prefs;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,12 +49,8 @@ fn wants_json(headers: &HeaderMap) -> bool {
 /// The logged-in applicant, or a redirect to the login page that comes back to `back`.
 async fn applicant(st: &AppState, headers: &HeaderMap, back: &str) -> Result<i32, Response> {
     match guard::caller(st, headers).await {
-        Ok(Some(SessionUser::Applicant { id, .. })) => Ok(id),
-        Ok(Some(_)) => {
-            Err((StatusCode::FORBIDDEN, AppError::Forbidden.message(prefs_of(headers).lang)).into_response())
-        }
-        Ok(None) => Err(see_other(&format!("/login?next={back}"), vec![])),
-        Err(e) => Err((e.status(), e.message(prefs_of(headers).lang)).into_response()),
+        Ok(c) => Caller(c).applicant_or_login(back).map_err(IntoResponse::into_response),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -63,7 +60,7 @@ async fn filer(st: &AppState, headers: &HeaderMap, case_id: i32, back: &str) -> 
     match guard::draft_filer(st, headers, case_id).await {
         Ok(Some(f)) => Ok(f),
         Ok(None) => Err(see_other(&format!("/login?next={back}"), vec![])),
-        Err(e) => Err((e.status(), e.message(prefs_of(headers).lang)).into_response()),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -75,10 +72,6 @@ fn json_error(e: &AppError, lang: Lang) -> Response {
     (e.status(), Json(serde_json::json!({ "ok": false, "field": field, "message": message }))).into_response()
 }
 
-fn plain_error(e: &AppError, lang: Lang) -> Response {
-    (e.status(), e.message(lang)).into_response()
-}
-
 #[derive(Deserialize)]
 struct StartInput {
     #[serde(default)]
@@ -86,7 +79,6 @@ struct StartInput {
 }
 
 async fn start(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<StartInput>) -> Response {
-    let lang = prefs_of(&headers).lang;
     let code = input.item.trim().to_uppercase();
     let back = format!("/items/{code}");
     let id = match applicant(&st, &headers, &back).await {
@@ -95,17 +87,17 @@ async fn start(State(st): State<AppState>, headers: HeaderMap, Form(input): Form
     };
     match journey::start(&st.db, id, &code).await {
         Ok(case_id) => see_other(&format!("/applications/{case_id}"), vec![]),
-        Err(e) => plain_error(&e, lang),
+        Err(e) => e.into_response(),
     }
 }
 
 async fn save_answers(
     State(st): State<AppState>,
     Path(case_id): Path<i32>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let page = format!("/applications/{case_id}");
     let filer = match filer(&st, &headers, case_id, &page).await {
         Ok(f) => f,
@@ -146,10 +138,10 @@ async fn upload(
     State(st): State<AppState>,
     Path(case_id): Path<i32>,
     Query(q): Query<UploadQuery>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let json = wants_json(&headers);
     let page = format!("/applications/{case_id}");
     let filer = match filer(&st, &headers, case_id, &page).await {
@@ -261,9 +253,9 @@ fn with_close(mut r: Response) -> Response {
 async fn remove_file(
     State(st): State<AppState>,
     Path((case_id, file_id)): Path<(i32, i32)>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let page = format!("/applications/{case_id}");
     let filer = match filer(&st, &headers, case_id, &page).await {
         Ok(f) => f,
@@ -281,8 +273,12 @@ async fn remove_file(
     }
 }
 
-async fn upgrade(State(st): State<AppState>, Path(case_id): Path<i32>, headers: HeaderMap) -> Response {
-    let lang = prefs_of(&headers).lang;
+async fn upgrade(
+    State(st): State<AppState>,
+    Path(case_id): Path<i32>,
+    Prefs { lang, .. }: Prefs,
+    headers: HeaderMap,
+) -> Response {
     let page = format!("/applications/{case_id}");
     let filer = match filer(&st, &headers, case_id, &page).await {
         Ok(f) => f,
@@ -315,10 +311,10 @@ struct VersionInput {
 async fn submit(
     State(st): State<AppState>,
     Path(case_id): Path<i32>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<VersionInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let page = format!("/applications/{case_id}");
     let filer = match filer(&st, &headers, case_id, &page).await {
         Ok(f) => f,
@@ -338,10 +334,10 @@ async fn submit(
 async fn withdraw(
     State(st): State<AppState>,
     Path(case_id): Path<i32>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<VersionInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let page = format!("/cases/{case_id}");
     let id = match applicant(&st, &headers, &page).await {
         Ok(id) => id,
@@ -376,10 +372,10 @@ struct RatingInput {
 async fn rate(
     State(st): State<AppState>,
     Path(case_id): Path<i32>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<RatingInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let page = format!("/cases/{case_id}");
     let id = match applicant(&st, &headers, &page).await {
         Ok(id) => id,
@@ -418,10 +414,10 @@ struct ComplaintInput {
 async fn complain(
     State(st): State<AppState>,
     Path(case_id): Path<i32>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<ComplaintInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let page = format!("/cases/{case_id}");
     let id = match applicant(&st, &headers, &page).await {
         Ok(id) => id,
@@ -442,20 +438,18 @@ async fn complain(
 }
 
 async fn read_all(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let lang = prefs_of(&headers).lang;
     let id = match applicant(&st, &headers, "/inbox").await {
         Ok(id) => id,
         Err(r) => return r,
     };
     match journey::mark_all_read(&st.db, id).await {
         Ok(()) => see_other("/inbox", vec![]),
-        Err(e) => plain_error(&e, lang),
+        Err(e) => e.into_response(),
     }
 }
 
 /// Streams a case file to its applicant or to staff of the case's department.
 async fn download(State(st): State<AppState>, Path(file_id): Path<i32>, headers: HeaderMap) -> Response {
-    let lang = prefs_of(&headers).lang;
     let result = async {
         let user = guard::caller(&st, &headers).await?;
         let f = journey::file_for_download(&st.db, user.as_ref(), file_id).await?;
@@ -489,13 +483,12 @@ async fn download(State(st): State<AppState>, Path(file_id): Path<i32>, headers:
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             r
         }
-        Err(e) => plain_error(&e, lang),
+        Err(e) => e.into_response(),
     }
 }
 
 /// The receipt of a submitted case as PDF.
 async fn receipt(State(st): State<AppState>, Path(case_id): Path<i32>, headers: HeaderMap) -> Response {
-    let lang = prefs_of(&headers).lang;
     let id = match applicant(&st, &headers, &format!("/cases/{case_id}")).await {
         Ok(id) => id,
         Err(r) => return r,
@@ -512,7 +505,7 @@ async fn receipt(State(st): State<AppState>, Path(case_id): Path<i32>, headers: 
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             r
         }
-        Err(e) => plain_error(&e, lang),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -520,13 +513,11 @@ async fn receipt(State(st): State<AppState>, Path(case_id): Path<i32>, headers: 
 async fn material_form(
     State(st): State<AppState>,
     Path((code, material, file)): Path<(String, String, String)>,
-    headers: HeaderMap,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let sample = match file.as_str() {
         "blank.pdf" => false,
         "sample.pdf" => true,
-        _ => return plain_error(&AppError::NotFound, lang),
+        _ => return AppError::NotFound.into_response(),
     };
     match journey::material_form(&st.db, &code, &material, sample).await {
         Ok(blocks) => {
@@ -534,7 +525,7 @@ async fn material_form(
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
             r
         }
-        Err(e) => plain_error(&e, lang),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -559,10 +550,10 @@ fn complaint_filed(lang: Lang) -> &'static str {
 /// A complaint about a department's window, not tied to a case.
 async fn complain_window(
     State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
     headers: HeaderMap,
     Form(input): Form<WindowComplaintInput>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
     let id = match applicant(&st, &headers, "/complaint").await {
         Ok(id) => id,
         Err(r) => return r,
@@ -588,8 +579,7 @@ async fn complain_window(
 
 /// A result document as PDF (`/results/{code}.pdf`), with the QR code of its verification page.
 async fn result_document(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let lang = prefs_of(&headers).lang;
-    let Some(code) = file.strip_suffix(".pdf") else { return plain_error(&AppError::NotFound, lang) };
+    let Some(code) = file.strip_suffix(".pdf") else { return AppError::NotFound.into_response() };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
     let scheme = if st.settings.secure_cookies { "https" } else { "http" };
     let result = async {
@@ -605,6 +595,6 @@ async fn result_document(State(st): State<AppState>, Path(file): Path<String>, h
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             r
         }
-        Err(e) => plain_error(&e, lang),
+        Err(e) => e.into_response(),
     }
 }

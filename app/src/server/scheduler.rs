@@ -218,7 +218,7 @@ async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today:
             ])
             .select_from(select)
             .map_err(AppError::internal)?
-            .on_conflict(super::supervision::once_per_deadline())
+            .on_conflict(super::cases::effects::once_per_deadline())
             .to_owned();
         opened += tx.execute(&insert).await?.rows_affected();
     }
@@ -472,7 +472,14 @@ async fn write_batch(
             );
             events.push(audit::active(ev.clone()));
             prev = Some(ev);
-            inbox.push(super::journey::inbox_row(c.applicant_id, c.id, &c.case_no, s.to.code(), c.due_on, s.action));
+            inbox.push(super::cases::effects::inbox_row(
+                c.applicant_id,
+                c.id,
+                &c.case_no,
+                s.to.code(),
+                c.due_on,
+                s.action,
+            ));
             if s.transition {
                 outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, s.to.code(), c.due_on, s.action));
                 moves.entry((c.department_id, s.from.code(), s.to.code())).or_insert((s.from, s.to, 0)).2 += 1;

@@ -78,44 +78,6 @@ pub fn by_threshold(warn_days: &BTreeMap<i32, u32>) -> BTreeMap<u32, Vec<i32>> {
     out
 }
 
-/// Opens the accountability record of a passed deadline (once per case, kind and due date; a
-/// second ask is a no-op).
-pub async fn open_record(
-    tx: &impl ConnectionTrait,
-    case_id: i32,
-    department_id: i32,
-    kind: AccountabilityKind,
-    due: NaiveDate,
-    today: NaiveDate,
-) -> Result<u64, AppError> {
-    let res = accountability::Entity::insert(accountability::ActiveModel {
-        case_id: Set(case_id),
-        department_id: Set(department_id),
-        kind: Set(kind.code().into()),
-        due_on: Set(due),
-        created_on: Set(today),
-        state: Set("open".into()),
-        explanation: Set(String::new()),
-        conclusion: Set(String::new()),
-        ..Default::default()
-    })
-    .on_conflict(once_per_deadline())
-    .exec_without_returning(tx)
-    .await?;
-    Ok(res)
-}
-
-/// A record is opened once per case, kind and due date: a second insert of the same is a no-op.
-pub fn once_per_deadline() -> sea_orm::sea_query::OnConflict {
-    sea_orm::sea_query::OnConflict::columns([
-        accountability::Column::CaseId,
-        accountability::Column::Kind,
-        accountability::Column::DueOn,
-    ])
-    .do_nothing()
-    .to_owned()
-}
-
 /// Case numbers of some cases, in one query.
 async fn case_numbers(
     db: &impl ConnectionTrait,

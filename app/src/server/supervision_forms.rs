@@ -7,14 +7,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
-use http::{header, HeaderMap, HeaderValue};
+use http::{header, HeaderValue};
 use rules::validators::china_today;
 
+use super::edge::Caller;
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, prefs_of, see_other};
-use super::guard;
+use super::forms::{back_with_errors, notice, see_other};
 use super::state::AppState;
 use super::supervision::{self, DashboardAction};
+use crate::models::Prefs;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,19 +24,17 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/stats.xlsx", get(export_xlsx))
 }
 
-async fn act(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<DashboardAction>) -> Response {
-    let lang = prefs_of(&headers).lang;
-    let user = match guard::caller(&st, &headers).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/staff/login?next=/staff/supervision", vec![]),
-        Err(e) => return (e.status(), e.message(lang)).into_response(),
-    };
+async fn act(
+    State(st): State<AppState>,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
+    Form(input): Form<DashboardAction>,
+) -> Response {
+    let Some(user) = user else { return see_other("/staff/login?next=/staff/supervision", vec![]) };
     let back = |dep: i32| format!("/staff/supervision?dep={dep}");
     match supervision::act(&st.db, Some(&user), &input, china_today(), lang).await {
         Ok((dep, msg)) => see_other(&back(dep), vec![notice(&st, "supervision", msg)]),
-        Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => {
-            (e.status(), e.message(lang)).into_response()
-        }
+        Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
         Err(e) => {
             let values: BTreeMap<String, String> = [(format!("text_{}", input.id), input.text.clone())].into();
             let dep = if input.department > 0 { input.department } else { 0 };
@@ -57,12 +56,11 @@ pub fn stats_query(q: &BTreeMap<String, String>) -> (String, NaiveDate, NaiveDat
 
 async fn load(
     st: &AppState,
-    headers: &HeaderMap,
+    user: Option<&crate::models::SessionUser>,
     q: &BTreeMap<String, String>,
 ) -> Result<crate::models::Statistics, AppError> {
-    let user = guard::caller(st, headers).await?;
     let (by, from, to, dep) = stats_query(q);
-    supervision::statistics(&st.db, user.as_ref(), &by, from, to, dep).await
+    supervision::statistics(&st.db, user, &by, from, to, dep).await
 }
 
 fn download(body: Vec<u8>, mime: &'static str, name: String) -> Response {
@@ -77,31 +75,31 @@ fn download(body: Vec<u8>, mime: &'static str, name: String) -> Response {
 
 async fn export_csv(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
-    match load(&st, &headers, &q).await {
+    match load(&st, user.as_ref(), &q).await {
         Ok(s) => {
             let name = format!("tongban-stats-{}-{}-{}.csv", s.by, s.from, s.to);
             download(supervision::csv(&s, lang).into_bytes(), "text/csv; charset=utf-8", name)
         }
-        Err(e) => (e.status(), e.message(lang)).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
 async fn export_xlsx(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    Prefs { lang, .. }: Prefs,
+    Caller(user): Caller,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let lang = prefs_of(&headers).lang;
-    match load(&st, &headers, &q).await.and_then(|s| Ok((supervision::xlsx(&s, lang)?, s))) {
+    match load(&st, user.as_ref(), &q).await.and_then(|s| Ok((supervision::xlsx(&s, lang)?, s))) {
         Ok((bytes, s)) => download(
             bytes,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             format!("tongban-stats-{}-{}-{}.xlsx", s.by, s.from, s.to),
         ),
-        Err(e) => (e.status(), e.message(lang)).into_response(),
+        Err(e) => e.into_response(),
     }
 }

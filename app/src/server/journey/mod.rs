@@ -2,6 +2,9 @@
 //! complaints, the inbox, and the public pages (progress query, register, verification).
 //! Every state change of a case goes through [`super::cases::apply`].
 
+mod after;
+pub use after::{detail_for_applicant, for_applicant};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -736,34 +739,6 @@ pub async fn results_of(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<R
         .collect())
 }
 
-/// Adds an inbox notification (inside the transition's transaction).
-pub async fn notify(db: &impl ConnectionTrait, updated: &case::Model, kind: &str) -> Result<(), AppError> {
-    inbox_row(updated.applicant_id, updated.id, &updated.case_no, &updated.state, updated.due_on, kind)
-        .insert(db)
-        .await?;
-    Ok(())
-}
-
-/// The applicant's inbox entry for a change of their case (the case as it is after the change).
-pub fn inbox_row(
-    applicant_id: i32,
-    case_id: i32,
-    case_no: &Option<String>,
-    state: &str,
-    due_on: Option<NaiveDate>,
-    kind: &str,
-) -> notification::ActiveModel {
-    notification::ActiveModel {
-        applicant_id: Set(applicant_id),
-        case_id: Set(Some(case_id)),
-        kind: Set(kind.into()),
-        body: Set(serde_json::json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
-        created_at: Set(Utc::now()),
-        read_at: Set(None),
-        ..Default::default()
-    }
-}
-
 pub async fn inbox(db: &impl ConnectionTrait, applicant_id: i32) -> Result<Vec<InboxEntry>, AppError> {
     let rows = notification::Entity::find()
         .filter(notification::Column::ApplicantId.eq(applicant_id))
@@ -851,9 +826,11 @@ fn public_timeline(events: Vec<case_event::Model>) -> Vec<TimelineEntry> {
 /// The public progress query: case number + the applicant's name or mobile. Anything that does
 /// not match (no such case, wrong name) gives the same `NotFound`.
 pub async fn public_progress(db: &impl ConnectionTrait, case_no: &str, who: &str) -> Result<ProgressView, AppError> {
-    let case_no = case_no.trim().to_uppercase();
+    // Not a case number at all: the same answer as no such case, and no query.
+    let Ok(case_no) = case_no.parse::<rules::CaseNo>() else { return Err(AppError::NotFound) };
+    let case_no = case_no.to_string();
     let who = who.trim();
-    if case_no.is_empty() || who.is_empty() {
+    if who.is_empty() {
         return Err(AppError::NotFound);
     }
     let c = case::Entity::find().filter(case::Column::CaseNo.eq(&case_no)).one(db).await?.ok_or(AppError::NotFound)?;

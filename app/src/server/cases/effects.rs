@@ -1,0 +1,76 @@
+//! What a change of a case writes beside the case row and its event, in the same transaction:
+//! the applicant's inbox entry and, when a deadline is passed, an accountability record. The
+//! engine writes these itself; the feature modules read them (inbox, supervision).
+
+use chrono::{NaiveDate, Utc};
+use rules::supervision::AccountabilityKind;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+
+use crate::server::entities::{accountability, case, notification};
+use crate::server::error::AppError;
+
+/// Opens the accountability record of a passed deadline (once per case, kind and due date; a
+/// second ask is a no-op).
+pub async fn open_record(
+    tx: &impl ConnectionTrait,
+    case_id: i32,
+    department_id: i32,
+    kind: AccountabilityKind,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> Result<u64, AppError> {
+    let res = accountability::Entity::insert(accountability::ActiveModel {
+        case_id: Set(case_id),
+        department_id: Set(department_id),
+        kind: Set(kind.code().into()),
+        due_on: Set(due),
+        created_on: Set(today),
+        state: Set("open".into()),
+        explanation: Set(String::new()),
+        conclusion: Set(String::new()),
+        ..Default::default()
+    })
+    .on_conflict(once_per_deadline())
+    .exec_without_returning(tx)
+    .await?;
+    Ok(res)
+}
+
+/// A record is opened once per case, kind and due date: a second insert of the same is a no-op.
+pub fn once_per_deadline() -> sea_orm::sea_query::OnConflict {
+    sea_orm::sea_query::OnConflict::columns([
+        accountability::Column::CaseId,
+        accountability::Column::Kind,
+        accountability::Column::DueOn,
+    ])
+    .do_nothing()
+    .to_owned()
+}
+
+/// Adds an inbox notification (inside the transition's transaction).
+pub async fn notify(db: &impl ConnectionTrait, updated: &case::Model, kind: &str) -> Result<(), AppError> {
+    inbox_row(updated.applicant_id, updated.id, &updated.case_no, &updated.state, updated.due_on, kind)
+        .insert(db)
+        .await?;
+    Ok(())
+}
+
+/// The applicant's inbox entry for a change of their case (the case as it is after the change).
+pub fn inbox_row(
+    applicant_id: i32,
+    case_id: i32,
+    case_no: &Option<String>,
+    state: &str,
+    due_on: Option<NaiveDate>,
+    kind: &str,
+) -> notification::ActiveModel {
+    notification::ActiveModel {
+        applicant_id: Set(applicant_id),
+        case_id: Set(Some(case_id)),
+        kind: Set(kind.into()),
+        body: Set(serde_json::json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+        ..Default::default()
+    }
+}
