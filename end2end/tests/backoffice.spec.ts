@@ -60,6 +60,9 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   await clerk.getByRole("link", { name: caseNo }).click();
   // the PDFs' previews load when opened, not with the page (a case can carry a dozen PDFs)
   await clerk.waitForLoadState("load");
+  // type only once the page has hydrated (as act() does): a note typed before was once lost on the
+  // release build — the race islands remove (issue G)
+  await hydrated(clerk);
   const previews = clerk.locator("details.pdf-preview");
   await expect(previews).toHaveCount(2);
   const pdf = (await previews.first().locator("iframe").getAttribute("src"))!;
