@@ -2,7 +2,7 @@
 //! [`AppError`] becomes a response. Handlers take these instead of reading headers themselves:
 //!
 //! ```ignore
-//! async fn act(State(st): State<AppState>, Prefs { lang, .. }: Prefs, Staff(user): Staff, Form(f): Form<F>) -> Response
+//! async fn act(State(st): State<AppState>, Prefs { lang, .. }: Prefs, Caller(user): Caller, Form(f): Form<F>) -> Response
 //! ```
 //!
 //! An `AppError` returned (or rejected by an extractor) leaves the handler as its status alone;
@@ -87,39 +87,6 @@ impl Caller {
             Some(SessionUser::Applicant { id, .. }) => Ok(id),
             Some(SessionUser::Staff { .. }) => Err(NotYou::Forbidden),
             None => Err(NotYou::Login(format!("/login?next={back}"))),
-        }
-    }
-}
-
-/// A logged-in member of staff; anyone else is refused (401 nobody, 403 an applicant). What they
-/// may do with a given case is still the guard's to say.
-#[derive(Debug, Clone)]
-pub struct Staff(pub SessionUser);
-
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, AppError> {
-        match Caller::from_request_parts(parts, st).await?.0 {
-            Some(u @ SessionUser::Staff { .. }) => Ok(Staff(u)),
-            Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
-            None => Err(AppError::Unauthorized),
-        }
-    }
-}
-
-/// A logged-in applicant (person or enterprise), by id.
-#[derive(Debug, Clone, Copy)]
-pub struct Applicant(pub i32);
-
-impl FromRequestParts<AppState> for Applicant {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, AppError> {
-        match Caller::from_request_parts(parts, st).await?.0 {
-            Some(SessionUser::Applicant { id, .. }) => Ok(Applicant(id)),
-            Some(SessionUser::Staff { .. }) => Err(AppError::Forbidden),
-            None => Err(AppError::Unauthorized),
         }
     }
 }
