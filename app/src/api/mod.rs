@@ -9,10 +9,8 @@ use serde::{Deserialize, Serialize};
 
 mod backoffice;
 mod journey;
-mod pages;
 pub use backoffice::*;
 pub use journey::*;
-pub use pages::*;
 
 #[cfg(feature = "ssr")]
 mod glue {

@@ -5,6 +5,44 @@ use leptos::prelude::*;
 
 use super::use_prefs;
 
+/// The radio buttons checked in `form` right now, by name: what was chosen before an island woke
+/// up never reached its signals.
+#[cfg(feature = "hydrate")]
+pub fn checked_radios(form: &web_sys::HtmlFormElement) -> BTreeMap<String, String> {
+    use wasm_bindgen::JsCast;
+    let mut found = BTreeMap::new();
+    if let Ok(list) = form.query_selector_all("input[type=radio]:checked") {
+        for i in 0..list.length() {
+            if let Some(input) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                found.insert(input.name(), input.value());
+            }
+        }
+    }
+    found
+}
+
+/// The text inputs of `form` (not radios, checkboxes, files or hidden fields) and their values
+/// right now, by name.
+#[cfg(feature = "hydrate")]
+pub fn text_values(form: &web_sys::HtmlFormElement) -> BTreeMap<String, String> {
+    use wasm_bindgen::JsCast;
+    let mut found = BTreeMap::new();
+    let inputs = "input:not([type=radio]):not([type=checkbox]):not([type=file]):not([type=hidden]):not([type=submit])";
+    if let Ok(list) = form.query_selector_all(inputs) {
+        for i in 0..list.length() {
+            if let Some(input) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                found.insert(input.name(), input.value());
+            }
+        }
+    }
+    found
+}
+
+/// The message for field `f` among `errors`, as a signal.
+pub fn field_error(errors: RwSignal<BTreeMap<String, String>>, f: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || errors.with(|e| e.get(f).cloned()))
+}
+
 /// A labelled input with its hint and error message (GOV.UK pattern: the error sits between the
 /// label and the input and is tied to it with `aria-describedby`).
 #[component]
@@ -61,7 +99,11 @@ pub fn TextField(
                         cb.run(event_target_value(&ev));
                     }
                 }
-                on:blur=move |_| {
+                on:blur=move |ev| {
+                    // what was typed before the island woke up reaches the signals here at the latest
+                    if let Some(cb) = on_input {
+                        cb.run(event_target_value(&ev));
+                    }
                     if let Some(cb) = on_blur {
                         cb.run(());
                     }

@@ -11,6 +11,8 @@ use leptos::prelude::*;
 
 use crate::models::Prefs;
 
+/// The user's language and elder mode: from the context the server's `App` provides, or, in an
+/// island in the browser (no server context there), from the page's `<html>`.
 pub fn use_prefs() -> Prefs {
-    use_context::<Prefs>().unwrap_or_default()
+    use_context::<Prefs>().unwrap_or_else(crate::detect_prefs)
 }

@@ -160,6 +160,21 @@ pub fn validate_register(input: &RegisterInput, lang: Lang) -> Result<Registrati
 }
 
 impl RegisterInput {
+    /// The text field `name` of the form (the kind and the passwords included).
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "kind" => &mut self.kind,
+            "name" => &mut self.name,
+            "id_card_no" => &mut self.id_card_no,
+            "credit_code" => &mut self.credit_code,
+            "contact_name" => &mut self.contact_name,
+            "mobile" => &mut self.mobile,
+            "password" => &mut self.password,
+            "password_confirm" => &mut self.password_confirm,
+            _ => return None,
+        })
+    }
+
     /// What may be echoed back after a failed submit: everything but the passwords.
     pub fn echo(&self) -> BTreeMap<String, String> {
         [

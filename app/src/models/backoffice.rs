@@ -231,3 +231,15 @@ pub struct IntakeView {
     pub items: Vec<(String, String)>,
     pub drafts: Vec<IntakeDraft>,
 }
+
+/// One token as the admin sees it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TokenLine {
+    pub id: i32,
+    pub name: String,
+    pub prefix: String,
+    pub departments: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}

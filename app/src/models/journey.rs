@@ -198,13 +198,6 @@ pub struct Verification {
     pub revoked: bool,
 }
 
-/// A page made on the server: its title and HTML, or where to go instead (a login).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ServerHtml {
-    Html { title: String, html: String },
-    Redirect(String),
-}
-
 /// A display size: "12.3 KB", "4.0 MB".
 pub fn human_size(bytes: u64) -> String {
     // Integer arithmetic: float formatting would add its machinery to the browser bundle.
@@ -217,6 +210,33 @@ pub fn human_size(bytes: u64) -> String {
     } else {
         let t = tenths(1024);
         format!("{}.{} KB", t / 10, t % 10)
+    }
+}
+
+/// The applicant-facing label of a case event.
+pub fn action_label(action: &str, lang: Lang) -> &'static str {
+    match action {
+        "submit" => lang.pick("提交申请", "提交申請", "Application submitted"),
+        "resubmit" => lang.pick("补正后重新提交", "補正後重新提交", "Corrected and resubmitted"),
+        "accept" => lang.pick("受理", "受理", "Accepted"),
+        "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Correction requested"),
+        "reject" => lang.pick("不予受理", "不予受理", "Not accepted"),
+        "correction_expired" => {
+            lang.pick("补正逾期，不予受理", "補正逾期，不予受理", "Correction not answered in time")
+        }
+        "start_review" => lang.pick("开始审查", "開始審查", "Review started"),
+        "suspend" => lang.pick("中止（不计时）", "中止（不計時）", "Suspended (clock stopped)"),
+        "resume" => lang.pick("恢复办理", "恢復辦理", "Resumed"),
+        "extend" => lang.pick("延长办理期限", "延長辦理期限", "Time limit extended"),
+        "decide" => lang.pick("作出决定", "作出決定", "Decision made"),
+        "issue_fee_notice" => lang.pick("缴费通知", "繳費通知", "Fee notice"),
+        "record_payment" => lang.pick("已缴费", "已繳費", "Payment received"),
+        "fee_expired" => lang.pick("逾期未缴费", "逾期未繳費", "Fee not paid in time"),
+        "prepare_delivery" => lang.pick("准备送达", "準備送達", "Ready for delivery"),
+        "deliver" => lang.pick("送达", "送達", "Delivered"),
+        "close" => lang.pick("办结", "辦結", "Closed"),
+        "withdraw" => lang.pick("撤回申请", "撤回申請", "Withdrawn"),
+        _ => lang.pick("办理", "辦理", "Update"),
     }
 }
 

@@ -1,26 +1,13 @@
 //! Administration pages (server-made): integration API tokens.
 
-#[cfg(feature = "ssr")]
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
 use rules::Lang;
 
-#[cfg(feature = "ssr")]
-use crate::{components::Notice, models::Flash};
+use crate::components::Notice;
+use crate::models::{Flash, TokenLine};
+use crate::pages::loaded::loaded;
+use crate::server::admin as sa;
 
-/// One token as the admin sees it (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TokenLine {
-    pub id: i32,
-    pub name: String,
-    pub prefix: String,
-    pub departments: String,
-    pub created: String,
-    pub last_used: String,
-    pub revoked: bool,
-}
-
-#[cfg(feature = "ssr")]
 pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f: Flash, lang: Lang) -> impl IntoView {
     let name_err = f.errors.get("name").cloned();
     let dep_err = f.errors.get("departments").cloned();
@@ -73,7 +60,6 @@ pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f:
     }
 }
 
-#[cfg(feature = "ssr")]
 fn admin_nav(lang: Lang) -> impl IntoView {
     view! {
         <nav class="breadcrumbs"><a href="/staff">{lang.pick("工作台", "工作台", "Workspace")}</a></nav>
@@ -88,7 +74,6 @@ fn admin_nav(lang: Lang) -> impl IntoView {
 }
 
 /// A labelled input with its error from the flash (field name `name`, id `id`).
-#[cfg(feature = "ssr")]
 fn input(f: &Flash, name: &str, id: String, label: String, value: String, kind: &'static str) -> impl IntoView {
     let err = f.errors.get(name).cloned();
     let has = err.is_some();
@@ -102,12 +87,10 @@ fn input(f: &Flash, name: &str, id: String, label: String, value: String, kind: 
     }
 }
 
-#[cfg(feature = "ssr")]
 fn role_options(lang: Lang) -> impl IntoView {
     rules::Role::STAFF.into_iter().map(|r| view! { <option value=r.as_str()>{r.label(lang)}</option> }).collect_view()
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_admin_home(h: crate::server::admin::AdminHome, f: Flash, lang: Lang) -> impl IntoView {
     let deps = h.departments.clone();
     let dep_options = move || {
@@ -199,7 +182,6 @@ pub fn render_admin_home(h: crate::server::admin::AdminHome, f: Flash, lang: Lan
     }
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_calendar(c: crate::server::admin::CalendarAdmin, f: Flash, lang: Lang) -> impl IntoView {
     let year = c.year;
     let back = format!("/staff/admin/calendar?year={year}");
@@ -251,7 +233,6 @@ pub fn render_calendar(c: crate::server::admin::CalendarAdmin, f: Flash, lang: L
     }
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash, lang: Lang) -> impl IntoView {
     let forms = list.into_iter().map(|t| {
         let key = format!("{}-{}", t.kind, t.lang);
@@ -260,7 +241,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
         let label = match t.lang.as_str() { "zh-Hans" => "简体中文", "zh-Hant" => "繁體中文", _ => "English" };
         view! {
             <section class="panel" data-testid="template">
-                <h2>{if t.kind == "*" { lang.pick("所有通知", "所有通知", "Every notice").to_string() } else { crate::pages::cases::action_label(&t.kind, lang).to_string() }}" · "{label}
+                <h2>{if t.kind == "*" { lang.pick("所有通知", "所有通知", "Every notice").to_string() } else { crate::models::action_label(&t.kind, lang).to_string() }}" · "{label}
                     {t.default.then(|| view! { " "<span class="badge">{lang.pick("内置", "內建", "built in")}</span> })}</h2>
                 <form method="post" action="/staff/admin/act" class="action-form">
                     <input type="hidden" name="action" value="template"/><input type="hidden" name="back" value="/staff/admin/templates"/>
@@ -303,7 +284,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
                     <select id="tpl-kind" name="kind">
                         <option value="">{lang.pick("（请选择）", "（請選擇）", "(choose)")}</option>
                         {crate::server::notify::NOTICE_KINDS.into_iter().map(|k| view! {
-                            <option value=k selected=chosen == k>{crate::pages::cases::action_label(k, lang)}</option>
+                            <option value=k selected=chosen == k>{crate::models::action_label(k, lang)}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -338,7 +319,6 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
     }
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_items(list: Vec<crate::server::admin::ItemLine>, lang: Lang) -> impl IntoView {
     view! {
         {admin_nav(lang)}
@@ -350,7 +330,6 @@ pub fn render_items(list: Vec<crate::server::admin::ItemLine>, lang: Lang) -> im
     }
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: Lang) -> impl IntoView {
     let code = e.code.clone();
     let rules_err = f.errors.get("rules").cloned();
@@ -380,8 +359,9 @@ pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: L
                 <button type="submit" class="button secondary">{lang.pick("预览", "預覽", "Preview")}</button>
             </form>
             <ul data-testid="item-preview" aria-live="polite">{e.preview.into_iter().map(|(n, s)| view! { <li>{n}" — "{s}</li> }).collect_view()}</ul>
-            // the browser rewrites the list and this line on every edit (see `live` below)
+            // the browser rewrites the list and this line on every edit (see `islands::item_rules`)
             <p id="item-live-status" class:warning=!e.problems.is_empty() aria-live="polite">{e.problems.join("；")}</p>
+            <crate::islands::ItemRulesLive/>
         </section>
         <section class="panel">
             <h2>{lang.pick("修改事项（保存为新版本）", "修改事項（儲存為新版本）", "Edit (saved as a new version)")}</h2>
@@ -402,123 +382,83 @@ pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: L
     }
 }
 
-/// The item editor's live preview: with JavaScript, every edit of the rule data (saved or not)
-/// and every answer recomputes the checklist in the browser with the same `rules` crate the
-/// server uses; bad JSON is reported with its line and column as it is typed. Without it, the
-/// preview button asks the server.
-#[cfg(feature = "hydrate")]
-pub mod live {
-    use std::collections::BTreeMap;
-
-    use rules::item::ItemRules;
-    use rules::Lang;
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    use web_sys::{Document, HtmlSelectElement, HtmlTextAreaElement};
-
-    use crate::models::catalog::checklist_preview;
-
-    /// Wires the preview if this page has the editor (once per page).
-    pub fn checklist() {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let Some(area) = doc.get_element_by_id("item-rules") else { return };
-        if area.has_attribute("data-live") {
-            return;
+/// `/staff/admin`: departments and staff.
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
         }
-        let _ = area.set_attribute("data-live", "");
-        let update = {
-            let doc = doc.clone();
-            Closure::<dyn Fn()>::new(move || render(&doc))
-        };
-        let f: &web_sys::js_sys::Function = update.as_ref().unchecked_ref();
-        let _ = area.add_event_listener_with_callback("input", f);
-        if let Some(form) = doc.get_element_by_id("form-preview") {
-            let _ = form.add_event_listener_with_callback("change", f);
-        }
-        update.forget();
-    }
+        let h = sa::home(&c.state.db, c.user.as_ref(), c.lang).await?;
+        let flash = c.flash("admin").await?;
+        Ok(c.page(
+            c.lang.pick("部门与人员", "部門與人員", "Departments and staff"),
+            render_admin_home(h, flash, c.lang),
+        ))
+    })
+}
 
-    fn render(doc: &Document) {
-        let lang = doc
-            .document_element()
-            .and_then(|e| e.get_attribute("lang"))
-            .and_then(|t| Lang::from_tag(&t))
-            .unwrap_or_default();
-        let Some(area) = doc.get_element_by_id("item-rules").and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
-        else {
-            return;
-        };
-        let (Ok(Some(list)), Some(status)) =
-            (doc.query_selector("[data-testid=item-preview]"), doc.get_element_by_id("item-live-status"))
-        else {
-            return;
-        };
-        let mut answers = BTreeMap::new();
-        let mut enterprise = false;
-        if let Ok(selects) = doc.query_selector_all("#form-preview select") {
-            for i in 0..selects.length() {
-                let Some(s) = selects.item(i).and_then(|n| n.dyn_into::<HtmlSelectElement>().ok()) else { continue };
-                let (name, value) = (s.name(), s.value());
-                if name == "kind" {
-                    enterprise = value == "enterprise";
-                } else if let Some(q) = name.strip_prefix("q_") {
-                    if !value.is_empty() {
-                        answers.insert(q.to_string(), value);
-                    }
-                }
-            }
+/// `/staff/admin/calendar`: the holiday calendar of a year.
+#[component]
+pub fn CalendarAdminPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
         }
-        let warn = |on: bool| {
-            let _ = status.class_list().toggle_with_force("warning", on);
-        };
-        match serde_json::from_str::<ItemRules>(&area.value()) {
-            Ok(rules) => {
-                let (lines, problems) = checklist_preview(&rules, &answers, enterprise, lang);
-                list.set_text_content(None);
-                for (name, what) in lines {
-                    if let Ok(li) = doc.create_element("li") {
-                        li.set_text_content(Some(&format!("{name} — {what}")));
-                        let _ = list.append_child(&li);
-                    }
-                }
-                warn(!problems.is_empty());
-                status.set_text_content(Some(&problems.join("；")));
-            }
-            Err(e) => {
-                warn(true);
-                status.set_text_content(Some(&format!(
-                    "{}{}",
-                    lang.pick(
-                        "规则数据不是有效的 JSON：",
-                        "規則數據不是有效的 JSON：",
-                        "The rule data is not valid JSON: "
-                    ),
-                    {
-                        use serde_json::error::Category;
-                        // serde's own text ends with " at line L column C": said once, in our words
-                        let detail = e.to_string();
-                        let detail = detail.split(" at line ").next().unwrap_or_default().to_string();
-                        let what = match e.classify() {
-                            Category::Eof => lang
-                                .pick(
-                                    "内容不完整（缺少括号或引号）",
-                                    "內容不完整（缺少括號或引號）",
-                                    "it ends too early (a bracket or quote is missing)",
-                                )
-                                .to_string(),
-                            Category::Syntax => lang.pick("语法错误", "語法錯誤", "syntax error").to_string(),
-                            _ => format!(
-                                "{}{detail}",
-                                lang.pick("字段不符合要求：", "欄位不符合要求：", "a field is not as expected: ")
-                            ),
-                        };
-                        match lang {
-                            Lang::En => format!("line {}, column {}: {what}", e.line(), e.column()),
-                            _ => format!("第 {} 行第 {} 列，{what}", e.line(), e.column()),
-                        }
-                    }
-                )));
-            }
+        let v = sa::calendar_view(&c.state.db, c.user.as_ref(), c.get("year").parse().ok()).await?;
+        let flash = c.flash("admin").await?;
+        Ok(c.page(c.lang.pick("节假日日历", "節假日日曆", "Holiday calendar"), render_calendar(v, flash, c.lang)))
+    })
+}
+
+/// `/staff/admin/templates`: notice templates in 简 / 繁 / EN.
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
         }
-    }
+        let list = sa::templates_view(&c.state.db, c.user.as_ref()).await?;
+        let flash = c.flash("admin").await?;
+        Ok(c.page(c.lang.pick("通知模板", "通知模板", "Notice templates"), render_templates(list, flash, c.lang)))
+    })
+}
+
+/// `/staff/admin/items`: the item catalog.
+#[component]
+pub fn ItemsAdminPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let list = sa::items_view(&c.state.db, c.user.as_ref()).await?;
+        Ok(c.page(c.lang.pick("事项目录", "事項目錄", "Item catalog"), render_items(list, c.lang)))
+    })
+}
+
+/// `/staff/admin/items/:code`: the item editor with its live checklist preview.
+#[component]
+pub fn ItemEditorPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let code = c.params.get("code").cloned().unwrap_or_default();
+        let e = sa::item_editor(&c.state.db, c.user.as_ref(), &code, &c.query, c.lang).await?;
+        let flash = c.flash("admin").await?;
+        Ok(c.page(e.name.clone(), render_item_editor(e, flash, c.lang)))
+    })
+}
+
+/// `/staff/admin/tokens`: API tokens.
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let (tokens, deps) = crate::server::api_v1::token_lines(&c.state.db, c.user.as_ref()).await?;
+        let flash = c.flash("tokens").await?;
+        Ok(c.page(c.lang.pick("接口令牌", "介面權杖", "API tokens"), render_tokens(tokens, deps, flash, c.lang)))
+    })
 }

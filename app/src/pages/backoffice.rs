@@ -4,18 +4,17 @@
 
 use leptos::prelude::*;
 use rules::Lang;
-#[cfg(feature = "ssr")]
 use rules::{CaseState, WarningLevel};
 
 use crate::models::{bucket_label, BUCKETS};
-#[cfg(feature = "ssr")]
+use crate::pages::loaded::loaded;
+use crate::server::backoffice as office;
 use crate::{
     components::Notice,
+    models::action_label,
     models::{human_size, staff_action_label, Flash, StaffCase},
-    pages::cases::action_label,
 };
 
-#[cfg(feature = "ssr")]
 fn badge(warning: Option<WarningLevel>, remaining: Option<i32>, lang: Lang) -> impl IntoView {
     let (class, text) = match (warning, remaining) {
         (Some(WarningLevel::Overdue), Some(r)) => (
@@ -44,7 +43,6 @@ fn badge(warning: Option<WarningLevel>, remaining: Option<i32>, lang: Lang) -> i
     (!text.is_empty()).then(|| view! { <span class=class>{text}</span> })
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> impl IntoView {
     let bucket = p.bucket.clone();
     let q = search.to_string();
@@ -119,7 +117,6 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
 }
 
 /// Event labels for staff, the internal events included.
-#[cfg(feature = "ssr")]
 fn staff_event_label(action: &str, lang: Lang) -> &'static str {
     match action {
         "opinion" => lang.pick("审查意见", "審查意見", "Opinion"),
@@ -132,12 +129,10 @@ fn staff_event_label(action: &str, lang: Lang) -> &'static str {
     }
 }
 
-#[cfg(feature = "ssr")]
 fn field_error(f: &Flash, action: &str, field: &str) -> Option<String> {
     (f.value("action") == action).then(|| f.errors.get(field).cloned()).flatten()
 }
 
-#[cfg(feature = "ssr")]
 fn text_field(
     f: &Flash,
     action: &'static str,
@@ -162,7 +157,6 @@ fn text_field(
     }
 }
 
-#[cfg(feature = "ssr")]
 fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> impl IntoView {
     let fields = match action {
         "request_correction" => view! {
@@ -248,7 +242,6 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
     }
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
     let can_correct = c.actions.iter().any(|a| a == "request_correction");
     let actions: Vec<&'static str> = [
@@ -374,7 +367,6 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
 
 /// Review stages, co-department opinions and reviewers' requests, each with its form where the
 /// caller may act.
-#[cfg(feature = "ssr")]
 fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
     if c.tasks.is_empty() && c.requests.is_empty() {
         return ().into_any();
@@ -485,7 +477,6 @@ fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
 
 /// Counter intake (帮办): find or register the walk-in applicant, choose the service, then fill
 /// the application with them (the same form as online).
-#[cfg(feature = "ssr")]
 pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl IntoView {
     let err = |name: &str| f.errors.get(name).cloned();
     let number_err = v.number_error.clone().or(err("number"));
@@ -578,4 +569,45 @@ pub fn queue_links(lang: Lang) -> impl IntoView {
     view! {
         <ul class="tabs">{BUCKETS.iter().map(|b| view! { <li><a href=format!("/staff/queue?bucket={b}")>{bucket_label(b, lang)}</a></li> }).collect_view()}</ul>
     }
+}
+
+/// `/staff/queue`: the queues by bucket, searchable, paged by cursor.
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let (bucket, search, cursor, item) = (c.get("bucket"), c.get("q"), c.get("after"), c.get("item"));
+        let query = office::QueueQuery { bucket: &bucket, search: &search, cursor: &cursor, item: &item };
+        let p = office::queue(&c.state.db, &c.state.calendar(), c.user.as_ref(), query, c.today).await?;
+        Ok(c.page(c.lang.pick("办件队列", "辦件隊列", "Queues"), render_queue(p, &search, c.lang)))
+    })
+}
+
+/// `/staff/intake`: the counter (a walk-in's application, by ID number).
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let v = crate::server::intake::view(&c.state.db, c.user.as_ref(), &c.get("number"), c.lang).await?;
+        let flash = c.flash("intake").await?;
+        Ok(c.page(c.lang.pick("窗口帮办", "窗口幫辦", "Counter intake"), render_intake(v, flash, c.lang)))
+    })
+}
+
+/// `/staff/cases/:id`: one case in the back office, with the actions the caller's duty allows.
+#[component]
+pub fn StaffCasePage() -> impl IntoView {
+    loaded(|c| async move {
+        let id: i32 = c.param("id")?;
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let sc = office::staff_case(&c.state.db, c.user.as_ref(), id, c.today).await?;
+        let flash = c.flash("staff_case").await?;
+        Ok(c.page(sc.case_no.clone(), render_staff_case(sc, flash, c.lang)))
+    })
 }

@@ -10,7 +10,6 @@ use rules::{CaseState, Lang, WarningLevel};
 use crate::api::{case_detail, my_cases, take_flash};
 use crate::components::{use_prefs, ServerError};
 use crate::models::CaseSummary;
-#[cfg(feature = "ssr")]
 use crate::models::{human_size, rating_label, CaseDetail, Flash, RATING_LEVELS};
 
 fn warning_badge(s: &CaseSummary, lang: Lang) -> impl IntoView {
@@ -34,32 +33,6 @@ fn warning_badge(s: &CaseSummary, lang: Lang) -> impl IntoView {
         _ => ("", String::new()),
     };
     (!text.is_empty()).then(|| view! { <span class=class>{text}</span> })
-}
-
-pub fn action_label(action: &str, lang: Lang) -> &'static str {
-    match action {
-        "submit" => lang.pick("提交申请", "提交申請", "Application submitted"),
-        "resubmit" => lang.pick("补正后重新提交", "補正後重新提交", "Corrected and resubmitted"),
-        "accept" => lang.pick("受理", "受理", "Accepted"),
-        "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Correction requested"),
-        "reject" => lang.pick("不予受理", "不予受理", "Not accepted"),
-        "correction_expired" => {
-            lang.pick("补正逾期，不予受理", "補正逾期，不予受理", "Correction not answered in time")
-        }
-        "start_review" => lang.pick("开始审查", "開始審查", "Review started"),
-        "suspend" => lang.pick("中止（不计时）", "中止（不計時）", "Suspended (clock stopped)"),
-        "resume" => lang.pick("恢复办理", "恢復辦理", "Resumed"),
-        "extend" => lang.pick("延长办理期限", "延長辦理期限", "Time limit extended"),
-        "decide" => lang.pick("作出决定", "作出決定", "Decision made"),
-        "issue_fee_notice" => lang.pick("缴费通知", "繳費通知", "Fee notice"),
-        "record_payment" => lang.pick("已缴费", "已繳費", "Payment received"),
-        "fee_expired" => lang.pick("逾期未缴费", "逾期未繳費", "Fee not paid in time"),
-        "prepare_delivery" => lang.pick("准备送达", "準備送達", "Ready for delivery"),
-        "deliver" => lang.pick("送达", "送達", "Delivered"),
-        "close" => lang.pick("办结", "辦結", "Closed"),
-        "withdraw" => lang.pick("撤回申请", "撤回申請", "Withdrawn"),
-        _ => lang.pick("办理", "辦理", "Update"),
-    }
 }
 
 #[component]
@@ -136,7 +109,6 @@ pub fn next_step(state: CaseState, lang: Lang) -> &'static str {
     }
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) -> impl IntoView {
     let s = d.summary.clone();
     let x = d.extras.clone();
@@ -305,4 +277,21 @@ pub fn WithdrawPage() -> impl IntoView {
         <Title text=lang.pick("撤回申请 · 通办", "撤回申請 · 通辦", "Withdraw · Tongban")/>
         <Suspense fallback=|| ()>{body}</Suspense>
     }
+}
+
+/// `/cases/:id`: one of the applicant's cases, with its timeline, documents, rating and complaint.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    crate::pages::loaded::loaded(|c| async move {
+        let id: i32 = c.param("id")?;
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let applicant = crate::server::guard::require_applicant(c.user.as_ref())?;
+        let cal = c.state.calendar();
+        let d = crate::server::journey::detail_for_applicant(&c.state.db, &cal, applicant, id, c.today).await?;
+        let flash = c.flash_of(&["case", "rating", "complaint"]).await?.unwrap_or_default();
+        let submitted = c.query.contains_key("submitted");
+        Ok(c.page(d.summary.item_name.clone(), render_case(d, flash, submitted, c.lang)))
+    })
 }

@@ -8,11 +8,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use rules::deadline::{due_date, TimeLimit};
 use rules::item::{ItemRules, Question};
-use rules::materials::{checklist, Answers, ApplicantKind, Condition, MaterialForm, MaterialSpec, Requirement};
+use rules::materials::{Answers, ApplicantKind, Condition, MaterialForm, MaterialSpec, Requirement};
 use rules::Lang;
 
 use crate::api::get_item;
 use crate::components::use_prefs;
+use crate::islands::ChecklistPreview;
 use crate::models::ItemGuide;
 use crate::pages::home::format_limit;
 
@@ -112,17 +113,6 @@ fn size_label(bytes: u64) -> String {
 fn Guide(guide: ItemGuide) -> impl IntoView {
     let lang = use_prefs().lang;
     let rules: ItemRules = guide.rules.clone();
-    let query = use_query_map();
-    // The preview's answers: from the query string (no-JS form) at first, then live.
-    let kind = RwSignal::new(
-        query.read_untracked().get("kind").and_then(|k| ApplicantKind::parse(&k)).unwrap_or(ApplicantKind::Person),
-    );
-    let initial_answers: Answers = rules
-        .questions
-        .iter()
-        .filter_map(|q| query.read_untracked().get(&format!("q_{}", q.code)).map(|v| (q.code.clone(), v)))
-        .collect();
-    let answers = RwSignal::new(initial_answers.clone());
     let cal = guide.calendar();
     let today = guide.today;
     let decision = rules.decision_limit();
@@ -131,66 +121,14 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
 
     let specs = rules.materials.clone();
     let questions = rules.questions.clone();
-    let preview = {
-        let specs = specs.clone();
-        let questions = questions.clone();
-        move || {
-            let c = answers.with(|a| checklist(&specs, kind.get(), a, &Default::default(), None));
-            let name_of =
-                |code: &String| specs.iter().find(|s| &s.code == code).map(|s| s.name.clone()).unwrap_or_default();
-            let list = |codes: &Vec<String>| codes.iter().map(|c| view! { <li>{name_of(c)}</li> }).collect_view();
-            let unanswered = questions.iter().filter(|q| answers.with(|a| !a.contains_key(&q.code))).count();
-            view! {
-                <h3>{lang.pick("现在需要提交", "現在需要提交", "Needed now")}</h3>
-                <ul class="checklist" data-testid="required-now">{list(&c.required_now)}</ul>
-                {(!c.deferrable.is_empty()).then(|| view! {
-                    <h3>{lang.pick("可容缺后补（受理后 30 日内补齐）", "可容缺後補（受理後 30 日內補齊）", "May follow after acceptance (within 30 days)")}</h3>
-                    <ul class="checklist">{list(&c.deferrable)}</ul>
-                })}
-                {(!c.optional.is_empty()).then(|| view! {
-                    <h3>{lang.pick("可选", "可選", "Optional")}</h3>
-                    <ul class="checklist">{list(&c.optional)}</ul>
-                })}
-                {(unanswered > 0).then(|| view! {
-                    <p class="hint">{lang.pick("回答上面的问题后，清单会更准确。", "回答上面的問題後，清單會更準確。", "Answer the questions above for an exact list.")}</p>
-                })}
-            }
-        }
-    };
-
-    let kind_radio = move |k: ApplicantKind, label: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="kind" value=k.as_str() checked=kind.get_untracked() == k
-                    on:change=move |_| kind.set(k)/>
-                {label}
-            </label>
-        }
-    };
-    let question_fields = questions
+    // The preview's answers: from the query string (the no-JS form) at first, then live.
+    let query = use_query_map();
+    let kind =
+        query.read_untracked().get("kind").and_then(|k| ApplicantKind::parse(&k)).unwrap_or(ApplicantKind::Person);
+    let answers: Answers = questions
         .iter()
-        .map(|q| {
-            let code = q.code.clone();
-            let options = q
-                .options
-                .iter()
-                .map(|(value, label)| {
-                    let checked = initial_answers.get(&code) == Some(value);
-                    let (code, value) = (code.clone(), value.clone());
-                    let v2 = value.clone();
-                    view! {
-                        <label class="radio">
-                            <input type="radio" name=format!("q_{code}") value=value checked=checked
-                                on:change=move |_| answers.update(|a| { a.insert(code.clone(), v2.clone()); })/>
-                            {label.clone()}
-                        </label>
-                    }
-                })
-                .collect_view();
-            view! { <fieldset class="field"><legend>{q.text.clone()}</legend>{options}</fieldset> }
-        })
-        .collect_view();
-
+        .filter_map(|q| query.read_untracked().get(&format!("q_{}", q.code)).map(|v| (q.code.clone(), v)))
+        .collect();
     let materials_list = specs
         .iter()
         .map(|m| {
@@ -306,16 +244,7 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
 
         <section class="panel" aria-labelledby="preview-h">
             <h2 id="preview-h">{lang.pick("看看您需要准备什么", "看看您需要準備什麼", "What you will need")}</h2>
-            <form method="get" class="preview-form">
-                <fieldset class="field">
-                    <legend>{lang.pick("申请人类型", "申請人類型", "Applicant type")}</legend>
-                    {kind_radio(ApplicantKind::Person, lang.pick("个人", "個人", "Person"))}
-                    {kind_radio(ApplicantKind::Enterprise, lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
-                </fieldset>
-                {question_fields}
-                <button type="submit" class="button secondary">{lang.pick("更新清单", "更新清單", "Update the list")}</button>
-            </form>
-            <div class="preview" aria-live="polite">{preview}</div>
+            <ChecklistPreview specs=specs.clone() questions=questions.clone() kind answers/>
             {projected.map(|d| view! {
                 <p class="projection" data-testid="projection">
                     {lang.pick("如今天（", "如今天（", "If accepted today (")}{today.to_string()}

@@ -1,5 +1,6 @@
-//! Pages. Each is one route; forms post to plain endpoints so they work without JavaScript, and
-//! the browser adds checks with the `rules` crate before anything is sent.
+//! Pages (server only): each route's component, made on the server. Forms post to plain endpoints
+//! so they work without JavaScript; what must run in the browser is an island (`crate::islands`).
+//! A page that loads its content from the services hands a loader to [`loaded::loaded`].
 
 mod account;
 pub mod admin;
@@ -9,19 +10,21 @@ pub mod backoffice;
 pub mod cases;
 mod home;
 mod item;
+pub mod loaded;
 mod not_found;
 pub mod public;
-mod server_page;
 mod staff;
 pub mod supervision;
 
 pub use account::AccountPage;
+pub use admin::{AdminHomePage, CalendarAdminPage, ItemEditorPage, ItemsAdminPage, TemplatesPage, TokensPage};
 pub use apply::{ApplyPage, CheckPage};
 pub use auth::{LoginPage, RegisterPage, StaffLoginPage};
-pub use cases::{CasesPage, WithdrawPage};
+pub use backoffice::{IntakePage, QueuePage, StaffCasePage};
+pub use cases::{CasePage, CasesPage, WithdrawPage};
 pub use home::HomePage;
 pub use item::ItemPage;
 pub use not_found::NotFound;
-pub use public::{ComplaintPage, ProgressPage};
-pub use server_page::ServerPage;
+pub use public::{ComplaintPage, InboxPage, LedgerPage, ProgressPage, VerifyPage};
 pub use staff::StaffPage;
+pub use supervision::{InquiriesPage, StatsPage, SupervisionPage};

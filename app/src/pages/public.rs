@@ -9,10 +9,11 @@ use rules::Lang;
 
 use crate::api::public_progress;
 use crate::components::{use_prefs, ServerError};
-#[cfg(feature = "ssr")]
+use crate::models::action_label;
 use crate::models::LedgerRow;
-use crate::models::TimelineEntry;
-use crate::pages::cases::action_label;
+use crate::models::{SessionUser, TimelineEntry};
+use crate::pages::loaded::loaded;
+use crate::server::AppError;
 
 pub fn timeline_view(entries: Vec<TimelineEntry>, lang: Lang) -> impl IntoView {
     view! {
@@ -84,7 +85,6 @@ pub fn ProgressPage() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "ssr")]
 fn ledger_table(rows: Vec<LedgerRow>, lang: Lang, testid: &'static str, label: &'static str) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=label>
@@ -114,8 +114,7 @@ fn ledger_table(rows: Vec<LedgerRow>, lang: Lang, testid: &'static str, label: &
     }
 }
 
-/// The public register, made on the server (see [`crate::pages::ServerPage`]).
-#[cfg(feature = "ssr")]
+/// The public register.
 pub fn render_ledger(l: crate::models::LedgerPage, lang: Lang) -> impl IntoView {
     let (page, pages) = (l.page, l.pages);
     view! {
@@ -138,7 +137,6 @@ pub fn render_ledger(l: crate::models::LedgerPage, lang: Lang) -> impl IntoView 
 }
 
 /// The verification of a result document (`None`: no document has the code).
-#[cfg(feature = "ssr")]
 pub fn render_verify(v: Option<crate::models::Verification>, lang: Lang) -> impl IntoView {
     let body = match v {
         Some(v) => view! {
@@ -173,7 +171,6 @@ pub fn render_verify(v: Option<crate::models::Verification>, lang: Lang) -> impl
 }
 
 /// The applicant's messages.
-#[cfg(feature = "ssr")]
 pub fn render_inbox(list: Vec<crate::models::InboxEntry>, lang: Lang) -> impl IntoView {
     let body = if list.is_empty() {
         view! { <p>{lang.pick("暂无消息。", "暫無訊息。", "No messages yet.")}</p> }.into_any()
@@ -268,4 +265,45 @@ pub fn ComplaintPage() -> impl IntoView {
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
     }
+}
+
+/// `/ledger`: the public register.
+#[component]
+pub fn LedgerPage() -> impl IntoView {
+    loaded(|c| async move {
+        let l = crate::server::journey::ledger(&c.state.db, c.get("page").parse().unwrap_or(1)).await?;
+        Ok(c.page(c.lang.pick("登记台账公示", "登記台賬公示", "Public register"), render_ledger(l, c.lang)))
+    })
+}
+
+/// `/verify/:code`: is this document real? (404 when no document has the code.)
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    loaded(|c| async move {
+        let code = c.params.get("code").cloned().unwrap_or_default();
+        let v = match crate::server::journey::verify(&c.state.db, &code).await {
+            Ok(v) => Some(v),
+            Err(AppError::NotFound) => {
+                if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                    resp.set_status(http::StatusCode::NOT_FOUND);
+                }
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(c.page(c.lang.pick("文书验证", "文書驗證", "Verify a document"), render_verify(v, c.lang)))
+    })
+}
+
+/// `/inbox`: the applicant's messages.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let Some(SessionUser::Applicant { id, .. }) = &c.user else { return Err(AppError::Forbidden) };
+        let list = crate::server::journey::inbox(&c.state.db, *id).await?;
+        Ok(c.page(c.lang.pick("消息", "訊息", "Messages"), render_inbox(list, c.lang)))
+    })
 }

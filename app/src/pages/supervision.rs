@@ -1,17 +1,14 @@
 //! The supervisor's dashboard and statistics (server-made pages: plain links and forms).
 
-#[cfg(feature = "ssr")]
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
 use rules::Lang;
 
-#[cfg(feature = "ssr")]
+use crate::pages::loaded::loaded;
 use crate::{
     components::Notice,
     models::{CaseLine, Dashboard, Flash, Statistics},
 };
 
-#[cfg(feature = "ssr")]
 fn case_table(rows: Vec<CaseLine>, lang: Lang, empty: &'static str, test_id: &'static str) -> AnyView {
     if rows.is_empty() {
         return view! { <p class="hint" data-testid=test_id>{empty}</p> }.into_any();
@@ -46,7 +43,6 @@ fn case_table(rows: Vec<CaseLine>, lang: Lang, empty: &'static str, test_id: &'s
     .into_any()
 }
 
-#[cfg(feature = "ssr")]
 fn text_form(
     f: &Flash,
     action: &'static str,
@@ -77,7 +73,6 @@ fn text_form(
     }
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_dashboard(d: Dashboard, f: Flash, lang: Lang) -> impl IntoView {
     let dep = d.department;
     let total = (d.levels.normal + d.levels.warning + d.levels.overdue).max(1);
@@ -213,7 +208,6 @@ pub fn render_dashboard(d: Dashboard, f: Flash, lang: Lang) -> impl IntoView {
 }
 
 /// A bar chart of received and closed cases per row, drawn on the server as SVG.
-#[cfg(feature = "ssr")]
 pub fn chart_svg(s: &Statistics, lang: Lang) -> String {
     let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let max = s.rows.iter().map(|r| r.submitted.max(r.closed)).max().unwrap_or(0).max(1) as f64;
@@ -263,7 +257,6 @@ pub fn chart_svg(s: &Statistics, lang: Lang) -> String {
     out
 }
 
-#[cfg(feature = "ssr")]
 pub fn render_stats(s: Statistics, query: String, lang: Lang) -> impl IntoView {
     let heads = crate::server::supervision::headings(&s, lang);
     let chart = chart_svg(&s, lang);
@@ -312,7 +305,6 @@ pub fn render_stats(s: Statistics, query: String, lang: Lang) -> impl IntoView {
 }
 
 /// 首问负责制: the consultation log of the window, its form and search.
-#[cfg(feature = "ssr")]
 pub fn render_inquiries(d: crate::models::InquiryDesk, f: Flash, lang: Lang) -> impl IntoView {
     let err = |name: &str| f.errors.get(name).cloned();
     let field = |name: &'static str, label: &'static str, long: bool| {
@@ -385,4 +377,52 @@ pub fn render_inquiries(d: crate::models::InquiryDesk, f: Flash, lang: Lang) -> 
             <ul class="records">{rows}</ul>
         </section>
     }
+}
+
+/// `/staff/supervision`: the supervisor's dashboard.
+#[component]
+pub fn SupervisionPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let dep = c.get("dep").parse().ok();
+        let cal = c.state.calendar();
+        let d = crate::server::supervision::dashboard(&c.state.db, &cal, c.user.as_ref(), dep, c.today, c.lang).await?;
+        let flash = c.flash("supervision").await?;
+        Ok(c.page(c.lang.pick("电子监察", "電子監察", "Supervision"), render_dashboard(d, flash, c.lang)))
+    })
+}
+
+/// `/staff/inquiries`: the first-inquiry desk.
+#[component]
+pub fn InquiriesPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let d = crate::server::inquiry::desk(&c.state.db, c.user.as_ref(), &c.get("q")).await?;
+        let flash = c.flash("inquiry").await?;
+        Ok(c.page(c.lang.pick("首问登记", "首問登記", "First-inquiry desk"), render_inquiries(d, flash, c.lang)))
+    })
+}
+
+/// `/staff/stats`: statistics by department, item or month.
+#[component]
+pub fn StatsPage() -> impl IntoView {
+    loaded(|c| async move {
+        if let Some(login) = c.login_first() {
+            return Ok(login);
+        }
+        let (by, from, to, dep) = crate::server::supervision_forms::stats_query(&c.query);
+        let s = crate::server::supervision::statistics(&c.state.db, c.user.as_ref(), &by, from, to, dep).await?;
+        let qs = format!(
+            "?by={}&from={}&to={}{}",
+            s.by,
+            s.from,
+            s.to,
+            s.department.map(|d| format!("&dep={d}")).unwrap_or_default()
+        );
+        Ok(c.page(c.lang.pick("统计分析", "統計分析", "Statistics"), render_stats(s, qs, c.lang)))
+    })
 }

@@ -549,7 +549,7 @@ pub fn document() -> Value {
 pub async fn token_lines(
     db: &DatabaseConnection,
     user: Option<&SessionUser>,
-) -> Result<(Vec<crate::pages::admin::TokenLine>, Vec<(i32, String)>), AppError> {
+) -> Result<(Vec<crate::models::TokenLine>, Vec<(i32, String)>), AppError> {
     let tokens = list(db, user).await?;
     let allowed = require_staff(user, &[Role::Admin], None)?;
     let deps: BTreeMap<i32, String> =
@@ -561,7 +561,7 @@ pub async fn token_lines(
         .into_iter()
         .map(|t| {
             let ids: Vec<i32> = serde_json::from_str(&t.departments).unwrap_or_default();
-            crate::pages::admin::TokenLine {
+            crate::models::TokenLine {
                 id: t.id,
                 name: t.name,
                 prefix: t.prefix,

@@ -136,7 +136,7 @@ pub fn render(tpl: &str, kind: &str, payload: &serde_json::Value, lang: Lang) ->
         _ => format!("办理期限：{d}。"),
     });
     tpl.replace("{case_no}", case_no)
-        .replace("{event}", crate::pages::cases::action_label(kind, lang))
+        .replace("{event}", crate::models::action_label(kind, lang))
         .replace("{state}", state)
         .replace("{due_on}", &due)
 }

@@ -1,0 +1,145 @@
+//! The page shell, the one router, and the scripts that wake the islands (server only).
+
+use std::sync::OnceLock;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::Layout;
+use crate::detect_prefs;
+use crate::pages::*;
+
+/// The content security policy for pages: scripts only from this origin or carrying this
+/// response's nonce, wasm allowed, no framing.
+pub fn content_security_policy(nonce: Option<&str>, dev_reload: bool) -> String {
+    let script = match nonce {
+        Some(n) => format!("script-src 'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "script-src 'self' 'wasm-unsafe-eval'".into(),
+    };
+    let connect = if dev_reload { "connect-src 'self' ws:" } else { "connect-src 'self'" };
+    format!(
+        "default-src 'self'; {script}; style-src 'self'; img-src 'self' data:; font-src 'self'; {connect}; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The CSP nonce of a request, made by the server's middleware before rendering: the middleware
+/// sends it in the `Content-Security-Policy` header, the shell puts it on the page's scripts.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = detect_prefs();
+    {
+        // One nonce for the header and the scripts, whatever the route (pages, 404s): the one the
+        // middleware minted for this request replaces Leptos' own.
+        if let Some(n) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+            provide_context(leptos::nonce::Nonce::from_value(n.0));
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=prefs.lang.tag() class=if prefs.elder { "elder" } else { "" }>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <AutoReload options=options.clone()/>
+                <IslandScripts options=options.clone()/>
+                <HashedStylesheet options id="leptos"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let prefs = detect_prefs();
+    provide_context(prefs);
+    let title = prefs.lang.pick(
+        "通办 · 一窗通办政务服务",
+        "通辦 · 一窗通辦政務服務",
+        "Tongban · one-window government services",
+    );
+    view! {
+        <Title text=title/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/items/:code") view=ItemPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases") view=CasesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/withdraw") view=WithdrawPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:id") view=ApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:id/check") view=CheckPage ssr=SsrMode::Async/>
+                    <Route path=path!("/progress") view=ProgressPage ssr=SsrMode::Async/>
+                    <Route path=path!("/ledger") view=LedgerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complaint") view=ComplaintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/queue") view=QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/intake") view=IntakePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/:id") view=StaffCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/supervision") view=SupervisionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/stats") view=StatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/inquiries") view=InquiriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/tokens") view=TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin") view=AdminHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/calendar") view=CalendarAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/templates") view=TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/items") view=ItemsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/items/:code") view=ItemEditorPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// The script that wakes the islands (`islands.js`): it loads the wasm only when the page has an
+/// island, so a page without one downloads no wasm at all. File names carry cargo-leptos' hashes
+/// (`hash.txt` beside the binary), read once.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    static NAMES: OnceLock<(String, String)> = OnceLock::new();
+    let (js, wasm) = NAMES.get_or_init(|| {
+        let name = options.output_name.to_string();
+        let (mut js, mut wasm) = (name.clone(), name);
+        if options.hash_files {
+            let path = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())))
+                .unwrap_or_default();
+            for line in std::fs::read_to_string(&path).unwrap_or_default().lines() {
+                match line.trim().split_once(':') {
+                    Some(("js", h)) => js = format!("{js}.{}", h.trim()),
+                    Some(("wasm", h)) => wasm = format!("{wasm}.{}", h.trim()),
+                    _ => {}
+                }
+            }
+        } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+            wasm.push_str("_bg");
+        }
+        (js, wasm)
+    });
+    // the body outside islands is not hydrated: no hydration ids, no serialized resources for it
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
+    let script =
+        format!("{}({:?}, {:?}, {js:?}, {wasm:?});", include_str!("islands.js"), "", options.site_pkg_dir.as_ref());
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
