@@ -1,6 +1,6 @@
 import { test, expect, Browser, Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
-import { JPEG, PDF, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
+import { JPEG, PDF, applyForZrzy001, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
 
 async function staff(browser: Browser, baseURL: string, username: string): Promise<Page> {
   return staffPage(browser, baseURL, username);
@@ -35,22 +35,7 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   await page.goto("/items/ZRZY-001");
   await hydrated(page);
   const projected = (await page.getByTestId("projection").locator("strong").textContent())!.trim();
-  await page.getByTestId("apply").click();
-  await hydrated(page);
-  const draftUrl = page.url();
-  await page.getByLabel("否，本人办理").check();
-  await page.getByLabel("否", { exact: true }).check();
-  await expect(page.getByTestId("autosave")).toHaveText("已自动保存");
-  for (const [material, name, buffer] of [["id_card", "身份证.jpg", JPEG], ["application", "申请表.pdf", PDF], ["project_approval", "批复.pdf", PDF]] as const) {
-    const card = page.locator(`#m-${material}`);
-    await card.locator("input[type=file]").setInputFiles({ name, mimeType: "application/octet-stream", buffer });
-    await card.getByRole("button", { name: "上传" }).click();
-    await expect(card.locator(".file-row")).toContainText(name);
-  }
-  await page.goto(draftUrl + "/check");
-  await page.getByRole("button", { name: "确认并提交申请" }).click();
-  const caseNo = (await page.getByTestId("case-no").textContent())!.trim();
-  const caseUrl = page.url().replace(/\?.*$/, "");
+  const { caseNo, caseUrl, draftUrl } = await applyForZrzy001(page);
 
   // the clerk finds it in the queue and asks once for a correction
   const clerk = await staff(browser, baseURL!, "clerk");

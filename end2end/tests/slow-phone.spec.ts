@@ -3,7 +3,7 @@
 // receives. The wasm is held back until the typing is done, so the typing surely comes first;
 // islands hydrate the HTML the server made and never re-render the rest, so nothing is lost.
 import { test, expect, Page } from "./fixtures";
-import { JPEG, PDF, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
+import { applyForZrzy001, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
 
 /** Slows the page down like a cheap phone on a poor mobile line. */
 async function slowPhone(page: Page) {
@@ -84,21 +84,8 @@ test("a back-office case page: a note typed before the page is ready is kept and
   // an application of our own, submitted
   await registerPerson(page, "慢网络丙");
   await page.goto("/items/ZRZY-001");
-  await page.getByTestId("apply").click();
   await hydrated(page);
-  const draft = page.url();
-  await page.getByLabel("否，本人办理").check();
-  await page.getByLabel("否", { exact: true }).check();
-  await expect(page.getByTestId("autosave")).toHaveText("已自动保存");
-  for (const [material, name, buffer] of [["id_card", "身份证.jpg", JPEG], ["application", "申请表.pdf", PDF], ["project_approval", "批复.pdf", PDF]] as const) {
-    const card = page.locator(`#m-${material}`);
-    await card.locator("input[type=file]").setInputFiles({ name, mimeType: "application/octet-stream", buffer });
-    await card.getByRole("button", { name: "上传" }).click();
-    await expect(card.locator(".file-row")).toContainText(name);
-  }
-  await page.goto(draft + "/check");
-  await page.getByRole("button", { name: "确认并提交申请" }).click();
-  const caseNo = (await page.getByTestId("case-no").textContent())!.trim();
+  const { caseNo } = await applyForZrzy001(page);
 
   const clerk = await staffPage(browser, baseURL!, "clerk");
   await clerk.goto("/staff/queue?bucket=new");

@@ -62,3 +62,27 @@ export async function staffPage(browser: Browser, baseURL: string, username: str
   await expect(page).toHaveURL(/\/staff$/);
   return page;
 }
+
+/**
+ * From the open guide page of ZRZY-001 (hydrated): starts an application, answers, uploads the
+ * three required materials, submits; returns the case number, the case page's and the draft's
+ * addresses.
+ */
+export async function applyForZrzy001(page: Page): Promise<{ caseNo: string; caseUrl: string; draftUrl: string }> {
+  await page.getByTestId("apply").click();
+  await hydrated(page);
+  const draftUrl = page.url();
+  await page.getByLabel("否，本人办理").check();
+  await page.getByLabel("否", { exact: true }).check();
+  await expect(page.getByTestId("autosave")).toHaveText("已自动保存");
+  for (const [material, name, buffer] of [["id_card", "身份证.jpg", JPEG], ["application", "申请表.pdf", PDF], ["project_approval", "批复.pdf", PDF]] as const) {
+    const card = page.locator(`#m-${material}`);
+    await card.locator("input[type=file]").setInputFiles({ name, mimeType: "application/octet-stream", buffer });
+    await card.getByRole("button", { name: "上传" }).click();
+    await expect(card.locator(".file-row")).toContainText(name);
+  }
+  await page.goto(draftUrl + "/check");
+  await page.getByRole("button", { name: "确认并提交申请" }).click();
+  const caseNo = (await page.getByTestId("case-no").textContent())!.trim();
+  return { caseNo, caseUrl: page.url().replace(/\?.*$/, ""), draftUrl };
+}
