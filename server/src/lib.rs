@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use app::server::config::Settings;
+use app::server::edge::ClientIp;
 use app::server::files::LocalFileStore;
-use app::server::forms::ClientIp;
 use app::server::{calendar, db, seed, AppState};
 use app::{shell, App};
 
@@ -117,7 +117,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .merge(app::server::forms::routes())
+        .merge(app::server::routes::routes())
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,

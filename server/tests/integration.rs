@@ -114,8 +114,8 @@ async fn spawn(database_url: Option<String>) -> App {
     let dir = tempfile::tempdir().unwrap();
     let sinks = Sinks::default();
     let (smtp, sms) = (smtp_sink(sinks.clone()).await, sms_sink(sinks.clone()).await);
-    let notify = app::server::notify::NotifySettings {
-        smtp: Some(app::server::notify::SmtpSettings {
+    let notify = app::server::config::NotifySettings {
+        smtp: Some(app::server::config::SmtpSettings {
             host: "127.0.0.1".into(),
             port: smtp,
             from: "通办 <noreply@tongban.example>".into(),
@@ -553,7 +553,7 @@ async fn upload(
 fn flash_of(r: &reqwest::Response) -> Option<app::models::Flash> {
     r.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
         let v = c.strip_prefix("tb_flash=")?.split(';').next()?;
-        app::server::forms::decode_flash(v)
+        app::server::edge::decode_flash(v)
     })
 }
 
@@ -1016,8 +1016,12 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
         .await
         .unwrap()
         .unwrap();
-    let provided =
-        app::server::journey::files_of(db, row.id).await.unwrap().into_iter().map(|f| f.material_code).collect();
+    let provided = app::server::cases::documents::files_of(db, row.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.material_code)
+        .collect();
     app::server::cases::apply(
         db,
         &app.state.calendar(),
@@ -1422,7 +1426,7 @@ async fn authorization_matrix(app: &App) {
     for (code, fields, steps) in table {
         let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
         let mut row = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
-        let provided = app::server::journey::files_of(db, row.id)
+        let provided = app::server::cases::documents::files_of(db, row.id)
             .await
             .unwrap()
             .into_iter()

@@ -41,7 +41,7 @@ pub async fn autosave_answers(id: i32, answers: BTreeMap<String, String>) -> Res
 /// that does not match says only "not found".
 #[server(prefix = "/api", endpoint = "public_progress")]
 pub async fn public_progress(case_no: String, who: String) -> Result<Option<ProgressView>, ServerFnError> {
-    use crate::server::forms::ClientIp;
+    use crate::server::edge::ClientIp;
     use crate::server::{journey, AppError};
     let c = glue::ctx().await?;
     if case_no.trim().is_empty() && who.trim().is_empty() {

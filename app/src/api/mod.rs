@@ -63,7 +63,7 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
             parse_cookies(h).filter(|(k, _)| *k == FLASH_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>()
         })
         .next();
-    let Some(flash) = raw.as_deref().and_then(crate::server::forms::decode_flash) else { return Ok(None) };
+    let Some(flash) = raw.as_deref().and_then(crate::server::edge::decode_flash) else { return Ok(None) };
     if flash.form != form {
         return Ok(None);
     }

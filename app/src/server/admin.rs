@@ -19,9 +19,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::edge::Caller;
+use super::edge::{back_with_errors, notice, see_other};
 use super::entities::{calendar_day, calendar_year, department, item, staff, staff_role, template};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, see_other};
 use super::guard::require_staff;
 use super::state::AppState;
 use crate::models::Prefs;

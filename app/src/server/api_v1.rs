@@ -589,7 +589,7 @@ async fn issue_form(
     Caller(user): Caller,
     body: String,
 ) -> Response {
-    use super::forms::{back_with_errors, notice, see_other};
+    use super::edge::{back_with_errors, notice, see_other};
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
     let name = pairs.iter().find(|(k, _)| k == "name").map(|(_, v)| v.clone()).unwrap_or_default();
     let deps: Vec<i32> = pairs.iter().filter(|(k, _)| k == "departments").filter_map(|(_, v)| v.parse().ok()).collect();
@@ -613,7 +613,7 @@ async fn revoke_form(
     Caller(user): Caller,
     Path(id): Path<i32>,
 ) -> Response {
-    use super::forms::{notice, see_other};
+    use super::edge::{notice, see_other};
     match revoke(&st.db, user.as_ref(), id).await {
         Ok(()) => see_other(
             "/staff/admin/tokens",

@@ -15,10 +15,10 @@ use sea_orm::{
 };
 
 use super::auth::PrincipalKind;
+use super::cases::documents::{file_view, files_of, issue_result_document, results_of};
 use super::cases::{self, Actor, Change};
 use super::entities::{applicant, case, case_request, case_task, department, item, staff, state_count};
 use super::error::AppError;
-use super::journey::{file_view, files_of};
 use crate::models::{
     bucket_states, MaterialCheck, QueuePage, QueueRow, RequestView, SessionUser, StaffCase, StaffEvent, TaskView,
     BUCKETS,
@@ -648,7 +648,7 @@ pub async fn staff_case(
             (q.text.clone(), label)
         })
         .collect();
-    let results = super::journey::results_of(db, c.id).await?;
+    let results = results_of(db, c.id).await?;
     Ok(StaffCase {
         id: c.id,
         version: c.version,
@@ -924,7 +924,7 @@ pub async fn act(
         } else {
             rules.result_name.clone()
         };
-        super::journey::issue_result_document(db, &updated, &title, today).await?;
+        issue_result_document(db, &updated, &title, today).await?;
     }
     Ok(updated)
 }

@@ -12,10 +12,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::backoffice::{self, ActInput};
 use super::edge::Caller;
+use super::edge::{back_with_errors, notice, see_other};
 use super::entities::{applicant, case, case_event, department, item, staff};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, see_other};
-use super::journey;
 use super::receipt::Block;
 use super::state::AppState;
 use crate::models::Prefs;
@@ -143,7 +142,7 @@ pub async fn acceptance_notice(
         Block::Field("法定办结日期".into(), statutory.map(|d| d.to_string()).unwrap_or_default()),
         Block::Heading("已收到的申请材料".into()),
     ];
-    let files = journey::files_of(db, c.id).await?;
+    let files = super::cases::documents::files_of(db, c.id).await?;
     let mut deferred = Vec::new();
     for m in &rules.materials {
         let mine: Vec<String> =
@@ -210,8 +209,11 @@ pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<B
 pub async fn delivery_receipt(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
     let e = last_event(db, c.id, &["deliver"]).await?.ok_or(AppError::NotFound)?;
-    let docs: Vec<String> =
-        journey::results_of(db, c.id).await?.into_iter().map(|r| format!("{}（验证码 {}）", r.title, r.code)).collect();
+    let docs: Vec<String> = super::cases::documents::results_of(db, c.id)
+        .await?
+        .into_iter()
+        .map(|r| format!("{}（验证码 {}）", r.title, r.code))
+        .collect();
     let documents = if docs.is_empty() {
         match c.state.as_str() {
             "decided_deny" => "不予行政许可决定书".to_string(),

@@ -8,6 +8,8 @@
 //! An `AppError` returned (or rejected by an extractor) leaves the handler as its status alone;
 //! [`localize_errors`], the outermost layer, writes its client-safe message in the request's
 //! language. Internal detail never reaches the client: it went to `tracing` when the error was made.
+//! A form handler answers with a 303: [`see_other`], or [`back_with_errors`] (the values and the
+//! messages travel in a short-lived flash cookie that the page reads next to the fields).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -21,7 +23,11 @@ use http::{header, HeaderMap, HeaderValue};
 use super::error::AppError;
 use super::guard;
 use super::state::AppState;
-use crate::models::{Prefs, SessionUser};
+use base64::Engine;
+use http::StatusCode;
+use rules::Lang;
+
+use crate::models::{Flash, Prefs, SessionUser, FLASH_COOKIE};
 
 /// The language and elder mode of a request: its cookies, else `Accept-Language`.
 pub fn prefs_of(headers: &HeaderMap) -> Prefs {
@@ -66,7 +72,7 @@ pub enum NotYou {
 impl IntoResponse for NotYou {
     fn into_response(self) -> Response {
         match self {
-            NotYou::Login(to) => super::forms::see_other(&to, vec![]),
+            NotYou::Login(to) => see_other(&to, vec![]),
             NotYou::Forbidden => AppError::Forbidden.into_response(),
         }
     }
@@ -114,4 +120,69 @@ pub async fn localize_errors(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, axum::body::Body::from(e.message(lang)));
     }
     r
+}
+
+/// The client's address, put into request extensions by the server's middleware.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+/// A 303 to `location`, setting `cookies`.
+pub fn see_other(location: &str, cookies: Vec<String>) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+pub fn flash_cookie(flash: &Flash, secure: bool) -> String {
+    let json = serde_json::to_vec(flash).unwrap_or_default();
+    let v = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    format!("{FLASH_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{}", if secure { "; Secure" } else { "" })
+}
+
+pub fn decode_flash(v: &str) -> Option<Flash> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+pub fn back_with_errors(
+    st: &AppState,
+    to: &str,
+    form: &str,
+    values: std::collections::BTreeMap<String, String>,
+    e: &AppError,
+    lang: Lang,
+) -> Response {
+    let errors = match e.fields() {
+        Some(f) => f.iter().cloned().collect(),
+        None => [("_form".to_string(), e.message(lang))].into_iter().collect(),
+    };
+    let flash = Flash { form: form.into(), values, errors, notice: None };
+    see_other(to, vec![flash_cookie(&flash, st.settings.secure_cookies)])
+}
+
+pub fn notice(st: &AppState, form: &str, text: String) -> String {
+    flash_cookie(&Flash { form: form.into(), notice: Some(text), ..Default::default() }, st.settings.secure_cookies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn flash_round_trip() {
+        let f = Flash {
+            form: "register".into(),
+            values: [("name".to_string(), "张三".to_string())].into_iter().collect(),
+            errors: Default::default(),
+            notice: None,
+        };
+        let c = flash_cookie(&f, false);
+        let v = c.split(';').next().unwrap().split_once('=').unwrap().1;
+        assert_eq!(decode_flash(v), Some(f));
+        assert_eq!(decode_flash("not base64!"), None);
+    }
 }

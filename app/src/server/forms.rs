@@ -3,27 +3,20 @@
 //! and the page shows them next to the fields.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Extension, Form, Router};
-use base64::Engine;
-use http::{header, HeaderMap, HeaderValue, StatusCode};
+use http::HeaderMap;
 use rules::Lang;
 use serde::Deserialize;
 
 use super::accounts;
 use super::auth::{self, PrincipalKind, SESSION_COOKIE};
-use super::edge::Caller;
+use super::edge::{back_with_errors, notice, see_other, Caller, ClientIp};
 use super::error::AppError;
 use super::guard;
 use super::state::AppState;
-use crate::models::{
-    safe_next, validate_register, Flash, LoginInput, Prefs, RegisterInput, ELDER_COOKIE, FLASH_COOKIE, LANG_COOKIE,
-};
-
-/// The client's address, put into request extensions by the server's middleware.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub String);
+use crate::models::{safe_next, validate_register, LoginInput, Prefs, RegisterInput, ELDER_COOKIE, LANG_COOKIE};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,56 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/logout", post(logout))
         .route("/prefs", post(set_prefs))
         .route("/account/notifications", post(set_notifications))
-        .merge(super::journey_forms::routes())
-        .merge(super::backoffice_forms::routes())
-        .merge(super::intake::routes())
-        .merge(super::supervision_forms::routes())
-        .merge(super::inquiry::routes())
-        .merge(super::api_v1::routes())
-        .merge(super::api_v1::admin_routes())
-        .merge(super::admin::routes())
-}
-
-pub(crate) fn see_other(location: &str, cookies: Vec<String>) -> Response {
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
-    for c in cookies {
-        if let Ok(v) = HeaderValue::from_str(&c) {
-            r.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    r
-}
-
-pub fn flash_cookie(flash: &Flash, secure: bool) -> String {
-    let json = serde_json::to_vec(flash).unwrap_or_default();
-    let v = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-    format!("{FLASH_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{}", if secure { "; Secure" } else { "" })
-}
-
-pub fn decode_flash(v: &str) -> Option<Flash> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
-pub(crate) fn back_with_errors(
-    st: &AppState,
-    to: &str,
-    form: &str,
-    values: std::collections::BTreeMap<String, String>,
-    e: &AppError,
-    lang: Lang,
-) -> Response {
-    let errors = match e.fields() {
-        Some(f) => f.iter().cloned().collect(),
-        None => [("_form".to_string(), e.message(lang))].into_iter().collect(),
-    };
-    let flash = Flash { form: form.into(), values, errors, notice: None };
-    see_other(to, vec![flash_cookie(&flash, st.settings.secure_cookies)])
-}
-
-pub(crate) fn notice(st: &AppState, form: &str, text: String) -> String {
-    flash_cookie(&Flash { form: form.into(), notice: Some(text), ..Default::default() }, st.settings.secure_cookies)
 }
 
 /// Starts a session, replacing the one the browser had (the id changes at every login).
@@ -238,24 +181,6 @@ async fn set_prefs(State(st): State<AppState>, Form(input): Form<PrefsInput>) ->
         ));
     }
     see_other(&safe_next(&input.return_to, "/"), cookies)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn flash_round_trip() {
-        let f = Flash {
-            form: "register".into(),
-            values: [("name".to_string(), "张三".to_string())].into_iter().collect(),
-            errors: Default::default(),
-            notice: None,
-        };
-        let c = flash_cookie(&f, false);
-        let v = c.split(';').next().unwrap().split_once('=').unwrap().1;
-        assert_eq!(decode_flash(v), Some(f));
-        assert_eq!(decode_flash("not base64!"), None);
-    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

@@ -17,9 +17,9 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::edge::Caller;
+use super::edge::{back_with_errors, notice, see_other};
 use super::entities::{consultation, staff};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, see_other};
 use super::guard;
 use super::state::AppState;
 use crate::models::Prefs;

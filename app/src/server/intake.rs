@@ -17,9 +17,9 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::edge::Caller;
+use super::edge::{back_with_errors, see_other};
 use super::entities::{applicant, case, item};
 use super::error::AppError;
-use super::forms::{back_with_errors, see_other};
 use super::guard;
 use super::state::AppState;
 use crate::models::Prefs;
@@ -252,7 +252,7 @@ async fn new_applicant(
                 "已登記申請人，請選擇辦理事項",
                 "Applicant registered: choose the service",
             );
-            see_other(&page, vec![super::forms::notice(&st, "intake", msg.into())])
+            see_other(&page, vec![super::edge::notice(&st, "intake", msg.into())])
         }
         Err(e @ AppError::Forbidden) => e.into_response(),
         Err(e) => {

@@ -17,8 +17,8 @@ use rules::Lang;
 use serde::Deserialize;
 
 use super::edge::Caller;
+use super::edge::{back_with_errors, notice, see_other};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, see_other};
 use super::state::AppState;
 use super::{guard, journey};
 use crate::models::Prefs;

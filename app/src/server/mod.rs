@@ -1,5 +1,6 @@
 //! Server-only code (feature `ssr`): configuration, state, database, repositories and services.
-//! Server functions in `crate::api` and the HTTP handlers in `forms` are thin glue over these.
+//! Server functions in `crate::api`, the pages and the HTTP handlers (`routes`: the account forms in
+//! `forms`, the features' `*_forms`) are thin glue over these.
 
 pub mod accounts;
 pub mod admin;
@@ -26,6 +27,7 @@ pub mod journey;
 pub mod journey_forms;
 pub mod notify;
 pub mod receipt;
+pub mod routes;
 pub mod scheduler;
 pub mod seed;
 pub mod state;

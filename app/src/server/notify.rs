@@ -13,57 +13,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::entities::{applicant, delivery, outbox, template};
 use super::error::AppError;
 use super::state::AppState;
 
-/// `[notify]` in tongban.toml.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct NotifySettings {
-    /// SMTP relay for e-mail; none = no e-mail.
-    pub smtp: Option<SmtpSettings>,
-    /// SMS provider: the dispatcher POSTs `{"to": mobile, "text": …}` as JSON here.
-    pub sms_url: Option<String>,
-    /// Sent as `Authorization: Bearer …` to the SMS provider.
-    pub sms_token: Option<String>,
-    /// Attempts per delivery before it is dead.
-    pub max_attempts: u32,
-    /// First retry delay in seconds; doubled each attempt, capped at one hour.
-    pub retry_secs: u64,
-}
-
-impl Default for NotifySettings {
-    fn default() -> Self {
-        NotifySettings { smtp: None, sms_url: None, sms_token: None, max_attempts: 6, retry_secs: 60 }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpSettings {
-    pub host: String,
-    #[serde(default = "default_smtp_port")]
-    pub port: u16,
-    /// The sender, e.g. `通办 <noreply@example.gov.cn>`.
-    pub from: String,
-    #[serde(default)]
-    pub username: Option<String>,
-    #[serde(default)]
-    pub password: Option<String>,
-    /// `starttls` (default), `tls` (implicit, port 465) or `none` (a relay on a trusted network).
-    #[serde(default = "default_security")]
-    pub security: String,
-}
-
-fn default_smtp_port() -> u16 {
-    587
-}
-fn default_security() -> String {
-    "starttls".into()
-}
+use super::config::NotifySettings;
 
 /// Which channels apply to an applicant under the settings (opt-outs respected).
 pub fn channels(cfg: &NotifySettings, a: &applicant::Model) -> Vec<(&'static str, String)> {
@@ -343,6 +299,7 @@ pub async fn retry_dead(db: &DatabaseConnection, id: i32) -> Result<(), AppError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::config::SmtpSettings;
 
     fn person(email: Option<&str>, sms: bool, mail: bool) -> applicant::Model {
         applicant::Model {

@@ -489,7 +489,7 @@ async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore) -> Result<(),
         ],
     )
     .await?;
-    super::journey::issue_result_document(db, &c, "备案通知书", rules::validators::china_today()).await?;
+    super::cases::documents::issue_result_document(db, &c, "备案通知书", rules::validators::china_today()).await?;
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use http::{header, HeaderValue};
 use rules::validators::china_today;
 
 use super::edge::Caller;
+use super::edge::{back_with_errors, notice, see_other};
 use super::error::AppError;
-use super::forms::{back_with_errors, notice, see_other};
 use super::state::AppState;
 use super::supervision::{self, DashboardAction};
 use crate::models::Prefs;

@@ -77,7 +77,7 @@ async fn apply_on(app: &App, id: i64, action: Action, who: (i32, rules::Role), d
     let db = &app.state.db;
     let c = row(app, id).await;
     let provided =
-        app::server::journey::files_of(db, c.id).await.unwrap().into_iter().map(|f| f.material_code).collect();
+        app::server::cases::documents::files_of(db, c.id).await.unwrap().into_iter().map(|f| f.material_code).collect();
     app::server::cases::apply(
         db,
         &app.state.calendar(),

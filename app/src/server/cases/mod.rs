@@ -18,6 +18,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+pub mod documents;
 pub mod effects;
 mod verdicts;
 pub use verdicts::{judge_closed, set_verdict, verdict};

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Duration, NaiveDate, Utc};
 use rules::case::{Action, CaseState};
 use rules::item::ItemRules;
-use rules::materials::{check_file, checklist, sniff, Answers, ApplicantKind, FileType};
+use rules::materials::{check_file, checklist, sniff, Answers, ApplicantKind};
 use rules::{Calendar, Lang, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -19,6 +19,7 @@ use sea_orm::{
 
 use super::accounts::{masked_mobile, masked_number};
 use super::auth::PrincipalKind;
+use super::cases::documents::{file_view, files_of, results_of};
 use super::cases::{self, Actor, Change};
 use super::catalog::{guide_of, newest_published};
 use super::entities::{
@@ -29,7 +30,7 @@ use super::error::AppError;
 use super::files::{ByteStream, FileStore, FileStoreError};
 use crate::models::{
     is_bad_rating, CaseExtras, CorrectionView, DraftView, EvaluationView, FileView, InboxEntry, LedgerPage, LedgerRow,
-    ProgressView, ResultDocView, TimelineEntry, Verification,
+    ProgressView, TimelineEntry, Verification,
 };
 
 /// Working days the handling department has to follow up a bad rating (local rules: 5–15).
@@ -116,26 +117,6 @@ pub async fn start(db: &DatabaseConnection, applicant_id: i32, item_code: &str) 
         return Ok(c.id);
     }
     Ok(cases::create_draft(db, applicant_id, &newest.code, &Answers::new(), None).await?.id)
-}
-
-pub fn file_view(f: &case_file::Model) -> FileView {
-    FileView {
-        id: f.id,
-        material_code: f.material_code.clone(),
-        file_name: f.file_name.clone(),
-        size: f.size.max(0) as u64,
-        file_type: FileType::from_code(&f.file_type).unwrap_or(FileType::Pdf),
-        sha256: f.sha256.clone(),
-    }
-}
-
-pub async fn files_of(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<case_file::Model>, AppError> {
-    Ok(case_file::Entity::find()
-        .filter(case_file::Column::CaseId.eq(case_id))
-        .filter(case_file::Column::Removed.eq(false))
-        .order_by_asc(case_file::Column::Id)
-        .all(db)
-        .await?)
 }
 
 async fn correction_of(db: &impl ConnectionTrait, c: &case::Model) -> Result<Option<CorrectionView>, AppError> {
@@ -728,17 +709,6 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
     })
 }
 
-/// The result documents of a case.
-pub async fn results_of(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<ResultDocView>, AppError> {
-    Ok(result_document::Entity::find()
-        .filter(result_document::Column::CaseId.eq(case_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| ResultDocView { code: r.code, title: r.title, issued_on: r.issued_on, revoked: r.revoked })
-        .collect())
-}
-
 pub async fn inbox(db: &impl ConnectionTrait, applicant_id: i32) -> Result<Vec<InboxEntry>, AppError> {
     let rows = notification::Entity::find()
         .filter(notification::Column::ApplicantId.eq(applicant_id))
@@ -946,37 +916,6 @@ pub async fn verify(db: &impl ConnectionTrait, code: &str) -> Result<Verificatio
     })
 }
 
-/// A new verification code: 16 characters from an alphabet without look-alikes.
-pub fn new_verification_code() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let mut b = [0u8; 16];
-    OsRng.fill_bytes(&mut b);
-    b.iter().map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char).collect()
-}
-
-/// Issues a result document for a case (used by the decision step and the demo data).
-pub async fn issue_result_document(
-    db: &impl ConnectionTrait,
-    c: &case::Model,
-    title: &str,
-    issued_on: NaiveDate,
-) -> Result<result_document::Model, AppError> {
-    let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
-    Ok(result_document::ActiveModel {
-        case_id: Set(c.id),
-        code: Set(new_verification_code()),
-        title: Set(title.into()),
-        holder_masked: Set(rules::validators::mask_name(&a.name)),
-        department_id: Set(c.department_id),
-        issued_on: Set(issued_on),
-        revoked: Set(false),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?)
-}
-
 /// A result document as printable blocks, for its holder or staff of its department. The QR
 /// code and the printed address lead to `/verify/{code}` under `base_url`.
 pub async fn result_document_blocks(
@@ -1160,9 +1099,9 @@ mod tests {
 
     #[test]
     fn verification_codes() {
-        let a = new_verification_code();
+        let a = super::super::cases::documents::new_verification_code();
         assert_eq!(a.len(), 16);
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric() && !"01IO".contains(c)));
-        assert_ne!(a, new_verification_code());
+        assert_ne!(a, super::super::cases::documents::new_verification_code());
     }
 }
