@@ -226,10 +226,18 @@ pub fn bad_credentials(lang: Lang) -> String {
     lang.pick("账号或密码不正确", "帳號或密碼不正確", "The account or the password is not right").into()
 }
 
-/// Keeps `next` to local paths only (no open redirect).
+/// Keeps `next` to local paths only (no open redirect), judged on the address as a browser will
+/// read it: browsers drop every tab and newline and trim C0 controls and spaces at the ends, so
+/// `/\t/evil.example` is `//evil.example` to them (another site), and so it is here.
 pub fn safe_next(next: &str, default: &str) -> String {
-    let n = next.trim();
-    if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") {
+    let read: String = next.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let n = read.trim_matches(|c: char| c <= ' ');
+    let local = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && !n.contains("://")
+        && !n.chars().any(|c| c.is_control());
+    if local {
         n.to_string()
     } else {
         default.to_string()
@@ -317,5 +325,18 @@ mod tests {
         assert_eq!(safe_next("//evil.example", "/"), "/");
         assert_eq!(safe_next("https://evil.example", "/"), "/");
         assert_eq!(safe_next("/\\evil", "/"), "/");
+        // what browsers strip before they resolve the address
+        for evil in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "\u{0}//evil.example",
+        ] {
+            assert_eq!(safe_next(evil, "/"), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next("/cases\t/3", "/"), "/cases/3");
+        assert_eq!(safe_next("/x\u{7f}y", "/"), "/");
     }
 }

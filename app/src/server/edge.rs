@@ -61,6 +61,32 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A member of staff. Without one, the form is answered with the staff sign-in, which comes back
+/// to the page the form was on (the path of a same-origin `Referer`, else `/staff`).
+#[derive(Debug, Clone)]
+pub struct Staff(pub SessionUser);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        let caller = Caller::from_request_parts(parts, st).await.map_err(IntoResponse::into_response)?;
+        let back = form_page(&parts.headers).unwrap_or_else(|| "/staff".into());
+        caller.staff_or_login(&back).map(Staff).map_err(IntoResponse::into_response)
+    }
+}
+
+/// The path of the page a form was posted from: a `Referer` on this request's own host.
+fn form_page(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let rest = referer.strip_prefix("http://").or_else(|| referer.strip_prefix("https://"))?;
+    let path = rest.strip_prefix(host)?;
+    let path = path.split(['?', '#']).next()?;
+    (path.starts_with('/') && !path.starts_with("//") && path.chars().all(|c| c.is_ascii_graphic()))
+        .then(|| path.to_string())
+}
+
 /// Why a page's form cannot go on with this caller: log in first (and come back to the page), or
 /// not for you.
 #[derive(Debug)]
@@ -184,5 +210,21 @@ mod tests {
         let v = c.split(';').next().unwrap().split_once('=').unwrap().1;
         assert_eq!(decode_flash(v), Some(f));
         assert_eq!(decode_flash("not base64!"), None);
+    }
+
+    #[test]
+    fn a_form_page_is_a_path_on_this_host() {
+        let h = |host: &str, referer: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+            m.insert(header::REFERER, HeaderValue::from_str(referer).unwrap());
+            form_page(&m)
+        };
+        assert_eq!(h("gov.example", "https://gov.example/staff/intake?number=1").as_deref(), Some("/staff/intake"));
+        assert_eq!(h("127.0.0.1:3000", "http://127.0.0.1:3000/staff/inquiries").as_deref(), Some("/staff/inquiries"));
+        assert_eq!(h("gov.example", "https://evil.example/staff/intake"), None);
+        assert_eq!(h("gov.example", "https://gov.example.evil.example/x"), None);
+        assert_eq!(h("gov.example", "https://gov.example//evil.example/x"), None);
+        assert_eq!(form_page(&HeaderMap::new()), None);
     }
 }

@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::edge::Caller;
+use super::edge::Staff;
 use super::edge::{back_with_errors, notice, see_other};
 use super::entities::{consultation, staff};
 use super::error::AppError;
@@ -229,13 +229,9 @@ pub fn routes() -> Router<AppState> {
 async fn log_form(
     State(st): State<AppState>,
     Prefs { lang, .. }: Prefs,
-    caller: Caller,
+    Staff(user): Staff,
     Form(input): Form<NewConsultation>,
 ) -> Response {
-    let user = match caller.staff_or_login("/staff/inquiries") {
-        Ok(u) => u,
-        Err(r) => return r.into_response(),
-    };
     match log(&st.db, Some(&user), &input, lang).await {
         Ok(_) => see_other(
             "/staff/inquiries",
@@ -249,13 +245,9 @@ async fn log_form(
 async fn apply_form(
     State(st): State<AppState>,
     Prefs { lang, .. }: Prefs,
-    caller: Caller,
+    Staff(user): Staff,
     Path(id): Path<i32>,
 ) -> Response {
-    let user = match caller.staff_or_login("/staff/inquiries") {
-        Ok(u) => u,
-        Err(r) => return r.into_response(),
-    };
     match to_application(&st.db, Some(&user), id, lang).await {
         Ok(to) => see_other(&to, vec![]),
         Err(e @ (AppError::Forbidden | AppError::NotFound)) => e.into_response(),

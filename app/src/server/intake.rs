@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::edge::Caller;
+use super::edge::Staff;
 use super::edge::{back_with_errors, see_other};
 use super::entities::{applicant, case, item};
 use super::error::AppError;
@@ -237,13 +237,9 @@ pub fn routes() -> Router<AppState> {
 async fn new_applicant(
     State(st): State<AppState>,
     Prefs { lang, .. }: Prefs,
-    caller: Caller,
+    Staff(user): Staff,
     Form(input): Form<NewApplicant>,
 ) -> Response {
-    let user = match caller.staff_or_login("/staff/intake") {
-        Ok(u) => u,
-        Err(r) => return r.into_response(),
-    };
     let page = format!("/staff/intake?number={}", input.number.trim().to_uppercase());
     match create_applicant(&st.db, Some(&user), &input, lang).await {
         Ok(_) => {
@@ -280,13 +276,9 @@ struct StartInput {
 async fn start_form(
     State(st): State<AppState>,
     Prefs { lang, .. }: Prefs,
-    caller: Caller,
+    Staff(user): Staff,
     Form(input): Form<StartInput>,
 ) -> Response {
-    let user = match caller.staff_or_login("/staff/intake") {
-        Ok(u) => u,
-        Err(r) => return r.into_response(),
-    };
     match start(&st.db, Some(&user), input.applicant, &input.item, lang).await {
         Ok(id) => see_other(&format!("/applications/{id}"), vec![]),
         Err(e @ AppError::Forbidden) => e.into_response(),
