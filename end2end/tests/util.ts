@@ -2,8 +2,18 @@ import { Browser, Page, expect } from "@playwright/test";
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
-/** A valid GB 11643 number with a random sequence (unique enough per run). */
-export function newIdCard(birth = "19900101"): string {
+/** A random birth date (YYYYMMDD) between 1950 and 2005. */
+function randomBirth(): string {
+  const d = new Date(Date.UTC(1950, 0, 1) + Math.floor(Math.random() * 55 * 365.25) * 86_400_000);
+  return d.toISOString().slice(0, 10).replaceAll("-", "");
+}
+
+/**
+ * A valid GB 11643 number with a random birth date and sequence: about 80 million values, so the
+ * few dozen a run registers do not collide (with the birth date fixed there were 4,000, and one
+ * run in ten or so met "already registered").
+ */
+export function newIdCard(birth = randomBirth()): string {
   const seq = String(Math.floor(Math.random() * 1000)).padStart(3, "0");
   const region = ["110105", "310104", "440305", "510107"][Math.floor(Math.random() * 4)];
   const body = region + birth + seq;

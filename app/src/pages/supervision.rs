@@ -414,7 +414,7 @@ pub fn StatsPage() -> impl IntoView {
         if let Some(login) = c.login_first() {
             return Ok(login);
         }
-        let (by, from, to, dep) = crate::server::supervision_forms::stats_query(&c.query);
+        let (by, from, to, dep) = crate::server::supervision_forms::stats_query(&c.query, c.today, c.lang)?;
         let s = crate::server::supervision::statistics(&c.state.db, c.user.as_ref(), &by, from, to, dep).await?;
         let qs = format!(
             "?by={}&from={}&to={}{}",

@@ -413,12 +413,15 @@ async fn statistics(
             return Err(bad("by", "department, item or month"));
         }
     }
-    for k in ["from", "to"] {
-        if let Some(v) = q.get(k) {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(k, "a date like 2026-01-31"))?;
-        }
-    }
-    let (by, from, to, dep) = super::supervision_forms::stats_query(&q);
+    let (by, from, to, dep) =
+        match super::supervision_forms::stats_query(&q, rules::validators::china_today(), Lang::En) {
+            Ok(q) => q,
+            Err(AppError::BadQuery(f)) => {
+                let (field, msg) = f.into_iter().next().unwrap_or_default();
+                return Err(bad(&field, &msg));
+            }
+            Err(e) => return Err(e.into()),
+        };
     if dep.is_some_and(|d| !deps.contains(&d)) {
         return Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "not one of your departments".into()));
     }

@@ -16,6 +16,9 @@ pub enum AppError {
     Forbidden,
     #[error("invalid input")]
     Invalid(FieldErrors),
+    /// A query (an address's parameters) that cannot be answered: 400, with the field's message.
+    #[error("bad query")]
+    BadQuery(FieldErrors),
     #[error("conflict")]
     Conflict(FieldErrors),
     #[error("bad credentials")]
@@ -58,6 +61,7 @@ impl AppError {
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::Stale | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,7 +76,9 @@ impl AppError {
             AppError::Forbidden => lang
                 .pick("您没有权限查看或办理此事项", "您沒有權限查看或辦理此事項", "You do not have permission for this")
                 .into(),
-            AppError::Invalid(e) | AppError::Conflict(e) => e.first().map(|(_, m)| m.clone()).unwrap_or_default(),
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::BadQuery(e) => {
+                e.first().map(|(_, m)| m.clone()).unwrap_or_default()
+            }
             AppError::BadCredentials => crate::models::bad_credentials(lang),
             AppError::Refused(r) => r.message(lang),
             AppError::RateLimited { minutes } => match lang {
@@ -100,7 +106,7 @@ impl AppError {
     /// Field errors, when the error is about fields.
     pub fn fields(&self) -> Option<&FieldErrors> {
         match self {
-            AppError::Invalid(e) | AppError::Conflict(e) => Some(e),
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::BadQuery(e) => Some(e),
             _ => None,
         }
     }

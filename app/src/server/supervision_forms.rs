@@ -9,6 +9,7 @@ use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
 use http::{header, HeaderValue};
 use rules::validators::china_today;
+use rules::Lang;
 
 use super::edge::Caller;
 use super::edge::{back_with_errors, notice, see_other};
@@ -44,22 +45,65 @@ async fn act(
     }
 }
 
+/// The longest span statistics cover, in months.
+pub const STATS_MAX_MONTHS: u32 = 60;
+
 /// The statistics query: `by`, `dep`, `from`, `to` (defaults: by department, this year so far).
-pub fn stats_query(q: &BTreeMap<String, String>) -> (String, NaiveDate, NaiveDate, Option<i32>) {
-    let today = china_today();
-    let date = |k: &str| q.get(k).and_then(|v| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok());
-    let from = date("from").unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
-    let to = date("to").unwrap_or(today).max(from);
+/// Dates are days of the calendar's years (2000–2099), `from` not after `to`, at most five years
+/// apart; anything else is a [`AppError::BadQuery`] naming the field, in `lang`.
+pub fn stats_query(
+    q: &BTreeMap<String, String>,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<(String, NaiveDate, NaiveDate, Option<i32>), AppError> {
+    let bad = |field: &str, msg: &str| AppError::BadQuery(vec![(field.into(), msg.into())]);
+    let (first, last) = (NaiveDate::from_ymd_opt(2000, 1, 1), NaiveDate::from_ymd_opt(2099, 12, 31));
+    let date = |k: &str| -> Result<Option<NaiveDate>, AppError> {
+        let Some(v) = q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) else { return Ok(None) };
+        let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+            bad(
+                k,
+                lang.pick(
+                    "请输入日期，格式如 2026-01-31",
+                    "請輸入日期，格式如 2026-01-31",
+                    "Enter a date like 2026-01-31",
+                ),
+            )
+        })?;
+        if Some(d) < first || Some(d) > last {
+            return Err(bad(
+                k,
+                lang.pick(
+                    "日期须在 2000-01-01 至 2099-12-31 之间",
+                    "日期須在 2000-01-01 至 2099-12-31 之間",
+                    "The date must be between 2000-01-01 and 2099-12-31",
+                ),
+            ));
+        }
+        Ok(Some(d))
+    };
+    let from = date("from")?.unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+    let to = date("to")?.unwrap_or(today.max(from));
+    if from > to {
+        return Err(bad(
+            "from",
+            lang.pick("开始日期不能晚于结束日期", "開始日期不能晚於結束日期", "The start date is after the end date"),
+        ));
+    }
+    if from.checked_add_months(chrono::Months::new(STATS_MAX_MONTHS)).is_none_or(|limit| to >= limit) {
+        return Err(bad("to", lang.pick("统计区间最长 5 年", "統計區間最長 5 年", "At most five years at a time")));
+    }
     let dep = q.get("dep").and_then(|v| v.parse().ok());
-    (q.get("by").cloned().unwrap_or_else(|| "department".into()), from, to, dep)
+    Ok((q.get("by").cloned().unwrap_or_else(|| "department".into()), from, to, dep))
 }
 
 async fn load(
     st: &AppState,
     user: Option<&crate::models::SessionUser>,
     q: &BTreeMap<String, String>,
+    lang: Lang,
 ) -> Result<crate::models::Statistics, AppError> {
-    let (by, from, to, dep) = stats_query(q);
+    let (by, from, to, dep) = stats_query(q, china_today(), lang)?;
     supervision::statistics(&st.db, user, &by, from, to, dep).await
 }
 
@@ -79,7 +123,7 @@ async fn export_csv(
     Caller(user): Caller,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    match load(&st, user.as_ref(), &q).await {
+    match load(&st, user.as_ref(), &q, lang).await {
         Ok(s) => {
             let name = format!("tongban-stats-{}-{}-{}.csv", s.by, s.from, s.to);
             download(supervision::csv(&s, lang).into_bytes(), "text/csv; charset=utf-8", name)
@@ -94,12 +138,48 @@ async fn export_xlsx(
     Caller(user): Caller,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    match load(&st, user.as_ref(), &q).await.and_then(|s| Ok((supervision::xlsx(&s, lang)?, s))) {
+    match load(&st, user.as_ref(), &q, lang).await.and_then(|s| Ok((supervision::xlsx(&s, lang)?, s))) {
         Ok((bytes, s)) => download(
             bytes,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             format!("tongban-stats-{}-{}-{}.xlsx", s.by, s.from, s.to),
         ),
         Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistics_cover_at_most_five_years_of_the_calendar() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let ask = |pairs: &[(&str, &str)]| {
+            let q: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            stats_query(&q, today, Lang::En).map(|(_, from, to, _)| (from, to)).map_err(|e| match e {
+                AppError::BadQuery(f) => f[0].0.clone(),
+                other => panic!("{other:?}"),
+            })
+        };
+        // (query, the range, or the field refused)
+        type Row<'a> = (&'a [(&'a str, &'a str)], Result<(NaiveDate, NaiveDate), &'a str>);
+        let table: &[Row] = &[
+            (&[], Ok((d("2026-01-01"), today))),
+            (&[("from", "2026-03-01"), ("to", "2026-03-31")], Ok((d("2026-03-01"), d("2026-03-31")))),
+            (&[("from", "2021-01-01"), ("to", "2025-12-31")], Ok((d("2021-01-01"), d("2025-12-31")))),
+            (&[("from", "2021-01-01"), ("to", "2026-01-01")], Err("to")),
+            (&[("from", "262142-01-01")], Err("from")),
+            (&[("to", "262142-01-01")], Err("to")),
+            (&[("from", "1999-12-31")], Err("from")),
+            (&[("from", "2026-02-30")], Err("from")),
+            (&[("from", "yesterday")], Err("from")),
+            (&[("from", "2026-05-01"), ("to", "2026-04-01")], Err("from")),
+        ];
+        for (q, want) in table {
+            let got = ask(q);
+            assert_eq!(got.as_ref().map_err(String::as_str), want.as_ref().map_err(|f| *f), "{q:?}");
+        }
     }
 }

@@ -533,7 +533,14 @@ pub async fn dashboard_suite(app: &App) {
     let (_, page) = text(&supervisor, &format!("{base}/staff/supervision?dep={zrzy}")).await;
     assert!(page.contains("审计链完整") || page.contains("正常"), "the result is shown");
 
-    // statistics: the page, CSV and XLSX
+    // statistics: the page, CSV and XLSX; a range they cannot cover is a 400 with the reason
+    for q in ["from=262142-01-01", "from=2019-01-01&to=2026-01-01", "from=2026-05-01&to=2026-04-01"] {
+        let (status, page) = text(&supervisor, &format!("{base}/staff/stats?{q}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}");
+        assert!(page.contains("日期") || page.contains("5 年"), "{q}: the reason is shown");
+        let r = supervisor.get(format!("{base}/staff/stats.csv?{q}")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{q}");
+    }
     let (status, page) = text(&supervisor, &format!("{base}/staff/stats?by=item&from=2026-01-01&to=2026-12-31")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<svg") && page.contains("按时办结率"), "chart and table");
@@ -819,6 +826,9 @@ pub async fn api_suite(app: &App) {
         "/api/v1/cases?state=nonsense",
         "/api/v1/statistics?by=year",
         "/api/v1/statistics?from=yesterday",
+        // a year the calendar does not know once dropped the connection; more than five years
+        "/api/v1/statistics?from=262142-01-01",
+        "/api/v1/statistics?from=2019-01-01&to=2026-01-01",
     ] {
         let (status, v) = api(url.into(), Some(token.clone())).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{url}");

@@ -1,0 +1,503 @@
+//! Every staff action on a case, through `cases::apply` with the role the caller holds in its department; opinions, assignment, reviewers' requests and their approval.
+
+use super::*;
+
+/// What a staff member asks for, as typed into the back office.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ActInput {
+    #[serde(default)]
+    pub action: String,
+    /// The version the clerk saw (a string: `serde(flatten)` below reads every field as text).
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub days: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub comment: String,
+    /// Per material: `note_<code>` → the clerk's finding.
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, String>,
+}
+
+pub(super) fn refusal_text(reason: &str, legal_basis: &str) -> String {
+    let mut s = format!("理由：{}", reason.trim());
+    if !legal_basis.trim().is_empty() {
+        s.push_str(&format!("\n依据：{}", legal_basis.trim()));
+    }
+    s.push_str(&format!("\n{REMEDIES}"));
+    s
+}
+
+/// Carries out a staff action on a case. Returns the updated case.
+pub async fn act(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    user: Option<&SessionUser>,
+    case_id: i32,
+    input: &ActInput,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<case::Model, AppError> {
+    let Loaded { user, c, rules, a, tasks, .. } = load(db, user, case_id).await?;
+    let SessionUser::Staff { id: staff_id, .. } = &user else { return Err(AppError::Forbidden) };
+    let version: i32 = input.version.trim().parse().unwrap_or(-1);
+    if let Some(done) = act_on_workflow(db, cal, &user, &c, &rules, &tasks, input, version, today, lang).await? {
+        return Ok(done);
+    }
+    let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
+    let procedure_msg = lang.pick(
+        "请填写特殊环节（如专家评审）",
+        "請填寫特殊環節（如專家評審）",
+        "Enter the procedure (e.g. expert review)",
+    );
+    let mut comment = input.comment.trim().to_string();
+    let internal = false;
+    let action = match input.action.as_str() {
+        "accept" => Action::Accept,
+        "start_review" => Action::StartReview,
+        "resume" => Action::Resume,
+        "prepare_delivery" => Action::PrepareDelivery,
+        "close" => Action::Close,
+        "request_correction" => {
+            let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+            let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+            let files: Vec<ProvidedFile> = files_of(db, c.id)
+                .await?
+                .into_iter()
+                .map(|f| ProvidedFile {
+                    material_code: f.material_code,
+                    file_type: FileType::from_code(&f.file_type),
+                    size: f.size.max(0) as u64,
+                })
+                .collect();
+            let findings: Vec<ClerkFinding> = input
+                .rest
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("note_").map(|code| ClerkFinding { material_code: code.into(), note: v.clone() })
+                })
+                .filter(|f| !f.note.trim().is_empty())
+                .collect();
+            let due =
+                rules::deadline::due_date(cal, today, rules.correction_term, &[], today).map_err(AppError::internal)?;
+            let Some(notice) = correction_notice(&rules.materials, kind, &answers, &files, &findings, due) else {
+                return Err(AppError::field(
+                    "_form",
+                    lang.pick(
+                        "没有需要补正的内容：请在需要补正的材料旁写明问题",
+                        "沒有需要補正的內容：請在需要補正的材料旁寫明問題",
+                        "Nothing to correct: write the problem next to each material that needs it",
+                    ),
+                ));
+            };
+            let mut text = String::from("经审查，您的申请材料需补正以下内容（一次性告知）：\n");
+            for (i, item) in notice.items.iter().enumerate() {
+                text.push_str(&format!(
+                    "{}. 「{}」：{}\n",
+                    i + 1,
+                    item.material_name,
+                    item.reason.message(Lang::ZhHans)
+                ));
+            }
+            text.push_str(&format!("请于 {due} 前补正；逾期未补正的，视为放弃申请，不予受理。"));
+            if !comment.is_empty() {
+                text.push_str(&format!("\n{comment}"));
+            }
+            comment = text;
+            Action::RequestCorrection
+        }
+        "reject" => {
+            need(&input.reason, "reason", reason_msg)?;
+            comment = refusal_text(&input.reason, &input.legal_basis);
+            Action::Reject { reason: input.reason.trim().into() }
+        }
+        "suspend" => {
+            need(&input.kind, "kind", procedure_msg)?;
+            need(&input.reason, "reason", reason_msg)?;
+            comment = format!("{}：{}", input.kind.trim(), input.reason.trim());
+            Action::Suspend { kind: input.kind.trim().into(), reason: input.reason.trim().into() }
+        }
+        "extend" => {
+            let days = input.days.trim().parse::<u32>().map_err(|_| {
+                AppError::field(
+                    "days",
+                    lang.pick("请填写延长的工作日数", "請填寫延長的工作日數", "Enter the number of working days"),
+                )
+            })?;
+            need(&input.reason, "reason", reason_msg)?;
+            Action::Extend { days, reason: input.reason.trim().into() }
+        }
+        "decide_grant" => Action::Decide { kind: DecisionKind::Grant, reason: input.reason.trim().into() },
+        "decide_deny" => {
+            need(&input.reason, "reason", reason_msg)?;
+            need(
+                &input.legal_basis,
+                "legal_basis",
+                lang.pick("请填写法律依据", "請填寫法律依據", "Give the legal basis"),
+            )?;
+            comment = refusal_text(&input.reason, &input.legal_basis);
+            Action::Decide { kind: DecisionKind::Deny, reason: input.reason.trim().into() }
+        }
+        "decide_forward" => {
+            need(&input.reason, "reason", reason_msg)?;
+            Action::Decide { kind: DecisionKind::Forward, reason: input.reason.trim().into() }
+        }
+        "issue_fee_notice" => {
+            need(&input.kind, "kind", lang.pick("请填写费用名称", "請填寫費用名稱", "Name the fee"))?;
+            let amount = input.amount.trim();
+            if amount.parse::<f64>().map(|x| x <= 0.0 || !x.is_finite()).unwrap_or(true) {
+                return Err(AppError::field(
+                    "amount",
+                    lang.pick("请填写正确的金额（元）", "請填寫正確的金額（元）", "Enter the amount in yuan"),
+                ));
+            }
+            comment = format!("缴费通知：{} {} 元", input.kind.trim(), amount);
+            Action::IssueFeeNotice
+        }
+        "record_payment" => {
+            need(
+                &input.reference,
+                "reference",
+                lang.pick("请填写缴费凭证号", "請填寫繳費憑證號", "Enter the payment reference"),
+            )?;
+            comment = format!("已缴费 {} 元，凭证号 {}", input.amount.trim(), input.reference.trim());
+            Action::RecordPayment
+        }
+        "deliver" => {
+            let method = match input.method.as_str() {
+                "counter" => "窗口领取",
+                "post" => "邮寄送达",
+                "electronic" => "电子送达（已发送至申请人账户）",
+                _ => {
+                    return Err(AppError::field(
+                        "method",
+                        lang.pick("请选择送达方式", "請選擇送達方式", "Choose how it is delivered"),
+                    ))
+                }
+            };
+            comment = if comment.is_empty() { method.to_string() } else { format!("{method}；{comment}") };
+            Action::Deliver
+        }
+        _ => return Err(AppError::field("_form", lang.pick("未知的操作", "未知的操作", "Unknown action"))),
+    };
+    let roles = roles_in(&user, c.department_id);
+    let role = roles.iter().copied().find(|r| action.roles().contains(r)).ok_or(AppError::Forbidden)?;
+    let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
+    let updated = cases::apply(
+        db,
+        cal,
+        Change {
+            case_id: c.id,
+            expected_version: version,
+            action: action.clone(),
+            actor: Actor { kind: PrincipalKind::Staff, id: *staff_id, role },
+            comment,
+            internal,
+            today,
+            provided,
+            grants_request: None,
+        },
+    )
+    .await?;
+    if let Action::Decide { kind: DecisionKind::Grant, .. } = action {
+        let title = if rules.result_name.is_empty() {
+            "准予行政许可决定书".to_string()
+        } else {
+            rules.result_name.clone()
+        };
+        issue_result_document(db, &updated, &title, today).await?;
+    }
+    Ok(updated)
+}
+
+/// The first role the caller holds in the case's department among `wanted`.
+pub(super) fn role_among(user: &SessionUser, c: &case::Model, wanted: &[Role]) -> Result<Role, AppError> {
+    roles_in(user, c.department_id).into_iter().find(|r| wanted.contains(r)).ok_or(AppError::Forbidden)
+}
+
+pub(super) fn staff_actor(user: &SessionUser, role: Role) -> Actor {
+    let id = staff_id_of(Some(user));
+    Actor { kind: PrincipalKind::Staff, id, role }
+}
+
+pub(super) fn parse_id(s: &str) -> Option<i32> {
+    s.trim().parse().ok()
+}
+
+/// The back-office actions that are not state transitions of their own: opinions, assignment,
+/// reviewers' requests and their approval, answers to review stages and co-department requests.
+/// `None` when the action is not one of them.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn act_on_workflow(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    user: &SessionUser,
+    c: &case::Model,
+    rules: &ItemRules,
+    tasks: &[case_task::Model],
+    input: &ActInput,
+    version: i32,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<Option<case::Model>, AppError> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let reviewing = matches!(state, CaseState::Accepted | CaseState::InReview | CaseState::Suspended);
+    let wrong_state =
+        || AppError::Refused(rules::Refusal::WrongState { state: c.state.clone(), action: input.action.clone() });
+    let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
+    let procedure_msg = lang.pick(
+        "请填写特殊环节（如专家评审）",
+        "請填寫特殊環節（如專家評審）",
+        "Enter the procedure (e.g. expert review)",
+    );
+    let rest = |k: &str| input.rest.get(k).cloned().unwrap_or_default();
+    let done = match input.action.as_str() {
+        "opinion" => {
+            let role = role_among(user, c, &[Role::Reviewer, Role::Approver, Role::CoReviewer])?;
+            if !reviewing {
+                return Err(wrong_state());
+            }
+            need(&input.comment, "comment", lang.pick("请填写审查意见", "請填寫審查意見", "Write the opinion"))?;
+            let (tx, c) = cases::note(
+                db,
+                c.id,
+                version,
+                staff_actor(user, role),
+                "opinion",
+                input.comment.trim().into(),
+                true,
+                today,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            c
+        }
+        "assign" => {
+            let role = role_among(user, c, &[Role::Approver, Role::Reviewer])?;
+            if !reviewing {
+                return Err(wrong_state());
+            }
+            let me = staff_id_of(Some(user));
+            let chosen = parse_id(&rest("assignee")).ok_or_else(|| {
+                AppError::field("assignee", lang.pick("请选择审查员", "請選擇審查員", "Choose a reviewer"))
+            })?;
+            // a reviewer takes a case for themself; an approver assigns any reviewer of the department
+            if role == Role::Reviewer && chosen != me {
+                return Err(AppError::Forbidden);
+            }
+            let reviewers = reviewers_of(db, c.department_id).await?;
+            let Some((_, name)) = reviewers.iter().find(|(id, _)| *id == chosen) else {
+                return Err(AppError::field(
+                    "assignee",
+                    lang.pick(
+                        "只能分派给本部门的审查员",
+                        "只能分派給本部門的審查員",
+                        "Choose a reviewer of the department",
+                    ),
+                ));
+            };
+            let (tx, c) = cases::note(
+                db,
+                c.id,
+                version,
+                staff_actor(user, role),
+                "assign",
+                format!("分派给 {name}"),
+                true,
+                today,
+                Some(Some(chosen)),
+            )
+            .await?;
+            tx.commit().await?;
+            c
+        }
+        "request_suspension" | "request_extension" => {
+            let role = role_among(user, c, &[Role::Reviewer])?;
+            if state != CaseState::InReview {
+                return Err(wrong_state());
+            }
+            let suspend = input.action == "request_suspension";
+            let kind = if suspend { "suspend" } else { "extend" };
+            let mut days = None;
+            if suspend {
+                need(&input.kind, "kind", procedure_msg)?;
+            } else {
+                let n = input.days.trim().parse::<u32>().map_err(|_| {
+                    AppError::field(
+                        "days",
+                        lang.pick("请填写延长的工作日数", "請填寫延長的工作日數", "Enter the number of working days"),
+                    )
+                })?;
+                rules::deadline::check_extension(rules.extension, c.extended, n, &input.reason)
+                    .map_err(|e| AppError::field("days", rules::Refusal::Extension(e).message(lang)))?;
+                days = Some(n as i32);
+            }
+            need(&input.reason, "reason", reason_msg)?;
+            let pending = case_request::Entity::find()
+                .filter(case_request::Column::CaseId.eq(c.id))
+                .filter(case_request::Column::Kind.eq(kind))
+                .filter(case_request::Column::Status.eq("pending"))
+                .count(db)
+                .await?;
+            if pending > 0 {
+                return Err(AppError::field(
+                    "_form",
+                    lang.pick(
+                        "已有一项同类申请等待审批",
+                        "已有一項同類申請等待審批",
+                        "A request of this kind is already waiting",
+                    ),
+                ));
+            }
+            let text = if suspend {
+                format!("申请中止（{}）：{}", input.kind.trim(), input.reason.trim())
+            } else {
+                format!("申请延长 {} 个工作日：{}", days.unwrap_or(0), input.reason.trim())
+            };
+            let (tx, c) =
+                cases::note(db, c.id, version, staff_actor(user, role), &input.action, text, true, today, None).await?;
+            case_request::ActiveModel {
+                case_id: Set(c.id),
+                kind: Set(kind.into()),
+                proc_kind: Set(input.kind.trim().chars().take(64).collect()),
+                days: Set(days),
+                reason: Set(input.reason.trim().chars().take(2000).collect()),
+                requested_by: Set(staff_id_of(Some(user))),
+                requested_on: Set(today),
+                status: Set("pending".into()),
+                decided_by: Set(None),
+                decided_on: Set(None),
+                note: Set(String::new()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            tx.commit().await?;
+            c
+        }
+        "decide_request" => {
+            let role = role_among(user, c, &[Role::Approver])?;
+            let r = case_request::Entity::find_by_id(parse_id(&rest("request")).unwrap_or(0))
+                .one(db)
+                .await?
+                .filter(|r| r.case_id == c.id && r.status == "pending")
+                .ok_or(AppError::Stale)?;
+            match rest("decision").as_str() {
+                "approve" => {
+                    let action = if r.kind == "suspend" {
+                        Action::Suspend { kind: r.proc_kind.clone(), reason: r.reason.clone() }
+                    } else {
+                        Action::Extend { days: r.days.unwrap_or(0).max(0) as u32, reason: r.reason.clone() }
+                    };
+                    let comment = match &action {
+                        Action::Suspend { kind, reason } => format!("{kind}：{reason}"),
+                        _ => String::new(),
+                    };
+                    let provided: BTreeSet<String> =
+                        files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
+                    cases::apply(
+                        db,
+                        cal,
+                        Change {
+                            case_id: c.id,
+                            expected_version: version,
+                            action,
+                            actor: staff_actor(user, role),
+                            comment,
+                            internal: false,
+                            today,
+                            provided,
+                            grants_request: Some(r.id),
+                        },
+                    )
+                    .await?
+                }
+                "refuse" => {
+                    need(&input.comment, "comment", lang.pick("请写明不同意的理由", "請寫明不同意的理由", "Say why"))?;
+                    let (tx, c) = cases::note(
+                        db,
+                        c.id,
+                        version,
+                        staff_actor(user, role),
+                        "refuse_request",
+                        format!(
+                            "不同意{}申请：{}",
+                            if r.kind == "suspend" { "中止" } else { "延期" },
+                            input.comment.trim()
+                        ),
+                        true,
+                        today,
+                        None,
+                    )
+                    .await?;
+                    let res = case_request::Entity::update_many()
+                        .col_expr(case_request::Column::Status, sea_orm::sea_query::Expr::value("refused"))
+                        .col_expr(
+                            case_request::Column::DecidedBy,
+                            sea_orm::sea_query::Expr::value(staff_id_of(Some(user))),
+                        )
+                        .col_expr(case_request::Column::DecidedOn, sea_orm::sea_query::Expr::value(today))
+                        .col_expr(case_request::Column::Note, sea_orm::sea_query::Expr::value(input.comment.trim()))
+                        .filter(case_request::Column::Id.eq(r.id))
+                        .filter(case_request::Column::Status.eq("pending"))
+                        .exec(&tx)
+                        .await?;
+                    if res.rows_affected != 1 {
+                        return Err(AppError::Stale);
+                    }
+                    tx.commit().await?;
+                    c
+                }
+                _ => {
+                    return Err(AppError::field(
+                        "decision",
+                        lang.pick("请选择同意或不同意", "請選擇同意或不同意", "Approve or refuse"),
+                    ))
+                }
+            }
+        }
+        "answer_task" => {
+            let t = tasks.iter().find(|t| Some(t.id) == parse_id(&rest("task"))).ok_or(AppError::NotFound)?;
+            if !held(Some(user)).iter().any(|(d, r)| *d == t.department_id && r.as_str() == t.role) {
+                return Err(AppError::Forbidden);
+            }
+            if t.opened_on.is_none() || t.answered_on.is_some() {
+                return Err(AppError::Stale);
+            }
+            let agree = match rest("outcome").as_str() {
+                "agree" => true,
+                "disagree" => false,
+                _ => {
+                    return Err(AppError::field(
+                        "outcome",
+                        lang.pick("请选择同意或不同意", "請選擇同意或不同意", "Agree or disagree"),
+                    ))
+                }
+            };
+            need(&input.comment, "comment", lang.pick("请填写书面意见", "請填寫書面意見", "Write the opinion"))?;
+            let role = Role::parse(&t.role).unwrap_or(Role::Reviewer);
+            let text = format!("{}：{}。{}", t.name, if agree { "同意" } else { "不同意" }, input.comment.trim());
+            let (tx, updated) =
+                cases::note(db, c.id, version, staff_actor(user, role), "answer_task", text, true, today, None).await?;
+            cases::answer_task(&tx, cal, t, staff_id_of(Some(user)), agree, &input.comment, today).await?;
+            tx.commit().await?;
+            updated
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(done))
+}

@@ -1,0 +1,227 @@
+//! The staff view of one case: materials against the checklist, timeline, tasks, requests and the actions the caller may take.
+
+use super::*;
+
+/// The staff view of one case, for staff of its department.
+pub async fn staff_case(
+    db: &impl ConnectionTrait,
+    user: Option<&SessionUser>,
+    case_id: i32,
+    today: NaiveDate,
+) -> Result<StaffCase, AppError> {
+    let Loaded { user, c, it, rules, a, tasks, own } = load(db, user, case_id).await?;
+    if let SessionUser::Staff { id, .. } = &user {
+        crate::server::audit::log_read(db, *id, c.id, if own { "case" } else { "case_masked" }).await?;
+    }
+    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let files = files_of(db, c.id).await?;
+    let provided: BTreeSet<String> = files.iter().map(|f| f.material_code.clone()).collect();
+    let list = rules::materials::checklist(&rules.materials, kind, &answers, &provided, None);
+    let materials = rules
+        .materials
+        .iter()
+        .map(|m| MaterialCheck {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            required: m.requirement == rules::materials::Requirement::Required,
+            deferrable: m.deferrable,
+            applies: m.applies(kind, &answers),
+            files: files.iter().filter(|f| f.material_code == m.code).map(file_view).collect(),
+        })
+        .collect();
+    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let events = cases::events(db, c.id, false).await?;
+    let last_submission = events.iter().rposition(|e| e.action == "submit" || e.action == "resubmit");
+    let facts = rules::CaseFacts {
+        today,
+        materials_acceptable: list.acceptable(),
+        correction_already_requested: events
+            .iter()
+            .skip(last_submission.map_or(0, |i| i + 1))
+            .any(|e| e.action == "request_correction"),
+        correction_due: c.correction_due,
+        extended_already: c.extended,
+        extension_cap: rules.extension.max_working_days,
+        fee_due: c.fee_due,
+        opinions_pending: tasks.iter().filter(|t| t.answered_on.is_none()).count() as u32,
+    };
+    let roles = roles_in(&user, c.department_id);
+    let mut actions: Vec<String> = candidates()
+        .into_iter()
+        .filter(|(_, a)| roles.iter().any(|r| rules::transition(state, a, *r, &facts).is_ok()))
+        .map(|(code, _)| code.to_string())
+        .collect();
+    let reviewing = matches!(state, CaseState::Accepted | CaseState::InReview | CaseState::Suspended);
+    if reviewing && roles.iter().any(|r| matches!(r, Role::Reviewer | Role::Approver | Role::CoReviewer)) {
+        actions.push("opinion".into());
+    }
+    if reviewing && roles.iter().any(|r| matches!(r, Role::Reviewer | Role::Approver)) {
+        actions.push("assign".into());
+    }
+    let requests = case_request::Entity::find()
+        .filter(case_request::Column::CaseId.eq(c.id))
+        .order_by_asc(case_request::Column::Id)
+        .all(db)
+        .await?;
+    let pending = |kind: &str| requests.iter().any(|r| r.status == "pending" && r.kind == kind);
+    if state == CaseState::InReview && roles.contains(&Role::Reviewer) {
+        if !pending("suspend") {
+            actions.push("request_suspension".into());
+        }
+        if !pending("extend") && !c.extended && rules.extension.max_working_days > 0 {
+            actions.push("request_extension".into());
+        }
+    }
+    if roles.contains(&Role::Approver) && requests.iter().any(|r| r.status == "pending") {
+        actions.push("decide_request".into());
+    }
+    if tasks.iter().any(|t| may_answer(&user, t)) {
+        actions.push("answer_task".into());
+    }
+    let mut staff_names: BTreeMap<i32, String> = BTreeMap::new();
+    for s in staff::Entity::find()
+        .filter(
+            staff::Column::Id.is_in(
+                requests
+                    .iter()
+                    .map(|r| r.requested_by)
+                    .chain(tasks.iter().filter_map(|t| t.answered_by))
+                    .chain(c.assignee_id),
+            ),
+        )
+        .all(db)
+        .await?
+    {
+        staff_names.insert(s.id, s.display_name);
+    }
+    let mut timeline = Vec::with_capacity(events.len());
+    for e in events {
+        let actor = if e.actor_kind == "staff" {
+            if let std::collections::btree_map::Entry::Vacant(v) = staff_names.entry(e.actor_id) {
+                v.insert(
+                    staff::Entity::find_by_id(e.actor_id).one(db).await?.map(|s| s.display_name).unwrap_or_default(),
+                );
+            }
+            staff_names.get(&e.actor_id).cloned().unwrap_or_default()
+        } else if e.actor_kind == "applicant" {
+            a.name.clone()
+        } else {
+            "系统".into()
+        };
+        timeline.push(StaffEvent {
+            day: e.on_day,
+            to_state: CaseState::from_code(&e.to_state).unwrap_or(state),
+            comment: e.comment,
+            internal: e.internal,
+            actor,
+            action: e.action,
+        });
+    }
+    let dep_names: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let dep = dep_names.get(&c.department_id).cloned().unwrap_or_default();
+    let task_views = tasks
+        .iter()
+        .map(|t| TaskView {
+            id: t.id,
+            kind: t.kind.clone(),
+            order: t.ord,
+            name: t.name.clone(),
+            department: dep_names.get(&t.department_id).cloned().unwrap_or_default(),
+            opened: t.opened_on,
+            due: t.due_on,
+            answered: t.answered_on,
+            agree: t.outcome.as_deref().map(|o| o == "agree"),
+            opinion: t.opinion.clone(),
+            answered_by: t.answered_by.and_then(|id| staff_names.get(&id).cloned()).unwrap_or_default(),
+            answerable: may_answer(&user, t),
+        })
+        .collect();
+    let request_views = requests
+        .iter()
+        .map(|r| RequestView {
+            id: r.id,
+            kind: r.kind.clone(),
+            procedure: r.proc_kind.clone(),
+            days: r.days,
+            reason: r.reason.clone(),
+            requested_by: staff_names.get(&r.requested_by).cloned().unwrap_or_default(),
+            requested_on: r.requested_on,
+            status: r.status.clone(),
+            note: r.note.clone(),
+        })
+        .collect();
+    let reviewers = if own { reviewers_of(db, c.department_id).await? } else { vec![] };
+    let answers_labelled = rules
+        .questions
+        .iter()
+        .map(|q| {
+            let v = answers.get(&q.code).cloned().unwrap_or_default();
+            let label = q.options.iter().find(|(o, _)| *o == v).map(|(_, l)| l.clone()).unwrap_or(v);
+            (q.text.clone(), label)
+        })
+        .collect();
+    let results = results_of(db, c.id).await?;
+    Ok(StaffCase {
+        id: c.id,
+        version: c.version,
+        case_no: c.case_no.clone().unwrap_or_default(),
+        state,
+        item_code: it.code,
+        item_name: it.name,
+        department: dep,
+        // co-departments and other stages see only what their opinion needs
+        applicant_number: if own {
+            a.id_card_no.clone().or(a.credit_code.clone()).unwrap_or_default()
+        } else {
+            crate::server::accounts::masked_number(&a)
+        },
+        applicant_mobile: if own { a.mobile.clone() } else { crate::server::accounts::masked_mobile(&a.mobile) },
+        applicant_name: a.name,
+        answers: answers_labelled,
+        materials,
+        missing: list.missing,
+        submitted_on: c.submitted_at.map(|t| (t + chrono::Duration::hours(8)).date_naive()),
+        accepted_on: c.accepted_on,
+        due_on: c.due_on,
+        correction_due: c.correction_due,
+        fee_due: c.fee_due,
+        extended: c.extended,
+        extension_cap: rules.extension.max_working_days,
+        timeline,
+        actions,
+        results,
+        own,
+        channel: c.channel.clone(),
+        assignee: c.assignee_id.and_then(|id| staff_names.get(&id).cloned()),
+        reviewers,
+        tasks: task_views,
+        requests: request_views,
+    })
+}
+
+/// The reviewers of a department: (staff id, name).
+pub(super) async fn reviewers_of(
+    db: &impl ConnectionTrait,
+    department_id: i32,
+) -> Result<Vec<(i32, String)>, AppError> {
+    use crate::server::entities::staff_role;
+    let ids: Vec<i32> = staff_role::Entity::find()
+        .filter(staff_role::Column::DepartmentId.eq(department_id))
+        .filter(staff_role::Column::Role.eq(Role::Reviewer.as_str()))
+        .select_only()
+        .column(staff_role::Column::StaffId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ids))
+        .filter(staff::Column::Active.eq(true))
+        .order_by_asc(staff::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.display_name))
+        .collect())
+}

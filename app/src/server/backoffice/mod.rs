@@ -1,0 +1,170 @@
+//! The back office as services: queues per role and department (keyset pages sorted by the
+//! current deadline), the staff view of a case, and every staff action through
+//! [`super::cases::apply`] with the role the caller holds in the case's department.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rules::case::{Action, CaseState, DecisionKind};
+use rules::item::ItemRules;
+use rules::materials::{correction_notice, Answers, ApplicantKind, ClerkFinding, FileType, ProvidedFile};
+use rules::{Calendar, Lang, Role};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::auth::PrincipalKind;
+use super::cases::documents::{file_view, files_of, issue_result_document, results_of};
+use super::cases::{self, Actor, Change};
+use super::entities::{applicant, case, case_request, case_task, department, item, staff, state_count};
+use super::error::AppError;
+mod actions;
+mod case_view;
+mod queue;
+
+pub use actions::*;
+pub use case_view::*;
+pub use queue::*;
+
+use crate::models::{
+    bucket_states, MaterialCheck, QueuePage, QueueRow, RequestView, SessionUser, StaffCase, StaffEvent, TaskView,
+    BUCKETS,
+};
+
+pub const QUEUE_PAGE_SIZE: u64 = 50;
+
+/// Remedies stated in every refusal (行政许可法 第三十八条, 行政复议法, 行政诉讼法).
+pub const REMEDIES: &str =
+    "如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，或者自收到本决定之日起六个月内依法提起行政诉讼。";
+
+/// A required field: blank → `msg` next to `field`.
+fn need(v: &str, field: &str, msg: &str) -> Result<(), AppError> {
+    if v.trim().is_empty() {
+        Err(AppError::field(field, msg))
+    } else {
+        Ok(())
+    }
+}
+
+/// The departments in which the caller holds any staff role.
+fn departments_of(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
+    let mut d = super::guard::require_staff(user, &[], None)?;
+    d.sort();
+    d.dedup();
+    Ok(d)
+}
+
+fn roles_in(user: &SessionUser, department: i32) -> Vec<Role> {
+    match user {
+        SessionUser::Staff { roles, .. } => {
+            roles.iter().filter(|r| r.department_id == department).map(|r| r.role).collect()
+        }
+        _ => vec![],
+    }
+}
+
+/// Open review states: what "assigned to me" lists.
+const REVIEW_STATES: [&str; 3] = ["accepted", "in_review", "suspended"];
+
+/// The (department, role) pairs the caller holds.
+fn held(user: Option<&SessionUser>) -> Vec<(i32, Role)> {
+    match user {
+        Some(SessionUser::Staff { roles, .. }) => roles.iter().map(|r| (r.department_id, r.role)).collect(),
+        _ => vec![],
+    }
+}
+
+fn staff_id_of(user: Option<&SessionUser>) -> i32 {
+    match user {
+        Some(SessionUser::Staff { id, .. }) => *id,
+        _ => 0,
+    }
+}
+
+/// The action templates the back office offers, with placeholder reasons for the dry run.
+fn candidates() -> Vec<(&'static str, Action)> {
+    let r = || "预检查理由".to_string();
+    vec![
+        ("accept", Action::Accept),
+        ("request_correction", Action::RequestCorrection),
+        ("reject", Action::Reject { reason: r() }),
+        ("start_review", Action::StartReview),
+        ("suspend", Action::Suspend { kind: r(), reason: r() }),
+        ("resume", Action::Resume),
+        ("extend", Action::Extend { days: 1, reason: r() }),
+        ("decide_grant", Action::Decide { kind: DecisionKind::Grant, reason: String::new() }),
+        ("decide_deny", Action::Decide { kind: DecisionKind::Deny, reason: r() }),
+        ("decide_forward", Action::Decide { kind: DecisionKind::Forward, reason: r() }),
+        ("issue_fee_notice", Action::IssueFeeNotice),
+        ("record_payment", Action::RecordPayment),
+        ("prepare_delivery", Action::PrepareDelivery),
+        ("deliver", Action::Deliver),
+        ("close", Action::Close),
+    ]
+}
+
+/// The roles that may take a back-office action (by its form code), from the rules.
+pub fn action_roles(code: &str) -> &'static [Role] {
+    candidates().into_iter().find(|(c, _)| *c == code).map(|(_, a)| a.roles()).unwrap_or(&[])
+}
+
+struct Loaded {
+    user: SessionUser,
+    c: case::Model,
+    it: item::Model,
+    rules: ItemRules,
+    a: applicant::Model,
+    tasks: Vec<case_task::Model>,
+    /// Staff of the case's department (else a co-department's or a stage's staff).
+    own: bool,
+}
+
+/// Loads a case for a staff member of its department, or of a department one of its opinions
+/// (review stage, co-department) has reached; anyone else is refused.
+async fn load(db: &impl ConnectionTrait, user: Option<&SessionUser>, case_id: i32) -> Result<Loaded, AppError> {
+    let c = case::Entity::find_by_id(case_id).one(db).await?.ok_or(AppError::NotFound)?;
+    super::guard::require_staff(user, &[], None)?;
+    let user = user.cloned().ok_or(AppError::Unauthorized)?;
+    if c.state == CaseState::Draft.code() {
+        return Err(AppError::NotFound); // drafts are the applicant's own (or the counter's, see intake)
+    }
+    let tasks = case_task::Entity::find()
+        .filter(case_task::Column::CaseId.eq(c.id))
+        .order_by_asc(case_task::Column::Ord)
+        .order_by_asc(case_task::Column::Id)
+        .all(db)
+        .await?;
+    let own = super::guard::require_staff(Some(&user), &[], Some(c.department_id)).is_ok();
+    let pairs = held(Some(&user));
+    let reached = tasks.iter().any(|t| t.opened_on.is_some() && pairs.iter().any(|(d, _)| *d == t.department_id));
+    if !own && !reached {
+        return Err(AppError::Forbidden);
+    }
+    let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(Loaded { user, c, it, rules, a, tasks, own })
+}
+
+/// Whether the caller may answer a task now.
+fn may_answer(user: &SessionUser, t: &case_task::Model) -> bool {
+    t.opened_on.is_some()
+        && t.answered_on.is_none()
+        && held(Some(user)).iter().any(|(d, r)| *d == t.department_id && r.as_str() == t.role)
+}
+
+/// May the caller read a case (its files, notices, documents)? Its applicant, staff of its
+/// department, or staff of a department one of its opinions (stage, co-department) has reached.
+pub async fn may_read_case(
+    db: &impl ConnectionTrait,
+    user: Option<&SessionUser>,
+    c: &case::Model,
+) -> Result<(), AppError> {
+    match super::guard::may_read_case(user, c.applicant_id, c.department_id) {
+        Err(AppError::Forbidden) if matches!(user, Some(SessionUser::Staff { .. })) => {
+            load(db, user, c.id).await.map(|_| ())
+        }
+        r => r,
+    }
+}
