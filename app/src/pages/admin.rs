@@ -5,7 +5,7 @@ use rules::Lang;
 
 use crate::components::Notice;
 use crate::models::{Flash, TokenLine};
-use crate::pages::loaded::loaded;
+use crate::pages::loaded::signed_in;
 use crate::server::admin as sa;
 
 pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f: Flash, lang: Lang) -> impl IntoView {
@@ -385,10 +385,7 @@ pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: L
 /// `/staff/admin`: departments and staff.
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let h = sa::home(&c.state.db, c.user.as_ref(), c.lang).await?;
         let flash = c.flash("admin").await?;
         Ok(c.page(
@@ -401,10 +398,7 @@ pub fn AdminHomePage() -> impl IntoView {
 /// `/staff/admin/calendar`: the holiday calendar of a year.
 #[component]
 pub fn CalendarAdminPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let v = sa::calendar_view(&c.state.db, c.user.as_ref(), c.get("year").parse().ok()).await?;
         let flash = c.flash("admin").await?;
         Ok(c.page(c.lang.pick("节假日日历", "節假日日曆", "Holiday calendar"), render_calendar(v, flash, c.lang)))
@@ -414,10 +408,7 @@ pub fn CalendarAdminPage() -> impl IntoView {
 /// `/staff/admin/templates`: notice templates in 简 / 繁 / EN.
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let list = sa::templates_view(&c.state.db, c.user.as_ref()).await?;
         let flash = c.flash("admin").await?;
         Ok(c.page(c.lang.pick("通知模板", "通知模板", "Notice templates"), render_templates(list, flash, c.lang)))
@@ -427,10 +418,7 @@ pub fn TemplatesPage() -> impl IntoView {
 /// `/staff/admin/items`: the item catalog.
 #[component]
 pub fn ItemsAdminPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let list = sa::items_view(&c.state.db, c.user.as_ref()).await?;
         Ok(c.page(c.lang.pick("事项目录", "事項目錄", "Item catalog"), render_items(list, c.lang)))
     })
@@ -439,10 +427,7 @@ pub fn ItemsAdminPage() -> impl IntoView {
 /// `/staff/admin/items/:code`: the item editor with its live checklist preview.
 #[component]
 pub fn ItemEditorPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let code = c.params.get("code").cloned().unwrap_or_default();
         let e = sa::item_editor(&c.state.db, c.user.as_ref(), &code, &c.query, c.lang).await?;
         let flash = c.flash("admin").await?;
@@ -453,10 +438,7 @@ pub fn ItemEditorPage() -> impl IntoView {
 /// `/staff/admin/tokens`: API tokens.
 #[component]
 pub fn TokensPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let (tokens, deps) = crate::server::api_v1::token_lines(&c.state.db, c.user.as_ref()).await?;
         let flash = c.flash("tokens").await?;
         Ok(c.page(c.lang.pick("接口令牌", "介面權杖", "API tokens"), render_tokens(tokens, deps, flash, c.lang)))

@@ -7,7 +7,7 @@ use rules::Lang;
 use rules::{CaseState, WarningLevel};
 
 use crate::models::{bucket_label, BUCKETS};
-use crate::pages::loaded::loaded;
+use crate::pages::loaded::signed_in;
 use crate::server::backoffice as office;
 use crate::{
     components::Notice,
@@ -574,10 +574,7 @@ pub fn queue_links(lang: Lang) -> impl IntoView {
 /// `/staff/queue`: the queues by bucket, searchable, paged by cursor.
 #[component]
 pub fn QueuePage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let (bucket, search, cursor, item) = (c.get("bucket"), c.get("q"), c.get("after"), c.get("item"));
         let query = office::QueueQuery { bucket: &bucket, search: &search, cursor: &cursor, item: &item };
         let p = office::queue(&c.state.db, &c.state.calendar(), c.user.as_ref(), query, c.today).await?;
@@ -588,10 +585,7 @@ pub fn QueuePage() -> impl IntoView {
 /// `/staff/intake`: the counter (a walk-in's application, by ID number).
 #[component]
 pub fn IntakePage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let v = crate::server::intake::view(&c.state.db, c.user.as_ref(), &c.get("number"), c.lang).await?;
         let flash = c.flash("intake").await?;
         Ok(c.page(c.lang.pick("窗口帮办", "窗口幫辦", "Counter intake"), render_intake(v, flash, c.lang)))
@@ -601,11 +595,8 @@ pub fn IntakePage() -> impl IntoView {
 /// `/staff/cases/:id`: one case in the back office, with the actions the caller's duty allows.
 #[component]
 pub fn StaffCasePage() -> impl IntoView {
-    loaded(|c| async move {
+    signed_in(|c| async move {
         let id: i32 = c.param("id")?;
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
         let sc = office::staff_case(&c.state.db, c.user.as_ref(), id, c.today).await?;
         let flash = c.flash("staff_case").await?;
         Ok(c.page(sc.case_no.clone(), render_staff_case(sc, flash, c.lang)))

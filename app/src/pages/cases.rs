@@ -282,11 +282,8 @@ pub fn WithdrawPage() -> impl IntoView {
 /// `/cases/:id`: one of the applicant's cases, with its timeline, documents, rating and complaint.
 #[component]
 pub fn CasePage() -> impl IntoView {
-    crate::pages::loaded::loaded(|c| async move {
+    crate::pages::loaded::signed_in(|c| async move {
         let id: i32 = c.param("id")?;
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
         let applicant = crate::server::guard::require_applicant(c.user.as_ref())?;
         let cal = c.state.calendar();
         let d = crate::server::journey::detail_for_applicant(&c.state.db, &cal, applicant, id, c.today).await?;

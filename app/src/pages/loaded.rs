@@ -122,3 +122,21 @@ where
     };
     view! { <Suspense fallback=|| ()>{body}</Suspense> }
 }
+
+/// [`loaded`] for a page that needs someone signed in: without a session it redirects to the
+/// sign-in page that comes back here (the staff one for `/staff/…`), before `load` runs.
+pub fn signed_in<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn(PageCtx) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<Page, AppError>> + Send + 'static,
+{
+    loaded(move |c| {
+        let load = load.clone();
+        async move {
+            match c.login_first() {
+                Some(login) => Ok(login),
+                None => load(c).await,
+            }
+        }
+    })
+}

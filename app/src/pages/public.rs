@@ -12,7 +12,7 @@ use crate::components::{use_prefs, ServerError};
 use crate::models::action_label;
 use crate::models::LedgerRow;
 use crate::models::{SessionUser, TimelineEntry};
-use crate::pages::loaded::loaded;
+use crate::pages::loaded::{loaded, signed_in};
 use crate::server::AppError;
 
 pub fn timeline_view(entries: Vec<TimelineEntry>, lang: Lang) -> impl IntoView {
@@ -298,10 +298,7 @@ pub fn VerifyPage() -> impl IntoView {
 /// `/inbox`: the applicant's messages.
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let Some(SessionUser::Applicant { id, .. }) = &c.user else { return Err(AppError::Forbidden) };
         let list = crate::server::journey::inbox(&c.state.db, *id).await?;
         Ok(c.page(c.lang.pick("消息", "訊息", "Messages"), render_inbox(list, c.lang)))

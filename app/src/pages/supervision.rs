@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use rules::Lang;
 
-use crate::pages::loaded::loaded;
+use crate::pages::loaded::signed_in;
 use crate::{
     components::Notice,
     models::{CaseLine, Dashboard, Flash, Statistics},
@@ -382,10 +382,7 @@ pub fn render_inquiries(d: crate::models::InquiryDesk, f: Flash, lang: Lang) -> 
 /// `/staff/supervision`: the supervisor's dashboard.
 #[component]
 pub fn SupervisionPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let dep = c.get("dep").parse().ok();
         let cal = c.state.calendar();
         let d = crate::server::supervision::dashboard(&c.state.db, &cal, c.user.as_ref(), dep, c.today, c.lang).await?;
@@ -397,10 +394,7 @@ pub fn SupervisionPage() -> impl IntoView {
 /// `/staff/inquiries`: the first-inquiry desk.
 #[component]
 pub fn InquiriesPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let d = crate::server::inquiry::desk(&c.state.db, c.user.as_ref(), &c.get("q")).await?;
         let flash = c.flash("inquiry").await?;
         Ok(c.page(c.lang.pick("首问登记", "首問登記", "First-inquiry desk"), render_inquiries(d, flash, c.lang)))
@@ -410,10 +404,7 @@ pub fn InquiriesPage() -> impl IntoView {
 /// `/staff/stats`: statistics by department, item or month.
 #[component]
 pub fn StatsPage() -> impl IntoView {
-    loaded(|c| async move {
-        if let Some(login) = c.login_first() {
-            return Ok(login);
-        }
+    signed_in(|c| async move {
         let (by, from, to, dep) = crate::server::supervision_forms::stats_query(&c.query, c.today, c.lang)?;
         let s = crate::server::supervision::statistics(&c.state.db, c.user.as_ref(), &by, from, to, dep).await?;
         let qs = format!(
