@@ -11,6 +11,7 @@ mod m20261124_000004_workflow;
 mod m20261124_000005_supervision;
 mod m20261124_000006_derived_levels;
 mod m20261124_000007_closed_verdicts;
+mod m20261202_000008_catalog_revision;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_supervision::Migration),
             Box::new(m20261124_000006_derived_levels::Migration),
             Box::new(m20261124_000007_closed_verdicts::Migration),
+            Box::new(m20261202_000008_catalog_revision::Migration),
         ]
     }
 }

@@ -1928,6 +1928,69 @@ async fn intake_suite(app: &App) {
     assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()) || r.status().is_client_error());
 }
 
+/// Two nodes on one database: the public pages each keeps for anonymous visitors follow an admin's
+/// edit made on the other on the very next request; a signed-in visitor is never served a kept page.
+async fn page_cache_suite(app: &App) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let other = spawn(Some(app.state.settings.effective_database_url())).await;
+    let anon = |base: &str| browser(base);
+    let kept = |r: &reqwest::Response| r.headers().get("x-page-cache").map(|v| v.to_str().unwrap().to_string());
+    for base in [&app.base, &other.base] {
+        for path in ["/", "/items/ZRZY-004"] {
+            let first = anon(base).get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(first.status(), StatusCode::OK);
+            let csp1 = first.headers()["content-security-policy"].to_str().unwrap().to_string();
+            let second = anon(base).get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(kept(&second).as_deref(), Some("hit"), "{base}{path} is kept");
+            let csp2 = second.headers()["content-security-policy"].to_str().unwrap().to_string();
+            assert_ne!(csp1, csp2, "every response has its own nonce");
+            let nonce = csp2.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+            let html = second.text().await.unwrap();
+            assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the kept page carries the request's nonce");
+        }
+    }
+    // a search and a signed-in visitor are rendered, not kept
+    let r = anon(&app.base).get(format!("{}/?q=%E7%94%A8%E5%9C%B0", app.base)).send().await.unwrap();
+    assert_eq!(kept(&r), None);
+    let clerk = staff_login(&app.base, "clerk").await;
+    let r = clerk.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(kept(&r), None);
+    // the admin renames an item on the first node
+    let db = &app.state.db;
+    let before = app::server::entities::item::Entity::find()
+        .filter(app::server::entities::item::Column::Code.eq("ZRZY-004"))
+        .order_by_desc(app::server::entities::item::Column::Version)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let renamed = format!("{}（第{}版）", before.name.split('（').next().unwrap(), before.version + 1);
+    let admin = staff_login(&app.base, "admin").await;
+    assert!(before.published, "the item is on the public pages");
+    let r = post_form(
+        &admin,
+        &format!("{}/staff/admin/act", app.base),
+        &[
+            ("action", "item"),
+            ("code", "ZRZY-004"),
+            ("name", &renamed),
+            ("summary", &before.summary),
+            ("rules", &before.rules),
+            ("published", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&r), "/staff/admin/items/ZRZY-004", "{:?}", flash_of(&r));
+    for base in [&app.base, &other.base] {
+        for path in ["/", "/items/ZRZY-004"] {
+            let r = anon(base).get(format!("{base}{path}")).send().await.unwrap();
+            assert_ne!(kept(&r).as_deref(), Some("hit"), "{base}{path} rendered afresh after the edit");
+            assert!(r.text().await.unwrap().contains(&renamed), "{base}{path} shows the new name");
+        }
+    }
+    other.state.db.clone().close().await.ok();
+}
+
 fn walk(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(Result::ok).map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
@@ -1949,6 +2012,7 @@ async fn on_sqlite() {
     supervision::inquiry_suite(&app).await;
     supervision::api_suite(&app).await;
     supervision::admin_suite(&app).await;
+    page_cache_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1982,6 +2046,7 @@ async fn on_postgres() {
         supervision::inquiry_suite(&app).await;
         supervision::api_suite(&app).await;
         supervision::admin_suite(&app).await;
+        page_cache_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

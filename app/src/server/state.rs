@@ -8,7 +8,8 @@ use sea_orm::DatabaseConnection;
 use super::config::Settings;
 use super::files::FileStore;
 
-/// Shared by every request; holds nothing a second app node would need to know.
+/// Shared by every request; holds nothing a second app node would need to know (the kept pages
+/// are checked against the database's catalog revision on every request).
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -17,6 +18,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The working-day calendar, loaded from the database (reloaded when an admin edits it).
     pub calendar: Arc<RwLock<Arc<Calendar>>>,
+    /// The public pages this node rendered for anonymous visitors, good until the catalog changes.
+    pub pages: Arc<super::page_cache::PageCache>,
 }
 
 impl AppState {
