@@ -1,271 +1,9 @@
-//! Administration without a developer: departments, staff accounts and their roles, the item
-//! catalog (every change is a new version; cases keep the version they were submitted under),
-//! the holiday calendar (edit a day, import a year's schedule file) and notification templates.
-//! One form endpoint, `/staff/admin/act`; every action checks the admin role.
+//! What the admin form does: one action at a time, each checking the admin role.
 
-use std::collections::BTreeMap;
-
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
-use chrono::{Datelike, NaiveDate, Utc};
-use rules::calendar::{parse_schedule, DayKind};
-use rules::item::ItemRules;
-use rules::{Lang, Role};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
-
-use super::edge::Caller;
-use super::edge::{back_with_errors, notice, see_other};
-use super::entities::{calendar_day, calendar_year, department, item, staff, staff_role, template};
-use super::error::AppError;
-use super::guard::require_staff;
-use super::state::AppState;
-use crate::models::Prefs;
-use crate::models::SessionUser;
-
-type Form = BTreeMap<String, String>;
-
-fn admin(user: Option<&SessionUser>) -> Result<i32, AppError> {
-    require_staff(user, &[Role::Admin], None)?;
-    match user {
-        Some(SessionUser::Staff { id, .. }) => Ok(*id),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-fn get<'a>(f: &'a Form, k: &str) -> &'a str {
-    f.get(k).map(|s| s.trim()).unwrap_or("")
-}
-
-// ---- views ----
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StaffLine {
-    pub id: i32,
-    pub username: String,
-    pub name: String,
-    pub active: bool,
-    /// (role id, role label, department name)
-    pub roles: Vec<(i32, String, String)>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AdminHome {
-    pub departments: Vec<(i32, String, String)>,
-    pub staff: Vec<StaffLine>,
-}
-
-pub async fn home(db: &DatabaseConnection, user: Option<&SessionUser>, lang: Lang) -> Result<AdminHome, AppError> {
-    admin(user)?;
-    let deps = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
-    let names: BTreeMap<i32, String> = deps.iter().map(|d| (d.id, d.name.clone())).collect();
-    let roles = staff_role::Entity::find().order_by_asc(staff_role::Column::Id).all(db).await?;
-    let staff = staff::Entity::find()
-        .order_by_asc(staff::Column::Username)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| StaffLine {
-            roles: roles
-                .iter()
-                .filter(|r| r.staff_id == s.id)
-                .map(|r| {
-                    let label = Role::parse(&r.role).map(|x| x.label(lang).to_string()).unwrap_or(r.role.clone());
-                    (r.id, label, names.get(&r.department_id).cloned().unwrap_or_default())
-                })
-                .collect(),
-            id: s.id,
-            username: s.username,
-            name: s.display_name,
-            active: s.active,
-        })
-        .collect();
-    Ok(AdminHome { departments: deps.into_iter().map(|d| (d.id, d.code, d.name)).collect(), staff })
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CalendarAdmin {
-    pub year: i32,
-    pub years: Vec<(i32, String)>,
-    /// (date, kind, name)
-    pub days: Vec<(NaiveDate, String, String)>,
-}
-
-pub async fn calendar_view(
-    db: &DatabaseConnection,
-    user: Option<&SessionUser>,
-    year: Option<i32>,
-) -> Result<CalendarAdmin, AppError> {
-    admin(user)?;
-    let years: Vec<(i32, String)> = calendar_year::Entity::find()
-        .order_by_asc(calendar_year::Column::Year)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|y| (y.year, y.source))
-        .collect();
-    let year = year.unwrap_or_else(|| rules::validators::china_today().year());
-    let days = calendar_day::Entity::find()
-        .filter(calendar_day::Column::Year.eq(year))
-        .order_by_asc(calendar_day::Column::Date)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.date, d.kind, d.name))
-        .collect();
-    Ok(CalendarAdmin { year, years, days })
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TemplateLine {
-    pub kind: String,
-    pub lang: String,
-    pub subject: String,
-    pub body: String,
-    /// Built in (no row yet).
-    pub default: bool,
-}
-
-pub async fn templates_view(
-    db: &DatabaseConnection,
-    user: Option<&SessionUser>,
-) -> Result<Vec<TemplateLine>, AppError> {
-    admin(user)?;
-    let rows = template::Entity::find().all(db).await?;
-    let mut out = Vec::new();
-    for lang in Lang::ALL {
-        let (s, b) = super::notify::default_template(lang);
-        match rows.iter().find(|t| t.kind == "*" && t.lang == lang.tag()) {
-            Some(t) => out.push(TemplateLine {
-                kind: "*".into(),
-                lang: t.lang.clone(),
-                subject: t.subject.clone(),
-                body: t.body.clone(),
-                default: false,
-            }),
-            None => out.push(TemplateLine {
-                kind: "*".into(),
-                lang: lang.tag().into(),
-                subject: s.into(),
-                body: b.into(),
-                default: true,
-            }),
-        }
-    }
-    for t in rows.into_iter().filter(|t| t.kind != "*") {
-        out.push(TemplateLine { kind: t.kind, lang: t.lang, subject: t.subject, body: t.body, default: false });
-    }
-    Ok(out)
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ItemLine {
-    pub code: String,
-    pub version: i32,
-    pub name: String,
-    pub department: String,
-    pub published: bool,
-}
-
-pub async fn items_view(db: &DatabaseConnection, user: Option<&SessionUser>) -> Result<Vec<ItemLine>, AppError> {
-    admin(user)?;
-    let deps: BTreeMap<i32, String> =
-        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
-    let mut out: Vec<ItemLine> = Vec::new();
-    for it in item::Entity::find().order_by_asc(item::Column::Code).order_by_desc(item::Column::Version).all(db).await?
-    {
-        if out.iter().any(|o| o.code == it.code) {
-            continue;
-        }
-        out.push(ItemLine {
-            code: it.code,
-            version: it.version,
-            name: it.name,
-            department: deps.get(&it.department_id).cloned().unwrap_or_default(),
-            published: it.published,
-        });
-    }
-    Ok(out)
-}
-
-/// A question of the item: (code, text, options as (value, label)).
-pub type QuestionLine = (String, String, Vec<(String, String)>);
-
-/// The item editor: the newest version (or the posted draft of a new one) and, for the chosen
-/// answers and applicant kind, the checklist the applicant would see.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ItemEditor {
-    pub code: String,
-    pub version: i32,
-    pub name: String,
-    pub summary: String,
-    pub rules_json: String,
-    pub questions: Vec<QuestionLine>,
-    pub answers: BTreeMap<String, String>,
-    pub enterprise: bool,
-    /// (material name, status) for the preview.
-    pub preview: Vec<(String, String)>,
-    pub problems: Vec<String>,
-    pub cases_on_versions: Vec<(i32, u64)>,
-}
-
-pub async fn item_editor(
-    db: &DatabaseConnection,
-    user: Option<&SessionUser>,
-    code: &str,
-    q: &BTreeMap<String, String>,
-    lang: Lang,
-) -> Result<ItemEditor, AppError> {
-    admin(user)?;
-    let it = item::Entity::find()
-        .filter(item::Column::Code.eq(code.to_uppercase()))
-        .order_by_desc(item::Column::Version)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
-    let answers: BTreeMap<String, String> =
-        q.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|k| (k.to_string(), v.clone()))).collect();
-    let enterprise = q.get("kind").is_some_and(|k| k == "enterprise");
-    let (preview, problems) = crate::models::catalog::checklist_preview(&rules, &answers, enterprise, lang);
-    use sea_orm::{PaginatorTrait, QuerySelect};
-    let mut cases_on_versions = Vec::new();
-    for v in item::Entity::find()
-        .filter(item::Column::Code.eq(it.code.clone()))
-        .order_by_asc(item::Column::Version)
-        .all(db)
-        .await?
-    {
-        let n = super::entities::case::Entity::find()
-            .filter(super::entities::case::Column::ItemId.eq(v.id))
-            .limit(None)
-            .count(db)
-            .await?;
-        cases_on_versions.push((v.version, n));
-    }
-    Ok(ItemEditor {
-        code: it.code,
-        version: it.version,
-        name: it.name,
-        summary: it.summary,
-        rules_json: serde_json::to_string_pretty(&rules).map_err(AppError::internal)?,
-        questions: rules.questions.iter().map(|qq| (qq.code.clone(), qq.text.clone(), qq.options.clone())).collect(),
-        answers,
-        enterprise,
-        preview,
-        problems,
-        cases_on_versions,
-    })
-}
-
-// ---- actions ----
+use super::*;
 
 async fn reload_calendar(st: &AppState) -> Result<(), AppError> {
-    let cal = super::calendar::load(&st.db).await?;
+    let cal = crate::server::calendar::load(&st.db).await?;
     if let Ok(mut w) = st.calendar.write() {
         *w = std::sync::Arc::new(cal);
     }
@@ -344,7 +82,7 @@ pub async fn act(
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
-            super::accounts::upsert_staff(
+            crate::server::accounts::upsert_staff(
                 db,
                 &username,
                 get(f, "name"),
@@ -379,7 +117,7 @@ pub async fn act(
             am.active = Set(active);
             am.update(db).await?;
             if !active {
-                super::auth::end_sessions_of(db, super::auth::PrincipalKind::Staff, id).await?;
+                crate::server::auth::end_sessions_of(db, crate::server::auth::PrincipalKind::Staff, id).await?;
             }
             Ok((
                 "/staff/admin".into(),
@@ -396,11 +134,11 @@ pub async fn act(
             let pw = get(f, "password");
             rules::validators::check_password(pw, &[&s.username])
                 .map_err(|e| AppError::field(format!("password_{id}"), e.message(lang)))?;
-            let hash = super::auth::hash_password(pw.to_string()).await?;
+            let hash = crate::server::auth::hash_password(pw.to_string()).await?;
             let mut am: staff::ActiveModel = s.into();
             am.password_hash = Set(hash.into_stored());
             am.update(db).await?;
-            super::auth::end_sessions_of(db, super::auth::PrincipalKind::Staff, id).await?;
+            crate::server::auth::end_sessions_of(db, crate::server::auth::PrincipalKind::Staff, id).await?;
             Ok((
                 "/staff/admin".into(),
                 said(("密码已重置，原登录已失效", "密碼已重設，原登入已失效", "Password reset; old sessions ended")),
@@ -566,7 +304,7 @@ pub async fn act(
             let lang_tag = get(f, "lang");
             // the form that adds a template for one kind of notice has its own fields
             let key = if get(f, "new") == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
-            if kind != "*" && !super::notify::NOTICE_KINDS.contains(&kind) {
+            if kind != "*" && !crate::server::notify::NOTICE_KINDS.contains(&kind) {
                 return Err(AppError::field(
                     format!("kind_{key}"),
                     lang.pick("请选择通知类型", "請選擇通知類型", "Choose the kind of notice"),
@@ -675,38 +413,5 @@ pub async fn act(
             Ok((back, msg))
         }
         _ => Err(AppError::NotFound),
-    }
-}
-
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/staff/admin/act", post(act_form))
-}
-
-async fn act_form(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Caller(user): Caller,
-    body: String,
-) -> Response {
-    let f: Form = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let Some(user) = user else { return see_other("/staff/login?next=/staff/admin", vec![]) };
-    match act(&st, Some(&user), &f, lang).await {
-        Ok((to, msg)) => {
-            // what the public pages show changed: every node renders them afresh
-            if matches!(get(&f, "action"), "department" | "calendar_day" | "calendar_import" | "item") {
-                if let Err(e) = super::page_cache::bump(&st.db).await {
-                    return AppError::from(e).into_response();
-                }
-            }
-            see_other(&to, vec![notice(&st, "admin", msg)])
-        }
-        Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
-        Err(e) => {
-            let back = f.get("back").cloned().unwrap_or_else(|| "/staff/admin".into());
-            let back = if back.starts_with("/staff/admin") { back } else { "/staff/admin".into() };
-            let mut values = f.clone();
-            values.remove("password");
-            back_with_errors(&st, &back, "admin", values, &e, lang)
-        }
     }
 }
