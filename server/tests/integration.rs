@@ -1928,10 +1928,22 @@ async fn intake_suite(app: &App) {
     assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()) || r.status().is_client_error());
 }
 
+/// The newest version of an item.
+async fn newest_item(db: &sea_orm::DatabaseConnection, code: &str) -> app::server::entities::item::Model {
+    use app::server::entities::item;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    item::Entity::find()
+        .filter(item::Column::Code.eq(code))
+        .order_by_desc(item::Column::Version)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no item {code}"))
+}
+
 /// Two nodes on one database: the public pages each keeps for anonymous visitors follow an admin's
 /// edit made on the other on the very next request; a signed-in visitor is never served a kept page.
 async fn page_cache_suite(app: &App) {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let other = spawn(Some(app.state.settings.effective_database_url())).await;
     let anon = |base: &str| browser(base);
     let kept = |r: &reqwest::Response| r.headers().get("x-page-cache").map(|v| v.to_str().unwrap().to_string());
@@ -1957,13 +1969,7 @@ async fn page_cache_suite(app: &App) {
     assert_eq!(kept(&r), None);
     // the admin renames an item on the first node
     let db = &app.state.db;
-    let before = app::server::entities::item::Entity::find()
-        .filter(app::server::entities::item::Column::Code.eq("ZRZY-004"))
-        .order_by_desc(app::server::entities::item::Column::Version)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
+    let before = newest_item(db, "ZRZY-004").await;
     let renamed = format!("{}（第{}版）", before.name.split('（').next().unwrap(), before.version + 1);
     let admin = staff_login(&app.base, "admin").await;
     assert!(before.published, "the item is on the public pages");

@@ -992,13 +992,7 @@ pub async fn admin_suite(app: &App) {
     assert!(page.contains("授权委托书"), "the agent's authorisation appears for an agent");
     let (_, page) = text(&admin, &format!("{base}/staff/admin/items/ZRZY-004?q_via_agent=no")).await;
     assert!(!page.contains("授权委托书及受托人身份证明 — "), "and not otherwise");
-    let before = app::server::entities::item::Entity::find()
-        .filter(app::server::entities::item::Column::Code.eq("ZRZY-004"))
-        .order_by_desc(app::server::entities::item::Column::Version)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
+    let before = newest_item(db, "ZRZY-004").await;
     let submitted = case::Entity::find()
         .filter(case::Column::ItemId.eq(before.id))
         .filter(case::Column::State.ne("draft"))
@@ -1030,13 +1024,7 @@ pub async fn admin_suite(app: &App) {
     ])
     .await;
     assert_eq!(location(&r), "/staff/admin/items/ZRZY-004");
-    let after = app::server::entities::item::Entity::find()
-        .filter(app::server::entities::item::Column::Code.eq("ZRZY-004"))
-        .order_by_desc(app::server::entities::item::Column::Version)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
+    let after = newest_item(db, "ZRZY-004").await;
     assert_eq!(after.version, before.version + 1);
     assert!(after.name.ends_with("（修订）"));
     let kept = case::Entity::find_by_id(submitted.id).one(db).await.unwrap().unwrap();
