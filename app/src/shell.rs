@@ -25,10 +25,7 @@ pub fn content_security_policy(nonce: Option<&str>, dev_reload: bool) -> String 
     )
 }
 
-/// The CSP nonce of a request, made by the server's middleware before rendering: the middleware
-/// sends it in the `Content-Security-Policy` header, the shell puts it on the page's scripts.
-#[derive(Debug, Clone)]
-pub struct CspNonce(pub String);
+pub use crate::models::CspNonce;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = detect_prefs();

@@ -133,7 +133,10 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), app::server::page_cache::serve_kept))
+        .layer(middleware::from_fn_with_state(
+            app::server::page_cache::Shelves { db: state.db.clone(), pages: state.pages.clone() },
+            app::server::page_cache::serve_kept,
+        ))
         .layer(middleware::from_fn(app::server::edge::localize_errors))
         .layer(middleware::from_fn(move |req, next| cache_headers(req, next, immutable)))
         .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload)))

@@ -65,3 +65,9 @@ mod tests {
         assert_eq!(p.lang, Lang::ZhHant);
     }
 }
+
+/// The CSP nonce of a request, made by the server's middleware before rendering: the middleware
+/// sends it in the `Content-Security-Policy` header, the shell puts it on the page's scripts (and
+/// a kept public page gets it in place of the one it was rendered with).
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);

@@ -22,12 +22,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use http::{header, HeaderValue, Method, StatusCode};
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 
-use super::edge::prefs_of;
-use super::state::AppState;
-use crate::models::{parse_cookies, ELDER_COOKIE, LANG_COOKIE};
-use crate::CspNonce;
+use crate::models::{parse_cookies, CspNonce, Prefs, ELDER_COOKIE, LANG_COOKIE};
 
 /// How long the home page's list of the most requested items may lag behind the cases.
 pub const FRESH_FOR: Duration = Duration::from_secs(60);
@@ -119,12 +116,21 @@ fn key_of(req: &Request) -> Option<String> {
             return None;
         }
     }
-    let prefs = prefs_of(req.headers());
+    let cookies: Vec<&str> = req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let prefs = Prefs::from_cookie_header(&cookies.join("; "), accept_language);
     Some(format!("{path}|{}|{}", prefs.lang.tag(), prefs.elder))
 }
 
+/// What the middleware needs: the database (for the revision) and this node's pages.
+#[derive(Clone)]
+pub struct Shelves {
+    pub db: DatabaseConnection,
+    pub pages: Arc<PageCache>,
+}
+
 /// The middleware (inside the one that mints the request's nonce).
-pub async fn serve_kept(State(st): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn serve_kept(State(st): State<Shelves>, req: Request, next: Next) -> Response {
     let Some(key) = key_of(&req) else { return next.run(req).await };
     let Some(nonce) = req.extensions().get::<CspNonce>().map(|n| n.0.clone()) else { return next.run(req).await };
     let revision = match revision(&st.db).await {
