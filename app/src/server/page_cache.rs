@@ -33,8 +33,8 @@ const MAX_PAGES: usize = 1024;
 /// A public page is a few dozen kilobytes; anything bigger is not kept.
 const MAX_BODY: usize = 1 << 20;
 
-/// Moves the catalog revision: call in the transaction of every change to items, departments or
-/// the calendar.
+/// Moves the catalog revision: call with every change to items, departments or the calendar (the
+/// admin's item and department actions, and `reload_calendar` after each calendar change).
 pub async fn bump(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let sql = "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1";
     db.execute_raw(Statement::from_string(db.get_database_backend(), sql)).await.map(|_| ())

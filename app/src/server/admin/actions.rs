@@ -2,7 +2,9 @@
 
 use super::*;
 
+/// After a calendar change: every node's public pages render afresh, this node reloads its calendar.
 async fn reload_calendar(st: &AppState) -> Result<(), AppError> {
+    crate::server::page_cache::bump(&st.db).await?;
     let cal = crate::server::calendar::load(&st.db).await?;
     if let Ok(mut w) = st.calendar.write() {
         *w = std::sync::Arc::new(cal);
@@ -54,6 +56,7 @@ pub async fn act(
                     .await?;
                 }
             }
+            crate::server::page_cache::bump(db).await?;
             Ok(("/staff/admin".into(), said(("部门已保存", "部門已儲存", "Department saved"))))
         }
         "staff" => {
@@ -410,6 +413,7 @@ pub async fn act(
                 Lang::En => format!("Saved as version {}; cases already submitted keep theirs", old.version + 1),
                 _ => format!("已保存为第 {} 版；已提交的办件仍按原版本办理", old.version + 1),
             };
+            crate::server::page_cache::bump(db).await?;
             Ok((back, msg))
         }
         _ => Err(AppError::NotFound),

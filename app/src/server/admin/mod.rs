@@ -60,15 +60,7 @@ async fn act_form(
     let f: Form = serde_urlencoded::from_str(&body).unwrap_or_default();
     let Some(user) = user else { return see_other("/staff/login?next=/staff/admin", vec![]) };
     match act(&st, Some(&user), &f, lang).await {
-        Ok((to, msg)) => {
-            // what the public pages show changed: every node renders them afresh
-            if matches!(get(&f, "action"), "department" | "calendar_day" | "calendar_import" | "item") {
-                if let Err(e) = super::page_cache::bump(&st.db).await {
-                    return AppError::from(e).into_response();
-                }
-            }
-            see_other(&to, vec![notice(&st, "admin", msg)])
-        }
+        Ok((to, msg)) => see_other(&to, vec![notice(&st, "admin", msg)]),
         Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
         Err(e) => {
             let back = f.get("back").cloned().unwrap_or_else(|| "/staff/admin".into());
