@@ -137,6 +137,8 @@ pub fn router(state: AppState) -> Router {
             app::server::page_cache::Shelves { db: state.db.clone(), pages: state.pages.clone() },
             app::server::page_cache::serve_kept,
         ))
+        // a plain form posted to a server function gets the answer the function gave it
+        .layer(middleware::from_fn(app::server::edge::form_replies))
         .layer(middleware::from_fn(app::server::edge::localize_errors))
         .layer(middleware::from_fn(move |req, next| cache_headers(req, next, immutable)))
         .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload)))

@@ -1108,9 +1108,10 @@ async fn staff_view(c: &Client, base: &str, case: i64) -> (StatusCode, serde_jso
 async fn act(c: &Client, base: &str, case: i64, fields: &[(&str, &str)]) -> reqwest::Response {
     let (_, v) = staff_view(c, base, case).await;
     let version = v["version"].to_string();
-    let mut form: Vec<(&str, &str)> = vec![("version", version.as_str())];
+    let case = case.to_string();
+    let mut form: Vec<(&str, &str)> = vec![("case", case.as_str()), ("version", version.as_str())];
     form.extend_from_slice(fields);
-    c.post(format!("{base}/staff/cases/{case}/act")).form(&form).send().await.unwrap()
+    c.post(format!("{base}/api/staff_act")).form(&form).send().await.unwrap()
 }
 
 /// The back office: queues, the authorization of each role by department, and one case from
@@ -1175,6 +1176,32 @@ async fn backoffice_suite(app: &App) {
     assert_eq!(staff_view(&person, base, case).await.0, StatusCode::FORBIDDEN);
     let r = act(&outsider, base, case, &[("action", "accept")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("没有权限"), "a plain form's refusal is written in the user's language");
+    // the server functions' own client (it asks for JSON) gets the refusal as its status and message
+    let r = outsider
+        .post(format!("{base}/api/staff_act"))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .form(&[("case", case.to_string().as_str()), ("version", "0"), ("action", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // a browser's form post (Accept: text/html, a Referer) gets the function's own answer, a 303
+    // to the case page with the form's error, not the framework's redirect to the Referer
+    let r = clerk
+        .post(format!("{base}/api/staff_act"))
+        .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header(reqwest::header::REFERER, format!("{base}/staff/queue"))
+        .form(&[("case", case.to_string().as_str()), ("version", "0"), ("action", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/staff/cases/{case}"));
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("刷新"));
+    // an action the back office does not know is refused before anything runs
+    let r = act(&clerk, base, case, &[("action", "approve_everything")]).await;
+    assert!(r.status().is_client_error() || r.status().is_server_error(), "{}", r.status());
     let (status, v) = staff_view(&clerk, base, case).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["applicant_number"], "110105199103030039", "staff see the full number");
@@ -1219,8 +1246,8 @@ async fn backoffice_suite(app: &App) {
 
     // accept: a stale page is told to reload; then the acceptance notice
     let r = clerk
-        .post(format!("{base}/staff/cases/{case}/act"))
-        .form(&[("version", "0"), ("action", "accept")])
+        .post(format!("{base}/api/staff_act"))
+        .form(&[("case", case.to_string().as_str()), ("version", "0"), ("action", "accept")])
         .send()
         .await
         .unwrap();

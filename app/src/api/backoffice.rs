@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
-use crate::models::{QueuePage, StaffCase};
+use crate::models::{QueuePage, StaffAction, StaffCase};
 
 #[cfg(feature = "ssr")]
 use super::glue;
@@ -38,4 +38,16 @@ pub async fn staff_case_view(id: i32) -> Result<Option<StaffCase>, ServerFnError
         backoffice::staff_case(&c.state.db, user.as_ref(), id, rules::validators::china_today()).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// A member of staff acts on a case: every action form of a case page posts here, a plain form
+/// (`case`, the `version` the clerk saw, `action` and its fields). A plain form is answered with
+/// the case page again (a 303, with what was done or the form's errors next to its fields).
+#[server(prefix = "/api", endpoint = "staff_act")]
+pub async fn staff_act(
+    case: String,
+    version: String,
+    #[server(flatten)] action: StaffAction,
+) -> Result<(), ServerFnError> {
+    crate::server::backoffice_forms::act(case, version, action).await
 }

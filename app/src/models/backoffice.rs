@@ -1,5 +1,7 @@
 //! The clerk's back office: queues and the staff view of one case.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rules::{CaseState, Lang, WarningLevel};
 use serde::{Deserialize, Serialize};
@@ -170,6 +172,156 @@ pub struct StaffCase {
     pub reviewers: Vec<(i32, String)>,
     pub tasks: Vec<TaskView>,
     pub requests: Vec<RequestView>,
+}
+
+/// What a member of staff asks for on a case, as an action form of the back office sends it: the
+/// variant is the form's `action` field, and its fields are what was typed, as text (a form sends
+/// text; the server parses each into its type and answers a bad one with a message next to the
+/// field). The server matches on this, never on the action's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum StaffAction {
+    Accept,
+    /// The one-time notice: the clerk's finding per material in `note_<code>` fields.
+    RequestCorrection {
+        #[serde(default)]
+        comment: String,
+        #[serde(flatten)]
+        notes: BTreeMap<String, String>,
+    },
+    Reject {
+        #[serde(default)]
+        reason: String,
+        #[serde(default)]
+        legal_basis: String,
+    },
+    StartReview,
+    Opinion {
+        #[serde(default)]
+        comment: String,
+    },
+    Assign {
+        #[serde(default)]
+        assignee: String,
+    },
+    RequestSuspension {
+        #[serde(default)]
+        kind: String,
+        #[serde(default)]
+        reason: String,
+    },
+    RequestExtension {
+        #[serde(default)]
+        days: String,
+        #[serde(default)]
+        reason: String,
+    },
+    Suspend {
+        #[serde(default)]
+        kind: String,
+        #[serde(default)]
+        reason: String,
+    },
+    Resume,
+    Extend {
+        #[serde(default)]
+        days: String,
+        #[serde(default)]
+        reason: String,
+    },
+    DecideGrant {
+        #[serde(default)]
+        reason: String,
+    },
+    DecideDeny {
+        #[serde(default)]
+        reason: String,
+        #[serde(default)]
+        legal_basis: String,
+    },
+    DecideForward {
+        #[serde(default)]
+        reason: String,
+    },
+    IssueFeeNotice {
+        #[serde(default)]
+        kind: String,
+        #[serde(default)]
+        amount: String,
+    },
+    RecordPayment {
+        #[serde(default)]
+        amount: String,
+        #[serde(default)]
+        reference: String,
+    },
+    PrepareDelivery,
+    Deliver {
+        #[serde(default)]
+        method: String,
+        #[serde(default)]
+        comment: String,
+    },
+    Close,
+    /// An approver's answer to a reviewer's request for a suspension or an extension.
+    DecideRequest {
+        #[serde(default)]
+        request: String,
+        #[serde(default)]
+        decision: String,
+        #[serde(default)]
+        comment: String,
+    },
+    /// The answer to a review stage or a co-department's request for an opinion.
+    AnswerTask {
+        #[serde(default)]
+        task: String,
+        #[serde(default)]
+        outcome: String,
+        #[serde(default)]
+        comment: String,
+    },
+}
+
+impl StaffAction {
+    /// The form's `action` value.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StaffAction::Accept => "accept",
+            StaffAction::RequestCorrection { .. } => "request_correction",
+            StaffAction::Reject { .. } => "reject",
+            StaffAction::StartReview => "start_review",
+            StaffAction::Opinion { .. } => "opinion",
+            StaffAction::Assign { .. } => "assign",
+            StaffAction::RequestSuspension { .. } => "request_suspension",
+            StaffAction::RequestExtension { .. } => "request_extension",
+            StaffAction::Suspend { .. } => "suspend",
+            StaffAction::Resume => "resume",
+            StaffAction::Extend { .. } => "extend",
+            StaffAction::DecideGrant { .. } => "decide_grant",
+            StaffAction::DecideDeny { .. } => "decide_deny",
+            StaffAction::DecideForward { .. } => "decide_forward",
+            StaffAction::IssueFeeNotice { .. } => "issue_fee_notice",
+            StaffAction::RecordPayment { .. } => "record_payment",
+            StaffAction::PrepareDelivery => "prepare_delivery",
+            StaffAction::Deliver { .. } => "deliver",
+            StaffAction::Close => "close",
+            StaffAction::DecideRequest { .. } => "decide_request",
+            StaffAction::AnswerTask { .. } => "answer_task",
+        }
+    }
+
+    /// The form's fields as they were sent (`action` included): what a refused form shows again.
+    pub fn values(&self) -> BTreeMap<String, String> {
+        let text = |v: serde_json::Value| match v {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        };
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(m)) => m.into_iter().map(|(k, v)| (k, text(v))).collect(),
+            _ => [("action".to_string(), self.code().to_string())].into_iter().collect(),
+        }
+    }
 }
 
 pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {

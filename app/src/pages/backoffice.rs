@@ -14,6 +14,7 @@ use crate::{
     models::action_label,
     models::{human_size, staff_action_label, Flash, StaffCase},
 };
+use leptos::server_fn::ServerFn;
 
 fn badge(warning: Option<WarningLevel>, remaining: Option<i32>, lang: Lang) -> impl IntoView {
     let (class, text) = match (warning, remaining) {
@@ -117,6 +118,9 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
 }
 
 /// Event labels for staff, the internal events included.
+/// Where every action form of a case posts: the server function `api::staff_act`.
+const STAFF_ACT: &str = <crate::api::StaffAct as ServerFn>::PATH;
+
 fn staff_event_label(action: &str, lang: Lang) -> &'static str {
     match action {
         "opinion" => lang.pick("审查意见", "審查意見", "Opinion"),
@@ -232,8 +236,9 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
     };
     let danger = matches!(action, "reject" | "decide_deny");
     view! {
-        <form method="post" action=format!("/staff/cases/{}/act", c.id) id=format!("form-{action}") class="action-form">
+        <form method="post" action=STAFF_ACT id=format!("form-{action}") class="action-form">
             <h3>{staff_action_label(action, lang)}</h3>
+            <input type="hidden" name="case" value=c.id.to_string()/>
             <input type="hidden" name="action" value=action/>
             <input type="hidden" name="version" value=c.version.to_string()/>
             {fields}
@@ -391,7 +396,8 @@ fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
                 {t.due.map(|d| view! { <span class="hint">{lang.pick("期限 ", "期限 ", "due ")}{d.to_string()}</span> })}
                 {(!t.opinion.is_empty()).then(|| view! { <p class="pre">{t.answered_by.clone()}"："{t.opinion.clone()}</p> })}
                 {t.answerable.then(|| view! {
-                    <form method="post" action=format!("/staff/cases/{}/act", c.id) id=form_id.clone() class="action-form">
+                    <form method="post" action=STAFF_ACT id=form_id.clone() class="action-form">
+                        <input type="hidden" name="case" value=c.id.to_string()/>
                         <input type="hidden" name="action" value="answer_task"/>
                         <input type="hidden" name="task" value=t.id.to_string()/>
                         <input type="hidden" name="version" value=c.version.to_string()/>
@@ -436,7 +442,8 @@ fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
                 <p class="pre">{r.reason.clone()}</p>
                 {(!r.note.is_empty()).then(|| view! { <p class="pre">{r.note.clone()}</p> })}
                 {(may_decide && r.status == "pending").then(|| view! {
-                    <form method="post" action=format!("/staff/cases/{}/act", c.id) id=form_id.clone() class="action-form">
+                    <form method="post" action=STAFF_ACT id=form_id.clone() class="action-form">
+                        <input type="hidden" name="case" value=c.id.to_string()/>
                         <input type="hidden" name="action" value="decide_request"/>
                         <input type="hidden" name="request" value=r.id.to_string()/>
                         <input type="hidden" name="version" value=c.version.to_string()/>

@@ -1,40 +1,52 @@
-//! Back-office form endpoints (post → redirect → get) and the notices a case produces as PDF:
+//! The back office's action forms (post → redirect → get, through the server function
+//! `api::staff_act`) and the notices a case produces as PDF:
 //! the acceptance notice (受理通知书) and the refusal (不予受理 / 不予许可决定书).
 
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::routing::get;
+use axum::Router;
 use http::{header, HeaderValue};
 use rules::validators::china_today;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::backoffice::{self, ActInput};
-use super::edge::Caller;
-use super::edge::{back_with_errors, notice, see_other};
+use leptos::server_fn::ServerFnError;
+
+use super::backoffice;
+use super::edge::{back_with_errors, notice, see_other, Caller, FormCall};
 use super::entities::{applicant, case, case_event, department, item, staff};
 use super::error::AppError;
 use super::receipt::Block;
 use super::state::AppState;
-use crate::models::Prefs;
+use crate::models::{SessionUser, StaffAction};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/staff/cases/{id}/act", post(act)).route("/notices/{id}/{file}", get(notice_pdf))
+    Router::new().route("/notices/{id}/{file}", get(notice_pdf))
 }
 
-async fn act(
-    State(st): State<AppState>,
-    Path(case_id): Path<i32>,
-    Prefs { lang, .. }: Prefs,
-    Caller(user): Caller,
-    Form(input): Form<ActInput>,
-) -> Response {
+/// The body of the server function `staff_act` (every action form of a case posts to it): the
+/// action, then back to the case page with what was done, or with the form's values and errors.
+pub async fn act(case: String, version: String, action: StaffAction) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let reply = act_reply(&mut call, &case, &version, &action).await;
+    call.answer(reply)
+}
+
+async fn act_reply(call: &mut FormCall, case: &str, version: &str, action: &StaffAction) -> Response {
+    let (st, lang) = (call.st.clone(), call.lang);
+    let Ok(case_id) = case.trim().parse::<i32>() else { return AppError::NotFound.into_response() };
     let page = format!("/staff/cases/{case_id}");
-    let Some(user) = user else { return see_other(&format!("/staff/login?next={page}"), vec![]) };
-    match backoffice::act(&st.db, &st.calendar(), Some(&user), case_id, &input, china_today(), lang).await {
+    let user = match call.extract::<Caller>().await {
+        Ok(Caller(Some(u @ SessionUser::Staff { .. }))) => u,
+        Ok(_) => return see_other(&format!("/staff/login?next={page}"), vec![]),
+        Err(e) => return e.into_response(),
+    };
+    // the version the clerk saw; anything else is a page to reload
+    let version = version.trim().parse().unwrap_or(-1);
+    match backoffice::act(&st.db, &st.calendar(), Some(&user), case_id, version, action, china_today(), lang).await {
         Ok(_) => {
-            let label = crate::models::staff_action_label(&input.action, lang);
+            let label = crate::models::staff_action_label(action.code(), lang);
             let msg = match lang {
                 rules::Lang::En => format!("Done: {label}"),
                 _ => format!("已办理：{label}"),
@@ -42,22 +54,7 @@ async fn act(
             see_other(&page, vec![notice(&st, "staff_case", msg)])
         }
         Err(e @ AppError::Forbidden) => e.into_response(),
-        Err(e) => {
-            let mut values = input.rest.clone();
-            for (k, v) in [
-                ("action", &input.action),
-                ("reason", &input.reason),
-                ("legal_basis", &input.legal_basis),
-                ("days", &input.days),
-                ("kind", &input.kind),
-                ("amount", &input.amount),
-                ("reference", &input.reference),
-                ("comment", &input.comment),
-            ] {
-                values.insert(k.to_string(), v.clone());
-            }
-            back_with_errors(&st, &page, "staff_case", values, &e, lang)
-        }
+        Err(e) => back_with_errors(&st, &page, "staff_case", action.values(), &e, lang),
     }
 }
 

@@ -148,6 +148,92 @@ pub async fn localize_errors(req: Request, next: Next) -> Response {
     r
 }
 
+/// The response a server function gives a plain HTML form: a 303 with its flash, or a refusal,
+/// built like every form answer of the site ([`see_other`], [`back_with_errors`], an [`AppError`]).
+/// `ResponseOptions` can set a status and headers only, and the framework's own answer to a form
+/// is a redirect to the `Referer`; so [`form_replies`] puts this slot into a plain form's request
+/// and answers with what the server function left in it.
+#[derive(Clone, Default)]
+pub struct FormReply(Arc<std::sync::Mutex<Option<Response>>>);
+
+impl FormReply {
+    fn put(&self, r: Response) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+    }
+    fn take(&self) -> Option<Response> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// Whether a post comes from a plain form (a browser accepts HTML or anything), not from the
+/// server functions' own client (which asks for the one encoding it reads, e.g. JSON).
+fn from_a_form(headers: &HeaderMap) -> bool {
+    match headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(accept) => accept.contains("text/html") || accept.contains("*/*"),
+    }
+}
+
+/// Around every route: a plain form's post is answered with the response its server function
+/// left in [`FormReply`], if it left one.
+pub async fn form_replies(mut req: Request, next: Next) -> Response {
+    if req.method() != http::Method::POST || !from_a_form(req.headers()) {
+        return next.run(req).await;
+    }
+    let slot = FormReply::default();
+    req.extensions_mut().insert(slot.clone());
+    let r = next.run(req).await;
+    slot.take().unwrap_or(r)
+}
+
+/// A server function called by a form, with what it needs of the request: the state, the
+/// language, and the request's parts for the extractors ([`Caller`], [`Staff`], [`ClientIp`]…).
+pub struct FormCall {
+    pub st: AppState,
+    pub lang: Lang,
+    parts: Parts,
+}
+
+impl FormCall {
+    /// The call the server function is running in.
+    pub fn current() -> Result<Self, leptos::server_fn::ServerFnError> {
+        let missing = || leptos::server_fn::ServerFnError::new("not inside a server function's request");
+        let st = leptos::prelude::use_context::<AppState>().ok_or_else(missing)?;
+        let parts = leptos::prelude::use_context::<Parts>().ok_or_else(missing)?;
+        let lang = prefs_of(&parts.headers).lang;
+        Ok(FormCall { st, lang, parts })
+    }
+
+    /// Runs an extractor on the request.
+    pub async fn extract<T: FromRequestParts<AppState>>(&mut self) -> Result<T, T::Rejection> {
+        T::from_request_parts(&mut self.parts, &self.st).await
+    }
+
+    /// Answers with `r`: a plain form gets it as it is (through [`form_replies`]); a script that
+    /// called the function gets `Ok`, or the refusal's message with its status, and the cookies.
+    pub fn answer(self, r: Response) -> Result<(), leptos::server_fn::ServerFnError> {
+        if let Some(slot) = self.parts.extensions.get::<FormReply>() {
+            slot.put(r);
+            return Ok(());
+        }
+        let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+        if let Some(options) = &options {
+            for c in r.headers().get_all(header::SET_COOKIE) {
+                options.append_header(header::SET_COOKIE, c.clone());
+            }
+        }
+        match r.extensions().get::<Unwritten>() {
+            Some(Unwritten(e)) => {
+                if let Some(options) = &options {
+                    options.set_status(e.status());
+                }
+                Err(leptos::server_fn::ServerFnError::new(e.message(self.lang)))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
 /// The client's address, put into request extensions by the server's middleware.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);

@@ -2,35 +2,6 @@
 
 use super::*;
 
-/// What a staff member asks for, as typed into the back office.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct ActInput {
-    #[serde(default)]
-    pub action: String,
-    /// The version the clerk saw (a string: `serde(flatten)` below reads every field as text).
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub legal_basis: String,
-    #[serde(default)]
-    pub days: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub amount: String,
-    #[serde(default)]
-    pub reference: String,
-    #[serde(default)]
-    pub method: String,
-    #[serde(default)]
-    pub comment: String,
-    /// Per material: `note_<code>` → the clerk's finding.
-    #[serde(flatten)]
-    pub rest: BTreeMap<String, String>,
-}
-
 pub(super) fn refusal_text(reason: &str, legal_basis: &str) -> String {
     let mut s = format!("理由：{}", reason.trim());
     if !legal_basis.trim().is_empty() {
@@ -46,13 +17,13 @@ pub async fn act(
     cal: &Calendar,
     user: Option<&SessionUser>,
     case_id: i32,
-    input: &ActInput,
+    version: i32,
+    input: &StaffAction,
     today: NaiveDate,
     lang: Lang,
 ) -> Result<case::Model, AppError> {
     let Loaded { user, c, rules, a, tasks, .. } = load(db, user, case_id).await?;
     let SessionUser::Staff { id: staff_id, .. } = &user else { return Err(AppError::Forbidden) };
-    let version: i32 = input.version.trim().parse().unwrap_or(-1);
     if let Some(done) = act_on_workflow(db, cal, &user, &c, &rules, &tasks, input, version, today, lang).await? {
         return Ok(done);
     }
@@ -62,15 +33,15 @@ pub async fn act(
         "請填寫特殊環節（如專家評審）",
         "Enter the procedure (e.g. expert review)",
     );
-    let mut comment = input.comment.trim().to_string();
+    let mut comment = String::new();
     let internal = false;
-    let action = match input.action.as_str() {
-        "accept" => Action::Accept,
-        "start_review" => Action::StartReview,
-        "resume" => Action::Resume,
-        "prepare_delivery" => Action::PrepareDelivery,
-        "close" => Action::Close,
-        "request_correction" => {
+    let action = match input {
+        StaffAction::Accept => Action::Accept,
+        StaffAction::StartReview => Action::StartReview,
+        StaffAction::Resume => Action::Resume,
+        StaffAction::PrepareDelivery => Action::PrepareDelivery,
+        StaffAction::Close => Action::Close,
+        StaffAction::RequestCorrection { comment: note, notes } => {
             let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
             let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
             let files: Vec<ProvidedFile> = files_of(db, c.id)
@@ -82,8 +53,7 @@ pub async fn act(
                     size: f.size.max(0) as u64,
                 })
                 .collect();
-            let findings: Vec<ClerkFinding> = input
-                .rest
+            let findings: Vec<ClerkFinding> = notes
                 .iter()
                 .filter_map(|(k, v)| {
                     k.strip_prefix("note_").map(|code| ClerkFinding { material_code: code.into(), note: v.clone() })
@@ -112,71 +82,69 @@ pub async fn act(
                 ));
             }
             text.push_str(&format!("请于 {due} 前补正；逾期未补正的，视为放弃申请，不予受理。"));
-            if !comment.is_empty() {
-                text.push_str(&format!("\n{comment}"));
+            if !note.trim().is_empty() {
+                text.push_str(&format!("\n{}", note.trim()));
             }
             comment = text;
             Action::RequestCorrection
         }
-        "reject" => {
-            need(&input.reason, "reason", reason_msg)?;
-            comment = refusal_text(&input.reason, &input.legal_basis);
-            Action::Reject { reason: input.reason.trim().into() }
+        StaffAction::Reject { reason, legal_basis } => {
+            need(reason, "reason", reason_msg)?;
+            comment = refusal_text(reason, legal_basis);
+            Action::Reject { reason: reason.trim().into() }
         }
-        "suspend" => {
-            need(&input.kind, "kind", procedure_msg)?;
-            need(&input.reason, "reason", reason_msg)?;
-            comment = format!("{}：{}", input.kind.trim(), input.reason.trim());
-            Action::Suspend { kind: input.kind.trim().into(), reason: input.reason.trim().into() }
+        StaffAction::Suspend { kind, reason } => {
+            need(kind, "kind", procedure_msg)?;
+            need(reason, "reason", reason_msg)?;
+            comment = format!("{}：{}", kind.trim(), reason.trim());
+            Action::Suspend { kind: kind.trim().into(), reason: reason.trim().into() }
         }
-        "extend" => {
-            let days = input.days.trim().parse::<u32>().map_err(|_| {
+        StaffAction::Extend { days, reason } => {
+            let days = days.trim().parse::<u32>().map_err(|_| {
                 AppError::field(
                     "days",
                     lang.pick("请填写延长的工作日数", "請填寫延長的工作日數", "Enter the number of working days"),
                 )
             })?;
-            need(&input.reason, "reason", reason_msg)?;
-            Action::Extend { days, reason: input.reason.trim().into() }
+            need(reason, "reason", reason_msg)?;
+            Action::Extend { days, reason: reason.trim().into() }
         }
-        "decide_grant" => Action::Decide { kind: DecisionKind::Grant, reason: input.reason.trim().into() },
-        "decide_deny" => {
-            need(&input.reason, "reason", reason_msg)?;
-            need(
-                &input.legal_basis,
-                "legal_basis",
-                lang.pick("请填写法律依据", "請填寫法律依據", "Give the legal basis"),
-            )?;
-            comment = refusal_text(&input.reason, &input.legal_basis);
-            Action::Decide { kind: DecisionKind::Deny, reason: input.reason.trim().into() }
+        StaffAction::DecideGrant { reason } => {
+            Action::Decide { kind: DecisionKind::Grant, reason: reason.trim().into() }
         }
-        "decide_forward" => {
-            need(&input.reason, "reason", reason_msg)?;
-            Action::Decide { kind: DecisionKind::Forward, reason: input.reason.trim().into() }
+        StaffAction::DecideDeny { reason, legal_basis } => {
+            need(reason, "reason", reason_msg)?;
+            need(legal_basis, "legal_basis", lang.pick("请填写法律依据", "請填寫法律依據", "Give the legal basis"))?;
+            comment = refusal_text(reason, legal_basis);
+            Action::Decide { kind: DecisionKind::Deny, reason: reason.trim().into() }
         }
-        "issue_fee_notice" => {
-            need(&input.kind, "kind", lang.pick("请填写费用名称", "請填寫費用名稱", "Name the fee"))?;
-            let amount = input.amount.trim();
+        StaffAction::DecideForward { reason } => {
+            need(reason, "reason", reason_msg)?;
+            Action::Decide { kind: DecisionKind::Forward, reason: reason.trim().into() }
+        }
+        StaffAction::IssueFeeNotice { kind, amount } => {
+            need(kind, "kind", lang.pick("请填写费用名称", "請填寫費用名稱", "Name the fee"))?;
+            let amount = amount.trim();
             if amount.parse::<f64>().map(|x| x <= 0.0 || !x.is_finite()).unwrap_or(true) {
                 return Err(AppError::field(
                     "amount",
                     lang.pick("请填写正确的金额（元）", "請填寫正確的金額（元）", "Enter the amount in yuan"),
                 ));
             }
-            comment = format!("缴费通知：{} {} 元", input.kind.trim(), amount);
+            comment = format!("缴费通知：{} {} 元", kind.trim(), amount);
             Action::IssueFeeNotice
         }
-        "record_payment" => {
+        StaffAction::RecordPayment { amount, reference } => {
             need(
-                &input.reference,
+                reference,
                 "reference",
                 lang.pick("请填写缴费凭证号", "請填寫繳費憑證號", "Enter the payment reference"),
             )?;
-            comment = format!("已缴费 {} 元，凭证号 {}", input.amount.trim(), input.reference.trim());
+            comment = format!("已缴费 {} 元，凭证号 {}", amount.trim(), reference.trim());
             Action::RecordPayment
         }
-        "deliver" => {
-            let method = match input.method.as_str() {
+        StaffAction::Deliver { method, comment: note } => {
+            let method = match method.as_str() {
                 "counter" => "窗口领取",
                 "post" => "邮寄送达",
                 "electronic" => "电子送达（已发送至申请人账户）",
@@ -187,10 +155,16 @@ pub async fn act(
                     ))
                 }
             };
-            comment = if comment.is_empty() { method.to_string() } else { format!("{method}；{comment}") };
+            comment = if note.trim().is_empty() { method.to_string() } else { format!("{method}；{}", note.trim()) };
             Action::Deliver
         }
-        _ => return Err(AppError::field("_form", lang.pick("未知的操作", "未知的操作", "Unknown action"))),
+        // the opinions and requests were taken by act_on_workflow above
+        StaffAction::Opinion { .. }
+        | StaffAction::Assign { .. }
+        | StaffAction::RequestSuspension { .. }
+        | StaffAction::RequestExtension { .. }
+        | StaffAction::DecideRequest { .. }
+        | StaffAction::AnswerTask { .. } => return Err(AppError::internal("a workflow action fell through")),
     };
     let roles = roles_in(&user, c.department_id);
     let role = roles.iter().copied().find(|r| action.roles().contains(r)).ok_or(AppError::Forbidden)?;
@@ -247,7 +221,7 @@ pub(super) async fn act_on_workflow(
     c: &case::Model,
     rules: &ItemRules,
     tasks: &[case_task::Model],
-    input: &ActInput,
+    input: &StaffAction,
     version: i32,
     today: NaiveDate,
     lang: Lang,
@@ -256,28 +230,27 @@ pub(super) async fn act_on_workflow(
     let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
     let reviewing = matches!(state, CaseState::Accepted | CaseState::InReview | CaseState::Suspended);
     let wrong_state =
-        || AppError::Refused(rules::Refusal::WrongState { state: c.state.clone(), action: input.action.clone() });
+        || AppError::Refused(rules::Refusal::WrongState { state: c.state.clone(), action: input.code().into() });
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
     let procedure_msg = lang.pick(
         "请填写特殊环节（如专家评审）",
         "請填寫特殊環節（如專家評審）",
         "Enter the procedure (e.g. expert review)",
     );
-    let rest = |k: &str| input.rest.get(k).cloned().unwrap_or_default();
-    let done = match input.action.as_str() {
-        "opinion" => {
+    let done = match input {
+        StaffAction::Opinion { comment } => {
             let role = role_among(user, c, &[Role::Reviewer, Role::Approver, Role::CoReviewer])?;
             if !reviewing {
                 return Err(wrong_state());
             }
-            need(&input.comment, "comment", lang.pick("请填写审查意见", "請填寫審查意見", "Write the opinion"))?;
+            need(comment, "comment", lang.pick("请填写审查意见", "請填寫審查意見", "Write the opinion"))?;
             let (tx, c) = cases::note(
                 db,
                 c.id,
                 version,
                 staff_actor(user, role),
                 "opinion",
-                input.comment.trim().into(),
+                comment.trim().into(),
                 true,
                 today,
                 None,
@@ -286,13 +259,13 @@ pub(super) async fn act_on_workflow(
             tx.commit().await?;
             c
         }
-        "assign" => {
+        StaffAction::Assign { assignee } => {
             let role = role_among(user, c, &[Role::Approver, Role::Reviewer])?;
             if !reviewing {
                 return Err(wrong_state());
             }
             let me = staff_id_of(Some(user));
-            let chosen = parse_id(&rest("assignee")).ok_or_else(|| {
+            let chosen = parse_id(assignee).ok_or_else(|| {
                 AppError::field("assignee", lang.pick("请选择审查员", "請選擇審查員", "Choose a reviewer"))
             })?;
             // a reviewer takes a case for themself; an approver assigns any reviewer of the department
@@ -325,28 +298,32 @@ pub(super) async fn act_on_workflow(
             tx.commit().await?;
             c
         }
-        "request_suspension" | "request_extension" => {
+        StaffAction::RequestSuspension { reason, .. } | StaffAction::RequestExtension { reason, .. } => {
             let role = role_among(user, c, &[Role::Reviewer])?;
             if state != CaseState::InReview {
                 return Err(wrong_state());
             }
-            let suspend = input.action == "request_suspension";
+            let (suspend, proc_kind, asked_days) = match input {
+                StaffAction::RequestSuspension { kind, .. } => (true, kind.as_str(), ""),
+                StaffAction::RequestExtension { days, .. } => (false, "", days.as_str()),
+                _ => unreachable!("matched above"),
+            };
             let kind = if suspend { "suspend" } else { "extend" };
             let mut days = None;
             if suspend {
-                need(&input.kind, "kind", procedure_msg)?;
+                need(proc_kind, "kind", procedure_msg)?;
             } else {
-                let n = input.days.trim().parse::<u32>().map_err(|_| {
+                let n = asked_days.trim().parse::<u32>().map_err(|_| {
                     AppError::field(
                         "days",
                         lang.pick("请填写延长的工作日数", "請填寫延長的工作日數", "Enter the number of working days"),
                     )
                 })?;
-                rules::deadline::check_extension(rules.extension, c.extended, n, &input.reason)
+                rules::deadline::check_extension(rules.extension, c.extended, n, reason)
                     .map_err(|e| AppError::field("days", rules::Refusal::Extension(e).message(lang)))?;
                 days = Some(n as i32);
             }
-            need(&input.reason, "reason", reason_msg)?;
+            need(reason, "reason", reason_msg)?;
             let pending = case_request::Entity::find()
                 .filter(case_request::Column::CaseId.eq(c.id))
                 .filter(case_request::Column::Kind.eq(kind))
@@ -364,18 +341,18 @@ pub(super) async fn act_on_workflow(
                 ));
             }
             let text = if suspend {
-                format!("申请中止（{}）：{}", input.kind.trim(), input.reason.trim())
+                format!("申请中止（{}）：{}", proc_kind.trim(), reason.trim())
             } else {
-                format!("申请延长 {} 个工作日：{}", days.unwrap_or(0), input.reason.trim())
+                format!("申请延长 {} 个工作日：{}", days.unwrap_or(0), reason.trim())
             };
             let (tx, c) =
-                cases::note(db, c.id, version, staff_actor(user, role), &input.action, text, true, today, None).await?;
+                cases::note(db, c.id, version, staff_actor(user, role), input.code(), text, true, today, None).await?;
             case_request::ActiveModel {
                 case_id: Set(c.id),
                 kind: Set(kind.into()),
-                proc_kind: Set(input.kind.trim().chars().take(64).collect()),
+                proc_kind: Set(proc_kind.trim().chars().take(64).collect()),
                 days: Set(days),
-                reason: Set(input.reason.trim().chars().take(2000).collect()),
+                reason: Set(reason.trim().chars().take(2000).collect()),
                 requested_by: Set(staff_id_of(Some(user))),
                 requested_on: Set(today),
                 status: Set("pending".into()),
@@ -389,14 +366,14 @@ pub(super) async fn act_on_workflow(
             tx.commit().await?;
             c
         }
-        "decide_request" => {
+        StaffAction::DecideRequest { request, decision, comment } => {
             let role = role_among(user, c, &[Role::Approver])?;
-            let r = case_request::Entity::find_by_id(parse_id(&rest("request")).unwrap_or(0))
+            let r = case_request::Entity::find_by_id(parse_id(request).unwrap_or(0))
                 .one(db)
                 .await?
                 .filter(|r| r.case_id == c.id && r.status == "pending")
                 .ok_or(AppError::Stale)?;
-            match rest("decision").as_str() {
+            match decision.as_str() {
                 "approve" => {
                     let action = if r.kind == "suspend" {
                         Action::Suspend { kind: r.proc_kind.clone(), reason: r.reason.clone() }
@@ -427,18 +404,14 @@ pub(super) async fn act_on_workflow(
                     .await?
                 }
                 "refuse" => {
-                    need(&input.comment, "comment", lang.pick("请写明不同意的理由", "請寫明不同意的理由", "Say why"))?;
+                    need(comment, "comment", lang.pick("请写明不同意的理由", "請寫明不同意的理由", "Say why"))?;
                     let (tx, c) = cases::note(
                         db,
                         c.id,
                         version,
                         staff_actor(user, role),
                         "refuse_request",
-                        format!(
-                            "不同意{}申请：{}",
-                            if r.kind == "suspend" { "中止" } else { "延期" },
-                            input.comment.trim()
-                        ),
+                        format!("不同意{}申请：{}", if r.kind == "suspend" { "中止" } else { "延期" }, comment.trim()),
                         true,
                         today,
                         None,
@@ -451,7 +424,7 @@ pub(super) async fn act_on_workflow(
                             sea_orm::sea_query::Expr::value(staff_id_of(Some(user))),
                         )
                         .col_expr(case_request::Column::DecidedOn, sea_orm::sea_query::Expr::value(today))
-                        .col_expr(case_request::Column::Note, sea_orm::sea_query::Expr::value(input.comment.trim()))
+                        .col_expr(case_request::Column::Note, sea_orm::sea_query::Expr::value(comment.trim()))
                         .filter(case_request::Column::Id.eq(r.id))
                         .filter(case_request::Column::Status.eq("pending"))
                         .exec(&tx)
@@ -470,15 +443,15 @@ pub(super) async fn act_on_workflow(
                 }
             }
         }
-        "answer_task" => {
-            let t = tasks.iter().find(|t| Some(t.id) == parse_id(&rest("task"))).ok_or(AppError::NotFound)?;
+        StaffAction::AnswerTask { task, outcome, comment } => {
+            let t = tasks.iter().find(|t| Some(t.id) == parse_id(task)).ok_or(AppError::NotFound)?;
             if !held(Some(user)).iter().any(|(d, r)| *d == t.department_id && r.as_str() == t.role) {
                 return Err(AppError::Forbidden);
             }
             if t.opened_on.is_none() || t.answered_on.is_some() {
                 return Err(AppError::Stale);
             }
-            let agree = match rest("outcome").as_str() {
+            let agree = match outcome.as_str() {
                 "agree" => true,
                 "disagree" => false,
                 _ => {
@@ -488,12 +461,12 @@ pub(super) async fn act_on_workflow(
                     ))
                 }
             };
-            need(&input.comment, "comment", lang.pick("请填写书面意见", "請填寫書面意見", "Write the opinion"))?;
+            need(comment, "comment", lang.pick("请填写书面意见", "請填寫書面意見", "Write the opinion"))?;
             let role = Role::parse(&t.role).unwrap_or(Role::Reviewer);
-            let text = format!("{}：{}。{}", t.name, if agree { "同意" } else { "不同意" }, input.comment.trim());
+            let text = format!("{}：{}。{}", t.name, if agree { "同意" } else { "不同意" }, comment.trim());
             let (tx, updated) =
                 cases::note(db, c.id, version, staff_actor(user, role), "answer_task", text, true, today, None).await?;
-            cases::answer_task(&tx, cal, t, staff_id_of(Some(user)), agree, &input.comment, today).await?;
+            cases::answer_task(&tx, cal, t, staff_id_of(Some(user)), agree, comment, today).await?;
             tx.commit().await?;
             updated
         }

@@ -28,8 +28,8 @@ pub use case_view::*;
 pub use queue::*;
 
 use crate::models::{
-    bucket_states, MaterialCheck, QueuePage, QueueRow, RequestView, SessionUser, StaffCase, StaffEvent, TaskView,
-    BUCKETS,
+    bucket_states, MaterialCheck, QueuePage, QueueRow, RequestView, SessionUser, StaffAction, StaffCase, StaffEvent,
+    TaskView, BUCKETS,
 };
 
 pub const QUEUE_PAGE_SIZE: u64 = 50;
