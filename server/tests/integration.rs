@@ -2002,7 +2002,7 @@ async fn page_cache_suite(app: &App) {
     assert!(before.published, "the item is on the public pages");
     let r = post_form(
         &admin,
-        &format!("{}/staff/admin/act", app.base),
+        &format!("{}/api/admin_act", app.base),
         &[
             ("action", "item"),
             ("code", "ZRZY-004"),

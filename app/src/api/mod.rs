@@ -7,8 +7,10 @@ use leptos::server_fn::ServerFnError;
 use crate::models::{Flash, ItemSummary, SessionUser};
 use serde::{Deserialize, Serialize};
 
+mod admin;
 mod backoffice;
 mod journey;
+pub use admin::*;
 pub use backoffice::*;
 pub use journey::*;
 

@@ -313,14 +313,7 @@ impl StaffAction {
 
     /// The form's fields as they were sent (`action` included): what a refused form shows again.
     pub fn values(&self) -> BTreeMap<String, String> {
-        let text = |v: serde_json::Value| match v {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        };
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(m)) => m.into_iter().map(|(k, v)| (k, text(v))).collect(),
-            _ => [("action".to_string(), self.code().to_string())].into_iter().collect(),
-        }
+        super::form_values(self)
     }
 }
 

@@ -30,3 +30,19 @@ impl Flash {
 
 /// Field errors of one form, in display order.
 pub type FieldErrors = Vec<(String, String)>;
+
+/// A form's fields as text, from the typed value it was read into (a command's tag included):
+/// what a refused form shows again next to its errors.
+pub fn form_values<T: Serialize>(form: &T) -> BTreeMap<String, String> {
+    let text = |v: serde_json::Value| match v {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match serde_json::to_value(form) {
+        Ok(serde_json::Value::Object(m)) => {
+            m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, text(v))).collect()
+        }
+        _ => BTreeMap::new(),
+    }
+}

@@ -1,6 +1,7 @@
 //! Typed DTOs shared by the browser and the server. Never a database entity: services map
 //! entities into these. Nothing here can hold a password hash.
 
+pub mod admin;
 pub mod auth;
 pub mod backoffice;
 pub mod catalog;
@@ -9,6 +10,7 @@ pub mod journey;
 pub mod prefs;
 pub mod supervision;
 
+pub use admin::*;
 pub use auth::*;
 pub use backoffice::*;
 pub use catalog::*;

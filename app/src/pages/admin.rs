@@ -7,6 +7,10 @@ use crate::components::Notice;
 use crate::models::{Flash, TokenLine};
 use crate::pages::loaded::signed_in;
 use crate::server::admin as sa;
+use leptos::server_fn::ServerFn;
+
+/// Where every admin form posts: the server function `api::admin_act`.
+const ADMIN_ACT: &str = <crate::api::AdminAct as ServerFn>::PATH;
 
 pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f: Flash, lang: Lang) -> impl IntoView {
     let name_err = f.errors.get("name").cloned();
@@ -109,14 +113,14 @@ pub fn render_admin_home(h: crate::server::admin::AdminHome, f: Flash, lang: Lan
                    {if s.active { view! { <span class="badge green">{lang.pick("在用", "在用", "active")}</span> }.into_any() } else { view! { <span class="badge red">{lang.pick("已停用", "已停用", "disabled")}</span> }.into_any() }}</p>
                 <ul class="roles">{s.roles.into_iter().map(|(rid, label, dep)| view! {
                     <li>{format!("{dep} · {label}")}
-                        <form method="post" action="/staff/admin/act" class="inline">
+                        <form method="post" action=ADMIN_ACT class="inline">
                             <input type="hidden" name="action" value="role_remove"/><input type="hidden" name="id" value=rid.to_string()/>
                             <button type="submit" class="link-button">{lang.pick("撤销", "撤銷", "remove")}</button>
                         </form></li>
                 }).collect_view()}</ul>
                 <details>
                     <summary>{lang.pick("管理此账号", "管理此帳號", "Manage this account")}</summary>
-                    <form method="post" action="/staff/admin/act" class="action-form">
+                    <form method="post" action=ADMIN_ACT class="action-form">
                         <input type="hidden" name="action" value="role_add"/><input type="hidden" name="id" value=id.to_string()/>
                         <div class="field" class:field-error=role_err.is_some()>
                             <label for=format!("role-{id}")>{lang.pick("授予岗位", "授予崗位", "Grant a role")}</label>
@@ -126,12 +130,12 @@ pub fn render_admin_home(h: crate::server::admin::AdminHome, f: Flash, lang: Lan
                         </div>
                         <button type="submit" class="button secondary">{lang.pick("授予", "授予", "Grant")}</button>
                     </form>
-                    <form method="post" action="/staff/admin/act" class="action-form">
+                    <form method="post" action=ADMIN_ACT class="action-form">
                         <input type="hidden" name="action" value="staff_password"/><input type="hidden" name="id" value=id.to_string()/>
                         {input(&f, &pw_key, format!("pw-{id}"), lang.pick("新密码（至少 12 位）", "新密碼（至少 12 位）", "New password (12+ characters)").into(), String::new(), "password")}
                         <button type="submit" class="button secondary">{lang.pick("重置密码", "重設密碼", "Reset the password")}</button>
                     </form>
-                    <form method="post" action="/staff/admin/act">
+                    <form method="post" action=ADMIN_ACT>
                         <input type="hidden" name="action" value="staff_active"/><input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="active" value=if s.active { "false" } else { "true" }/>
                         <button type="submit" class="button secondary">{if s.active { lang.pick("停用账号", "停用帳號", "Disable") } else { lang.pick("启用账号", "啟用帳號", "Enable") }}</button>
@@ -150,7 +154,7 @@ pub fn render_admin_home(h: crate::server::admin::AdminHome, f: Flash, lang: Lan
         <section class="panel">
             <h2>{lang.pick("部门", "部門", "Departments")}</h2>
             <ul>{h.departments.iter().map(|(_, code, name)| view! { <li>{format!("{name}（{code}）")}</li> }).collect_view()}</ul>
-            <form method="post" action="/staff/admin/act" class="action-form" id="form-department">
+            <form method="post" action=ADMIN_ACT class="action-form" id="form-department">
                 <input type="hidden" name="action" value="department"/>
                 {input(&f, "code", "dep-code".into(), lang.pick("部门代码（已有代码则改名）", "部門代碼（已有代碼則改名）", "Code (an existing code renames)").into(), String::new(), "text")}
                 {input(&f, "name", "dep-name".into(), lang.pick("部门名称", "部門名稱", "Name").into(), String::new(), "text")}
@@ -161,7 +165,7 @@ pub fn render_admin_home(h: crate::server::admin::AdminHome, f: Flash, lang: Lan
             <h2>{lang.pick("工作人员", "工作人員", "Staff")}</h2>
             <ul class="records">{staff}</ul>
             <h3>{lang.pick("新建账号", "新建帳號", "New account")}</h3>
-            <form method="post" action="/staff/admin/act" class="action-form" id="form-staff">
+            <form method="post" action=ADMIN_ACT class="action-form" id="form-staff">
                 <input type="hidden" name="action" value="staff"/>
                 {input(&f, "username", "st-username".into(), lang.pick("工号", "工號", "Username").into(), String::new(), "text")}
                 {input(&f, "name", "st-name".into(), lang.pick("姓名", "姓名", "Name").into(), String::new(), "text")}
@@ -201,7 +205,7 @@ pub fn render_calendar(c: crate::server::admin::CalendarAdmin, f: Flash, lang: L
             </table></div>
             <h3>{lang.pick("修改一天", "修改一天", "Change a day")}</h3>
             <p class="hint">{lang.pick("已受理办件的期限已经确定，不随日历修改而改变；此后计算的期限使用新日历。", "已受理辦件的期限已經確定，不隨日曆修改而改變；此後計算的期限使用新日曆。", "Due dates already set stay as they are; deadlines computed from now on use the new calendar.")}</p>
-            <form method="post" action="/staff/admin/act" class="action-form" id="form-calendar-day">
+            <form method="post" action=ADMIN_ACT class="action-form" id="form-calendar-day">
                 <input type="hidden" name="action" value="calendar_day"/><input type="hidden" name="back" value=back.clone()/>
                 {input(&f, "date", "cal-date".into(), lang.pick("日期", "日期", "Date").into(), String::new(), "date")}
                 <div class="field" class:field-error=kind_err.is_some()>
@@ -220,7 +224,7 @@ pub fn render_calendar(c: crate::server::admin::CalendarAdmin, f: Flash, lang: L
         <section class="panel">
             <h2>{lang.pick("导入一年的安排", "匯入一年的安排", "Import a year's schedule")}</h2>
             <p class="hint">{lang.pick("格式与 rules/data/calendar/2026.txt 相同：year 2027 / holiday 2027-01-01..2027-01-03 元旦 / workday 2027-01-04 元旦调休上班。导入会替换该年度的全部安排。", "格式與 rules/data/calendar/2026.txt 相同。匯入會替換該年度的全部安排。", "Same format as rules/data/calendar/2026.txt. Importing replaces that year's schedule.")}</p>
-            <form method="post" action="/staff/admin/act" class="action-form" id="form-calendar-import">
+            <form method="post" action=ADMIN_ACT class="action-form" id="form-calendar-import">
                 <input type="hidden" name="action" value="calendar_import"/><input type="hidden" name="back" value=back/>
                 <div class="field" class:field-error=schedule_err.is_some()>
                     <label for="cal-schedule">{lang.pick("安排文件内容", "安排檔案內容", "Schedule file")}</label>
@@ -243,7 +247,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
             <section class="panel" data-testid="template">
                 <h2>{if t.kind == "*" { lang.pick("所有通知", "所有通知", "Every notice").to_string() } else { crate::models::action_label(&t.kind, lang).to_string() }}" · "{label}
                     {t.default.then(|| view! { " "<span class="badge">{lang.pick("内置", "內建", "built in")}</span> })}</h2>
-                <form method="post" action="/staff/admin/act" class="action-form">
+                <form method="post" action=ADMIN_ACT class="action-form">
                     <input type="hidden" name="action" value="template"/><input type="hidden" name="back" value="/staff/admin/templates"/>
                     <input type="hidden" name="kind" value=t.kind.clone()/><input type="hidden" name="lang" value=t.lang.clone()/>
                     <div class="field" class:field-error=se.is_some()>
@@ -259,7 +263,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
                     <button type="submit" class="button secondary">{lang.pick("保存模板", "儲存模板", "Save the template")}</button>
                 </form>
                 {(t.kind != "*").then(|| view! {
-                    <form method="post" action="/staff/admin/act" class="inline-form">
+                    <form method="post" action=ADMIN_ACT class="inline-form">
                         <input type="hidden" name="action" value="template_remove"/><input type="hidden" name="back" value="/staff/admin/templates"/>
                         <input type="hidden" name="kind" value=t.kind.clone()/><input type="hidden" name="lang" value=t.lang.clone()/>
                         <button type="submit" class="button secondary">{lang.pick("删除（改用通用模板）", "刪除（改用通用模板）", "Remove (use the general template)")}</button>
@@ -275,7 +279,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
     let add = view! {
         <section class="panel" data-testid="template-new">
             <h2>{lang.pick("为某类通知单独设置模板", "為某類通知單獨設定模板", "A template for one kind of notice")}</h2>
-            <form method="post" action="/staff/admin/act" class="action-form" id="form-template-new">
+            <form method="post" action=ADMIN_ACT class="action-form" id="form-template-new">
                 <input type="hidden" name="action" value="template"/><input type="hidden" name="new" value="1"/>
                 <input type="hidden" name="back" value="/staff/admin/templates"/>
                 <div class="field" class:field-error=ke.is_some()>
@@ -365,7 +369,7 @@ pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: L
         </section>
         <section class="panel">
             <h2>{lang.pick("修改事项（保存为新版本）", "修改事項（儲存為新版本）", "Edit (saved as a new version)")}</h2>
-            <form method="post" action="/staff/admin/act" class="action-form" id="form-item">
+            <form method="post" action=ADMIN_ACT class="action-form" id="form-item">
                 <input type="hidden" name="action" value="item"/><input type="hidden" name="code" value=code.clone()/>
                 <input type="hidden" name="back" value=format!("/staff/admin/items/{code}")/>
                 {input(&f, "name", "item-name".into(), lang.pick("事项名称", "事項名稱", "Name").into(), e.name.clone(), "text")}

@@ -44,7 +44,8 @@ async fn act_reply(call: &mut FormCall, case: &str, version: &str, action: &Staf
     };
     // the version the clerk saw; anything else is a page to reload
     let version = version.trim().parse().unwrap_or(-1);
-    match backoffice::act(&st.db, &st.calendar(), Some(&user), case_id, version, action, china_today(), lang).await {
+    let seen = backoffice::SeenCase { id: case_id, version };
+    match backoffice::act(&st.db, &st.calendar(), Some(&user), seen, action, china_today(), lang).await {
         Ok(_) => {
             let label = crate::models::staff_action_label(action.code(), lang);
             let msg = match lang {

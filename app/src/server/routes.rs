@@ -1,6 +1,6 @@
 //! Every plain endpoint the app serves besides the Leptos routes: the account forms, the
 //! applicant's journey, the back office, the counter, supervision, the first-inquiry desk,
-//! administration and `/api/v1`. Only the server's router imports this.
+//! and `/api/v1`. (Administration is the server function `api::admin_act`.) Only the server's router imports this.
 
 use axum::Router;
 
@@ -16,5 +16,4 @@ pub fn routes() -> Router<AppState> {
         .merge(super::inquiry::routes())
         .merge(super::api_v1::routes())
         .merge(super::api_v1::admin_routes())
-        .merge(super::admin::routes())
 }

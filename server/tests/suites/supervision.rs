@@ -878,7 +878,7 @@ pub async fn admin_suite(app: &App) {
     let admin = staff_login(base, "admin").await;
     let act = |fields: Vec<(&'static str, String)>| {
         let admin = admin.clone();
-        let url = format!("{base}/staff/admin/act");
+        let url = format!("{base}/api/admin_act");
         async move { admin.post(url).form(&fields).send().await.unwrap() }
     };
     let s = |v: &str| v.to_string();
@@ -1080,7 +1080,7 @@ pub async fn admin_suite(app: &App) {
     // only admins
     let supervisor = staff_login(base, "supervisor").await;
     let r = supervisor
-        .post(format!("{base}/staff/admin/act"))
+        .post(format!("{base}/api/admin_act"))
         .form(&[("action", "department"), ("code", "XX"), ("name", "x")])
         .send()
         .await

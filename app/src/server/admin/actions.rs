@@ -16,16 +16,16 @@ async fn reload_calendar(st: &AppState) -> Result<(), AppError> {
 pub async fn act(
     st: &AppState,
     user: Option<&SessionUser>,
-    f: &Form,
+    command: &AdminCommand,
     lang: Lang,
 ) -> Result<(String, String), AppError> {
     let me = admin(user)?;
     let db = &st.db;
     let said = |m: (&'static str, &'static str, &'static str)| lang.pick(m.0, m.1, m.2).to_string();
-    match get(f, "action") {
-        "department" => {
-            let code = get(f, "code").to_uppercase();
-            let name = get(f, "name");
+    match command {
+        AdminCommand::Department { code, name } => {
+            let code = code.trim().to_uppercase();
+            let name = name.trim();
             if !(2..=8).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_uppercase()) {
                 return Err(AppError::field(
                     "code",
@@ -59,11 +59,12 @@ pub async fn act(
             crate::server::page_cache::bump(db).await?;
             Ok(("/staff/admin".into(), said(("部门已保存", "部門已儲存", "Department saved"))))
         }
-        "staff" => {
-            let role = Role::parse(get(f, "role")).filter(|r| Role::STAFF.contains(r));
-            let dep: i32 = get(f, "department").parse().unwrap_or(0);
+        AdminCommand::Staff { name, role, department: dep, username, password } => {
+            let (name, password) = (name.trim(), password.trim());
+            let role = Role::parse(role.trim()).filter(|r| Role::STAFF.contains(r));
+            let dep: i32 = dep.trim().parse().unwrap_or(0);
             let mut errors = Vec::new();
-            if get(f, "name").is_empty() {
+            if name.is_empty() {
                 errors.push(("name".to_string(), lang.pick("请填写姓名", "請填寫姓名", "Enter the name").to_string()));
             }
             if role.is_none() {
@@ -72,14 +73,14 @@ pub async fn act(
             if department::Entity::find_by_id(dep).one(db).await?.is_none() {
                 errors.push(("department".into(), lang.pick("请选择部门", "請選擇部門", "Choose a department").into()));
             }
-            let username = get(f, "username").to_lowercase();
+            let username = username.trim().to_lowercase();
             if staff::Entity::find().filter(staff::Column::Username.eq(username.clone())).one(db).await?.is_some() {
                 errors.push((
                     "username".into(),
                     lang.pick("该工号已存在", "該工號已存在", "This username exists").into(),
                 ));
             }
-            if let Err(e) = rules::validators::check_password(get(f, "password"), &[&username]) {
+            if let Err(e) = rules::validators::check_password(password, &[&username]) {
                 errors.push(("password".into(), e.message(lang)));
             }
             if !errors.is_empty() {
@@ -88,8 +89,8 @@ pub async fn act(
             crate::server::accounts::upsert_staff(
                 db,
                 &username,
-                get(f, "name"),
-                get(f, "password"),
+                name,
+                password,
                 &[(role.unwrap_or(Role::WindowClerk), dep)],
             )
             .await
@@ -106,8 +107,8 @@ pub async fn act(
             })?;
             Ok(("/staff/admin".into(), said(("已创建工作人员账号", "已建立工作人員帳號", "Staff account created"))))
         }
-        "staff_active" => {
-            let id: i32 = get(f, "id").parse().map_err(|_| AppError::NotFound)?;
+        AdminCommand::StaffActive { id, active } => {
+            let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
             if id == me {
                 return Err(AppError::field(
                     "_form",
@@ -115,7 +116,7 @@ pub async fn act(
                 ));
             }
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-            let active = get(f, "active") == "true";
+            let active = active.trim() == "true";
             let mut am: staff::ActiveModel = s.into();
             am.active = Set(active);
             am.update(db).await?;
@@ -131,10 +132,10 @@ pub async fn act(
                 },
             ))
         }
-        "staff_password" => {
-            let id: i32 = get(f, "id").parse().map_err(|_| AppError::NotFound)?;
+        AdminCommand::StaffPassword { id, password } => {
+            let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-            let pw = get(f, "password");
+            let pw = password.trim();
             rules::validators::check_password(pw, &[&s.username])
                 .map_err(|e| AppError::field(format!("password_{id}"), e.message(lang)))?;
             let hash = crate::server::auth::hash_password(pw.to_string()).await?;
@@ -147,27 +148,28 @@ pub async fn act(
                 said(("密码已重置，原登录已失效", "密碼已重設，原登入已失效", "Password reset; old sessions ended")),
             ))
         }
-        "role_add" | "role_remove" => {
-            let id: i32 = get(f, "id").parse().map_err(|_| AppError::NotFound)?;
-            if get(f, "action") == "role_remove" {
-                let r = staff_role::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-                if r.staff_id == me && r.role == Role::Admin.as_str() {
-                    return Err(AppError::field(
-                        "_form",
-                        lang.pick(
-                            "不能撤销自己的管理员岗位",
-                            "不能撤銷自己的管理員崗位",
-                            "You cannot remove your own admin role",
-                        ),
-                    ));
-                }
-                staff_role::Entity::delete_by_id(id).exec(db).await?;
-                return Ok(("/staff/admin".into(), said(("岗位已撤销", "崗位已撤銷", "Role removed"))));
+        AdminCommand::RoleRemove { id } => {
+            let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+            let r = staff_role::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            if r.staff_id == me && r.role == Role::Admin.as_str() {
+                return Err(AppError::field(
+                    "_form",
+                    lang.pick(
+                        "不能撤销自己的管理员岗位",
+                        "不能撤銷自己的管理員崗位",
+                        "You cannot remove your own admin role",
+                    ),
+                ));
             }
-            let role = Role::parse(get(f, "role")).filter(|r| Role::STAFF.contains(r)).ok_or_else(|| {
+            staff_role::Entity::delete_by_id(id).exec(db).await?;
+            Ok(("/staff/admin".into(), said(("岗位已撤销", "崗位已撤銷", "Role removed"))))
+        }
+        AdminCommand::RoleAdd { id, role, department: dep } => {
+            let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+            let role = Role::parse(role.trim()).filter(|r| Role::STAFF.contains(r)).ok_or_else(|| {
                 AppError::field(format!("role_{id}"), lang.pick("请选择岗位", "請選擇崗位", "Choose a role"))
             })?;
-            let dep: i32 = get(f, "department").parse().unwrap_or(0);
+            let dep: i32 = dep.trim().parse().unwrap_or(0);
             department::Entity::find_by_id(dep).one(db).await?.ok_or_else(|| {
                 AppError::field(format!("role_{id}"), lang.pick("请选择部门", "請選擇部門", "Choose a department"))
             })?;
@@ -190,15 +192,14 @@ pub async fn act(
             }
             Ok(("/staff/admin".into(), said(("岗位已授予", "崗位已授予", "Role granted"))))
         }
-        "calendar_day" => {
-            let date = NaiveDate::parse_from_str(get(f, "date"), "%Y-%m-%d").map_err(|_| {
+        AdminCommand::CalendarDay { date, kind, name } => {
+            let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
                 AppError::field(
                     "date",
                     lang.pick("请填写日期，如 2026-10-08", "請填寫日期，如 2026-10-08", "Enter a date like 2026-10-08"),
                 )
             })?;
-            let kind = get(f, "kind");
-            let name = get(f, "name");
+            let (kind, name) = (kind.trim(), name.trim());
             let back = format!("/staff/admin/calendar?year={}", date.year());
             calendar_year::Entity::find_by_id(date.year()).one(db).await?.ok_or_else(|| {
                 AppError::field(
@@ -264,8 +265,8 @@ pub async fn act(
                 )),
             ))
         }
-        "calendar_import" => {
-            let schedule = parse_schedule(f.get("schedule").map(String::as_str).unwrap_or("")).map_err(|e| {
+        AdminCommand::CalendarImport { schedule } => {
+            let schedule = parse_schedule(schedule).map_err(|e| {
                 AppError::field(
                     "schedule",
                     format!("{}{e}", lang.pick("安排文件有误：", "安排檔案有誤：", "The schedule has an error: ")),
@@ -302,11 +303,10 @@ pub async fn act(
                 said(("已导入节假日安排", "已匯入節假日安排", "Schedule imported")),
             ))
         }
-        "template" => {
-            let kind = get(f, "kind");
-            let lang_tag = get(f, "lang");
+        AdminCommand::Template { kind, lang: lang_tag, new, subject, body } => {
+            let (kind, lang_tag) = (kind.trim(), lang_tag.trim());
             // the form that adds a template for one kind of notice has its own fields
-            let key = if get(f, "new") == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
+            let key = if new.trim() == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
             if kind != "*" && !crate::server::notify::NOTICE_KINDS.contains(&kind) {
                 return Err(AppError::field(
                     format!("kind_{key}"),
@@ -319,7 +319,7 @@ pub async fn act(
                     lang.pick("请选择语言", "請選擇語言", "Choose a language"),
                 ));
             }
-            let (subject, body) = (get(f, "subject"), get(f, "body"));
+            let (subject, body) = (subject.trim(), body.trim());
             for (field, text) in [("subject", subject), ("body", body)] {
                 if text.is_empty() {
                     return Err(AppError::field(
@@ -357,9 +357,9 @@ pub async fn act(
             tx.commit().await?;
             Ok(("/staff/admin/templates".into(), said(("模板已保存", "模板已儲存", "Template saved"))))
         }
-        "template_remove" => {
+        AdminCommand::TemplateRemove { kind, lang: lang_tag } => {
             // one kind's own wording goes; the notice falls back to the template for all (`*`)
-            let (kind, lang_tag) = (get(f, "kind"), get(f, "lang"));
+            let (kind, lang_tag) = (kind.trim(), lang_tag.trim());
             if kind == "*" {
                 return Err(AppError::Forbidden);
             }
@@ -369,8 +369,9 @@ pub async fn act(
             }
             Ok(("/staff/admin/templates".into(), said(("模板已删除", "模板已刪除", "Template removed"))))
         }
-        "item" => {
-            let code = get(f, "code").to_uppercase();
+        AdminCommand::Item { code, name, summary, rules: rules_text, published } => {
+            let code = code.trim().to_uppercase();
+            let (name, summary) = (name.trim(), summary.trim());
             let back = format!("/staff/admin/items/{code}");
             let old = item::Entity::find()
                 .filter(item::Column::Code.eq(code.clone()))
@@ -378,13 +379,12 @@ pub async fn act(
                 .one(db)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let rules: ItemRules =
-                serde_json::from_str(f.get("rules").map(String::as_str).unwrap_or("")).map_err(|e| {
-                    AppError::field(
-                        "rules",
-                        format!("{}{e}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
-                    )
-                })?;
+            let rules: ItemRules = serde_json::from_str(rules_text).map_err(|e| {
+                AppError::field(
+                    "rules",
+                    format!("{}{e}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
+                )
+            })?;
             let problems = rules::item::review_plan_problems(&rules);
             if let Some(p) = problems.first() {
                 return Err(AppError::field(
@@ -392,16 +392,16 @@ pub async fn act(
                     format!("{}{p}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
                 ));
             }
-            if get(f, "name").is_empty() {
+            if name.is_empty() {
                 return Err(AppError::field("name", lang.pick("请填写事项名称", "請填寫事項名稱", "Enter the name")));
             }
-            let published = f.contains_key("published");
+            let published = published.is_some();
             item::ActiveModel {
                 code: Set(code),
                 version: Set(old.version + 1),
                 department_id: Set(old.department_id),
-                name: Set(get(f, "name").into()),
-                summary: Set(get(f, "summary").into()),
+                name: Set(name.into()),
+                summary: Set(summary.into()),
                 rules: Set(serde_json::to_string(&rules).map_err(AppError::internal)?),
                 published: Set(published),
                 created_at: Set(Utc::now()),
@@ -416,6 +416,5 @@ pub async fn act(
             crate::server::page_cache::bump(db).await?;
             Ok((back, msg))
         }
-        _ => Err(AppError::NotFound),
     }
 }

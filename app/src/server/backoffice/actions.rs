@@ -11,17 +11,24 @@ pub(super) fn refusal_text(reason: &str, legal_basis: &str) -> String {
     s
 }
 
+/// The case a form was on, at the version the clerk saw (a case changed since is a page to reload).
+#[derive(Debug, Clone, Copy)]
+pub struct SeenCase {
+    pub id: i32,
+    pub version: i32,
+}
+
 /// Carries out a staff action on a case. Returns the updated case.
 pub async fn act(
     db: &DatabaseConnection,
     cal: &Calendar,
     user: Option<&SessionUser>,
-    case_id: i32,
-    version: i32,
+    seen: SeenCase,
     input: &StaffAction,
     today: NaiveDate,
     lang: Lang,
 ) -> Result<case::Model, AppError> {
+    let SeenCase { id: case_id, version } = seen;
     let Loaded { user, c, rules, a, tasks, .. } = load(db, user, case_id).await?;
     let SessionUser::Staff { id: staff_id, .. } = &user else { return Err(AppError::Forbidden) };
     if let Some(done) = act_on_workflow(db, cal, &user, &c, &rules, &tasks, input, version, today, lang).await? {

@@ -1,0 +1,111 @@
+//! The administrator's commands, as the admin pages' forms send them.
+
+use serde::{Deserialize, Serialize};
+
+/// One change an administrator asks for: the variant is the form's `action` field, its fields
+/// are what was typed, as text (the server parses each, answering a bad one next to its field).
+/// The server matches on this, never on the action's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum AdminCommand {
+    /// Adds a department, or renames the one with this code.
+    Department {
+        #[serde(default)]
+        code: String,
+        #[serde(default)]
+        name: String,
+    },
+    /// A new staff account with its first role.
+    Staff {
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        role: String,
+        #[serde(default)]
+        department: String,
+        #[serde(default)]
+        username: String,
+        #[serde(default)]
+        password: String,
+    },
+    StaffActive {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        active: String,
+    },
+    StaffPassword {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        password: String,
+    },
+    /// Grants staff member `id` a role in a department.
+    RoleAdd {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        role: String,
+        #[serde(default)]
+        department: String,
+    },
+    /// Withdraws the role grant `id`.
+    RoleRemove {
+        #[serde(default)]
+        id: String,
+    },
+    CalendarDay {
+        #[serde(default)]
+        date: String,
+        #[serde(default)]
+        kind: String,
+        #[serde(default)]
+        name: String,
+    },
+    /// A year's schedule file (国务院办公厅 notice, as text).
+    CalendarImport {
+        #[serde(default)]
+        schedule: String,
+    },
+    /// A notice template; `new` is `1` on the form that adds one for another kind.
+    Template {
+        #[serde(default)]
+        kind: String,
+        #[serde(default)]
+        lang: String,
+        #[serde(default)]
+        new: String,
+        #[serde(default)]
+        subject: String,
+        #[serde(default)]
+        body: String,
+    },
+    TemplateRemove {
+        #[serde(default)]
+        kind: String,
+        #[serde(default)]
+        lang: String,
+    },
+    /// A new version of an item; `published` is the checkbox (absent when unticked).
+    Item {
+        #[serde(default)]
+        code: String,
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        summary: String,
+        #[serde(default)]
+        rules: String,
+        #[serde(default)]
+        published: Option<String>,
+    },
+}
+
+impl AdminCommand {
+    /// The form's fields as they were sent, without a password: what a refused form shows again.
+    pub fn values(&self) -> std::collections::BTreeMap<String, String> {
+        let mut v = super::form_values(self);
+        v.remove("password");
+        v
+    }
+}
