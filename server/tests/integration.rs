@@ -191,7 +191,7 @@ const PW: &str = "一个足够长的密码-2026";
 async fn register_person(c: &Client, base: &str, name: &str, id: &str, mobile: &str) -> reqwest::Response {
     post_form(
         c,
-        &format!("{base}/auth/register"),
+        &format!("{base}/api/register"),
         &[
             ("kind", "person"),
             ("name", name),
@@ -243,10 +243,10 @@ async fn suite(app: &App) {
 
     // a state change without a same-site Origin is refused
     let bare = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-    let r = bare.post(format!("{base}/auth/login")).form(&[("login", "x"), ("password", "y")]).send().await.unwrap();
+    let r = bare.post(format!("{base}/api/login")).form(&[("login", "x"), ("password", "y")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = bare
-        .post(format!("{base}/auth/login"))
+        .post(format!("{base}/api/login"))
         .header(ORIGIN, "http://evil.example")
         .form(&[("login", "x")])
         .send()
@@ -313,7 +313,7 @@ async fn suite(app: &App) {
 
     // logout destroys the session server-side (the old cookie no longer works)
     let token = first_session.split(';').next().unwrap().trim_start_matches("tb_session=").to_string();
-    let r = post_form(&c, &format!("{base}/auth/logout"), &[]).await;
+    let r = post_form(&c, &format!("{base}/api/logout"), &[]).await;
     assert_eq!(location(&r), "/login");
     let replay = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
     let me: serde_json::Value = replay
@@ -331,8 +331,7 @@ async fn suite(app: &App) {
     // wrong password and unknown account: the same message
     for login in ["11010519900307857X", "110105199001010010"] {
         let c3 = browser(base);
-        let r =
-            post_form(&c3, &format!("{base}/auth/login"), &[("login", login), ("password", "wrong-password")]).await;
+        let r = post_form(&c3, &format!("{base}/api/login"), &[("login", login), ("password", "wrong-password")]).await;
         assert_eq!(location(&r), "/login");
         let (_, page) = text(&c3, &format!("{base}/login")).await;
         assert!(page.contains("账号或密码不正确"), "{login}");
@@ -343,7 +342,7 @@ async fn suite(app: &App) {
     let c4 = browser(base);
     let r = post_form(
         &c4,
-        &format!("{base}/auth/login"),
+        &format!("{base}/api/login"),
         &[("login", "139 1234 0001"), ("password", PW), ("next", "/account")],
     )
     .await;
@@ -351,7 +350,7 @@ async fn suite(app: &App) {
     let s1 = session_cookie(&r).unwrap();
     let r = post_form(
         &c4,
-        &format!("{base}/auth/login"),
+        &format!("{base}/api/login"),
         &[("login", "11010519900307857X"), ("password", PW), ("next", "//evil.example/")],
     )
     .await;
@@ -362,9 +361,9 @@ async fn suite(app: &App) {
     // throttling: after 5 failures even the right password is refused for a while
     let c5 = browser(base);
     for _ in 0..5 {
-        post_form(&c5, &format!("{base}/auth/login"), &[("login", "13912340001"), ("password", "nope-nope")]).await;
+        post_form(&c5, &format!("{base}/api/login"), &[("login", "13912340001"), ("password", "nope-nope")]).await;
     }
-    let r = post_form(&c5, &format!("{base}/auth/login"), &[("login", "13912340001"), ("password", PW)]).await;
+    let r = post_form(&c5, &format!("{base}/api/login"), &[("login", "13912340001"), ("password", PW)]).await;
     assert_eq!(location(&r), "/login");
     assert!(session_cookie(&r).is_none());
     let (_, page) = text(&c5, &format!("{base}/login")).await;
@@ -374,7 +373,7 @@ async fn suite(app: &App) {
     let staff = browser(base);
     let r = post_form(
         &staff,
-        &format!("{base}/auth/staff-login"),
+        &format!("{base}/api/staff_login"),
         &[("username", "clerk"), ("password", app::server::seed::DEMO_STAFF_PASSWORD)],
     )
     .await;
@@ -391,7 +390,7 @@ async fn suite(app: &App) {
     let person = browser(base);
     let r = post_form(
         &person,
-        &format!("{base}/auth/login"),
+        &format!("{base}/api/login"),
         &[("login", "11010519491231002X"), ("password", app::server::seed::DEMO_APPLICANT_PASSWORD)],
     )
     .await;
@@ -425,9 +424,9 @@ async fn suite(app: &App) {
 
     // preferences: language and elder mode from cookies, rendered by the server
     let p = browser(base);
-    let r = post_form(&p, &format!("{base}/prefs"), &[("lang", "en"), ("return_to", "/login")]).await;
+    let r = post_form(&p, &format!("{base}/api/set_prefs"), &[("lang", "en"), ("return_to", "/login")]).await;
     assert_eq!(location(&r), "/login");
-    post_form(&p, &format!("{base}/prefs"), &[("elder", "1"), ("return_to", "https://evil.example")]).await;
+    post_form(&p, &format!("{base}/api/set_prefs"), &[("elder", "1"), ("return_to", "https://evil.example")]).await;
     let (_, page) = text(&p, &format!("{base}/login")).await;
     assert!(page.contains("<html lang=\"en\" class=\"elder\""), "prefs applied during SSR");
 
@@ -778,7 +777,7 @@ async fn journey_suite(app: &App) {
     let person = browser(base);
     post_form(
         &person,
-        &format!("{base}/auth/login"),
+        &format!("{base}/api/login"),
         &[("login", "11010519491231002X"), ("password", app::server::seed::DEMO_APPLICANT_PASSWORD)],
     )
     .await;
@@ -1091,7 +1090,7 @@ async fn staff_login(base: &str, username: &str) -> Client {
     let c = browser(base);
     let r = post_form(
         &c,
-        &format!("{base}/auth/staff-login"),
+        &format!("{base}/api/staff_login"),
         &[("username", username), ("password", app::server::seed::DEMO_STAFF_PASSWORD)],
     )
     .await;
@@ -1881,11 +1880,11 @@ async fn intake_suite(app: &App) {
     assert!(page.contains("号码无效"));
     // a bad mobile is refused next to its field, the name is kept
     let form = [("number", number), ("name", "卫国"), ("mobile", "1234")];
-    let r = post_form(&clerk, &format!("{base}/staff/intake/applicant"), &form).await;
+    let r = post_form(&clerk, &format!("{base}/api/intake_applicant"), &form).await;
     let f = flash_of(&r).expect("errors");
     assert!(f.errors.contains_key("mobile") && f.values["name"] == "卫国", "{f:?}");
     let form = [("number", number), ("name", "卫国"), ("mobile", "13900000044")];
-    let r = post_form(&clerk, &format!("{base}/staff/intake/applicant"), &form).await;
+    let r = post_form(&clerk, &format!("{base}/api/intake_applicant"), &form).await;
     assert_eq!(location(&r), format!("/staff/intake?number={number}"));
     let a = applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(number)).one(db).await.unwrap().unwrap();
     assert!(a.password_hash.is_none(), "no password at the counter");
@@ -1894,17 +1893,17 @@ async fn intake_suite(app: &App) {
     // only window clerks take applications in, and only for their departments' items
     let reviewer = staff_login(base, "reviewer").await;
     let start = [("applicant", a.id.to_string()), ("item", "ZRZY-001".into()), ("number", number.into())];
-    let r = reviewer.post(format!("{base}/staff/intake/start")).form(&start).send().await.unwrap();
+    let r = reviewer.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let other = [("applicant", a.id.to_string()), ("item", "SCJG-001".into()), ("number", number.into())];
     assert_eq!(
-        clerk.post(format!("{base}/staff/intake/start")).form(&other).send().await.unwrap().status(),
+        clerk.post(format!("{base}/api/intake_start")).form(&other).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
-    let r = clerk.post(format!("{base}/staff/intake/start")).form(&start).send().await.unwrap();
+    let r = clerk.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
     let id: i64 = location(&r).strip_prefix("/applications/").expect("the draft").parse().unwrap();
     // the same start again reopens the same draft
-    let r = clerk.post(format!("{base}/staff/intake/start")).form(&start).send().await.unwrap();
+    let r = clerk.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
     assert_eq!(location(&r), format!("/applications/{id}"));
     // the clerk answers and uploads through the applicant's own endpoints; others cannot
     let answers = [("q_via_agent", "no"), ("q_collective", "no"), ("then", "stay")];

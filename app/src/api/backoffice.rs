@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
-use crate::models::{QueuePage, StaffAction, StaffCase};
+use crate::models::{NewApplicant, NewConsultation, QueuePage, StaffAction, StaffCase};
 
 #[cfg(feature = "ssr")]
 use super::glue;
@@ -50,4 +50,32 @@ pub async fn staff_act(
     #[server(flatten)] action: StaffAction,
 ) -> Result<(), ServerFnError> {
     crate::server::backoffice_forms::act(case, version, action).await
+}
+
+/// The counter registers a walk-in applicant (no password: they may sign up online later).
+#[server(prefix = "/api", endpoint = "intake_applicant")]
+pub async fn intake_applicant(#[server(flatten)] input: NewApplicant) -> Result<(), ServerFnError> {
+    crate::server::intake::new_applicant(input).await
+}
+
+/// The counter starts (or reopens) an application for a walk-in applicant.
+#[server(prefix = "/api", endpoint = "intake_start")]
+pub async fn intake_start(
+    #[server(default)] applicant: i32,
+    #[server(default)] item: String,
+    #[server(default)] number: String,
+) -> Result<(), ServerFnError> {
+    crate::server::intake::start_form(applicant, item, number).await
+}
+
+/// The first-inquiry desk logs a consultation.
+#[server(prefix = "/api", endpoint = "inquiry_log")]
+pub async fn inquiry_log(#[server(flatten)] input: NewConsultation) -> Result<(), ServerFnError> {
+    crate::server::inquiry::log_form(input).await
+}
+
+/// A consultation becomes an application at the counter.
+#[server(prefix = "/api", endpoint = "inquiry_apply")]
+pub async fn inquiry_apply(id: i32) -> Result<(), ServerFnError> {
+    crate::server::inquiry::apply_form(id).await
 }

@@ -8,11 +8,15 @@ use crate::models::{Flash, ItemSummary, SessionUser};
 use serde::{Deserialize, Serialize};
 
 mod admin;
+mod auth;
 mod backoffice;
 mod journey;
+mod supervision;
 pub use admin::*;
+pub use auth::*;
 pub use backoffice::*;
 pub use journey::*;
+pub use supervision::*;
 
 #[cfg(feature = "ssr")]
 mod glue {

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 use rules::Lang;
 
@@ -43,7 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     view! {
                         {applicant_links}
                         <a href=home class="nav-user">{u.display_name().to_string()}</a>
-                        <form method="post" action="/auth/logout" class="inline-form">
+                        <form method="post" action={<crate::api::Logout as ServerFn>::PATH} class="inline-form">
                             <button type="submit" class="link-button">{lang.pick("退出", "登出", "Log out")}</button>
                         </form>
                     }
@@ -79,7 +80,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </div>
             <div class="wrap prefs-row">
-                <form method="post" action="/prefs" class="lang-switch" aria-label=lang.pick("语言", "語言", "Language")>
+                <form method="post" action={<crate::api::SetPrefs as ServerFn>::PATH} class="lang-switch" aria-label=lang.pick("语言", "語言", "Language")>
                     <input type="hidden" name="return_to" value=here/>
                     {Lang::ALL
                         .into_iter()
@@ -96,7 +97,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         })
                         .collect_view()}
                 </form>
-                <form method="post" action="/prefs" class="elder-switch">
+                <form method="post" action={<crate::api::SetPrefs as ServerFn>::PATH} class="elder-switch">
                     <input type="hidden" name="return_to" value=here/>
                     <button type="submit" name="elder" value=elder_next aria-pressed=if prefs.elder { "true" } else { "false" }>
                         {elder_label}

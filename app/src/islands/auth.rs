@@ -1,4 +1,4 @@
-//! Log in and register: plain forms posting to `/auth/*`; with JavaScript the browser checks each
+//! Log in and register: plain forms posting to the server functions `api::login` and `api::register`; with JavaScript the browser checks each
 //! field with the `rules` crate as it is left and before submitting. Values typed before the
 //! island woke up are read from the form itself, so nothing typed is lost.
 
@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::components::{field_error, use_prefs, ErrorSummary, Notice, TextField};
 use crate::models::{field_label, register_field_error, Flash, RegisterInput, REGISTER_FIELDS};
@@ -86,7 +87,7 @@ pub fn LoginForm(flash: Flash, next: String) -> impl IntoView {
             <Notice text=flash.notice.clone()/>
             <h1>{lang.pick("登录", "登入", "Log in")}</h1>
             <ErrorSummary errors order=&["login", "password"] node_ref=summary/>
-            <form method="post" action="/auth/login" novalidate on:submit=on_submit>
+            <form method="post" action={<crate::api::Login as ServerFn>::PATH} novalidate on:submit=on_submit>
                 <input type="hidden" name="next" value=next/>
                 <TextField name="login" label=field_label("login", lang) value=flash.value("login")
                     error=field_error(errors, "login") autocomplete="username"
@@ -196,7 +197,7 @@ pub fn RegisterForm(flash: Flash) -> impl IntoView {
                 "With an account you can apply online, upload materials and follow your case.",
             )}</p>
             <ErrorSummary errors order=&REGISTER_FIELDS node_ref=summary/>
-            <form method="post" action="/auth/register" novalidate on:submit=on_submit class="register-form" node_ref=form>
+            <form method="post" action={<crate::api::Register as ServerFn>::PATH} novalidate on:submit=on_submit class="register-form" node_ref=form>
                 <fieldset class="field">
                     <legend>{field_label("kind", lang)}</legend>
                     {kind_radio("person", lang.pick("个人", "個人", "Person"))}

@@ -340,3 +340,41 @@ mod tests {
         assert_eq!(safe_next("/x\u{7f}y", "/"), "/");
     }
 }
+
+/// The staff sign-in form.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StaffLoginInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+    /// Where to go after signing in (a local path).
+    #[serde(default)]
+    pub next: String,
+}
+
+/// The language and elder-mode switches of every page (each form sends one of the two).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PrefsInput {
+    #[serde(default)]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub elder: Option<String>,
+    /// The page to go back to (a local path).
+    #[serde(default)]
+    pub return_to: String,
+}
+
+/// An applicant's notice settings: contact e-mail, the SMS and e-mail checkboxes (absent when
+/// unticked), the language of the notices.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NoticeSettings {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub notify_sms: Option<String>,
+    #[serde(default)]
+    pub notify_email: Option<String>,
+    #[serde(default)]
+    pub notice_lang: String,
+}

@@ -388,3 +388,42 @@ pub struct TokenLine {
     pub last_used: String,
     pub revoked: bool,
 }
+
+/// A walk-in applicant registered at the counter, as the intake form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApplicant {
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub contact_name: String,
+    #[serde(default)]
+    pub mobile: String,
+}
+
+/// A consultation logged at the first-inquiry desk (首问), as its form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewConsultation {
+    #[serde(default)]
+    pub asker_name: String,
+    #[serde(default)]
+    pub asker_contact: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub item: String,
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub referral: String,
+}
+
+impl NewConsultation {
+    /// What was typed: a refused form shows it again.
+    pub fn values(&self) -> BTreeMap<String, String> {
+        super::form_values(self)
+    }
+}

@@ -145,3 +145,54 @@ pub struct InquiryDesk {
     pub items: Vec<(String, String)>,
     pub rows: Vec<ConsultationLine>,
 }
+
+/// What the supervision dashboard's forms ask for: the variant is the form's `action`, the fields
+/// what was typed (text; the server parses the record's id and answers a bad field next to it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum SupervisionAction {
+    /// The department explains an accountability record.
+    Explain {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        text: String,
+    },
+    /// The supervisor closes an explained record with a conclusion.
+    Close {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        text: String,
+    },
+    /// The follow-up of a bad rating (回访, 整改).
+    FollowUp {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        state: String,
+        #[serde(default)]
+        text: String,
+    },
+    AnswerComplaint {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        text: String,
+    },
+    /// Verifies the audit chain now.
+    VerifyAudit,
+}
+
+impl SupervisionAction {
+    /// The record the action is about, as sent, and the text typed for it.
+    pub fn target(&self) -> (&str, &str) {
+        match self {
+            SupervisionAction::Explain { id, text }
+            | SupervisionAction::Close { id, text }
+            | SupervisionAction::FollowUp { id, text, .. }
+            | SupervisionAction::AnswerComplaint { id, text } => (id.trim(), text.as_str()),
+            SupervisionAction::VerifyAudit => ("", ""),
+        }
+    }
+}

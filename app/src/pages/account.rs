@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
@@ -43,7 +44,7 @@ pub fn AccountPage() -> impl IntoView {
                                     </dl>
                                     <h2>{lang.pick("通知设置", "通知設定", "Notices")}</h2>
                                     <p class="hint">{lang.pick("办件有进展时，站内消息总会收到；短信和电子邮件可以关闭。", "辦件有進展時，站內訊息總會收到；簡訊和電子郵件可以關閉。", "Your inbox always gets every notice; SMS and e-mail can be turned off.")}</p>
-                                    <form method="post" action="/account/notifications" class="action-form" id="form-notify">
+                                    <form method="post" action={<crate::api::SetNotifications as ServerFn>::PATH} class="action-form" id="form-notify">
                                         <div class="field" class:field-error=email_err.is_some()>
                                             <label for="email">{lang.pick("电子邮箱（可选）", "電子郵箱（可選）", "E-mail (optional)")}</label>
                                             {email_err.clone().map(|m| view! { <p class="error-message" id="email-error">{m}</p> })}

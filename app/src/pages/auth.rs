@@ -3,6 +3,7 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -44,7 +45,7 @@ pub fn StaffLoginPage() -> impl IntoView {
                 <section class="panel narrow">
                     <h1>{lang.pick("工作人员登录", "工作人員登入", "Staff sign-in")}</h1>
                     <ErrorSummary errors order=&["username", "password"] node_ref=summary/>
-                    <form method="post" action="/auth/staff-login" novalidate>
+                    <form method="post" action={<crate::api::StaffLogin as ServerFn>::PATH} novalidate>
                         <input type="hidden" name="next" value=next/>
                         <TextField name="username" label=field_label("username", lang) value=f.value("username")
                             error=field_error(errors, "username") autocomplete="username"/>

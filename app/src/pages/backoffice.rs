@@ -491,7 +491,7 @@ pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl
         let items = v.items.clone();
         let number = v.number.clone();
         view! {
-            <form method="post" action="/staff/intake/start" class="action-form" id="form-intake-start">
+            <form method="post" action={<crate::api::IntakeStart as ServerFn>::PATH} class="action-form" id="form-intake-start">
                 <input type="hidden" name="applicant" value=applicant.to_string()/>
                 <input type="hidden" name="number" value=number/>
                 <div class="field" class:field-error=err("item").is_some()>
@@ -534,7 +534,7 @@ pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl
                 <section class="panel" data-testid="intake-new">
                     <h2>{lang.pick("未找到该申请人：登记新申请人", "未找到該申請人：登記新申請人", "Not found: register the applicant")}</h2>
                     <p class="hint">{lang.pick("窗口登记无需密码；申请人日后可用同一号码在网上注册查看办件。", "窗口登記無需密碼；申請人日後可用同一號碼在網上註冊查看辦件。", "No password needed; the applicant can sign up online later with the same number.")}</p>
-                    <form method="post" action="/staff/intake/applicant" class="action-form" id="form-intake-applicant">
+                    <form method="post" action={<crate::api::IntakeApplicant as ServerFn>::PATH} class="action-form" id="form-intake-applicant">
                         <input type="hidden" name="number" value=v.number.clone()/>
                         {field("name", if v.person { lang.pick("姓名", "姓名", "Name") } else { lang.pick("单位名称", "單位名稱", "Organisation name") }, "off")}
                         {(!v.person).then(|| field("contact_name", lang.pick("经办人姓名", "經辦人姓名", "Contact person"), "off"))}

@@ -8,6 +8,7 @@ use crate::{
     components::Notice,
     models::{CaseLine, Dashboard, Flash, Statistics},
 };
+use leptos::server_fn::ServerFn;
 
 fn case_table(rows: Vec<CaseLine>, lang: Lang, empty: &'static str, test_id: &'static str) -> AnyView {
     if rows.is_empty() {
@@ -43,6 +44,9 @@ fn case_table(rows: Vec<CaseLine>, lang: Lang, empty: &'static str, test_id: &'s
     .into_any()
 }
 
+/// Where every dashboard form posts: the server function `api::supervision_act`.
+const SUPERVISION_ACT: &str = <crate::api::SupervisionAct as ServerFn>::PATH;
+
 fn text_form(
     f: &Flash,
     action: &'static str,
@@ -58,7 +62,7 @@ fn text_form(
     let field_id = format!("{action}-{id}");
     let has_err = err.is_some();
     view! {
-        <form method="post" action="/staff/supervision/act" class="action-form">
+        <form method="post" action=SUPERVISION_ACT class="action-form">
             <input type="hidden" name="action" value=action/>
             <input type="hidden" name="id" value=id.to_string()/>
             <input type="hidden" name="department" value=department.to_string()/>
@@ -195,7 +199,7 @@ pub fn render_dashboard(d: Dashboard, f: Flash, lang: Lang) -> impl IntoView {
             <h2>{lang.pick("审计链", "審計鏈", "Audit chain")}</h2>
             {run(d.audit, "audit-run")}
             {d.may_close.then(|| view! {
-                <form method="post" action="/staff/supervision/act">
+                <form method="post" action=SUPERVISION_ACT>
                     <input type="hidden" name="action" value="verify_audit"/>
                     <input type="hidden" name="department" value=dep.to_string()/>
                     <button type="submit" class="button secondary">{lang.pick("立即校验", "立即校驗", "Verify now")}</button>
@@ -328,7 +332,8 @@ pub fn render_inquiries(d: crate::models::InquiryDesk, f: Flash, lang: Lang) -> 
     let item_err = err("item");
     let rows = d.rows.into_iter().map(|r| {
         let start = (!r.id_number.is_empty() || r.case_id.is_some()).then(|| view! {
-            <form method="post" action=format!("/staff/inquiries/{}/apply", r.id)>
+            <form method="post" action={<crate::api::InquiryApply as ServerFn>::PATH}>
+                <input type="hidden" name="id" value=r.id.to_string()/>
                 <button type="submit" class="button secondary">{if r.case_id.is_some() { lang.pick("查看申请", "查看申請", "Open the application") } else { lang.pick("转为窗口申请", "轉為窗口申請", "Start a counter application") }}</button>
             </form>
         });
@@ -350,7 +355,7 @@ pub fn render_inquiries(d: crate::models::InquiryDesk, f: Flash, lang: Lang) -> 
         {(!f.errors.is_empty()).then(|| view! { <div class="error-summary" role="alert"><p>{lang.pick("请更正标出的内容，已填写的内容均已保留。", "請更正標出的內容，已填寫的內容均已保留。", "Please correct the marked fields; everything you typed is kept.")}</p></div> })}
         <section class="panel">
             <h2>{lang.pick("登记一次咨询", "登記一次諮詢", "Log a consultation")}</h2>
-            <form method="post" action="/staff/inquiries" class="action-form" id="form-inquiry">
+            <form method="post" action={<crate::api::InquiryLog as ServerFn>::PATH} class="action-form" id="form-inquiry">
                 {field("asker_name", lang.pick("咨询人", "諮詢人", "Who asked"), false)}
                 {field("asker_contact", lang.pick("联系电话（可选）", "聯絡電話（可選）", "Phone (optional)"), false)}
                 {field("id_number", lang.pick("身份证号码或统一社会信用代码（可选，转申请时使用）", "身分證號碼或統一社會信用代碼（可選，轉申請時使用）", "ID number or credit code (optional; used to start an application)"), false)}

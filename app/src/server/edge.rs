@@ -204,6 +204,16 @@ impl FormCall {
         Ok(FormCall { st, lang, parts })
     }
 
+    /// The request's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.parts.headers
+    }
+
+    /// The client's address (from the server's middleware).
+    pub fn client_ip(&self) -> &str {
+        self.parts.extensions.get::<ClientIp>().map(|c| c.0.as_str()).unwrap_or("unknown")
+    }
+
     /// Runs an extractor on the request.
     pub async fn extract<T: FromRequestParts<AppState>>(&mut self) -> Result<T, T::Rejection> {
         T::from_request_parts(&mut self.parts, &self.st).await

@@ -1,32 +1,24 @@
-//! Plain HTML form endpoints (post → redirect → get). They work without JavaScript: on an error
-//! the typed values (never passwords) and the messages travel back in a short-lived flash cookie
-//! and the page shows them next to the fields.
+//! The account forms as server functions' bodies (`api::register`, `api::login`,
+//! `api::staff_login`, `api::logout`, `api::set_prefs`, `api::set_notifications`): post →
+//! redirect → get. They work without JavaScript: on an error the typed values (never passwords)
+//! and the messages travel back in a short-lived flash cookie and the page shows them next to the
+//! fields.
 
-use axum::extract::State;
 use axum::response::Response;
-use axum::routing::post;
-use axum::{Extension, Form, Router};
 use http::HeaderMap;
+use leptos::server_fn::ServerFnError;
 use rules::Lang;
-use serde::Deserialize;
 
 use super::accounts;
 use super::auth::{self, PrincipalKind, SESSION_COOKIE};
-use super::edge::{back_with_errors, notice, see_other, Caller, ClientIp};
+use super::edge::{back_with_errors, notice, see_other, Caller, FormCall};
 use super::error::AppError;
 use super::guard;
 use super::state::AppState;
-use crate::models::{safe_next, validate_register, LoginInput, Prefs, RegisterInput, ELDER_COOKIE, LANG_COOKIE};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/login", post(login))
-        .route("/auth/staff-login", post(staff_login))
-        .route("/auth/logout", post(logout))
-        .route("/prefs", post(set_prefs))
-        .route("/account/notifications", post(set_notifications))
-}
+use crate::models::{
+    safe_next, validate_register, LoginInput, NoticeSettings, PrefsInput, RegisterInput, SessionUser, StaffLoginInput,
+    ELDER_COOKIE, LANG_COOKIE,
+};
 
 /// Starts a session, replacing the one the browser had (the id changes at every login).
 async fn start_session(
@@ -43,37 +35,37 @@ async fn start_session(
     Ok(auth::session_cookie(&token, st.settings.session_hours, st.settings.secure_cookies))
 }
 
-async fn register(
-    State(st): State<AppState>,
-    Extension(ip): Extension<ClientIp>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<RegisterInput>,
-) -> Response {
+/// The body of `api::register`: the account, signed in, or the form again with its errors.
+pub async fn register(input: RegisterInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
     let result = async {
         let reg = validate_register(&input, lang).map_err(AppError::Invalid)?;
         let a = accounts::register(&st.db, reg, lang).await?;
-        start_session(&st, &headers, PrincipalKind::Applicant, a.id, &ip.0).await
+        start_session(st, call.headers(), PrincipalKind::Applicant, a.id, call.client_ip()).await
     }
     .await;
-    match result {
+    let reply = match result {
         Ok(cookie) => {
             let msg = lang
                 .pick("注册成功，您已登录", "註冊成功，您已登入", "Your account is ready and you are logged in")
                 .to_string();
-            see_other("/account", vec![cookie, notice(&st, "account", msg)])
+            see_other("/account", vec![cookie, notice(st, "account", msg)])
         }
-        Err(e) => back_with_errors(&st, "/register", "register", input.echo(), &e, lang),
-    }
+        Err(e) => back_with_errors(st, "/register", "register", input.echo(), &e, lang),
+    };
+    call.answer(reply)
 }
 
-async fn login(
-    State(st): State<AppState>,
-    Extension(ip): Extension<ClientIp>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<LoginInput>,
-) -> Response {
+/// The body of `api::login` (applicants): signed in and on to `next`, or the form again.
+pub async fn login(input: LoginInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let reply = login_reply(&call, &input).await;
+    call.answer(reply)
+}
+
+async fn login_reply(call: &FormCall, input: &LoginInput) -> Response {
+    let (st, lang) = (&call.st, call.lang);
     let echo =
         [("login".to_string(), input.login.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
     if input.login.trim().is_empty() || input.password.is_empty() {
@@ -95,36 +87,28 @@ async fn login(
                 lang.pick("请输入密码", "請輸入密碼", "Enter your password").to_string(),
             ));
         }
-        return back_with_errors(&st, "/login", "login", echo, &AppError::Invalid(errs), lang);
+        return back_with_errors(st, "/login", "login", echo, &AppError::Invalid(errs), lang);
     }
     let result = async {
-        let a = accounts::login_applicant(&st.db, &input.login, &input.password, &ip.0).await?;
-        start_session(&st, &headers, PrincipalKind::Applicant, a.id, &ip.0).await
+        let a = accounts::login_applicant(&st.db, &input.login, &input.password, call.client_ip()).await?;
+        start_session(st, call.headers(), PrincipalKind::Applicant, a.id, call.client_ip()).await
     }
     .await;
     match result {
         Ok(cookie) => see_other(&safe_next(&input.next, "/account"), vec![cookie]),
-        Err(e) => back_with_errors(&st, "/login", "login", echo, &e, lang),
+        Err(e) => back_with_errors(st, "/login", "login", echo, &e, lang),
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct StaffLoginInput {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    next: String,
+/// The body of `api::staff_login`: signed in and on to `next` (else `/staff`), or the form again.
+pub async fn staff_login(input: StaffLoginInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let reply = staff_login_reply(&call, &input).await;
+    call.answer(reply)
 }
 
-async fn staff_login(
-    State(st): State<AppState>,
-    Extension(ip): Extension<ClientIp>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<StaffLoginInput>,
-) -> Response {
+async fn staff_login_reply(call: &FormCall, input: &StaffLoginInput) -> Response {
+    let (st, lang) = (&call.st, call.lang);
     let echo = [("username".to_string(), input.username.clone()), ("next".to_string(), input.next.clone())]
         .into_iter()
         .collect();
@@ -133,42 +117,40 @@ async fn staff_login(
             "_form".into(),
             lang.pick("请输入工号和密码", "請輸入工號和密碼", "Enter your username and password").into(),
         )]);
-        return back_with_errors(&st, "/staff/login", "staff_login", echo, &e, lang);
+        return back_with_errors(st, "/staff/login", "staff_login", echo, &e, lang);
     }
     let result = async {
-        let s = accounts::login_staff(&st.db, &input.username, &input.password, &ip.0).await?;
-        start_session(&st, &headers, PrincipalKind::Staff, s.id, &ip.0).await
+        let s = accounts::login_staff(&st.db, &input.username, &input.password, call.client_ip()).await?;
+        start_session(st, call.headers(), PrincipalKind::Staff, s.id, call.client_ip()).await
     }
     .await;
     match result {
         Ok(cookie) => see_other(&safe_next(&input.next, "/staff"), vec![cookie]),
-        Err(e) => back_with_errors(&st, "/staff/login", "staff_login", echo, &e, lang),
+        Err(e) => back_with_errors(st, "/staff/login", "staff_login", echo, &e, lang),
     }
 }
 
-async fn logout(State(st): State<AppState>, Prefs { lang, .. }: Prefs, headers: HeaderMap) -> Response {
-    if let Some(token) = guard::session_token(&headers) {
+/// The body of `api::logout`: the session ends (on the server too) and the login page says so.
+pub async fn logout() -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    if let Some(token) = guard::session_token(call.headers()) {
         if let Err(e) = auth::delete_session(&st.db, &token).await {
             tracing::warn!(error = %e, "could not delete session at logout");
         }
     }
     let msg = lang.pick("您已安全退出", "您已安全登出", "You have logged out").to_string();
-    see_other(
+    let reply = see_other(
         "/login",
-        vec![auth::expired_cookie(SESSION_COOKIE, st.settings.secure_cookies), notice(&st, "login", msg)],
-    )
+        vec![auth::expired_cookie(SESSION_COOKIE, st.settings.secure_cookies), notice(st, "login", msg)],
+    );
+    call.answer(reply)
 }
 
-#[derive(Debug, Deserialize)]
-struct PrefsInput {
-    lang: Option<String>,
-    elder: Option<String>,
-    #[serde(default)]
-    return_to: String,
-}
-
-async fn set_prefs(State(st): State<AppState>, Form(input): Form<PrefsInput>) -> Response {
-    let secure = if st.settings.secure_cookies { "; Secure" } else { "" };
+/// The body of `api::set_prefs`: the language and elder mode as cookies, back to the page.
+pub async fn set_prefs(input: PrefsInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let secure = if call.st.settings.secure_cookies { "; Secure" } else { "" };
     let mut cookies = Vec::new();
     if let Some(l) = input.lang.as_deref().and_then(Lang::from_tag) {
         cookies.push(format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", l.tag()));
@@ -180,31 +162,24 @@ async fn set_prefs(State(st): State<AppState>, Form(input): Form<PrefsInput>) ->
             if on { "1" } else { "0" }
         ));
     }
-    see_other(&safe_next(&input.return_to, "/"), cookies)
+    let reply = see_other(&safe_next(&input.return_to, "/"), cookies);
+    call.answer(reply)
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-struct NotifyInput {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    notify_sms: Option<String>,
-    #[serde(default)]
-    notify_email: Option<String>,
-    #[serde(default)]
-    notice_lang: String,
-}
-
-/// The applicant's notice settings: contact e-mail and the SMS / e-mail opt-outs.
-async fn set_notifications(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Caller(user): Caller,
-    Form(input): Form<NotifyInput>,
-) -> Response {
-    let Some(crate::models::SessionUser::Applicant { id, .. }) = user else {
-        return see_other("/login?next=/account", vec![]);
+/// The body of `api::set_notifications`: the applicant's contact e-mail and the SMS / e-mail
+/// opt-outs.
+pub async fn set_notifications(input: NoticeSettings) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let reply = match call.extract::<Caller>().await {
+        Ok(Caller(Some(SessionUser::Applicant { id, .. }))) => notifications_reply(&call, id, &input).await,
+        Ok(_) => see_other("/login?next=/account", vec![]),
+        Err(e) => axum::response::IntoResponse::into_response(e),
     };
+    call.answer(reply)
+}
+
+async fn notifications_reply(call: &FormCall, id: i32, input: &NoticeSettings) -> Response {
+    let (st, lang) = (&call.st, call.lang);
     let result = accounts::set_notifications(
         &st.db,
         id,
@@ -218,11 +193,11 @@ async fn set_notifications(
     match result {
         Ok(()) => see_other(
             "/account",
-            vec![notice(&st, "account", lang.pick("通知设置已保存", "通知設定已儲存", "Notice settings saved").into())],
+            vec![notice(st, "account", lang.pick("通知设置已保存", "通知設定已儲存", "Notice settings saved").into())],
         ),
         Err(e) => {
             let values = [("email".to_string(), input.email.clone())].into_iter().collect();
-            back_with_errors(&st, "/account", "account", values, &e, lang)
+            back_with_errors(st, "/account", "account", values, &e, lang)
         }
     }
 }

@@ -4,26 +4,21 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Form, Router};
 use chrono::Utc;
+use leptos::server_fn::ServerFnError;
 use rules::{Lang, Role};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::Deserialize;
 
-use super::edge::Staff;
-use super::edge::{back_with_errors, notice, see_other};
+use super::edge::{back_with_errors, notice, see_other, FormCall, Staff};
 use super::entities::{consultation, staff};
 use super::error::AppError;
 use super::guard;
 use super::state::AppState;
-use crate::models::Prefs;
-use crate::models::{ConsultationLine, InquiryDesk, SessionUser};
+use crate::models::{ConsultationLine, InquiryDesk, NewConsultation, SessionUser};
 
 fn desk_departments(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
     guard::require_staff(user, &[Role::WindowClerk], None)
@@ -72,41 +67,6 @@ pub async fn desk(db: &DatabaseConnection, user: Option<&SessionUser>, search: &
         })
         .collect();
     Ok(InquiryDesk { search: s.to_string(), items, rows })
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct NewConsultation {
-    #[serde(default)]
-    pub asker_name: String,
-    #[serde(default)]
-    pub asker_contact: String,
-    #[serde(default)]
-    pub id_number: String,
-    #[serde(default)]
-    pub item: String,
-    #[serde(default)]
-    pub question: String,
-    #[serde(default)]
-    pub answer: String,
-    #[serde(default)]
-    pub referral: String,
-}
-
-impl NewConsultation {
-    fn values(&self) -> BTreeMap<String, String> {
-        [
-            ("asker_name", &self.asker_name),
-            ("asker_contact", &self.asker_contact),
-            ("id_number", &self.id_number),
-            ("item", &self.item),
-            ("question", &self.question),
-            ("answer", &self.answer),
-            ("referral", &self.referral),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect()
-    }
 }
 
 /// Logs a consultation in the item's department (else the clerk's first).
@@ -222,35 +182,38 @@ pub async fn to_application(
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/staff/inquiries", post(log_form)).route("/staff/inquiries/{id}/apply", post(apply_form))
+/// The body of the server function `api::inquiry_log`: the desk again, with the entry or the errors.
+pub async fn log_form(input: NewConsultation) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let reply = match call.extract::<Staff>().await {
+        Ok(Staff(user)) => log_reply(&call.st, &user, &input, call.lang).await,
+        Err(r) => r,
+    };
+    call.answer(reply)
 }
 
-async fn log_form(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Staff(user): Staff,
-    Form(input): Form<NewConsultation>,
-) -> Response {
-    match log(&st.db, Some(&user), &input, lang).await {
+async fn log_reply(st: &AppState, user: &SessionUser, input: &NewConsultation, lang: Lang) -> Response {
+    match log(&st.db, Some(user), input, lang).await {
         Ok(_) => see_other(
             "/staff/inquiries",
-            vec![notice(&st, "inquiry", lang.pick("已记录咨询", "已記錄諮詢", "Consultation logged").into())],
+            vec![notice(st, "inquiry", lang.pick("已记录咨询", "已記錄諮詢", "Consultation logged").into())],
         ),
         Err(e @ AppError::Forbidden) => e.into_response(),
-        Err(e) => back_with_errors(&st, "/staff/inquiries", "inquiry", input.values(), &e, lang),
+        Err(e) => back_with_errors(st, "/staff/inquiries", "inquiry", input.values(), &e, lang),
     }
 }
 
-async fn apply_form(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Staff(user): Staff,
-    Path(id): Path<i32>,
-) -> Response {
-    match to_application(&st.db, Some(&user), id, lang).await {
-        Ok(to) => see_other(&to, vec![]),
-        Err(e @ (AppError::Forbidden | AppError::NotFound)) => e.into_response(),
-        Err(e) => back_with_errors(&st, "/staff/inquiries", "inquiry", BTreeMap::new(), &e, lang),
-    }
+/// The body of the server function `api::inquiry_apply`: from a consultation to the counter's
+/// intake for the same person and item.
+pub async fn apply_form(id: i32) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let reply = match call.extract::<Staff>().await {
+        Ok(Staff(user)) => match to_application(&call.st.db, Some(&user), id, call.lang).await {
+            Ok(to) => see_other(&to, vec![]),
+            Err(e @ (AppError::Forbidden | AppError::NotFound)) => e.into_response(),
+            Err(e) => back_with_errors(&call.st, "/staff/inquiries", "inquiry", BTreeMap::new(), &e, call.lang),
+        },
+        Err(r) => r,
+    };
+    call.answer(reply)
 }

@@ -5,25 +5,20 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Form, Router};
 use chrono::Utc;
+use leptos::server_fn::ServerFnError;
 use rules::{CaseState, CreditCode, IdCardNo, Lang, Mobile, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::Deserialize;
 
-use super::edge::Staff;
-use super::edge::{back_with_errors, see_other};
+use super::edge::{back_with_errors, see_other, FormCall, Staff};
 use super::entities::{applicant, case, item};
 use super::error::AppError;
 use super::guard;
 use super::state::AppState;
-use crate::models::Prefs;
-use crate::models::{IntakeApplicant, IntakeDraft, IntakeView, SessionUser};
+use crate::models::{IntakeApplicant, IntakeDraft, IntakeView, NewApplicant, SessionUser};
 
 /// The departments where the caller is a window clerk.
 fn clerk_departments(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
@@ -118,18 +113,6 @@ pub async fn view(
         v.drafts.push(IntakeDraft { case_id: c.id, applicant: a, item: i });
     }
     Ok(v)
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct NewApplicant {
-    #[serde(default)]
-    pub number: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub contact_name: String,
-    #[serde(default)]
-    pub mobile: String,
 }
 
 /// Registers a walk-in applicant without a password (they can sign up online later with the same
@@ -230,25 +213,27 @@ pub async fn start(
     Ok(super::cases::create_draft(db, applicant_id, &code, &Default::default(), Some(staff_id)).await?.id)
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/staff/intake/applicant", post(new_applicant)).route("/staff/intake/start", post(start_form))
+/// The body of the server function `api::intake_applicant`: a walk-in applicant registered,
+/// back to the intake page for their number (with the errors and what was typed, if refused).
+pub async fn new_applicant(input: NewApplicant) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let reply = match call.extract::<Staff>().await {
+        Ok(Staff(user)) => new_applicant_reply(&call.st, &user, &input, call.lang).await,
+        Err(r) => r,
+    };
+    call.answer(reply)
 }
 
-async fn new_applicant(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Staff(user): Staff,
-    Form(input): Form<NewApplicant>,
-) -> Response {
+async fn new_applicant_reply(st: &AppState, user: &SessionUser, input: &NewApplicant, lang: Lang) -> Response {
     let page = format!("/staff/intake?number={}", input.number.trim().to_uppercase());
-    match create_applicant(&st.db, Some(&user), &input, lang).await {
+    match create_applicant(&st.db, Some(user), input, lang).await {
         Ok(_) => {
             let msg = lang.pick(
                 "已登记申请人，请选择办理事项",
                 "已登記申請人，請選擇辦理事項",
                 "Applicant registered: choose the service",
             );
-            see_other(&page, vec![super::edge::notice(&st, "intake", msg.into())])
+            see_other(&page, vec![super::edge::notice(st, "intake", msg.into())])
         }
         Err(e @ AppError::Forbidden) => e.into_response(),
         Err(e) => {
@@ -258,33 +243,25 @@ async fn new_applicant(
                 ("mobile".into(), input.mobile.clone()),
             ]
             .into();
-            back_with_errors(&st, &page, "intake", values, &e, lang)
+            back_with_errors(st, &page, "intake", values, &e, lang)
         }
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct StartInput {
-    #[serde(default)]
-    applicant: i32,
-    #[serde(default)]
-    item: String,
-    #[serde(default)]
-    number: String,
-}
-
-async fn start_form(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Staff(user): Staff,
-    Form(input): Form<StartInput>,
-) -> Response {
-    match start(&st.db, Some(&user), input.applicant, &input.item, lang).await {
-        Ok(id) => see_other(&format!("/applications/{id}"), vec![]),
-        Err(e @ AppError::Forbidden) => e.into_response(),
-        Err(e) => {
-            let page = format!("/staff/intake?number={}", input.number.trim().to_uppercase());
-            back_with_errors(&st, &page, "intake", BTreeMap::new(), &e, lang)
-        }
-    }
+/// The body of the server function `api::intake_start`: the counter's draft for this applicant
+/// and item (the same one again if it exists), or back to the intake page.
+pub async fn start_form(applicant: i32, item: String, number: String) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let reply = match call.extract::<Staff>().await {
+        Ok(Staff(user)) => match start(&call.st.db, Some(&user), applicant, &item, call.lang).await {
+            Ok(id) => see_other(&format!("/applications/{id}"), vec![]),
+            Err(e @ AppError::Forbidden) => e.into_response(),
+            Err(e) => {
+                let page = format!("/staff/intake?number={}", number.trim().to_uppercase());
+                back_with_errors(&call.st, &page, "intake", BTreeMap::new(), &e, call.lang)
+            }
+        },
+        Err(r) => r,
+    };
+    call.answer(reply)
 }

@@ -20,7 +20,7 @@ use super::error::AppError;
 use super::guard::require_staff;
 use crate::models::{
     CaseLine, ComplaintLine, Dashboard, LevelCounts, RatingLine, RecordLine, RepeatLine, RunLine, SessionUser, StatRow,
-    Statistics,
+    Statistics, SupervisionAction,
 };
 
 const DEPARTMENT_CLOCK: [&str; 4] = ["submitted", "accepted", "in_review", "ready_for_delivery"];
@@ -292,26 +292,11 @@ pub async fn dashboard(
     })
 }
 
-/// A dashboard action, as posted.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct DashboardAction {
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub id: i32,
-    #[serde(default)]
-    pub text: String,
-    #[serde(default)]
-    pub state: String,
-    #[serde(default)]
-    pub department: i32,
-}
-
-fn need_text(a: &DashboardAction, lang: Lang) -> Result<String, AppError> {
-    let t = a.text.trim();
+fn need_text(id: i32, text: &str, lang: Lang) -> Result<String, AppError> {
+    let t = text.trim();
     if t.chars().count() < 4 {
         return Err(AppError::field(
-            format!("text_{}", a.id),
+            format!("text_{id}"),
             lang.pick("请写明情况（至少 4 个字）", "請寫明情況（至少 4 個字）", "Please write at least a few words"),
         ));
     }
@@ -322,7 +307,8 @@ fn need_text(a: &DashboardAction, lang: Lang) -> Result<String, AppError> {
 pub async fn act(
     db: &DatabaseConnection,
     user: Option<&SessionUser>,
-    a: &DashboardAction,
+    department: i32,
+    a: &SupervisionAction,
     today: NaiveDate,
     lang: Lang,
 ) -> Result<(i32, String), AppError> {
@@ -333,12 +319,18 @@ pub async fn act(
     let answerer = [Role::Approver, Role::Admin];
     let closer = [Role::Supervisor, Role::Admin];
     let done = |msg: (&'static str, &'static str, &'static str)| lang.pick(msg.0, msg.1, msg.2).to_string();
-    match a.action.as_str() {
-        "explain" | "close" => {
-            let r = accountability::Entity::find_by_id(a.id).one(db).await?.ok_or(AppError::NotFound)?;
-            let explain = a.action == "explain";
+    // the record the action is about (none for the audit check)
+    let (target, typed) = a.target();
+    let id: i32 = match a {
+        SupervisionAction::VerifyAudit => 0,
+        _ => target.parse().map_err(|_| AppError::NotFound)?,
+    };
+    match a {
+        SupervisionAction::Explain { .. } | SupervisionAction::Close { .. } => {
+            let r = accountability::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            let explain = matches!(a, SupervisionAction::Explain { .. });
             require_staff(user, if explain { &answerer } else { &closer }, Some(r.department_id))?;
-            let text = need_text(a, lang)?;
+            let text = need_text(id, typed, lang)?;
             let mut am: accountability::ActiveModel = r.clone().into();
             if explain {
                 if r.state == "closed" {
@@ -351,7 +343,7 @@ pub async fn act(
             } else {
                 if r.state != "explained" {
                     return Err(AppError::field(
-                        format!("text_{}", a.id),
+                        format!("text_{id}"),
                         lang.pick(
                             "部门尚未作出说明，暂不能结案",
                             "部門尚未作出說明，暫不能結案",
@@ -374,18 +366,19 @@ pub async fn act(
                 },
             ))
         }
-        "follow_up" => {
-            let r = evaluation::Entity::find_by_id(a.id).one(db).await?.ok_or(AppError::NotFound)?;
+        SupervisionAction::FollowUp { state, .. } => {
+            let r = evaluation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
             require_staff(user, &[Role::Approver, Role::Supervisor, Role::Admin], Some(r.department_id))?;
-            if !["called_back", "rectified", "appealed", "closed"].contains(&a.state.as_str()) {
+            let state = state.trim();
+            if !["called_back", "rectified", "appealed", "closed"].contains(&state) {
                 return Err(AppError::field(
-                    format!("state_{}", a.id),
+                    format!("state_{id}"),
                     lang.pick("请选择处理结果", "請選擇處理結果", "Choose what was done"),
                 ));
             }
-            let text = need_text(a, lang)?;
+            let text = need_text(id, typed, lang)?;
             let mut am: evaluation::ActiveModel = r.clone().into();
-            am.follow_up_state = Set(a.state.clone());
+            am.follow_up_state = Set(state.into());
             let note = if r.follow_up_note.is_empty() {
                 format!("{today} {text}")
             } else {
@@ -395,10 +388,10 @@ pub async fn act(
             am.update(db).await?;
             Ok((r.department_id, done(("已记录整改回访", "已記錄整改回訪", "Follow-up recorded"))))
         }
-        "answer_complaint" => {
-            let c = complaint::Entity::find_by_id(a.id).one(db).await?.ok_or(AppError::NotFound)?;
+        SupervisionAction::AnswerComplaint { .. } => {
+            let c = complaint::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
             require_staff(user, &[Role::Approver, Role::Supervisor, Role::Admin], Some(c.department_id))?;
-            let text = need_text(a, lang)?;
+            let text = need_text(id, typed, lang)?;
             let mut am: complaint::ActiveModel = c.clone().into();
             am.state = Set("answered".into());
             am.answer = Set(text);
@@ -406,11 +399,11 @@ pub async fn act(
             am.update(db).await?;
             Ok((c.department_id, done(("已答复投诉", "已答覆投訴", "Complaint answered"))))
         }
-        "verify_audit" => {
-            require_staff(user, &closer, Some(a.department))?;
+        SupervisionAction::VerifyAudit => {
+            require_staff(user, &closer, Some(department))?;
             let v = record_audit(db, "web").await?;
             Ok((
-                a.department,
+                department,
                 match &v.first_break {
                     None => done(("审计链完整", "審計鏈完整", "Audit chain intact")),
                     Some(_) => done((
@@ -421,7 +414,6 @@ pub async fn act(
                 },
             ))
         }
-        _ => Err(AppError::NotFound),
     }
 }
 

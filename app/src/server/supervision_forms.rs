@@ -1,45 +1,52 @@
-//! The supervisor's endpoints: dashboard actions (post → redirect) and the statistics exports.
+//! The supervisor's endpoints: the dashboard's actions (post → redirect, through the server
+//! function `api::supervision_act`) and the statistics exports.
 
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::routing::get;
+use axum::Router;
 use chrono::{Datelike, NaiveDate};
 use http::{header, HeaderValue};
+use leptos::server_fn::ServerFnError;
 use rules::validators::china_today;
 use rules::Lang;
 
-use super::edge::Caller;
-use super::edge::{back_with_errors, notice, see_other};
+use super::edge::{back_with_errors, notice, see_other, Caller, FormCall};
 use super::error::AppError;
 use super::state::AppState;
-use super::supervision::{self, DashboardAction};
-use crate::models::Prefs;
+use super::supervision;
+use crate::models::{Prefs, SupervisionAction};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/staff/supervision/act", post(act))
-        .route("/staff/stats.csv", get(export_csv))
-        .route("/staff/stats.xlsx", get(export_xlsx))
+    Router::new().route("/staff/stats.csv", get(export_csv)).route("/staff/stats.xlsx", get(export_xlsx))
 }
 
-async fn act(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Caller(user): Caller,
-    Form(input): Form<DashboardAction>,
-) -> Response {
-    let Some(user) = user else { return see_other("/staff/login?next=/staff/supervision", vec![]) };
+/// The body of the server function `api::supervision_act` (every dashboard form posts to it):
+/// back to the department's dashboard with what was done, or with the text and the error.
+pub async fn act(department: String, action: SupervisionAction) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let reply = act_reply(&mut call, &department, &action).await;
+    call.answer(reply)
+}
+
+async fn act_reply(call: &mut FormCall, department: &str, action: &SupervisionAction) -> Response {
+    let (st, lang) = (call.st.clone(), call.lang);
+    let user = match call.extract::<Caller>().await {
+        Ok(Caller(Some(u))) => u,
+        Ok(Caller(None)) => return see_other("/staff/login?next=/staff/supervision", vec![]),
+        Err(e) => return e.into_response(),
+    };
     let back = |dep: i32| format!("/staff/supervision?dep={dep}");
-    match supervision::act(&st.db, Some(&user), &input, china_today(), lang).await {
+    let department: i32 = department.trim().parse().unwrap_or(0);
+    match supervision::act(&st.db, Some(&user), department, action, china_today(), lang).await {
         Ok((dep, msg)) => see_other(&back(dep), vec![notice(&st, "supervision", msg)]),
         Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
         Err(e) => {
-            let values: BTreeMap<String, String> = [(format!("text_{}", input.id), input.text.clone())].into();
-            let dep = if input.department > 0 { input.department } else { 0 };
-            let to = if dep > 0 { back(dep) } else { "/staff/supervision".into() };
+            let (id, text) = action.target();
+            let values: BTreeMap<String, String> = [(format!("text_{id}"), text.to_string())].into();
+            let to = if department > 0 { back(department) } else { "/staff/supervision".into() };
             back_with_errors(&st, &to, "supervision", values, &e, lang)
         }
     }

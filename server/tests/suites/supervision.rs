@@ -300,7 +300,7 @@ pub async fn supervision_suite(app: &App) {
     // the applicant gives an e-mail on the account page (a bad one is refused next to the field)
     let r = post_form(
         &person,
-        &format!("{base}/account/notifications"),
+        &format!("{base}/api/set_notifications"),
         &[("email", "weihong@"), ("notify_sms", "on"), ("notify_email", "on")],
     )
     .await;
@@ -309,7 +309,7 @@ pub async fn supervision_suite(app: &App) {
     assert_eq!(f.values["email"], "weihong@");
     let r = post_form(
         &person,
-        &format!("{base}/account/notifications"),
+        &format!("{base}/api/set_notifications"),
         &[("email", "weihong@example.cn"), ("notify_sms", "on"), ("notify_email", "on")],
     )
     .await;
@@ -352,7 +352,7 @@ pub async fn supervision_suite(app: &App) {
     // opted out of SMS: the next message goes by e-mail only
     let r = post_form(
         &person,
-        &format!("{base}/account/notifications"),
+        &format!("{base}/api/set_notifications"),
         &[("email", "weihong@example.cn"), ("notify_email", "on")],
     )
     .await;
@@ -362,7 +362,7 @@ pub async fn supervision_suite(app: &App) {
     // the field, then English from now on
     let r = post_form(
         &person,
-        &format!("{base}/account/notifications"),
+        &format!("{base}/api/set_notifications"),
         &[("email", "weihong@example.cn"), ("notify_email", "on"), ("notice_lang", "fr")],
     )
     .await;
@@ -371,7 +371,7 @@ pub async fn supervision_suite(app: &App) {
     assert_eq!(applicant::Entity::find_by_id(me.id).one(db).await.unwrap().unwrap().notice_lang, "zh-Hans");
     let r = post_form(
         &person,
-        &format!("{base}/account/notifications"),
+        &format!("{base}/api/set_notifications"),
         &[("email", "weihong@example.cn"), ("notify_email", "on"), ("notice_lang", "en")],
     )
     .await;
@@ -462,7 +462,7 @@ pub async fn dashboard_suite(app: &App) {
         .expect("an open record");
     let act = |c: &Client, fields: Vec<(&'static str, String)>| {
         let c = c.clone();
-        let url = format!("{base}/staff/supervision/act");
+        let url = format!("{base}/api/supervision_act");
         async move { c.post(url).form(&fields).send().await.unwrap() }
     };
     // the supervisor cannot close before the department explains; the text is kept
@@ -602,9 +602,10 @@ pub async fn inquiry_suite(app: &App) {
     let db = &app.state.db;
     let clerk = staff_login(base, "clerk").await;
     let url = format!("{base}/staff/inquiries");
+    let log = format!("{base}/api/inquiry_log");
     let r = post_form(
         &clerk,
-        &url,
+        &log,
         &[
             ("asker_name", ""),
             ("id_number", "123"),
@@ -621,7 +622,7 @@ pub async fn inquiry_suite(app: &App) {
     assert_eq!(f.values["question"], "宅基地要带什么材料？", "typed values are kept");
     let r = post_form(
         &clerk,
-        &url,
+        &log,
         &[
             ("asker_name", "张三"),
             ("asker_contact", "13800000000"),
@@ -644,7 +645,7 @@ pub async fn inquiry_suite(app: &App) {
         .await
         .unwrap()
         .unwrap();
-    let r = post_form(&clerk, &format!("{url}/{}/apply", rec.id), &[]).await;
+    let r = post_form(&clerk, &format!("{base}/api/inquiry_apply"), &[("id", rec.id.to_string().as_str())]).await;
     let to = location(&r);
     assert!(to.starts_with("/applications/"), "{to}");
     let rec = app::server::entities::consultation::Entity::find_by_id(rec.id).one(db).await.unwrap().unwrap();
@@ -1065,7 +1066,7 @@ pub async fn admin_suite(app: &App) {
     assert_eq!(location(&r), "/staff/admin");
     let login = |pw: &'static str| async move {
         let c = browser(base);
-        let r = post_form(&c, &format!("{base}/auth/staff-login"), &[("username", "newclerk"), ("password", pw)]).await;
+        let r = post_form(&c, &format!("{base}/api/staff_login"), &[("username", "newclerk"), ("password", pw)]).await;
         location(&r)
     };
     assert_eq!(login(pw).await, "/staff");

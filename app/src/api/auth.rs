@@ -1,0 +1,43 @@
+//! Server functions of the accounts: sign-up, sign-in and out, the display preferences and the
+//! notice settings. Each is posted by a plain form and answers it with a 303.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+
+use crate::models::{LoginInput, NoticeSettings, PrefsInput, RegisterInput, StaffLoginInput};
+
+/// An applicant signs up (a person or an enterprise) and is signed in.
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(#[server(flatten)] input: RegisterInput) -> Result<(), ServerFnError> {
+    crate::server::forms::register(input).await
+}
+
+/// An applicant signs in with an ID number, a credit code or a mobile.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(#[server(flatten)] input: LoginInput) -> Result<(), ServerFnError> {
+    crate::server::forms::login(input).await
+}
+
+/// A member of staff signs in.
+#[server(prefix = "/api", endpoint = "staff_login")]
+pub async fn staff_login(#[server(flatten)] input: StaffLoginInput) -> Result<(), ServerFnError> {
+    crate::server::forms::staff_login(input).await
+}
+
+/// Whoever is signed in signs out.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    crate::server::forms::logout().await
+}
+
+/// The language or elder mode is switched.
+#[server(prefix = "/api", endpoint = "set_prefs")]
+pub async fn set_prefs(#[server(flatten)] input: PrefsInput) -> Result<(), ServerFnError> {
+    crate::server::forms::set_prefs(input).await
+}
+
+/// An applicant's notice settings are saved.
+#[server(prefix = "/api", endpoint = "set_notifications")]
+pub async fn set_notifications(#[server(flatten)] input: NoticeSettings) -> Result<(), ServerFnError> {
+    crate::server::forms::set_notifications(input).await
+}
