@@ -580,26 +580,34 @@ async fn journey_suite(app: &App) {
 
     // anonymous "apply" goes to the login and back to the guide
     let anon = browser(base);
-    let r = post_form(&anon, &format!("{base}/applications"), &[("item", "ZRZY-001")]).await;
+    let r = post_form(&anon, &format!("{base}/api/start_application"), &[("item", "ZRZY-001")]).await;
     assert_eq!(location(&r), "/login?next=/items/ZRZY-001");
 
     // start a draft; starting again opens the same one
-    let r = post_form(&c, &format!("{base}/applications"), &[("item", "zrzy-001")]).await;
+    let r = post_form(&c, &format!("{base}/api/start_application"), &[("item", "zrzy-001")]).await;
     let loc = location(&r);
     let case: i64 = loc.strip_prefix("/applications/").expect("to the draft").parse().unwrap();
-    let r = post_form(&c, &format!("{base}/applications"), &[("item", "ZRZY-001")]).await;
+    let r = post_form(&c, &format!("{base}/api/start_application"), &[("item", "ZRZY-001")]).await;
     assert_eq!(location(&r), loc, "the same draft");
     let (status, page) = text(&c, &format!("{base}{loc}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("建设项目用地预审申请表") && page.contains("还差"), "checklist on the draft page");
 
     // answers: a value that is not an option is refused, with the message by the question
-    let r = post_form(&c, &format!("{base}/applications/{case}/answers"), &[("q_via_agent", "perhaps")]).await;
+    let r = post_form(
+        &c,
+        &format!("{base}/api/save_answers"),
+        &[("case", case.to_string().as_str()), ("q_via_agent", "perhaps")],
+    )
+    .await;
     let f = flash_of(&r).expect("errors come back");
     assert!(f.errors["q_via_agent"].contains("是否委托他人代为办理"), "{f:?}");
-    let r =
-        post_form(&c, &format!("{base}/applications/{case}/answers"), &[("q_via_agent", "no"), ("q_collective", "no")])
-            .await;
+    let r = post_form(
+        &c,
+        &format!("{base}/api/save_answers"),
+        &[("case", case.to_string().as_str()), ("q_via_agent", "no"), ("q_collective", "no")],
+    )
+    .await;
     assert_eq!(location(&r), format!("/applications/{case}#materials"));
 
     // uploads: a PNG renamed .pdf for a PDF-only material, an oversize file (announced, and
@@ -660,22 +668,42 @@ async fn journey_suite(app: &App) {
     assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
 
     // remove a file before submitting
-    let r = post_form(&c, &format!("{base}/applications/{case}/files/{photo}/delete"), &[]).await;
+    let r = post_form(
+        &c,
+        &format!("{base}/api/remove_file"),
+        &[("case", case.to_string().as_str()), ("file", photo.to_string().as_str())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/applications/{case}#materials"));
     assert_eq!(c.get(format!("{base}/files/{photo}")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
     // submitting with a required material missing: refused, the message names it; nothing changes
     let v = draft_version(&c, base, case).await;
-    let r = post_form(&c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    let r = post_form(
+        &c,
+        &format!("{base}/api/submit_application"),
+        &[("case", case.to_string().as_str()), ("version", &v.to_string())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/applications/{case}/check"));
     let f = flash_of(&r).unwrap();
     assert!(f.errors["m_project_approval"].contains("项目建议书批复文件"), "{f:?}");
     upload(&c, base, case, "project_approval", "批复.pdf", PDF.to_vec(), true).await;
     // a stale version (the page was open before a change) is refused
-    let r = post_form(&c, &format!("{base}/applications/{case}/submit"), &[("version", "0")]).await;
+    let r = post_form(
+        &c,
+        &format!("{base}/api/submit_application"),
+        &[("case", case.to_string().as_str()), ("version", "0")],
+    )
+    .await;
     assert!(flash_of(&r).unwrap().errors["_form"].contains("刷新"));
     let v = draft_version(&c, base, case).await;
-    let r = post_form(&c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    let r = post_form(
+        &c,
+        &format!("{base}/api/submit_application"),
+        &[("case", case.to_string().as_str()), ("version", &v.to_string())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/cases/{case}?submitted=1"), "{:?}", flash_of(&r));
 
     // the confirmation page with the case number, the acceptance window and the receipt
@@ -739,24 +767,32 @@ async fn journey_suite(app: &App) {
     // withdraw: needs the confirmation box; then the case ends
     let r = post_form(
         &c,
-        &format!("{base}/cases/{case}/withdraw"),
-        &[("version", &detail["extras"]["version"].to_string())],
+        &format!("{base}/api/withdraw_case"),
+        &[("case", case.to_string().as_str()), ("version", &detail["extras"]["version"].to_string())],
     )
     .await;
     assert_eq!(location(&r), format!("/cases/{case}/withdraw"));
     assert!(flash_of(&r).unwrap().errors.contains_key("confirm"));
     let r = post_form(
         &other,
-        &format!("{base}/cases/{case}/withdraw"),
-        &[("version", &detail["extras"]["version"].to_string()), ("confirm", "yes")],
+        &format!("{base}/api/withdraw_case"),
+        &[
+            ("case", case.to_string().as_str()),
+            ("version", &detail["extras"]["version"].to_string()),
+            ("confirm", "yes"),
+        ],
     )
     .await;
     assert_eq!(location(&r), format!("/cases/{case}/withdraw"), "not theirs");
     assert!(flash_of(&r).unwrap().errors["_form"].contains("没有权限"));
     let r = post_form(
         &c,
-        &format!("{base}/cases/{case}/withdraw"),
-        &[("version", &detail["extras"]["version"].to_string()), ("confirm", "yes")],
+        &format!("{base}/api/withdraw_case"),
+        &[
+            ("case", case.to_string().as_str()),
+            ("version", &detail["extras"]["version"].to_string()),
+            ("confirm", "yes"),
+        ],
     )
     .await;
     assert_eq!(location(&r), format!("/cases/{case}"));
@@ -772,7 +808,8 @@ async fn journey_suite(app: &App) {
     assert_eq!(detail["summary"]["state"], "withdrawn");
 
     // rating: only a finished case; a bad rating needs a reason; once per case
-    let r = post_form(&c, &format!("{base}/cases/{case}/rating"), &[("level", "5")]).await;
+    let r =
+        post_form(&c, &format!("{base}/api/rate_case"), &[("case", case.to_string().as_str()), ("level", "5")]).await;
     assert!(flash_of(&r).unwrap().errors["_form"].contains("办结后"));
     let person = browser(base);
     post_form(
@@ -785,13 +822,27 @@ async fn journey_suite(app: &App) {
         person.post(format!("{base}/api/my_cases")).send().await.unwrap().json().await.unwrap();
     let delivered =
         mine.as_array().unwrap().iter().find(|c| c["state"] == "delivered").unwrap()["id"].as_i64().unwrap();
-    let r = post_form(&person, &format!("{base}/cases/{delivered}/rating"), &[("level", "1"), ("reason", "  ")]).await;
+    let r = post_form(
+        &person,
+        &format!("{base}/api/rate_case"),
+        &[("case", delivered.to_string().as_str()), ("level", "1"), ("reason", "  ")],
+    )
+    .await;
     let f = flash_of(&r).unwrap();
     assert!(f.errors["reason"].contains("原因") && f.values["level"] == "1", "{f:?}");
-    let r = post_form(&person, &format!("{base}/cases/{delivered}/rating"), &[("level", "2"), ("reason", "等了很久")])
-        .await;
+    let r = post_form(
+        &person,
+        &format!("{base}/api/rate_case"),
+        &[("case", delivered.to_string().as_str()), ("level", "2"), ("reason", "等了很久")],
+    )
+    .await;
     assert_eq!(location(&r), format!("/cases/{delivered}#rating"));
-    let r = post_form(&person, &format!("{base}/cases/{delivered}/rating"), &[("level", "5")]).await;
+    let r = post_form(
+        &person,
+        &format!("{base}/api/rate_case"),
+        &[("case", delivered.to_string().as_str()), ("level", "5")],
+    )
+    .await;
     assert!(flash_of(&r).unwrap().errors["_form"].contains("只能评价一次"));
     let d: serde_json::Value = person
         .post(format!("{base}/api/case_detail"))
@@ -807,14 +858,18 @@ async fn journey_suite(app: &App) {
     assert_eq!(d["extras"]["evaluation"]["follow_up_due"], follow_up.to_string(), "a follow-up for the bad rating");
 
     // a complaint about the case
-    let r =
-        post_form(&person, &format!("{base}/cases/{delivered}/complaint"), &[("subject", ""), ("body", "短")]).await;
+    let r = post_form(
+        &person,
+        &format!("{base}/api/complain_case"),
+        &[("case", delivered.to_string().as_str()), ("subject", ""), ("body", "短")],
+    )
+    .await;
     let f = flash_of(&r).unwrap();
     assert!(f.errors.contains_key("subject") && f.errors.contains_key("body") && f.values["body"] == "短");
     let r = post_form(
         &person,
-        &format!("{base}/cases/{delivered}/complaint"),
-        &[("subject", "窗口态度"), ("body", "窗口人员没有一次性告知")],
+        &format!("{base}/api/complain_case"),
+        &[("case", delivered.to_string().as_str()), ("subject", "窗口态度"), ("body", "窗口人员没有一次性告知")],
     )
     .await;
     assert_eq!(location(&r), format!("/cases/{delivered}#complaint"));
@@ -822,7 +877,7 @@ async fn journey_suite(app: &App) {
     // a complaint about a window, not tied to a case
     let r = post_form(
         &person,
-        &format!("{base}/complaints"),
+        &format!("{base}/api/complain_window"),
         &[("department", ""), ("subject", "排队"), ("body", "等候时间太长了")],
     )
     .await;
@@ -830,14 +885,17 @@ async fn journey_suite(app: &App) {
     assert!(f.errors["department"].contains("窗口") && f.values["body"] == "等候时间太长了", "{f:?}");
     let r = post_form(
         &person,
-        &format!("{base}/complaints"),
+        &format!("{base}/api/complain_window"),
         &[("department", "1"), ("subject", "排队"), ("body", "等候时间太长了")],
     )
     .await;
     assert_eq!(location(&r), "/complaint");
-    let r =
-        post_form(&anon, &format!("{base}/complaints"), &[("department", "1"), ("subject", "x"), ("body", "yyyyyy")])
-            .await;
+    let r = post_form(
+        &anon,
+        &format!("{base}/api/complain_window"),
+        &[("department", "1"), ("subject", "x"), ("body", "yyyyyy")],
+    )
+    .await;
     assert_eq!(location(&r), "/login?next=/complaint");
     let n = app
         .state
@@ -901,11 +959,12 @@ async fn journey_suite(app: &App) {
 
 /// Uploads a PDF for every required material that applies and submits; returns the case id.
 async fn fill_and_submit(c: &Client, base: &str, item: &str, answers: &[(&str, &str)]) -> i64 {
-    let r = post_form(c, &format!("{base}/applications"), &[("item", item)]).await;
+    let r = post_form(c, &format!("{base}/api/start_application"), &[("item", item)]).await;
     let case: i64 = location(&r).strip_prefix("/applications/").unwrap().parse().unwrap();
     let mut form: Vec<(String, String)> = answers.iter().map(|(k, v)| (format!("q_{k}"), v.to_string())).collect();
     form.push(("then".into(), "stay".into()));
-    c.post(format!("{base}/applications/{case}/answers")).form(&form).send().await.unwrap();
+    form.push(("case".into(), case.to_string()));
+    c.post(format!("{base}/api/save_answers")).form(&form).send().await.unwrap();
     let d: serde_json::Value = c
         .post(format!("{base}/api/get_draft"))
         .form(&[("id", case.to_string())])
@@ -929,7 +988,12 @@ async fn fill_and_submit(c: &Client, base: &str, item: &str, answers: &[(&str, &
         assert_eq!(r.status(), StatusCode::OK, "{code}");
     }
     let v = draft_version(c, base, case).await;
-    let r = post_form(c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    let r = post_form(
+        c,
+        &format!("{base}/api/submit_application"),
+        &[("case", case.to_string().as_str()), ("version", &v.to_string())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/cases/{case}?submitted=1"), "{:?}", flash_of(&r));
     case
 }
@@ -942,9 +1006,10 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
     let db = &app.state.db;
 
     // a draft for ZRZY-002 with an answer and a file; then the item gets a new version
-    let r = post_form(c, &format!("{base}/applications"), &[("item", "ZRZY-002")]).await;
+    let r = post_form(c, &format!("{base}/api/start_application"), &[("item", "ZRZY-002")]).await;
     let case: i64 = location(&r).strip_prefix("/applications/").unwrap().parse().unwrap();
-    post_form(c, &format!("{base}/applications/{case}/answers"), &[("q_via_agent", "no")]).await;
+    post_form(c, &format!("{base}/api/save_answers"), &[("case", case.to_string().as_str()), ("q_via_agent", "no")])
+        .await;
     upload(c, base, case, "id_card", "id.pdf", PDF.to_vec(), true).await;
     let old = item::Entity::find()
         .filter(item::Column::Code.eq("ZRZY-002"))
@@ -987,9 +1052,14 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
     assert!(page.contains("按新指南更新申请"), "the draft page says so");
     // submitting is refused with a clear message; nothing is lost
     let v = draft_version(c, base, case).await;
-    let r = post_form(c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    let r = post_form(
+        c,
+        &format!("{base}/api/submit_application"),
+        &[("case", case.to_string().as_str()), ("version", &v.to_string())],
+    )
+    .await;
     assert!(flash_of(&r).unwrap().errors["_form"].contains("办事指南已更新"));
-    let r = post_form(c, &format!("{base}/applications/{case}/upgrade"), &[]).await;
+    let r = post_form(c, &format!("{base}/api/upgrade_draft"), &[("case", case.to_string().as_str())]).await;
     assert_eq!(location(&r), format!("/applications/{case}"));
     let d: serde_json::Value = c
         .post(format!("{base}/api/get_draft"))
@@ -1059,12 +1129,22 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
     let old_id = d["files"].as_array().unwrap().iter().find(|f| f["material_code"] == "id_card").unwrap()["id"]
         .as_i64()
         .unwrap();
-    let r = post_form(c, &format!("{base}/applications/{case}/files/{old_id}/delete"), &[]).await;
+    let r = post_form(
+        c,
+        &format!("{base}/api/remove_file"),
+        &[("case", case.to_string().as_str()), ("file", old_id.to_string().as_str())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/applications/{case}#materials"));
     let r = upload(c, base, case, "id_card", "身份证-清晰.jpg", b"\xFF\xD8\xFF\xE0clear-scan".to_vec(), true).await;
     assert_eq!(r.status(), StatusCode::OK);
     let v = draft_version(c, base, case).await;
-    let r = post_form(c, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    let r = post_form(
+        c,
+        &format!("{base}/api/submit_application"),
+        &[("case", case.to_string().as_str()), ("version", &v.to_string())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/cases/{case}?submitted=1"));
     let detail: serde_json::Value = c
         .post(format!("{base}/api/case_detail"))
@@ -1240,7 +1320,12 @@ async fn backoffice_suite(app: &App) {
     );
     upload(&person, base, case, "application", "申请表-已签字.pdf", PDF.to_vec(), true).await;
     let v = draft_version(&person, base, case).await;
-    let r = post_form(&person, &format!("{base}/applications/{case}/submit"), &[("version", &v.to_string())]).await;
+    let r = post_form(
+        &person,
+        &format!("{base}/api/submit_application"),
+        &[("case", case.to_string().as_str()), ("version", &v.to_string())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/cases/{case}?submitted=1"));
 
     // accept: a stale page is told to reload; then the acceptance notice
@@ -1906,14 +1991,15 @@ async fn intake_suite(app: &App) {
     let r = clerk.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
     assert_eq!(location(&r), format!("/applications/{id}"));
     // the clerk answers and uploads through the applicant's own endpoints; others cannot
-    let answers = [("q_via_agent", "no"), ("q_collective", "no"), ("then", "stay")];
+    let draft = id.to_string();
+    let answers = [("q_via_agent", "no"), ("q_collective", "no"), ("then", "stay"), ("case", draft.as_str())];
     assert_eq!(
-        post_form(&reviewer, &format!("{base}/applications/{id}/answers"), &answers).await.status(),
+        post_form(&reviewer, &format!("{base}/api/save_answers"), &answers).await.status(),
         StatusCode::FORBIDDEN
     );
     let stranger = browser(base);
     register_person(&stranger, base, "路人", "110105198808080023", "13900000033").await;
-    let r = post_form(&stranger, &format!("{base}/applications/{id}/answers"), &answers).await;
+    let r = post_form(&stranger, &format!("{base}/api/save_answers"), &answers).await;
     assert!(
         r.status() == StatusCode::FORBIDDEN
             || r.status() == StatusCode::NOT_FOUND
@@ -1921,13 +2007,18 @@ async fn intake_suite(app: &App) {
         "{}",
         r.status()
     );
-    post_form(&clerk, &format!("{base}/applications/{id}/answers"), &answers).await;
+    post_form(&clerk, &format!("{base}/api/save_answers"), &answers).await;
     for m in ["id_card", "application", "project_approval"] {
         let r = upload(&clerk, base, id, m, &format!("{m}.pdf"), PDF.to_vec(), true).await;
         assert_eq!(r.status(), StatusCode::OK, "{m}");
     }
     let v = draft_version(&clerk, base, id).await;
-    let r = post_form(&clerk, &format!("{base}/applications/{id}/submit"), &[("version", &v.to_string())]).await;
+    let r = post_form(
+        &clerk,
+        &format!("{base}/api/submit_application"),
+        &[("case", id.to_string().as_str()), ("version", &v.to_string())],
+    )
+    .await;
     assert_eq!(location(&r), format!("/staff/cases/{id}"), "{:?}", flash_of(&r));
     let c = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
     assert_eq!((c.state.as_str(), c.channel.as_str(), c.applicant_id), ("submitted", "counter", a.id));
@@ -1950,7 +2041,7 @@ async fn intake_suite(app: &App) {
     let (_, page) = text(&clerk, &format!("{base}/staff/queue?bucket=review&item=ZJJ-001")).await;
     assert!(!page.contains(&no), "not under another item");
     // a submitted case is no longer editable at the counter
-    let r = post_form(&clerk, &format!("{base}/applications/{id}/answers"), &answers).await;
+    let r = post_form(&clerk, &format!("{base}/api/save_answers"), &answers).await;
     assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()) || r.status().is_client_error());
 }
 

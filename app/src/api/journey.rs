@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
-use crate::models::{DraftView, InboxEntry, LedgerPage, ProgressView, Verification};
+use crate::models::{
+    AnswersForm, ComplaintInput, DraftView, InboxEntry, LedgerPage, ProgressView, RatingForm, Verification,
+};
 
 #[cfg(feature = "ssr")]
 use super::glue;
@@ -117,4 +119,71 @@ pub async fn complaint_form() -> Result<Option<Vec<(i32, String)>>, ServerFnErro
         journey::departments(&c.state.db).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
+}
+
+/// An applicant starts an application for `item` (or goes back to their draft of it).
+#[server(prefix = "/api", endpoint = "start_application")]
+pub async fn start_application(#[server(default)] item: String) -> Result<(), ServerFnError> {
+    crate::server::journey_forms::start(item).await
+}
+
+/// The editor's answers, saved without JavaScript (with it, `autosave_answers` saves each choice).
+#[server(prefix = "/api", endpoint = "save_answers")]
+pub async fn save_answers(#[server(flatten)] form: AnswersForm) -> Result<(), ServerFnError> {
+    crate::server::journey_forms::save_answers(form).await
+}
+
+/// A file of a draft is removed.
+#[server(prefix = "/api", endpoint = "remove_file")]
+pub async fn remove_file(case: i32, file: i32) -> Result<(), ServerFnError> {
+    crate::server::journey_forms::remove_file(case, file).await
+}
+
+/// A draft moves to the item's newest guide.
+#[server(prefix = "/api", endpoint = "upgrade_draft")]
+pub async fn upgrade_draft(case: i32) -> Result<(), ServerFnError> {
+    crate::server::journey_forms::upgrade(case).await
+}
+
+/// A draft is submitted, at the version the applicant checked.
+#[server(prefix = "/api", endpoint = "submit_application")]
+pub async fn submit_application(case: i32, #[server(default)] version: i32) -> Result<(), ServerFnError> {
+    crate::server::journey_forms::submit(case, version).await
+}
+
+/// An applicant withdraws a case (`confirm` is `yes` when the box is ticked).
+#[server(prefix = "/api", endpoint = "withdraw_case")]
+pub async fn withdraw_case(
+    case: i32,
+    #[server(default)] version: i32,
+    #[server(default)] reason: String,
+    #[server(default)] confirm: String,
+) -> Result<(), ServerFnError> {
+    crate::server::journey_forms::withdraw(case, version, reason, confirm).await
+}
+
+/// An applicant rates a finished case.
+#[server(prefix = "/api", endpoint = "rate_case")]
+pub async fn rate_case(case: String, #[server(flatten)] rating: RatingForm) -> Result<(), ServerFnError> {
+    let case = case.trim().parse().map_err(|_| ServerFnError::new("no such case"))?;
+    crate::server::journey_forms::rate(case, rating).await
+}
+
+/// An applicant complains about a case.
+#[server(prefix = "/api", endpoint = "complain_case")]
+pub async fn complain_case(case: String, #[server(flatten)] complaint: ComplaintInput) -> Result<(), ServerFnError> {
+    let case = case.trim().parse().map_err(|_| ServerFnError::new("no such case"))?;
+    crate::server::journey_forms::complain(Some(case), complaint).await
+}
+
+/// An applicant complains about a department's window.
+#[server(prefix = "/api", endpoint = "complain_window")]
+pub async fn complain_window(#[server(flatten)] complaint: ComplaintInput) -> Result<(), ServerFnError> {
+    crate::server::journey_forms::complain(None, complaint).await
+}
+
+/// Every notice in the applicant's inbox is marked read.
+#[server(prefix = "/api", endpoint = "read_inbox")]
+pub async fn read_inbox() -> Result<(), ServerFnError> {
+    crate::server::journey_forms::read_all().await
 }

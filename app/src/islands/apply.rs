@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use rules::deadline::due_date;
 use rules::materials::{checklist, Answers, MaterialSpec, Requirement};
 use rules::Lang;
@@ -196,7 +197,8 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
                         "该事项的办事指南在您开始填写后已更新。请更新申请：已回答的问题和已上传的文件会保留，然后请检查新的要求。",
                         "該事項的辦事指南在您開始填寫後已更新。請更新申請：已回答的問題和已上傳的檔案會保留，然後請檢查新的要求。",
                         "The guide for this service changed after you started. Update your application: your answers and files are kept; then check the new requirements.")}</p>
-                    <form method="post" action=format!("/applications/{case_id}/upgrade")>
+                    <form method="post" action={<crate::api::UpgradeDraft as ServerFn>::PATH}>
+                        <input type="hidden" name="case" value=case_id.to_string()/>
                         <button type="submit" class="button">{lang.pick("按新指南更新申请", "按新指南更新申請", "Update to the new guide")}</button>
                     </form>
                 </div>
@@ -217,7 +219,8 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
 
         <section class="panel" id="questions" aria-labelledby="q-h">
             <h2 id="q-h">{lang.pick("1. 回答问题", "1. 回答問題", "1. Answer the questions")}</h2>
-            <form method="post" action=format!("/applications/{case_id}/answers") node_ref=answers_form>
+            <form method="post" action={<crate::api::SaveAnswers as ServerFn>::PATH} node_ref=answers_form>
+                <input type="hidden" name="case" value=case_id.to_string()/>
                 {question_fields}
                 <p class="hint" aria-live="polite" data-testid="autosave">{move || saved.get()}</p>
                 <div class="button-row">
@@ -370,7 +373,9 @@ fn MaterialCard(
                 <li class="file-row">
                     <a href=format!("/files/{}", f.id) target="_blank" rel="noopener">{f.file_name.clone()}</a>
                     <span class="hint">{f.file_type.label()}" · "{human_size(f.size)}</span>
-                    <form method="post" action=format!("/applications/{case_id}/files/{}/delete", f.id) class="inline-form">
+                    <form method="post" action={<crate::api::RemoveFile as ServerFn>::PATH} class="inline-form">
+                        <input type="hidden" name="case" value=case_id.to_string()/>
+                        <input type="hidden" name="file" value=f.id.to_string()/>
                         <button type="submit" class="link-button">{lang.pick("删除", "刪除", "Remove")}<span class="visually-hidden">" "{f.file_name.clone()}</span></button>
                     </form>
                 </li>

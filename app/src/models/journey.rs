@@ -261,3 +261,60 @@ mod tests {
         assert_eq!(human_size(2 * 1024 * 1024 * 1024), "2048.0 MB");
     }
 }
+
+/// The application editor's answers form: the draft, `then` (`check` to go on to the check
+/// page), and one `q_<question>` field per question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswersForm {
+    #[serde(default)]
+    pub case: String,
+    #[serde(default)]
+    pub then: String,
+    #[serde(flatten)]
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+impl AnswersForm {
+    /// Question code → the option chosen.
+    pub fn answers(&self) -> std::collections::BTreeMap<String, String> {
+        self.fields.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|q| (q.to_string(), v.clone()))).collect()
+    }
+}
+
+/// The rating form (好差评): the level (1–5), a comment, and the reason a low one must give.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl RatingForm {
+    pub fn values(&self) -> std::collections::BTreeMap<String, String> {
+        super::form_values(self)
+    }
+}
+
+/// A complaint: about a case, or (`department`) about a department's window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintInput {
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+impl ComplaintInput {
+    pub fn values(&self) -> std::collections::BTreeMap<String, String> {
+        let mut v = super::form_values(self);
+        if self.department.is_empty() {
+            v.remove("department");
+        }
+        v
+    }
+}

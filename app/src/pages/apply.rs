@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
@@ -163,7 +164,8 @@ fn check_view(d: DraftView, flash: Flash, lang: Lang) -> impl IntoView {
             <p>{lang.pick("提交即表示您承诺所填信息和所附材料真实、有效。提交后窗口将审查材料，并在 5 个工作日内决定是否受理或一次性告知需补正的内容。",
                 "提交即表示您承諾所填資訊和所附材料真實、有效。提交後窗口將審查材料，並在 5 個工作日內決定是否受理或一次性告知需補正的內容。",
                 "By submitting you declare that your answers and materials are true. The window then checks them and, within 5 working days, accepts the application or tells you once everything to correct.")}</p>
-            <form method="post" action=format!("/applications/{case_id}/submit")>
+            <form method="post" action={<crate::api::SubmitApplication as ServerFn>::PATH}>
+                <input type="hidden" name="case" value=case_id.to_string()/>
                 <input type="hidden" name="version" value=d.version.to_string()/>
                 <button type="submit" class="button" disabled=!ready>{if resubmit { lang.pick("提交补正材料", "提交補正材料", "Send the corrections") } else { lang.pick("确认并提交申请", "確認並提交申請", "Accept and submit") }}</button>
             </form>

@@ -2,6 +2,7 @@
 //! are never sent to the browser).
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
@@ -122,7 +123,8 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
         view! {
             <section class="panel" id="rating">
                 <h2>{lang.pick("评价本次服务（好差评）", "評價本次服務（好差評）", "Rate this service")}</h2>
-                <form method="post" action=format!("/cases/{id}/rating")>
+                <form method="post" action={<crate::api::RateCase as ServerFn>::PATH}>
+                    <input type="hidden" name="case" value=id.to_string()/>
                     <fieldset class="field" id="f-level" class:field-error=err("level").is_some()>
                         <legend>{lang.pick("您对本次办理满意吗？", "您對本次辦理滿意嗎？", "How satisfied are you?")}</legend>
                         {err("level").map(|m| view! { <p class="error-message">{m}</p> })}
@@ -220,7 +222,8 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
             <section class="panel" id="complaint">
                 <details open=f.form == "complaint">
                     <summary>{lang.pick("投诉", "投訴", "Make a complaint")}</summary>
-                    <form method="post" action=format!("/cases/{id}/complaint")>
+                    <form method="post" action={<crate::api::ComplainCase as ServerFn>::PATH}>
+                        <input type="hidden" name="case" value=id.to_string()/>
                         {crate::pages::public::complaint_fields(&f, lang)}
                         <button type="submit" class="button secondary">{lang.pick("提交投诉", "提交投訴", "Send the complaint")}</button>
                     </form>
@@ -250,7 +253,8 @@ pub fn WithdrawPage() -> impl IntoView {
                             <p>{d.summary.item_name.clone()}" · "{d.summary.case_no.clone().unwrap_or_default()}</p>
                             <p>{lang.pick("撤回后本办件终止办理，不能恢复；如仍需办理，需要重新申请。", "撤回後本辦件終止辦理，不能恢復；如仍需辦理，需要重新申請。", "The case ends and cannot be restored; to go on you would apply again.")}</p>
                             {f.errors.get("_form").cloned().map(|m| view! { <p class="error-message" role="alert">{m}</p> })}
-                            <form method="post" action=format!("/cases/{cid}/withdraw")>
+                            <form method="post" action={<crate::api::WithdrawCase as ServerFn>::PATH}>
+                                <input type="hidden" name="case" value=cid.to_string()/>
                                 <input type="hidden" name="version" value=d.extras.version.to_string()/>
                                 <div class="field">
                                     <label for="f-reason">{lang.pick("撤回原因（可选）", "撤回原因（可選）", "Reason (optional)")}</label>

@@ -4,6 +4,7 @@
 //! server's calendar), and by the server when JavaScript is off.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use rules::deadline::{due_date, TimeLimit};
@@ -228,7 +229,7 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
             <p>{lang.pick("登录后在线填写、上传材料并提交；填写过程中自动保存，可随时回来继续。", "登入後線上填寫、上傳材料並提交；填寫過程中自動儲存，可隨時回來繼續。", "Log in, answer the questions, upload the materials and submit; your draft is saved as you go.")}</p>
             {if rules.online {
                 view! {
-                    <form method="post" action="/applications">
+                    <form method="post" action={<crate::api::StartApplication as ServerFn>::PATH}>
                         <input type="hidden" name="item" value=guide.code.clone()/>
                         <button type="submit" class="button" data-testid="apply">{lang.pick("在线申请", "線上申請", "Apply online")}</button>
                     </form>

@@ -2,6 +2,7 @@
 //! the verification of result documents; and the applicant's inbox.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -176,7 +177,7 @@ pub fn render_inbox(list: Vec<crate::models::InboxEntry>, lang: Lang) -> impl In
         view! { <p>{lang.pick("暂无消息。", "暫無訊息。", "No messages yet.")}</p> }.into_any()
     } else {
         view! {
-            <form method="post" action="/inbox/read"><button type="submit" class="button secondary">{lang.pick("全部标为已读", "全部標為已讀", "Mark all as read")}</button></form>
+            <form method="post" action={<crate::api::ReadInbox as ServerFn>::PATH}><button type="submit" class="button secondary">{lang.pick("全部标为已读", "全部標為已讀", "Mark all as read")}</button></form>
             <ul class="inbox" data-testid="inbox">
                 {list.into_iter().map(|e| {
                     let text = crate::models::notification_text(&e, lang);
@@ -235,7 +236,7 @@ pub fn ComplaintPage() -> impl IntoView {
                     view! {
                         <crate::components::Notice text=f.notice.clone()/>
                         {err("_form").map(|m| view! { <div class="error-summary"><p class="error-message">{m}</p></div> })}
-                        <form method="post" action="/complaints">
+                        <form method="post" action={<crate::api::ComplainWindow as ServerFn>::PATH}>
                             <div class="field" class:field-error=err("department").is_some()>
                                 <label for="f-department">{lang.pick("投诉的窗口（部门）", "投訴的窗口（部門）", "Window (department)")}</label>
                                 {err("department").map(|m| view! { <p class="error-message">{m}</p> })}

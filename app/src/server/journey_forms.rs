@@ -1,6 +1,9 @@
-//! Form endpoints of the applicant's journey (post → redirect → get, so everything works without
-//! JavaScript), the streaming upload endpoint and file downloads. With JavaScript the browser asks
-//! for JSON (`Accept: application/json`) and stays on the page.
+//! The applicant's journey at the edge: the bodies of its server functions (`api::start_application`,
+//! `save_answers`, `remove_file`, `upgrade_draft`, `submit_application`, `withdraw_case`,
+//! `rate_case`, `complain_case`, `complain_window`, `read_inbox`: post → redirect → get, so
+//! everything works without JavaScript), and the plain endpoints a server function does not fit:
+//! the streamed upload (with JavaScript it asks for JSON, `Accept: application/json`, and stays on
+//! the page) and the downloads and PDFs.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +11,7 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use http::{header, HeaderMap, HeaderValue};
@@ -16,26 +19,17 @@ use rules::validators::china_today;
 use rules::Lang;
 use serde::Deserialize;
 
-use super::edge::Caller;
-use super::edge::{back_with_errors, notice, see_other};
+use leptos::server_fn::ServerFnError;
+
+use super::edge::{back_with_errors, notice, see_other, Caller, FormCall};
 use super::error::AppError;
 use super::state::AppState;
 use super::{guard, journey};
-use crate::models::Prefs;
+use crate::models::{AnswersForm, ComplaintInput, Prefs, RatingForm};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/applications", post(start))
-        .route("/applications/{id}/answers", post(save_answers))
         .route("/applications/{id}/files", post(upload).layer(DefaultBodyLimit::disable()))
-        .route("/applications/{id}/files/{file}/delete", post(remove_file))
-        .route("/applications/{id}/upgrade", post(upgrade))
-        .route("/applications/{id}/submit", post(submit))
-        .route("/cases/{id}/withdraw", post(withdraw))
-        .route("/cases/{id}/rating", post(rate))
-        .route("/cases/{id}/complaint", post(complain))
-        .route("/inbox/read", post(read_all))
-        .route("/complaints", post(complain_window))
         .route("/files/{id}", get(download))
         .route("/cases/{id}/receipt.pdf", get(receipt))
         .route("/results/{file}", get(result_document))
@@ -70,59 +64,6 @@ fn json_error(e: &AppError, lang: Lang) -> Response {
         None => ("_form".into(), e.message(lang)),
     };
     (e.status(), Json(serde_json::json!({ "ok": false, "field": field, "message": message }))).into_response()
-}
-
-#[derive(Deserialize)]
-struct StartInput {
-    #[serde(default)]
-    item: String,
-}
-
-async fn start(State(st): State<AppState>, headers: HeaderMap, Form(input): Form<StartInput>) -> Response {
-    let code = input.item.trim().to_uppercase();
-    let back = format!("/items/{code}");
-    let id = match applicant(&st, &headers, &back).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    match journey::start(&st.db, id, &code).await {
-        Ok(case_id) => see_other(&format!("/applications/{case_id}"), vec![]),
-        Err(e) => e.into_response(),
-    }
-}
-
-async fn save_answers(
-    State(st): State<AppState>,
-    Path(case_id): Path<i32>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<BTreeMap<String, String>>,
-) -> Response {
-    let page = format!("/applications/{case_id}");
-    let filer = match filer(&st, &headers, case_id, &page).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let id = filer.applicant_id;
-    let answers: BTreeMap<String, String> =
-        input.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|q| (q.to_string(), v.clone()))).collect();
-    let then = input.get("then").map(String::as_str).unwrap_or("");
-    match journey::save_answers(&st.db, id, case_id, &answers, lang).await {
-        Ok(version) if wants_json(&headers) => {
-            Json(serde_json::json!({ "ok": true, "version": version })).into_response()
-        }
-        Ok(_) if then == "check" => see_other(&format!("{page}/check"), vec![]),
-        Ok(_) => {
-            let msg = lang.pick(
-                "已保存。您可以随时回来继续填写。",
-                "已儲存。您可以隨時回來繼續填寫。",
-                "Saved. You can come back and carry on at any time.",
-            );
-            see_other(&format!("{page}#materials"), vec![notice(&st, "draft", msg.into())])
-        }
-        Err(e) if wants_json(&headers) => json_error(&e, lang),
-        Err(e) => back_with_errors(&st, &page, "draft", input, &e, lang),
-    }
 }
 
 #[derive(Deserialize)]
@@ -250,205 +191,6 @@ fn with_close(mut r: Response) -> Response {
     r
 }
 
-async fn remove_file(
-    State(st): State<AppState>,
-    Path((case_id, file_id)): Path<(i32, i32)>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-) -> Response {
-    let page = format!("/applications/{case_id}");
-    let filer = match filer(&st, &headers, case_id, &page).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let id = filer.applicant_id;
-    match journey::remove_file(&st.db, st.files.as_ref(), id, case_id, file_id, lang).await {
-        Ok(()) if wants_json(&headers) => Json(serde_json::json!({ "ok": true })).into_response(),
-        Ok(()) => {
-            let msg = lang.pick("文件已删除", "檔案已刪除", "The file was removed");
-            see_other(&format!("{page}#materials"), vec![notice(&st, "draft", msg.into())])
-        }
-        Err(e) if wants_json(&headers) => json_error(&e, lang),
-        Err(e) => back_with_errors(&st, &page, "draft", BTreeMap::new(), &e, lang),
-    }
-}
-
-async fn upgrade(
-    State(st): State<AppState>,
-    Path(case_id): Path<i32>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-) -> Response {
-    let page = format!("/applications/{case_id}");
-    let filer = match filer(&st, &headers, case_id, &page).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let id = filer.applicant_id;
-    match journey::upgrade_draft(&st.db, id, case_id, lang).await {
-        Ok(()) => {
-            let msg = lang.pick(
-                "已按最新的办事指南更新申请，请检查问题和材料。",
-                "已按最新的辦事指南更新申請，請檢查問題和材料。",
-                "Your application now follows the new guide: check the questions and materials.",
-            );
-            see_other(&page, vec![notice(&st, "draft", msg.into())])
-        }
-        Err(e) => back_with_errors(&st, &page, "draft", BTreeMap::new(), &e, lang),
-    }
-}
-
-#[derive(Deserialize)]
-struct VersionInput {
-    #[serde(default)]
-    version: i32,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    confirm: String,
-}
-
-async fn submit(
-    State(st): State<AppState>,
-    Path(case_id): Path<i32>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<VersionInput>,
-) -> Response {
-    let page = format!("/applications/{case_id}");
-    let filer = match filer(&st, &headers, case_id, &page).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let today = china_today();
-    match journey::submit(&st.db, &st.calendar(), filer, case_id, input.version, today, lang).await {
-        Ok(_) if filer.clerk.is_some() => {
-            let msg = lang.pick("已代为提交申请", "已代為提交申請", "Submitted for the applicant");
-            see_other(&format!("/staff/cases/{case_id}"), vec![notice(&st, "staff_case", msg.into())])
-        }
-        Ok(_) => see_other(&format!("/cases/{case_id}?submitted=1"), vec![]),
-        Err(e) => back_with_errors(&st, &format!("{page}/check"), "check", BTreeMap::new(), &e, lang),
-    }
-}
-
-async fn withdraw(
-    State(st): State<AppState>,
-    Path(case_id): Path<i32>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<VersionInput>,
-) -> Response {
-    let page = format!("/cases/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    if input.confirm != "yes" {
-        let e = AppError::Invalid(vec![(
-            "confirm".into(),
-            lang.pick("请勾选确认撤回", "請勾選確認撤回", "Tick the box to confirm the withdrawal").into(),
-        )]);
-        return back_with_errors(&st, &format!("{page}/withdraw"), "withdraw", BTreeMap::new(), &e, lang);
-    }
-    match journey::withdraw(&st.db, &st.calendar(), id, case_id, input.version, &input.reason, china_today()).await {
-        Ok(_) => {
-            let msg = lang.pick("申请已撤回", "申請已撤回", "Your application was withdrawn");
-            see_other(&page, vec![notice(&st, "case", msg.into())])
-        }
-        Err(e) => back_with_errors(&st, &format!("{page}/withdraw"), "withdraw", BTreeMap::new(), &e, lang),
-    }
-}
-
-#[derive(Deserialize)]
-struct RatingInput {
-    #[serde(default)]
-    level: String,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    reason: String,
-}
-
-async fn rate(
-    State(st): State<AppState>,
-    Path(case_id): Path<i32>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<RatingInput>,
-) -> Response {
-    let page = format!("/cases/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let level = input.level.parse::<u8>().unwrap_or(0);
-    let r =
-        journey::rate(&st.db, &st.calendar(), id, case_id, level, &input.comment, &input.reason, china_today(), lang)
-            .await;
-    match r {
-        Ok(()) => {
-            let msg = lang.pick("感谢您的评价", "感謝您的評價", "Thank you for your rating");
-            see_other(&format!("{page}#rating"), vec![notice(&st, "case", msg.into())])
-        }
-        Err(e) => {
-            let values = [
-                ("level".to_string(), input.level),
-                ("comment".to_string(), input.comment),
-                ("reason".to_string(), input.reason),
-            ]
-            .into_iter()
-            .collect();
-            back_with_errors(&st, &format!("{page}#rating"), "rating", values, &e, lang)
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct ComplaintInput {
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    body: String,
-}
-
-async fn complain(
-    State(st): State<AppState>,
-    Path(case_id): Path<i32>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<ComplaintInput>,
-) -> Response {
-    let page = format!("/cases/{case_id}");
-    let id = match applicant(&st, &headers, &page).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let about = journey::ComplaintAbout::Case(case_id);
-    match journey::complain(&st.db, &st.calendar(), id, about, &input.subject, &input.body, china_today(), lang).await {
-        Ok(_) => {
-            let msg = complaint_filed(lang);
-            see_other(&format!("{page}#complaint"), vec![notice(&st, "case", msg.into())])
-        }
-        Err(e) => {
-            let values =
-                [("subject".to_string(), input.subject), ("body".to_string(), input.body)].into_iter().collect();
-            back_with_errors(&st, &format!("{page}#complaint"), "complaint", values, &e, lang)
-        }
-    }
-}
-
-async fn read_all(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let id = match applicant(&st, &headers, "/inbox").await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    match journey::mark_all_read(&st.db, id).await {
-        Ok(()) => see_other("/inbox", vec![]),
-        Err(e) => e.into_response(),
-    }
-}
-
-/// Streams a case file to its applicant or to staff of the case's department.
 async fn download(State(st): State<AppState>, Path(file_id): Path<i32>, headers: HeaderMap) -> Response {
     let result = async {
         let user = guard::caller(&st, &headers).await?;
@@ -529,52 +271,12 @@ async fn material_form(
     }
 }
 
-#[derive(Deserialize)]
-struct WindowComplaintInput {
-    #[serde(default)]
-    department: String,
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    body: String,
-}
-
 fn complaint_filed(lang: Lang) -> &'static str {
     lang.pick(
         "投诉已提交，我们将在 5 个工作日内答复。",
         "投訴已提交，我們將在 5 個工作日內答覆。",
         "Your complaint was filed: you will get an answer within 5 working days.",
     )
-}
-
-/// A complaint about a department's window, not tied to a case.
-async fn complain_window(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    headers: HeaderMap,
-    Form(input): Form<WindowComplaintInput>,
-) -> Response {
-    let id = match applicant(&st, &headers, "/complaint").await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let about = journey::ComplaintAbout::Department(input.department.parse().unwrap_or(0));
-    match journey::complain(&st.db, &st.calendar(), id, about, &input.subject, &input.body, china_today(), lang).await {
-        Ok(_) => {
-            let msg = complaint_filed(lang);
-            see_other("/complaint", vec![notice(&st, "complaint", msg.into())])
-        }
-        Err(e) => {
-            let values = [
-                ("department".to_string(), input.department),
-                ("subject".to_string(), input.subject),
-                ("body".to_string(), input.body),
-            ]
-            .into_iter()
-            .collect();
-            back_with_errors(&st, "/complaint", "complaint", values, &e, lang)
-        }
-    }
 }
 
 /// A result document as PDF (`/results/{code}.pdf`), with the QR code of its verification page.
@@ -597,4 +299,199 @@ async fn result_document(State(st): State<AppState>, Path(file): Path<String>, h
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// The body of `api::start_application`: a draft of `item` (the same one again if there is one).
+pub async fn start(item: String) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let code = item.trim().to_uppercase();
+    let reply = match applicant(&call.st, call.headers(), &format!("/items/{code}")).await {
+        Ok(id) => match journey::start(&call.st.db, id, &code).await {
+            Ok(case_id) => see_other(&format!("/applications/{case_id}"), vec![]),
+            Err(e) => e.into_response(),
+        },
+        Err(r) => r,
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::save_answers`: the draft's answers (`q_<question>` fields), then the check
+/// page (`then=check`) or the materials.
+pub async fn save_answers(form: AnswersForm) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let Ok(case_id) = form.case.trim().parse::<i32>() else { return call.answer(AppError::NotFound.into_response()) };
+    let (st, lang) = (&call.st, call.lang);
+    let page = format!("/applications/{case_id}");
+    let reply = match filer(st, call.headers(), case_id, &page).await {
+        Ok(filer) => {
+            let answers = form.answers();
+            match journey::save_answers(&st.db, filer.applicant_id, case_id, &answers, lang).await {
+                Ok(_) if form.then == "check" => see_other(&format!("{page}/check"), vec![]),
+                Ok(_) => {
+                    let msg = lang.pick(
+                        "已保存。您可以随时回来继续填写。",
+                        "已儲存。您可以隨時回來繼續填寫。",
+                        "Saved. You can come back and carry on at any time.",
+                    );
+                    see_other(&format!("{page}#materials"), vec![notice(st, "draft", msg.into())])
+                }
+                Err(e) => back_with_errors(st, &page, "draft", form.fields.clone(), &e, lang),
+            }
+        }
+        Err(r) => r,
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::remove_file`: a file of the draft is deleted (from the store too).
+pub async fn remove_file(case: i32, file: i32) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let page = format!("/applications/{case}");
+    let reply = match filer(st, call.headers(), case, &page).await {
+        Ok(filer) => {
+            match journey::remove_file(&st.db, st.files.as_ref(), filer.applicant_id, case, file, lang).await {
+                Ok(()) => {
+                    let msg = lang.pick("文件已删除", "檔案已刪除", "The file was removed");
+                    see_other(&format!("{page}#materials"), vec![notice(st, "draft", msg.into())])
+                }
+                Err(e) => back_with_errors(st, &page, "draft", BTreeMap::new(), &e, lang),
+            }
+        }
+        Err(r) => r,
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::upgrade_draft`: the draft moves to the item's newest guide.
+pub async fn upgrade(case: i32) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let page = format!("/applications/{case}");
+    let reply = match filer(st, call.headers(), case, &page).await {
+        Ok(filer) => match journey::upgrade_draft(&st.db, filer.applicant_id, case, lang).await {
+            Ok(()) => {
+                let msg = lang.pick(
+                    "已按最新的办事指南更新申请，请检查问题和材料。",
+                    "已按最新的辦事指南更新申請，請檢查問題和材料。",
+                    "Your application now follows the new guide: check the questions and materials.",
+                );
+                see_other(&page, vec![notice(st, "draft", msg.into())])
+            }
+            Err(e) => back_with_errors(st, &page, "draft", BTreeMap::new(), &e, lang),
+        },
+        Err(r) => r,
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::submit_application`: the draft (at the `version` checked) becomes a case.
+pub async fn submit(case: i32, version: i32) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let page = format!("/applications/{case}");
+    let reply = match filer(st, call.headers(), case, &page).await {
+        Ok(filer) => match journey::submit(&st.db, &st.calendar(), filer, case, version, china_today(), lang).await {
+            Ok(_) if filer.clerk.is_some() => {
+                let msg = lang.pick("已代为提交申请", "已代為提交申請", "Submitted for the applicant");
+                see_other(&format!("/staff/cases/{case}"), vec![notice(st, "staff_case", msg.into())])
+            }
+            Ok(_) => see_other(&format!("/cases/{case}?submitted=1"), vec![]),
+            Err(e) => back_with_errors(st, &format!("{page}/check"), "check", BTreeMap::new(), &e, lang),
+        },
+        Err(r) => r,
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::withdraw_case`: the applicant withdraws a case not yet decided (the box
+/// ticked to confirm).
+pub async fn withdraw(case: i32, version: i32, reason: String, confirm: String) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let page = format!("/cases/{case}");
+    let form_page = format!("{page}/withdraw");
+    let reply = match applicant(st, call.headers(), &page).await {
+        Err(r) => r,
+        Ok(_) if confirm != "yes" => {
+            let e = AppError::Invalid(vec![(
+                "confirm".into(),
+                lang.pick("请勾选确认撤回", "請勾選確認撤回", "Tick the box to confirm the withdrawal").into(),
+            )]);
+            back_with_errors(st, &form_page, "withdraw", BTreeMap::new(), &e, lang)
+        }
+        Ok(id) => match journey::withdraw(&st.db, &st.calendar(), id, case, version, &reason, china_today()).await {
+            Ok(_) => {
+                let msg = lang.pick("申请已撤回", "申請已撤回", "Your application was withdrawn");
+                see_other(&page, vec![notice(st, "case", msg.into())])
+            }
+            Err(e) => back_with_errors(st, &form_page, "withdraw", BTreeMap::new(), &e, lang),
+        },
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::rate_case`: the applicant's rating (好差评) of a finished case.
+pub async fn rate(case: i32, rating: RatingForm) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let page = format!("/cases/{case}");
+    let reply = match applicant(st, call.headers(), &page).await {
+        Err(r) => r,
+        Ok(id) => {
+            let level = rating.level.trim().parse::<u8>().unwrap_or(0);
+            let today = china_today();
+            match journey::rate(&st.db, &st.calendar(), id, case, level, &rating.comment, &rating.reason, today, lang)
+                .await
+            {
+                Ok(()) => {
+                    let msg = lang.pick("感谢您的评价", "感謝您的評價", "Thank you for your rating");
+                    see_other(&format!("{page}#rating"), vec![notice(st, "case", msg.into())])
+                }
+                Err(e) => back_with_errors(st, &format!("{page}#rating"), "rating", rating.values(), &e, lang),
+            }
+        }
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::complain_case` (`department` empty) and `api::complain_window` (a
+/// department's window, not a case): the complaint, answered within the term.
+pub async fn complain(case: Option<i32>, complaint: ComplaintInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let (page, back, form, about) = match case {
+        Some(c) => {
+            let page = format!("/cases/{c}");
+            (page.clone(), format!("{page}#complaint"), "case", journey::ComplaintAbout::Case(c))
+        }
+        None => {
+            let dep = complaint.department.trim().parse().unwrap_or(0);
+            ("/complaint".to_string(), "/complaint".to_string(), "complaint", journey::ComplaintAbout::Department(dep))
+        }
+    };
+    let reply = match applicant(st, call.headers(), &page).await {
+        Err(r) => r,
+        Ok(id) => {
+            let (subject, body) = (&complaint.subject, &complaint.body);
+            match journey::complain(&st.db, &st.calendar(), id, about, subject, body, china_today(), lang).await {
+                Ok(_) => see_other(&back, vec![notice(st, form, complaint_filed(lang).into())]),
+                Err(e) => back_with_errors(st, &back, "complaint", complaint.values(), &e, lang),
+            }
+        }
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::read_inbox`: every notice in the applicant's inbox is marked read.
+pub async fn read_all() -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let reply = match applicant(&call.st, call.headers(), "/inbox").await {
+        Ok(id) => match journey::mark_all_read(&call.st.db, id).await {
+            Ok(()) => see_other("/inbox", vec![]),
+            Err(e) => e.into_response(),
+        },
+        Err(r) => r,
+    };
+    call.answer(reply)
 }
