@@ -15,3 +15,19 @@ pub async fn admin_act(
 ) -> Result<(), ServerFnError> {
     crate::server::admin::act_form(back, command).await
 }
+
+/// An administrator issues an `/api/v1` token that may read the chosen departments' cases (the
+/// form's checkboxes are `departments[]`).
+#[server(prefix = "/api", endpoint = "issue_token")]
+pub async fn issue_token(
+    #[server(default)] name: String,
+    #[server(default)] departments: Vec<i32>,
+) -> Result<(), ServerFnError> {
+    crate::server::admin::issue_token(name, departments).await
+}
+
+/// An administrator revokes a token (it stops working at once).
+#[server(prefix = "/api", endpoint = "revoke_token")]
+pub async fn revoke_token(id: i32) -> Result<(), ServerFnError> {
+    crate::server::admin::revoke_token(id).await
+}

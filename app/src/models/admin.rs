@@ -109,3 +109,48 @@ impl AdminCommand {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::StaffAction;
+
+    #[test]
+    fn a_refused_form_gets_its_fields_back_without_the_password() {
+        let c = AdminCommand::Staff {
+            name: "王敏".into(),
+            role: "window_clerk".into(),
+            department: "1".into(),
+            username: "wm".into(),
+            password: "secret-Secret-1".into(),
+        };
+        let v = c.values();
+        assert_eq!(v["action"], "staff");
+        assert_eq!(v["name"], "王敏");
+        assert!(!v.contains_key("password"));
+        let unticked = AdminCommand::Item {
+            code: "ZRZY-004".into(),
+            name: "n".into(),
+            summary: String::new(),
+            rules: "{}".into(),
+            published: None,
+        };
+        assert!(!unticked.values().contains_key("published"), "an unticked box is not sent back as text");
+    }
+
+    #[test]
+    fn a_clerk_s_notes_travel_flat_with_the_action() {
+        let a = StaffAction::RequestCorrection {
+            comment: "请补齐".into(),
+            notes: [("note_id_card".to_string(), "不清晰".to_string())].into(),
+        };
+        let v = a.values();
+        assert_eq!(v["action"], "request_correction");
+        assert_eq!(v["note_id_card"], "不清晰");
+        assert_eq!(v["comment"], "请补齐");
+        // what the form sends is what the server reads
+        let back: StaffAction = serde_json::from_value(serde_json::to_value(&v).unwrap()).unwrap();
+        assert_eq!(back, a);
+        assert_eq!(StaffAction::Accept.values()["action"], StaffAction::Accept.code());
+    }
+}

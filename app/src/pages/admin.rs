@@ -19,7 +19,7 @@ pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f:
         <tr data-testid="token">
             <td>{t.name}</td><td><code>{t.prefix}"…"</code></td><td>{t.departments}</td><td>{t.created}</td><td>{t.last_used}</td>
             <td>{if t.revoked { view! { <span class="badge red">{lang.pick("已吊销", "已吊銷", "revoked")}</span> }.into_any() } else { view! {
-                <form method="post" action=format!("/staff/admin/tokens/{}/revoke", t.id)><button type="submit" class="button secondary">{lang.pick("吊销", "吊銷", "Revoke")}</button></form>
+                <form method="post" action={<crate::api::RevokeToken as ServerFn>::PATH}><input type="hidden" name="id" value=t.id.to_string()/><button type="submit" class="button secondary">{lang.pick("吊销", "吊銷", "Revoke")}</button></form>
             }.into_any() }}</td>
         </tr>
     }).collect_view();
@@ -34,7 +34,7 @@ pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f:
         )}<a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a></p>
         <section class="panel">
             <h2>{lang.pick("签发令牌", "簽發權杖", "Issue a token")}</h2>
-            <form method="post" action="/staff/admin/tokens" class="action-form" id="form-token">
+            <form method="post" action={<crate::api::IssueToken as ServerFn>::PATH} class="action-form" id="form-token">
                 <div class="field" class:field-error=name_err.is_some()>
                     <label for="token-name">{lang.pick("使用方", "使用方", "Used by")}</label>
                     {name_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
@@ -44,7 +44,7 @@ pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f:
                     <legend>{lang.pick("可读取的部门", "可讀取的部門", "Departments it may read")}</legend>
                     {dep_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
                     {departments.into_iter().map(|(id, name)| view! {
-                        <div class="checkbox"><input type="checkbox" id=format!("dep-{id}") name="departments" value=id.to_string()/><label for=format!("dep-{id}")>{name}</label></div>
+                        <div class="checkbox"><input type="checkbox" id=format!("dep-{id}") name="departments[]" value=id.to_string()/><label for=format!("dep-{id}")>{name}</label></div>
                     }).collect_view()}
                 </fieldset>
                 <button type="submit" class="button">{lang.pick("签发", "簽發", "Issue")}</button>

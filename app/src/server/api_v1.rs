@@ -21,12 +21,11 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::edge::Caller;
 use super::entities::{api_token, applicant, case, case_event, department, item};
 use super::error::AppError;
 use super::guard::require_staff;
 use super::state::AppState;
-use crate::models::{Prefs, SessionUser};
+use crate::models::SessionUser;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -578,50 +577,4 @@ pub async fn token_lines(
     let mut mine: Vec<(i32, String)> = deps.into_iter().filter(|(id, _)| allowed.contains(id)).collect();
     mine.dedup();
     Ok((lines, mine))
-}
-
-pub fn admin_routes() -> Router<AppState> {
-    Router::new()
-        .route("/staff/admin/tokens", axum::routing::post(issue_form))
-        .route("/staff/admin/tokens/{id}/revoke", axum::routing::post(revoke_form))
-}
-
-async fn issue_form(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Caller(user): Caller,
-    body: String,
-) -> Response {
-    use super::edge::{back_with_errors, notice, see_other};
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let name = pairs.iter().find(|(k, _)| k == "name").map(|(_, v)| v.clone()).unwrap_or_default();
-    let deps: Vec<i32> = pairs.iter().filter(|(k, _)| k == "departments").filter_map(|(_, v)| v.parse().ok()).collect();
-    let Some(user) = user else { return see_other("/staff/login?next=/staff/admin/tokens", vec![]) };
-    match issue(&st.db, Some(&user), &name, &deps, lang).await {
-        Ok((_, token)) => {
-            let msg = match lang {
-                Lang::En => format!("Token issued. Copy it now — it is shown only once: {token}"),
-                _ => format!("令牌已签发，请立即复制，只显示这一次：{token}"),
-            };
-            see_other("/staff/admin/tokens", vec![notice(&st, "tokens", msg)])
-        }
-        Err(e @ (AppError::Forbidden | AppError::Unauthorized)) => e.into_response(),
-        Err(e) => back_with_errors(&st, "/staff/admin/tokens", "tokens", [("name".to_string(), name)].into(), &e, lang),
-    }
-}
-
-async fn revoke_form(
-    State(st): State<AppState>,
-    Prefs { lang, .. }: Prefs,
-    Caller(user): Caller,
-    Path(id): Path<i32>,
-) -> Response {
-    use super::edge::{notice, see_other};
-    match revoke(&st.db, user.as_ref(), id).await {
-        Ok(()) => see_other(
-            "/staff/admin/tokens",
-            vec![notice(&st, "tokens", lang.pick("令牌已吊销", "權杖已吊銷", "Token revoked").into())],
-        ),
-        Err(e) => e.into_response(),
-    }
 }

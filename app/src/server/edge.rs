@@ -309,6 +309,22 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_form_is_told_from_the_server_functions_client() {
+        let accept = |v: Option<&str>| {
+            let mut m = HeaderMap::new();
+            if let Some(v) = v {
+                m.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+            }
+            from_a_form(&m)
+        };
+        assert!(accept(Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")), "a browser");
+        assert!(accept(Some("*/*")), "curl, an HTTP library");
+        assert!(accept(None));
+        assert!(!accept(Some("application/json")), "the server functions' client asks for what it reads");
+        assert!(!accept(Some("application/cbor")));
+    }
+
+    #[test]
     fn a_form_page_is_a_path_on_this_host() {
         let h = |host: &str, referer: &str| {
             let mut m = HeaderMap::new();

@@ -13,5 +13,4 @@ pub fn routes() -> Router<AppState> {
         .merge(super::backoffice_forms::routes())
         .merge(super::supervision_forms::routes())
         .merge(super::api_v1::routes())
-        .merge(super::api_v1::admin_routes())
 }

@@ -754,14 +754,14 @@ pub async fn api_suite(app: &App) {
     let zrzy = dep_id("ZRZY").await;
     let admin = staff_login(base, "admin").await;
     // bad input next to the field
-    let r = post_form(&admin, &format!("{base}/staff/admin/tokens"), &[("name", "")]).await;
+    let r = post_form(&admin, &format!("{base}/api/issue_token"), &[("name", "")]).await;
     let f = flash_of(&r).unwrap();
     assert!(f.errors.contains_key("name") && f.errors.contains_key("departments"), "{f:?}");
     let issue = |name: &'static str| {
         let admin = admin.clone();
-        let url = format!("{base}/staff/admin/tokens");
+        let url = format!("{base}/api/issue_token");
         async move {
-            let r = post_form(&admin, &url, &[("name", name), ("departments", &zrzy.to_string())]).await;
+            let r = post_form(&admin, &url, &[("name", name), ("departments[]", &zrzy.to_string())]).await;
             let n = flash_of(&r).unwrap().notice.unwrap();
             n.rsplit('：').next().unwrap().trim().to_string()
         }
@@ -843,15 +843,15 @@ pub async fn api_suite(app: &App) {
         .unwrap()
         .unwrap();
     assert!(t.last_used_at.is_some(), "use is recorded");
-    let r = post_form(&admin, &format!("{base}/staff/admin/tokens/{}/revoke", t.id), &[]).await;
+    let r = post_form(&admin, &format!("{base}/api/revoke_token"), &[("id", t.id.to_string().as_str())]).await;
     assert_eq!(location(&r), "/staff/admin/tokens");
     assert_eq!(api("/api/v1/catalog".into(), Some(token)).await.0, StatusCode::UNAUTHORIZED);
     // a non-admin cannot issue
     let supervisor = staff_login(base, "supervisor").await;
     let r = post_form(
         &supervisor,
-        &format!("{base}/staff/admin/tokens"),
-        &[("name", "x"), ("departments", &zrzy.to_string())],
+        &format!("{base}/api/issue_token"),
+        &[("name", "x"), ("departments[]", &zrzy.to_string())],
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);

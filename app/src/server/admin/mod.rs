@@ -62,3 +62,46 @@ async fn reply(call: &mut FormCall, back: &str, command: &AdminCommand) -> Respo
         }
     }
 }
+
+/// The body of the server function `api::issue_token`: an `/api/v1` token for the chosen
+/// departments, shown once in the notice.
+pub async fn issue_token(name: String, departments: Vec<i32>) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let (st, lang) = (call.st.clone(), call.lang);
+    let reply = match call.extract::<Caller>().await {
+        Ok(Caller(Some(user))) => match super::api_v1::issue(&st.db, Some(&user), &name, &departments, lang).await {
+            Ok((_, token)) => {
+                let msg = match lang {
+                    Lang::En => format!("Token issued. Copy it now — it is shown only once: {token}"),
+                    _ => format!("令牌已签发，请立即复制，只显示这一次：{token}"),
+                };
+                see_other(TOKENS, vec![notice(&st, "tokens", msg)])
+            }
+            Err(e @ (AppError::Forbidden | AppError::Unauthorized)) => e.into_response(),
+            Err(e) => back_with_errors(&st, TOKENS, "tokens", [("name".to_string(), name)].into(), &e, lang),
+        },
+        Ok(Caller(None)) => see_other(&format!("/staff/login?next={TOKENS}"), vec![]),
+        Err(e) => e.into_response(),
+    };
+    call.answer(reply)
+}
+
+/// The body of the server function `api::revoke_token`.
+pub async fn revoke_token(id: i32) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let (st, lang) = (call.st.clone(), call.lang);
+    let reply = match call.extract::<Caller>().await {
+        Ok(Caller(user)) => match super::api_v1::revoke(&st.db, user.as_ref(), id).await {
+            Ok(()) => see_other(
+                TOKENS,
+                vec![notice(&st, "tokens", lang.pick("令牌已吊销", "權杖已吊銷", "Token revoked").into())],
+            ),
+            Err(e) => e.into_response(),
+        },
+        Err(e) => e.into_response(),
+    };
+    call.answer(reply)
+}
+
+/// The API tokens page.
+const TOKENS: &str = "/staff/admin/tokens";
