@@ -55,11 +55,17 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
     db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
     calendar::seed_shipped(&conn).await.map_err(|e| format!("calendar seed failed: {e}"))?;
     let files = LocalFileStore::new(settings.files_dir()).map_err(|e| format!("cannot create the file store: {e}"))?;
+    let clock = settings.clock();
+    if let Some(start) = &settings.clock {
+        tracing::warn!(%start, now = %clock.now(), "the clock was started at another instant (TONGBAN_CLOCK)");
+    }
     if settings.seed_demo && seed::is_empty(&conn).await.map_err(|e| e.to_string())? {
-        let accounts = seed::seed_demo(&conn, &files).await.map_err(|e| format!("demo data failed: {e}"))?;
+        let accounts =
+            seed::seed_demo(&conn, &files, clock.today()).await.map_err(|e| format!("demo data failed: {e}"))?;
         print_demo_accounts(&accounts);
     }
     let cal = calendar::load(&conn).await.map_err(|e| e.to_string())?;
+
     // Cases closed before verdicts were kept on the row are judged once (statistics sum verdicts).
     let judged =
         app::server::cases::judge_closed(&conn, &cal).await.map_err(|e| format!("judging closed cases: {e}"))?;
@@ -73,6 +79,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
         leptos_options,
         calendar: Arc::new(RwLock::new(Arc::new(cal))),
         pages: Default::default(),
+        clock,
     })
 }
 
@@ -134,7 +141,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(
-            app::server::page_cache::Shelves { db: state.db.clone(), pages: state.pages.clone() },
+            app::server::page_cache::Shelves {
+                db: state.db.clone(),
+                pages: state.pages.clone(),
+                clock: state.clock.clone(),
+            },
             app::server::page_cache::serve_kept,
         ))
         // a plain form posted to a server function gets the answer the function gave it

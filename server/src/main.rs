@@ -201,13 +201,15 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
                 .map_err(|e| format!("cannot create the file store: {e}"))?;
             let empty = seed::is_empty(&conn).await.map_err(|e| e.to_string())?;
             if demo || empty {
-                let accounts = seed::seed_demo(&conn, &files).await.map_err(|e| format!("demo data failed: {e}"))?;
+                let accounts = seed::seed_demo(&conn, &files, settings.clock().today())
+                    .await
+                    .map_err(|e| format!("demo data failed: {e}"))?;
                 println!("demo data loaded");
                 tongban::print_demo_accounts(&accounts);
             }
             if let Some(n) = bulk {
                 let cal = app::server::calendar::load(&conn).await.map_err(|e| e.to_string())?;
-                let today = rules::validators::china_today();
+                let today = settings.clock().today();
                 let r = app::server::bulk::seed_bulk(&conn, &cal, n, today, |done| {
                     eprint!("\r  {done} / {n} cases");
                 })
@@ -226,7 +228,7 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
             let conn = open_with(&settings, db::Checkpoints::Background).await?;
             db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
             let cal = app::server::calendar::load(&conn).await.map_err(|e| e.to_string())?;
-            let day = day.unwrap_or_else(rules::validators::china_today);
+            let day = day.unwrap_or_else(|| settings.clock().today());
             let t = std::time::Instant::now();
             let r = app::server::scheduler::sweep_and_record(&conn, &cal, "cli", day)
                 .await

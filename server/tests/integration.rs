@@ -2120,6 +2120,41 @@ fn walk(dir: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
+/// The app's one clock: pinned to a day, every write and page counts from that day, not from the
+/// system's. Submitted the day before National Day, the acceptance window runs over the holiday;
+/// accepted a week later by the clock, the case's days are those days.
+async fn clock_suite(app: &App) {
+    let base = &app.base;
+    let cal = app.state.calendar();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 29).unwrap();
+    app.state.clock.set_day(day);
+    assert_eq!(app.state.today(), day);
+    let person = browser(base);
+    let first17 = "33010219770707123";
+    let id = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
+    let r = register_person(&person, base, "钱钟", &id, "13900000345").await;
+    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let case = fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
+    let clerk = staff_login(base, "clerk").await;
+    let (_, v) = staff_view(&clerk, base, case).await;
+    assert_eq!(v["submitted_on"], "2026-09-29", "{v}");
+    let window = rules::deadline::acceptance_window_end(&cal, day).unwrap();
+    assert!(window > chrono::NaiveDate::from_ymd_opt(2026, 10, 8).unwrap(), "the holiday is not counted: {window}");
+    assert_eq!(v["due_on"], window.to_string(), "the acceptance window counts from the clock's day");
+    // a week later by the clock
+    app.state.clock.advance(chrono::Duration::days(7));
+    let later = app.state.today();
+    assert_eq!(later, chrono::NaiveDate::from_ymd_opt(2026, 10, 6).unwrap());
+    act_ok(&clerk, base, case, &[("action", "accept")]).await;
+    let (_, v) = staff_view(&clerk, base, case).await;
+    assert_eq!(v["accepted_on"], "2026-10-06", "{v}");
+    let it = newest_item(&app.state.db, "ZRZY-001").await;
+    let rules: rules::item::ItemRules = serde_json::from_str(&it.rules).unwrap();
+    let due = rules::deadline::due_date(&cal, later, rules.decision_limit(), &[], later).unwrap();
+    assert_eq!(v["due_on"], due.to_string(), "the decision clock runs from the clock's day of acceptance");
+    app.state.clock.reset();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sqlite() {
     let app = spawn(None).await;
@@ -2136,6 +2171,7 @@ async fn on_sqlite() {
     supervision::api_suite(&app).await;
     supervision::admin_suite(&app).await;
     page_cache_suite(&app).await;
+    clock_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2170,6 +2206,7 @@ async fn on_postgres() {
         supervision::api_suite(&app).await;
         supervision::admin_suite(&app).await;
         page_cache_suite(&app).await;
+        clock_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

@@ -18,7 +18,7 @@ pub async fn staff_queue(bucket: String, search: String, cursor: String) -> Resu
         if user.is_none() {
             return Ok(None);
         }
-        let today = rules::validators::china_today();
+        let today = c.state.today();
         let query = backoffice::QueueQuery { bucket: &bucket, search: &search, cursor: &cursor, item: "" };
         backoffice::queue(&c.state.db, &c.state.calendar(), user.as_ref(), query, today).await.map(Some)
     };
@@ -35,7 +35,7 @@ pub async fn staff_case_view(id: i32) -> Result<Option<StaffCase>, ServerFnError
         if user.is_none() {
             return Ok(None);
         }
-        backoffice::staff_case(&c.state.db, user.as_ref(), id, rules::validators::china_today()).await.map(Some)
+        backoffice::staff_case(&c.state.db, user.as_ref(), id, c.state.today()).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }

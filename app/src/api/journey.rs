@@ -19,9 +19,7 @@ pub async fn get_draft(id: i32) -> Result<Option<DraftView>, ServerFnError> {
     let c = glue::ctx().await?;
     let run = async {
         let Some(filer) = guard::draft_filer(&c.state, &c.headers, id).await? else { return Ok(None) };
-        journey::draft_view(&c.state.db, &c.state.calendar(), filer.applicant_id, id, rules::validators::china_today())
-            .await
-            .map(Some)
+        journey::draft_view(&c.state.db, &c.state.calendar(), filer.applicant_id, id, c.state.today()).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }

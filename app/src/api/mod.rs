@@ -153,7 +153,7 @@ pub struct StaffDesk {
 fn staff_desk(user: SessionUser, state: &crate::server::AppState) -> Result<StaffDesk, crate::server::AppError> {
     let SessionUser::Staff { name, roles, .. } = user else { return Err(crate::server::AppError::Forbidden) };
     let cal = state.calendar();
-    let today = rules::validators::china_today();
+    let today = state.today();
     let next_year = chrono::Datelike::year(&today) + 1;
     let missing_years = cal
         .warnings_between(today, chrono::NaiveDate::from_ymd_opt(next_year, 1, 1).unwrap_or(today))
@@ -206,8 +206,9 @@ pub async fn staff_view() -> Result<StaffPageData, ServerFnError> {
 pub async fn get_item(code: String) -> Result<crate::models::ItemGuide, ServerFnError> {
     let c = glue::ctx().await?;
     let cal = c.state.calendar();
-    let mut guide =
-        crate::server::catalog::item_guide(&c.state.db, &code, &cal).await.map_err(|e| glue::fail(e, c.lang))?;
+    let mut guide = crate::server::catalog::item_guide(&c.state.db, &code, &cal, c.state.today())
+        .await
+        .map_err(|e| glue::fail(e, c.lang))?;
     let host = c.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
     let scheme = if c.state.settings.secure_cookies { "https" } else { "http" };
     guide.qr_svg = crate::server::catalog::qr_svg(&format!("{scheme}://{host}/items/{}", guide.code));
@@ -234,7 +235,7 @@ pub async fn my_cases() -> Result<Option<Vec<crate::models::CaseSummary>>, Serve
         let Some(SessionUser::Applicant { id, .. }) = guard::render_caller(&c.state, &c.headers).await? else {
             return Ok(None);
         };
-        journey::for_applicant(&c.state.db, &c.state.calendar(), id, rules::validators::china_today()).await.map(Some)
+        journey::for_applicant(&c.state.db, &c.state.calendar(), id, c.state.today()).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }
@@ -247,9 +248,7 @@ pub async fn case_detail(id: i32) -> Result<Option<crate::models::CaseDetail>, S
     let c = glue::ctx().await?;
     let run = async {
         let Some(applicant) = guard::applicant_if_logged_in(&c.state, &c.headers).await? else { return Ok(None) };
-        journey::detail_for_applicant(&c.state.db, &c.state.calendar(), applicant, id, rules::validators::china_today())
-            .await
-            .map(Some)
+        journey::detail_for_applicant(&c.state.db, &c.state.calendar(), applicant, id, c.state.today()).await.map(Some)
     };
     run.await.map_err(|e| glue::fail(e, c.lang))
 }

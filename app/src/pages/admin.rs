@@ -403,7 +403,7 @@ pub fn AdminHomePage() -> impl IntoView {
 #[component]
 pub fn CalendarAdminPage() -> impl IntoView {
     signed_in(|c| async move {
-        let v = sa::calendar_view(&c.state.db, c.user.as_ref(), c.get("year").parse().ok()).await?;
+        let v = sa::calendar_view(&c.state.db, c.user.as_ref(), c.get("year").parse().ok(), c.today).await?;
         let flash = c.flash("admin").await?;
         Ok(c.page(c.lang.pick("节假日日历", "節假日日曆", "Holiday calendar"), render_calendar(v, flash, c.lang)))
     })

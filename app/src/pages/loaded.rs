@@ -100,7 +100,7 @@ where
                 let parts =
                     use_context::<http::request::Parts>().ok_or_else(|| AppError::internal("request missing"))?;
                 let user = guard::render_caller(&state, &parts.headers).await?;
-                let today = rules::validators::china_today();
+                let today = state.today();
                 load(PageCtx { state, user, lang, path, params, query, today }).await
             };
             match made.await {

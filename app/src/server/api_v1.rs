@@ -281,7 +281,7 @@ async fn to_api(st: &AppState, rows: Vec<case::Model>) -> Result<Vec<ApiCase>, A
     // The light is derived, as on every page (`rules::supervision::level`).
     let warn_days = super::supervision::warning_days(db).await?;
     let cal = st.calendar();
-    let today = rules::validators::china_today();
+    let today = st.today();
     let deps: BTreeMap<i32, String> =
         department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.code)).collect();
     let names: BTreeMap<i32, String> = applicant::Entity::find()
@@ -412,15 +412,14 @@ async fn statistics(
             return Err(bad("by", "department, item or month"));
         }
     }
-    let (by, from, to, dep) =
-        match super::supervision_forms::stats_query(&q, rules::validators::china_today(), Lang::En) {
-            Ok(q) => q,
-            Err(AppError::BadQuery(f)) => {
-                let (field, msg) = f.into_iter().next().unwrap_or_default();
-                return Err(bad(&field, &msg));
-            }
-            Err(e) => return Err(e.into()),
-        };
+    let (by, from, to, dep) = match super::supervision_forms::stats_query(&q, st.today(), Lang::En) {
+        Ok(q) => q,
+        Err(AppError::BadQuery(f)) => {
+            let (field, msg) = f.into_iter().next().unwrap_or_default();
+            return Err(bad(&field, &msg));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if dep.is_some_and(|d| !deps.contains(&d)) {
         return Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "not one of your departments".into()));
     }

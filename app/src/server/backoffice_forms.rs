@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use http::{header, HeaderValue};
-use rules::validators::china_today;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use leptos::server_fn::ServerFnError;
@@ -45,7 +44,7 @@ async fn act_reply(call: &mut FormCall, case: &str, version: &str, action: &Staf
     // the version the clerk saw; anything else is a page to reload
     let version = version.trim().parse().unwrap_or(-1);
     let seen = backoffice::SeenCase { id: case_id, version };
-    match backoffice::act(&st.db, &st.calendar(), Some(&user), seen, action, china_today(), lang).await {
+    match backoffice::act(&st.db, &st.calendar(), Some(&user), seen, action, st.today(), lang).await {
         Ok(_) => {
             let label = crate::models::staff_action_label(action.code(), lang);
             let msg = match lang {

@@ -169,10 +169,11 @@ pub async fn item_guide(
     db: &impl ConnectionTrait,
     code: &str,
     cal: &rules::Calendar,
+    today: chrono::NaiveDate,
 ) -> Result<crate::models::ItemGuide, AppError> {
     let row = newest_published(db, code).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = serde_json::from_str(&row.rules).map_err(AppError::internal)?;
     let department =
         department::Entity::find_by_id(row.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
-    Ok(guide_of(&row, rules, department, cal, rules::validators::china_today()))
+    Ok(guide_of(&row, rules, department, cal, today))
 }

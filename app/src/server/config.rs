@@ -27,6 +27,19 @@ pub struct Settings {
     pub scheduler_secs: u64,
     /// `[notify]`: e-mail (SMTP), SMS (HTTP provider), retries.
     pub notify: NotifySettings,
+    /// The node's clock starts at this instant and runs on (RFC 3339, or a day: 09:00 China time):
+    /// for demonstrations and browser tests of deadlines. Empty: the system clock.
+    pub clock: Option<String>,
+}
+
+impl Settings {
+    /// The node's clock: the system clock, or one started at `clock` (`TONGBAN_CLOCK`).
+    pub fn clock(&self) -> super::clock::Clock {
+        match self.clock.as_deref().and_then(super::clock::Clock::parse_start) {
+            Some(at) => super::clock::Clock::starting_at(at),
+            None => super::clock::Clock::system(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -41,6 +54,7 @@ impl Default for Settings {
             log: "info".into(),
             scheduler_secs: 60,
             notify: Default::default(),
+            clock: None,
         }
     }
 }
@@ -66,6 +80,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TONGBAN_TRUST_PROXY", "true: take the client address from X-Forwarded-For"),
     ("TONGBAN_LOG", "log filter, e.g. info or debug (default info)"),
     ("TONGBAN_SCHEDULER_SECS", "seconds between scheduler ticks; 0 = no scheduler on this node (default 60)"),
+    (
+        "TONGBAN_CLOCK",
+        "start the node's clock at this instant or day (e.g. 2026-09-30) and run on; for demos and tests",
+    ),
     ("LEPTOS_SITE_ADDR", "address to listen on (default 127.0.0.1:3000)"),
     ("LEPTOS_SITE_ROOT", "directory of the built site (default target/site)"),
 ];
@@ -129,6 +147,18 @@ impl Settings {
                     value: v.clone(),
                     message: "expected a whole number of seconds from 0 to 86400".into(),
                 })?;
+        }
+        if let Some(v) = env("TONGBAN_CLOCK") {
+            s.clock = if v.trim().is_empty() { None } else { Some(v) };
+        }
+        if let Some(v) = s.clock.as_deref() {
+            if super::clock::Clock::parse_start(v).is_none() {
+                return Err(ConfigError::Env {
+                    name: "TONGBAN_CLOCK".into(),
+                    value: v.to_string(),
+                    message: "expected an RFC 3339 instant or a day like 2026-09-30".into(),
+                });
+            }
         }
         if let Some(v) = env("TONGBAN_LOG") {
             s.log = v;

@@ -15,7 +15,6 @@ use axum::{Json, Router};
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use http::{header, HeaderMap, HeaderValue};
-use rules::validators::china_today;
 use rules::Lang;
 use serde::Deserialize;
 
@@ -391,7 +390,7 @@ pub async fn submit(case: i32, version: i32) -> Result<(), ServerFnError> {
     let (st, lang) = (&call.st, call.lang);
     let page = format!("/applications/{case}");
     let reply = match filer(st, call.headers(), case, &page).await {
-        Ok(filer) => match journey::submit(&st.db, &st.calendar(), filer, case, version, china_today(), lang).await {
+        Ok(filer) => match journey::submit(&st.db, &st.calendar(), filer, case, version, st.today(), lang).await {
             Ok(_) if filer.clerk.is_some() => {
                 let msg = lang.pick("已代为提交申请", "已代為提交申請", "Submitted for the applicant");
                 see_other(&format!("/staff/cases/{case}"), vec![notice(st, "staff_case", msg.into())])
@@ -420,7 +419,7 @@ pub async fn withdraw(case: i32, version: i32, reason: String, confirm: String) 
             )]);
             back_with_errors(st, &form_page, "withdraw", BTreeMap::new(), &e, lang)
         }
-        Ok(id) => match journey::withdraw(&st.db, &st.calendar(), id, case, version, &reason, china_today()).await {
+        Ok(id) => match journey::withdraw(&st.db, &st.calendar(), id, case, version, &reason, st.today()).await {
             Ok(_) => {
                 let msg = lang.pick("申请已撤回", "申請已撤回", "Your application was withdrawn");
                 see_other(&page, vec![notice(st, "case", msg.into())])
@@ -440,7 +439,7 @@ pub async fn rate(case: i32, rating: RatingForm) -> Result<(), ServerFnError> {
         Err(r) => r,
         Ok(id) => {
             let level = rating.level.trim().parse::<u8>().unwrap_or(0);
-            let today = china_today();
+            let today = st.today();
             match journey::rate(&st.db, &st.calendar(), id, case, level, &rating.comment, &rating.reason, today, lang)
                 .await
             {
@@ -474,7 +473,7 @@ pub async fn complain(case: Option<i32>, complaint: ComplaintInput) -> Result<()
         Err(r) => r,
         Ok(id) => {
             let (subject, body) = (&complaint.subject, &complaint.body);
-            match journey::complain(&st.db, &st.calendar(), id, about, subject, body, china_today(), lang).await {
+            match journey::complain(&st.db, &st.calendar(), id, about, subject, body, st.today(), lang).await {
                 Ok(_) => see_other(&back, vec![notice(st, form, complaint_filed(lang).into())]),
                 Err(e) => back_with_errors(st, &back, "complaint", complaint.values(), &e, lang),
             }

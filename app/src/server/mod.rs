@@ -13,6 +13,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod edge;

@@ -127,6 +127,8 @@ fn key_of(req: &Request) -> Option<String> {
 pub struct Shelves {
     pub db: DatabaseConnection,
     pub pages: Arc<PageCache>,
+    /// The node's clock (a kept page is good for its day only).
+    pub clock: super::clock::Clock,
 }
 
 /// The middleware (inside the one that mints the request's nonce).
@@ -140,7 +142,7 @@ pub async fn serve_kept(State(st): State<Shelves>, req: Request, next: Next) -> 
             return next.run(req).await;
         }
     };
-    let today = rules::validators::china_today();
+    let today = st.clock.today();
     if let Some(kept) = st.pages.get(revision, &key, today) {
         return page(&kept, &nonce, "hit");
     }

@@ -581,7 +581,7 @@ async fn tick(state: &AppState, holder: &str, ttl: Duration) -> Result<(), AppEr
     if !try_lease(&state.db, "scheduler", holder, ttl).await? {
         return Ok(());
     }
-    let today = rules::validators::china_today();
+    let today = state.today();
     sweep_and_record(&state.db, &state.calendar(), holder, today).await?;
     super::notify::dispatch(state, Utc::now()).await?;
     Ok(())

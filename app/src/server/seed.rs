@@ -328,7 +328,12 @@ async fn department_id(db: &DatabaseConnection, code: &str) -> Result<i32, AppEr
 
 /// Loads the demo data. Returns the demo accounts to print.
 /// Loads the demo data; the demo cases get small PDF files in `files`.
-pub async fn seed_demo(db: &DatabaseConnection, files: &dyn FileStore) -> Result<Vec<DemoAccount>, AppError> {
+/// Loads the demo data, dated from `today` (the node's clock).
+pub async fn seed_demo(
+    db: &DatabaseConnection,
+    files: &dyn FileStore,
+    today: chrono::NaiveDate,
+) -> Result<Vec<DemoAccount>, AppError> {
     super::calendar::seed_shipped(db).await?;
     for (code, name) in DEPARTMENTS {
         if department::Entity::find().filter(department::Column::Code.eq(*code)).one(db).await?.is_none() {
@@ -427,14 +432,14 @@ pub async fn seed_demo(db: &DatabaseConnection, files: &dyn FileStore) -> Result
             what: format!("applicant: {} (mobile {})", a.name, a.mobile),
         });
     }
-    demo_case(db, files).await?;
+    demo_case(db, files, today).await?;
     Ok(out)
 }
 
 /// Cases for the demo person: one submitted, accepted and in review today (so "my cases" and the
 /// timeline have something to show), and one filing decided and delivered with a result document
 /// (to rate, and to verify at `/verify/{code}`).
-async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore) -> Result<(), AppError> {
+async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore, today: chrono::NaiveDate) -> Result<(), AppError> {
     use super::auth::PrincipalKind;
     use super::entities::{case, staff};
     use rules::case::{Action, DecisionKind};
@@ -463,6 +468,7 @@ async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore) -> Result<(),
     run_demo(
         db,
         files,
+        today,
         person.id,
         "ZRZY-001",
         &answers,
@@ -476,6 +482,7 @@ async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore) -> Result<(),
     let c = run_demo(
         db,
         files,
+        today,
         person.id,
         "ZRZY-004",
         &answers,
@@ -489,20 +496,20 @@ async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore) -> Result<(),
         ],
     )
     .await?;
-    super::cases::documents::issue_result_document(db, &c, "备案通知书", rules::validators::china_today()).await?;
+    super::cases::documents::issue_result_document(db, &c, "备案通知书", today).await?;
     Ok(())
 }
 
 async fn run_demo(
     db: &DatabaseConnection,
     files: &dyn FileStore,
+    today: chrono::NaiveDate,
     applicant_id: i32,
     item_code: &str,
     answers: &rules::materials::Answers,
     steps: &[(rules::case::Action, Actor)],
 ) -> Result<super::entities::case::Model, AppError> {
     let cal = super::calendar::load(db).await?;
-    let today = rules::validators::china_today();
     let mut c = cases::create_draft(db, applicant_id, item_code, answers, None).await?;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;

@@ -20,6 +20,14 @@ pub struct AppState {
     pub calendar: Arc<RwLock<Arc<Calendar>>>,
     /// The public pages this node rendered for anonymous visitors, good until the catalog changes.
     pub pages: Arc<super::page_cache::PageCache>,
+    /// Every "now" and "today" of this node.
+    pub clock: super::clock::Clock,
+}
+
+impl AppState {
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
 }
 
 impl AppState {

@@ -401,7 +401,7 @@ pub async fn act(
         }
         SupervisionAction::VerifyAudit => {
             require_staff(user, &closer, Some(department))?;
-            let v = record_audit(db, "web").await?;
+            let v = record_audit(db, "web", today).await?;
             Ok((
                 department,
                 match &v.first_break {
@@ -418,13 +418,17 @@ pub async fn act(
 }
 
 /// Verifies the audit chain and records the result for the dashboard.
-pub async fn record_audit(db: &DatabaseConnection, holder: &str) -> Result<super::audit::Verification, AppError> {
+pub async fn record_audit(
+    db: &DatabaseConnection,
+    holder: &str,
+    today: NaiveDate,
+) -> Result<super::audit::Verification, AppError> {
     let started = Utc::now();
     let v = super::audit::verify(db).await?;
     scheduler_run::ActiveModel {
         job: Set("audit".into()),
         holder: Set(holder.into()),
-        day: Set(rules::validators::china_today()),
+        day: Set(today),
         started_at: Set(started),
         millis: Set(v.millis as i64),
         report: Set(serde_json::to_string(&v).map_err(AppError::internal)?),

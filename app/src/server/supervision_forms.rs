@@ -10,7 +10,6 @@ use axum::Router;
 use chrono::{Datelike, NaiveDate};
 use http::{header, HeaderValue};
 use leptos::server_fn::ServerFnError;
-use rules::validators::china_today;
 use rules::Lang;
 
 use super::edge::{back_with_errors, notice, see_other, Caller, FormCall};
@@ -40,7 +39,7 @@ async fn act_reply(call: &mut FormCall, department: &str, action: &SupervisionAc
     };
     let back = |dep: i32| format!("/staff/supervision?dep={dep}");
     let department: i32 = department.trim().parse().unwrap_or(0);
-    match supervision::act(&st.db, Some(&user), department, action, china_today(), lang).await {
+    match supervision::act(&st.db, Some(&user), department, action, st.today(), lang).await {
         Ok((dep, msg)) => see_other(&back(dep), vec![notice(&st, "supervision", msg)]),
         Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
         Err(e) => {
@@ -110,7 +109,7 @@ async fn load(
     q: &BTreeMap<String, String>,
     lang: Lang,
 ) -> Result<crate::models::Statistics, AppError> {
-    let (by, from, to, dep) = stats_query(q, china_today(), lang)?;
+    let (by, from, to, dep) = stats_query(q, st.today(), lang)?;
     supervision::statistics(&st.db, user, &by, from, to, dep).await
 }
 

@@ -281,7 +281,7 @@ pub async fn act(
             };
             calendar_year::ActiveModel {
                 year: Set(schedule.year),
-                source: Set(format!("imported by {who} on {}", rules::validators::china_today())),
+                source: Set(format!("imported by {who} on {}", st.today())),
                 updated_at: Set(Utc::now()),
             }
             .insert(&tx)

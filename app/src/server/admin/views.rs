@@ -58,6 +58,7 @@ pub async fn calendar_view(
     db: &DatabaseConnection,
     user: Option<&SessionUser>,
     year: Option<i32>,
+    today: NaiveDate,
 ) -> Result<CalendarAdmin, AppError> {
     admin(user)?;
     let years: Vec<(i32, String)> = calendar_year::Entity::find()
@@ -67,7 +68,7 @@ pub async fn calendar_view(
         .into_iter()
         .map(|y| (y.year, y.source))
         .collect();
-    let year = year.unwrap_or_else(|| rules::validators::china_today().year());
+    let year = year.unwrap_or_else(|| today.year());
     let days = calendar_day::Entity::find()
         .filter(calendar_day::Column::Year.eq(year))
         .order_by_asc(calendar_day::Column::Date)

@@ -218,7 +218,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
                     department::Entity::find_by_id(current.department_id).one(tx).await?.ok_or(AppError::NotFound)?;
                 am.case_no = Set(Some(next_case_no(tx, &dep, ch.today).await?));
             }
-            am.submitted_at = Set(Some(Utc::now()));
+            am.submitted_at = Set(Some(super::clock::stamp(ch.today)));
             // Until acceptance, the current deadline is the department's: accept or ask for
             // corrections within 5 working days of receipt.
             am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
