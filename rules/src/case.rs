@@ -267,7 +267,9 @@ pub struct CaseFacts {
     pub today: NaiveDate,
     /// The checklist is acceptable (all non-deferrable required materials present).
     pub materials_acceptable: bool,
-    /// A correction notice already went out for the current submission (一次性告知: only one).
+    /// A correction notice already went out for this case (一次性告知: one per case, whatever was
+    /// resubmitted since; after the correction the clerk accepts or refuses). See
+    /// [`correction_notice_issued`].
     pub correction_already_requested: bool,
     pub correction_due: Option<NaiveDate>,
     pub extended_already: bool,
@@ -303,7 +305,7 @@ pub enum Refusal {
     NotAllowed { role: String, action: String },
     #[error("materials are incomplete")]
     MaterialsIncomplete,
-    #[error("a correction notice was already issued for this submission")]
+    #[error("a correction notice was already issued for this application")]
     CorrectionAlreadyRequested,
     #[error("the correction period ended on {0}")]
     CorrectionPeriodOver(NaiveDate),
@@ -337,9 +339,9 @@ impl Refusal {
             }
             (Refusal::CorrectionAlreadyRequested, _) => lang
                 .pick(
-                    "本次申报已发出过补正通知，补正须一次性告知",
-                    "本次申報已發出過補正通知，補正須一次性告知",
-                    "A correction notice was already issued for this submission",
+                    "该申请已发出过补正通知：补正须一次性告知，补正后请受理或不予受理",
+                    "該申請已發出過補正通知：補正須一次性告知，補正後請受理或不予受理",
+                    "A correction notice was already issued for this application: accept it or refuse it now",
                 )
                 .into(),
             (Refusal::CorrectionPeriodOver(d), _) => format!(
@@ -390,6 +392,13 @@ fn need_reason(r: &str) -> Result<(), Refusal> {
 }
 
 /// Decides a transition. Pure: the caller persists the new state and the event.
+/// Whether a correction notice was issued in a case's history (its actions' codes, oldest first):
+/// the one-time notice [001 第六条, 003 一次性告知] is one per case, so a notice issued before a
+/// resubmission still counts.
+pub fn correction_notice_issued<'a>(history: impl IntoIterator<Item = &'a str>) -> bool {
+    history.into_iter().any(|a| a == Action::RequestCorrection.code())
+}
+
 pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFacts) -> Result<Transition, Refusal> {
     use CaseState::*;
     if !action.roles().contains(&role) {
@@ -564,6 +573,22 @@ mod tests {
         ];
         for (s, a, r) in cases {
             assert!(matches!(transition(s, &a, r, &f), Err(Refusal::NotAllowed { .. })), "{s:?} {a:?} {r:?}");
+        }
+    }
+
+    #[test]
+    fn one_correction_notice_per_case() {
+        let cases: &[(&[&str], bool)] = &[
+            (&["submit"], false),
+            (&["submit", "request_correction"], true),
+            // the applicant corrected and resubmitted: the notice was still issued, once
+            (&["submit", "request_correction", "resubmit"], true),
+            (&["submit", "request_correction", "resubmit", "accept"], true),
+            (&["submit", "withdraw"], false),
+            (&[], false),
+        ];
+        for (history, issued) in cases {
+            assert_eq!(correction_notice_issued(history.iter().copied()), *issued, "{history:?}");
         }
     }
 

@@ -1327,6 +1327,14 @@ async fn backoffice_suite(app: &App) {
     )
     .await;
     assert_eq!(location(&r), format!("/cases/{case}?submitted=1"));
+    // the one-time notice is one per case: after the correction the clerk accepts or refuses
+    // (a second notice was once possible after each resubmission)
+    let (_, v) = staff_view(&clerk, base, case).await;
+    let actions: Vec<&str> = v["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(!actions.contains(&"request_correction"), "no second notice is offered: {actions:?}");
+    let r = act(&clerk, base, case, &[("action", "request_correction"), ("note_application", "再补一份")]).await;
+    let f = flash_of(&r).expect("refused next to the form");
+    assert!(f.errors["_form"].contains("一次性告知"), "{f:?}");
 
     // accept: a stale page is told to reload; then the acceptance notice
     let r = clerk

@@ -32,14 +32,10 @@ pub async fn staff_case(
         .collect();
     let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
     let events = cases::events(db, c.id, false).await?;
-    let last_submission = events.iter().rposition(|e| e.action == "submit" || e.action == "resubmit");
     let facts = rules::CaseFacts {
         today,
         materials_acceptable: list.acceptable(),
-        correction_already_requested: events
-            .iter()
-            .skip(last_submission.map_or(0, |i| i + 1))
-            .any(|e| e.action == "request_correction"),
+        correction_already_requested: rules::case::correction_notice_issued(events.iter().map(|e| e.action.as_str())),
         correction_due: c.correction_due,
         extended_already: c.extended,
         extension_cap: rules.extension.max_working_days,

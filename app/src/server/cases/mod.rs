@@ -168,9 +168,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         .order_by_asc(case_event::Column::Seq)
         .all(tx)
         .await?;
-    let last_submission = events.iter().rposition(|e| e.action == "submit" || e.action == "resubmit");
-    let correction_already_requested =
-        events.iter().skip(last_submission.map_or(0, |i| i + 1)).any(|e| e.action == "request_correction");
+    let correction_already_requested = rules::case::correction_notice_issued(events.iter().map(|e| e.action.as_str()));
     // The facts only some actions weigh are read only for them: the checklist (the applicant's
     // kind and answers against what was provided) for an acceptance, the open opinions for a
     // decision.
