@@ -1600,6 +1600,91 @@ async fn authorization_matrix(app: &App) {
             insta::assert_snapshot!(format!("refusal_{code}"), redacted(&lines, base));
         }
     }
+    // A fee left unpaid: the grant is refused by rule (不予批准, [001 第十九条]). Its decision states
+    // its own reason (it once printed the grant's wording), and it stays the case's decision, and
+    // printable, once delivered (the delivery once read it as the grant, the link went away).
+    {
+        let c = actor(clerk_id, rules::Role::WindowClerk);
+        let system = Actor { kind: app::server::auth::PrincipalKind::System, id: 0, role: rules::Role::System };
+        let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
+        let mut row = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
+        let provided = app::server::cases::documents::files_of(db, row.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.material_code)
+            .collect::<std::collections::BTreeSet<_>>();
+        let today = app.state.today();
+        let steps = [
+            (Action::Accept, c, today),
+            (Action::StartReview, actor(reviewer_id, rules::Role::Reviewer), today),
+            (grant(), actor(approver_id, rules::Role::Approver), today),
+            (Action::IssueFeeNotice, c, today),
+        ];
+        for (action, who, day) in steps {
+            let ch = Change {
+                case_id: row.id,
+                expected_version: row.version,
+                action,
+                actor: who,
+                comment: String::new(),
+                internal: false,
+                today: day,
+                provided: provided.clone(),
+                grants_request: None,
+            };
+            row = cases::apply(db, &cal, ch).await.unwrap();
+        }
+        let late = row.fee_due.unwrap() + chrono::Duration::days(1);
+        let refuse = Change {
+            case_id: row.id,
+            expected_version: row.version,
+            action: Action::FeeExpired,
+            actor: system,
+            comment: row.fee_due.unwrap().to_string(),
+            internal: false,
+            today: late,
+            provided: provided.clone(),
+            grants_request: None,
+        };
+        row = cases::apply(db, &cal, refuse).await.unwrap();
+        assert_eq!(row.state, "decided_deny");
+        let clerk = &clients.iter().find(|(u, _)| *u == "clerk").unwrap().1;
+        let pdf = |name: &'static str| {
+            let clerk = clerk.clone();
+            let url = format!("{base}/notices/{id}/{name}");
+            async move {
+                let r = clerk.get(url).send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::OK, "{name}");
+                app::server::receipt::text_lines(&r.bytes().await.unwrap()).join("\n")
+            }
+        };
+        let decision = pdf("refusal.pdf").await;
+        assert!(decision.contains("不予行政许可决定书") && decision.contains("缴费期限"), "{decision}");
+        assert!(!decision.contains("符合条件"), "not the grant's wording: {decision}");
+        assert!(decision.contains("行政复议") && decision.contains("行政诉讼"), "the remedies: {decision}");
+        for action in [Action::PrepareDelivery, Action::Deliver] {
+            let ch = Change {
+                case_id: row.id,
+                expected_version: row.version,
+                action,
+                actor: c,
+                comment: "窗口领取".into(),
+                internal: false,
+                today: late,
+                provided: provided.clone(),
+                grants_request: None,
+            };
+            row = cases::apply(db, &cal, ch).await.unwrap();
+        }
+        assert_eq!(row.state, "delivered");
+        assert_eq!(pdf("refusal.pdf").await, decision, "the decision is the same document after delivery");
+        let served = pdf("delivery.pdf").await;
+        assert!(served.contains("不予行政许可决定书"), "the refusal was served, not a result: {served}");
+        let (_, page) = text(clerk, &format!("{base}/staff/cases/{id}")).await;
+        assert!(page.contains(&format!("/notices/{id}/refusal.pdf")), "the decision's link stays");
+    }
+
     // staff of another department: every action refused on a ZRZY case
     let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
     let outsider = staff_login(base, "village").await;

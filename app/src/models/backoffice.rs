@@ -162,6 +162,8 @@ pub struct StaffCase {
     pub timeline: Vec<StaffEvent>,
     /// Action codes the caller may take now.
     pub actions: Vec<String>,
+    /// Refused (不予受理 or 不予许可) at some point: its decision stays printable after delivery.
+    pub refused: bool,
     pub results: Vec<super::ResultDocView>,
     /// The caller is staff of the case's department (else: of a co-department or a stage).
     pub own: bool,

@@ -308,7 +308,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             </li>
         }
     }).collect_view();
-    let refused = matches!(c.state, CaseState::NotAccepted | CaseState::Decided(rules::DecisionKind::Deny));
+    let refused = c.refused;
     view! {
         <nav class="breadcrumbs"><a href="/staff/queue">{lang.pick("办件队列", "辦件隊列", "Queues")}</a></nav>
         {f.errors.get("_form").cloned().map(|m| view! { <div class="error-summary" role="alert"><p>{m}</p></div> })}

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use http::{header, HeaderValue};
+use rules::CaseState;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use leptos::server_fn::ServerFnError;
@@ -168,15 +169,44 @@ pub async fn acceptance_notice(
     Ok(blocks)
 }
 
+/// The event that refused a case (不予受理 or 不予许可): the newest public event that moved it into
+/// `not_accepted` or `decided_deny`. It stays the refusal whatever came after (a denial is then
+/// delivered and closed), and its own action says why (a clerk's, an expired correction, an
+/// unpaid fee).
+pub async fn refusal_event(db: &impl ConnectionTrait, case_id: i32) -> Result<Option<case_event::Model>, AppError> {
+    Ok(case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .filter(case_event::Column::ToState.is_in([CaseState::NotAccepted.code(), DENIED]))
+        .filter(case_event::Column::Internal.eq(false))
+        .order_by_desc(case_event::Column::Seq)
+        .one(db)
+        .await?)
+}
+
+const DENIED: &str = "decided_deny";
+
+/// The reason and basis a refusal made by rule states (the scheduler's event carries the due date).
+fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
+    let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| e.comment.clone());
+    match e.action.as_str() {
+        "correction_expired" => Some(format!(
+            "理由：您未在补正期限（{}）内补正申请材料。\n依据：申请人逾期不补正材料的，经本机关负责人批准，不予受理。",
+            due(c.correction_due)
+        )),
+        "fee_expired" => Some(format!(
+            "理由：您未在缴费期限（{}）内缴纳规费。\n依据：按规定需缴纳规费的，申请人逾期不缴纳，依法作出不予批准的决定。",
+            due(c.fee_due)
+        )),
+        _ => None,
+    }
+}
+
 /// 不予受理决定书 or 不予许可决定书, with the reason, the legal basis and the remedies.
 pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
-    let (title, e) = match c.state.as_str() {
-        "not_accepted" => ("不予受理决定书", last_event(db, c.id, &["reject", "correction_expired"]).await?),
-        "decided_deny" => ("不予行政许可决定书", last_event(db, c.id, &["decide"]).await?),
-        _ => return Err(AppError::NotFound),
-    };
-    let e = e.ok_or(AppError::NotFound)?;
+    let e = refusal_event(db, c.id).await?.ok_or(AppError::NotFound)?;
+    let denied = e.to_state == DENIED;
+    let title = if denied { "不予行政许可决定书" } else { "不予受理决定书" };
     let mut blocks = vec![
         Block::Title(title.into()),
         Block::Paragraph(format!("{applicant_name}：")),
@@ -184,14 +214,11 @@ pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<B
             "您提出的「{}」申请（办件编号 {}），经审查，本机关决定：{}。",
             it.name,
             c.case_no.clone().unwrap_or_default(),
-            if c.state == "not_accepted" { "不予受理" } else { "不予行政许可" }
+            if denied { "不予行政许可" } else { "不予受理" }
         )),
     ];
-    let text = if e.comment.contains("行政复议") {
-        e.comment.clone()
-    } else {
-        format!("{}\n{}", e.comment, backoffice::REMEDIES)
-    };
+    let stated = rule_refusal(&e, c).unwrap_or_else(|| e.comment.clone());
+    let text = if stated.contains("行政复议") { stated } else { format!("{}\n{}", stated, backoffice::REMEDIES) };
     blocks.push(Block::Paragraph(text));
     blocks.extend([
         Block::Gap,
@@ -211,10 +238,12 @@ pub async fn delivery_receipt(db: &impl ConnectionTrait, c: &case::Model) -> Res
         .into_iter()
         .map(|r| format!("{}（验证码 {}）", r.title, r.code))
         .collect();
+    let denied = refusal_event(db, c.id).await?.is_some_and(|r| r.to_state == DENIED);
     let documents = if docs.is_empty() {
-        match c.state.as_str() {
-            "decided_deny" => "不予行政许可决定书".to_string(),
-            _ => format!("「{}」办理结果", it.name),
+        if denied {
+            "不予行政许可决定书".to_string()
+        } else {
+            format!("「{}」办理结果", it.name)
         }
     } else {
         docs.join("、")
