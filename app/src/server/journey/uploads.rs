@@ -1,0 +1,146 @@
+//! A draft's files: each upload streamed into the store and checked (size as it arrives, content
+//! by its magic bytes) against its material, and removed before submission.
+
+use super::*;
+
+/// A file name safe to store and show: no path, no control characters, at most 120 characters.
+pub fn clean_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let s: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if s.trim().is_empty() {
+        "file".into()
+    } else {
+        s.trim().to_string()
+    }
+}
+
+fn spec_of<'a>(
+    rules: &'a ItemRules,
+    material: &str,
+    lang: Lang,
+) -> Result<&'a rules::materials::MaterialSpec, AppError> {
+    rules.materials.iter().find(|m| m.code == material).ok_or_else(|| {
+        AppError::field("_form", lang.pick("没有这项申请材料", "沒有這項申請材料", "This item has no such material"))
+    })
+}
+
+/// A material's size cap and name (for refusing an upload before its body is read).
+pub async fn material_cap(
+    db: &impl ConnectionTrait,
+    applicant_id: i32,
+    case_id: i32,
+    material: &str,
+    lang: Lang,
+) -> Result<(u64, String), AppError> {
+    let c = require_editable(db, applicant_id, case_id, lang).await?;
+    let (_, rules) = item_of(db, c.item_id).await?;
+    let spec = spec_of(&rules, material, lang)?;
+    Ok((spec.max_bytes, spec.name.clone()))
+}
+
+/// An upload refused for one material: the message names the material and sits by its field.
+pub fn material_problem(material: &str, name: &str, reason: String, lang: Lang) -> AppError {
+    let text = match lang {
+        Lang::En => format!("{name}: {reason}"),
+        _ => format!("「{name}」{reason}"),
+    };
+    AppError::field(format!("m_{material}"), text)
+}
+
+/// Streams one uploaded file into the store and records it against a material. Checked by size
+/// (as it arrives) and by content (magic bytes) against the material's spec; a refused file is
+/// deleted and the message names the material.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_file(
+    db: &DatabaseConnection,
+    store: &dyn FileStore,
+    applicant_id: i32,
+    case_id: i32,
+    material: &str,
+    file_name: &str,
+    body: ByteStream,
+    lang: Lang,
+) -> Result<FileView, AppError> {
+    let c = require_editable(db, applicant_id, case_id, lang).await?;
+    let (_, rules) = item_of(db, c.item_id).await?;
+    let spec = spec_of(&rules, material, lang)?;
+    let refuse = |reason: String| material_problem(material, &spec.name, reason, lang);
+    let stored = match store.put(body, Some(spec.max_bytes)).await {
+        Ok(s) => s,
+        Err(FileStoreError::TooLarge { limit }) => {
+            return Err(refuse(rules::materials::CorrectionReason::TooLarge { max_bytes: limit }.message(lang)))
+        }
+        Err(e) => return Err(AppError::internal(e)),
+    };
+    if stored.size == 0 {
+        let _ = store.delete(&stored.key).await;
+        return Err(refuse(lang.pick("文件是空的", "檔案是空的", "the file is empty").into()));
+    }
+    let file_type = match check_file(spec, sniff(&stored.head), stored.size) {
+        Ok(t) => t,
+        Err(reason) => {
+            let _ = store.delete(&stored.key).await;
+            return Err(refuse(reason.message(lang)));
+        }
+    };
+    let row = case_file::ActiveModel {
+        case_id: Set(c.id),
+        material_code: Set(material.to_string()),
+        file_name: Set(clean_file_name(file_name)),
+        size: Set(stored.size as i64),
+        file_type: Set(file_type.as_str().into()),
+        sha256: Set(stored.sha256.clone()),
+        storage_key: Set(stored.key.clone()),
+        uploaded_at: Set(Utc::now()),
+        removed: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    match row {
+        Ok(r) => {
+            touch(db, c.id).await?;
+            Ok(file_view(&r))
+        }
+        Err(e) => {
+            let _ = store.delete(&stored.key).await;
+            Err(e.into())
+        }
+    }
+}
+
+async fn touch(db: &impl ConnectionTrait, case_id: i32) -> Result<(), AppError> {
+    case::Entity::update_many()
+        .col_expr(case::Column::UpdatedAt, Utc::now().into())
+        .filter(case::Column::Id.eq(case_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Removes a file before submitting. Files of a case that was once submitted are kept (hidden).
+pub async fn remove_file(
+    db: &DatabaseConnection,
+    store: &dyn FileStore,
+    applicant_id: i32,
+    case_id: i32,
+    file_id: i32,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let c = require_editable(db, applicant_id, case_id, lang).await?;
+    let f = case_file::Entity::find_by_id(file_id).one(db).await?.ok_or(AppError::NotFound)?;
+    if f.case_id != c.id {
+        return Err(AppError::NotFound);
+    }
+    if c.submitted_at.is_none() {
+        case_file::Entity::delete_by_id(f.id).exec(db).await?;
+        if let Err(e) = store.delete(&f.storage_key).await {
+            tracing::warn!(error = %e, key = %f.storage_key, "could not delete a removed draft file");
+        }
+    } else {
+        let mut am: case_file::ActiveModel = f.into();
+        am.removed = Set(true);
+        am.update(db).await?;
+    }
+    touch(db, c.id).await
+}
