@@ -1545,12 +1545,7 @@ async fn authorization_matrix(app: &App) {
     for (code, fields, steps) in table {
         let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
         let mut row = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
-        let provided = app::server::cases::documents::files_of(db, row.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|f| f.material_code)
-            .collect::<std::collections::BTreeSet<_>>();
+        let provided = provided_materials(db, row.id).await;
         for (action, who) in steps {
             let ch = Change {
                 case_id: row.id,
@@ -1608,12 +1603,7 @@ async fn authorization_matrix(app: &App) {
         let system = Actor { kind: app::server::auth::PrincipalKind::System, id: 0, role: rules::Role::System };
         let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
         let mut row = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
-        let provided = app::server::cases::documents::files_of(db, row.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|f| f.material_code)
-            .collect::<std::collections::BTreeSet<_>>();
+        let provided = provided_materials(db, row.id).await;
         let today = app.state.today();
         let steps = [
             (Action::Accept, c, today),
@@ -1694,6 +1684,11 @@ async fn authorization_matrix(app: &App) {
             StatusCode::FORBIDDEN
         );
     }
+}
+
+/// The materials of a case that have a file (what the engine weighs at acceptance).
+async fn provided_materials(db: &sea_orm::DatabaseConnection, case_id: i32) -> std::collections::BTreeSet<String> {
+    app::server::cases::documents::files_of(db, case_id).await.unwrap().into_iter().map(|f| f.material_code).collect()
 }
 
 /// The text of a PDF with what changes from run to run replaced: the server's address, dates,

@@ -214,6 +214,15 @@ impl FormCall {
         self.parts.extensions.get::<ClientIp>().map(|c| c.0.as_str()).unwrap_or("unknown")
     }
 
+    /// Whoever is signed in; else the answer is a 303 to `login` (or the refusal of a bad session).
+    pub async fn signed_in(&mut self, login: &str) -> Result<SessionUser, Response> {
+        match self.extract::<Caller>().await {
+            Ok(Caller(Some(u))) => Ok(u),
+            Ok(Caller(None)) => Err(see_other(login, vec![])),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+
     /// Runs an extractor on the request.
     pub async fn extract<T: FromRequestParts<AppState>>(&mut self) -> Result<T, T::Rejection> {
         T::from_request_parts(&mut self.parts, &self.st).await

@@ -32,10 +32,9 @@ pub async fn act(department: String, action: SupervisionAction) -> Result<(), Se
 
 async fn act_reply(call: &mut FormCall, department: &str, action: &SupervisionAction) -> Response {
     let (st, lang) = (call.st.clone(), call.lang);
-    let user = match call.extract::<Caller>().await {
-        Ok(Caller(Some(u))) => u,
-        Ok(Caller(None)) => return see_other("/staff/login?next=/staff/supervision", vec![]),
-        Err(e) => return e.into_response(),
+    let user = match call.signed_in("/staff/login?next=/staff/supervision").await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     let back = |dep: i32| format!("/staff/supervision?dep={dep}");
     let department: i32 = department.trim().parse().unwrap_or(0);

@@ -48,10 +48,9 @@ pub async fn act_form(back: String, command: AdminCommand) -> Result<(), ServerF
 
 async fn reply(call: &mut FormCall, back: &str, command: &AdminCommand) -> Response {
     let (st, lang) = (call.st.clone(), call.lang);
-    let user = match call.extract::<Caller>().await {
-        Ok(Caller(Some(u))) => u,
-        Ok(Caller(None)) => return see_other("/staff/login?next=/staff/admin", vec![]),
-        Err(e) => return e.into_response(),
+    let user = match call.signed_in("/staff/login?next=/staff/admin").await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     match act(&st, Some(&user), command, lang).await {
         Ok((to, msg)) => see_other(&to, vec![notice(&st, "admin", msg)]),
@@ -68,8 +67,8 @@ async fn reply(call: &mut FormCall, back: &str, command: &AdminCommand) -> Respo
 pub async fn issue_token(name: String, departments: Vec<i32>) -> Result<(), ServerFnError> {
     let mut call = FormCall::current()?;
     let (st, lang) = (call.st.clone(), call.lang);
-    let reply = match call.extract::<Caller>().await {
-        Ok(Caller(Some(user))) => match super::api_v1::issue(&st.db, Some(&user), &name, &departments, lang).await {
+    let reply = match call.signed_in(&format!("/staff/login?next={TOKENS}")).await {
+        Ok(user) => match super::api_v1::issue(&st.db, Some(&user), &name, &departments, lang).await {
             Ok((_, token)) => {
                 let msg = match lang {
                     Lang::En => format!("Token issued. Copy it now — it is shown only once: {token}"),
@@ -80,8 +79,7 @@ pub async fn issue_token(name: String, departments: Vec<i32>) -> Result<(), Serv
             Err(e @ (AppError::Forbidden | AppError::Unauthorized)) => e.into_response(),
             Err(e) => back_with_errors(&st, TOKENS, "tokens", [("name".to_string(), name)].into(), &e, lang),
         },
-        Ok(Caller(None)) => see_other(&format!("/staff/login?next={TOKENS}"), vec![]),
-        Err(e) => e.into_response(),
+        Err(r) => r,
     };
     call.answer(reply)
 }
