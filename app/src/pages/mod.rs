@@ -1,5 +1,5 @@
-//! Pages (server only): each route's component, made on the server. Forms post to plain endpoints
-//! so they work without JavaScript; what must run in the browser is an island (`crate::islands`).
+//! Pages (server only): each route's component, made on the server. Forms post to server functions
+//! as plain forms, so they work without JavaScript; what must run in the browser is an island (`crate::islands`).
 //! A page that loads its content from the services hands a loader to [`loaded::loaded`].
 
 mod account;
@@ -9,6 +9,7 @@ mod auth;
 pub mod backoffice;
 pub mod cases;
 mod home;
+mod intake;
 mod item;
 pub mod loaded;
 mod not_found;
@@ -20,9 +21,10 @@ pub use account::AccountPage;
 pub use admin::{AdminHomePage, CalendarAdminPage, ItemEditorPage, ItemsAdminPage, TemplatesPage, TokensPage};
 pub use apply::{ApplyPage, CheckPage};
 pub use auth::{LoginPage, RegisterPage, StaffLoginPage};
-pub use backoffice::{IntakePage, QueuePage, StaffCasePage};
+pub use backoffice::{QueuePage, StaffCasePage};
 pub use cases::{CasePage, CasesPage, WithdrawPage};
 pub use home::HomePage;
+pub use intake::IntakePage;
 pub use item::ItemPage;
 pub use not_found::NotFound;
 pub use public::{ComplaintPage, InboxPage, LedgerPage, ProgressPage, VerifyPage};

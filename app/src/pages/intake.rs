@@ -1,0 +1,109 @@
+//! The counter (帮办): a walk-in applicant found or registered by ID number, and their
+//! application started for them (then filled through the applicant's own editor).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use rules::Lang;
+
+use crate::components::Notice;
+use crate::models::Flash;
+use crate::pages::loaded::signed_in;
+
+/// Counter intake (帮办): find or register the walk-in applicant, choose the service, then fill
+/// the application with them (the same form as online).
+pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl IntoView {
+    let err = |name: &str| f.errors.get(name).cloned();
+    let number_err = v.number_error.clone().or(err("number"));
+    let item_select = |applicant: i32| {
+        let items = v.items.clone();
+        let number = v.number.clone();
+        view! {
+            <form method="post" action={<crate::api::IntakeStart as ServerFn>::PATH} class="action-form" id="form-intake-start">
+                <input type="hidden" name="applicant" value=applicant.to_string()/>
+                <input type="hidden" name="number" value=number/>
+                <div class="field" class:field-error=err("item").is_some()>
+                    <label for="intake-item">{lang.pick("办理事项", "辦理事項", "Service")}</label>
+                    {err("item").map(|m| view! { <p class="error-message">{m}</p> })}
+                    <select id="intake-item" name="item">
+                        {items.into_iter().map(|(code, name)| { let label = format!("{name}（{code}）"); view! { <option value=code>{label}</option> } }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">{lang.pick("开始帮办", "開始幫辦", "Start the application")}</button>
+            </form>
+        }
+    };
+    let found = match (&v.found, v.searched) {
+        (Some(a), _) => view! {
+            <section class="panel" data-testid="intake-found">
+                <h2>{a.name.clone()}</h2>
+                <dl class="summary-list">
+                    <div><dt>{lang.pick("证件号码", "證件號碼", "ID number")}</dt><dd>{v.number.clone()}</dd></div>
+                    <div><dt>{lang.pick("手机号码", "手機號碼", "Mobile")}</dt><dd>{a.mobile.clone()}</dd></div>
+                    <div><dt>{lang.pick("网上账户", "網上帳戶", "Online account")}</dt><dd>{if a.has_account { lang.pick("已注册", "已註冊", "Yes") } else { lang.pick("未注册（窗口登记）", "未註冊（窗口登記）", "No (registered at the counter)") }}</dd></div>
+                </dl>
+                {item_select(a.id)}
+            </section>
+        }.into_any(),
+        (None, true) => {
+            let value = |k: &str| f.value(k);
+            let field = |name: &'static str, label: &'static str, autocomplete: &'static str| {
+                let e = err(name);
+                let has_err = e.is_some();
+                view! {
+                    <div class="field" class:field-error=has_err>
+                        <label for=format!("intake-{name}")>{label}</label>
+                        {e.map(|m| view! { <p class="error-message">{m}</p> })}
+                        <input id=format!("intake-{name}") name=name value=value(name) autocomplete=autocomplete/>
+                    </div>
+                }
+            };
+            view! {
+                <section class="panel" data-testid="intake-new">
+                    <h2>{lang.pick("未找到该申请人：登记新申请人", "未找到該申請人：登記新申請人", "Not found: register the applicant")}</h2>
+                    <p class="hint">{lang.pick("窗口登记无需密码；申请人日后可用同一号码在网上注册查看办件。", "窗口登記無需密碼；申請人日後可用同一號碼在網上註冊查看辦件。", "No password needed; the applicant can sign up online later with the same number.")}</p>
+                    <form method="post" action={<crate::api::IntakeApplicant as ServerFn>::PATH} class="action-form" id="form-intake-applicant">
+                        <input type="hidden" name="number" value=v.number.clone()/>
+                        {field("name", if v.person { lang.pick("姓名", "姓名", "Name") } else { lang.pick("单位名称", "單位名稱", "Organisation name") }, "off")}
+                        {(!v.person).then(|| field("contact_name", lang.pick("经办人姓名", "經辦人姓名", "Contact person"), "off"))}
+                        {field("mobile", lang.pick("手机号码", "手機號碼", "Mobile"), "off")}
+                        <button type="submit" class="button">{lang.pick("登记申请人", "登記申請人", "Register the applicant")}</button>
+                    </form>
+                </section>
+            }.into_any()
+        }
+        _ => ().into_any(),
+    };
+    view! {
+        <nav class="breadcrumbs"><a href="/staff/queue">{lang.pick("办件队列", "辦件隊列", "Queues")}</a></nav>
+        <h1>{lang.pick("窗口帮办", "窗口幫辦", "Counter intake")}</h1>
+        <Notice text=f.notice.clone()/>
+        {f.errors.get("_form").cloned().map(|m| view! { <div class="error-summary" role="alert"><p>{m}</p></div> })}
+        <form method="get" action="/staff/intake" class="search" role="search">
+            <div class="field" class:field-error=number_err.is_some()>
+                <label for="number">{lang.pick("申请人身份证号码或统一社会信用代码", "申請人身分證號碼或統一社會信用代碼", "Applicant's ID number or credit code")}</label>
+                {number_err.clone().map(|m| view! { <p class="error-message" id="number-error">{m}</p> })}
+                <div class="search-row">
+                    <input id="number" name="number" value=v.number.clone() autocomplete="off" aria-describedby=number_err.is_some().then_some("number-error")/>
+                    <button type="submit">{lang.pick("查找", "查找", "Find")}</button>
+                </div>
+            </div>
+        </form>
+        {found}
+        {(!v.drafts.is_empty()).then(|| view! {
+            <section class="panel">
+                <h2>{lang.pick("我尚未提交的帮办申请", "我尚未提交的幫辦申請", "My counter applications not yet submitted")}</h2>
+                <ul>{v.drafts.iter().map(|d| view! { <li><a href=format!("/applications/{}", d.case_id)>{d.applicant.clone()}" · "{d.item.clone()}</a></li> }).collect_view()}</ul>
+            </section>
+        })}
+    }
+}
+
+/// `/staff/intake`: the counter (a walk-in's application, by ID number).
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    signed_in(|c| async move {
+        let v = crate::server::intake::view(&c.state.db, c.user.as_ref(), &c.get("number"), c.lang).await?;
+        let flash = c.flash("intake").await?;
+        Ok(c.page(c.lang.pick("窗口帮办", "窗口幫辦", "Counter intake"), render_intake(v, flash, c.lang)))
+    })
+}
