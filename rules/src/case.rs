@@ -140,6 +140,10 @@ impl CaseState {
         CaseState::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// The states a refusal moves a case into: 不予受理 and 不予许可. A case that entered one was
+    /// refused for good, whatever came after (a denial is then delivered and closed).
+    pub const REFUSALS: [CaseState; 2] = [CaseState::NotAccepted, CaseState::Decided(DecisionKind::Deny)];
+
     /// No decision yet: the applicant may still withdraw.
     pub fn before_decision(&self) -> bool {
         matches!(

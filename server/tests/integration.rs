@@ -811,6 +811,12 @@ async fn journey_suite(app: &App) {
     let r =
         post_form(&c, &format!("{base}/api/rate_case"), &[("case", case.to_string().as_str()), ("level", "5")]).await;
     assert!(flash_of(&r).unwrap().errors["_form"].contains("办结后"));
+    // a case field that is no case is a 404 in the user's language, on both case forms
+    for f in ["rate_case", "complain_case"] {
+        let r = post_form(&c, &format!("{base}/api/{f}"), &[("case", "x"), ("level", "5")]).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{f}");
+        assert!(r.text().await.unwrap().contains("找不到"), "{f}");
+    }
     let person = browser(base);
     post_form(
         &person,
@@ -1480,7 +1486,7 @@ async fn backoffice_suite(app: &App) {
 /// case of the member's own department and of another. Exactly the roles the rules name for the
 /// action, held in the case's department, may take it; everyone else gets 403 and nothing changes.
 async fn authorization_matrix(app: &App) {
-    use app::server::cases::{self, Actor, Change};
+    use app::server::cases::{self, Actor};
     use app::server::entities::{case, staff};
     use rules::case::{Action, DecisionKind};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -1547,18 +1553,7 @@ async fn authorization_matrix(app: &App) {
         let mut row = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
         let provided = provided_materials(db, row.id).await;
         for (action, who) in steps {
-            let ch = Change {
-                case_id: row.id,
-                expected_version: row.version,
-                action,
-                actor: who,
-                comment: String::new(),
-                internal: false,
-                today,
-                provided: provided.clone(),
-                grants_request: None,
-            };
-            row = cases::apply(db, &cal, ch).await.unwrap();
+            row = cases::apply(db, &cal, change_of(&row, action, who, "", today, &provided)).await.unwrap();
         }
         let action_roles = app::server::backoffice::action_roles(code);
         let mut form: Vec<(&str, &str)> = vec![("action", code)];
@@ -1604,39 +1599,17 @@ async fn authorization_matrix(app: &App) {
         let id = fill_and_submit(&applicant, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
         let mut row = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
         let provided = provided_materials(db, row.id).await;
-        let today = app.state.today();
         let steps = [
-            (Action::Accept, c, today),
-            (Action::StartReview, actor(reviewer_id, rules::Role::Reviewer), today),
-            (grant(), actor(approver_id, rules::Role::Approver), today),
-            (Action::IssueFeeNotice, c, today),
+            (Action::Accept, c),
+            (Action::StartReview, actor(reviewer_id, rules::Role::Reviewer)),
+            (grant(), actor(approver_id, rules::Role::Approver)),
+            (Action::IssueFeeNotice, c),
         ];
-        for (action, who, day) in steps {
-            let ch = Change {
-                case_id: row.id,
-                expected_version: row.version,
-                action,
-                actor: who,
-                comment: String::new(),
-                internal: false,
-                today: day,
-                provided: provided.clone(),
-                grants_request: None,
-            };
-            row = cases::apply(db, &cal, ch).await.unwrap();
+        for (action, who) in steps {
+            row = cases::apply(db, &cal, change_of(&row, action, who, "", today, &provided)).await.unwrap();
         }
         let late = row.fee_due.unwrap() + chrono::Duration::days(1);
-        let refuse = Change {
-            case_id: row.id,
-            expected_version: row.version,
-            action: Action::FeeExpired,
-            actor: system,
-            comment: row.fee_due.unwrap().to_string(),
-            internal: false,
-            today: late,
-            provided: provided.clone(),
-            grants_request: None,
-        };
+        let refuse = change_of(&row, Action::FeeExpired, system, &row.fee_due.unwrap().to_string(), late, &provided);
         row = cases::apply(db, &cal, refuse).await.unwrap();
         assert_eq!(row.state, "decided_deny");
         let clerk = &clients.iter().find(|(u, _)| *u == "clerk").unwrap().1;
@@ -1654,18 +1627,7 @@ async fn authorization_matrix(app: &App) {
         assert!(!decision.contains("符合条件"), "not the grant's wording: {decision}");
         assert!(decision.contains("行政复议") && decision.contains("行政诉讼"), "the remedies: {decision}");
         for action in [Action::PrepareDelivery, Action::Deliver] {
-            let ch = Change {
-                case_id: row.id,
-                expected_version: row.version,
-                action,
-                actor: c,
-                comment: "窗口领取".into(),
-                internal: false,
-                today: late,
-                provided: provided.clone(),
-                grants_request: None,
-            };
-            row = cases::apply(db, &cal, ch).await.unwrap();
+            row = cases::apply(db, &cal, change_of(&row, action, c, "窗口领取", late, &provided)).await.unwrap();
         }
         assert_eq!(row.state, "delivered");
         assert_eq!(pdf("refusal.pdf").await, decision, "the decision is the same document after delivery");
@@ -1683,6 +1645,28 @@ async fn authorization_matrix(app: &App) {
             act(&outsider, base, id, &[("action", code), ("reason", "理由")]).await.status(),
             StatusCode::FORBIDDEN
         );
+    }
+}
+
+/// A change of `row` by `actor` on `today`, at the version the row has.
+fn change_of(
+    row: &app::server::entities::case::Model,
+    action: rules::case::Action,
+    actor: app::server::cases::Actor,
+    comment: &str,
+    today: chrono::NaiveDate,
+    provided: &std::collections::BTreeSet<String>,
+) -> app::server::cases::Change {
+    app::server::cases::Change {
+        case_id: row.id,
+        expected_version: row.version,
+        action,
+        actor,
+        comment: comment.into(),
+        internal: false,
+        today,
+        provided: provided.clone(),
+        grants_request: None,
     }
 }
 

@@ -163,14 +163,12 @@ pub async fn withdraw_case(
 /// An applicant rates a finished case.
 #[server(prefix = "/api", endpoint = "rate_case")]
 pub async fn rate_case(case: String, #[server(flatten)] rating: RatingForm) -> Result<(), ServerFnError> {
-    let case = case.trim().parse().map_err(|_| ServerFnError::new("no such case"))?;
     crate::server::journey_forms::rate(case, rating).await
 }
 
 /// An applicant complains about a case.
 #[server(prefix = "/api", endpoint = "complain_case")]
 pub async fn complain_case(case: String, #[server(flatten)] complaint: ComplaintInput) -> Result<(), ServerFnError> {
-    let case = case.trim().parse().map_err(|_| ServerFnError::new("no such case"))?;
     crate::server::journey_forms::complain(Some(case), complaint).await
 }
 

@@ -176,14 +176,14 @@ pub async fn acceptance_notice(
 pub async fn refusal_event(db: &impl ConnectionTrait, case_id: i32) -> Result<Option<case_event::Model>, AppError> {
     Ok(case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
-        .filter(case_event::Column::ToState.is_in([CaseState::NotAccepted.code(), DENIED]))
+        .filter(case_event::Column::ToState.is_in(CaseState::REFUSALS.map(|s| s.code())))
         .filter(case_event::Column::Internal.eq(false))
         .order_by_desc(case_event::Column::Seq)
         .one(db)
         .await?)
 }
 
-const DENIED: &str = "decided_deny";
+const DENIED: CaseState = CaseState::Decided(rules::DecisionKind::Deny);
 
 /// The reason and basis a refusal made by rule states (the scheduler's event carries the due date).
 fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
@@ -205,7 +205,7 @@ fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
 pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
     let e = refusal_event(db, c.id).await?.ok_or(AppError::NotFound)?;
-    let denied = e.to_state == DENIED;
+    let denied = e.to_state == DENIED.code();
     let title = if denied { "不予行政许可决定书" } else { "不予受理决定书" };
     let mut blocks = vec![
         Block::Title(title.into()),
@@ -238,7 +238,7 @@ pub async fn delivery_receipt(db: &impl ConnectionTrait, c: &case::Model) -> Res
         .into_iter()
         .map(|r| format!("{}（验证码 {}）", r.title, r.code))
         .collect();
-    let denied = refusal_event(db, c.id).await?.is_some_and(|r| r.to_state == DENIED);
+    let denied = refusal_event(db, c.id).await?.is_some_and(|r| r.to_state == DENIED.code());
     let documents = if docs.is_empty() {
         if denied {
             "不予行政许可决定书".to_string()

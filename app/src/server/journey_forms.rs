@@ -431,8 +431,9 @@ pub async fn withdraw(case: i32, version: i32, reason: String, confirm: String) 
 }
 
 /// The body of `api::rate_case`: the applicant's rating (好差评) of a finished case.
-pub async fn rate(case: i32, rating: RatingForm) -> Result<(), ServerFnError> {
+pub async fn rate(case: String, rating: RatingForm) -> Result<(), ServerFnError> {
     let call = FormCall::current()?;
+    let Ok(case) = case.trim().parse::<i32>() else { return call.answer(AppError::NotFound.into_response()) };
     let (st, lang) = (&call.st, call.lang);
     let page = format!("/cases/{case}");
     let reply = match applicant(st, call.headers(), &page).await {
@@ -456,8 +457,13 @@ pub async fn rate(case: i32, rating: RatingForm) -> Result<(), ServerFnError> {
 
 /// The body of `api::complain_case` (`department` empty) and `api::complain_window` (a
 /// department's window, not a case): the complaint, answered within the term.
-pub async fn complain(case: Option<i32>, complaint: ComplaintInput) -> Result<(), ServerFnError> {
+pub async fn complain(case: Option<String>, complaint: ComplaintInput) -> Result<(), ServerFnError> {
     let call = FormCall::current()?;
+    let case = match case.map(|c| c.trim().parse::<i32>()) {
+        Some(Ok(c)) => Some(c),
+        Some(Err(_)) => return call.answer(AppError::NotFound.into_response()),
+        None => None,
+    };
     let (st, lang) = (&call.st, call.lang);
     let (page, back, form, about) = match case {
         Some(c) => {

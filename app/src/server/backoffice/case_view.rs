@@ -93,9 +93,7 @@ pub async fn staff_case(
     }
     let mut timeline = Vec::with_capacity(events.len());
     // refused (不予受理 or 不予许可) at some point: the decision stays printable after delivery
-    let refused = events
-        .iter()
-        .any(|e| !e.internal && [CaseState::NotAccepted.code(), "decided_deny"].contains(&e.to_state.as_str()));
+    let refused = events.iter().any(|e| !e.internal && CaseState::REFUSALS.iter().any(|s| s.code() == e.to_state));
     for e in events {
         let actor = if e.actor_kind == "staff" {
             if let std::collections::btree_map::Entry::Vacant(v) = staff_names.entry(e.actor_id) {
