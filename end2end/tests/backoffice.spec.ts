@@ -14,17 +14,22 @@ async function act(page: Page, action: string, fields: Record<string, string> = 
   // again if not. (The page then also started four PDF viewers on load; previews are lazy now.)
   await hydrated(page);
   const form = page.locator(`#form-${action}`);
+  // a field of the form: inside it, or outside with form="form-…" (the correction notes sit by
+  // their materials)
+  const field = (name: string) => page.locator(`#form-${action} [name=${name}], [form=form-${action}][name=${name}]`);
   await expect(async () => {
     for (const [name, value] of Object.entries(fields)) {
-      const field = form.locator(`[name=${name}]`);
-      if ((await field.inputValue()) !== value) await field.fill(value);
+      if ((await field(name).inputValue()) !== value) await field(name).fill(value);
     }
     for (const [name, value] of Object.entries(fields)) {
-      await expect(form.locator(`[name=${name}]`)).toHaveValue(value, { timeout: 500 });
+      await expect(field(name)).toHaveValue(value, { timeout: 500 });
     }
   }).toPass({ timeout: 10_000 });
   await form.locator("button[type=submit]").click();
-  await expect(page.getByRole("status")).toContainText("已办理");
+  // Either the confirmation or the page's error summary: a refusal fails with its own words.
+  const answer = page.locator(".notice[role=status], .error-summary[role=alert]");
+  await expect(answer.first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("status"), `the answer to ${action}: ${await answer.first().innerText()}`).toContainText("已办理");
 }
 
 test("a case from submission to delivery: correction, acceptance, suspension, extension, grant with a fee, payment, electronic delivery, rating", async ({ page, browser, baseURL }, info) => {
@@ -54,8 +59,7 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   expect(fetched.has(pdf)).toBe(false);
   await previews.first().locator("summary").click();
   await expect.poll(() => fetched.has(pdf)).toBe(true);
-  await clerk.locator("textarea[name=note_id_card]").fill("身份证复印件不清晰，请重新扫描");
-  await act(clerk, "request_correction");
+  await act(clerk, "request_correction", { note_id_card: "身份证复印件不清晰，请重新扫描" });
   await expect(clerk.getByTestId("staff-state")).toHaveText("待补正");
 
   // the applicant reads the notice and answers it

@@ -47,7 +47,7 @@ test("the supervisor's dashboard and statistics, exported as CSV and XLSX", asyn
   expect(csv.suggestedFilename()).toMatch(/^tongban-stats-month-.*\.csv$/);
   const text = readFileSync((await csv.path())!, "utf8").replace(/^\uFEFF/, "");
   const lines = text.trim().split("\r\n");
-  expect(lines[0]).toBe("月份,收件数,办结数,按时办结率,提前办结率,当日办结率,平均用时（工作日）");
+  expect(lines[0]).toBe("月份,收件数,不予受理数,办结数,按时办结率,提前办结率,当日办结率,平均用时（工作日）,送达数,按时送达率");
   expect(lines[lines.length - 1].split(",")[0]).toBe("合计");
   expect(Number(lines[lines.length - 1].split(",")[1])).toBe(received);
 

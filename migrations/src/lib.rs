@@ -12,6 +12,7 @@ mod m20261124_000005_supervision;
 mod m20261124_000006_derived_levels;
 mod m20261124_000007_closed_verdicts;
 mod m20261202_000008_catalog_revision;
+mod m20261203_000009_term_clocks;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_derived_levels::Migration),
             Box::new(m20261124_000007_closed_verdicts::Migration),
             Box::new(m20261202_000008_catalog_revision::Migration),
+            Box::new(m20261203_000009_term_clocks::Migration),
         ]
     }
 }

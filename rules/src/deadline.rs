@@ -1,6 +1,6 @@
 //! Time limits and due dates: statutory and promised limits, suspensions (中止), extensions (延期),
 //! parallel-approval clocks, acceptance windows, correction and fee terms, delivery, warning levels
-//! and the statistics defined on closed cases.
+//! and the statistics defined on decided cases (办结: the decision, not its delivery).
 //!
 //! Convention everywhere: the start day is not counted; day 1 is the first counting day after it.
 
@@ -356,6 +356,8 @@ pub const CO_DEPARTMENT_ANSWER: TimeLimit = TimeLimit::working(10);
 pub const PARALLEL_LEAD_DECISION: TimeLimit = TimeLimit::working(20);
 /// Delivery after payment.
 pub const DELIVERY_AFTER_PAYMENT: TimeLimit = TimeLimit::working(3);
+/// The result is delivered within 10 working days of the decision (行政许可法第四十四条).
+pub const DELIVERY_AFTER_DECISION: TimeLimit = TimeLimit::working(10);
 /// 容缺 supplements.
 pub const DEFERRED_SUPPLEMENT: TimeLimit = TimeLimit::calendar(30);
 
@@ -406,6 +408,11 @@ pub fn delivery_due(cal: &Calendar, paid_on: NaiveDate) -> Result<NaiveDate, Dea
     Ok(cal.nth_working_day_after(paid_on, DELIVERY_AFTER_PAYMENT.amount)?)
 }
 
+/// Last day to deliver a decision that owes no fee (a grant without one, every refusal).
+pub fn delivery_after_decision_due(cal: &Calendar, decided_on: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+    Ok(cal.nth_working_day_after(decided_on, DELIVERY_AFTER_DECISION.amount)?)
+}
+
 /// Supplement deadline for materials accepted under 容缺.
 pub fn deferred_supplement_due(
     accepted: NaiveDate,
@@ -415,18 +422,21 @@ pub fn deferred_supplement_due(
     due_date(cal, accepted, term, &[], accepted)
 }
 
-/// One closed case, for statistics.
+/// One decided case (办结), for statistics: judged on its decision against the promised limit
+/// (suspensions excluded, the one extension included), not on its payment or delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClosedCase {
+pub struct DecidedCase {
     pub accepted: NaiveDate,
+    /// The decision's due date.
     pub due: NaiveDate,
-    pub closed: NaiveDate,
+    pub decided: NaiveDate,
     /// Working days used (suspensions excluded), from [`days_used`].
     pub working_days_used: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Stats {
+    /// Cases decided (办结).
     pub closed: u32,
     pub on_time: u32,
     pub early: u32,
@@ -438,28 +448,28 @@ pub struct Stats {
     pub avg_working_days_used: Option<f64>,
 }
 
-/// The judgement on one closed case, made once when it closes (and kept on the case), so that
+/// The judgement on one case, made once when it is decided (and kept on the case), so that
 /// statistics over any period only add verdicts up ([`Tally`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
-    /// Closed by the due day.
+    /// Decided by the due day.
     pub on_time: bool,
-    /// Closed before the due day.
+    /// Decided before the due day.
     pub early: bool,
-    /// Closed on the day of acceptance.
+    /// Decided on the day of acceptance.
     pub same_day: bool,
     /// Working days used (suspensions excluded), from [`days_used`].
     pub working_days_used: u32,
 }
 
-impl ClosedCase {
-    /// On-time = closed by the due day; early = closed before the due day; same-day = closed on
+impl DecidedCase {
+    /// On-time = decided by the due day; early = decided before the due day; same-day = decided on
     /// the day of acceptance.
     pub fn verdict(&self) -> Verdict {
         Verdict {
-            on_time: self.closed <= self.due,
-            early: self.closed < self.due,
-            same_day: self.closed == self.accepted,
+            on_time: self.decided <= self.due,
+            early: self.decided < self.due,
+            same_day: self.decided == self.accepted,
             working_days_used: self.working_days_used,
         }
     }
@@ -517,8 +527,8 @@ impl Tally {
     }
 }
 
-/// Statistics over closed cases (see [`ClosedCase::verdict`] for the definitions).
-pub fn stats(cases: &[ClosedCase]) -> Stats {
+/// Statistics over closed cases (see [`DecidedCase::verdict`] for the definitions).
+pub fn stats(cases: &[DecidedCase]) -> Stats {
     let mut t = Tally::default();
     for c in cases {
         t.add(c.verdict());
@@ -639,6 +649,10 @@ mod tests {
         assert_eq!(correction_expiry_decision_due(&cal, d("2025-09-30")).unwrap(), d("2025-10-10"));
         assert_eq!(co_department_due(&cal, d("2025-09-30"), &[], d("2025-09-30")).unwrap(), d("2025-10-21"));
         assert_eq!(delivery_due(&cal, d("2025-10-10")).unwrap(), d("2025-10-14"));
+        // 10 working days from a decision on the last working day before National Day: 09-30,
+        // 10-09, 10-10, 10-11 (make-up Saturday), 10-13 … 10-17, 10-20, 10-21
+        assert_eq!(delivery_after_decision_due(&cal, d("2025-09-30")).unwrap(), d("2025-10-21"));
+        assert_eq!(delivery_after_decision_due(&cal, d("2025-10-20")).unwrap(), d("2025-11-03"));
         assert_eq!(fee_due(&cal, d("2025-10-10"), TimeLimit::working(10)).unwrap(), d("2025-10-23"));
         assert_eq!(fee_due(&cal, d("2025-10-10"), TimeLimit::calendar(30)).unwrap(), d("2025-11-09"));
         assert_eq!(deferred_supplement_due(d("2025-01-01"), DEFERRED_SUPPLEMENT, &cal).unwrap(), d("2025-01-31"));
@@ -655,10 +669,10 @@ mod tests {
 
     #[test]
     fn stats_table() {
-        let c = |a: &str, due: &str, closed: &str, used| ClosedCase {
+        let c = |a: &str, due: &str, closed: &str, used| DecidedCase {
             accepted: d(a),
             due: d(due),
-            closed: d(closed),
+            decided: d(closed),
             working_days_used: used,
         };
         let s = stats(&[
@@ -678,7 +692,7 @@ mod tests {
     #[test]
     fn verdict_table() {
         let v = |a: &str, due: &str, closed: &str| {
-            let v = ClosedCase { accepted: d(a), due: d(due), closed: d(closed), working_days_used: 3 }.verdict();
+            let v = DecidedCase { accepted: d(a), due: d(due), decided: d(closed), working_days_used: 3 }.verdict();
             (v.on_time, v.early, v.same_day)
         };
         // (accepted, due, closed) → (on time, early, same day)
@@ -751,11 +765,11 @@ mod props {
         #[test]
         fn tallies_of_parts_merge_into_the_whole(cases in prop::collection::vec((0i64..60, 0i64..40, 0i64..60, 0u32..40), 0..40),
             cut in 0usize..40) {
-            let cases: Vec<ClosedCase> = cases.iter().map(|(a, due, closed, used)| ClosedCase {
-                accepted: day(*a), due: day(a + due), closed: day(a + closed), working_days_used: *used,
+            let cases: Vec<DecidedCase> = cases.iter().map(|(a, due, closed, used)| DecidedCase {
+                accepted: day(*a), due: day(a + due), decided: day(a + closed), working_days_used: *used,
             }).collect();
             let cut = cut.min(cases.len());
-            let tally = |cs: &[ClosedCase]| { let mut t = Tally::default(); for c in cs { t.add(c.verdict()); } t };
+            let tally = |cs: &[DecidedCase]| { let mut t = Tally::default(); for c in cs { t.add(c.verdict()); } t };
             let mut parts = tally(&cases[..cut]);
             parts.merge(&tally(&cases[cut..]));
             prop_assert_eq!(parts, tally(&cases));

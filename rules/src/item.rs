@@ -141,6 +141,12 @@ fn yes() -> bool {
 }
 
 impl ItemRules {
+    /// Whether a grant owes a fee (the item names a payment term): its fee notice is due the day
+    /// of the decision [001 第十八条], its delivery within 3 working days of payment.
+    pub fn charges_fee(&self) -> bool {
+        self.fee_term.is_some()
+    }
+
     /// The limit the decision clock runs on: same day for instant items, the next working day for
     /// filings, otherwise the promised limit (never above the statutory one).
     pub fn decision_limit(&self) -> TimeLimit {

@@ -31,12 +31,87 @@ pub enum Clock {
 }
 
 pub fn clock_of(state: CaseState) -> Clock {
+    use crate::case::DecisionKind::{Deny, Grant};
     match state {
-        CaseState::Submitted | CaseState::Accepted | CaseState::InReview | CaseState::ReadyForDelivery => {
-            Clock::Department
-        }
+        CaseState::Submitted
+        | CaseState::Accepted
+        | CaseState::InReview
+        | CaseState::Decided(Grant | Deny)
+        | CaseState::ReadyForDelivery => Clock::Department,
         CaseState::AwaitingCorrection | CaseState::AwaitingPayment => Clock::Applicant,
         _ => Clock::None,
+    }
+}
+
+/// The states that run on a department's clock (lights, accountability).
+pub fn department_states() -> impl Iterator<Item = CaseState> {
+    CaseState::ALL.into_iter().filter(|s| clock_of(*s) == Clock::Department)
+}
+
+/// What a case's due date is the last day for: each step the law gives a term has its own, so
+/// a case ready for delivery is measured against its delivery term, not its decision's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Term {
+    /// Accept, ask for a correction or refuse within 5 working days of receipt (Art. 32).
+    Acceptance,
+    /// The applicant's correction term.
+    Correction,
+    /// The decision, by the promised limit (suspensions excluded, the one extension included).
+    Decision,
+    /// The fee notice goes out the day of the decision [001 第十八条].
+    FeeNotice,
+    /// The applicant's payment term.
+    Payment,
+    /// Delivery: within 10 working days of the decision (Art. 44), within 3 of payment where a
+    /// fee is due [001 第十九条].
+    Delivery,
+}
+
+impl Term {
+    pub const ALL: [Term; 6] =
+        [Term::Acceptance, Term::Correction, Term::Decision, Term::FeeNotice, Term::Payment, Term::Delivery];
+
+    /// Stable code for the database.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Term::Acceptance => "acceptance",
+            Term::Correction => "correction",
+            Term::Decision => "decision",
+            Term::FeeNotice => "fee_notice",
+            Term::Payment => "payment",
+            Term::Delivery => "delivery",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// The terms a case in `state` can be running; the first is the one it runs unless told.
+    pub fn of(state: CaseState) -> &'static [Term] {
+        use crate::case::DecisionKind::{Deny, Grant};
+        match state {
+            CaseState::Submitted => &[Term::Acceptance],
+            CaseState::AwaitingCorrection => &[Term::Correction],
+            CaseState::Accepted | CaseState::InReview | CaseState::Suspended => &[Term::Decision],
+            CaseState::Decided(Grant) => &[Term::Delivery, Term::FeeNotice],
+            CaseState::Decided(Deny) | CaseState::ReadyForDelivery => &[Term::Delivery],
+            CaseState::AwaitingPayment => &[Term::Payment],
+            _ => &[],
+        }
+    }
+
+    /// What the due date of a case in `state` running `term` is the last day for, in words.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            Term::Acceptance => lang.pick("受理期限", "受理期限", "Acceptance due"),
+            Term::Correction => lang.pick("补正期限", "補正期限", "Correction due"),
+            Term::Decision => lang.pick("办理期限", "辦理期限", "Decision due"),
+            Term::FeeNotice => lang.pick("缴费通知期限", "繳費通知期限", "Fee notice due"),
+            Term::Payment => lang.pick("缴费期限", "繳費期限", "Payment due"),
+            Term::Delivery => lang.pick("送达期限", "送達期限", "Delivery due"),
+        }
     }
 }
 
@@ -63,14 +138,17 @@ pub enum AccountabilityKind {
     AcceptanceOverdue,
     /// No decision by the (possibly extended) due date.
     DecisionOverdue,
-    /// Not delivered within 3 working days of payment.
+    /// No fee notice on the day of the decision [001 第十八条].
+    FeeNoticeOverdue,
+    /// Not delivered within 10 working days of the decision, or 3 of payment.
     DeliveryOverdue,
 }
 
 impl AccountabilityKind {
-    pub const ALL: [AccountabilityKind; 3] = [
+    pub const ALL: [AccountabilityKind; 4] = [
         AccountabilityKind::AcceptanceOverdue,
         AccountabilityKind::DecisionOverdue,
+        AccountabilityKind::FeeNoticeOverdue,
         AccountabilityKind::DeliveryOverdue,
     ];
 
@@ -78,6 +156,7 @@ impl AccountabilityKind {
         match self {
             AccountabilityKind::AcceptanceOverdue => "acceptance_overdue",
             AccountabilityKind::DecisionOverdue => "decision_overdue",
+            AccountabilityKind::FeeNoticeOverdue => "fee_notice_overdue",
             AccountabilityKind::DeliveryOverdue => "delivery_overdue",
         }
     }
@@ -90,17 +169,27 @@ impl AccountabilityKind {
         match self {
             AccountabilityKind::AcceptanceOverdue => lang.pick("逾期未受理", "逾期未受理", "Acceptance overdue"),
             AccountabilityKind::DecisionOverdue => lang.pick("超期未办结", "超期未辦結", "Decision overdue"),
+            AccountabilityKind::FeeNoticeOverdue => {
+                lang.pick("逾期未发缴费通知", "逾期未發繳費通知", "Fee notice overdue")
+            }
             AccountabilityKind::DeliveryOverdue => lang.pick("逾期未送达", "逾期未送達", "Delivery overdue"),
         }
     }
 
-    /// The record a state's passed deadline opens (`None`: not a department's deadline).
-    pub fn of(state: CaseState) -> Option<Self> {
-        match state {
-            CaseState::Submitted => Some(AccountabilityKind::AcceptanceOverdue),
-            CaseState::Accepted | CaseState::InReview => Some(AccountabilityKind::DecisionOverdue),
-            CaseState::ReadyForDelivery => Some(AccountabilityKind::DeliveryOverdue),
-            _ => None,
+    /// The record the passing of `term` opens for a case in `state` (`None`: not a department's
+    /// deadline, or a term the state does not run). A case without a term runs its state's first.
+    pub fn of(state: CaseState, term: Option<Term>) -> Option<Self> {
+        let terms = Term::of(state);
+        let term = term.or(terms.first().copied())?;
+        if clock_of(state) != Clock::Department || !terms.contains(&term) {
+            return None;
+        }
+        match term {
+            Term::Acceptance => Some(AccountabilityKind::AcceptanceOverdue),
+            Term::Decision => Some(AccountabilityKind::DecisionOverdue),
+            Term::FeeNotice => Some(AccountabilityKind::FeeNoticeOverdue),
+            Term::Delivery => Some(AccountabilityKind::DeliveryOverdue),
+            Term::Correction | Term::Payment => None,
         }
     }
 }
@@ -110,6 +199,8 @@ impl AccountabilityKind {
 pub struct OpenCase {
     pub state: CaseState,
     pub due_on: Option<NaiveDate>,
+    /// What `due_on` is the last day for.
+    pub due_for: Option<Term>,
     /// The day the current submission was received (the receipt's day).
     pub received_on: Option<NaiveDate>,
     pub deemed_accepted_on: Option<NaiveDate>,
@@ -140,7 +231,9 @@ pub enum Duty {
 pub fn duties(cal: &Calendar, case: &OpenCase, today: NaiveDate) -> Result<Vec<Duty>, DeadlineError> {
     let mut out = Vec::new();
     let lvl = level(cal, case.state, case.due_on, today, case.warning_days)?;
-    if let (WarningLevel::Overdue, Some(due), Some(kind)) = (lvl, case.due_on, AccountabilityKind::of(case.state)) {
+    if let (WarningLevel::Overdue, Some(due), Some(kind)) =
+        (lvl, case.due_on, AccountabilityKind::of(case.state, case.due_for))
+    {
         out.push(Duty::Accountability { kind, due });
         if case.state == CaseState::Submitted && case.deemed_accepted_on.is_none() {
             let from = case.received_on.unwrap_or(due);
@@ -191,10 +284,11 @@ pub fn records_due_range(last_swept: Option<NaiveDate>, today: NaiveDate) -> (Op
 /// date has passed.
 pub fn record_due(
     state: CaseState,
+    term: Option<Term>,
     due: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<(AccountabilityKind, NaiveDate)> {
-    match (AccountabilityKind::of(state), due) {
+    match (AccountabilityKind::of(state, term), due) {
         (Some(kind), Some(due)) if due < today => Some((kind, due)),
         _ => None,
     }
@@ -224,12 +318,39 @@ mod tests {
         OpenCase {
             state,
             due_on: Some(d(due)),
+            due_for: None,
             received_on: None,
             deemed_accepted_on: None,
             supplement_due: None,
             supplement_overdue: false,
             warning_days: 2,
         }
+    }
+
+    fn termed(state: CaseState, due: &str, term: Term) -> OpenCase {
+        OpenCase { due_for: Some(term), ..open(state, due) }
+    }
+
+    /// Every state's terms are the ones it can run; the department's states each have one
+    /// that a record can be opened for.
+    #[test]
+    fn terms_of_states() {
+        for s in CaseState::ALL {
+            let terms = Term::of(s);
+            match clock_of(s) {
+                Clock::Department => {
+                    assert!(AccountabilityKind::of(s, None).is_some(), "{s:?}");
+                    for t in terms {
+                        assert!(AccountabilityKind::of(s, Some(*t)).is_some(), "{s:?} {t:?}");
+                    }
+                }
+                _ => assert!(AccountabilityKind::of(s, None).is_none(), "{s:?}"),
+            }
+            for t in Term::ALL {
+                assert_eq!(Term::from_code(t.code()), Some(t));
+            }
+        }
+        assert_eq!(department_states().count(), 6);
     }
 
     #[test]
@@ -243,7 +364,9 @@ mod tests {
             (AwaitingCorrection, Clock::Applicant),
             (AwaitingPayment, Clock::Applicant),
             (Suspended, Clock::None),
-            (Decided(DecisionKind::Grant), Clock::None),
+            (Decided(DecisionKind::Grant), Clock::Department),
+            (Decided(DecisionKind::Deny), Clock::Department),
+            (Decided(DecisionKind::Forward), Clock::None),
             (Draft, Clock::None),
             (Closed, Clock::None),
         ] {
@@ -330,6 +453,26 @@ mod tests {
             (open(CaseState::Suspended, "2025-10-10"), vec![]),
             (supplement, vec![Duty::SupplementOverdue { due: d("2025-10-12") }]),
             (supplement_flagged, vec![]),
+            // A decision runs its own next term: the fee notice (due the day of the decision) or
+            // the delivery; each passed term opens its own kind of record.
+            (
+                termed(CaseState::Decided(DecisionKind::Grant), "2025-10-10", Term::FeeNotice),
+                vec![Duty::Accountability { kind: AccountabilityKind::FeeNoticeOverdue, due: d("2025-10-10") }],
+            ),
+            (
+                termed(CaseState::Decided(DecisionKind::Grant), "2025-10-10", Term::Delivery),
+                vec![Duty::Accountability { kind: AccountabilityKind::DeliveryOverdue, due: d("2025-10-10") }],
+            ),
+            (
+                open(CaseState::Decided(DecisionKind::Deny), "2025-10-12"),
+                vec![Duty::Accountability { kind: AccountabilityKind::DeliveryOverdue, due: d("2025-10-12") }],
+            ),
+            (termed(CaseState::Decided(DecisionKind::Grant), "2025-10-13", Term::FeeNotice), vec![]),
+            // A term the state does not run is no department's deadline.
+            (termed(CaseState::Decided(DecisionKind::Deny), "2025-10-10", Term::FeeNotice), vec![]),
+            (termed(CaseState::ReadyForDelivery, "2025-10-10", Term::Decision), vec![]),
+            // 上报 waits for the higher authority (item 11): no clock of this department.
+            (open(CaseState::Decided(DecisionKind::Forward), "2025-10-10"), vec![]),
         ];
         for (i, (case, want)) in rows.into_iter().enumerate() {
             assert_eq!(duties(&cal, &case, today).unwrap(), want, "row {i}: {case:?}");
@@ -359,7 +502,18 @@ mod tests {
         use CaseState::*;
         let cal = Calendar::shipped();
         let today = d("2025-10-13");
-        for state in [Submitted, Accepted, InReview, ReadyForDelivery, AwaitingCorrection, AwaitingPayment, Suspended] {
+        for state in [
+            Submitted,
+            Accepted,
+            InReview,
+            ReadyForDelivery,
+            Decided(DecisionKind::Grant),
+            Decided(DecisionKind::Deny),
+            Decided(DecisionKind::Forward),
+            AwaitingCorrection,
+            AwaitingPayment,
+            Suspended,
+        ] {
             for ahead in -5i64..5 {
                 let due = today + chrono::Duration::days(ahead);
                 let mut c = open(state, "2025-01-01");
@@ -369,7 +523,7 @@ mod tests {
                     Duty::Accountability { kind, due } => Some((kind, due)),
                     _ => None,
                 });
-                assert_eq!(record_due(state, Some(due), today), from_duties, "{state:?} {due}");
+                assert_eq!(record_due(state, None, Some(due), today), from_duties, "{state:?} {due}");
                 let red = level(&cal, state, Some(due), today, 2).unwrap() == WarningLevel::Overdue;
                 assert_eq!(from_duties.is_some(), red, "{state:?} {due}");
             }

@@ -66,11 +66,12 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
     }
     let cal = calendar::load(&conn).await.map_err(|e| e.to_string())?;
 
-    // Cases closed before verdicts were kept on the row are judged once (statistics sum verdicts).
+    // Cases decided before verdicts were kept on the decision are judged once (statistics sum
+    // verdicts).
     let judged =
-        app::server::cases::judge_closed(&conn, &cal).await.map_err(|e| format!("judging closed cases: {e}"))?;
+        app::server::cases::judge_decided(&conn, &cal).await.map_err(|e| format!("judging decided cases: {e}"))?;
     if judged > 0 {
-        tracing::info!(judged, "closed cases judged for the statistics");
+        tracing::info!(judged, "decided cases judged for the statistics");
     }
     Ok(AppState {
         db: conn,

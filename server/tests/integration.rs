@@ -24,6 +24,9 @@ struct App {
 #[path = "suites/supervision.rs"]
 mod supervision;
 
+#[path = "suites/clocks.rs"]
+mod clocks;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -2244,6 +2247,7 @@ async fn on_sqlite() {
     supervision::admin_suite(&app).await;
     page_cache_suite(&app).await;
     clock_suite(&app).await;
+    clocks::delivery_clocks_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2279,6 +2283,7 @@ async fn on_postgres() {
         supervision::admin_suite(&app).await;
         page_cache_suite(&app).await;
         clock_suite(&app).await;
+        clocks::delivery_clocks_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

@@ -155,6 +155,8 @@ pub struct StaffCase {
     pub submitted_on: Option<NaiveDate>,
     pub accepted_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
+    /// What `due_on` is the last day for.
+    pub due_for: Option<rules::supervision::Term>,
     pub correction_due: Option<NaiveDate>,
     pub fee_due: Option<NaiveDate>,
     pub extended: bool,

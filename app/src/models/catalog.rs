@@ -55,6 +55,8 @@ pub struct CaseSummary {
     pub item_name: String,
     pub state: rules::CaseState,
     pub due_on: Option<chrono::NaiveDate>,
+    /// What `due_on` is the last day for.
+    pub due_for: Option<rules::supervision::Term>,
     pub warning: Option<rules::WarningLevel>,
     /// Working days left (negative when overdue).
     pub remaining: Option<i32>,

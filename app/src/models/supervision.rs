@@ -103,11 +103,17 @@ pub struct StatRow {
     pub key: String,
     pub label: String,
     pub submitted: u64,
+    /// Refused acceptance (不予受理) in the period.
+    pub not_accepted: u64,
+    /// Decided (办结) in the period; the rates judge these decisions against their promised limit.
     pub closed: u64,
     pub on_time_rate: Option<f64>,
     pub early_rate: Option<f64>,
     pub same_day_rate: Option<f64>,
     pub avg_working_days: Option<f64>,
+    /// Delivered in the period, and the share delivered within the delivery term.
+    pub delivered: u64,
+    pub delivered_on_time_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

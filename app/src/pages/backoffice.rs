@@ -329,7 +329,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                 {c.answers.iter().map(|(q, a)| view! { <div><dt>{q.clone()}</dt><dd>{a.clone()}</dd></div> }).collect_view()}
                 {c.submitted_on.map(|d| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted")}</dt><dd>{d.to_string()}</dd></div> })}
                 {c.accepted_on.map(|d| view! { <div><dt>{lang.pick("受理日期", "受理日期", "Accepted")}</dt><dd>{d.to_string()}</dd></div> })}
-                {c.due_on.map(|d| view! { <div><dt>{if c.accepted_on.is_none() { lang.pick("受理决定期限", "受理決定期限", "Accept by") } else { lang.pick("办理期限", "辦理期限", "Due") }}</dt><dd data-testid="staff-due">{d.to_string()}</dd></div> })}
+                {c.due_on.map(|d| view! { <div><dt>{match c.due_for { Some(t) => t.label(lang), None if c.accepted_on.is_none() => lang.pick("受理决定期限", "受理決定期限", "Accept by"), None => lang.pick("办理期限", "辦理期限", "Due") }}</dt><dd data-testid="staff-due">{d.to_string()}</dd></div> })}
                 {c.correction_due.map(|d| view! { <div><dt>{lang.pick("补正期限", "補正期限", "Correct by")}</dt><dd>{d.to_string()}</dd></div> })}
                 {c.fee_due.map(|d| view! { <div><dt>{lang.pick("缴费期限", "繳費期限", "Pay by")}</dt><dd>{d.to_string()}</dd></div> })}
             </dl>

@@ -168,7 +168,7 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
                 {x.submitted_on.map(|a| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted on")}</dt><dd>{a.to_string()}</dd></div> })}
                 {x.acceptance_by.map(|a| view! { <div><dt>{lang.pick("受理决定期限", "受理決定期限", "Acceptance decided by")}</dt><dd data-testid="acceptance-by">{a.to_string()}</dd></div> })}
                 {d.accepted_on.map(|a| view! { <div><dt>{lang.pick("受理日期", "受理日期", "Accepted on")}</dt><dd>{a.to_string()}</dd></div> })}
-                {s.due_on.filter(|_| d.accepted_on.is_some()).map(|a| view! { <div><dt>{lang.pick("办理期限", "辦理期限", "Due")}</dt><dd data-testid="due">{a.to_string()}</dd></div> })}
+                {s.due_on.filter(|_| d.accepted_on.is_some()).map(|a| view! { <div><dt>{s.due_for.map_or(lang.pick("办理期限", "辦理期限", "Due"), |t| t.label(lang))}</dt><dd data-testid="due">{a.to_string()}</dd></div> })}
                 {d.correction_due.map(|a| view! { <div><dt>{lang.pick("补正期限", "補正期限", "Correct by")}</dt><dd>{a.to_string()}</dd></div> })}
                 {x.fee_due.map(|a| view! { <div><dt>{lang.pick("缴费期限", "繳費期限", "Pay by")}</dt><dd>{a.to_string()}</dd></div> })}
             </dl>

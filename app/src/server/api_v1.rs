@@ -532,9 +532,10 @@ pub fn document() -> Value {
                         "actor_kind": s("string"), "role": s("string"), "comment": s("string"), "on_day": date.clone(), "at": time.clone() } },
                 "CaseDetail": { "allOf": [{ "$ref": "#/components/schemas/Case" }, { "type": "object", "required": ["events"],
                     "properties": { "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } } } }] },
-                "StatRow": { "type": "object", "required": ["key", "label", "submitted", "closed", "on_time_rate", "early_rate", "same_day_rate", "avg_working_days"],
-                    "properties": { "key": s("string"), "label": s("string"), "submitted": s("integer"), "closed": s("integer"),
-                        "on_time_rate": rate.clone(), "early_rate": rate.clone(), "same_day_rate": rate.clone(), "avg_working_days": rate.clone() } },
+                "StatRow": { "type": "object", "required": ["key", "label", "submitted", "not_accepted", "closed", "on_time_rate", "early_rate", "same_day_rate", "avg_working_days", "delivered", "delivered_on_time_rate"],
+                    "properties": { "key": s("string"), "label": s("string"), "submitted": s("integer"), "not_accepted": s("integer"), "closed": s("integer"),
+                        "on_time_rate": rate.clone(), "early_rate": rate.clone(), "same_day_rate": rate.clone(), "avg_working_days": rate.clone(),
+                        "delivered": s("integer"), "delivered_on_time_rate": rate.clone() } },
                 "Statistics": { "type": "object", "required": ["by", "from", "to", "rows", "total"], "properties": {
                     "by": s("string"), "from": date.clone(), "to": date,
                     "rows": { "type": "array", "items": { "$ref": "#/components/schemas/StatRow" } },

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, Utc};
 use rules::deadline::{self, TimeLimit};
 use rules::item::ItemRules;
-use rules::{Calendar, CaseNo};
+use rules::supervision::Term;
+use rules::{Calendar, CaseNo, CaseState};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 
@@ -183,6 +184,10 @@ pub async fn seed_bulk(
                     "awaiting_payment" => {
                         deadline::fee_due(cal, submitted, rules.fee_term.unwrap_or(TimeLimit::working(10))).ok()
                     }
+                    // decided the day of submission: the delivery term runs
+                    "decided_grant" | "decided_deny" | "ready_for_delivery" => {
+                        deadline::delivery_after_decision_due(cal, submitted).ok()
+                    }
                     _ if accepted => deadline::due_date(cal, submitted, rules.decision_limit(), &[], today).ok(),
                     _ => None,
                 };
@@ -217,11 +222,35 @@ pub async fn seed_bulk(
                     closed_on_time: Set(false),
                     closed_early: Set(false),
                     closed_same_day: Set(false),
+                    due_for: Set(due
+                        .and(Term::of(CaseState::from_code(state).unwrap_or(CaseState::Closed)).first())
+                        .map(|t| t.code().into())),
+                    decided_on: Set(None),
+                    decision_due: Set(None),
+                    delivered_on: Set(None),
+                    delivered_late: Set(false),
                 };
-                // a closed case closed the day it was last changed (the day of submission here)
-                if state == "closed" {
+                // a closed case was decided, delivered and closed the day it was last changed
+                // (the day of submission here)
+                if matches!(state, "decided_grant" | "decided_deny" | "ready_for_delivery" | "awaiting_payment") {
+                    let decision_due = deadline::due_date(cal, submitted, rules.decision_limit(), &[], today).ok();
+                    super::cases::set_verdict(
+                        &mut row,
+                        super::cases::verdict(cal, accepted_on, decision_due, submitted, &[]),
+                    );
+                    row.decided_on = Set(Some(submitted));
+                    row.decision_due = Set(decision_due);
+                }
+                if matches!(state, "closed" | "delivered") {
                     let v = super::cases::verdict(cal, accepted_on, due, submitted, &[]);
-                    super::cases::set_verdict(&mut row, submitted, v);
+                    super::cases::set_verdict(&mut row, v);
+                    row.decided_on = Set(Some(submitted));
+                    row.decision_due = Set(due);
+                    row.delivered_on = Set(Some(submitted));
+                    row.closed_on = Set((state == "closed").then_some(submitted));
+                }
+                if state == "not_accepted" {
+                    row.decided_on = Set(Some(submitted));
                 }
                 rows.push(row);
                 let ev = |action: &str, from: &str, to: &str, staff: bool, prev: Option<&case_event::Model>| {

@@ -223,19 +223,34 @@ pub mod case {
         /// 容缺: the deferred materials are due by this day (cleared when supplied).
         pub supplement_due: Option<Date>,
         pub supplement_overdue: bool,
-        /// Set when the case closes (China day), with the verdict below
-        /// (`rules::deadline::ClosedCase::verdict`); statistics sum these.
+        /// Set when the case closes (China day).
         pub closed_on: Option<Date>,
-        /// Working days used, suspensions excluded; `None` when the case closed without a
-        /// decision clock (never accepted).
+        /// The verdict on the decision (`rules::deadline::DecidedCase::verdict`), kept when the
+        /// case is decided; statistics sum these. Working days used, suspensions excluded;
+        /// `None` without a decision clock (never accepted).
         pub days_used: Option<i32>,
         pub closed_on_time: bool,
         pub closed_early: bool,
         pub closed_same_day: bool,
+        /// What `due_on` is the last day for (`rules::supervision::Term` code).
+        pub due_for: Option<String>,
+        /// The day of the first decision, or of the refusal of acceptance.
+        pub decided_on: Option<Date>,
+        /// The decision's due date when it was made.
+        pub decision_due: Option<Date>,
+        pub delivered_on: Option<Date>,
+        /// Delivered after its delivery term.
+        pub delivered_late: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
+    impl Model {
+        /// What `due_on` is the last day for.
+        pub fn term(&self) -> Option<rules::supervision::Term> {
+            self.due_for.as_deref().and_then(rules::supervision::Term::from_code)
+        }
+    }
 }
 
 pub mod case_event {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
 use rules::case::{Action, CaseFacts};
-use rules::supervision::{self, Duty, OpenCase};
+use rules::supervision::{self, Duty, OpenCase, Term};
 use rules::{Calendar, CaseState, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -32,7 +32,6 @@ use super::error::AppError;
 use super::state::AppState;
 
 const SYSTEM: Actor = Actor { kind: PrincipalKind::System, id: 0, role: Role::System };
-const DEPARTMENT_CLOCK: [&str; 4] = ["submitted", "accepted", "in_review", "ready_for_delivery"];
 const APPLICANT_CLOCK: [&str; 2] = ["awaiting_correction", "awaiting_payment"];
 
 /// Takes or renews the named lease for `ttl`; true when this holder has it now.
@@ -114,6 +113,8 @@ struct Candidate {
     version: i32,
     state: String,
     due_on: Option<NaiveDate>,
+    due_for: Option<String>,
+    decided_on: Option<NaiveDate>,
     correction_due: Option<NaiveDate>,
     fee_due: Option<NaiveDate>,
     received_on: Option<NaiveDate>,
@@ -136,6 +137,8 @@ async fn candidates(db: &DatabaseConnection, today: NaiveDate) -> Result<BTreeMa
             case::Column::Version,
             case::Column::State,
             case::Column::DueOn,
+            case::Column::DueFor,
+            case::Column::DecidedOn,
             case::Column::CorrectionDue,
             case::Column::FeeDue,
             case::Column::ReceivedOn,
@@ -180,14 +183,16 @@ async fn last_swept(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<
 }
 
 /// An accountability record for every department deadline that passed in `[from, today)`
-/// (`rules::supervision::records_due_range`), as one range statement per state. The level itself
-/// is never stored, so a day that only moves lights writes nothing.
+/// (`rules::supervision::records_due_range`), as one range statement per state and term the
+/// state runs. The level itself is never stored, so a day that only moves lights writes nothing.
 async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today: NaiveDate) -> Result<u64, AppError> {
-    use rules::supervision::AccountabilityKind;
+    use rules::supervision::{AccountabilityKind, Term};
     use sea_orm::sea_query::{Alias, Query};
     let mut opened = 0;
-    for state in DEPARTMENT_CLOCK {
-        let Some(kind) = CaseState::from_code(state).and_then(AccountabilityKind::of) else { continue };
+    let terms: Vec<(CaseState, Term)> =
+        supervision::department_states().flat_map(|s| Term::of(s).iter().map(move |t| (s, *t))).collect();
+    for (state, term) in terms {
+        let Some(kind) = AccountabilityKind::of(state, Some(term)) else { continue };
         let mut select = Query::select();
         select
             .column(case::Column::Id)
@@ -199,7 +204,8 @@ async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today:
             .expr(Expr::val(""))
             .expr(Expr::val(""))
             .from(case::Entity)
-            .and_where(case::Column::State.eq(state))
+            .and_where(case::Column::State.eq(state.code()))
+            .and_where(case::Column::DueFor.eq(term.code()))
             .and_where(case::Column::DueOn.lt(today));
         if let Some(from) = from {
             select.and_where(case::Column::DueOn.gte(from));
@@ -320,7 +326,7 @@ async fn read_plans(
 
 /// Cases changed per write transaction in the sweep. Each commit writes every page its batch
 /// touched (random cases: a page per case and index), so fewer, larger batches write less; 2,000
-/// keeps the write lock about a quarter of a second and the UPDATE at 12,001 parameters (SQLite
+/// keeps the write lock about a quarter of a second and the UPDATE at 18,001 parameters (SQLite
 /// allows 32,766).
 const BATCH: usize = 2000;
 
@@ -331,6 +337,10 @@ struct Planned {
     state: CaseState,
     deemed_accepted_on: Option<NaiveDate>,
     supplement_overdue: bool,
+    /// The clock after the steps: the due date, what it is for, the day of the decision.
+    due_on: Option<NaiveDate>,
+    due_for: Option<Term>,
+    decided_on: Option<NaiveDate>,
     steps: Vec<Step>,
 }
 
@@ -349,9 +359,11 @@ struct Step {
 /// `None` when nothing is to be done. Transitions go through `rules::transition`, as a clerk's.
 fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate) -> Result<Option<Planned>, AppError> {
     let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let due_for = c.due_for.as_deref().and_then(Term::from_code);
     let open = OpenCase {
         state,
         due_on: c.due_on,
+        due_for,
         received_on: c.received_on,
         deemed_accepted_on: c.deemed_accepted_on,
         supplement_due: c.supplement_due,
@@ -364,6 +376,9 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
         state,
         deemed_accepted_on: c.deemed_accepted_on,
         supplement_overdue: c.supplement_overdue,
+        due_on: c.due_on,
+        due_for,
+        decided_on: c.decided_on,
         steps: Vec::new(),
     };
     for d in duties {
@@ -390,6 +405,14 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
                     transition: true,
                 });
                 p.state = t.to;
+                // As the engine sets them (`cases::apply_in`): a refusal of acceptance ends the
+                // clocks; a refusal for the fee is delivered within the refusal's term.
+                if action == Action::CorrectionExpired {
+                    (p.due_on, p.due_for, p.decided_on) = (None, None, Some(today));
+                } else {
+                    let due = rules::deadline::delivery_after_decision_due(cal, today).map_err(AppError::internal)?;
+                    (p.due_on, p.due_for) = (Some(due), Some(Term::Delivery));
+                }
             }
             // Records are opened by range (`open_records`).
             Duty::Accountability { .. } => {}
@@ -423,12 +446,16 @@ async fn write_batch(
                 Value::from(p.c.version + p.steps.len() as i32),
                 Value::from(p.deemed_accepted_on),
                 Value::from(p.supplement_overdue),
+                Value::from(p.due_on),
+                Value::from(p.due_for.map(|t| t.code())),
+                Value::from(p.decided_on),
             ],
         ));
     }
     let sql = format!(
         "UPDATE cases SET state = v.column3, version = v.column4, deemed_accepted_on = v.column5, \
-         supplement_overdue = v.column6, updated_at = {} FROM (VALUES {}) AS v \
+         supplement_overdue = v.column6, due_on = v.column7, due_for = v.column8, decided_on = v.column9, \
+         updated_at = {} FROM (VALUES {}) AS v \
          WHERE cases.id = v.column1 AND cases.version = v.column2 RETURNING id",
         super::db::placeholder(backend, 1),
         rows.join(",")

@@ -23,7 +23,10 @@ use crate::models::{
     Statistics, SupervisionAction,
 };
 
-const DEPARTMENT_CLOCK: [&str; 4] = ["submitted", "accepted", "in_review", "ready_for_delivery"];
+/// The states on a department's clock, as stored.
+fn department_clock() -> Vec<&'static str> {
+    rules::supervision::department_states().map(|s| s.code()).collect()
+}
 /// Who sees a department's dashboard: its supervisors, approvers (who answer for it) and admins.
 const READERS: [Role; 3] = [Role::Supervisor, Role::Approver, Role::Admin];
 
@@ -130,7 +133,7 @@ pub async fn dashboard(
 
     // Lights are derived (`rules::supervision::level`): red = due before today, yellow = due from
     // today up to the item threshold's window; counted as ranges of (department, state, due date).
-    let in_clock = || in_dep().filter(case::Column::State.is_in(DEPARTMENT_CLOCK));
+    let in_clock = || in_dep().filter(case::Column::State.is_in(department_clock()));
     let overdue = in_clock().filter(case::Column::DueOn.lt(today)).count(db).await?;
     let thresholds = warning_days(db).await?;
     let mut warning = 0;
@@ -146,7 +149,7 @@ pub async fn dashboard(
     }
     let open: i64 = super::entities::state_count::Entity::find()
         .filter(super::entities::state_count::Column::DepartmentId.eq(department))
-        .filter(super::entities::state_count::Column::State.is_in(DEPARTMENT_CLOCK))
+        .filter(super::entities::state_count::Column::State.is_in(department_clock()))
         .all(db)
         .await?
         .iter()
@@ -154,7 +157,7 @@ pub async fn dashboard(
         .sum();
     let levels = LevelCounts { normal: (open as u64).saturating_sub(warning + overdue), warning, overdue };
     let due_today = in_dep()
-        .filter(case::Column::State.is_in(DEPARTMENT_CLOCK))
+        .filter(case::Column::State.is_in(department_clock()))
         .filter(case::Column::DueOn.eq(today))
         .order_by_asc(case::Column::Id)
         .limit(50)
@@ -439,7 +442,18 @@ pub async fn record_audit(
     Ok(v)
 }
 
-/// Statistics over cases received and closed between `from` and `to` (inclusive), grouped by
+/// One row of the statistics being added up.
+#[derive(Default)]
+struct Group {
+    label: String,
+    submitted: u64,
+    decided: Tally,
+    not_accepted: u64,
+    delivered: u64,
+    delivered_late: u64,
+}
+
+/// Statistics over cases received, decided, refused and delivered between `from` and `to` (inclusive), grouped by
 /// department, item or month. Rates and averages are `rules::deadline::Tally::stats`.
 pub async fn statistics(
     db: &DatabaseConnection,
@@ -492,7 +506,10 @@ pub async fn statistics_for(
             _ => (dep.to_string(), dep_names.get(&dep).cloned().unwrap_or_default()),
         }
     };
-    let mut groups: BTreeMap<String, (String, u64, Tally)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    fn group(groups: &mut BTreeMap<String, Group>, (k, label): (String, String)) -> &mut Group {
+        groups.entry(k).or_insert_with(|| Group { label, ..Default::default() })
+    }
     // Received: counted by the database per (department, item), a month at a time when the rows
     // are months (China time), from the covering index (department, submitted, item) — at a
     // million cases, fetching the rows instead took seconds.
@@ -528,39 +545,66 @@ pub async fn statistics_for(
             .all(db)
             .await?;
         for (d, it, n) in counts {
-            let (k, label) = key_of(d, it, first);
-            groups.entry(k).or_insert_with(|| (label, 0, Tally::default())).1 += n as u64;
+            group(&mut groups, key_of(d, it, first)).submitted += n as u64;
         }
-        type Sums = (i32, i32, i64, i64, i64, i64, Option<i64>);
+        // Decided (办结) and not accepted, by the day of the decision or refusal.
+        type Sums = (i32, i32, i64, i64, i64, i64, i64, i64, Option<i64>);
+        let judged =
+            Expr::cust(format!("SUM(CASE WHEN {} IS NOT NULL THEN 1 ELSE 0 END)", case::Column::DaysUsed.as_str()));
+        let refused = Expr::cust(format!(
+            "SUM(CASE WHEN {} = '{}' THEN 1 ELSE 0 END)",
+            case::Column::State.as_str(),
+            rules::CaseState::NotAccepted.code()
+        ));
         let sums: Vec<Sums> = per_department_and_item()
+            .column_as(judged, "judged")
+            .column_as(refused, "refused")
             .column_as(flag(case::Column::ClosedOnTime), "on_time")
             .column_as(flag(case::Column::ClosedEarly), "early")
             .column_as(flag(case::Column::ClosedSameDay), "same_day")
             .column_as(case::Column::DaysUsed.sum(), "used")
-            .filter(case::Column::ClosedOn.gte(first))
-            .filter(case::Column::ClosedOn.lt(next))
-            .filter(case::Column::DaysUsed.is_not_null())
+            .filter(case::Column::DecidedOn.gte(first))
+            .filter(case::Column::DecidedOn.lt(next))
             .into_tuple()
             .all(db)
             .await?;
-        for (d, it, n, on_time, early, same_day, used) in sums {
-            let (k, label) = key_of(d, it, first);
-            let c = |v: i64| v.max(0) as u64;
-            groups.entry(k).or_insert_with(|| (label, 0, Tally::default())).2.merge(&Tally {
-                closed: c(n),
+        let c = |v: i64| v.max(0) as u64;
+        for (d, it, _, judged, refused, on_time, early, same_day, used) in sums {
+            let g = group(&mut groups, key_of(d, it, first));
+            g.not_accepted += c(refused);
+            g.decided.merge(&Tally {
+                closed: c(judged),
                 on_time: c(on_time),
                 early: c(early),
                 same_day: c(same_day),
                 working_days_used: c(used.unwrap_or(0)),
             });
         }
+        // Delivered, by the day of delivery: its own timeliness.
+        let late = flag(case::Column::DeliveredLate);
+        let deliveries: Vec<(i32, i32, i64, i64)> = per_department_and_item()
+            .column_as(late, "late")
+            .filter(case::Column::DeliveredOn.gte(first))
+            .filter(case::Column::DeliveredOn.lt(next))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (d, it, n, late) in deliveries {
+            let g = group(&mut groups, key_of(d, it, first));
+            g.delivered += c(n);
+            g.delivered_late += c(late);
+        }
     }
-    let row = |key: String, label: String, submitted: u64, tally: &Tally| {
-        let s = tally.stats();
+    let row = |key: String, g: &Group| {
+        let s = g.decided.stats();
         StatRow {
             key,
-            label,
-            submitted,
+            label: g.label.clone(),
+            submitted: g.submitted,
+            not_accepted: g.not_accepted,
+            delivered: g.delivered,
+            delivered_on_time_rate: (g.delivered > 0)
+                .then(|| (g.delivered - g.delivered_late.min(g.delivered)) as f64 / g.delivered as f64),
             closed: s.closed as u64,
             on_time_rate: s.on_time_rate,
             early_rate: s.early_rate,
@@ -568,13 +612,16 @@ pub async fn statistics_for(
             avg_working_days: s.avg_working_days_used,
         }
     };
-    let mut all = Tally::default();
+    let mut all = Group { label: "合计".into(), ..Default::default() };
     for g in groups.values() {
-        all.merge(&g.2);
+        all.decided.merge(&g.decided);
+        all.submitted += g.submitted;
+        all.not_accepted += g.not_accepted;
+        all.delivered += g.delivered;
+        all.delivered_late += g.delivered_late;
     }
-    let total_submitted = groups.values().map(|g| g.1).sum();
-    let total = row("*".into(), "合计".into(), total_submitted, &all);
-    let rows = groups.into_iter().map(|(k, (label, n, tally))| row(k, label, n, &tally)).collect();
+    let total = row("*".into(), &all);
+    let rows = groups.iter().map(|(k, g)| row(k.clone(), g)).collect();
     Ok(Statistics { by: by.into(), from, to, department: dep, departments, rows, total })
 }
 
@@ -587,7 +634,7 @@ fn avg(r: Option<f64>) -> String {
 }
 
 /// The table's column headings.
-pub fn headings(s: &Statistics, lang: Lang) -> [&'static str; 7] {
+pub fn headings(s: &Statistics, lang: Lang) -> [&'static str; 10] {
     [
         match s.by.as_str() {
             "item" => lang.pick("事项", "事項", "Service"),
@@ -595,24 +642,30 @@ pub fn headings(s: &Statistics, lang: Lang) -> [&'static str; 7] {
             _ => lang.pick("部门", "部門", "Department"),
         },
         lang.pick("收件数", "收件數", "Received"),
-        lang.pick("办结数", "辦結數", "Closed"),
+        lang.pick("不予受理数", "不予受理數", "Not accepted"),
+        lang.pick("办结数", "辦結數", "Decided"),
         lang.pick("按时办结率", "按時辦結率", "On time"),
         lang.pick("提前办结率", "提前辦結率", "Early"),
         lang.pick("当日办结率", "當日辦結率", "Same day"),
         lang.pick("平均用时（工作日）", "平均用時（工作日）", "Average working days"),
+        lang.pick("送达数", "送達數", "Delivered"),
+        lang.pick("按时送达率", "按時送達率", "Delivered on time"),
     ]
 }
 
 /// One row as text cells (CSV, page).
-pub fn cells(r: &StatRow) -> [String; 7] {
+pub fn cells(r: &StatRow) -> [String; 10] {
     [
         r.label.clone(),
         r.submitted.to_string(),
+        r.not_accepted.to_string(),
         r.closed.to_string(),
         pct(r.on_time_rate),
         pct(r.early_rate),
         pct(r.same_day_rate),
         avg(r.avg_working_days),
+        r.delivered.to_string(),
+        pct(r.delivered_on_time_rate),
     ]
 }
 
@@ -651,15 +704,16 @@ pub fn xlsx(s: &Statistics, lang: Lang) -> Result<Vec<u8>, AppError> {
     for (i, r) in s.rows.iter().chain(std::iter::once(&s.total)).enumerate() {
         let row = (i + 2) as u32;
         sheet.write_string(row, 0, &r.label).map_err(e)?;
-        sheet.write_number(row, 1, r.submitted as f64).map_err(e)?;
-        sheet.write_number(row, 2, r.closed as f64).map_err(e)?;
-        for (c, v) in [(3u16, r.on_time_rate), (4, r.early_rate), (5, r.same_day_rate)] {
+        for (c, n) in [(1u16, r.submitted), (2, r.not_accepted), (3, r.closed), (8, r.delivered)] {
+            sheet.write_number(row, c, n as f64).map_err(e)?;
+        }
+        for (c, v) in [(4u16, r.on_time_rate), (5, r.early_rate), (6, r.same_day_rate), (9, r.delivered_on_time_rate)] {
             if let Some(v) = v {
                 sheet.write_number_with_format(row, c, v, &percent).map_err(e)?;
             }
         }
         if let Some(v) = r.avg_working_days {
-            sheet.write_number_with_format(row, 6, v, &one).map_err(e)?;
+            sheet.write_number_with_format(row, 7, v, &one).map_err(e)?;
         }
     }
     sheet.set_column_width(0, 28).map_err(e)?;
@@ -675,7 +729,10 @@ mod tests {
             key: label.into(),
             label: label.into(),
             submitted: n,
+            not_accepted: 1,
             closed: n / 2,
+            delivered: n / 2,
+            delivered_on_time_rate: Some(1.0),
             on_time_rate: rate,
             early_rate: rate,
             same_day_rate: None,
@@ -696,9 +753,12 @@ mod tests {
     fn csv_quotes_and_formats() {
         let text = csv(&stats(), Lang::ZhHans);
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
-        assert_eq!(lines[0], "部门,收件数,办结数,按时办结率,提前办结率,当日办结率,平均用时（工作日）");
-        assert_eq!(lines[1], "\"自然资源局, \"\"东湖\"\"\",10,5,50.0%,50.0%,—,3.2");
-        assert_eq!(lines[2], "合计,10,5,50.0%,50.0%,—,3.2");
+        assert_eq!(
+            lines[0],
+            "部门,收件数,不予受理数,办结数,按时办结率,提前办结率,当日办结率,平均用时（工作日）,送达数,按时送达率"
+        );
+        assert_eq!(lines[1], "\"自然资源局, \"\"东湖\"\"\",10,1,5,50.0%,50.0%,—,3.2,5,100.0%");
+        assert_eq!(lines[2], "合计,10,1,5,50.0%,50.0%,—,3.2,5,100.0%");
     }
 
     #[test]

@@ -553,7 +553,10 @@ pub async fn dashboard_suite(app: &App) {
     assert!(r.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
     let csv = r.text().await.unwrap();
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "部门,收件数,办结数,按时办结率,提前办结率,当日办结率,平均用时（工作日）");
+    assert_eq!(
+        lines[0],
+        "部门,收件数,不予受理数,办结数,按时办结率,提前办结率,当日办结率,平均用时（工作日）,送达数,按时送达率"
+    );
     let total: u64 = lines.last().unwrap().split(',').nth(1).unwrap().parse().unwrap();
     let submitted = case::Entity::find().filter(case::Column::SubmittedAt.is_not_null()).all(db).await.unwrap();
     let supervised: Vec<i32> = app::server::entities::staff_role::Entity::find()
@@ -573,7 +576,7 @@ pub async fn dashboard_suite(app: &App) {
         .filter(|c| supervised.contains(&c.department_id) && c.submitted_at.is_some_and(this_year))
         .count() as u64;
     assert_eq!(total, expected, "every case received this year in the supervisor's departments");
-    closed_statistics(app, &supervised).await;
+    decided_statistics(app, &supervised).await;
     let r = supervisor.get(format!("{base}/staff/stats.xlsx?by=month")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
@@ -1097,38 +1100,56 @@ pub async fn admin_suite(app: &App) {
     assert_eq!(text(&supervisor, &format!("{base}/staff/admin")).await.0, StatusCode::FORBIDDEN);
 }
 
-/// The closed cases' figures are the verdicts kept when each case closed, summed by the database:
-/// they must equal a judgement from first principles (the day of the last change, the suspensions
-/// in the event log, `rules::deadline`), and cases closed before verdicts were kept are judged at
-/// start-up to the same figures.
-async fn closed_statistics(app: &App, supervised: &[i32]) {
+/// The decided cases' figures are the verdicts kept when each case was decided, summed by the
+/// database: they must equal a judgement from first principles (the day of the first `decide`
+/// event, the item's limit from the acceptance with the extension and the suspensions before the
+/// decision, `rules::deadline`), payment and delivery not counted; refusals of acceptance are
+/// counted as such; and cases decided before verdicts were kept are judged at start-up to the
+/// same figures.
+async fn decided_statistics(app: &App, supervised: &[i32]) {
+    use app::server::entities::item;
     use app::server::supervision::statistics_for;
     let db = &app.state.db;
     let cal = app.state.calendar();
     let (from, to) = (d("2026-01-01"), d("2026-12-31"));
-    let closed = case::Entity::find()
-        .filter(case::Column::State.eq("closed"))
-        .filter(case::Column::DepartmentId.is_in(supervised.to_vec()))
-        .all(db)
-        .await
-        .unwrap();
-    let mut oracle = vec![];
-    for c in &closed {
-        let (Some(accepted), Some(due)) = (c.accepted_on, c.due_on) else { continue };
+    let cases =
+        case::Entity::find().filter(case::Column::DepartmentId.is_in(supervised.to_vec())).all(db).await.unwrap();
+    let (mut oracle, mut refused, mut delivered) = (vec![], 0u64, 0u64);
+    for c in &cases {
         let events = app::server::cases::events(db, c.id, false).await.unwrap();
-        let day = events.iter().rev().find(|e| e.action == "close").expect("a close event").on_day;
-        assert_eq!(c.closed_on, Some(day), "case {} keeps the day it closed", c.id);
-        let susp = app::server::cases::suspensions_from(&events);
+        if c.state == "not_accepted" {
+            let day = events.iter().rev().find(|e| e.to_state == "not_accepted").expect("a refusal").on_day;
+            assert_eq!(c.decided_on, Some(day), "case {} keeps the day it was refused", c.id);
+            refused += u64::from((from..=to).contains(&day));
+            continue;
+        }
+        if events.iter().any(|e| e.action == "deliver" && (from..=to).contains(&e.on_day)) {
+            delivered += 1;
+        }
+        let Some(day) = events.iter().find(|e| e.action == "decide").map(|e| e.on_day) else { continue };
+        let accepted = c.accepted_on.expect("a decided case was accepted");
+        assert_eq!(c.decided_on, Some(day), "case {} keeps the day of its decision", c.id);
+        let before: Vec<_> = events.iter().filter(|e| e.on_day <= day).cloned().collect();
+        let susp = app::server::cases::suspensions_from(&before);
+        let it = item::Entity::find_by_id(c.item_id).one(db).await.unwrap().unwrap();
+        let limit = app::server::cases::item_rules(&it).unwrap().decision_limit();
+        let extra = app::server::cases::extension_days(&before);
+        let limit = rules::deadline::TimeLimit { amount: limit.amount + extra, ..limit };
+        let due = rules::deadline::due_date(&cal, accepted, limit, &susp, day).unwrap();
+        assert_eq!(c.decision_due, Some(due), "case {}: the decision's due date", c.id);
         let used =
             rules::deadline::days_used(&cal, accepted, day, rules::deadline::LimitUnit::WorkingDays, &susp).unwrap();
         if (from..=to).contains(&day) {
-            oracle.push(rules::deadline::ClosedCase { accepted, due, closed: day, working_days_used: used });
+            oracle.push(rules::deadline::DecidedCase { accepted, due, decided: day, working_days_used: used });
         }
     }
-    assert!(!oracle.is_empty(), "the suites closed cases in the supervisor's departments");
+    assert!(!oracle.is_empty(), "the suites decided cases in the supervisor's departments");
+    assert!(refused > 0, "the suites refused cases in the supervisor's departments");
     let want = rules::deadline::stats(&oracle);
     let got = statistics_for(db, supervised.to_vec(), "month", from, to, None).await.unwrap();
     assert_eq!(got.total.closed, want.closed as u64);
+    assert_eq!(got.total.not_accepted, refused);
+    assert_eq!(got.total.delivered, delivered);
     assert_eq!(
         (got.total.on_time_rate, got.total.early_rate, got.total.same_day_rate, got.total.avg_working_days),
         (want.on_time_rate, want.early_rate, want.same_day_rate, want.avg_working_days_used)
@@ -1136,22 +1157,27 @@ async fn closed_statistics(app: &App, supervised: &[i32]) {
     let by_item = statistics_for(db, supervised.to_vec(), "item", from, to, None).await.unwrap();
     assert_eq!(by_item.rows.iter().map(|r| r.closed).sum::<u64>(), want.closed as u64, "rows add up to the total");
 
-    // As if they had closed before verdicts were kept: forgotten, then judged again at start-up.
+    // As if they had been decided before verdicts were kept on the decision (migration 9):
+    // forgotten, then judged again at start-up.
+    use sea_orm::sea_query::Expr;
     let forgotten = case::Entity::update_many()
-        .col_expr(case::Column::ClosedOn, sea_orm::sea_query::Expr::value(Option::<chrono::NaiveDate>::None))
-        .col_expr(case::Column::DaysUsed, sea_orm::sea_query::Expr::value(Option::<i32>::None))
-        .col_expr(case::Column::ClosedOnTime, sea_orm::sea_query::Expr::value(false))
-        .filter(case::Column::State.eq("closed"))
+        .col_expr(case::Column::DecisionDue, Expr::value(Option::<chrono::NaiveDate>::None))
+        .col_expr(case::Column::DaysUsed, Expr::value(Option::<i32>::None))
+        .col_expr(case::Column::ClosedOnTime, Expr::value(false))
+        .col_expr(case::Column::ClosedEarly, Expr::value(false))
+        .col_expr(case::Column::ClosedSameDay, Expr::value(false))
+        .filter(case::Column::DecidedOn.is_not_null())
+        .filter(case::Column::AcceptedOn.is_not_null())
         .exec(db)
         .await
         .unwrap()
         .rows_affected;
-    assert!(forgotten >= closed.len() as u64);
+    assert!(forgotten >= oracle.len() as u64);
     let none = statistics_for(db, supervised.to_vec(), "month", from, to, None).await.unwrap();
     assert_eq!(none.total.closed, 0, "unjudged cases are not counted as judged");
-    let judged = app::server::cases::judge_closed(db, &cal).await.unwrap();
+    let judged = app::server::cases::judge_decided(db, &cal).await.unwrap();
     assert_eq!(judged, forgotten);
-    assert_eq!(app::server::cases::judge_closed(db, &cal).await.unwrap(), 0, "once");
+    assert_eq!(app::server::cases::judge_decided(db, &cal).await.unwrap(), 0, "once");
     let again = statistics_for(db, supervised.to_vec(), "month", from, to, None).await.unwrap();
     assert_eq!(again.total, got.total);
     assert_eq!(again.rows, got.rows);

@@ -183,6 +183,7 @@ pub async fn staff_case(
         submitted_on: c.submitted_at.map(|t| (t + chrono::Duration::hours(8)).date_naive()),
         accepted_on: c.accepted_on,
         due_on: c.due_on,
+        due_for: c.term(),
         correction_due: c.correction_due,
         fee_due: c.fee_due,
         extended: c.extended,

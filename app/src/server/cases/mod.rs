@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDate, Utc};
-use rules::case::{Action, CaseFacts, CaseState};
+use rules::case::{Action, CaseFacts, CaseState, DecisionKind};
 use rules::deadline::{self, Suspension, TimeLimit};
 use rules::item::ItemRules;
 use rules::materials::{checklist, Answers, ApplicantKind};
-use rules::supervision;
+use rules::supervision::{self, Term};
 use rules::{Calendar, CaseNo, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -21,7 +21,7 @@ use serde_json::json;
 pub mod documents;
 pub mod effects;
 mod verdicts;
-pub use verdicts::{judge_closed, set_verdict, verdict};
+pub use verdicts::{judge_decided, set_verdict, verdict};
 
 use super::auth::PrincipalKind;
 use super::db;
@@ -111,7 +111,17 @@ pub fn suspensions_from(events: &[case_event::Model]) -> Vec<Suspension> {
     out
 }
 
-fn item_rules(it: &item::Model) -> Result<ItemRules, AppError> {
+/// The working days the case's one extension added (its event keeps them as "days|reason").
+pub fn extension_days(events: &[case_event::Model]) -> u32 {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::Extend { days: 0, reason: String::new() }.code())
+        .and_then(|e| e.comment.split_once('|').and_then(|(d, _)| d.parse().ok()))
+        .unwrap_or(0)
+}
+
+pub fn item_rules(it: &item::Model) -> Result<ItemRules, AppError> {
     serde_json::from_str(&it.rules).map_err(AppError::internal)
 }
 
@@ -209,6 +219,9 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     let decision_limit =
         |extra: u32| TimeLimit { amount: rules.decision_limit().amount + extra, ..rules.decision_limit() };
     let dl = |e: deadline::DeadlineError| AppError::internal(e);
+    // What the new due date is the last day for: set with it below; a change that sets none
+    // keeps the case's.
+    let mut term = current.term();
     match &ch.action {
         Action::Submit => {
             if current.case_no.is_none() {
@@ -221,9 +234,11 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             // corrections within 5 working days of receipt.
             am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
             am.received_on = Set(Some(ch.today));
+            term = Some(Term::Acceptance);
         }
         Action::Resubmit => {
             am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
+            term = Some(Term::Acceptance);
             am.received_on = Set(Some(ch.today));
             am.deemed_accepted_on = Set(None);
         }
@@ -233,6 +248,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             let from = current.deemed_accepted_on.unwrap_or(ch.today);
             am.accepted_on = Set(Some(from));
             am.due_on = Set(Some(deadline::due_date(cal, from, decision_limit(0), &[], ch.today).map_err(dl)?));
+            term = Some(Term::Decision);
             // 容缺: the deferred materials are due within the item's term.
             if list.as_ref().is_some_and(|l| !l.missing_deferrable.is_empty()) {
                 am.supplement_due =
@@ -245,6 +261,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             let due = deadline::due_date(cal, ch.today, rules.correction_term, &[], ch.today).map_err(dl)?;
             am.correction_due = Set(Some(due));
             am.due_on = Set(Some(due));
+            term = Some(Term::Correction);
         }
         Action::Suspend { .. } | Action::Resume | Action::Extend { .. } => {
             if matches!(ch.action, Action::Suspend { .. }) {
@@ -261,13 +278,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
                     am.extended = Set(true);
                     *days
                 }
-                _ if current.extended => events
-                    .iter()
-                    .rev()
-                    .find(|e| e.action == "extend")
-                    .and_then(|e| e.comment.split_once('|').and_then(|(d, _)| d.parse().ok()))
-                    .unwrap_or(0),
-                _ => 0,
+                _ => extension_days(&events),
             };
             if let Some(start) = current.accepted_on {
                 am.due_on =
@@ -279,21 +290,61 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             }
         }
         Action::IssueFeeNotice => {
-            let term = rules.fee_term.unwrap_or(TimeLimit::working(10));
-            let due = deadline::fee_due(cal, ch.today, term).map_err(dl)?;
+            let payment = rules.fee_term.unwrap_or(TimeLimit::working(10));
+            let due = deadline::fee_due(cal, ch.today, payment).map_err(dl)?;
             am.fee_due = Set(Some(due));
             am.due_on = Set(Some(due));
+            term = Some(Term::Payment);
         }
         Action::RecordPayment => {
             am.due_on = Set(Some(deadline::delivery_due(cal, ch.today).map_err(dl)?));
+            term = Some(Term::Delivery);
         }
+        Action::Decide { kind, .. } => {
+            // Judged on the decision (承诺时限 against the decision day): a case's payment and
+            // delivery are not its decision's time.
+            if current.decided_on.is_none() {
+                am.decided_on = Set(Some(ch.today));
+                am.decision_due = Set(current.due_on);
+                set_verdict(&mut am, verdict(cal, current.accepted_on, current.due_on, ch.today, &susp));
+            }
+            (term, am.due_on) = match kind {
+                // The fee notice goes out the day of the decision [001 第十八条].
+                DecisionKind::Grant if rules.charges_fee() => (Some(Term::FeeNotice), Set(Some(ch.today))),
+                DecisionKind::Grant | DecisionKind::Deny => {
+                    (Some(Term::Delivery), Set(Some(deadline::delivery_after_decision_due(cal, ch.today).map_err(dl)?)))
+                }
+                // 上报: the higher authority's clock, not this department's.
+                DecisionKind::Forward => (None, Set(None)),
+            };
+        }
+        Action::FeeExpired => {
+            // The refusal for an unpaid fee is delivered like every refusal.
+            am.due_on = Set(Some(deadline::delivery_after_decision_due(cal, ch.today).map_err(dl)?));
+            term = Some(Term::Delivery);
+        }
+        Action::Reject { .. } | Action::CorrectionExpired => {
+            am.decided_on = Set(Some(ch.today));
+            (term, am.due_on) = (None, Set(None));
+        }
+        Action::Deliver => {
+            am.delivered_on = Set(Some(ch.today));
+            am.delivered_late = Set(term == Some(Term::Delivery) && current.due_on.is_some_and(|d| ch.today > d));
+            term = None;
+        }
+        Action::PrepareDelivery if term != Some(Term::Delivery) => {
+            // Prepared without a fee notice: the delivery term of the decision.
+            let decided = current.decided_on.unwrap_or(ch.today);
+            am.due_on = Set(Some(deadline::delivery_after_decision_due(cal, decided).map_err(dl)?));
+            term = Some(Term::Delivery);
+        }
+        Action::Close => am.closed_on = Set(Some(ch.today)),
         _ => {}
     }
-
+    // A state that does not run the term (a final one, a withdrawal) keeps none.
+    let term = term.filter(|x| Term::of(t.to).contains(x));
+    am.due_for = Set(term.map(|x| x.code().to_string()));
     let due_now = am.due_on.clone().unwrap();
-    if t.to == CaseState::Closed {
-        set_verdict(&mut am, ch.today, verdict(cal, current.accepted_on, due_now, ch.today, &susp));
-    }
     // Optimistic lock: only the row still at the version we read is updated.
     let res = case::Entity::update_many()
         .set(am)
@@ -307,7 +358,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     count_move(tx, current.department_id, t.from, t.to, 1).await?;
     // A change that leaves the case on a department clock already past its due date is held to
     // account at once (the sweep records only the due dates that passed since its last run).
-    if let Some((kind, due)) = supervision::record_due(t.to, due_now, ch.today) {
+    if let Some((kind, due)) = supervision::record_due(t.to, term, due_now, ch.today) {
         effects::open_record(tx, current.id, current.department_id, kind, due, ch.today).await?;
     }
     if let Some(request) = ch.grants_request {
@@ -659,6 +710,7 @@ pub async fn summary(
         item_name: it.name,
         state,
         due_on: c.due_on,
+        due_for: c.term(),
         warning: status.map(|s| s.level),
         remaining: status.map(|s| s.remaining),
         updated: (c.updated_at + Duration::hours(8)).date_naive(),
