@@ -6,9 +6,11 @@
 //! - [`materials`]: material specs with conditions, checklists, one-time correction notices, file sniffing.
 //! - [`validators`]: 身份证号, 统一社会信用代码, mobile, postal code, passwords, masking.
 //! - [`supervision`]: whose clock runs, stored warning levels, the daily sweep's duties.
+//! - [`access`]: who sees and handles which case (role × department × duty).
 //! - [`case`]: the case state machine; [`case_no`]: case numbers; [`item`]: an item's rule data.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod case_no;

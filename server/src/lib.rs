@@ -179,20 +179,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let from_proxy = state
-        .settings
-        .trust_proxy
-        .then(|| {
-            req.headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|s| s.trim().to_string())
-        })
-        .flatten();
-    let ip = from_proxy
-        .or_else(|| req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into());
+    let forwarded: Vec<&str> =
+        req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = app::server::edge::client_address(&forwarded, peer, state.settings.trusted_proxies);
     req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await
 }

@@ -24,6 +24,9 @@ struct App {
 #[path = "suites/supervision.rs"]
 mod supervision;
 
+#[path = "suites/security.rs"]
+mod security;
+
 #[path = "suites/clocks.rs"]
 mod clocks;
 
@@ -2248,6 +2251,7 @@ async fn on_sqlite() {
     page_cache_suite(&app).await;
     clock_suite(&app).await;
     clocks::delivery_clocks_suite(&app).await;
+    security::security_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2284,6 +2288,7 @@ async fn on_postgres() {
         page_cache_suite(&app).await;
         clock_suite(&app).await;
         clocks::delivery_clocks_suite(&app).await;
+        security::security_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

@@ -120,6 +120,17 @@ pub async fn get_applicant(id: i32) -> Result<ApplicantProfile, ServerFnError> {
         let user = guard::render_caller(&c.state, &c.headers).await?;
         guard::may_read_applicant(user.as_ref(), id)?;
         let a = applicant::Entity::find_by_id(id).one(&c.state.db).await?.ok_or(AppError::NotFound)?;
+        if let Some(crate::models::SessionUser::Staff { .. }) = &user {
+            let event = crate::server::audit::SecurityEvent {
+                who: crate::server::audit::Who::of(user.as_ref()),
+                event: "lookup.applicant",
+                target: format!("applicant {id}"),
+                outcome: crate::server::audit::Outcome::Ok,
+                address: "",
+                detail: String::new(),
+            };
+            crate::server::audit::security(&c.state.db, event).await?;
+        }
         let masked_id = crate::server::accounts::masked_number(&a);
         Ok::<_, AppError>(ApplicantProfile {
             id: a.id,

@@ -102,6 +102,46 @@ pub enum AdminCommand {
 }
 
 impl AdminCommand {
+    /// The command's name in the security log.
+    pub fn event(&self) -> &'static str {
+        match self {
+            AdminCommand::Department { .. } => "admin.department",
+            AdminCommand::Staff { .. } => "admin.staff_create",
+            AdminCommand::StaffActive { .. } => "admin.staff_active",
+            AdminCommand::StaffPassword { .. } => "admin.staff_password",
+            AdminCommand::RoleAdd { .. } => "admin.role_add",
+            AdminCommand::RoleRemove { .. } => "admin.role_remove",
+            AdminCommand::CalendarDay { .. } => "admin.calendar_day",
+            AdminCommand::CalendarImport { .. } => "admin.calendar_import",
+            AdminCommand::Template { .. } => "admin.template",
+            AdminCommand::TemplateRemove { .. } => "admin.template_remove",
+            AdminCommand::Item { .. } => "admin.item",
+        }
+    }
+
+    /// What the command is on, as the security log names it (a row id, a code, a date; never a password).
+    pub fn target(&self) -> String {
+        match self {
+            AdminCommand::Department { code, .. } | AdminCommand::Item { code, .. } => code.trim().to_string(),
+            AdminCommand::Staff { username, department, role, .. } => {
+                format!("{} {}@{}", username.trim(), role.trim(), department.trim())
+            }
+            AdminCommand::StaffActive { id, active } => format!("staff {} active={}", id.trim(), active.trim()),
+            AdminCommand::StaffPassword { id, .. } => format!("staff {}", id.trim()),
+            AdminCommand::RoleAdd { id, role, department } => {
+                format!("staff {} {}@{}", id.trim(), role.trim(), department.trim())
+            }
+            AdminCommand::RoleRemove { id } => format!("grant {}", id.trim()),
+            AdminCommand::CalendarDay { date, kind, .. } => format!("{} {}", date.trim(), kind.trim()),
+            AdminCommand::CalendarImport { schedule } => {
+                schedule.lines().next().unwrap_or("").chars().take(60).collect()
+            }
+            AdminCommand::Template { kind, lang, .. } | AdminCommand::TemplateRemove { kind, lang } => {
+                format!("{}-{}", kind.trim(), lang.trim())
+            }
+        }
+    }
+
     /// The form's fields as they were sent, without a password: what a refused form shows again.
     pub fn values(&self) -> std::collections::BTreeMap<String, String> {
         let mut v = super::form_values(self);

@@ -102,7 +102,7 @@ pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl
 #[component]
 pub fn IntakePage() -> impl IntoView {
     signed_in(|c| async move {
-        let v = crate::server::intake::view(&c.state.db, c.user.as_ref(), &c.get("number"), c.lang).await?;
+        let v = crate::server::intake::view(&c.state.db, c.user.as_ref(), &c.get("number"), &c.address, c.lang).await?;
         let flash = c.flash("intake").await?;
         Ok(c.page(c.lang.pick("窗口帮办", "窗口幫辦", "Counter intake"), render_intake(v, flash, c.lang)))
     })

@@ -28,6 +28,8 @@ pub struct PageCtx {
     /// The query string's fields.
     pub query: BTreeMap<String, String>,
     pub today: chrono::NaiveDate,
+    /// The client's address (for the security log).
+    pub address: String,
 }
 
 impl PageCtx {
@@ -101,7 +103,12 @@ where
                     use_context::<http::request::Parts>().ok_or_else(|| AppError::internal("request missing"))?;
                 let user = guard::render_caller(&state, &parts.headers).await?;
                 let today = state.today();
-                load(PageCtx { state, user, lang, path, params, query, today }).await
+                let address = parts
+                    .extensions
+                    .get::<crate::server::edge::ClientIp>()
+                    .map(|c| c.0.clone())
+                    .unwrap_or_else(|| "unknown".into());
+                load(PageCtx { state, user, lang, path, params, query, today, address }).await
             };
             match made.await {
                 Ok(Page::Html { title, view }) => {

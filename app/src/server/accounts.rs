@@ -7,6 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
+use super::audit;
 use super::auth::{self, PasswordHash, PrincipalKind};
 use super::db;
 use super::entities::{applicant, department, staff, staff_role};
@@ -123,55 +124,112 @@ fn account_key(realm: &str, login: &str) -> String {
     k
 }
 
+/// A sign-in as the security log keeps it: the identifier masked (an ID number or a mobile is
+/// never written out), who it turned out to be, and how it ended.
+async fn log_login<T>(
+    db: &DatabaseConnection,
+    realm: &str,
+    login: &str,
+    ip: &str,
+    who: impl Fn(&T) -> audit::Who,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    let target = match parse_login_id(login) {
+        Some(LoginId::IdCard(v)) => v.masked(),
+        Some(LoginId::Credit(v)) => v.masked(),
+        Some(LoginId::Mobile(v)) => v.masked(),
+        None => login.trim().to_lowercase(),
+    };
+    let outcome = match &result {
+        Err(AppError::RateLimited { .. }) => audit::Outcome::Refused,
+        r => audit::Outcome::of(r),
+    };
+    let event = audit::SecurityEvent {
+        who: result.as_ref().map(&who).unwrap_or(audit::Who::Anonymous),
+        event: if realm == "staff" { "login.staff" } else { "login.applicant" },
+        target,
+        outcome,
+        address: ip,
+        detail: String::new(),
+    };
+    audit::security(db, event).await?;
+    result
+}
+
 /// Checks an applicant's credentials. Wrong account and wrong password give the same error.
+/// Every attempt is in the security log.
 pub async fn login_applicant(
     db: &DatabaseConnection,
     login: &str,
     password: &str,
     ip: &str,
 ) -> Result<applicant::Model, AppError> {
+    let result = check_applicant(db, login, password, ip).await;
+    log_login(db, "applicant", login, ip, |a: &applicant::Model| audit::Who::Applicant(a.id), result).await
+}
+
+async fn check_applicant(
+    db: &DatabaseConnection,
+    login: &str,
+    password: &str,
+    ip: &str,
+) -> Result<applicant::Model, AppError> {
     let key = account_key("applicant", login);
-    auth::check_throttle(db, &key, ip).await?;
+    let attempt = auth::reserve_attempt(db, &key, ip).await?;
     let found = match parse_login_id(login) {
         Some(id) => find_applicant_by_login(db, &id).await?,
         None => None,
     };
     let hash = found.as_ref().and_then(|a| a.password_hash.clone()).map(PasswordHash::from_stored);
-    authenticate(db, &key, ip, password, hash).await?;
+    authenticate(db, &key, attempt, password, hash).await?;
     found.ok_or(AppError::BadCredentials)
 }
 
+/// Checks a member of staff's credentials; every attempt is in the security log.
 pub async fn login_staff(
     db: &DatabaseConnection,
     username: &str,
     password: &str,
     ip: &str,
 ) -> Result<staff::Model, AppError> {
+    let result = check_staff(db, username, password, ip).await;
+    log_login(db, "staff", username, ip, |s: &staff::Model| audit::Who::Staff(s.id), result).await
+}
+
+async fn check_staff(
+    db: &DatabaseConnection,
+    username: &str,
+    password: &str,
+    ip: &str,
+) -> Result<staff::Model, AppError> {
     let key = account_key("staff", username);
-    auth::check_throttle(db, &key, ip).await?;
+    let attempt = auth::reserve_attempt(db, &key, ip).await?;
     let found = staff::Entity::find()
         .filter(staff::Column::Username.eq(username.trim().to_lowercase()))
         .filter(staff::Column::Active.eq(true))
         .one(db)
         .await?;
     let hash = found.as_ref().map(|s| PasswordHash::from_stored(s.password_hash.clone()));
-    authenticate(db, &key, ip, password, hash).await?;
+    authenticate(db, &key, attempt, password, hash).await?;
     found.ok_or(AppError::BadCredentials)
 }
 
 /// Verifies the password against the hash (a dummy one when the account does not exist, so both
-/// cases take the same time), recording a failure or clearing the account's failures.
+/// cases take the same time) after the attempt's delay. A right password clears the account's
+/// failures; a wrong one leaves the reserved attempt counted as a failure.
 async fn authenticate(
     db: &DatabaseConnection,
     key: &str,
-    ip: &str,
+    attempt: auth::Attempt,
     password: &str,
     hash: Option<PasswordHash>,
 ) -> Result<(), AppError> {
+    if !attempt.delay.is_zero() {
+        tokio::time::sleep(attempt.delay).await;
+    }
     if auth::verify_password(password.to_string(), hash).await {
         auth::clear_failures(db, key).await
     } else {
-        auth::record_failure(db, key, ip).await?;
         Err(AppError::BadCredentials)
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use rules::{CaseState, Lang, Role};
@@ -21,6 +21,7 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::edge::ClientIp;
 use super::entities::{api_token, applicant, case, case_event, department, item};
 use super::error::AppError;
 use super::guard::require_staff;
@@ -84,8 +85,11 @@ pub async fn issue(
     Ok((m, token))
 }
 
+/// Revokes token `id`, one of the caller's ([`list`]).
 pub async fn revoke(db: &DatabaseConnection, user: Option<&SessionUser>, id: i32) -> Result<(), AppError> {
-    require_staff(user, &[Role::Admin], None)?;
+    if !list(db, user).await?.iter().any(|t| t.id == id) {
+        return Err(AppError::NotFound);
+    }
     let res = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(api_token::Column::Id.eq(id))
@@ -95,9 +99,19 @@ pub async fn revoke(db: &DatabaseConnection, user: Option<&SessionUser>, id: i32
     AppError::one_row(res.rows_affected)
 }
 
+/// The tokens an admin administers: those that read only departments it is admin of.
 pub async fn list(db: &DatabaseConnection, user: Option<&SessionUser>) -> Result<Vec<api_token::Model>, AppError> {
-    require_staff(user, &[Role::Admin], None)?;
-    Ok(api_token::Entity::find().order_by_desc(api_token::Column::Id).all(db).await?)
+    let allowed = require_staff(user, &[Role::Admin], None)?;
+    let within = |t: &api_token::Model| {
+        serde_json::from_str::<Vec<i32>>(&t.departments).is_ok_and(|d| d.iter().all(|d| allowed.contains(d)))
+    };
+    Ok(api_token::Entity::find()
+        .order_by_desc(api_token::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(within)
+        .collect())
 }
 
 /// Requests per token per minute.
@@ -146,20 +160,30 @@ impl From<AppError> for ApiError {
 }
 
 /// The departments the request's token may read.
-async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Vec<i32>, ApiError> {
+async fn scope(st: &AppState, headers: &HeaderMap, ip: Option<Extension<ClientIp>>) -> Result<Vec<i32>, ApiError> {
     let unauthorized = |m: &str| ApiError(StatusCode::UNAUTHORIZED, "unauthorized", m.into());
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| unauthorized("send Authorization: Bearer <token>"))?;
-    let t = api_token::Entity::find()
+    let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(super::auth::token_hash(token.trim())))
         .one(&st.db)
         .await
         .map_err(AppError::from)?
-        .filter(|t| t.revoked_at.is_none())
-        .ok_or_else(|| unauthorized("unknown or revoked token"))?;
+        .filter(|t| t.revoked_at.is_none());
+    let address = ip.as_ref().map(|Extension(ClientIp(a))| a.as_str()).unwrap_or("unknown");
+    let event = super::audit::SecurityEvent {
+        who: found.as_ref().map(|t| super::audit::Who::Token(t.id)).unwrap_or(super::audit::Who::Anonymous),
+        event: "token.use",
+        target: token.trim().chars().take(10).collect(),
+        outcome: if found.is_some() { super::audit::Outcome::Ok } else { super::audit::Outcome::Failed },
+        address,
+        detail: String::new(),
+    };
+    super::audit::security(&st.db, event).await.map_err(ApiError::from)?;
+    let t = found.ok_or_else(|| unauthorized("unknown or revoked token"))?;
     if let Some(wait) = over_limit(&t.token_hash, RATE_PER_MINUTE) {
         return Err(ApiError(
             StatusCode::TOO_MANY_REQUESTS,
@@ -236,8 +260,12 @@ async fn openapi() -> Json<Value> {
     Json(document())
 }
 
-async fn catalog(State(st): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
-    scope(&st, &headers).await?;
+async fn catalog(
+    State(st): State<AppState>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    scope(&st, &headers, ip).await?;
     let deps: BTreeMap<i32, (String, String)> = department::Entity::find()
         .all(&st.db)
         .await
@@ -331,10 +359,11 @@ fn bad(field: &str, msg: &str) -> ApiError {
 
 async fn cases(
     State(st): State<AppState>,
+    ip: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let deps = scope(&st, &headers).await?;
+    let deps = scope(&st, &headers, ip).await?;
     let limit: u64 = match q.get("limit") {
         None => 50,
         Some(v) => v.parse().ok().filter(|n| (1..=200).contains(n)).ok_or_else(|| bad("limit", "1 to 200"))?,
@@ -363,10 +392,11 @@ async fn cases(
 
 async fn case_detail(
     State(st): State<AppState>,
+    ip: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     Path(case_no): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let deps = scope(&st, &headers).await?;
+    let deps = scope(&st, &headers, ip).await?;
     let case_no: rules::CaseNo =
         case_no.parse().map_err(|e: rules::CaseNoError| ApiError(StatusCode::BAD_REQUEST, "invalid", e.to_string()))?;
     let c = case::Entity::find()
@@ -403,10 +433,11 @@ async fn case_detail(
 
 async fn statistics(
     State(st): State<AppState>,
+    ip: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let deps = scope(&st, &headers).await?;
+    let deps = scope(&st, &headers, ip).await?;
     if let Some(b) = q.get("by") {
         if !["department", "item", "month"].contains(&b.as_str()) {
             return Err(bad("by", "department, item or month"));

@@ -37,8 +37,20 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid params"))
 }
 
-/// Hashes on a blocking thread (argon2 takes tens of milliseconds by design).
+/// At most one argon2 run per core at a time: each takes 19 MiB and tens of milliseconds by
+/// design, so a flood of sign-ins waits its turn instead of taking the memory and every core.
+static ARGON2_SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
+async fn argon2_slot() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    let slots = ARGON2_SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+    });
+    slots.acquire().await.ok()
+}
+
+/// Hashes on a blocking thread (argon2 takes tens of milliseconds by design), one per core.
 pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
+    let _slot = argon2_slot().await;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
@@ -55,6 +67,7 @@ pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
 static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> bool {
+    let _slot = argon2_slot().await;
     tokio::task::spawn_blocking(move || {
         let dummy;
         let stored: &str = match &hash {
@@ -182,30 +195,30 @@ pub fn expired_cookie(name: &str, secure: bool) -> String {
 
 /// Throttling window and limits.
 pub const THROTTLE_MINUTES: i64 = 15;
+/// Failed attempts on one account from one address before that address is refused for it.
 pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
 pub const MAX_FAILURES_PER_IP: u64 = 30;
+/// The longest wait before checking a password of an account that failed often, from anywhere.
+pub const MAX_DELAY_SECONDS: u64 = 5;
 
-/// Refuses a login attempt when the account or the address failed too often recently.
-pub async fn check_throttle(db: &impl ConnectionTrait, account_key: &str, ip: &str) -> Result<(), AppError> {
-    let since = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
-    let by_account = login_failure::Entity::find()
-        .filter(login_failure::Column::AccountKey.eq(account_key))
-        .filter(login_failure::Column::At.gt(since))
-        .count(db)
-        .await?;
-    let by_ip = login_failure::Entity::find()
-        .filter(login_failure::Column::Ip.eq(ip))
-        .filter(login_failure::Column::At.gt(since))
-        .count(db)
-        .await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
-        return Err(AppError::RateLimited { minutes: THROTTLE_MINUTES });
-    }
-    Ok(())
+/// One reserved sign-in attempt ([`reserve_attempt`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    pub id: i32,
+    /// How long to wait before checking the password: the account's recent failures from every
+    /// address, beyond the limit, one second each (a progressive delay, never a lock).
+    pub delay: std::time::Duration,
 }
 
-pub async fn record_failure(db: &impl ConnectionTrait, account_key: &str, ip: &str) -> Result<(), AppError> {
-    login_failure::ActiveModel {
+/// Reserves one sign-in attempt on `account_key` from `ip`, or refuses it. The attempt is written
+/// first (committed) and counted after, so of any number of parallel attempts the k-th to be
+/// written counts at least k, and a refused one takes its row back only once it has counted more
+/// than the limit: no more than the limit are ever checked (they were once all counted before any was written,
+/// and 8 of 8 parallel wrong passwords were checked against a limit of 5). The limits are per
+/// account *and* address, and per address: nobody elsewhere can lock an account out; failures
+/// from many addresses only slow the account's checks down ([`Attempt::delay`]).
+pub async fn reserve_attempt(db: &impl ConnectionTrait, account_key: &str, ip: &str) -> Result<Attempt, AppError> {
+    let mine = login_failure::ActiveModel {
         account_key: Set(account_key.into()),
         ip: Set(ip.into()),
         at: Set(Utc::now()),
@@ -213,7 +226,21 @@ pub async fn record_failure(db: &impl ConnectionTrait, account_key: &str, ip: &s
     }
     .insert(db)
     .await?;
-    Ok(())
+    let since = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
+    let recent = || login_failure::Entity::find().filter(login_failure::Column::At.gt(since));
+    let from_here = recent()
+        .filter(login_failure::Column::AccountKey.eq(account_key))
+        .filter(login_failure::Column::Ip.eq(ip))
+        .count(db)
+        .await?;
+    let by_ip = recent().filter(login_failure::Column::Ip.eq(ip)).count(db).await?;
+    if from_here > MAX_FAILURES_PER_ACCOUNT || by_ip > MAX_FAILURES_PER_IP {
+        login_failure::Entity::delete_by_id(mine.id).exec(db).await?;
+        return Err(AppError::RateLimited { minutes: THROTTLE_MINUTES });
+    }
+    let by_account = recent().filter(login_failure::Column::AccountKey.eq(account_key)).count(db).await?;
+    let delay = by_account.saturating_sub(MAX_FAILURES_PER_ACCOUNT).min(MAX_DELAY_SECONDS);
+    Ok(Attempt { id: mine.id, delay: std::time::Duration::from_secs(delay) })
 }
 
 pub async fn clear_failures(db: &impl ConnectionTrait, account_key: &str) -> Result<(), AppError> {

@@ -17,8 +17,10 @@ pub struct Settings {
     pub session_hours: i64,
     /// Load the demo data at start when the database is empty.
     pub seed_demo: bool,
-    /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
-    pub trust_proxy: bool,
+    /// How many proxies of your own stand before the app (0: none, the peer is the client). The
+    /// client's address is then the right-most `X-Forwarded-For` entry those proxies did not add
+    /// (`edge::client_address`); the entries to its left are the client's to invent.
+    pub trusted_proxies: usize,
     /// Log filter (`info`, `tongban=debug,…`).
     pub log: String,
     /// Seconds between scheduler ticks (the daily rules sweep and the notification dispatcher);
@@ -50,7 +52,7 @@ impl Default for Settings {
             secure_cookies: false,
             session_hours: 8,
             seed_demo: false,
-            trust_proxy: false,
+            trusted_proxies: 0,
             log: "info".into(),
             scheduler_secs: 60,
             notify: Default::default(),
@@ -130,7 +132,15 @@ impl Settings {
             s.seed_demo = parse_bool("TONGBAN_SEED_DEMO", &v)?;
         }
         if let Some(v) = env("TONGBAN_TRUST_PROXY") {
-            s.trust_proxy = parse_bool("TONGBAN_TRUST_PROXY", &v)?;
+            // the older switch: one proxy
+            s.trusted_proxies = usize::from(parse_bool("TONGBAN_TRUST_PROXY", &v)?);
+        }
+        if let Some(v) = env("TONGBAN_TRUSTED_PROXIES") {
+            s.trusted_proxies = v.trim().parse().ok().filter(|n: &usize| *n <= 8).ok_or_else(|| ConfigError::Env {
+                name: "TONGBAN_TRUSTED_PROXIES".into(),
+                value: v.clone(),
+                message: "expected the number of your proxies, 0 to 8".into(),
+            })?;
         }
         if let Some(v) = env("TONGBAN_SESSION_HOURS") {
             s.session_hours =

@@ -257,6 +257,59 @@ impl FormCall {
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
 
+/// The client's address behind `proxies` proxies of our own. Each proxy appends the address it
+/// was reached from to `X-Forwarded-For` (the header may come as several lines: they read as one
+/// list), so the last `proxies - 1` entries are our proxies' and the one before them is the
+/// client as our outermost proxy saw it; everything further left the client wrote itself. Never
+/// the left-most entry (a throttle keyed on it is one header away from being dodged). With no
+/// proxy, or a request that did not come through them all, the peer.
+pub fn client_address(forwarded: &[&str], peer: Option<std::net::IpAddr>, proxies: usize) -> String {
+    let peer = || peer.map(|p| p.to_string()).unwrap_or_else(|| "unknown".into());
+    if proxies == 0 {
+        return peer();
+    }
+    let hops: Vec<&str> =
+        forwarded.iter().flat_map(|h| h.split(',')).map(str::trim).filter(|h| !h.is_empty()).collect();
+    match hops.len().checked_sub(proxies).and_then(|i| hops.get(i)) {
+        Some(hop) => match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.to_string(),
+            Err(_) => peer(), // not an address: our proxy wrote no such thing
+        },
+        None => peer(),
+    }
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    use super::client_address;
+
+    #[test]
+    fn the_right_most_hop_our_proxies_did_not_add() {
+        let peer = Some("10.0.0.2".parse().unwrap());
+        // (X-Forwarded-For lines, proxies, the client)
+        let table: Vec<(Vec<&str>, usize, &str)> = vec![
+            (vec![], 0, "10.0.0.2"),
+            // no proxy: whatever the header says is the client's own invention
+            (vec!["1.2.3.4"], 0, "10.0.0.2"),
+            (vec!["203.0.113.7"], 1, "203.0.113.7"),
+            // a forged left part: the proxy appended the real address on the right
+            (vec!["6.6.6.6, 203.0.113.7"], 1, "203.0.113.7"),
+            (vec!["6.6.6.6", "203.0.113.7"], 1, "203.0.113.7"),
+            // two proxies: the outer one's entry, not the inner proxy's
+            (vec!["6.6.6.6, 203.0.113.7, 10.0.0.9"], 2, "203.0.113.7"),
+            // fewer entries than proxies: around them, the peer
+            (vec!["203.0.113.7"], 2, "10.0.0.2"),
+            (vec![], 1, "10.0.0.2"),
+            // not an address
+            (vec!["evil"], 1, "10.0.0.2"),
+            (vec!["2001:db8::1"], 1, "2001:db8::1"),
+        ];
+        for (lines, proxies, want) in table {
+            assert_eq!(client_address(&lines, peer, proxies), want, "{lines:?} behind {proxies}");
+        }
+    }
+}
+
 /// A 303 to `location`, setting `cookies`.
 pub fn see_other(location: &str, cookies: Vec<String>) -> Response {
     let mut r = StatusCode::SEE_OTHER.into_response();

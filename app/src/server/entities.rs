@@ -613,6 +613,31 @@ pub mod staff_read {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod security_log {
+    use sea_orm::entity::prelude::*;
+    /// One security event (`server::audit::security`): a sign-in, an admin action, a token's
+    /// issue, use or revocation, a look-up of a person's data. Only ever inserted.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "security_log")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub at: DateTimeUtc,
+        /// `staff`, `applicant`, `token` or `anonymous`.
+        pub actor_kind: String,
+        pub actor_id: Option<i32>,
+        pub event: String,
+        pub target: String,
+        /// `ok`, `refused` or `failed`.
+        pub outcome: String,
+        pub address: String,
+        pub detail: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod delivery {
     use sea_orm::entity::prelude::*;
     /// One outbox message on one channel: pending → sent, or dead after the last retry.

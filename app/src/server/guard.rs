@@ -141,25 +141,24 @@ pub async fn applicant_if_logged_in(state: &AppState, headers: &HeaderMap) -> Re
     }
 }
 
-/// May the caller read applicant `id`'s personal data? The applicant themself, or a window clerk
-/// (counter intake) or supervisor.
+/// May the caller read applicant `id`'s profile? The applicant themself, or a window clerk (the
+/// counter's intake, which logs the read). A supervisor watches cases, not people.
 pub fn may_read_applicant(user: Option<&SessionUser>, id: i32) -> Result<(), AppError> {
     match user {
         None => Err(AppError::Unauthorized),
         Some(SessionUser::Applicant { id: own, .. }) if *own == id => Ok(()),
         Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
-        Some(u) => require_staff(Some(u), &[Role::WindowClerk, Role::Supervisor], None).map(|_| ()),
+        Some(u) => require_staff(Some(u), &[Role::WindowClerk], None).map(|_| ()),
     }
 }
 
-/// May the caller read one case (its files, notices, documents)? Its applicant, or staff of the
-/// case's department.
-pub fn may_read_case(user: Option<&SessionUser>, applicant_id: i32, department_id: i32) -> Result<(), AppError> {
+/// May the caller read one case as its applicant? Staff read cases by duty
+/// (`backoffice::may_read_case`), never through this.
+pub fn may_read_own_case(user: Option<&SessionUser>, applicant_id: i32) -> Result<(), AppError> {
     match user {
         None => Err(AppError::Unauthorized),
         Some(SessionUser::Applicant { id, .. }) if *id == applicant_id => Ok(()),
-        Some(SessionUser::Applicant { .. }) => Err(AppError::Forbidden),
-        Some(u) => require_staff(Some(u), &[], Some(department_id)).map(|_| ()),
+        Some(_) => Err(AppError::Forbidden),
     }
 }
 
@@ -203,10 +202,9 @@ mod tests {
         assert!(may_read_applicant(Some(&applicant(3)), 3).is_ok());
         assert!(matches!(may_read_applicant(Some(&applicant(3)), 4), Err(AppError::Forbidden)));
         assert!(may_read_applicant(Some(&clerk()), 4).is_ok());
-        assert!(may_read_case(Some(&applicant(3)), 3, 9).is_ok());
-        assert!(matches!(may_read_case(Some(&applicant(3)), 4, 7), Err(AppError::Forbidden)));
-        assert!(may_read_case(Some(&clerk()), 4, 7).is_ok());
-        assert!(matches!(may_read_case(Some(&clerk()), 4, 8), Err(AppError::Forbidden)));
-        assert!(matches!(may_read_case(None, 4, 7), Err(AppError::Unauthorized)));
+        assert!(may_read_own_case(Some(&applicant(3)), 3).is_ok());
+        assert!(matches!(may_read_own_case(Some(&applicant(3)), 4), Err(AppError::Forbidden)));
+        assert!(matches!(may_read_own_case(Some(&clerk()), 4), Err(AppError::Forbidden)), "staff: by duty");
+        assert!(matches!(may_read_own_case(None, 4), Err(AppError::Unauthorized)));
     }
 }

@@ -71,11 +71,13 @@ pub(crate) async fn find(db: &impl ConnectionTrait, number: &Number) -> Result<O
 }
 
 /// What the intake page shows: the applicant found for `number` (if any), the items the clerk
-/// can take in, and the clerk's counter applications not yet submitted.
+/// can take in, and the clerk's counter applications not yet submitted. Each search by number
+/// is in the security log (a person's data read without a case).
 pub async fn view(
     db: &DatabaseConnection,
     user: Option<&SessionUser>,
     number: &str,
+    address: &str,
     lang: Lang,
 ) -> Result<IntakeView, AppError> {
     let deps = clerk_departments(user)?;
@@ -84,7 +86,20 @@ pub async fn view(
         match parse_number(&v.number, lang) {
             Ok(n) => {
                 v.person = matches!(n, Number::Person(_));
-                v.found = find(db, &n).await?.map(|a| IntakeApplicant {
+                let found = find(db, &n).await?;
+                let event = super::audit::SecurityEvent {
+                    who: super::audit::Who::of(user),
+                    event: "lookup.id_number",
+                    target: match &n {
+                        Number::Person(id) => id.masked(),
+                        Number::Enterprise(c) => c.masked(),
+                    },
+                    outcome: super::audit::Outcome::Ok,
+                    address,
+                    detail: found.as_ref().map(|a| format!("applicant {}", a.id)).unwrap_or_else(|| "none".into()),
+                };
+                super::audit::security(db, event).await?;
+                v.found = found.map(|a| IntakeApplicant {
                     id: a.id,
                     name: a.name,
                     mobile: a.mobile,

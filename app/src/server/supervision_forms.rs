@@ -98,7 +98,13 @@ pub fn stats_query(
     if from.checked_add_months(chrono::Months::new(STATS_MAX_MONTHS)).is_none_or(|limit| to >= limit) {
         return Err(bad("to", lang.pick("统计区间最长 5 年", "統計區間最長 5 年", "At most five years at a time")));
     }
-    let dep = q.get("dep").and_then(|v| v.parse().ok());
+    let dep =
+        match q.get("dep").map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(v.parse::<i32>().map_err(|_| {
+                bad("dep", lang.pick("请选择部门", "請選擇部門", "dep: a department's id (an integer)"))
+            })?),
+        };
     Ok((q.get("by").cloned().unwrap_or_else(|| "department".into()), from, to, dep))
 }
 

@@ -12,18 +12,30 @@ async fn reload_calendar(st: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Carries out one admin action; returns where to go and what to say.
+/// The admins of every department (the county's), before a new department is added.
+async fn county_admins(db: &DatabaseConnection) -> Result<Vec<i32>, AppError> {
+    let departments = department::Entity::find().all(db).await?.len();
+    let mut held: BTreeMap<i32, std::collections::BTreeSet<i32>> = BTreeMap::new();
+    for r in staff_role::Entity::find().filter(staff_role::Column::Role.eq(Role::Admin.as_str())).all(db).await? {
+        held.entry(r.staff_id).or_default().insert(r.department_id);
+    }
+    Ok(held.into_iter().filter(|(_, d)| d.len() >= departments).map(|(id, _)| id).collect())
+}
+
+/// Carries out one admin action within the caller's [`AdminScope`]; returns where to go and what to say.
 pub async fn act(
     st: &AppState,
     user: Option<&SessionUser>,
     command: &AdminCommand,
     lang: Lang,
 ) -> Result<(String, String), AppError> {
-    let me = admin(user)?;
     let db = &st.db;
+    let scope = AdminScope::of(db, user).await?;
+    let me = scope.me;
     let said = |m: (&'static str, &'static str, &'static str)| lang.pick(m.0, m.1, m.2).to_string();
     match command {
         AdminCommand::Department { code, name } => {
+            scope.county()?;
             let code = code.trim().to_uppercase();
             let name = name.trim();
             if !(2..=8).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_uppercase()) {
@@ -46,14 +58,28 @@ pub async fn act(
                     am.update(db).await?;
                 }
                 None => {
-                    department::ActiveModel {
+                    // the county's admins stay admins of every department: the new one included
+                    let county_admins = county_admins(db).await?;
+                    let tx = db.begin().await?;
+                    let d = department::ActiveModel {
                         code: Set(code),
                         name: Set(name.into()),
                         created_at: Set(Utc::now()),
                         ..Default::default()
                     }
-                    .insert(db)
+                    .insert(&tx)
                     .await?;
+                    for staff_id in county_admins {
+                        staff_role::ActiveModel {
+                            staff_id: Set(staff_id),
+                            department_id: Set(d.id),
+                            role: Set(Role::Admin.as_str().into()),
+                            ..Default::default()
+                        }
+                        .insert(&tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
                 }
             }
             crate::server::page_cache::bump(db).await?;
@@ -72,6 +98,8 @@ pub async fn act(
             }
             if department::Entity::find_by_id(dep).one(db).await?.is_none() {
                 errors.push(("department".into(), lang.pick("请选择部门", "請選擇部門", "Choose a department").into()));
+            } else {
+                scope.department(dep)?;
             }
             let username = username.trim().to_lowercase();
             if staff::Entity::find().filter(staff::Column::Username.eq(username.clone())).one(db).await?.is_some() {
@@ -116,6 +144,7 @@ pub async fn act(
                 ));
             }
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            scope.staff(s.id, &departments_of_staff(db, s.id).await?)?;
             let active = active.trim() == "true";
             let mut am: staff::ActiveModel = s.into();
             am.active = Set(active);
@@ -135,6 +164,7 @@ pub async fn act(
         AdminCommand::StaffPassword { id, password } => {
             let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            scope.staff(s.id, &departments_of_staff(db, s.id).await?)?;
             let pw = password.trim();
             rules::validators::check_password(pw, &[&s.username])
                 .map_err(|e| AppError::field(format!("password_{id}"), e.message(lang)))?;
@@ -151,6 +181,7 @@ pub async fn act(
         AdminCommand::RoleRemove { id } => {
             let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
             let r = staff_role::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            scope.department(r.department_id)?;
             if r.staff_id == me && r.role == Role::Admin.as_str() {
                 return Err(AppError::field(
                     "_form",
@@ -174,6 +205,11 @@ pub async fn act(
                 AppError::field(format!("role_{id}"), lang.pick("请选择部门", "請選擇部門", "Choose a department"))
             })?;
             let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            // a grant is within this admin's department, and never to themself
+            scope.department(dep)?;
+            if s.id == me {
+                return Err(AppError::Forbidden);
+            }
             let exists = staff_role::Entity::find()
                 .filter(staff_role::Column::StaffId.eq(s.id))
                 .filter(staff_role::Column::DepartmentId.eq(dep))
@@ -193,6 +229,7 @@ pub async fn act(
             Ok(("/staff/admin".into(), said(("岗位已授予", "崗位已授予", "Role granted"))))
         }
         AdminCommand::CalendarDay { date, kind, name } => {
+            scope.county()?;
             let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
                 AppError::field(
                     "date",
@@ -266,6 +303,7 @@ pub async fn act(
             ))
         }
         AdminCommand::CalendarImport { schedule } => {
+            scope.county()?;
             let schedule = parse_schedule(schedule).map_err(|e| {
                 AppError::field(
                     "schedule",
@@ -304,6 +342,7 @@ pub async fn act(
             ))
         }
         AdminCommand::Template { kind, lang: lang_tag, new, subject, body } => {
+            scope.county()?;
             let (kind, lang_tag) = (kind.trim(), lang_tag.trim());
             // the form that adds a template for one kind of notice has its own fields
             let key = if new.trim() == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
@@ -358,6 +397,7 @@ pub async fn act(
             Ok(("/staff/admin/templates".into(), said(("模板已保存", "模板已儲存", "Template saved"))))
         }
         AdminCommand::TemplateRemove { kind, lang: lang_tag } => {
+            scope.county()?;
             // one kind's own wording goes; the notice falls back to the template for all (`*`)
             let (kind, lang_tag) = (kind.trim(), lang_tag.trim());
             if kind == "*" {
@@ -379,6 +419,7 @@ pub async fn act(
                 .one(db)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            scope.department(old.department_id)?;
             let rules: ItemRules = serde_json::from_str(rules_text).map_err(|e| {
                 AppError::field(
                     "rules",

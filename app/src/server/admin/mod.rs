@@ -32,6 +32,68 @@ pub(super) fn admin(user: Option<&SessionUser>) -> Result<i32, AppError> {
     }
 }
 
+/// What an admin may administer: the departments it is admin of, and the county's shared
+/// settings (departments, the calendar, notice templates) when it is admin of every department.
+/// An admin of ZRZY makes nobody an approver of SCJG, resets no SCJG clerk's password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminScope {
+    pub me: i32,
+    pub departments: std::collections::BTreeSet<i32>,
+    /// Admin of every department there is (系统管理员).
+    pub county: bool,
+}
+
+impl AdminScope {
+    pub async fn of(db: &DatabaseConnection, user: Option<&SessionUser>) -> Result<AdminScope, AppError> {
+        let me = admin(user)?;
+        let departments: std::collections::BTreeSet<i32> =
+            require_staff(user, &[Role::Admin], None)?.into_iter().collect();
+        let all: Vec<i32> = department::Entity::find().all(db).await?.into_iter().map(|d| d.id).collect();
+        let county = all.iter().all(|d| departments.contains(d));
+        Ok(AdminScope { me, departments, county })
+    }
+
+    /// Administers department `d`, or refuses.
+    pub fn department(&self, d: i32) -> Result<(), AppError> {
+        if self.departments.contains(&d) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The county's shared settings, or refuses.
+    pub fn county(&self) -> Result<(), AppError> {
+        if self.county {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Administers a member of staff who holds roles in `theirs`: never themself (no one grants
+    /// themself a role or sets their own password here), and only when every department the staff
+    /// member works in is this admin's (else an admin of one could take over an account of another).
+    pub fn staff(&self, id: i32, theirs: &[i32]) -> Result<(), AppError> {
+        if id == self.me || theirs.iter().any(|d| !self.departments.contains(d)) {
+            Err(AppError::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The departments staff member `id` holds roles in.
+pub(super) async fn departments_of_staff(db: &DatabaseConnection, id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(staff_role::Entity::find()
+        .filter(staff_role::Column::StaffId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.department_id)
+        .collect())
+}
+
 mod actions;
 mod views;
 pub use actions::act;
@@ -52,7 +114,9 @@ async fn reply(call: &mut FormCall, back: &str, command: &AdminCommand) -> Respo
         Ok(u) => u,
         Err(r) => return r,
     };
-    match act(&st, Some(&user), command, lang).await {
+    let done = act(&st, Some(&user), command, lang).await;
+    let done = logged(&st, Some(&user), command.event(), command.target(), call.client_ip(), done).await;
+    match done {
         Ok((to, msg)) => see_other(&to, vec![notice(&st, "admin", msg)]),
         Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
         Err(e) => {
@@ -68,7 +132,16 @@ pub async fn issue_token(name: String, departments: Vec<i32>) -> Result<(), Serv
     let mut call = FormCall::current()?;
     let (st, lang) = (call.st.clone(), call.lang);
     let reply = match call.signed_in(&format!("/staff/login?next={TOKENS}")).await {
-        Ok(user) => match super::api_v1::issue(&st.db, Some(&user), &name, &departments, lang).await {
+        Ok(user) => match logged(
+            &st,
+            Some(&user),
+            "token.issue",
+            format!("{} {departments:?}", name.trim()),
+            call.client_ip(),
+            super::api_v1::issue(&st.db, Some(&user), &name, &departments, lang).await,
+        )
+        .await
+        {
             Ok((_, token)) => {
                 let msg = match lang {
                     Lang::En => format!("Token issued. Copy it now — it is shown only once: {token}"),
@@ -89,7 +162,16 @@ pub async fn revoke_token(id: i32) -> Result<(), ServerFnError> {
     let mut call = FormCall::current()?;
     let (st, lang) = (call.st.clone(), call.lang);
     let reply = match call.extract::<Caller>().await {
-        Ok(Caller(user)) => match super::api_v1::revoke(&st.db, user.as_ref(), id).await {
+        Ok(Caller(user)) => match logged(
+            &st,
+            user.as_ref(),
+            "token.revoke",
+            format!("token {id}"),
+            call.client_ip(),
+            super::api_v1::revoke(&st.db, user.as_ref(), id).await,
+        )
+        .await
+        {
             Ok(()) => see_other(
                 TOKENS,
                 vec![notice(&st, "tokens", lang.pick("令牌已吊销", "權杖已吊銷", "Token revoked").into())],
@@ -99,6 +181,27 @@ pub async fn revoke_token(id: i32) -> Result<(), ServerFnError> {
         Err(e) => e.into_response(),
     };
     call.answer(reply)
+}
+
+/// `done`, once written to the security log (a log that cannot be written fails the request).
+async fn logged<T>(
+    st: &AppState,
+    user: Option<&SessionUser>,
+    event: &'static str,
+    target: String,
+    address: &str,
+    done: Result<T, AppError>,
+) -> Result<T, AppError> {
+    let e = super::audit::SecurityEvent {
+        who: super::audit::Who::of(user),
+        event,
+        target,
+        outcome: super::audit::Outcome::of(&done),
+        address,
+        detail: String::new(),
+    };
+    super::audit::security(&st.db, e).await?;
+    done
 }
 
 /// The API tokens page.

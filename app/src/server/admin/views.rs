@@ -19,15 +19,22 @@ pub struct AdminHome {
 }
 
 pub async fn home(db: &DatabaseConnection, user: Option<&SessionUser>, lang: Lang) -> Result<AdminHome, AppError> {
-    admin(user)?;
-    let deps = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
+    let scope = AdminScope::of(db, user).await?;
+    let mut deps = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
     let names: BTreeMap<i32, String> = deps.iter().map(|d| (d.id, d.name.clone())).collect();
+    deps.retain(|d| scope.departments.contains(&d.id));
     let roles = staff_role::Entity::find().order_by_asc(staff_role::Column::Id).all(db).await?;
+    // the staff this admin administers: those who work in its departments, or in none yet
+    let theirs = |id: i32| {
+        let mut held = roles.iter().filter(move |r| r.staff_id == id).peekable();
+        held.peek().is_none() || held.any(|r| scope.departments.contains(&r.department_id))
+    };
     let staff = staff::Entity::find()
         .order_by_asc(staff::Column::Username)
         .all(db)
         .await?
         .into_iter()
+        .filter(|s| theirs(s.id))
         .map(|s| StaffLine {
             roles: roles
                 .iter()

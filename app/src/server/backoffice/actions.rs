@@ -29,10 +29,14 @@ pub async fn act(
     lang: Lang,
 ) -> Result<case::Model, AppError> {
     let SeenCase { id: case_id, version } = seen;
-    let Loaded { user, c, rules, a, tasks, .. } = load(db, user, case_id).await?;
+    let Loaded { user, c, rules, a, tasks, own, .. } = load(db, user, case_id).await?;
     let SessionUser::Staff { id: staff_id, .. } = &user else { return Err(AppError::Forbidden) };
     if let Some(done) = act_on_workflow(db, cal, &user, &c, &rules, &tasks, input, version, today, lang).await? {
         return Ok(done);
+    }
+    if !own {
+        // a case it watches (a colleague's, a supervisor's) or answers a task on is not one it moves
+        return Err(AppError::Forbidden);
     }
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
     let procedure_msg = lang.pick(
@@ -246,7 +250,15 @@ pub(super) async fn act_on_workflow(
     );
     let done = match input {
         StaffAction::Opinion { comment } => {
-            let role = role_among(user, c, &[Role::Reviewer, Role::Approver, Role::CoReviewer])?;
+            let duties = duties_of(tasks);
+            let case = rules::access::CaseDuties {
+                department: c.department_id,
+                draft: false,
+                assignee: c.assignee_id,
+                tasks: &duties,
+            };
+            let role = rules::access::opinion_role(staff_id_of(Some(user)), &held(Some(user)), &case)
+                .ok_or(AppError::Forbidden)?;
             if !reviewing {
                 return Err(wrong_state());
             }
@@ -275,8 +287,8 @@ pub(super) async fn act_on_workflow(
             let chosen = parse_id(assignee).ok_or_else(|| {
                 AppError::field("assignee", lang.pick("请选择审查员", "請選擇審查員", "Choose a reviewer"))
             })?;
-            // a reviewer takes a case for themself; an approver assigns any reviewer of the department
-            if role == Role::Reviewer && chosen != me {
+            // a reviewer takes a case nobody has for themself; an approver assigns any reviewer of the department
+            if role == Role::Reviewer && (chosen != me || c.assignee_id.is_some_and(|a| a != me)) {
                 return Err(AppError::Forbidden);
             }
             let reviewers = reviewers_of(db, c.department_id).await?;
@@ -307,6 +319,9 @@ pub(super) async fn act_on_workflow(
         }
         StaffAction::RequestSuspension { reason, .. } | StaffAction::RequestExtension { reason, .. } => {
             let role = role_among(user, c, &[Role::Reviewer])?;
+            if view_of(user, c, tasks) != rules::access::CaseView::Full {
+                return Err(AppError::Forbidden); // a colleague's case
+            }
             if state != CaseState::InReview {
                 return Err(wrong_state());
             }

@@ -47,9 +47,12 @@ fn need(v: &str, field: &str, msg: &str) -> Result<(), AppError> {
     }
 }
 
-/// The departments in which the caller holds any staff role.
+/// The departments whose case lists are the caller's ([`rules::access::lists_department_cases`]):
+/// where it handles or supervises cases. A co-reviewer's or an admin's role lists none.
 fn departments_of(user: Option<&SessionUser>) -> Result<Vec<i32>, AppError> {
-    let mut d = super::guard::require_staff(user, &[], None)?;
+    super::guard::require_staff(user, &[], None)?;
+    let mut d: Vec<i32> =
+        held(user).into_iter().filter(|(_, r)| rules::access::lists_department_cases(*r)).map(|(d, _)| d).collect();
     d.sort();
     d.dedup();
     Ok(d)
@@ -116,18 +119,49 @@ struct Loaded {
     rules: ItemRules,
     a: applicant::Model,
     tasks: Vec<case_task::Model>,
-    /// Staff of the case's department (else a co-department's or a stage's staff).
+    /// The caller handles the case and sees it whole ([`rules::access::CaseView::Full`]); else
+    /// it is shown masked.
     own: bool,
 }
 
-/// Loads a case for a staff member of its department, or of a department one of its opinions
-/// (review stage, co-department) has reached; anyone else is refused.
+/// A case's tasks as the access policy ([`rules::access`]) sees them.
+fn duties_of(tasks: &[case_task::Model]) -> Vec<rules::access::TaskDuty> {
+    tasks
+        .iter()
+        .filter_map(|t| {
+            Role::parse(&t.role).map(|role| rules::access::TaskDuty {
+                department: t.department_id,
+                role,
+                opened: t.opened_on.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// What the caller sees of case `c` with these tasks, by the one policy ([`rules::access::case_view`]).
+fn view_of(user: &SessionUser, c: &case::Model, tasks: &[case_task::Model]) -> rules::access::CaseView {
+    let duties = duties_of(tasks);
+    rules::access::case_view(
+        staff_id_of(Some(user)),
+        &held(Some(user)),
+        &rules::access::CaseDuties {
+            department: c.department_id,
+            draft: c.state == CaseState::Draft.code(),
+            assignee: c.assignee_id,
+            tasks: &duties,
+        },
+    )
+}
+
+/// Loads a case for a member of staff whose duty it is ([`rules::access::case_view`]): its
+/// department's handlers, its supervisor, a co-department or a stage its task has reached.
+/// Anyone else is refused; a draft is not found (the applicant's own, or the counter's: intake).
 async fn load(db: &impl ConnectionTrait, user: Option<&SessionUser>, case_id: i32) -> Result<Loaded, AppError> {
     let c = case::Entity::find_by_id(case_id).one(db).await?.ok_or(AppError::NotFound)?;
     super::guard::require_staff(user, &[], None)?;
     let user = user.cloned().ok_or(AppError::Unauthorized)?;
     if c.state == CaseState::Draft.code() {
-        return Err(AppError::NotFound); // drafts are the applicant's own (or the counter's, see intake)
+        return Err(AppError::NotFound);
     }
     let tasks = case_task::Entity::find()
         .filter(case_task::Column::CaseId.eq(c.id))
@@ -135,12 +169,11 @@ async fn load(db: &impl ConnectionTrait, user: Option<&SessionUser>, case_id: i3
         .order_by_asc(case_task::Column::Id)
         .all(db)
         .await?;
-    let own = super::guard::require_staff(Some(&user), &[], Some(c.department_id)).is_ok();
-    let pairs = held(Some(&user));
-    let reached = tasks.iter().any(|t| t.opened_on.is_some() && pairs.iter().any(|(d, _)| *d == t.department_id));
-    if !own && !reached {
+    let view = view_of(&user, &c, &tasks);
+    if view == rules::access::CaseView::Refused {
         return Err(AppError::Forbidden);
     }
+    let own = view == rules::access::CaseView::Full;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
@@ -154,17 +187,15 @@ fn may_answer(user: &SessionUser, t: &case_task::Model) -> bool {
         && held(Some(user)).iter().any(|(d, r)| *d == t.department_id && r.as_str() == t.role)
 }
 
-/// May the caller read a case (its files, notices, documents)? Its applicant, staff of its
-/// department, or staff of a department one of its opinions (stage, co-department) has reached.
+/// May the caller read a case (its files, notices, documents)? Its applicant, or a member of
+/// staff whose duty it is (the one policy, [`rules::access::case_view`]).
 pub async fn may_read_case(
     db: &impl ConnectionTrait,
     user: Option<&SessionUser>,
     c: &case::Model,
 ) -> Result<(), AppError> {
-    match super::guard::may_read_case(user, c.applicant_id, c.department_id) {
-        Err(AppError::Forbidden) if matches!(user, Some(SessionUser::Staff { .. })) => {
-            load(db, user, c.id).await.map(|_| ())
-        }
-        r => r,
+    match user {
+        Some(SessionUser::Staff { .. }) => load(db, user, c.id).await.map(|_| ()),
+        _ => super::guard::may_read_own_case(user, c.applicant_id),
     }
 }

@@ -1,0 +1,57 @@
+//! The security log (ASVS V7): every sign-in (success and failure), every admin action, every API
+//! token issued, used or revoked, every look-up of a person's data without a case (the counter's
+//! search by ID number, an applicant's profile). Rows are only ever inserted.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum SecurityLog {
+    Table,
+    Id,
+    At,
+    ActorKind,
+    ActorId,
+    Event,
+    Target,
+    Outcome,
+    Address,
+    Detail,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(SecurityLog::Table)
+                .col(pk_auto(SecurityLog::Id))
+                .col(timestamp_with_time_zone(SecurityLog::At))
+                .col(string_len(SecurityLog::ActorKind, 16))
+                .col(integer_null(SecurityLog::ActorId))
+                .col(string_len(SecurityLog::Event, 32))
+                .col(string_len(SecurityLog::Target, 96))
+                .col(string_len(SecurityLog::Outcome, 16))
+                .col(string_len(SecurityLog::Address, 64))
+                .col(string_len(SecurityLog::Detail, 256))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_security_log_actor")
+                .table(SecurityLog::Table)
+                .col(SecurityLog::ActorKind)
+                .col(SecurityLog::ActorId)
+                .col(SecurityLog::At)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(SecurityLog::Table).to_owned()).await
+    }
+}

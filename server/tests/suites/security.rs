@@ -1,0 +1,249 @@
+//! The attacker's road (issue S): requests that must be refused, each of which once got through.
+//! A role in a department is no pass to its cases (items 6, 7); an admin of one department
+//! administers that department only, and never itself (item 4); parallel wrong passwords are
+//! checked no more often than the limit, and a forged `X-Forwarded-For` moves no throttle
+//! (items 9, 10); every sign-in, admin action and look-up is in the security log.
+
+use super::*;
+use app::server::entities::{department, login_failure, security_log, staff};
+use rules::Role;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+async fn department_id(db: &sea_orm::DatabaseConnection, code: &str) -> i32 {
+    department::Entity::find().filter(department::Column::Code.eq(code)).one(db).await.unwrap().unwrap().id
+}
+
+async fn staff_id(db: &sea_orm::DatabaseConnection, username: &str) -> i32 {
+    staff::Entity::find().filter(staff::Column::Username.eq(username)).one(db).await.unwrap().unwrap().id
+}
+
+/// The security log's rows of `event` by outcome.
+async fn logged(db: &sea_orm::DatabaseConnection, event: &str, target: &str, outcome: &str) -> u64 {
+    security_log::Entity::find()
+        .filter(security_log::Column::Event.eq(event))
+        .filter(security_log::Column::Target.contains(target))
+        .filter(security_log::Column::Outcome.eq(outcome))
+        .count(db)
+        .await
+        .unwrap()
+}
+
+pub async fn security_suite(app: &App) {
+    let base = &app.base;
+    let db = &app.state.db;
+    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let (zrzy, scjg) = (department_id(db, "ZRZY").await, department_id(db, "SCJG").await);
+    for (username, roles) in [
+        ("reviewer2", vec![(Role::Reviewer, zrzy)]),
+        ("zrzyadmin", vec![(Role::Admin, zrzy)]),
+        ("scjgclerk", vec![(Role::WindowClerk, scjg)]),
+    ] {
+        app::server::accounts::upsert_staff(db, username, username, pw, &roles).await.unwrap();
+    }
+    let person = browser(base);
+    let first17 = "11010119850505123";
+    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
+    let r = register_person(&person, base, "郑安全", &number, "13900000991").await;
+    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let case = fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
+
+    // --- a role in the department is no pass to its cases ---
+    // The seed's co-reviewer holds its role in ZRZY (for ZJJ's parallel approvals): it once
+    // opened any ZRZY case and read the full ID number.
+    let coreviewer = staff_login(base, "coreviewer").await;
+    assert_eq!(staff_view(&coreviewer, base, case).await.0, StatusCode::FORBIDDEN, "no task, no case");
+    let pdf = coreviewer.get(format!("{base}/notices/{case}/acceptance.pdf")).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::FORBIDDEN, "nor its documents");
+    for bucket in ["new", "review", "all"] {
+        assert!(!in_queue(&queue_json(&coreviewer, base, bucket).await, case), "nor in its lists ({bucket})");
+    }
+    let opinion = act(&coreviewer, base, case, &[("action", "opinion"), ("comment", "无意见")]).await;
+    assert_eq!(opinion.status(), StatusCode::FORBIDDEN, "an opinion without a task");
+    let admin = staff_login(base, "admin").await;
+    assert_eq!(staff_view(&admin, base, case).await.0, StatusCode::FORBIDDEN, "an admin handles no case");
+    // the supervisor watches, masked
+    let supervisor = staff_login(base, "supervisor").await;
+    let (status, v) = staff_view(&supervisor, base, case).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(v["applicant_number"].as_str().unwrap().contains('*'), "{v}");
+
+    // --- a colleague's case is watched, not handled ---
+    let clerk = staff_login(base, "clerk").await;
+    act_ok(&clerk, base, case, &[("action", "accept")]).await;
+    let reviewer = staff_login(base, "reviewer").await;
+    let me = staff_id(db, "reviewer").await.to_string();
+    act_ok(&reviewer, base, case, &[("action", "assign"), ("assignee", &me)]).await;
+    let (_, v) = staff_view(&reviewer, base, case).await;
+    assert_eq!(v["applicant_number"].as_str().unwrap(), number, "the assignee handles it whole");
+    let reviewer2 = staff_login(base, "reviewer2").await;
+    let (status, v) = staff_view(&reviewer2, base, case).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(v["applicant_number"].as_str().unwrap().contains('*'), "a colleague's case is masked: {v}");
+    let other = staff_id(db, "reviewer2").await.to_string();
+    for form in [
+        vec![("action", "start_review")],
+        vec![("action", "assign"), ("assignee", other.as_str())],
+        vec![("action", "opinion"), ("comment", "同意")],
+    ] {
+        assert_eq!(act(&reviewer2, base, case, &form).await.status(), StatusCode::FORBIDDEN, "{form:?}");
+    }
+    act_ok(&reviewer, base, case, &[("action", "start_review")]).await;
+
+    // --- an admin of one department ---
+    let zrzyadmin = staff_login(base, "zrzyadmin").await;
+    let admin_act = |fields: Vec<(&'static str, String)>| {
+        let c = zrzyadmin.clone();
+        let url = format!("{base}/api/admin_act");
+        async move { c.post(url).form(&fields).send().await.unwrap() }
+    };
+    let s = |v: &str| v.to_string();
+    let (myself, scjg_clerk, clerk_id) =
+        (staff_id(db, "zrzyadmin").await, staff_id(db, "scjgclerk").await, staff_id(db, "clerk").await);
+    let refused: Vec<(&str, Vec<(&'static str, String)>)> = vec![
+        (
+            "makes itself approver of SCJG",
+            vec![
+                ("action", s("role_add")),
+                ("id", myself.to_string()),
+                ("role", s("approver")),
+                ("department", scjg.to_string()),
+            ],
+        ),
+        (
+            "grants itself a role in its own department",
+            vec![
+                ("action", s("role_add")),
+                ("id", myself.to_string()),
+                ("role", s("approver")),
+                ("department", zrzy.to_string()),
+            ],
+        ),
+        (
+            "grants an SCJG role",
+            vec![
+                ("action", s("role_add")),
+                ("id", scjg_clerk.to_string()),
+                ("role", s("approver")),
+                ("department", scjg.to_string()),
+            ],
+        ),
+        (
+            "resets an SCJG clerk's password",
+            vec![
+                ("action", s("staff_password")),
+                ("id", scjg_clerk.to_string()),
+                ("password", s("另一个很长的口令啊")),
+            ],
+        ),
+        (
+            "disables an SCJG clerk",
+            vec![("action", s("staff_active")), ("id", scjg_clerk.to_string()), ("active", s("false"))],
+        ),
+        (
+            "resets the password of a clerk who also works for ZJJ",
+            vec![("action", s("staff_password")), ("id", clerk_id.to_string()), ("password", s("另一个很长的口令啊"))],
+        ),
+        (
+            "edits the county's calendar",
+            vec![("action", s("calendar_day")), ("date", s("2026-12-28")), ("kind", s("holiday")), ("name", s("假"))],
+        ),
+        ("adds a department", vec![("action", s("department")), ("code", s("QQ")), ("name", s("某局"))]),
+        (
+            "creates an SCJG account",
+            vec![
+                ("action", s("staff")),
+                ("name", s("某人")),
+                ("role", s("approver")),
+                ("department", scjg.to_string()),
+                ("username", s("planted")),
+                ("password", s("另一个很长的口令啊")),
+            ],
+        ),
+    ];
+    for (what, fields) in &refused {
+        let r = admin_act(fields.clone()).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a ZRZY admin {what}");
+    }
+    let refusals = security_log::Entity::find()
+        .filter(security_log::Column::ActorId.eq(myself))
+        .filter(security_log::Column::Outcome.eq("refused"))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(refusals, refused.len() as u64, "each refusal is in the security log");
+    assert!(staff::Entity::find().filter(staff::Column::Username.eq("planted")).one(db).await.unwrap().is_none());
+    let scjg_login = browser(base);
+    let r = post_form(&scjg_login, &format!("{base}/api/staff_login"), &[("username", "scjgclerk"), ("password", pw)])
+        .await;
+    assert_eq!(location(&r), "/staff", "the SCJG clerk's account is untouched");
+    // within its department it administers
+    let r = admin_act(vec![
+        ("action", s("role_add")),
+        ("id", clerk_id.to_string()),
+        ("role", s("reviewer")),
+        ("department", zrzy.to_string()),
+    ])
+    .await;
+    assert_eq!(location(&r), "/staff/admin", "{:?}", flash_of(&r));
+    assert_eq!(logged(db, "admin.role_add", &format!("staff {clerk_id}"), "ok").await, 1);
+    // and its staff list is its own department's
+    let (_, page) = text(&zrzyadmin, &format!("{base}/staff/admin")).await;
+    assert!(page.contains("reviewer2") && !page.contains("scjgclerk"), "only its own staff are listed");
+
+    // --- sign-ins: parallel wrong passwords, a forged address ---
+    let flood = browser(base);
+    let url = format!("{base}/api/staff_login");
+    let attempts = (0..8).map(|_| {
+        let (c, url) = (flood.clone(), url.clone());
+        async move { c.post(url).form(&[("username", "scjgclerk"), ("password", "wrong-wrong-wrong")]).send().await }
+    });
+    futures::future::join_all(attempts).await;
+    let checked = logged(db, "login.staff", "scjgclerk", "failed").await;
+    let held_back = logged(db, "login.staff", "scjgclerk", "refused").await;
+    assert!(checked <= auth_limit(), "{checked} of 8 parallel attempts were checked against a limit of 5");
+    assert_eq!(checked + held_back, 8, "every attempt is in the log");
+    // the app stands behind no proxy here: a made-up X-Forwarded-For is not a new address, so
+    // five wrong passwords, each "from" elsewhere, still stop the sixth attempt
+    for i in 0..5 {
+        flood
+            .post(&url)
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .form(&[("username", "scjgclerk"), ("password", "wrong-wrong-wrong")])
+            .send()
+            .await
+            .unwrap();
+    }
+    let r = flood
+        .post(&url)
+        .header("x-forwarded-for", "198.51.100.23")
+        .form(&[("username", "scjgclerk"), ("password", pw)])
+        .send()
+        .await
+        .unwrap();
+    assert!(session_cookie(&r).is_none(), "a forged address does not reset the throttle");
+    let last = security_log::Entity::find()
+        .filter(security_log::Column::Event.eq("login.staff"))
+        .filter(security_log::Column::Target.eq("scjgclerk"))
+        .all(db)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!((last.outcome.as_str(), last.address.as_str()), ("refused", "127.0.0.1"), "{last:?}");
+    assert!(logged(db, "login.staff", "reviewer2", "ok").await >= 1, "a sign-in is logged too");
+
+    // --- a look-up of a person by number is logged, masked ---
+    let r = clerk.get(format!("{base}/staff/intake?number={number}")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let masked = number.parse::<rules::IdCardNo>().unwrap().masked();
+    assert!(logged(db, "lookup.id_number", &masked, "ok").await >= 1, "the look-up is logged");
+    let leaked = security_log::Entity::find().filter(security_log::Column::Target.contains(&number)).count(db).await;
+    assert_eq!(leaked.unwrap(), 0, "no full ID number in the log");
+
+    // the other suites sign in from the same address: its failures end here
+    login_failure::Entity::delete_many().exec(db).await.unwrap();
+}
+
+fn auth_limit() -> u64 {
+    app::server::auth::MAX_FAILURES_PER_ACCOUNT
+}
