@@ -46,7 +46,7 @@ test("the core journey without JavaScript: apply, upload, submit, see the case, 
   await context.clearCookies();
   await page.goto("/progress");
   await page.getByLabel("办件编号").fill(caseNo);
-  await page.getByLabel("姓名或手机号").fill(me.mobile);
+  await page.getByLabel("手机号或证件号码后 4 位").fill(me.mobile);
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page.getByTestId("progress-result")).toContainText("提交申请");
 });

@@ -81,10 +81,10 @@ test("apply online: questions change the checklist, uploads with progress, save,
   await context.clearCookies();
   await page.goto("/progress");
   await page.getByLabel("办件编号").fill(caseNo);
-  await page.getByLabel("姓名或手机号").fill(me.name);
+  await page.getByLabel("手机号或证件号码后 4 位").fill(me.mobile.slice(-4));
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page.getByTestId("progress-result")).toContainText("已提交，待受理");
-  await page.getByLabel("姓名或手机号").fill("别人");
+  await page.getByLabel("手机号或证件号码后 4 位").fill("别人");
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page.getByRole("alert")).toContainText("没有找到");
   await expect(page.getByTestId("progress-result")).toHaveCount(0);

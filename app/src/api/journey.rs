@@ -65,9 +65,9 @@ pub async fn public_progress(case_no: String, who: String) -> Result<Option<Prog
                 "_form".into(),
                 c.lang
                     .pick(
-                        "没有找到与该办件编号和姓名（或手机号）相符的办件，请核对后再试。",
-                        "沒有找到與該辦件編號和姓名（或手機號）相符的辦件，請核對後再試。",
-                        "No case matches that case number and name (or mobile). Check them and try again.",
+                        "没有找到与该办件编号和手机号（或证件号码）后 4 位相符的办件，请核对后再试。",
+                        "沒有找到與該辦件編號和手機號（或證件號碼）後 4 位相符的辦件，請核對後再試。",
+                        "No case matches that case number and the last 4 of the mobile (or ID number). Check them and try again.",
                     )
                     .into(),
             )])),

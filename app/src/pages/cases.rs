@@ -155,7 +155,7 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
                 <h1>{lang.pick("申请已提交", "申請已提交", "Application submitted")}</h1>
                 <p>{lang.pick("您的办件编号", "您的辦件編號", "Your case number")}</p>
                 <p class="case-no" data-testid="case-no">{s.case_no.clone()}</p>
-                <p>{lang.pick("请记下办件编号，可凭编号和姓名或手机号在“进度查询”中查看进度。", "請記下辦件編號，可憑編號和姓名或手機號在「進度查詢」中查看進度。", "Keep this number: with it and your name or mobile you can track the case without logging in.")}</p>
+                <p>{lang.pick("请记下办件编号，可凭编号和手机号或证件号码后 4 位在“进度查询”中查看进度。", "請記下辦件編號，可憑編號和手機號或證件號碼後 4 位在「進度查詢」中查看進度。", "Keep this number: with it and the last 4 digits of your mobile or ID number you can track the case without logging in.")}</p>
             </section>
         })}
         <section class="panel">

@@ -69,14 +69,14 @@ pub fn ProgressPage() -> impl IntoView {
         <Title text=lang.pick("办件进度查询 · 通办", "辦件進度查詢 · 通辦", "Track a case · Tongban")/>
         <section class="panel narrow">
             <h1>{lang.pick("办件进度查询", "辦件進度查詢", "Track a case")}</h1>
-            <p class="hint">{lang.pick("无需登录。请输入办件编号，以及申请人姓名（或企业联系人姓名）或手机号。", "無需登入。請輸入辦件編號，以及申請人姓名（或企業聯絡人姓名）或手機號。", "No account needed. Enter the case number and the applicant's name (or the enterprise's contact) or mobile number.")}</p>
+            <p class="hint">{lang.pick("无需登录。请输入办件编号，以及申请人手机号或证件号码（身份证号、统一社会信用代码）的后 4 位。", "無需登入。請輸入辦件編號，以及申請人手機號或證件號碼（身分證號、統一社會信用代碼）的後 4 位。", "No account needed. Enter the case number and the last 4 characters of the applicant's mobile or ID number (or credit code).")}</p>
             <form method="get" action="/progress">
                 <div class="field">
                     <label for="f-case_no">{lang.pick("办件编号", "辦件編號", "Case number")}</label>
                     <input id="f-case_no" name="case_no" value=case_no0 autocomplete="off" required/>
                 </div>
                 <div class="field">
-                    <label for="f-who">{lang.pick("姓名或手机号", "姓名或手機號", "Name or mobile")}</label>
+                    <label for="f-who">{lang.pick("手机号或证件号码后 4 位", "手機號或證件號碼後 4 位", "Last 4 of mobile or ID number")}</label>
                     <input id="f-who" name="who" value=who0 autocomplete="off" required/>
                 </div>
                 <button type="submit" class="button">{lang.pick("查询", "查詢", "Search")}</button>

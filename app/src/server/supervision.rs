@@ -672,6 +672,10 @@ pub fn cells(r: &StatRow) -> [String; 10] {
 /// CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese right).
 pub fn csv(s: &Statistics, lang: Lang) -> String {
     let q = |v: &str| {
+        // a cell a spreadsheet would read as a formula (=, +, -, @, or a tab or return first)
+        // is text: an apostrophe before it (OWASP CSV injection)
+        let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
+        let v = v.as_str();
         if v.contains([',', '"', '\n']) {
             format!("\"{}\"", v.replace('"', "\"\""))
         } else {
@@ -759,6 +763,14 @@ mod tests {
         );
         assert_eq!(lines[1], "\"自然资源局, \"\"东湖\"\"\",10,1,5,50.0%,50.0%,—,3.2,5,100.0%");
         assert_eq!(lines[2], "合计,10,1,5,50.0%,50.0%,—,3.2,5,100.0%");
+        // an item or department named like a formula stays text
+        let mut evil = stats();
+        evil.rows[0].label = "=HYPERLINK(\"http://evil.example\",\"点此\")".into();
+        evil.total.label = "@SUM(A1)".into();
+        let text = csv(&evil, Lang::ZhHans);
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert!(lines[1].starts_with("\"'=HYPERLINK("), "{}", lines[1]);
+        assert!(lines[2].starts_with("'@SUM(A1),"), "{}", lines[2]);
     }
 
     #[test]

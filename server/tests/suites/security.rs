@@ -240,6 +240,25 @@ pub async fn security_suite(app: &App) {
     let leaked = security_log::Entity::find().filter(security_log::Column::Target.contains(&number)).count(db).await;
     assert_eq!(leaked.unwrap(), 0, "no full ID number in the log");
 
+    // --- the public side: a person's refusal is not published; the progress query wants digits ---
+    let refused = fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
+    let row = app::server::entities::case::Entity::find_by_id(refused as i32).one(db).await.unwrap().unwrap();
+    let case_no = row.case_no.unwrap();
+    let (_, page) = text(&browser(base), &format!("{base}/ledger")).await;
+    assert!(page.contains(&case_no), "received, it is on the register");
+    let reason =
+        [("action", "reject"), ("reason", "不属于本机关职权范围"), ("legal_basis", "《行政许可法》第三十二条")];
+    act_ok(&clerk, base, refused, &reason).await;
+    let (_, page) = text(&browser(base), &format!("{base}/ledger")).await;
+    assert!(!page.contains(&case_no), "refused, a person's case leaves the public register");
+    // (the journey suite used up this address' progress queries: a new window)
+    app::server::entities::rate_hit::Entity::delete_many().exec(db).await.unwrap();
+    let anon = browser(base);
+    let (status, _) = text(&anon, &format!("{base}/progress?case_no={case_no}&who=%E9%83%91%E5%AE%89%E5%85%A8")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a name (on the register) is no proof");
+    let (status, _) = text(&anon, &format!("{base}/progress?case_no={case_no}&who={}", &number[14..])).await;
+    assert_eq!(status, StatusCode::OK, "the last 4 of the ID number are");
+
     // the other suites sign in from the same address: its failures end here
     login_failure::Entity::delete_many().exec(db).await.unwrap();
 }

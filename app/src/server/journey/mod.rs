@@ -498,6 +498,9 @@ mod tests {
         assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_file_name("a\u{0}b.pdf"), "ab.pdf");
         assert_eq!(clean_file_name("   "), "file");
+        // right-to-left override: "照片\u{202E}gpj.exe" shows as 照片exe.jpg
+        assert_eq!(clean_file_name("照片\u{202E}gpj.exe"), "照片gpj.exe");
+        assert_eq!(clean_file_name("a\u{200B}\u{2066}b\u{FEFF}.pdf"), "ab.pdf");
         assert_eq!(clean_file_name(&"长".repeat(300)).chars().count(), 120);
     }
 

@@ -16,8 +16,9 @@ fn public_timeline(events: Vec<case_event::Model>) -> Vec<TimelineEntry> {
         .collect()
 }
 
-/// The public progress query: case number + the applicant's name or mobile. Anything that does
-/// not match (no such case, wrong name) gives the same `NotFound`.
+/// The public progress query: case number + the last 4 digits of the applicant's mobile or ID
+/// number (or the whole of either). A name is no proof: anyone can read it off the register.
+/// Anything that does not match (no such case, wrong digits) gives the same `NotFound`.
 pub async fn public_progress(db: &impl ConnectionTrait, case_no: &str, who: &str) -> Result<ProgressView, AppError> {
     // Not a case number at all: the same answer as no such case, and no query.
     let Ok(case_no) = case_no.parse::<rules::CaseNo>() else { return Err(AppError::NotFound) };
@@ -28,10 +29,13 @@ pub async fn public_progress(db: &impl ConnectionTrait, case_no: &str, who: &str
     }
     let c = case::Entity::find().filter(case::Column::CaseNo.eq(&case_no)).one(db).await?.ok_or(AppError::NotFound)?;
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let matches = a.name == who
-        || a.mobile == who
-        || a.contact_name.as_deref() == Some(who)
-        || who.parse::<rules::Mobile>().is_ok_and(|m| m.as_str() == a.mobile);
+    let who = who.to_uppercase();
+    let known: Vec<&str> =
+        [Some(a.mobile.as_str()), a.id_card_no.as_deref(), a.credit_code.as_deref()].into_iter().flatten().collect();
+    let matches = known.iter().any(|k| {
+        let last4 = k.char_indices().rev().nth(3).map(|(i, _)| &k[i..]).unwrap_or(k);
+        (who.chars().count() == 4 && last4 == who) || *k == who
+    }) || who.parse::<rules::Mobile>().is_ok_and(|m| m.as_str() == a.mobile);
     if !matches {
         return Err(AppError::NotFound);
     }
@@ -62,8 +66,21 @@ fn mask_applicant(a: &applicant::Model) -> String {
 pub const LEDGER_PAGE_SIZE: u64 = 20;
 
 /// The public register: submitted cases in order of receipt, and published results.
+///
+/// A person's refusal is not published (个人信息保护: a refusal of a person is no public record);
+/// an enterprise's is.
 pub async fn ledger(db: &impl ConnectionTrait, page: u64) -> Result<LedgerPage, AppError> {
-    let received = case::Entity::find().filter(case::Column::SubmittedAt.is_not_null());
+    use sea_orm::QueryTrait;
+    let refusals: Vec<&str> = CaseState::REFUSALS.iter().map(|s| s.code()).collect();
+    let enterprises = applicant::Entity::find()
+        .select_only()
+        .column(applicant::Column::Id)
+        .filter(applicant::Column::Kind.ne(rules::ApplicantKind::Person.as_str()))
+        .into_query();
+    let published = sea_orm::sea_query::Condition::any()
+        .add(case::Column::State.is_not_in(refusals))
+        .add(case::Column::ApplicantId.in_subquery(enterprises));
+    let received = case::Entity::find().filter(case::Column::SubmittedAt.is_not_null()).filter(published.clone());
     let total = received.clone().count(db).await?;
     let pages = total.div_ceil(LEDGER_PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
@@ -88,6 +105,7 @@ pub async fn ledger(db: &impl ConnectionTrait, page: u64) -> Result<LedgerPage, 
     .collect();
     let results = case::Entity::find()
         .filter(case::Column::State.is_in(decided_states))
+        .filter(published)
         .order_by_desc(case::Column::UpdatedAt)
         .limit(LEDGER_PAGE_SIZE)
         .all(db)

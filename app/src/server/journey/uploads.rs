@@ -3,10 +3,13 @@
 
 use super::*;
 
-/// A file name safe to store and show: no path, no control characters, at most 120 characters.
+/// A file name safe to store and show: no path, no control characters, no bidirectional or
+/// invisible formatting characters (a U+202E turns `gpj.exe` into what reads as `exe.jpg`), at
+/// most 120 characters.
 pub fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let s: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}');
+    let s: String = base.chars().filter(|c| !c.is_control() && !invisible(*c)).take(120).collect();
     if s.trim().is_empty() {
         "file".into()
     } else {
