@@ -81,6 +81,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
         calendar: Arc::new(RwLock::new(Arc::new(cal))),
         pages: Default::default(),
         clock,
+        bound: Default::default(),
     })
 }
 
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
     let immutable = opts.hash_files;
     let ctx_state = state.clone();
     let dev_reload = opts.env == leptos::config::Env::DEV;
+    let https = state.settings.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -153,9 +155,9 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(app::server::edge::form_replies))
         .layer(middleware::from_fn(app::server::edge::localize_errors))
         .layer(middleware::from_fn(move |req, next| cache_headers(req, next, immutable)))
-        .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload)))
+        .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload, https)))
         .layer(middleware::from_fn_with_state(state.clone(), client_ip))
-        .layer(middleware::from_fn(same_origin_posts))
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin_posts))
         .layer(CompressionLayer::new())
         // Every request gets an id (kept from a proxy's x-request-id, else made here), logged on its
         // span and sent back, so a user's report and the log lines meet.
@@ -188,19 +190,17 @@ async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) 
 }
 
 /// CSRF defence: a state-changing request must come from a page of this site (Origin, or
-/// Referer when a browser sends no Origin). Everything else is refused.
-async fn same_origin_posts(req: Request, next: Next) -> Response {
+/// Referer when a browser sends no Origin). With a configured public address its origin —
+/// scheme, host and port — must be the page's exactly; without one, the host and port the
+/// request was sent to. Everything else is refused.
+async fn same_origin_posts(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let source =
         req.headers().get(header::ORIGIN).or_else(|| req.headers().get(header::REFERER)).and_then(|v| v.to_str().ok());
-    let same = source.is_some_and(|s| {
-        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or("");
-        let authority = rest.split('/').next().unwrap_or("");
-        !host.is_empty() && authority.eq_ignore_ascii_case(host)
-    });
+    let same = source.is_some_and(|s| app::server::edge::same_origin(s, state.settings.public_url.as_deref(), host));
     if same {
         next.run(req).await
     } else {
@@ -211,7 +211,7 @@ async fn same_origin_posts(req: Request, next: Next) -> Response {
 
 /// Security headers on every response, and the content security policy with a nonce minted here
 /// for this request (the page's scripts carry the same nonce: see `app::CspNonce`).
-async fn security_headers(mut req: Request, next: Next, dev_reload: bool) -> Response {
+async fn security_headers(mut req: Request, next: Next, dev_reload: bool, https: bool) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(app::CspNonce(nonce.clone()));
     // uploaded files may be shown inside the back office's pages (PDF preview), nothing else is framed
@@ -222,6 +222,10 @@ async fn security_headers(mut req: Request, next: Next, dev_reload: bool) -> Res
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if framable { "SAMEORIGIN" } else { "DENY" }));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    if https {
+        // a year, then only https (the public address is https: `Settings::secure`)
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     let mut csp = app::content_security_policy(Some(&nonce), dev_reload);
     if framable {
         csp = csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'");
@@ -253,6 +257,7 @@ async fn cache_headers(req: Request, next: Next, immutable: bool) -> Response {
 pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
+    let _ = state.bound.set(bound.to_string());
     on_ready(bound);
     app::server::scheduler::spawn(state.clone());
     let app = router(state);

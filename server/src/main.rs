@@ -21,7 +21,7 @@ fn env_help() -> String {
         s.push_str(&format!("  {k:<38} {v}\n"));
     }
     s.push_str(
-        "\ntongban.toml keys: data_dir, database_url, secure_cookies, session_hours, seed_demo, trusted_proxies, log,\n\
+        "\ntongban.toml keys: data_dir, database_url, secure_cookies, session_hours, seed_demo, public_url, trusted_proxies, log,\n\
          scheduler_secs, [notify] (smtp = { host, port, from, username, password, security }, sms_url,\n\
          sms_token, max_attempts, retry_secs)",
     );

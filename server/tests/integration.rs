@@ -2254,6 +2254,7 @@ async fn on_sqlite() {
     clock_suite(&app).await;
     clocks::delivery_clocks_suite(&app).await;
     security::security_suite(&app).await;
+    security::https_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2291,6 +2292,7 @@ async fn on_postgres() {
         clock_suite(&app).await;
         clocks::delivery_clocks_suite(&app).await;
         security::security_suite(&app).await;
+        security::https_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

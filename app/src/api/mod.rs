@@ -58,23 +58,22 @@ pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
 /// Takes the flash of `form` (and clears the cookie), if the browser carries one.
 #[server(prefix = "/api", endpoint = "take_flash")]
 pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
-    use crate::models::{parse_cookies, FLASH_COOKIE};
+    use crate::models::{flash_cookie_name, parse_cookies};
     let c = glue::ctx().await?;
+    let name = flash_cookie_name(c.state.settings.secure());
     let raw = c
         .headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| {
-            parse_cookies(h).filter(|(k, _)| *k == FLASH_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>()
-        })
+        .flat_map(|h| parse_cookies(h).filter(|(k, _)| *k == name).map(|(_, v)| v.to_string()).collect::<Vec<_>>())
         .next();
     let Some(flash) = raw.as_deref().and_then(crate::server::edge::decode_flash) else { return Ok(None) };
     if flash.form != form {
         return Ok(None);
     }
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        let clear = crate::server::auth::expired_cookie(FLASH_COOKIE, c.state.settings.secure_cookies);
+        let clear = crate::server::auth::expired_cookie(name, c.state.settings.secure());
         if let Ok(v) = http::HeaderValue::from_str(&clear) {
             resp.append_header(http::header::SET_COOKIE, v);
         }
@@ -220,9 +219,7 @@ pub async fn get_item(code: String) -> Result<crate::models::ItemGuide, ServerFn
     let mut guide = crate::server::catalog::item_guide(&c.state.db, &code, &cal, c.state.today())
         .await
         .map_err(|e| glue::fail(e, c.lang))?;
-    let host = c.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    let scheme = if c.state.settings.secure_cookies { "https" } else { "http" };
-    guide.qr_svg = crate::server::catalog::qr_svg(&format!("{scheme}://{host}/items/{}", guide.code));
+    guide.qr_svg = crate::server::catalog::qr_svg(&format!("{}/items/{}", c.state.public_base(), guide.code));
     Ok(guide)
 }
 

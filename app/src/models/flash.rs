@@ -7,6 +7,16 @@ use serde::{Deserialize, Serialize};
 
 pub const FLASH_COOKIE: &str = "tb_flash";
 
+/// The flash cookie's name: `__Host-` prefixed on an https site (the browser then takes it only
+/// from this very host, over https, for the whole site).
+pub fn flash_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-tb_flash"
+    } else {
+        FLASH_COOKIE
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Flash {
     /// Which form this belongs to (`register`, `login`, `staff_login`).

@@ -90,6 +90,16 @@ pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> bo
 
 pub const SESSION_COOKIE: &str = "tb_session";
 
+/// The session cookie's name: `__Host-` prefixed on an https site, so no other host (a sibling
+/// subdomain, a plain-http page) can plant one.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-tb_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalKind {
     Applicant,
@@ -183,7 +193,8 @@ pub async fn purge_expired_sessions(db: &impl ConnectionTrait) -> Result<u64, Ap
 /// `Set-Cookie` value for the session.
 pub fn session_cookie(token: &str, hours: i64, secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        session_cookie_name(secure),
         hours * 3600,
         if secure { "; Secure" } else { "" }
     )
@@ -266,6 +277,7 @@ mod tests {
     fn cookie_flags() {
         let c = session_cookie("abc", 8, true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("Secure"));
+        assert!(c.starts_with("__Host-tb_session=abc; Path=/;"), "{c}");
         assert!(!session_cookie("abc", 8, false).contains("Secure"));
     }
 }

@@ -13,6 +13,10 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// The address the public reaches Tongban at (`https://tongban.example.gov.cn`): the links and
+    /// QR codes in documents, the same-origin check of every write. `https` makes every cookie
+    /// `Secure` and `__Host-` and sends HSTS. Empty: the address this node listens on.
+    pub public_url: Option<String>,
     /// Session lifetime in hours.
     pub session_hours: i64,
     /// Load the demo data at start when the database is empty.
@@ -34,6 +38,18 @@ pub struct Settings {
     pub clock: Option<String>,
 }
 
+/// `scheme://host[:port]` of a public address, lower-cased, without a trailing slash; `None`
+/// when it is not an http(s) origin (a path, a query, credentials or no host).
+pub fn public_origin(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, authority) = url.split_once("://")?;
+    let ok = matches!(scheme, "http" | "https")
+        && !authority.is_empty()
+        && !authority.contains(['/', '?', '#', '@', ' '])
+        && authority.split(':').nth(1).is_none_or(|p| p.parse::<u16>().is_ok());
+    ok.then_some(url)
+}
+
 impl Settings {
     /// The node's clock: the system clock, or one started at `clock` (`TONGBAN_CLOCK`).
     pub fn clock(&self) -> super::clock::Clock {
@@ -50,6 +66,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("data"),
             database_url: None,
             secure_cookies: false,
+            public_url: None,
             session_hours: 8,
             seed_demo: false,
             trusted_proxies: 0,
@@ -79,7 +96,12 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TONGBAN_SECURE_COOKIES", "true behind HTTPS: cookies get the Secure flag"),
     ("TONGBAN_SESSION_HOURS", "session lifetime in hours (default 8)"),
     ("TONGBAN_SEED_DEMO", "true: load demo data at start when the database is empty"),
-    ("TONGBAN_TRUST_PROXY", "true: take the client address from X-Forwarded-For"),
+    (
+        "TONGBAN_PUBLIC_URL",
+        "the site's public address, e.g. https://tongban.example.gov.cn (links, QR codes, the same-origin check; https: Secure __Host- cookies and HSTS)",
+    ),
+    ("TONGBAN_TRUSTED_PROXIES", "how many reverse proxies of yours stand in front (0 = none, default)"),
+    ("TONGBAN_TRUST_PROXY", "true: the same as TONGBAN_TRUSTED_PROXIES=1"),
     ("TONGBAN_LOG", "log filter, e.g. info or debug (default info)"),
     ("TONGBAN_SCHEDULER_SECS", "seconds between scheduler ticks; 0 = no scheduler on this node (default 60)"),
     (
@@ -127,6 +149,16 @@ impl Settings {
         }
         if let Some(v) = env("TONGBAN_SECURE_COOKIES") {
             s.secure_cookies = parse_bool("TONGBAN_SECURE_COOKIES", &v)?;
+        }
+        if let Some(v) = env("TONGBAN_PUBLIC_URL") {
+            s.public_url = if v.trim().is_empty() { None } else { Some(v) };
+        }
+        if let Some(v) = s.public_url.take() {
+            s.public_url = Some(public_origin(&v).ok_or_else(|| ConfigError::Env {
+                name: "TONGBAN_PUBLIC_URL".into(),
+                value: v.clone(),
+                message: "expected http(s)://host[:port], without a path".into(),
+            })?);
         }
         if let Some(v) = env("TONGBAN_SEED_DEMO") {
             s.seed_demo = parse_bool("TONGBAN_SEED_DEMO", &v)?;
@@ -183,6 +215,11 @@ impl Settings {
             }
         }
         Ok(s)
+    }
+
+    /// Cookies are `Secure` (and `__Host-`): configured so, or the public address is https.
+    pub fn secure(&self) -> bool {
+        self.secure_cookies || self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
     pub fn load() -> Result<Settings, ConfigError> {

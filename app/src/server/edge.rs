@@ -27,7 +27,7 @@ use base64::Engine;
 use http::StatusCode;
 use rules::Lang;
 
-use crate::models::{Flash, Prefs, SessionUser, FLASH_COOKIE};
+use crate::models::{Flash, Prefs, SessionUser};
 
 /// The language and elder mode of a request: its cookies, else `Accept-Language`.
 pub fn prefs_of(headers: &HeaderMap) -> Prefs {
@@ -279,6 +279,22 @@ pub fn client_address(forwarded: &[&str], peer: Option<std::net::IpAddr>, proxie
     }
 }
 
+/// Is `source` (an Origin, or a Referer's origin part) this site? With the configured public
+/// address `public`, its scheme, host and port exactly; else the request's `host` (and port).
+pub fn same_origin(source: &str, public: Option<&str>, host: &str) -> bool {
+    let source = source.trim().to_ascii_lowercase();
+    let Some((scheme, rest)) = source.split_once("://") else { return false };
+    if !matches!(scheme, "http" | "https") {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let origin = format!("{scheme}://{authority}");
+    match public {
+        Some(p) => origin == p,
+        None => !host.is_empty() && authority.eq_ignore_ascii_case(host),
+    }
+}
+
 #[cfg(test)]
 mod client_address_tests {
     use super::client_address;
@@ -308,6 +324,30 @@ mod client_address_tests {
             assert_eq!(client_address(&lines, peer, proxies), want, "{lines:?} behind {proxies}");
         }
     }
+
+    #[test]
+    fn same_origin_is_scheme_host_and_port() {
+        use super::same_origin;
+        let public = Some("https://tongban.example.gov.cn");
+        // (Origin or Referer, configured public address, Host, same site?)
+        let table = [
+            ("https://tongban.example.gov.cn", public, "tongban.example.gov.cn", true),
+            ("https://tongban.example.gov.cn/staff/cases/1", public, "x", true),
+            // another scheme or port of the same host is another origin
+            ("http://tongban.example.gov.cn", public, "tongban.example.gov.cn", false),
+            ("https://tongban.example.gov.cn:8443", public, "tongban.example.gov.cn:8443", false),
+            // a look-alike host
+            ("https://tongban.example.gov.cn.evil.example", public, "tongban.example.gov.cn", false),
+            ("null", public, "tongban.example.gov.cn", false),
+            // no public address configured: the host and port the request was sent to
+            ("http://127.0.0.1:3000/login", None, "127.0.0.1:3000", true),
+            ("http://127.0.0.1:3001", None, "127.0.0.1:3000", false),
+            ("http://127.0.0.1:3000", None, "", false),
+        ];
+        for (source, public, host, want) in table {
+            assert_eq!(same_origin(source, public, host), want, "{source} vs {public:?} / {host}");
+        }
+    }
 }
 
 /// A 303 to `location`, setting `cookies`.
@@ -325,7 +365,11 @@ pub fn see_other(location: &str, cookies: Vec<String>) -> Response {
 pub fn flash_cookie(flash: &Flash, secure: bool) -> String {
     let json = serde_json::to_vec(flash).unwrap_or_default();
     let v = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-    format!("{FLASH_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{}",
+        crate::models::flash_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 pub fn decode_flash(v: &str) -> Option<Flash> {
@@ -346,11 +390,11 @@ pub fn back_with_errors(
         None => [("_form".to_string(), e.message(lang))].into_iter().collect(),
     };
     let flash = Flash { form: form.into(), values, errors, notice: None };
-    see_other(to, vec![flash_cookie(&flash, st.settings.secure_cookies)])
+    see_other(to, vec![flash_cookie(&flash, st.settings.secure())])
 }
 
 pub fn notice(st: &AppState, form: &str, text: String) -> String {
-    flash_cookie(&Flash { form: form.into(), notice: Some(text), ..Default::default() }, st.settings.secure_cookies)
+    flash_cookie(&Flash { form: form.into(), notice: Some(text), ..Default::default() }, st.settings.secure())
 }
 
 #[cfg(test)]

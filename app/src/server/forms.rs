@@ -10,7 +10,7 @@ use leptos::server_fn::ServerFnError;
 use rules::Lang;
 
 use super::accounts;
-use super::auth::{self, PrincipalKind, SESSION_COOKIE};
+use super::auth::{self, PrincipalKind};
 use super::edge::{back_with_errors, notice, see_other, Caller, FormCall};
 use super::error::AppError;
 use super::guard;
@@ -28,11 +28,11 @@ async fn start_session(
     id: i32,
     ip: &str,
 ) -> Result<String, AppError> {
-    if let Some(old) = guard::session_token(headers) {
+    if let Some(old) = guard::session_token(headers, st.settings.secure()) {
         auth::delete_session(&st.db, &old).await?;
     }
     let token = auth::create_session(&st.db, kind, id, Some(ip.to_string()), st.settings.session_hours).await?;
-    Ok(auth::session_cookie(&token, st.settings.session_hours, st.settings.secure_cookies))
+    Ok(auth::session_cookie(&token, st.settings.session_hours, st.settings.secure()))
 }
 
 /// The body of `api::register`: the account, signed in, or the form again with its errors.
@@ -134,7 +134,7 @@ async fn staff_login_reply(call: &FormCall, input: &StaffLoginInput) -> Response
 pub async fn logout() -> Result<(), ServerFnError> {
     let call = FormCall::current()?;
     let (st, lang) = (&call.st, call.lang);
-    if let Some(token) = guard::session_token(call.headers()) {
+    if let Some(token) = guard::session_token(call.headers(), st.settings.secure()) {
         if let Err(e) = auth::delete_session(&st.db, &token).await {
             tracing::warn!(error = %e, "could not delete session at logout");
         }
@@ -142,7 +142,10 @@ pub async fn logout() -> Result<(), ServerFnError> {
     let msg = lang.pick("您已安全退出", "您已安全登出", "You have logged out").to_string();
     let reply = see_other(
         "/login",
-        vec![auth::expired_cookie(SESSION_COOKIE, st.settings.secure_cookies), notice(st, "login", msg)],
+        vec![
+            auth::expired_cookie(auth::session_cookie_name(st.settings.secure()), st.settings.secure()),
+            notice(st, "login", msg),
+        ],
     );
     call.answer(reply)
 }
@@ -150,7 +153,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
 /// The body of `api::set_prefs`: the language and elder mode as cookies, back to the page.
 pub async fn set_prefs(input: PrefsInput) -> Result<(), ServerFnError> {
     let call = FormCall::current()?;
-    let secure = if call.st.settings.secure_cookies { "; Secure" } else { "" };
+    let secure = if call.st.settings.secure() { "; Secure" } else { "" };
     let mut cookies = Vec::new();
     if let Some(l) = input.lang.as_deref().and_then(Lang::from_tag) {
         cookies.push(format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", l.tag()));

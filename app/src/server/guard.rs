@@ -5,19 +5,20 @@ use http::HeaderMap;
 use rules::Role;
 
 use super::accounts;
-use super::auth::{self, SESSION_COOKIE};
+use super::auth;
 use super::error::AppError;
 use super::state::AppState;
 use crate::models::{parse_cookies, SessionUser};
 
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The session token the browser sent, under the cookie name of this site's mode
+/// ([`auth::session_cookie_name`]: a plain `tb_session` on an https site is someone else's).
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = auth::session_cookie_name(secure);
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| {
-            parse_cookies(h).filter(|(k, _)| *k == SESSION_COOKIE).map(|(_, v)| v.to_string()).collect::<Vec<_>>()
-        })
+        .flat_map(|h| parse_cookies(h).filter(|(k, _)| *k == name).map(|(_, v)| v.to_string()).collect::<Vec<_>>())
         .next()
 }
 
@@ -32,7 +33,7 @@ type Cached = (Option<String>, Option<SessionUser>);
 /// The caller, from the session cookie, looked up in the database. Plain endpoints (forms, the
 /// API, downloads) use this one.
 pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
-    lookup(state, session_token(headers)).await
+    lookup(state, session_token(headers, state.settings.secure())).await
 }
 
 async fn lookup(state: &AppState, token: Option<String>) -> Result<Option<SessionUser>, AppError> {
@@ -50,7 +51,7 @@ async fn lookup(state: &AppState, token: Option<String>) -> Result<Option<Sessio
 /// render's reactive owner: a plain endpoint could find another request's context on its
 /// thread, so the cache also answers only for the same session token.
 pub async fn render_caller(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionUser>, AppError> {
-    let token = session_token(headers);
+    let token = session_token(headers, state.settings.secure());
     let cache = leptos::prelude::use_context::<CallerCache>();
     if let Some(c) = &cache {
         if let Some((for_token, known)) = c.0.lock().ok().and_then(|g| g.clone()) {

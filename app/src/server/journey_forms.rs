@@ -281,11 +281,9 @@ fn complaint_filed(lang: Lang) -> &'static str {
 /// A result document as PDF (`/results/{code}.pdf`), with the QR code of its verification page.
 async fn result_document(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let Some(code) = file.strip_suffix(".pdf") else { return AppError::NotFound.into_response() };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    let scheme = if st.settings.secure_cookies { "https" } else { "http" };
     let result = async {
         let user = guard::caller(&st, &headers).await?;
-        journey::result_document_blocks(&st.db, user.as_ref(), code, &format!("{scheme}://{host}")).await
+        journey::result_document_blocks(&st.db, user.as_ref(), code, &st.public_base()).await
     }
     .await;
     match result {

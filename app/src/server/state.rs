@@ -22,11 +22,23 @@ pub struct AppState {
     pub pages: Arc<super::page_cache::PageCache>,
     /// Every "now" and "today" of this node.
     pub clock: super::clock::Clock,
+    /// The address this node listens on, once bound (the public address when none is configured).
+    pub bound: Arc<std::sync::OnceLock<String>>,
 }
 
 impl AppState {
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
+    }
+
+    /// `scheme://host[:port]` the public reaches this site at: the configured public address,
+    /// else the address this node listens on. Never the request's `Host` header, which is the
+    /// client's to write (a QR code printed with it could point anywhere).
+    pub fn public_base(&self) -> String {
+        match &self.settings.public_url {
+            Some(u) => u.clone(),
+            None => self.bound.get().map(|a| format!("http://{a}")).unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+        }
     }
 }
 

@@ -263,6 +263,55 @@ pub async fn security_suite(app: &App) {
     login_failure::Entity::delete_many().exec(db).await.unwrap();
 }
 
+/// A node on the same database whose public address is https (item 14): its cookies are
+/// `Secure` and `__Host-`, it sends HSTS, and a write from the http origin of the same host —
+/// once taken as the same site, the scheme was not compared — is refused.
+pub async fn https_suite(app: &App) {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = app::server::config::Settings {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(app.state.settings.effective_database_url()),
+        scheduler_secs: 0,
+        public_url: Some("https://tongban.example.gov.cn".into()),
+        ..Default::default()
+    };
+    let state = tongban::prepare(settings, leptos_options()).await.expect("the https node starts");
+    let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
+    tokio::spawn(tongban::serve(state, "127.0.0.1:0".parse().unwrap(), move |a| {
+        let _ = tx.send(a);
+    }));
+    let base = format!("http://{}", rx.await.unwrap());
+    let origin = |o: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(ORIGIN, HeaderValue::from_str(o).unwrap());
+        Client::builder().redirect(redirect::Policy::none()).default_headers(h).build().unwrap()
+    };
+    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let login = [("username", "clerk"), ("password", pw)];
+    let public = origin("https://tongban.example.gov.cn");
+    let r = public.post(format!("{base}/api/staff_login")).form(&login).send().await.unwrap();
+    assert_eq!(location(&r), "/staff");
+    let cookies: Vec<String> =
+        r.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let session = cookies.iter().find(|c| c.starts_with("__Host-tb_session=")).expect("a __Host- session cookie");
+    assert!(session.contains("; Secure") && session.contains("Path=/") && !session.contains("Domain"), "{session}");
+    assert!(!cookies.iter().any(|c| c.starts_with("tb_session=")), "{cookies:?}");
+    let r = public.get(format!("{base}/")).send().await.unwrap();
+    assert!(r.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age=31536000"));
+    for forged in ["http://tongban.example.gov.cn", "https://tongban.example.gov.cn:8443", &base] {
+        let r = origin(forged).post(format!("{base}/api/staff_login")).form(&login).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a write from {forged}");
+    }
+    // a plain tb_session planted by another host is not this site's session
+    let planted = public
+        .get(format!("{base}/staff"))
+        .header("cookie", format!("tb_session={}", session.split(['=', ';']).nth(1).unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&planted).starts_with("/staff/login"), "{:?}", planted.status());
+}
+
 fn auth_limit() -> u64 {
     app::server::auth::MAX_FAILURES_PER_ACCOUNT
 }
