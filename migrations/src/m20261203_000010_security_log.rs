@@ -1,6 +1,8 @@
 //! The security log (ASVS V7): every sign-in (success and failure), every admin action, every API
 //! token issued, used or revoked, every look-up of a person's data without a case (the counter's
 //! search by ID number, an applicant's profile). Rows are only ever inserted.
+//!
+//! API tokens expire: a year after their issue, those issued before included.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -19,6 +21,12 @@ enum SecurityLog {
     Outcome,
     Address,
     Detail,
+}
+
+#[derive(DeriveIden)]
+enum ApiTokens {
+    Table,
+    ExpiresAt,
 }
 
 #[async_trait::async_trait]
@@ -48,10 +56,19 @@ impl MigrationTrait for Migration {
                 .col(SecurityLog::At)
                 .to_owned(),
         )
+        .await?;
+        // empty for the tokens issued before: they expire a year after their issue
+        m.alter_table(
+            Table::alter()
+                .table(ApiTokens::Table)
+                .add_column(timestamp_with_time_zone_null(ApiTokens::ExpiresAt))
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(Table::alter().table(ApiTokens::Table).drop_column(ApiTokens::ExpiresAt).to_owned()).await?;
         m.drop_table(Table::drop().table(SecurityLog::Table).to_owned()).await
     }
 }

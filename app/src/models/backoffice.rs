@@ -390,6 +390,8 @@ pub struct TokenLine {
     pub departments: String,
     pub created: String,
     pub last_used: String,
+    /// When it stops working (a year after issue).
+    pub expires: String,
     pub revoked: bool,
 }
 

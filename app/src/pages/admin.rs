@@ -17,7 +17,7 @@ pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f:
     let dep_err = f.errors.get("departments").cloned();
     let rows = tokens.into_iter().map(|t| view! {
         <tr data-testid="token">
-            <td>{t.name}</td><td><code>{t.prefix}"…"</code></td><td>{t.departments}</td><td>{t.created}</td><td>{t.last_used}</td>
+            <td>{t.name}</td><td><code>{t.prefix}"…"</code></td><td>{t.departments}</td><td>{t.created}</td><td>{t.last_used}</td><td>{t.expires}</td>
             <td>{if t.revoked { view! { <span class="badge red">{lang.pick("已吊销", "已吊銷", "revoked")}</span> }.into_any() } else { view! {
                 <form method="post" action={<crate::api::RevokeToken as ServerFn>::PATH}><input type="hidden" name="id" value=t.id.to_string()/><button type="submit" class="button secondary">{lang.pick("吊销", "吊銷", "Revoke")}</button></form>
             }.into_any() }}</td>
@@ -56,7 +56,7 @@ pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f:
                 <thead><tr>
                     <th scope="col">{lang.pick("使用方", "使用方", "Used by")}</th><th scope="col">{lang.pick("令牌", "權杖", "Token")}</th>
                     <th scope="col">{lang.pick("部门", "部門", "Departments")}</th><th scope="col">{lang.pick("签发时间", "簽發時間", "Issued")}</th>
-                    <th scope="col">{lang.pick("最近使用", "最近使用", "Last used")}</th><th scope="col"></th>
+                    <th scope="col">{lang.pick("最近使用", "最近使用", "Last used")}</th><th scope="col">{lang.pick("有效期至", "有效期至", "Expires")}</th><th scope="col"></th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>

@@ -4,8 +4,7 @@
 //! rate-limited per minute. The OpenAPI 3.1 document at `/api/v1/openapi.json` describes every path
 //! and schema; the integration tests check each answer against it.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -78,6 +77,7 @@ pub async fn issue(
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
         last_used_at: Set(None),
+        expires_at: Set(Some(Utc::now() + chrono::Duration::days(TOKEN_DAYS))),
         ..Default::default()
     }
     .insert(db)
@@ -114,24 +114,16 @@ pub async fn list(db: &DatabaseConnection, user: Option<&SessionUser>) -> Result
         .collect())
 }
 
-/// Requests per token per minute.
+/// Requests per token per minute, counted for all nodes together (in the database).
 pub const RATE_PER_MINUTE: u32 = 120;
 
-fn over_limit(token: &str, limit: u32) -> Option<u64> {
-    static HITS: OnceLock<Mutex<HashMap<String, (i64, u32)>>> = OnceLock::new();
-    let now = Utc::now().timestamp();
-    let minute = now / 60;
-    let mut hits = HITS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
-    // Old minutes are dropped now and then, so the map holds only the tokens in use.
-    if hits.len() > 10_000 {
-        hits.retain(|_, (m, _)| *m == minute);
-    }
-    let e = hits.entry(token.to_string()).or_insert((minute, 0));
-    if e.0 != minute {
-        *e = (minute, 0);
-    }
-    e.1 += 1;
-    (e.1 > limit).then(|| (60 - now % 60) as u64)
+/// A token's life: a year.
+pub const TOKEN_DAYS: i64 = 365;
+
+/// When token `t` stops working: its own expiry, or a year after its issue for the tokens
+/// issued before tokens expired.
+pub fn expires_of(t: &api_token::Model) -> DateTime<Utc> {
+    t.expires_at.unwrap_or(t.created_at + chrono::Duration::days(TOKEN_DAYS))
 }
 
 /// An API error: status and `{ "error": code, "message": text }`.
@@ -172,7 +164,7 @@ async fn scope(st: &AppState, headers: &HeaderMap, ip: Option<Extension<ClientIp
         .one(&st.db)
         .await
         .map_err(AppError::from)?
-        .filter(|t| t.revoked_at.is_none());
+        .filter(|t| t.revoked_at.is_none() && expires_of(t) > Utc::now());
     let address = ip.as_ref().map(|Extension(ClientIp(a))| a.as_str()).unwrap_or("unknown");
     let event = super::audit::SecurityEvent {
         who: found.as_ref().map(|t| super::audit::Who::Token(t.id)).unwrap_or(super::audit::Who::Anonymous),
@@ -183,13 +175,16 @@ async fn scope(st: &AppState, headers: &HeaderMap, ip: Option<Extension<ClientIp
         detail: String::new(),
     };
     super::audit::security(&st.db, event).await.map_err(ApiError::from)?;
-    let t = found.ok_or_else(|| unauthorized("unknown or revoked token"))?;
-    if let Some(wait) = over_limit(&t.token_hash, RATE_PER_MINUTE) {
-        return Err(ApiError(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("at most {RATE_PER_MINUTE} requests a minute; retry in {wait} s"),
-        ));
+    let t = found.ok_or_else(|| unauthorized("unknown, expired or revoked token"))?;
+    match super::auth::rate_limit(&st.db, "api", &t.id.to_string(), RATE_PER_MINUTE.into(), 1).await {
+        Err(AppError::RateLimited { .. }) => {
+            return Err(ApiError(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("at most {RATE_PER_MINUTE} requests a minute; retry in 60 s"),
+            ))
+        }
+        r => r?,
     }
     if t.last_used_at.is_none_or(|at| Utc::now() - at > chrono::Duration::minutes(1)) {
         api_token::Entity::update_many()
@@ -594,6 +589,7 @@ pub async fn token_lines(
         .into_iter()
         .map(|t| {
             let ids: Vec<i32> = serde_json::from_str(&t.departments).unwrap_or_default();
+            let expires = expires_of(&t);
             crate::models::TokenLine {
                 id: t.id,
                 name: t.name,
@@ -601,6 +597,7 @@ pub async fn token_lines(
                 departments: ids.iter().filter_map(|i| deps.get(i).cloned()).collect::<Vec<_>>().join("、"),
                 created: stamp(Some(t.created_at)),
                 last_used: stamp(t.last_used_at),
+                expires: stamp(Some(expires)),
                 revoked: t.revoked_at.is_some(),
             }
         })

@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use super::entities::{login_failure, session};
+use super::entities::{login_failure, rate_hit, session};
 use super::error::AppError;
 
 /// A stored argon2id hash (PHC string). Deliberately not `Serialize`, and its `Debug` hides it.
@@ -252,6 +252,43 @@ pub async fn reserve_attempt(db: &impl ConnectionTrait, account_key: &str, ip: &
     let by_account = recent().filter(login_failure::Column::AccountKey.eq(account_key)).count(db).await?;
     let delay = by_account.saturating_sub(MAX_FAILURES_PER_ACCOUNT).min(MAX_DELAY_SECONDS);
     Ok(Attempt { id: mine.id, delay: std::time::Duration::from_secs(delay) })
+}
+
+/// Counts one request of `key` in `bucket` and refuses it beyond `per_window` in the last
+/// `minutes`, for every node at once (the count is in the database). Written first and counted
+/// after, like [`reserve_attempt`]: parallel requests cannot slip past the limit between a count
+/// and a write (a refused request takes its row back).
+pub async fn rate_limit(
+    db: &impl ConnectionTrait,
+    bucket: &str,
+    key: &str,
+    per_window: u64,
+    minutes: i64,
+) -> Result<(), AppError> {
+    let since = Utc::now() - Duration::minutes(minutes);
+    let mine = rate_hit::ActiveModel {
+        bucket: Set(bucket.into()),
+        ip: Set(key.into()),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let n = rate_hit::Entity::find()
+        .filter(rate_hit::Column::Bucket.eq(bucket))
+        .filter(rate_hit::Column::Ip.eq(key))
+        .filter(rate_hit::Column::At.gt(since))
+        .count(db)
+        .await?;
+    if n > per_window {
+        rate_hit::Entity::delete_by_id(mine.id).exec(db).await?;
+        return Err(AppError::RateLimited { minutes });
+    }
+    // old hits are useless: the first of a window drops them
+    if n == 1 {
+        rate_hit::Entity::delete_many().filter(rate_hit::Column::At.lt(since)).exec(db).await?;
+    }
+    Ok(())
 }
 
 pub async fn clear_failures(db: &impl ConnectionTrait, account_key: &str) -> Result<(), AppError> {

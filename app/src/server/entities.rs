@@ -722,6 +722,9 @@ pub mod api_token {
         pub created_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
         pub last_used_at: Option<DateTimeUtc>,
+        /// After this instant the token is refused; empty for tokens issued before tokens
+        /// expired: a year after `created_at` (`api_v1::expires_of`).
+        pub expires_at: Option<DateTimeUtc>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -302,6 +302,45 @@ pub async fn https_suite(app: &App) {
         let r = origin(forged).post(format!("{base}/api/staff_login")).form(&login).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "a write from {forged}");
     }
+    // API tokens: one limit for all nodes; an expired token (or one issued before tokens
+    // expired, over a year ago) is refused
+    use app::server::entities::api_token;
+    use sea_orm::{ActiveModelTrait, Set};
+    let token = |secret: &'static str, created: chrono::DateTime<chrono::Utc>, expires| api_token::ActiveModel {
+        name: Set(secret.into()),
+        prefix: Set(secret.chars().take(10).collect()),
+        token_hash: Set(app::server::auth::token_hash(secret)),
+        departments: Set("[]".into()),
+        created_by: Set(1),
+        created_at: Set(created),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+        expires_at: Set(expires),
+        ..Default::default()
+    };
+    let now = chrono::Utc::now();
+    let db = &app.state.db;
+    token("tb_shared_limit", now, Some(now + chrono::Duration::days(1))).insert(db).await.unwrap();
+    token("tb_expired", now - chrono::Duration::days(30), Some(now - chrono::Duration::days(1)))
+        .insert(db)
+        .await
+        .unwrap();
+    token("tb_old_one", now - chrono::Duration::days(400), None).insert(db).await.unwrap();
+    let api = |base: String, bearer: &'static str| async move {
+        reqwest::Client::new().get(format!("{base}/api/v1/catalog")).bearer_auth(bearer).send().await.unwrap().status()
+    };
+    for bearer in ["tb_expired", "tb_old_one"] {
+        assert_eq!(api(base.clone(), bearer).await, StatusCode::UNAUTHORIZED, "{bearer}");
+    }
+    for _ in 0..app::server::api_v1::RATE_PER_MINUTE {
+        assert_eq!(api(app.base.clone(), "tb_shared_limit").await, StatusCode::OK);
+    }
+    assert_eq!(
+        api(base.clone(), "tb_shared_limit").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the limit spent on one node holds on the other"
+    );
+
     // a plain tb_session planted by another host is not this site's session
     let planted = public
         .get(format!("{base}/staff"))

@@ -31,8 +31,7 @@ use super::cases::documents::{file_view, files_of, results_of};
 use super::cases::{self, Actor, Change};
 use super::catalog::{guide_of, newest_published};
 use super::entities::{
-    applicant, case, case_event, case_file, complaint, department, evaluation, item, notification, rate_hit,
-    result_document,
+    applicant, case, case_event, case_file, complaint, department, evaluation, item, notification, result_document,
 };
 use super::error::AppError;
 use super::files::{ByteStream, FileStore, FileStoreError};
@@ -460,33 +459,7 @@ pub async fn mark_all_read(db: &impl ConnectionTrait, applicant_id: i32) -> Resu
     Ok(())
 }
 
-/// Counts a hit for `bucket` from `ip` and refuses when the window's allowance is spent.
-pub async fn rate_limit(
-    db: &impl ConnectionTrait,
-    bucket: &str,
-    ip: &str,
-    per_window: u64,
-    minutes: i64,
-) -> Result<(), AppError> {
-    let since = Utc::now() - Duration::minutes(minutes);
-    let n = rate_hit::Entity::find()
-        .filter(rate_hit::Column::Bucket.eq(bucket))
-        .filter(rate_hit::Column::Ip.eq(ip))
-        .filter(rate_hit::Column::At.gt(since))
-        .count(db)
-        .await?;
-    if n >= per_window {
-        return Err(AppError::RateLimited { minutes });
-    }
-    rate_hit::ActiveModel { bucket: Set(bucket.into()), ip: Set(ip.into()), at: Set(Utc::now()), ..Default::default() }
-        .insert(db)
-        .await?;
-    // Old hits are useless: drop them now and then.
-    if n == 0 {
-        rate_hit::Entity::delete_many().filter(rate_hit::Column::At.lt(since)).exec(db).await?;
-    }
-    Ok(())
-}
+pub use super::auth::rate_limit;
 
 #[cfg(test)]
 mod tests {
