@@ -2,7 +2,9 @@
 //! token issued, used or revoked, every look-up of a person's data without a case (the counter's
 //! search by ID number, an applicant's profile). Rows are only ever inserted.
 //!
-//! API tokens expire: a year after their issue, those issued before included.
+//! API tokens expire: a year after their issue, those issued before included. A staff session
+//! also ends after 30 idle minutes (`sessions.last_seen_at`); a password an admin set must be
+//! changed at the next sign-in (`staff.must_change_password`).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -21,6 +23,18 @@ enum SecurityLog {
     Outcome,
     Address,
     Detail,
+}
+
+#[derive(DeriveIden)]
+enum Sessions {
+    Table,
+    LastSeenAt,
+}
+
+#[derive(DeriveIden)]
+enum Staff {
+    Table,
+    MustChangePassword,
 }
 
 #[derive(DeriveIden)]
@@ -64,10 +78,23 @@ impl MigrationTrait for Migration {
                 .add_column(timestamp_with_time_zone_null(ApiTokens::ExpiresAt))
                 .to_owned(),
         )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Sessions::Table)
+                .add_column(timestamp_with_time_zone_null(Sessions::LastSeenAt))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter().table(Staff::Table).add_column(boolean(Staff::MustChangePassword).default(false)).to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(Table::alter().table(Staff::Table).drop_column(Staff::MustChangePassword).to_owned()).await?;
+        m.alter_table(Table::alter().table(Sessions::Table).drop_column(Sessions::LastSeenAt).to_owned()).await?;
         m.alter_table(Table::alter().table(ApiTokens::Table).drop_column(ApiTokens::ExpiresAt).to_owned()).await?;
         m.drop_table(Table::drop().table(SecurityLog::Table).to_owned()).await
     }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
-use crate::models::{LoginInput, NoticeSettings, PrefsInput, RegisterInput, StaffLoginInput};
+use crate::models::{LoginInput, NoticeSettings, PasswordChangeInput, PrefsInput, RegisterInput, StaffLoginInput};
 
 /// An applicant signs up (a person or an enterprise) and is signed in.
 #[server(prefix = "/api", endpoint = "register")]
@@ -22,6 +22,13 @@ pub async fn login(#[server(flatten)] input: LoginInput) -> Result<(), ServerFnE
 #[server(prefix = "/api", endpoint = "staff_login")]
 pub async fn staff_login(#[server(flatten)] input: StaffLoginInput) -> Result<(), ServerFnError> {
     crate::server::forms::staff_login(input).await
+}
+
+/// Whoever is signed in changes their password (a member of staff whose password an admin set
+/// must, before anything else).
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(#[server(flatten)] input: PasswordChangeInput) -> Result<(), ServerFnError> {
+    crate::server::forms::change_password(input).await
 }
 
 /// Whoever is signed in signs out.

@@ -353,6 +353,20 @@ pub struct StaffLoginInput {
     pub next: String,
 }
 
+/// A password change by whoever is signed in (staff or applicant).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangeInput {
+    #[serde(default)]
+    pub current: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+    /// Where to go after (a local path).
+    #[serde(default)]
+    pub next: String,
+}
+
 /// The language and elder-mode switches of every page (each form sends one of the two).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PrefsInput {

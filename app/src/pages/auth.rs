@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::take_flash;
-use crate::components::{field_error, use_prefs, ErrorSummary, TextField};
+use crate::components::{field_error, use_prefs, ErrorSummary, Notice, TextField};
 use crate::islands::{LoginForm, RegisterForm};
 use crate::models::field_label;
 
@@ -59,6 +59,46 @@ pub fn StaffLoginPage() -> impl IntoView {
     };
     view! {
         <Title text=lang.pick("工作人员登录 · 通办", "工作人員登入 · 通辦", "Staff sign-in · Tongban")/>
+        <Suspense fallback=|| ()>{body}</Suspense>
+    }
+}
+
+/// `/staff/password` and `/account/password`: whoever is signed in changes their password (the
+/// server knows who; a member of staff whose password an admin set comes here first).
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let flash = Resource::new(|| (), |_| take_flash("password".into()));
+    let query = use_query_map();
+    let body = move || {
+        Suspend::new(async move {
+            let f = flash.await.ok().flatten().unwrap_or_default();
+            let next = f.values.get("next").cloned().or_else(|| query.read_untracked().get("next")).unwrap_or_default();
+            let errors = RwSignal::new(f.errors.clone());
+            let summary = NodeRef::<html::Div>::new();
+            let label = |zh: &'static str, hant: &'static str, en: &'static str| lang.pick(zh, hant, en).to_string();
+            view! {
+                <section class="panel narrow">
+                    <h1>{lang.pick("修改密码", "修改密碼", "Change your password")}</h1>
+                    <Notice text=f.notice.clone()/>
+                    <ErrorSummary errors order=&["current", "password", "password_confirm"] node_ref=summary/>
+                    <form method="post" action={<crate::api::ChangePassword as ServerFn>::PATH} novalidate>
+                        <input type="hidden" name="next" value=next/>
+                        <TextField name="current" label=label("当前密码", "目前密碼", "Current password") value=""
+                            input_type="password" error=field_error(errors, "current") autocomplete="current-password"/>
+                        <TextField name="password" label=label("新密码", "新密碼", "New password") value=""
+                            hint=lang.pick("至少 8 个字符，可用一句好记的话", "至少 8 個字元，可用一句好記的話", "At least 8 characters; a sentence you remember works well").to_string()
+                            input_type="password" error=field_error(errors, "password") autocomplete="new-password"/>
+                        <TextField name="password_confirm" label=field_label("password_confirm", lang) value=""
+                            input_type="password" error=field_error(errors, "password_confirm") autocomplete="new-password"/>
+                        <button type="submit" class="button">{lang.pick("修改密码", "修改密碼", "Change password")}</button>
+                    </form>
+                </section>
+            }
+        })
+    };
+    view! {
+        <Title text=lang.pick("修改密码 · 通办", "修改密碼 · 通辦", "Change your password · Tongban")/>
         <Suspense fallback=|| ()>{body}</Suspense>
     }
 }

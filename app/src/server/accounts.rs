@@ -274,18 +274,121 @@ pub async fn load_session_user(
             masked_mobile: masked_mobile(&a.mobile),
             name: a.name,
         }),
-        PrincipalKind::Staff => match staff::Entity::find_by_id(id).one(db).await?.filter(|s| s.active) {
-            Some(s) => Some(SessionUser::Staff {
-                id: s.id,
-                roles: staff_roles(db, s.id).await?,
-                name: s.display_name,
-                username: s.username,
-            }),
-            None => None,
-        },
+        // a password an admin set opens nothing until it is changed (`guard::session_principal`)
+        PrincipalKind::Staff => {
+            match staff::Entity::find_by_id(id).one(db).await?.filter(|s| s.active && !s.must_change_password) {
+                Some(s) => Some(SessionUser::Staff {
+                    id: s.id,
+                    roles: staff_roles(db, s.id).await?,
+                    name: s.display_name,
+                    username: s.username,
+                }),
+                None => None,
+            }
+        }
         // The scheduler never holds a session.
         PrincipalKind::System => None,
     })
+}
+
+/// Changes the password of the account signed in: the current one checked (throttled like a
+/// sign-in), the new one checked as at registration and different; every session of the account
+/// ends (the caller starts a new one). In the security log either way.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    kind: PrincipalKind,
+    id: i32,
+    input: &crate::models::PasswordChangeInput,
+    ip: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let result = async {
+        let (stored, logins): (Option<String>, Vec<String>) = match kind {
+            PrincipalKind::Staff => {
+                let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::Unauthorized)?;
+                (Some(s.password_hash), vec![s.username])
+            }
+            PrincipalKind::Applicant => {
+                let a = applicant::Entity::find_by_id(id).one(db).await?.ok_or(AppError::Unauthorized)?;
+                let logins = [Some(a.mobile), a.id_card_no, a.credit_code].into_iter().flatten().collect();
+                (a.password_hash, logins)
+            }
+            PrincipalKind::System => return Err(AppError::Forbidden),
+        };
+        let key = format!("password:{}:{id}", kind.as_str());
+        let attempt = auth::reserve_attempt(db, &key, ip).await?;
+        if !attempt.delay.is_zero() {
+            tokio::time::sleep(attempt.delay).await;
+        }
+        if !auth::verify_password(input.current.clone(), stored.map(PasswordHash::from_stored)).await {
+            return Err(AppError::field(
+                "current",
+                lang.pick("当前密码不正确", "目前密碼不正確", "The current password is not right"),
+            ));
+        }
+        auth::clear_failures(db, &key).await?;
+        let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
+        let mut errors = Vec::new();
+        if let Err(e) = rules::validators::check_password(&input.password, &logins) {
+            errors.push(("password".to_string(), e.message(lang)));
+        } else if input.password == input.current {
+            errors.push((
+                "password".to_string(),
+                lang.pick(
+                    "新密码不能与当前密码相同",
+                    "新密碼不能與目前密碼相同",
+                    "Choose a password you have not used here",
+                )
+                .into(),
+            ));
+        }
+        if input.password != input.password_confirm {
+            errors.push((
+                "password_confirm".to_string(),
+                lang.pick("两次输入的密码不一致", "兩次輸入的密碼不一致", "The passwords do not match").into(),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let hash = auth::hash_password(input.password.clone()).await?.into_stored();
+        let tx = db::write_tx(db).await?;
+        match kind {
+            PrincipalKind::Staff => {
+                staff::Entity::update_many()
+                    .col_expr(staff::Column::PasswordHash, sea_orm::sea_query::Expr::value(hash))
+                    .col_expr(staff::Column::MustChangePassword, sea_orm::sea_query::Expr::value(false))
+                    .filter(staff::Column::Id.eq(id))
+                    .exec(&tx)
+                    .await?;
+            }
+            _ => {
+                applicant::Entity::update_many()
+                    .col_expr(applicant::Column::PasswordHash, sea_orm::sea_query::Expr::value(Some(hash)))
+                    .filter(applicant::Column::Id.eq(id))
+                    .exec(&tx)
+                    .await?;
+            }
+        }
+        auth::end_sessions_of(&tx, kind, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    let who = match kind {
+        PrincipalKind::Staff => audit::Who::Staff(id),
+        _ => audit::Who::Applicant(id),
+    };
+    let event = audit::SecurityEvent {
+        who,
+        event: "password.change",
+        target: String::new(),
+        outcome: audit::Outcome::of(&result),
+        address: ip,
+        detail: String::new(),
+    };
+    audit::security(db, event).await?;
+    result
 }
 
 /// Creates (or updates the password and roles of) a staff account.

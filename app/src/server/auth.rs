@@ -153,21 +153,42 @@ pub async fn create_session(
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(hours)),
         ip: Set(ip),
+        last_seen_at: Set(Some(now)),
     }
     .insert(db)
     .await?;
     Ok(token)
 }
 
-/// The principal of a live session.
+/// A staff session ends after this long without a request (besides its absolute lifetime).
+pub const STAFF_IDLE_MINUTES: i64 = 30;
+
+/// The principal of a live session: not past its lifetime, and for staff not idle for
+/// [`STAFF_IDLE_MINUTES`] (an idle one is deleted). Each request keeps it alive (written at
+/// most once a minute).
 pub async fn lookup_session(db: &impl ConnectionTrait, token: &str) -> Result<Option<(PrincipalKind, i32)>, AppError> {
     if token.is_empty() || token.len() > 64 {
         return Ok(None);
     }
-    let found = session::Entity::find_by_id(token_hash(token)).one(db).await?;
-    Ok(found
-        .filter(|s| s.expires_at > Utc::now())
-        .and_then(|s| PrincipalKind::parse(&s.principal_kind).map(|k| (k, s.principal_id))))
+    let Some(s) = session::Entity::find_by_id(token_hash(token)).one(db).await? else { return Ok(None) };
+    let now = Utc::now();
+    let Some(kind) = PrincipalKind::parse(&s.principal_kind) else { return Ok(None) };
+    let seen = s.last_seen_at.unwrap_or(s.created_at);
+    if s.expires_at <= now {
+        return Ok(None);
+    }
+    if kind == PrincipalKind::Staff && now - seen > Duration::minutes(STAFF_IDLE_MINUTES) {
+        session::Entity::delete_by_id(s.id_hash).exec(db).await?;
+        return Ok(None);
+    }
+    if now - seen > Duration::minutes(1) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .filter(session::Column::IdHash.eq(s.id_hash.clone()))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some((kind, s.principal_id)))
 }
 
 pub async fn delete_session(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {

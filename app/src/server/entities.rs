@@ -28,6 +28,8 @@ pub mod staff {
         pub password_hash: String,
         pub active: bool,
         pub created_at: DateTimeUtc,
+        /// The password was set by an admin: the next sign-in must change it first.
+        pub must_change_password: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -90,6 +92,9 @@ pub mod session {
         pub created_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
         pub ip: Option<String>,
+        /// The last request of the session (kept to the minute): a staff session idle for
+        /// `auth::STAFF_IDLE_MINUTES` ends.
+        pub last_seen_at: Option<DateTimeUtc>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -16,8 +16,8 @@ use super::error::AppError;
 use super::guard;
 use super::state::AppState;
 use crate::models::{
-    safe_next, validate_register, LoginInput, NoticeSettings, PrefsInput, RegisterInput, SessionUser, StaffLoginInput,
-    ELDER_COOKIE, LANG_COOKIE,
+    safe_next, validate_register, LoginInput, NoticeSettings, PasswordChangeInput, PrefsInput, RegisterInput,
+    SessionUser, StaffLoginInput, ELDER_COOKIE, LANG_COOKIE,
 };
 
 /// Starts a session, replacing the one the browser had (the id changes at every login).
@@ -121,13 +121,64 @@ async fn staff_login_reply(call: &FormCall, input: &StaffLoginInput) -> Response
     }
     let result = async {
         let s = accounts::login_staff(&st.db, &input.username, &input.password, call.client_ip()).await?;
-        start_session(st, call.headers(), PrincipalKind::Staff, s.id, call.client_ip()).await
+        let cookie = start_session(st, call.headers(), PrincipalKind::Staff, s.id, call.client_ip()).await?;
+        Ok::<_, AppError>((cookie, s.must_change_password))
     }
     .await;
     match result {
-        Ok(cookie) => see_other(&safe_next(&input.next, "/staff"), vec![cookie]),
+        // a password an admin set: changed before anything else (the session opens nothing else)
+        Ok((cookie, true)) => {
+            let next = safe_next(&input.next, "/staff");
+            let msg = lang
+                .pick(
+                    "您的密码由管理员设置，请先修改密码",
+                    "您的密碼由管理員設定，請先修改密碼",
+                    "An admin set your password: choose your own first",
+                )
+                .to_string();
+            see_other(&format!("/staff/password?next={next}"), vec![cookie, notice(st, "password", msg)])
+        }
+        Ok((cookie, false)) => see_other(&safe_next(&input.next, "/staff"), vec![cookie]),
         Err(e) => back_with_errors(st, "/staff/login", "staff_login", echo, &e, lang),
     }
+}
+
+/// The body of `api::change_password`: the current password, then the new one twice; every
+/// session of the account ends and a new one starts. Back to the form with errors otherwise.
+pub async fn change_password(input: PasswordChangeInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let principal = match guard::session_principal(st, call.headers()).await {
+        Ok(p) => p,
+        Err(e) => return call.answer(axum::response::IntoResponse::into_response(e)),
+    };
+    let Some((kind, id)) = principal else {
+        return call.answer(see_other("/login?next=/account/password", vec![]));
+    };
+    let page = if kind == PrincipalKind::Staff { "/staff/password" } else { "/account/password" };
+    let home = if kind == PrincipalKind::Staff { "/staff" } else { "/account" };
+    let echo = [("next".to_string(), input.next.clone())].into_iter().collect();
+    let result = async {
+        accounts::change_password(&st.db, kind, id, &input, call.client_ip(), lang).await?;
+        start_session(st, call.headers(), kind, id, call.client_ip()).await
+    }
+    .await;
+    let reply = match result {
+        Ok(cookie) => {
+            let msg = lang.pick(
+                "密码已修改，其他设备上的登录已退出",
+                "密碼已修改，其他裝置上的登入已登出",
+                "Password changed; other sessions ended",
+            );
+            let to = safe_next(&input.next, home);
+            see_other(
+                &to,
+                vec![cookie, notice(st, if kind == PrincipalKind::Staff { "staff" } else { "account" }, msg.into())],
+            )
+        }
+        Err(e) => back_with_errors(st, page, "password", echo, &e, lang),
+    };
+    call.answer(reply)
 }
 
 /// The body of `api::logout`: the session ends (on the server too) and the login page says so.

@@ -46,6 +46,19 @@ async fn lookup(state: &AppState, token: Option<String>) -> Result<Option<Sessio
     })
 }
 
+/// Whose session the browser holds, whether or not it opens anything yet (a member of staff
+/// whose password an admin set may only change it: [`accounts::load_session_user`] gives no
+/// user for it). For the password change alone.
+pub async fn session_principal(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(auth::PrincipalKind, i32)>, AppError> {
+    match session_token(headers, state.settings.secure()) {
+        None => Ok(None),
+        Some(token) => auth::lookup_session(&state.db, &token).await,
+    }
+}
+
 /// [`caller`] for server functions: inside a page render, where the router provides a
 /// [`CallerCache`], the answer is looked up once per request. Only for code that runs under the
 /// render's reactive owner: a plain endpoint could find another request's context on its

@@ -261,6 +261,69 @@ pub async fn security_suite(app: &App) {
 
     // the other suites sign in from the same address: its failures end here
     login_failure::Entity::delete_many().exec(db).await.unwrap();
+
+    // --- passwords: one an admin set is changed first; an idle staff session ends ---
+    let reviewer2_id = staff_id(db, "reviewer2").await;
+    let set_by_admin = "管理员设置的临时口令";
+    let r = admin_act(vec![
+        ("action", s("staff_password")),
+        ("id", reviewer2_id.to_string()),
+        ("password", s(set_by_admin)),
+    ])
+    .await;
+    assert_eq!(location(&r), "/staff/admin", "{:?}", flash_of(&r));
+    let r2 = browser(base);
+    let r =
+        post_form(&r2, &format!("{base}/api/staff_login"), &[("username", "reviewer2"), ("password", set_by_admin)])
+            .await;
+    assert_eq!(location(&r), "/staff/password?next=/staff", "an admin's password is changed first");
+    assert!(staff_view(&r2, base, case).await.1.is_null(), "and opens nothing else: signed out for the back office");
+    let change = |current: &'static str, new: &'static str, again: &'static str| {
+        let (c, url) = (r2.clone(), format!("{base}/api/change_password"));
+        async move {
+            c.post(url)
+                .form(&[("current", current), ("password", new), ("password_confirm", again), ("next", "/staff")])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = change("猜错的口令啊啊", "我自己的新口令真长", "我自己的新口令真长").await;
+    assert_eq!(location(&r), "/staff/password");
+    assert!(flash_of(&r).unwrap().errors["current"].contains("当前密码不正确"));
+    let r = change(set_by_admin, "我自己的新口令真长", "我自己的新口令不同").await;
+    assert!(flash_of(&r).unwrap().errors["password_confirm"].contains("不一致"));
+    let r = change(set_by_admin, set_by_admin, set_by_admin).await;
+    assert!(flash_of(&r).unwrap().errors.contains_key("password"), "not the same one again");
+    let r = change(set_by_admin, "我自己的新口令真长", "我自己的新口令真长").await;
+    assert_eq!(location(&r), "/staff");
+    assert!(staff_view(&r2, base, case).await.1["id"].is_number(), "the new session opens the back office");
+    assert_eq!(logged(db, "password.change", "", "ok").await, 1);
+    // thirty minutes without a request end a staff session
+    use app::server::entities::session;
+    use sea_orm::sea_query::Expr;
+    let idle = chrono::Utc::now() - chrono::Duration::minutes(app::server::auth::STAFF_IDLE_MINUTES + 1);
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(idle))
+        .filter(session::Column::PrincipalKind.eq("staff"))
+        .filter(session::Column::PrincipalId.eq(reviewer2_id))
+        .exec(db)
+        .await
+        .unwrap();
+    assert!(staff_view(&r2, base, case).await.1.is_null(), "an idle session has ended");
+    // an applicant changes theirs too, and signs in with it
+    let r = person
+        .post(format!("{base}/api/change_password"))
+        .form(&[("current", PW), ("password", "申请人的新密码也很长"), ("password_confirm", "申请人的新密码也很长")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let again = browser(base);
+    let r =
+        post_form(&again, &format!("{base}/api/login"), &[("login", &number), ("password", "申请人的新密码也很长")])
+            .await;
+    assert_eq!(location(&r), "/account");
 }
 
 /// A node on the same database whose public address is https (item 14): its cookies are

@@ -1079,15 +1079,16 @@ pub async fn admin_suite(app: &App) {
         let r = post_form(&c, &format!("{base}/api/staff_login"), &[("username", "newclerk"), ("password", pw)]).await;
         location(&r)
     };
-    assert_eq!(login(pw).await, "/staff");
+    // the admin knows this password: the first sign-in goes to choosing one's own
+    assert_eq!(login(pw).await, "/staff/password?next=/staff");
     let id = staff::Entity::find().filter(staff::Column::Username.eq("newclerk")).one(db).await.unwrap().unwrap().id;
     act(vec![("action", s("staff_active")), ("id", id.to_string()), ("active", s("false"))]).await;
-    assert_ne!(login(pw).await, "/staff", "a disabled account cannot log in");
+    assert_eq!(login(pw).await, "/staff/login", "a disabled account cannot log in");
     act(vec![("action", s("staff_active")), ("id", id.to_string()), ("active", s("true"))]).await;
     let pw2 = "重置后的新密码-Tongban-2026";
     let r = act(vec![("action", s("staff_password")), ("id", id.to_string()), ("password", s(pw2))]).await;
     assert_eq!(location(&r), "/staff/admin");
-    assert_eq!(login(pw2).await, "/staff");
+    assert_eq!(login(pw2).await, "/staff/password?next=/staff", "a reset password too");
     // only admins
     let supervisor = staff_login(base, "supervisor").await;
     let r = supervisor

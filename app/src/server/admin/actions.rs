@@ -114,7 +114,7 @@ pub async fn act(
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
-            crate::server::accounts::upsert_staff(
+            let created = crate::server::accounts::upsert_staff(
                 db,
                 &username,
                 name,
@@ -133,6 +133,10 @@ pub async fn act(
                 ),
                 e => e,
             })?;
+            // the admin knows this password: the new colleague chooses their own at the first sign-in
+            let mut am: staff::ActiveModel = created.into();
+            am.must_change_password = Set(true);
+            am.update(db).await?;
             Ok(("/staff/admin".into(), said(("已创建工作人员账号", "已建立工作人員帳號", "Staff account created"))))
         }
         AdminCommand::StaffActive { id, active } => {
@@ -171,6 +175,8 @@ pub async fn act(
             let hash = crate::server::auth::hash_password(pw.to_string()).await?;
             let mut am: staff::ActiveModel = s.into();
             am.password_hash = Set(hash.into_stored());
+            // a password someone else knows: its owner changes it at the next sign-in
+            am.must_change_password = Set(true);
             am.update(db).await?;
             crate::server::auth::end_sessions_of(db, crate::server::auth::PrincipalKind::Staff, id).await?;
             Ok((
