@@ -5,6 +5,10 @@
 //! API tokens expire: a year after their issue, those issued before included. A staff session
 //! also ends after 30 idle minutes (`sessions.last_seen_at`); a password an admin set must be
 //! changed at the next sign-in (`staff.must_change_password`).
+//!
+//! The audit anchors: each seals the events written since the one before (their ids and hashes
+//! chained into one root), points at the one before, and is signed (Ed25519) with the key from
+//! the configuration: a deleted tail of a case's events, or a deleted case, no longer matches.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -23,6 +27,20 @@ enum SecurityLog {
     Outcome,
     Address,
     Detail,
+}
+
+#[derive(DeriveIden)]
+enum AuditAnchors {
+    Table,
+    Id,
+    At,
+    FirstEventId,
+    LastEventId,
+    Events,
+    Root,
+    Prev,
+    PublicKey,
+    Signature,
 }
 
 #[derive(DeriveIden)]
@@ -89,10 +107,26 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter().table(Staff::Table).add_column(boolean(Staff::MustChangePassword).default(false)).to_owned(),
         )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(AuditAnchors::Table)
+                .col(pk_auto(AuditAnchors::Id))
+                .col(timestamp_with_time_zone(AuditAnchors::At))
+                .col(integer(AuditAnchors::FirstEventId))
+                .col(integer(AuditAnchors::LastEventId))
+                .col(big_integer(AuditAnchors::Events))
+                .col(string_len(AuditAnchors::Root, 64))
+                .col(string_len(AuditAnchors::Prev, 64))
+                .col(string_len(AuditAnchors::PublicKey, 64))
+                .col(string_len(AuditAnchors::Signature, 128))
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(AuditAnchors::Table).to_owned()).await?;
         m.alter_table(Table::alter().table(Staff::Table).drop_column(Staff::MustChangePassword).to_owned()).await?;
         m.alter_table(Table::alter().table(Sessions::Table).drop_column(Sessions::LastSeenAt).to_owned()).await?;
         m.alter_table(Table::alter().table(ApiTokens::Table).drop_column(ApiTokens::ExpiresAt).to_owned()).await?;

@@ -73,6 +73,8 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> Resul
     if judged > 0 {
         tracing::info!(judged, "decided cases judged for the statistics");
     }
+    // the audit anchors' key exists from the first start (made and kept when none is configured)
+    app::server::audit::signing_key(&settings).map_err(|e| format!("audit signing key: {e}"))?;
     Ok(AppState {
         db: conn,
         settings: Arc::new(settings),

@@ -89,8 +89,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain of every case's events; exit 1 and name the first broken link.
+    /// Recompute the hash chain of every case's events, check every case's state against its
+    /// last event and every signed anchor (by the configured key); exit 1 and name the first
+    /// broken link.
     Verify,
+    /// Seal the events written since the last anchor now (the server does it once a day), sign
+    /// the anchor and export it to <data_dir>/anchors/.
+    Anchor,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -261,13 +266,20 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
         Command::Audit(AuditCommand::Verify) => {
             let conn = open(&settings).await?;
             db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
-            let v = app::server::audit::verify(&conn).await.map_err(|e| format!("verification failed: {e}"))?;
-            match v.first_break {
-                None => {
-                    println!("audit chain intact: {} events of {} cases checked in {} ms", v.events, v.cases, v.millis);
+            let key = app::server::audit::signing_key(&settings).map_err(|e| format!("audit key: {e}"))?;
+            let v = app::server::audit::verify(&conn, Some(&key.verifying_key()))
+                .await
+                .map_err(|e| format!("verification failed: {e}"))?;
+            match (v.first_break, v.anchor_break) {
+                (None, None) => {
+                    println!(
+                        "audit chain intact: {} events of {} cases and {} signed anchors checked in {} ms",
+                        v.events, v.cases, v.anchors, v.millis
+                    );
                     Ok(())
                 }
-                Some(b) => Err(format!(
+                (None, Some(a)) => Err(format!("audit anchors BROKEN: {a}; {} anchors checked", v.anchors)),
+                (Some(b), _) => Err(format!(
                     "audit chain BROKEN at case {} ({}), event #{} (id {}): {}; {} events checked",
                     b.case_id,
                     b.case_no.unwrap_or_default(),
@@ -277,6 +289,18 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
                     v.events
                 )),
             }
+        }
+        Command::Audit(AuditCommand::Anchor) => {
+            let conn = open(&settings).await?;
+            db::migrate(&conn).await.map_err(|e| format!("migrations failed: {e}"))?;
+            match app::server::audit::anchor(&conn, &settings, chrono::Utc::now()).await.map_err(|e| e.to_string())? {
+                Some(a) => println!(
+                    "anchor {}: events {}–{} ({}), root {}",
+                    a.id, a.first_event_id, a.last_event_id, a.events, a.root
+                ),
+                None => println!("nothing new to seal"),
+            }
+            Ok(())
         }
         Command::Notify => {
             let opts = tongban::leptos_options()?;

@@ -2254,6 +2254,7 @@ async fn on_sqlite() {
     clock_suite(&app).await;
     clocks::delivery_clocks_suite(&app).await;
     security::security_suite(&app).await;
+    security::anchor_suite(&app).await;
     security::https_suite(&app).await;
 }
 
@@ -2292,6 +2293,7 @@ async fn on_postgres() {
         clock_suite(&app).await;
         clocks::delivery_clocks_suite(&app).await;
         security::security_suite(&app).await;
+        security::anchor_suite(&app).await;
         security::https_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })

@@ -17,6 +17,10 @@ pub struct Settings {
     /// QR codes in documents, the same-origin check of every write. `https` makes every cookie
     /// `Secure` and `__Host-` and sends HSTS. Empty: the address this node listens on.
     pub public_url: Option<String>,
+    /// The Ed25519 key that signs the audit anchors: 64 hex digits (its 32-byte seed). Empty: a
+    /// key made once and kept in `<data_dir>/audit-signing.key` (keep a copy of its public half
+    /// elsewhere, or configure one).
+    pub audit_key: Option<String>,
     /// Session lifetime in hours.
     pub session_hours: i64,
     /// Load the demo data at start when the database is empty.
@@ -67,6 +71,7 @@ impl Default for Settings {
             database_url: None,
             secure_cookies: false,
             public_url: None,
+            audit_key: None,
             session_hours: 8,
             seed_demo: false,
             trusted_proxies: 0,
@@ -100,6 +105,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "TONGBAN_PUBLIC_URL",
         "the site's public address, e.g. https://tongban.example.gov.cn (links, QR codes, the same-origin check; https: Secure __Host- cookies and HSTS)",
     ),
+    ("TONGBAN_AUDIT_KEY", "64 hex digits: the Ed25519 seed that signs the audit anchors (default: a key kept in the data directory)"),
     ("TONGBAN_TRUSTED_PROXIES", "how many reverse proxies of yours stand in front (0 = none, default)"),
     ("TONGBAN_TRUST_PROXY", "true: the same as TONGBAN_TRUSTED_PROXIES=1"),
     ("TONGBAN_LOG", "log filter, e.g. info or debug (default info)"),
@@ -159,6 +165,9 @@ impl Settings {
                 value: v.clone(),
                 message: "expected http(s)://host[:port], without a path".into(),
             })?);
+        }
+        if let Some(v) = env("TONGBAN_AUDIT_KEY") {
+            s.audit_key = if v.trim().is_empty() { None } else { Some(v) };
         }
         if let Some(v) = env("TONGBAN_SEED_DEMO") {
             s.seed_demo = parse_bool("TONGBAN_SEED_DEMO", &v)?;

@@ -618,6 +618,32 @@ pub mod staff_read {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod audit_anchor {
+    use sea_orm::entity::prelude::*;
+    /// One seal over the events with ids `first_event_id..=last_event_id` (`server::audit::anchor`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_anchors")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub at: DateTimeUtc,
+        pub first_event_id: i32,
+        pub last_event_id: i32,
+        pub events: i64,
+        /// SHA-256 chained over (id, hash) of each sealed event, in id order (hex).
+        pub root: String,
+        /// The digest of the anchor before ("" for the first).
+        pub prev: String,
+        /// The Ed25519 public key that signed it (hex).
+        pub public_key: String,
+        /// The signature over `server::audit::anchor_message` (hex).
+        pub signature: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod security_log {
     use sea_orm::entity::prelude::*;
     /// One security event (`server::audit::security`): a sign-in, an admin action, a token's

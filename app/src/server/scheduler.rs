@@ -610,6 +610,7 @@ async fn tick(state: &AppState, holder: &str, ttl: Duration) -> Result<(), AppEr
     }
     let today = state.today();
     sweep_and_record(&state.db, &state.calendar(), holder, today).await?;
+    super::audit::anchor_if_due(&state.db, &state.settings, state.clock.now()).await?;
     super::notify::dispatch(state, Utc::now()).await?;
     Ok(())
 }

@@ -100,7 +100,7 @@ async fn case_numbers(
 
 fn run_line(r: scheduler_run::Model) -> RunLine {
     let v: serde_json::Value = serde_json::from_str(&r.report).unwrap_or_default();
-    let ok = v.get("first_break").is_none_or(|b| b.is_null());
+    let ok = ["first_break", "anchor_break"].iter().all(|k| v.get(k).is_none_or(|b| b.is_null()));
     RunLine { at: r.started_at.format("%Y-%m-%d %H:%M UTC").to_string(), millis: r.millis, ok, summary: r.report }
 }
 
@@ -308,13 +308,14 @@ fn need_text(id: i32, text: &str, lang: Lang) -> Result<String, AppError> {
 
 /// Carries out a dashboard action for its department; returns the department to show.
 pub async fn act(
-    db: &DatabaseConnection,
+    st: &super::state::AppState,
     user: Option<&SessionUser>,
     department: i32,
     a: &SupervisionAction,
     today: NaiveDate,
     lang: Lang,
 ) -> Result<(i32, String), AppError> {
+    let db = &st.db;
     let staff_id = match user {
         Some(SessionUser::Staff { id, .. }) => *id,
         _ => return Err(AppError::Unauthorized),
@@ -404,12 +405,13 @@ pub async fn act(
         }
         SupervisionAction::VerifyAudit => {
             require_staff(user, &closer, Some(department))?;
-            let v = record_audit(db, "web", today).await?;
+            let key = super::audit::signing_key(&st.settings)?.verifying_key();
+            let v = record_audit(db, Some(&key), "web", today).await?;
             Ok((
                 department,
-                match &v.first_break {
-                    None => done(("审计链完整", "審計鏈完整", "Audit chain intact")),
-                    Some(_) => done((
+                match v.intact() {
+                    true => done(("审计链完整", "審計鏈完整", "Audit chain intact")),
+                    false => done((
                         "审计链被破坏，请查看详情",
                         "審計鏈被破壞，請查看詳情",
                         "Audit chain BROKEN: see the details",
@@ -423,11 +425,12 @@ pub async fn act(
 /// Verifies the audit chain and records the result for the dashboard.
 pub async fn record_audit(
     db: &DatabaseConnection,
+    key: Option<&ed25519_dalek::VerifyingKey>,
     holder: &str,
     today: NaiveDate,
 ) -> Result<super::audit::Verification, AppError> {
     let started = Utc::now();
-    let v = super::audit::verify(db).await?;
+    let v = super::audit::verify(db, key).await?;
     scheduler_run::ActiveModel {
         job: Set("audit".into()),
         holder: Set(holder.into()),

@@ -38,7 +38,7 @@ async fn act_reply(call: &mut FormCall, department: &str, action: &SupervisionAc
     };
     let back = |dep: i32| format!("/staff/supervision?dep={dep}");
     let department: i32 = department.trim().parse().unwrap_or(0);
-    match supervision::act(&st.db, Some(&user), department, action, st.today(), lang).await {
+    match supervision::act(&st, Some(&user), department, action, st.today(), lang).await {
         Ok((dep, msg)) => see_other(&back(dep), vec![notice(&st, "supervision", msg)]),
         Err(e @ (AppError::Forbidden | AppError::Unauthorized | AppError::NotFound)) => e.into_response(),
         Err(e) => {

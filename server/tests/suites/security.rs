@@ -326,6 +326,42 @@ pub async fn security_suite(app: &App) {
     assert_eq!(location(&r), "/account");
 }
 
+/// Tamper evidence that covers deletion (item 13): the anchor seals every event so far; a case's
+/// events deleted whole — which no chain of that case can see — break the anchor; so does an
+/// anchor checked against another key than the configured one.
+pub async fn anchor_suite(app: &App) {
+    use app::server::audit;
+    use app::server::entities::case_event;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let db = &app.state.db;
+    let settings = &app.state.settings;
+    let later = chrono::Utc::now() + chrono::Duration::minutes(2);
+    let a = audit::anchor(db, settings, later).await.unwrap().expect("events to seal");
+    assert!(a.events > 20 && a.first_event_id == 1, "{a:?}");
+    assert!(audit::anchor(db, settings, later).await.unwrap().is_none(), "nothing new to seal");
+    let exported = std::fs::read_dir(settings.data_dir.join("anchors")).unwrap().count();
+    assert!(exported >= 1, "a copy of the anchor outside the database");
+    let key = audit::signing_key(settings).unwrap().verifying_key();
+    let v = audit::verify(db, Some(&key)).await.unwrap();
+    assert!(v.intact() && v.anchors >= 1, "{v:?}");
+    // a case's whole history deleted: every remaining chain is whole, the anchor is not
+    let victim = case_event::Entity::find().one(db).await.unwrap().unwrap().case_id;
+    let gone = case_event::Entity::find().filter(case_event::Column::CaseId.eq(victim)).all(db).await.unwrap();
+    case_event::Entity::delete_many().filter(case_event::Column::CaseId.eq(victim)).exec(db).await.unwrap();
+    let v = audit::verify(db, Some(&key)).await.unwrap();
+    assert!(v.first_break.is_none(), "no chain can see it: {v:?}");
+    let why = v.anchor_break.expect("the anchor sees it");
+    assert!(why.contains("events or a case deleted"), "{why}");
+    for e in gone {
+        e.into_active_model().reset_all().insert(db).await.unwrap();
+    }
+    assert!(audit::verify(db, Some(&key)).await.unwrap().intact(), "restored");
+    // another key (an anchor re-signed by whoever edited the database) is not the configured one
+    let other = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]).verifying_key();
+    let why = audit::verify(db, Some(&other)).await.unwrap().anchor_break.unwrap();
+    assert!(why.contains("another key"), "{why}");
+}
+
 /// A node on the same database whose public address is https (item 14): its cookies are
 /// `Secure` and `__Host-`, it sends HSTS, and a write from the http origin of the same host —
 /// once taken as the same site, the scheme was not compared — is refused.

@@ -265,7 +265,7 @@ pub async fn supervision_suite(app: &App) {
     assert!(scheduler::try_lease(db, "test", "node-c", ttl).await.unwrap(), "released");
 
     // 5. The audit chain holds over everything the suites wrote, and finds a direct edit.
-    let v = audit::verify(db).await.unwrap();
+    let v = audit::verify(db, None).await.unwrap();
     assert!(v.first_break.is_none(), "{v:?}");
     assert!(v.events > 20, "{v:?}");
     let target = events_of(app, a).await[1].clone();
@@ -275,11 +275,11 @@ pub async fn supervision_suite(app: &App) {
         am
     };
     edit("已受理（改）").update(db).await.unwrap();
-    let v = audit::verify(db).await.unwrap();
+    let v = audit::verify(db, None).await.unwrap();
     let b = v.first_break.expect("the edit is found");
     assert_eq!((b.case_id, b.seq, b.reason), (a as i32, target.seq, "content does not match its hash"));
     edit(&target.comment).update(db).await.unwrap();
-    assert!(audit::verify(db).await.unwrap().first_break.is_none(), "restored");
+    assert!(audit::verify(db, None).await.unwrap().first_break.is_none(), "restored");
 
     // 6. Staff reads of personal data are logged.
     let clerk_c = staff_login(base, "clerk").await;
