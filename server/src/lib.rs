@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(move |req, next| security_headers(req, next, dev_reload, https)))
         .layer(middleware::from_fn_with_state(state.clone(), client_ip))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin_posts))
+        .layer(middleware::from_fn(request_timeout))
         .layer(CompressionLayer::new())
         // Every request gets an id (kept from a proxy's x-request-id, else made here), logged on its
         // span and sent back, so a user's report and the log lines meet.
@@ -189,6 +190,23 @@ async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) 
     let ip = app::server::edge::client_address(&forwarded, peer, state.settings.trusted_proxies);
     req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await
+}
+
+/// Every request is answered within `REQUEST_TIMEOUT` (a 503 otherwise), but an upload's body,
+/// which the upload itself times out by idleness and rate (`journey_forms::UPLOAD_IDLE`).
+async fn request_timeout(req: Request, next: Next) -> Response {
+    const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+    let upload = req.method() == Method::POST && req.uri().path().ends_with("/files");
+    if upload {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            (StatusCode::SERVICE_UNAVAILABLE, "the request took too long").into_response()
+        }
+    }
 }
 
 /// CSRF defence: a state-changing request must come from a page of this site (Origin, or

@@ -71,6 +71,12 @@ struct UploadQuery {
     material: String,
 }
 
+/// An upload with no bytes for this long is cut off.
+pub const UPLOAD_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+/// After the first `UPLOAD_GRACE`, an upload slower than this (bytes a second, on average) is cut off.
+pub const UPLOAD_MIN_RATE: f64 = 8.0 * 1024.0;
+pub const UPLOAD_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Streams the multipart file field(s) into the file store. A body announced larger than the
 /// material's cap is refused before it is read; one that turns out larger is cut off as soon as
 /// the cap is passed.
@@ -140,11 +146,29 @@ async fn upload(
             continue; // a form sent with no file chosen
         }
         // Feed the field's chunks through a small channel so the store reads a 'static stream.
+        // A body that stops (no chunk for UPLOAD_IDLE) or crawls (below UPLOAD_MIN_RATE once the
+        // grace period is over) is cut off: a slow client cannot hold a connection for ever,
+        // a 2 GiB file at an ordinary speed goes through.
         let (mut tx, rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
         let produce = async move {
+            let started = std::time::Instant::now();
+            let mut bytes = 0u64;
             loop {
-                match field.chunk().await {
+                let chunk = match tokio::time::timeout(UPLOAD_IDLE, field.chunk()).await {
+                    Ok(c) => c,
+                    Err(_) => {
+                        let _ = tx.send(Err(std::io::Error::other("the upload stalled"))).await;
+                        break;
+                    }
+                };
+                let elapsed = started.elapsed();
+                if elapsed > UPLOAD_GRACE && (bytes as f64) < UPLOAD_MIN_RATE * elapsed.as_secs_f64() {
+                    let _ = tx.send(Err(std::io::Error::other("the upload is too slow"))).await;
+                    break;
+                }
+                match chunk {
                     Ok(Some(b)) => {
+                        bytes += b.len() as u64;
                         if tx.send(Ok(b)).await.is_err() {
                             break; // the store stopped reading (too large)
                         }

@@ -240,6 +240,26 @@ pub async fn security_suite(app: &App) {
     let leaked = security_log::Entity::find().filter(security_log::Column::Target.contains(&number)).count(db).await;
     assert_eq!(leaked.unwrap(), 0, "no full ID number in the log");
 
+    // --- a draft is its applicant's: no member of staff sees it or its files (item 5); a
+    // material holds at most so many files (item 11) ---
+    let r = post_form(&person, &format!("{base}/api/start_application"), &[("item", "ZRZY-001")]).await;
+    let draft: i64 = location(&r).strip_prefix("/applications/").unwrap().parse().unwrap();
+    let max = app::server::journey::MAX_FILES_PER_MATERIAL;
+    let mut file = 0;
+    for i in 0..max {
+        let r = upload(&person, base, draft, "site_photos", &format!("p{i}.png"), PNG.to_vec(), true).await;
+        assert_eq!(r.status(), StatusCode::OK, "file {i}");
+        file = r.json::<serde_json::Value>().await.unwrap()["files"][0]["id"].as_i64().unwrap();
+    }
+    let r = upload(&person, base, draft, "site_photos", "one-more.png", PNG.to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the {}th file", max + 1);
+    assert!(r.text().await.unwrap().contains(&format!("最多 {max} 个文件")));
+    for who in [&clerk, &supervisor, &reviewer] {
+        assert!(staff_view(who, base, draft).await.1.is_null(), "a draft is nobody's on the staff");
+        let r = who.get(format!("{base}/files/{file}")).send().await.unwrap();
+        assert!(r.status().is_client_error(), "nor its files: {}", r.status());
+    }
+
     // --- the public side: a person's refusal is not published; the progress query wants digits ---
     let refused = fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
     let row = app::server::entities::case::Entity::find_by_id(refused as i32).one(db).await.unwrap().unwrap();

@@ -27,7 +27,77 @@ fn spec_of<'a>(
     })
 }
 
-/// A material's size cap and name (for refusing an upload before its body is read).
+/// Files one material of one case may hold.
+pub const MAX_FILES_PER_MATERIAL: u64 = 20;
+/// Bytes the files of one case may hold together (a 2 GiB drawing still fits).
+pub const MAX_BYTES_PER_CASE: u64 = 4 << 30;
+/// Bytes the files of all of one applicant's cases may hold together.
+pub const MAX_BYTES_PER_APPLICANT: u64 = 16 << 30;
+
+/// How many more bytes case `case_id` of `applicant_id` may take in (its own quota and its
+/// applicant's), or the refusal when material `material` already holds its maximum of files.
+async fn room(
+    db: &impl ConnectionTrait,
+    applicant_id: i32,
+    case_id: i32,
+    material: &str,
+    name: &str,
+    lang: Lang,
+) -> Result<u64, AppError> {
+    let kept = || case_file::Entity::find().filter(case_file::Column::Removed.eq(false));
+    let files = kept()
+        .filter(case_file::Column::CaseId.eq(case_id))
+        .filter(case_file::Column::MaterialCode.eq(material))
+        .count(db)
+        .await?;
+    if files >= MAX_FILES_PER_MATERIAL {
+        let reason = match lang {
+            Lang::En => format!("holds its maximum of {MAX_FILES_PER_MATERIAL} files: remove one first"),
+            _ => format!("最多 {MAX_FILES_PER_MATERIAL} 个文件，请先删除不需要的文件"),
+        };
+        return Err(material_problem(material, name, reason, lang));
+    }
+    let sum = |q: sea_orm::Select<case_file::Entity>| async move {
+        q.select_only()
+            // PostgreSQL sums a bigint as a numeric: cast back
+            .expr_as(
+                {
+                    use sea_orm::sea_query::ExprTrait;
+                    sea_orm::sea_query::Expr::col(case_file::Column::Size)
+                        .sum()
+                        .cast_as(sea_orm::sea_query::Alias::new("BIGINT"))
+                },
+                "s",
+            )
+            .into_tuple::<Option<i64>>()
+            .one(db)
+            .await
+            .map(|s| s.flatten().unwrap_or(0).max(0) as u64)
+    };
+    let in_case = sum(kept().filter(case_file::Column::CaseId.eq(case_id))).await?;
+    use sea_orm::QueryTrait;
+    let cases_of = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .filter(case::Column::ApplicantId.eq(applicant_id))
+        .into_query();
+    let of_applicant = sum(kept().filter(case_file::Column::CaseId.in_subquery(cases_of))).await?;
+    let left = MAX_BYTES_PER_CASE.saturating_sub(in_case).min(MAX_BYTES_PER_APPLICANT.saturating_sub(of_applicant));
+    if left == 0 {
+        let reason = lang
+            .pick(
+                "已达到可上传的总容量，请先删除不需要的文件",
+                "已達到可上傳的總容量，請先刪除不需要的檔案",
+                "the space for your files is full: remove files you do not need first",
+            )
+            .to_string();
+        return Err(material_problem(material, name, reason, lang));
+    }
+    Ok(left)
+}
+
+/// A material's size cap (its own, or less when the case's or the applicant's space is nearly
+/// spent) and name, for refusing an upload before its body is read.
 pub async fn material_cap(
     db: &impl ConnectionTrait,
     applicant_id: i32,
@@ -38,7 +108,8 @@ pub async fn material_cap(
     let c = require_editable(db, applicant_id, case_id, lang).await?;
     let (_, rules) = item_of(db, c.item_id).await?;
     let spec = spec_of(&rules, material, lang)?;
-    Ok((spec.max_bytes, spec.name.clone()))
+    let left = room(db, applicant_id, c.id, material, &spec.name, lang).await?;
+    Ok((spec.max_bytes.min(left), spec.name.clone()))
 }
 
 /// An upload refused for one material: the message names the material and sits by its field.
@@ -68,7 +139,8 @@ pub async fn add_file(
     let (_, rules) = item_of(db, c.item_id).await?;
     let spec = spec_of(&rules, material, lang)?;
     let refuse = |reason: String| material_problem(material, &spec.name, reason, lang);
-    let stored = match store.put(body, Some(spec.max_bytes)).await {
+    let cap = spec.max_bytes.min(room(db, applicant_id, c.id, material, &spec.name, lang).await?);
+    let stored = match store.put(body, Some(cap)).await {
         Ok(s) => s,
         Err(FileStoreError::TooLarge { limit }) => {
             return Err(refuse(rules::materials::CorrectionReason::TooLarge { max_bytes: limit }.message(lang)))
