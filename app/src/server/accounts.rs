@@ -83,7 +83,7 @@ pub async fn register(db: &DatabaseConnection, reg: Registration, lang: Lang) ->
     .insert(&tx)
     .await
     .map_err(|e| {
-        tracing::info!(error = %e, "registration refused by a constraint");
+        tracing::info!(error = %super::error::redacted(&e.to_string()), "registration refused by a constraint");
         if db::is_unique_violation(&e) {
             duplicate(if kind == ApplicantKind::Person { "id_card_no" } else { "credit_code" }, lang)
         } else {

@@ -472,6 +472,8 @@ pub fn document() -> Value {
     let err = json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
     let ok = |schema: &str| json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
     let param = |name: &str, schema: Value, desc: &str| json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": desc });
+    // the case states, by their codes: a state the document names is one the API takes
+    let state = json!({ "type": "string", "enum": CaseState::ALL.iter().map(|c| c.code()).collect::<Vec<_>>() });
     let errors = |mut r: Value| {
         for code in ["400", "401", "403", "404", "429"] {
             r[code] = err.clone();
@@ -497,7 +499,7 @@ pub fn document() -> Value {
                 "summary": "Cases of the token's departments, oldest first, keyset-paginated",
                 "operationId": "cases",
                 "parameters": [
-                    param("state", s("string"), "a case state, e.g. in_review"),
+                    param("state", state.clone(), "a case state, e.g. in_review"),
                     param("updated_since", json!({ "type": "string", "format": "date-time" }), "only cases changed since (RFC 3339)"),
                     param("after", s("integer"), "next_after of the previous page"),
                     param("limit", json!({ "type": "integer", "minimum": 1, "maximum": 200 }), "page size (default 50)")
@@ -539,7 +541,7 @@ pub fn document() -> Value {
                     "required": ["case_no", "item_code", "item_version", "item_name", "department_code", "state", "state_label", "channel", "applicant", "submitted_at", "received_on", "accepted_on", "due_on", "warn_level", "deemed_accepted_on", "updated_at"],
                     "properties": {
                         "case_no": s("string"), "item_code": s("string"), "item_version": s("integer"), "item_name": s("string"),
-                        "department_code": s("string"), "state": s("string"), "state_label": s("string"),
+                        "department_code": s("string"), "state": state.clone(), "state_label": s("string"),
                         "channel": { "type": "string", "enum": ["online", "counter"] },
                         "applicant": { "type": "string", "description": "masked name" },
                         "submitted_at": nullable("string", Some("date-time")),

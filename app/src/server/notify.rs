@@ -193,7 +193,7 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
             "email" => send_email(cfg, &d.address, &subject, &body).await,
             "sms" => send_sms(cfg, &d.address, &body).await,
             _ => {
-                tracing::info!(to = %d.address, %subject, "notification (log channel)");
+                tracing::info!(to = %super::error::redacted(&d.address), %subject, "notification (log channel)");
                 Ok(())
             }
         };
@@ -207,6 +207,7 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
                 report.sent += 1;
             }
             Err(e) => {
+                let e = super::error::redacted(&e);
                 tracing::warn!(delivery = d.id, channel = %d.channel, attempt = attempts, error = %e, "notification failed");
                 am.last_error = Set(e.chars().take(500).collect());
                 if attempts as u32 >= cfg.max_attempts.max(1) {

@@ -272,7 +272,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             }
             Err(e) => {
                 tx.rollback().await?;
-                tracing::error!(error = %e, cases = batch.len(), "sweep: a batch of rules could not be applied");
+                tracing::error!(error = %super::error::redacted(&e.to_string()), cases = batch.len(), "sweep: a batch of rules could not be applied");
                 report.failed += batch.len() as u64;
             }
         }
