@@ -375,7 +375,8 @@ async fn cases(
         query = query.filter(case::Column::UpdatedAt.gte(t.with_timezone(&Utc)));
     }
     if let Some(v) = q.get("after") {
-        let after: i32 = v.parse().map_err(|_| bad("after", "the next_after of the previous page"))?;
+        let after: i32 =
+            v.parse().ok().filter(|a| *a >= 0).ok_or_else(|| bad("after", "the next_after of the previous page"))?;
         query = query.filter(case::Column::Id.gt(after));
     }
     let rows = query.order_by_asc(case::Column::Id).limit(limit + 1).all(&st.db).await.map_err(AppError::from)?;
@@ -392,8 +393,9 @@ async fn case_detail(
     Path(case_no): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let deps = scope(&st, &headers, ip).await?;
+    // a path that is no case number names no case: 404, like a number nobody was given
     let case_no: rules::CaseNo =
-        case_no.parse().map_err(|e: rules::CaseNoError| ApiError(StatusCode::BAD_REQUEST, "invalid", e.to_string()))?;
+        case_no.parse().map_err(|e: rules::CaseNoError| ApiError(StatusCode::NOT_FOUND, "not_found", e.to_string()))?;
     let c = case::Entity::find()
         .filter(case::Column::CaseNo.eq(case_no.to_string()))
         .one(&st.db)
@@ -437,6 +439,10 @@ async fn statistics(
         if !["department", "item", "month"].contains(&b.as_str()) {
             return Err(bad("by", "department, item or month"));
         }
+    }
+    // (a form's empty field means "the default"; an API parameter sent empty is a mistake)
+    if let Some((k, _)) = q.iter().find(|(k, v)| ["from", "to", "dep"].contains(&k.as_str()) && v.trim().is_empty()) {
+        return Err(bad(k, "empty: leave the parameter out for the default"));
     }
     let (by, from, to, dep) = match super::supervision_forms::stats_query(&q, st.today(), Lang::En) {
         Ok(q) => q,
@@ -501,7 +507,7 @@ pub fn document() -> Value {
                 "parameters": [
                     param("state", state.clone(), "a case state, e.g. in_review"),
                     param("updated_since", json!({ "type": "string", "format": "date-time" }), "only cases changed since (RFC 3339)"),
-                    param("after", s("integer"), "next_after of the previous page"),
+                    param("after", json!({ "type": "integer", "format": "int32", "minimum": 0, "maximum": i32::MAX }), "next_after of the previous page"),
                     param("limit", json!({ "type": "integer", "minimum": 1, "maximum": 200 }), "page size (default 50)")
                 ],
                 "responses": errors(json!({ "200": ok("CasePage") }))

@@ -448,6 +448,17 @@ pub async fn https_suite(app: &App) {
     let api = |base: String, bearer: &'static str| async move {
         reqwest::Client::new().get(format!("{base}/api/v1/catalog")).bearer_auth(bearer).send().await.unwrap().status()
     };
+    // the contract the fuzzer checks: what the document forbids is refused, what names no case is 404
+    token("tb_contract", now, None).insert(db).await.unwrap();
+    for (path, status) in [
+        ("/api/v1/cases?after=-1", StatusCode::BAD_REQUEST),
+        ("/api/v1/statistics?to=", StatusCode::BAD_REQUEST),
+        ("/api/v1/statistics?dep=null", StatusCode::BAD_REQUEST),
+        ("/api/v1/cases/%C2%BF", StatusCode::NOT_FOUND),
+    ] {
+        let r = reqwest::Client::new().get(format!("{base}{path}")).bearer_auth("tb_contract").send().await.unwrap();
+        assert_eq!(r.status(), status, "{path}");
+    }
     for bearer in ["tb_expired", "tb_old_one"] {
         assert_eq!(api(base.clone(), bearer).await, StatusCode::UNAUTHORIZED, "{bearer}");
     }
