@@ -2253,6 +2253,7 @@ async fn on_sqlite() {
     page_cache_suite(&app).await;
     clock_suite(&app).await;
     clocks::delivery_clocks_suite(&app).await;
+    security::matrix_suite(&app).await;
     security::security_suite(&app).await;
     security::anchor_suite(&app).await;
     security::https_suite(&app).await;
@@ -2292,6 +2293,7 @@ async fn on_postgres() {
         page_cache_suite(&app).await;
         clock_suite(&app).await;
         clocks::delivery_clocks_suite(&app).await;
+        security::matrix_suite(&app).await;
         security::security_suite(&app).await;
         security::anchor_suite(&app).await;
         security::https_suite(&app).await;

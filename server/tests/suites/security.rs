@@ -346,6 +346,78 @@ pub async fn security_suite(app: &App) {
     assert_eq!(location(&r), "/account");
 }
 
+/// The matrix (item 8): every staff role × a case of its own department, a colleague's case, a
+/// case a task of its department has reached, a case of another department — what it sees of
+/// the case, whether it gets its documents, whether it may write a review opinion. The expected
+/// answers are written out here, not computed by the policy under test.
+pub async fn matrix_suite(app: &App) {
+    use Seen::*;
+    let base = &app.base;
+    let db = &app.state.db;
+    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let zrzy = department_id(db, "ZRZY").await;
+    app::server::accounts::upsert_staff(db, "reviewer3", "审查员 三", pw, &[(Role::Reviewer, zrzy)]).await.unwrap();
+    let person = browser(base);
+    let first17 = "11010119900909456";
+    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
+    register_person(&person, base, "冯矩阵", &number, "13900000992").await;
+    let clerk = staff_login(base, "clerk").await;
+    let approver = staff_login(base, "approver").await;
+    let zrzy_case = || fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]);
+    // own: ZRZY's, accepted, nobody's yet; assigned: ZRZY's, assigned to reviewer3; parallel:
+    // ZJJ's, accepted, its co-review tasks opened for ZRZY and YJGL
+    let own = zrzy_case().await;
+    let assigned = zrzy_case().await;
+    let parallel = fill_and_submit(&person, base, "ZJJ-001", &[("via_agent", "no")]).await;
+    for c in [own, assigned, parallel] {
+        act_ok(&clerk, base, c, &[("action", "accept")]).await;
+    }
+    let r3 = staff_id(db, "reviewer3").await.to_string();
+    act_ok(&approver, base, assigned, &[("action", "assign"), ("assignee", &r3)]).await;
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Seen {
+        Full,
+        Masked,
+        No,
+    }
+    // (user, [own, assigned, parallel] seen, [own, assigned, parallel] may write an opinion)
+    let table: [(&str, [Seen; 3], [bool; 3]); 8] = [
+        ("clerk", [Full, Full, Full], [false, false, false]),
+        ("reviewer", [Full, Masked, Full], [true, false, true]),
+        ("reviewer3", [Full, Full, No], [true, true, false]),
+        ("approver", [Full, Full, Full], [true, true, true]),
+        ("coreviewer", [No, No, Masked], [false, false, false]),
+        ("village", [No, No, No], [false, false, false]),
+        ("supervisor", [Masked, Masked, Masked], [false, false, false]),
+        ("admin", [No, No, No], [false, false, false]),
+    ];
+    for (user, seen, opinion) in table {
+        let c = staff_login(base, user).await;
+        for (i, case) in [own, assigned, parallel].into_iter().enumerate() {
+            let which = ["own", "assigned", "parallel"][i];
+            let (status, v) = staff_view(&c, base, case).await;
+            let got = match status {
+                StatusCode::OK if v["applicant_number"].as_str().is_some_and(|n| n.contains('*')) => Masked,
+                StatusCode::OK if v["applicant_number"].as_str() == Some(number.as_str()) => Full,
+                StatusCode::FORBIDDEN => No,
+                other => panic!("{user} on the {which} case: {other} {v}"),
+            };
+            assert_eq!(got, seen[i], "{user} sees the {which} case");
+            let pdf = c.get(format!("{base}/notices/{case}/acceptance.pdf")).send().await.unwrap().status();
+            assert_eq!(pdf == StatusCode::OK, seen[i] != No, "{user}: the {which} case's acceptance notice ({pdf})");
+            let r = act(&c, base, case, &[("action", "opinion"), ("comment", "矩阵测试意见")]).await;
+            let wrote = location(&r) == format!("/staff/cases/{case}");
+            assert_eq!(
+                wrote,
+                opinion[i],
+                "{user} writes an opinion on the {which} case: {} {:?}",
+                r.status(),
+                flash_of(&r)
+            );
+        }
+    }
+}
+
 /// Tamper evidence that covers deletion (item 13): the anchor seals every event so far; a case's
 /// events deleted whole — which no chain of that case can see — break the anchor; so does an
 /// anchor checked against another key than the configured one.
