@@ -44,6 +44,15 @@ enum AuditAnchors {
 }
 
 #[derive(DeriveIden)]
+enum TokenReveals {
+    Table,
+    Id,
+    StaffId,
+    Token,
+    ExpiresAt,
+}
+
+#[derive(DeriveIden)]
 enum Sessions {
     Table,
     LastSeenAt,
@@ -122,10 +131,22 @@ impl MigrationTrait for Migration {
                 .col(string_len(AuditAnchors::Signature, 128))
                 .to_owned(),
         )
+        .await?;
+        // a new API token waits here, for its issuer, until the page that shows it once (never a cookie)
+        m.create_table(
+            Table::create()
+                .table(TokenReveals::Table)
+                .col(string_len(TokenReveals::Id, 64).primary_key())
+                .col(integer(TokenReveals::StaffId))
+                .col(string_len(TokenReveals::Token, 128))
+                .col(timestamp_with_time_zone(TokenReveals::ExpiresAt))
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(TokenReveals::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(AuditAnchors::Table).to_owned()).await?;
         m.alter_table(Table::alter().table(Staff::Table).drop_column(Staff::MustChangePassword).to_owned()).await?;
         m.alter_table(Table::alter().table(Sessions::Table).drop_column(Sessions::LastSeenAt).to_owned()).await?;

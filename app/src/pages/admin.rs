@@ -445,6 +445,20 @@ pub fn TokensPage() -> impl IntoView {
     signed_in(|c| async move {
         let (tokens, deps) = crate::server::api_v1::token_lines(&c.state.db, c.user.as_ref()).await?;
         let flash = c.flash("tokens").await?;
-        Ok(c.page(c.lang.pick("接口令牌", "介面權杖", "API tokens"), render_tokens(tokens, deps, flash, c.lang)))
+        let id = c.get("shown");
+        let shown = crate::server::guard::RenderOnce::get_or_take(&format!("reveal:{id}"), || {
+            crate::server::api_v1::take_reveal(&c.state.db, c.user.as_ref(), &id)
+        })
+        .await?;
+        let view = view! {
+            {shown.map(|t| view! {
+                <div class="notice" role="status" data-testid="new-token">
+                    <p>{c.lang.pick("令牌已签发，请立即复制。它只显示这一次：", "權杖已簽發，請立即複製。它只顯示這一次：", "Token issued. Copy it now: it is shown only this once:")}</p>
+                    <p><code>{t}</code></p>
+                </div>
+            })}
+            {render_tokens(tokens, deps, flash, c.lang)}
+        };
+        Ok(c.page(c.lang.pick("接口令牌", "介面權杖", "API tokens"), view))
     })
 }

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::edge::ClientIp;
-use super::entities::{api_token, applicant, case, case_event, department, item};
+use super::entities::{api_token, applicant, case, case_event, department, item, token_reveal};
 use super::error::AppError;
 use super::guard::require_staff;
 use super::state::AppState;
@@ -83,6 +83,38 @@ pub async fn issue(
     .insert(db)
     .await?;
     Ok((m, token))
+}
+
+/// Keeps a new token for its issuer's next page, once: returns the id to show it by.
+pub async fn keep_for_reveal(db: &DatabaseConnection, staff_id: i32, token: &str) -> Result<String, AppError> {
+    use base64::Engine;
+    let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>());
+    token_reveal::Entity::delete_many().filter(token_reveal::Column::ExpiresAt.lt(Utc::now())).exec(db).await?;
+    token_reveal::ActiveModel {
+        id: Set(id.clone()),
+        staff_id: Set(staff_id),
+        token: Set(token.into()),
+        expires_at: Set(Utc::now() + chrono::Duration::minutes(5)),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
+}
+
+/// The new token kept under `id`, for the member of staff who issued it, within its five
+/// minutes — and then no more (taken, it is deleted).
+pub async fn take_reveal(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+    id: &str,
+) -> Result<Option<String>, AppError> {
+    let Some(SessionUser::Staff { id: me, .. }) = user else { return Ok(None) };
+    let Some(r) = token_reveal::Entity::find_by_id(id.to_string()).one(db).await? else { return Ok(None) };
+    if r.staff_id != *me {
+        return Ok(None);
+    }
+    token_reveal::Entity::delete_by_id(r.id.clone()).exec(db).await?;
+    Ok((r.expires_at > Utc::now()).then_some(r.token))
 }
 
 /// Revokes token `id`, one of the caller's ([`list`]).

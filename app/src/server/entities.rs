@@ -618,6 +618,23 @@ pub mod staff_read {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod token_reveal {
+    use sea_orm::entity::prelude::*;
+    /// A new API token, for its issuer's eyes once (`api_v1::take_reveal`), for five minutes at most.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "token_reveals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub staff_id: i32,
+        pub token: String,
+        pub expires_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod audit_anchor {
     use sea_orm::entity::prelude::*;
     /// One seal over the events with ids `first_event_id..=last_event_id` (`server::audit::anchor`).

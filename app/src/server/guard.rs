@@ -27,6 +27,34 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
 #[derive(Debug, Clone, Default)]
 pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<Cached>>>);
 
+/// What one page render took that can be taken only once (a new API token's one showing): a
+/// page's loader may run more than once while it renders, and each run must see the same.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOnce(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<String>>>>);
+
+impl RenderOnce {
+    /// `take()` once per render for `key`; later asks in the same render get the same answer.
+    pub async fn get_or_take<F, Fut>(key: &str, take: F) -> Result<Option<String>, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<String>, AppError>>,
+    {
+        let memo = leptos::prelude::use_context::<RenderOnce>();
+        if let Some(m) = &memo {
+            if let Some(v) = m.0.lock().ok().and_then(|g| g.get(key).cloned()) {
+                return Ok(v);
+            }
+        }
+        let v = take().await?;
+        if let Some(m) = memo {
+            if let Ok(mut g) = m.0.lock() {
+                g.insert(key.to_string(), v.clone());
+            }
+        }
+        Ok(v)
+    }
+}
+
 /// (the session token looked up, whom it named)
 type Cached = (Option<String>, Option<SessionUser>);
 

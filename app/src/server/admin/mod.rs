@@ -142,13 +142,11 @@ pub async fn issue_token(name: String, departments: Vec<i32>) -> Result<(), Serv
         )
         .await
         {
-            Ok((_, token)) => {
-                let msg = match lang {
-                    Lang::En => format!("Token issued. Copy it now — it is shown only once: {token}"),
-                    _ => format!("令牌已签发，请立即复制，只显示这一次：{token}"),
-                };
-                see_other(TOKENS, vec![notice(&st, "tokens", msg)])
-            }
+            // the token goes to the page once, by a one-time id; never into a cookie
+            Ok((_, token)) => match super::api_v1::keep_for_reveal(&st.db, staff_id(&user), &token).await {
+                Ok(id) => see_other(&format!("{TOKENS}?shown={id}"), vec![]),
+                Err(e) => e.into_response(),
+            },
             Err(e @ (AppError::Forbidden | AppError::Unauthorized)) => e.into_response(),
             Err(e) => back_with_errors(&st, TOKENS, "tokens", [("name".to_string(), name)].into(), &e, lang),
         },
@@ -202,6 +200,13 @@ async fn logged<T>(
     };
     super::audit::security(&st.db, e).await?;
     done
+}
+
+fn staff_id(user: &SessionUser) -> i32 {
+    match user {
+        SessionUser::Staff { id, .. } => *id,
+        _ => 0,
+    }
 }
 
 /// The API tokens page.
