@@ -10,35 +10,47 @@ use leptos_router::hooks::use_query_map;
 use crate::api::take_flash;
 use crate::components::{field_error, use_prefs, ErrorSummary, Notice, TextField};
 use crate::islands::{LoginForm, RegisterForm};
-use crate::models::field_label;
+use crate::models::{field_label, Flash};
 
-#[component]
-pub fn LoginPage() -> impl IntoView {
-    let lang = use_prefs().lang;
-    let flash = Resource::new(|| (), |_| take_flash("login".into()));
+/// A page around one account form: the form's flash (what was typed and the errors, after a
+/// refused post) and where to go after (the flash's `next`, else the address's), rendered by
+/// `render` under `title`.
+fn form_page<V: IntoView + 'static>(
+    form: &'static str,
+    title: &'static str,
+    render: impl Fn(Flash, String) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let flash = Resource::new(|| (), move |_| take_flash(form.into()));
     let query = use_query_map();
     let body = move || {
+        let render = render.clone();
         Suspend::new(async move {
             let f = flash.await.ok().flatten().unwrap_or_default();
             let next = f.values.get("next").cloned().or_else(|| query.read_untracked().get("next")).unwrap_or_default();
-            view! { <LoginForm flash=f next/> }
+            render(f, next)
         })
     };
     view! {
-        <Title text=lang.pick("登录 · 通办", "登入 · 通辦", "Log in · Tongban")/>
+        <Title text=title/>
         <Suspense fallback=|| ()>{body}</Suspense>
     }
 }
 
 #[component]
+pub fn LoginPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    form_page("login", lang.pick("登录 · 通办", "登入 · 通辦", "Log in · Tongban"), |f, next| {
+        view! { <LoginForm flash=f next/> }
+    })
+}
+
+#[component]
 pub fn StaffLoginPage() -> impl IntoView {
     let lang = use_prefs().lang;
-    let flash = Resource::new(|| (), |_| take_flash("staff_login".into()));
-    let query = use_query_map();
-    let body = move || {
-        Suspend::new(async move {
-            let f = flash.await.ok().flatten().unwrap_or_default();
-            let next = f.values.get("next").cloned().or_else(|| query.read_untracked().get("next")).unwrap_or_default();
+    form_page(
+        "staff_login",
+        lang.pick("工作人员登录 · 通办", "工作人員登入 · 通辦", "Staff sign-in · Tongban"),
+        move |f, next| {
             let errors = RwSignal::new(f.errors.clone());
             let summary = NodeRef::<html::Div>::new();
             view! {
@@ -55,12 +67,8 @@ pub fn StaffLoginPage() -> impl IntoView {
                     </form>
                 </section>
             }
-        })
-    };
-    view! {
-        <Title text=lang.pick("工作人员登录 · 通办", "工作人員登入 · 通辦", "Staff sign-in · Tongban")/>
-        <Suspense fallback=|| ()>{body}</Suspense>
-    }
+        },
+    )
 }
 
 /// `/staff/password` and `/account/password`: whoever is signed in changes their password (the
@@ -68,12 +76,10 @@ pub fn StaffLoginPage() -> impl IntoView {
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let lang = use_prefs().lang;
-    let flash = Resource::new(|| (), |_| take_flash("password".into()));
-    let query = use_query_map();
-    let body = move || {
-        Suspend::new(async move {
-            let f = flash.await.ok().flatten().unwrap_or_default();
-            let next = f.values.get("next").cloned().or_else(|| query.read_untracked().get("next")).unwrap_or_default();
+    form_page(
+        "password",
+        lang.pick("修改密码 · 通办", "修改密碼 · 通辦", "Change your password · Tongban"),
+        move |f, next| {
             let errors = RwSignal::new(f.errors.clone());
             let summary = NodeRef::<html::Div>::new();
             let label = |zh: &'static str, hant: &'static str, en: &'static str| lang.pick(zh, hant, en).to_string();
@@ -95,26 +101,14 @@ pub fn PasswordPage() -> impl IntoView {
                     </form>
                 </section>
             }
-        })
-    };
-    view! {
-        <Title text=lang.pick("修改密码 · 通办", "修改密碼 · 通辦", "Change your password · Tongban")/>
-        <Suspense fallback=|| ()>{body}</Suspense>
-    }
+        },
+    )
 }
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let lang = use_prefs().lang;
-    let flash = Resource::new(|| (), |_| take_flash("register".into()));
-    let body = move || {
-        Suspend::new(async move {
-            let f = flash.await.ok().flatten().unwrap_or_default();
-            view! { <RegisterForm flash=f/> }
-        })
-    };
-    view! {
-        <Title text=lang.pick("注册 · 通办", "註冊 · 通辦", "Register · Tongban")/>
-        <Suspense fallback=|| ()>{body}</Suspense>
-    }
+    form_page("register", lang.pick("注册 · 通办", "註冊 · 通辦", "Register · Tongban"), |f, _| {
+        view! { <RegisterForm flash=f/> }
+    })
 }

@@ -13,7 +13,8 @@ use rules::deadline;
 use rules::supervision::Term;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-async fn records(db: &sea_orm::DatabaseConnection, id: i32) -> Vec<(String, chrono::NaiveDate)> {
+/// The accountability records of case `id`: (kind, due date), sorted.
+pub(super) async fn records(db: &sea_orm::DatabaseConnection, id: i32) -> Vec<(String, chrono::NaiveDate)> {
     let mut v: Vec<(String, chrono::NaiveDate)> = accountability::Entity::find()
         .filter(accountability::Column::CaseId.eq(id))
         .all(db)

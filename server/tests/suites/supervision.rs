@@ -211,18 +211,7 @@ pub async fn supervision_suite(app: &App) {
     // 3b. Records by range: a recorded run covers every due date before its day, so the next
     //     sweep reads only the due dates since; a change that leaves a case past its due date
     //     opens its record itself, whatever the runs say.
-    let recs = |id: i64| async move {
-        let mut v: Vec<(String, chrono::NaiveDate)> = accountability::Entity::find()
-            .filter(accountability::Column::CaseId.eq(id as i32))
-            .all(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.kind, r.due_on))
-            .collect();
-        v.sort();
-        v
-    };
+    let recs = |id: i64| super::clocks::records(db, id as i32);
     let g = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
     let due_g = apply_on(app, g, Action::Accept, clerk, d("2026-10-12")).await.due_on.unwrap();
     let h = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
