@@ -138,7 +138,6 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(ctx_state.clone());
                 provide_context(app::server::guard::CallerCache::default());
-                provide_context(app::server::guard::RenderOnce::default());
             },
             {
                 let opts = opts.clone();

@@ -28,30 +28,38 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
 pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<Cached>>>);
 
 /// What one page render took that can be taken only once (a new API token's one showing): a
-/// page's loader may run more than once while it renders, and each run must see the same.
+/// page's loader may run more than once while it renders — even at the same time, and not always
+/// under the same reactive owner — and every run must see the same. So the answer is kept per
+/// request (by its `x-request-id`) for a minute: the first run takes it, the others wait for it.
 #[derive(Debug, Clone, Default)]
-pub struct RenderOnce(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<String>>>>);
+pub struct RenderOnce;
+
+type OnceAnswer = std::sync::Arc<tokio::sync::OnceCell<Option<String>>>;
+
+static ONCE: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, OnceAnswer)>>,
+> = std::sync::OnceLock::new();
 
 impl RenderOnce {
-    /// `take()` once per render for `key`; later asks in the same render get the same answer.
+    /// `take()` once per request for `key`; every other ask in the same request gets its answer.
     pub async fn get_or_take<F, Fut>(key: &str, take: F) -> Result<Option<String>, AppError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Option<String>, AppError>>,
     {
-        let memo = leptos::prelude::use_context::<RenderOnce>();
-        if let Some(m) = &memo {
-            if let Some(v) = m.0.lock().ok().and_then(|g| g.get(key).cloned()) {
-                return Ok(v);
+        let request = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string));
+        let cell: OnceAnswer = match (request, ONCE.get_or_init(Default::default).lock()) {
+            (Some(id), Ok(mut kept)) => {
+                kept.retain(|_, (at, _)| at.elapsed() < std::time::Duration::from_secs(60));
+                kept.entry(format!("{id} {key}"))
+                    .or_insert_with(|| (std::time::Instant::now(), Default::default()))
+                    .1
+                    .clone()
             }
-        }
-        let v = take().await?;
-        if let Some(m) = memo {
-            if let Ok(mut g) = m.0.lock() {
-                g.insert(key.to_string(), v.clone());
-            }
-        }
-        Ok(v)
+            _ => Default::default(),
+        };
+        cell.get_or_try_init(take).await.cloned()
     }
 }
 
