@@ -58,16 +58,10 @@ pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
 /// Takes the flash of `form` (and clears the cookie), if the browser carries one.
 #[server(prefix = "/api", endpoint = "take_flash")]
 pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
-    use crate::models::{flash_cookie_name, parse_cookies};
+    use crate::models::flash_cookie_name;
     let c = glue::ctx().await?;
     let name = flash_cookie_name(c.state.settings.secure());
-    let raw = c
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| parse_cookies(h).filter(|(k, _)| *k == name).map(|(_, v)| v.to_string()).collect::<Vec<_>>())
-        .next();
+    let raw = crate::server::guard::cookie(&c.headers, name);
     let Some(flash) = raw.as_deref().and_then(crate::server::edge::decode_flash) else { return Ok(None) };
     if flash.form != form {
         return Ok(None);

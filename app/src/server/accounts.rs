@@ -140,20 +140,9 @@ async fn log_login<T>(
         Some(LoginId::Mobile(v)) => v.masked(),
         None => login.trim().to_lowercase(),
     };
-    let outcome = match &result {
-        Err(AppError::RateLimited { .. }) => audit::Outcome::Refused,
-        r => audit::Outcome::of(r),
-    };
-    let event = audit::SecurityEvent {
-        who: result.as_ref().map(&who).unwrap_or(audit::Who::Anonymous),
-        event: if realm == "staff" { "login.staff" } else { "login.applicant" },
-        target,
-        outcome,
-        address: ip,
-        detail: String::new(),
-    };
-    audit::security(db, event).await?;
-    result
+    let who = result.as_ref().map(&who).unwrap_or(audit::Who::Anonymous);
+    let event = if realm == "staff" { "login.staff" } else { "login.applicant" };
+    audit::logged(db, who, event, target, ip, result).await
 }
 
 /// Checks an applicant's credentials. Wrong account and wrong password give the same error.
@@ -317,16 +306,15 @@ pub async fn change_password(
         };
         let key = format!("password:{}:{id}", kind.as_str());
         let attempt = auth::reserve_attempt(db, &key, ip).await?;
-        if !attempt.delay.is_zero() {
-            tokio::time::sleep(attempt.delay).await;
-        }
-        if !auth::verify_password(input.current.clone(), stored.map(PasswordHash::from_stored)).await {
-            return Err(AppError::field(
-                "current",
-                lang.pick("当前密码不正确", "目前密碼不正確", "The current password is not right"),
-            ));
-        }
-        auth::clear_failures(db, &key).await?;
+        authenticate(db, &key, attempt, &input.current, stored.map(PasswordHash::from_stored)).await.map_err(|e| {
+            match e {
+                AppError::BadCredentials => AppError::field(
+                    "current",
+                    lang.pick("当前密码不正确", "目前密碼不正確", "The current password is not right"),
+                ),
+                e => e,
+            }
+        })?;
         let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
         let mut errors = Vec::new();
         if let Err(e) = rules::validators::check_password(&input.password, &logins) {
@@ -379,16 +367,7 @@ pub async fn change_password(
         PrincipalKind::Staff => audit::Who::Staff(id),
         _ => audit::Who::Applicant(id),
     };
-    let event = audit::SecurityEvent {
-        who,
-        event: "password.change",
-        target: String::new(),
-        outcome: audit::Outcome::of(&result),
-        address: ip,
-        detail: String::new(),
-    };
-    audit::security(db, event).await?;
-    result
+    audit::logged(db, who, "password.change", String::new(), ip, result).await
 }
 
 /// Creates (or updates the password and roles of) a staff account.

@@ -536,11 +536,11 @@ impl Outcome {
         }
     }
 
-    /// The outcome of a result: a refusal by policy, a failure, or done.
+    /// The outcome of a result: a refusal by policy (a throttle's included), a failure, or done.
     pub fn of<T>(r: &Result<T, AppError>) -> Outcome {
         match r {
             Ok(_) => Outcome::Ok,
-            Err(AppError::Forbidden | AppError::Unauthorized) => Outcome::Refused,
+            Err(AppError::Forbidden | AppError::Unauthorized | AppError::RateLimited { .. }) => Outcome::Refused,
             Err(_) => Outcome::Failed,
         }
     }
@@ -556,6 +556,21 @@ pub struct SecurityEvent<'a> {
     pub outcome: Outcome,
     pub address: &'a str,
     pub detail: String,
+}
+
+/// `done`, once written to the security log as `event` of `who` on `target` from `address`, its
+/// outcome read from it (a log that cannot be written fails the request).
+pub async fn logged<T>(
+    db: &impl ConnectionTrait,
+    who: Who,
+    event: &str,
+    target: String,
+    address: &str,
+    done: Result<T, AppError>,
+) -> Result<T, AppError> {
+    let e = SecurityEvent { who, event, target, outcome: Outcome::of(&done), address, detail: String::new() };
+    security(db, e).await?;
+    done
 }
 
 /// Writes a security event to the log (ASVS V7). A failure to log is an error of the request: an

@@ -13,7 +13,11 @@ use crate::models::{parse_cookies, SessionUser};
 /// The session token the browser sent, under the cookie name of this site's mode
 /// ([`auth::session_cookie_name`]: a plain `tb_session` on an https site is someone else's).
 pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let name = auth::session_cookie_name(secure);
+    cookie(headers, auth::session_cookie_name(secure))
+}
+
+/// The first cookie called `name` the request carries, over all its `Cookie` headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()

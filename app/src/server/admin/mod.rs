@@ -181,7 +181,7 @@ pub async fn revoke_token(id: i32) -> Result<(), ServerFnError> {
     call.answer(reply)
 }
 
-/// `done`, once written to the security log (a log that cannot be written fails the request).
+/// `done`, in the security log as `event` of `user` ([`super::audit::logged`]).
 async fn logged<T>(
     st: &AppState,
     user: Option<&SessionUser>,
@@ -190,16 +190,7 @@ async fn logged<T>(
     address: &str,
     done: Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let e = super::audit::SecurityEvent {
-        who: super::audit::Who::of(user),
-        event,
-        target,
-        outcome: super::audit::Outcome::of(&done),
-        address,
-        detail: String::new(),
-    };
-    super::audit::security(&st.db, e).await?;
-    done
+    super::audit::logged(&st.db, super::audit::Who::of(user), event, target, address, done).await
 }
 
 fn staff_id(user: &SessionUser) -> i32 {

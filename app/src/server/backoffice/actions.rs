@@ -251,14 +251,9 @@ pub(super) async fn act_on_workflow(
     let done = match input {
         StaffAction::Opinion { comment } => {
             let duties = duties_of(tasks);
-            let case = rules::access::CaseDuties {
-                department: c.department_id,
-                draft: false,
-                assignee: c.assignee_id,
-                tasks: &duties,
-            };
-            let role = rules::access::opinion_role(staff_id_of(Some(user)), &held(Some(user)), &case)
-                .ok_or(AppError::Forbidden)?;
+            let role =
+                rules::access::opinion_role(staff_id_of(Some(user)), &held(Some(user)), &case_duties(c, &duties))
+                    .ok_or(AppError::Forbidden)?;
             if !reviewing {
                 return Err(wrong_state());
             }

@@ -138,19 +138,20 @@ fn duties_of(tasks: &[case_task::Model]) -> Vec<rules::access::TaskDuty> {
         .collect()
 }
 
+/// Case `c` as the access policy sees it, with its tasks' `duties` ([`duties_of`]).
+fn case_duties<'a>(c: &case::Model, duties: &'a [rules::access::TaskDuty]) -> rules::access::CaseDuties<'a> {
+    rules::access::CaseDuties {
+        department: c.department_id,
+        draft: c.state == CaseState::Draft.code(),
+        assignee: c.assignee_id,
+        tasks: duties,
+    }
+}
+
 /// What the caller sees of case `c` with these tasks, by the one policy ([`rules::access::case_view`]).
 fn view_of(user: &SessionUser, c: &case::Model, tasks: &[case_task::Model]) -> rules::access::CaseView {
     let duties = duties_of(tasks);
-    rules::access::case_view(
-        staff_id_of(Some(user)),
-        &held(Some(user)),
-        &rules::access::CaseDuties {
-            department: c.department_id,
-            draft: c.state == CaseState::Draft.code(),
-            assignee: c.assignee_id,
-            tasks: &duties,
-        },
-    )
+    rules::access::case_view(staff_id_of(Some(user)), &held(Some(user)), &case_duties(c, &duties))
 }
 
 /// Loads a case for a member of staff whose duty it is ([`rules::access::case_view`]): its
