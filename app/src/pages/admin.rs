@@ -12,7 +12,14 @@ use leptos::server_fn::ServerFn;
 /// Where every admin form posts: the server function `api::admin_act`.
 const ADMIN_ACT: &str = <crate::api::AdminAct as ServerFn>::PATH;
 
-pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f: Flash, lang: Lang) -> impl IntoView {
+/// The tokens page; `shown` is a token just issued, shown this once.
+pub fn render_tokens(
+    tokens: Vec<TokenLine>,
+    departments: Vec<(i32, String)>,
+    f: Flash,
+    shown: Option<String>,
+    lang: Lang,
+) -> impl IntoView {
     let name_err = f.errors.get("name").cloned();
     let dep_err = f.errors.get("departments").cloned();
     let rows = tokens.into_iter().map(|t| view! {
@@ -27,6 +34,12 @@ pub fn render_tokens(tokens: Vec<TokenLine>, departments: Vec<(i32, String)>, f:
         <nav class="breadcrumbs"><a href="/staff">{lang.pick("工作台", "工作台", "Workspace")}</a></nav>
         <h1>{lang.pick("接口令牌", "介面權杖", "API tokens")}</h1>
         <Notice text=f.notice.clone()/>
+        {shown.map(|t| view! {
+            <div class="notice" role="status" data-testid="new-token">
+                <p>{lang.pick("令牌已签发，请立即复制。它只显示这一次：", "權杖已簽發，請立即複製。它只顯示這一次：", "Token issued. Copy it now: it is shown only this once:")}</p>
+                <p><code>{t}</code></p>
+            </div>
+        })}
         <p class="hint">{lang.pick(
             "其他政务系统和省级平台用令牌读取 /api/v1（事项、办件、统计），只能读取所选部门的办件。接口说明：",
             "其他政務系統和省級平台用權杖讀取 /api/v1（事項、辦件、統計），只能讀取所選部門的辦件。介面說明：",
@@ -450,15 +463,6 @@ pub fn TokensPage() -> impl IntoView {
             crate::server::api_v1::take_reveal(&c.state.db, c.user.as_ref(), &id)
         })
         .await?;
-        let view = view! {
-            {shown.map(|t| view! {
-                <div class="notice" role="status" data-testid="new-token">
-                    <p>{c.lang.pick("令牌已签发，请立即复制。它只显示这一次：", "權杖已簽發，請立即複製。它只顯示這一次：", "Token issued. Copy it now: it is shown only this once:")}</p>
-                    <p><code>{t}</code></p>
-                </div>
-            })}
-            {render_tokens(tokens, deps, flash, c.lang)}
-        };
-        Ok(c.page(c.lang.pick("接口令牌", "介面權杖", "API tokens"), view))
+        Ok(c.page(c.lang.pick("接口令牌", "介面權杖", "API tokens"), render_tokens(tokens, deps, flash, shown, c.lang)))
     })
 }

@@ -306,17 +306,17 @@ pub async fn change_password(
         };
         let key = format!("password:{}:{id}", kind.as_str());
         let attempt = auth::reserve_attempt(db, &key, ip).await?;
-        authenticate(db, &key, attempt, &input.current, stored.map(PasswordHash::from_stored)).await.map_err(|e| {
-            match e {
-                AppError::BadCredentials => AppError::field(
-                    "current",
-                    lang.pick("当前密码不正确", "目前密碼不正確", "The current password is not right"),
-                ),
-                e => e,
-            }
-        })?;
-        let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
+        // every field's error at once: a wrong current password and a short new one
         let mut errors = Vec::new();
+        match authenticate(db, &key, attempt, &input.current, stored.map(PasswordHash::from_stored)).await {
+            Ok(()) => {}
+            Err(AppError::BadCredentials) => errors.push((
+                "current".to_string(),
+                lang.pick("当前密码不正确", "目前密碼不正確", "The current password is not right").to_string(),
+            )),
+            Err(e) => return Err(e),
+        }
+        let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
         if let Err(e) = rules::validators::check_password(&input.password, &logins) {
             errors.push(("password".to_string(), e.message(lang)));
         } else if input.password == input.current {

@@ -311,6 +311,12 @@ pub async fn security_suite(app: &App) {
     let r = change("猜错的口令啊啊", "我自己的新口令真长", "我自己的新口令真长").await;
     assert_eq!(location(&r), "/staff/password");
     assert!(flash_of(&r).unwrap().errors["current"].contains("当前密码不正确"));
+    let r = change("猜错的口令啊啊", "短", "短").await;
+    let errors = flash_of(&r).unwrap().errors;
+    assert!(
+        errors.contains_key("current") && errors.contains_key("password"),
+        "every field's error at once: {errors:?}"
+    );
     let r = change(set_by_admin, "我自己的新口令真长", "我自己的新口令不同").await;
     assert!(flash_of(&r).unwrap().errors["password_confirm"].contains("不一致"));
     let r = change(set_by_admin, set_by_admin, set_by_admin).await;
