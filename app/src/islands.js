@@ -1,9 +1,16 @@
-// Loads the wasm only on pages that have islands, hydrates each island (nested ones inside their
-// parent's children), then marks <body data-hydrated> (browser tests wait for the mark). After
-// Leptos 0.8's own island script (MIT), with the mark and without the load on island-free pages.
-((root, pkg, js, wasm) => {
+// Loads a wasm only on pages that have islands, and then the bundle that holds the page's first
+// island (`files`: island name → [js, wasm] file stems; one page kind uses one bundle), hydrates
+// each island (nested ones inside their parent's children), then marks <body data-hydrated>
+// (browser tests wait for the mark). After Leptos 0.8's own island script (MIT), with the mark,
+// without the load on island-free pages, and with one bundle per page kind.
+((root, pkg, files) => {
   const mark = () => document.body.setAttribute("data-hydrated", "");
-  if (!document.querySelector("leptos-island")) { mark(); return; }
+  const first = document.querySelector("leptos-island");
+  if (!first) { mark(); return; }
+  // the component's wasm function is named <Island>_<hash>
+  const bundle = files[(first.dataset.component || "").replace(/_\d+$/, "")];
+  if (!bundle) { console.error(`no bundle holds the island ${first.dataset.component}`); return; }
+  const [js, wasm] = bundle;
   const childrenCb = [];
   async function island(el, mod) {
     const f = mod[el.dataset.component || ""];

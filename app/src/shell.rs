@@ -108,37 +108,84 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The script that wakes the islands (`islands.js`): it loads the wasm only when the page has an
-/// island, so a page without one downloads no wasm at all. File names carry cargo-leptos' hashes
-/// (`hash.txt` beside the binary), read once.
+/// The script that wakes the islands (`islands.js`): it loads a wasm only when the page has an
+/// island, and then the bundle that holds it (`islands::BUNDLES`), so a page without one downloads
+/// no wasm at all and the login page does not download the application editor. File names carry
+/// the hashes in `hash.txt` beside the binary, read once.
 #[component]
 fn IslandScripts(options: LeptosOptions) -> impl IntoView {
-    static NAMES: OnceLock<(String, String)> = OnceLock::new();
-    let (js, wasm) = NAMES.get_or_init(|| {
-        let name = options.output_name.to_string();
-        let (mut js, mut wasm) = (name.clone(), name);
-        if options.hash_files {
+    static BUNDLES: OnceLock<String> = OnceLock::new();
+    let bundles = BUNDLES.get_or_init(|| {
+        let hashes = if options.hash_files {
             let path = std::env::current_exe()
                 .ok()
                 .and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())))
                 .unwrap_or_default();
-            for line in std::fs::read_to_string(&path).unwrap_or_default().lines() {
-                match line.trim().split_once(':') {
-                    Some(("js", h)) => js = format!("{js}.{}", h.trim()),
-                    Some(("wasm", h)) => wasm = format!("{wasm}.{}", h.trim()),
-                    _ => {}
-                }
-            }
-        } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-            wasm.push_str("_bg");
-        }
-        (js, wasm)
+            std::fs::read_to_string(&path).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        bundle_files(&options.output_name, &hashes, options.hash_files || option_env!("LEPTOS_OUTPUT_NAME").is_some())
     });
     // the body outside islands is not hydrated: no hydration ids, no serialized resources for it
     if let Some(sc) = Owner::current_shared_context() {
         sc.set_is_hydrating(false);
     }
-    let script =
-        format!("{}({:?}, {:?}, {js:?}, {wasm:?});", include_str!("islands.js"), "", options.site_pkg_dir.as_ref());
+    let script = format!("{}({:?}, {:?}, {bundles});", include_str!("islands.js"), "", options.site_pkg_dir.as_ref());
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
+/// Which files hold each island, as a JSON object `{"LoginForm": ["<js stem>", "<wasm stem>"], …}`
+/// for `islands.js`. A release build (`scripts/build-release`) has one bundle per entry of
+/// `islands::BUNDLES` (`js-auth: <hash>` … in `hash.txt`); a development build has the one bundle
+/// `<name>` with every island (`js: <hash>`, or no hash). `hashed_wasm`: the wasm is named
+/// `<name>.wasm`, not wasm-bindgen's `<name>_bg.wasm` (cargo-leptos renames it).
+fn bundle_files(name: &str, hashes: &str, hashed_wasm: bool) -> String {
+    let hash_of = |key: &str| {
+        hashes.lines().find_map(|l| l.trim().split_once(':').filter(|(k, _)| k.trim() == key).map(|(_, h)| h.trim()))
+    };
+    let stem = |base: &str, h: Option<&str>| h.map_or_else(|| base.to_string(), |h| format!("{base}.{h}"));
+    let mut files = serde_json::Map::new();
+    for (bundle, islands) in crate::islands::BUNDLES {
+        let (js, wasm) = match (hash_of(&format!("js-{bundle}")), hash_of(&format!("wasm-{bundle}"))) {
+            (Some(j), Some(w)) => {
+                let base = format!("{name}-{bundle}");
+                (stem(&base, Some(j)), stem(&base, Some(w)))
+            }
+            _ => {
+                let wasm = if hashed_wasm { stem(name, hash_of("wasm")) } else { format!("{name}_bg") };
+                (stem(name, hash_of("js")), wasm)
+            }
+        };
+        for island in *islands {
+            files.insert(island.to_string(), serde_json::json!([js, wasm]));
+        }
+    }
+    serde_json::Value::Object(files).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bundle_files;
+
+    #[test]
+    fn each_island_loads_its_own_bundle_in_a_release_build() {
+        let hashes = "css: C\njs-auth: A1\nwasm-auth: A2\njs-guide: G1\nwasm-guide: G2\njs-apply: P1\nwasm-apply: P2\njs-admin: D1\nwasm-admin: D2\n";
+        let v: serde_json::Value = serde_json::from_str(&bundle_files("tongban", hashes, true)).unwrap();
+        assert_eq!(v["LoginForm"], serde_json::json!(["tongban-auth.A1", "tongban-auth.A2"]));
+        assert_eq!(v["RegisterForm"], v["LoginForm"]);
+        assert_eq!(v["ChecklistPreview"], serde_json::json!(["tongban-guide.G1", "tongban-guide.G2"]));
+        assert_eq!(v["DraftEditor"], serde_json::json!(["tongban-apply.P1", "tongban-apply.P2"]));
+        assert_eq!(v["ItemRulesLive"], serde_json::json!(["tongban-admin.D1", "tongban-admin.D2"]));
+    }
+
+    #[test]
+    fn a_development_build_has_one_bundle_for_every_island() {
+        let v: serde_json::Value =
+            serde_json::from_str(&bundle_files("tongban", "js: J\nwasm: W\ncss: C\n", true)).unwrap();
+        assert_eq!(v["DraftEditor"], serde_json::json!(["tongban.J", "tongban.W"]));
+        assert_eq!(v["LoginForm"], v["DraftEditor"]);
+        let v: serde_json::Value = serde_json::from_str(&bundle_files("tongban", "", false)).unwrap();
+        assert_eq!(v["LoginForm"], serde_json::json!(["tongban", "tongban_bg"]));
+    }
 }

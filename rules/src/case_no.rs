@@ -72,7 +72,7 @@ impl FromStr for CaseNo {
         if date.len() != 8 || seq.len() != 6 || !seq.chars().all(|c| c.is_ascii_digit()) {
             return Err(CaseNoError::Format);
         }
-        let date = NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| CaseNoError::Date)?;
+        let date = crate::validators::compact_date(date).ok_or(CaseNoError::Date)?;
         CaseNo::new(dep, date, seq.parse().map_err(|_| CaseNoError::Format)?)
     }
 }

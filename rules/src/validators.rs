@@ -91,10 +91,22 @@ pub fn id_check_character(first17: &str) -> Option<char> {
     Some(ID_CHECK[(sum % 11) as usize] as char)
 }
 
+/// A date written as eight ASCII digits, `YYYYMMDD` (in ID numbers and case numbers). By hand,
+/// not with chrono's format parser: that parser is most of what the browser's registration check
+/// would otherwise download.
+pub(crate) fn compact_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    NaiveDate::from_ymd_opt(num(0..4) as i32, num(4..6), num(6..8))
+}
+
 impl IdCardNo {
     /// Parses with an explicit "today" (pure; for tests and the server's clock).
     pub fn parse_on(input: &str, today: NaiveDate) -> Result<Self, IdCardError> {
-        let s = input.trim().to_uppercase();
+        let s = input.trim().to_ascii_uppercase();
         if s.is_empty() {
             return Err(IdCardError::Empty);
         }
@@ -113,10 +125,9 @@ impl IdCardNo {
             return Err(IdCardError::Province(s[0..2].to_string()));
         }
         let birth_s = &s[6..14];
-        let birth =
-            NaiveDate::parse_from_str(birth_s, "%Y%m%d").ok().filter(|b| b.year() >= 1850).ok_or_else(|| {
-                IdCardError::BirthDate(format!("{}-{}-{}", &birth_s[0..4], &birth_s[4..6], &birth_s[6..8]))
-            })?;
+        let birth = compact_date(birth_s).filter(|b| b.year() >= 1850).ok_or_else(|| {
+            IdCardError::BirthDate(format!("{}-{}-{}", &birth_s[0..4], &birth_s[4..6], &birth_s[6..8]))
+        })?;
         if birth > today {
             return Err(IdCardError::FutureBirthDate(birth.to_string()));
         }
@@ -133,7 +144,7 @@ impl IdCardNo {
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("checked at parse")
+        compact_date(&self.0[6..14]).expect("checked at parse")
     }
 
     /// Masked for public display: first 3 and last 4 kept.
@@ -220,7 +231,7 @@ pub fn credit_check_character(first17: &str) -> Option<char> {
 impl FromStr for CreditCode {
     type Err = CreditCodeError;
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let s = input.trim().to_uppercase();
+        let s = input.trim().to_ascii_uppercase();
         if s.is_empty() {
             return Err(CreditCodeError::Empty);
         }
@@ -446,7 +457,8 @@ pub fn check_password(password: &str, logins: &[&str]) -> Result<(), PasswordErr
     if n > PASSWORD_MAX {
         return Err(PasswordError::TooLong(PASSWORD_MAX));
     }
-    let lower = password.to_lowercase();
+    // the list is ASCII: a password with other letters is compared as typed
+    let lower = password.to_ascii_lowercase();
     if COMMON_PASSWORDS.lines().any(|l| !l.starts_with('#') && l.trim() == lower) {
         return Err(PasswordError::Common);
     }
@@ -458,6 +470,24 @@ pub fn check_password(password: &str, logins: &[&str]) -> Result<(), PasswordErr
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compact_dates_are_eight_digits_of_a_real_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        for (input, want) in [
+            ("19900307", d(1990, 3, 7)),
+            ("20000229", d(2000, 2, 29)),
+            ("19000229", None),
+            ("20261301", None),
+            ("20260100", None),
+            ("2026010", None),
+            ("202601011", None),
+            ("2026-1-1", None),
+            ("２０２６０１０１", None),
+        ] {
+            assert_eq!(compact_date(input), want, "{input}");
+        }
+    }
+
     use super::*;
 
     fn today() -> NaiveDate {

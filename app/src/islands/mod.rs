@@ -5,12 +5,42 @@
 //! browser). What is typed before an island wakes up stays in the page: islands hydrate the HTML
 //! the server made, and read the form's own values where it matters.
 
+//!
+//! Each page kind downloads only its own islands: the release build makes one browser bundle per
+//! entry of [`BUNDLES`] (the `frontend` crate's feature of the same name), and the page's script
+//! loads the bundle that holds the island it finds. The server renders every island.
+
+// a bundle without some islands leaves the helpers only they use unused
+#![cfg_attr(
+    not(all(feature = "island-auth", feature = "island-guide", feature = "island-apply", feature = "island-admin")),
+    allow(dead_code, unused_imports)
+)]
+
+#[cfg(feature = "island-apply")]
 mod apply;
+#[cfg(feature = "island-auth")]
 mod auth;
+#[cfg(feature = "island-guide")]
 mod guide;
+#[cfg(feature = "island-admin")]
 mod item_rules;
 
+#[cfg(feature = "island-apply")]
 pub use apply::DraftEditor;
+#[cfg(feature = "island-auth")]
 pub use auth::{LoginForm, RegisterForm};
+#[cfg(feature = "island-guide")]
 pub use guide::ChecklistPreview;
+#[cfg(feature = "island-admin")]
 pub use item_rules::ItemRulesLive;
+
+/// The browser bundles and the islands each one holds, by component name. One page kind uses the
+/// islands of one bundle: the login and registration forms; the guide's checklist preview; the
+/// application editor; the item editor's live preview. `scripts/build-release` builds
+/// `tongban-<bundle>` for each name here.
+pub const BUNDLES: &[(&str, &[&str])] = &[
+    ("auth", &["LoginForm", "RegisterForm"]),
+    ("guide", &["ChecklistPreview"]),
+    ("apply", &["DraftEditor"]),
+    ("admin", &["ItemRulesLive"]),
+];
