@@ -135,7 +135,7 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
-/// Which files hold each island, as a JSON object `{"LoginForm": ["<js stem>", "<wasm stem>"], …}`
+/// Which files hold each island, as a JSON object `{"FieldChecks": ["<js stem>", "<wasm stem>"], …}`
 /// for `islands.js`. A release build (`scripts/build-release`) has one bundle per entry of
 /// `islands::BUNDLES` (`js-auth: <hash>` … in `hash.txt`); a development build has the one bundle
 /// `<name>` with every island (`js: <hash>`, or no hash). `hashed_wasm`: the wasm is named
@@ -172,8 +172,7 @@ mod tests {
     fn each_island_loads_its_own_bundle_in_a_release_build() {
         let hashes = "css: C\njs-auth: A1\nwasm-auth: A2\njs-guide: G1\nwasm-guide: G2\njs-apply: P1\nwasm-apply: P2\njs-admin: D1\nwasm-admin: D2\n";
         let v: serde_json::Value = serde_json::from_str(&bundle_files("tongban", hashes, true)).unwrap();
-        assert_eq!(v["LoginForm"], serde_json::json!(["tongban-auth.A1", "tongban-auth.A2"]));
-        assert_eq!(v["RegisterForm"], v["LoginForm"]);
+        assert_eq!(v["FieldChecks"], serde_json::json!(["tongban-auth.A1", "tongban-auth.A2"]));
         assert_eq!(v["ChecklistPreview"], serde_json::json!(["tongban-guide.G1", "tongban-guide.G2"]));
         assert_eq!(v["DraftEditor"], serde_json::json!(["tongban-apply.P1", "tongban-apply.P2"]));
         assert_eq!(v["ItemRulesLive"], serde_json::json!(["tongban-admin.D1", "tongban-admin.D2"]));
@@ -184,8 +183,8 @@ mod tests {
         let v: serde_json::Value =
             serde_json::from_str(&bundle_files("tongban", "js: J\nwasm: W\ncss: C\n", true)).unwrap();
         assert_eq!(v["DraftEditor"], serde_json::json!(["tongban.J", "tongban.W"]));
-        assert_eq!(v["LoginForm"], v["DraftEditor"]);
+        assert_eq!(v["FieldChecks"], v["DraftEditor"]);
         let v: serde_json::Value = serde_json::from_str(&bundle_files("tongban", "", false)).unwrap();
-        assert_eq!(v["LoginForm"], serde_json::json!(["tongban", "tongban_bg"]));
+        assert_eq!(v["FieldChecks"], serde_json::json!(["tongban", "tongban_bg"]));
     }
 }

@@ -194,6 +194,10 @@ pub enum Action {
         reason: String,
     },
     Resubmit,
+    /// The scheduler: a receipt left unanswered past its five working days is accepted by law from
+    /// the day it was received (行政许可法第三十二条); no correction notice or refusal of acceptance
+    /// can follow.
+    DeemAccepted,
     /// The scheduler: a correction went unanswered past its due date.
     CorrectionExpired,
     StartReview,
@@ -228,6 +232,7 @@ impl Action {
             Action::RequestCorrection => "request_correction",
             Action::Reject { .. } => "reject",
             Action::Resubmit => "resubmit",
+            Action::DeemAccepted => "deemed_accepted",
             Action::CorrectionExpired => "correction_expired",
             Action::StartReview => "start_review",
             Action::Suspend { .. } => "suspend",
@@ -252,7 +257,7 @@ impl Action {
             Action::Resubmit => &[Applicant, WindowClerk],
             Action::Withdraw => &[Applicant],
             Action::Accept | Action::RequestCorrection | Action::Reject { .. } => &[WindowClerk],
-            Action::CorrectionExpired | Action::FeeExpired => &[System],
+            Action::DeemAccepted | Action::CorrectionExpired | Action::FeeExpired => &[System],
             Action::StartReview => &[Reviewer],
             Action::Suspend { .. } | Action::Extend { .. } | Action::Decide { .. } => &[Approver],
             Action::Resume => &[Reviewer, Approver, System],
@@ -276,6 +281,9 @@ pub struct CaseFacts {
     /// [`correction_notice_issued`].
     pub correction_already_requested: bool,
     pub correction_due: Option<NaiveDate>,
+    /// The last day to answer the current receipt (accept, ask for a correction or refuse).
+    #[serde(default)]
+    pub receipt_due: Option<NaiveDate>,
     pub extended_already: bool,
     /// The item's extension cap in working days (0 = none).
     pub extension_cap: u32,
@@ -292,6 +300,7 @@ impl CaseFacts {
             materials_acceptable: true,
             correction_already_requested: false,
             correction_due: None,
+            receipt_due: None,
             extended_already: false,
             extension_cap: 10,
             fee_due: None,
@@ -315,6 +324,8 @@ pub enum Refusal {
     CorrectionPeriodOver(NaiveDate),
     #[error("the correction period has not ended yet")]
     CorrectionPeriodRunning,
+    #[error("the receipt may still be answered")]
+    ReceiptWindowRunning,
     #[error("the fee term has not ended yet")]
     FeeTermRunning,
     #[error("a reason is required")]
@@ -358,6 +369,9 @@ impl Refusal {
             ),
             (Refusal::CorrectionPeriodRunning, _) => {
                 lang.pick("补正期限尚未届满", "補正期限尚未屆滿", "The correction period is still running").into()
+            }
+            (Refusal::ReceiptWindowRunning, _) => {
+                lang.pick("受理期限尚未届满", "受理期限尚未屆滿", "The receipt may still be answered").into()
             }
             (Refusal::FeeTermRunning, _) => {
                 lang.pick("缴费期限尚未届满", "繳費期限尚未屆滿", "The fee term is still running").into()
@@ -417,6 +431,11 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
             }
             Accepted
         }
+        // Accepted by law, whatever the materials: the department did not ask for more in time.
+        (Submitted, Action::DeemAccepted) => match facts.receipt_due {
+            Some(due) if facts.today > due => Accepted,
+            _ => return Err(Refusal::ReceiptWindowRunning),
+        },
         (Submitted, Action::RequestCorrection) => {
             if facts.correction_already_requested {
                 return Err(Refusal::CorrectionAlreadyRequested);
@@ -491,6 +510,7 @@ mod tests {
             Action::RequestCorrection,
             Action::Reject { reason: "不属于本机关职权范围".into() },
             Action::Resubmit,
+            Action::DeemAccepted,
             Action::CorrectionExpired,
             Action::StartReview,
             Action::Suspend { kind: "hearing".into(), reason: "听证".into() },
@@ -515,11 +535,12 @@ mod tests {
     fn every_state_action_pair() {
         let mut facts = CaseFacts::on(d("2025-10-20"));
         facts.correction_due = Some(d("2025-10-10"));
+        facts.receipt_due = Some(d("2025-10-10"));
         facts.fee_due = Some(d("2025-10-10"));
         let expected = |s: CaseState, a: &Action| -> Option<CaseState> {
             Some(match (s, a) {
                 (Draft, Action::Submit) => Submitted,
-                (Submitted, Action::Accept) => Accepted,
+                (Submitted, Action::Accept | Action::DeemAccepted) => Accepted,
                 (Submitted, Action::RequestCorrection) => AwaitingCorrection,
                 (Submitted | AwaitingCorrection, Action::Reject { .. }) => NotAccepted,
                 (AwaitingCorrection, Action::CorrectionExpired) => NotAccepted,
@@ -573,6 +594,7 @@ mod tests {
             (InReview, Action::Extend { days: 5, reason: "x".into() }, Role::WindowClerk),
             (Submitted, Action::Withdraw, Role::WindowClerk),
             (AwaitingCorrection, Action::CorrectionExpired, Role::WindowClerk),
+            (Submitted, Action::DeemAccepted, Role::WindowClerk),
             (Draft, Action::Submit, Role::Supervisor),
         ];
         for (s, a, r) in cases {
@@ -628,6 +650,15 @@ mod tests {
                 CaseFacts { correction_due: Some(d("2025-10-20")), ..base.clone() },
                 Refusal::CorrectionPeriodRunning,
             ),
+            // the receipt's last day is today: the clerk may still answer it
+            (
+                Submitted,
+                Action::DeemAccepted,
+                Role::System,
+                CaseFacts { receipt_due: Some(d("2025-10-20")), ..base.clone() },
+                Refusal::ReceiptWindowRunning,
+            ),
+            (Submitted, Action::DeemAccepted, Role::System, base.clone(), Refusal::ReceiptWindowRunning),
             (
                 AwaitingPayment,
                 Action::FeeExpired,

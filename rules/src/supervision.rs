@@ -203,7 +203,6 @@ pub struct OpenCase {
     pub due_for: Option<Term>,
     /// The day the current submission was received (the receipt's day).
     pub received_on: Option<NaiveDate>,
-    pub deemed_accepted_on: Option<NaiveDate>,
     pub supplement_due: Option<NaiveDate>,
     pub supplement_overdue: bool,
     /// The item's yellow-light threshold in working days.
@@ -215,7 +214,8 @@ pub struct OpenCase {
 pub enum Duty {
     /// Open an accountability record (once per case, kind and due date).
     Accountability { kind: AccountabilityKind, due: NaiveDate },
-    /// A receipt not answered in time counts as accepted from the day it was received.
+    /// A receipt not answered in time is accepted from the day it was received
+    /// (`Action::DeemAccepted`, 行政许可法第三十二条).
     DeemAccepted { from: NaiveDate },
     /// `Action::CorrectionExpired`: not accepted (the correction was not answered in time).
     ExpireCorrection,
@@ -235,7 +235,7 @@ pub fn duties(cal: &Calendar, case: &OpenCase, today: NaiveDate) -> Result<Vec<D
         (lvl, case.due_on, AccountabilityKind::of(case.state, case.due_for))
     {
         out.push(Duty::Accountability { kind, due });
-        if case.state == CaseState::Submitted && case.deemed_accepted_on.is_none() {
+        if case.state == CaseState::Submitted {
             let from = case.received_on.unwrap_or(due);
             if let deadline::ReceiptStatus::DeemedAccepted { accepted_on } = deadline::receipt_status(cal, from, today)?
             {
@@ -320,7 +320,6 @@ mod tests {
             due_on: Some(d(due)),
             due_for: None,
             received_on: None,
-            deemed_accepted_on: None,
             supplement_due: None,
             supplement_overdue: false,
             warning_days: 2,
@@ -414,8 +413,6 @@ mod tests {
         // received Friday 09-26: the 5 working days are 09-28 (make-up Sunday), 09-29, 09-30, 10-09, 10-10
         let mut receipt = open(CaseState::Submitted, "2025-10-10");
         receipt.received_on = Some(d("2025-09-26"));
-        let mut receipt_flagged = receipt.clone();
-        receipt_flagged.deemed_accepted_on = Some(d("2025-09-26"));
         let mut supplement = open(CaseState::InReview, "2025-11-30");
         supplement.supplement_due = Some(d("2025-10-12"));
         let mut supplement_flagged = supplement.clone();
@@ -440,10 +437,8 @@ mod tests {
                     Duty::DeemAccepted { from: d("2025-09-26") },
                 ],
             ),
-            (
-                receipt_flagged,
-                vec![Duty::Accountability { kind: AccountabilityKind::AcceptanceOverdue, due: d("2025-10-10") }],
-            ),
+            // The receipt's last day is today: the clerk may still answer it.
+            (open(CaseState::Submitted, "2025-10-13"), vec![]),
             (open(CaseState::AwaitingCorrection, "2025-10-10"), vec![Duty::ExpireCorrection]),
             // The correction's last day is today: nothing yet.
             (open(CaseState::AwaitingCorrection, "2025-10-13"), vec![]),
@@ -487,8 +482,11 @@ mod tests {
         let mut c = open(CaseState::Submitted, "2025-10-10");
         c.received_on = Some(d("2025-09-26"));
         for duty in duties(&cal, &c, today).unwrap() {
-            if let Duty::DeemAccepted { from } = duty {
-                c.deemed_accepted_on = Some(from);
+            if let Duty::DeemAccepted { .. } = duty {
+                // the transition: accepted, on the decision's clock from the day of receipt
+                c.state = CaseState::Accepted;
+                c.due_on = Some(d("2025-10-24"));
+                c.due_for = Some(Term::Decision);
             }
         }
         let again = duties(&cal, &c, today).unwrap();
@@ -518,7 +516,6 @@ mod tests {
                 let due = today + chrono::Duration::days(ahead);
                 let mut c = open(state, "2025-01-01");
                 c.due_on = Some(due);
-                c.deemed_accepted_on = Some(due);
                 let from_duties = duties(&cal, &c, today).unwrap().into_iter().find_map(|d| match d {
                     Duty::Accountability { kind, due } => Some((kind, due)),
                     _ => None,

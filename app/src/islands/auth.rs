@@ -1,242 +1,196 @@
-//! Log in and register: plain forms posting to the server functions `api::login` and `api::register`; with JavaScript the browser checks each
-//! field with the `rules` crate as it is left and before submitting. Values typed before the
-//! island woke up are read from the form itself, so nothing typed is lost.
+//! The browser's checks of the log-in and registration forms. The forms are made on the server
+//! (`pages::auth`) and post to the server functions `api::login` and `api::register` with or
+//! without JavaScript; this island only listens to them: with the same `rules` the server applies,
+//! it checks a registration field as it is left and every field before the form is sent, and shows
+//! the messages next to the fields and in the summary, as the server would. It reads what the
+//! fields hold, so what was typed before it woke up counts, and it never re-renders the form.
+//! (No props and no view of its own: what the browser downloads for these pages is little more
+//! than the validators.)
 
-use std::collections::BTreeMap;
-
-use leptos::ev::SubmitEvent;
-use leptos::html;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 
-use crate::components::{field_error, use_prefs, ErrorSummary, Notice, TextField};
-use crate::models::{field_label, register_field_error, Flash, RegisterInput, REGISTER_FIELDS};
-
-/// What the form's field `name` holds in the page right now. Typing that happened before the
-/// page hydrated never reached the signals, so checks read the DOM.
-pub fn form_value(ev: &SubmitEvent, name: &str) -> Option<String> {
+/// Wires the checks to the page's `form[data-checks]` (`login` or `register`).
+#[island]
+pub fn FieldChecks() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
-        let el = form.elements().named_item(name)?;
-        if let Ok(i) = el.clone().dyn_into::<web_sys::HtmlInputElement>() {
-            if i.type_() == "radio" {
-                return None;
-            }
-            return Some(i.value());
-        }
-        None
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (ev, name);
-        None
-    }
+    Effect::new(|_| live::wire());
 }
 
-/// Shows the summary and stops the submit when the browser found problems.
-fn block_if_errors(
-    ev: &SubmitEvent,
-    found: BTreeMap<String, String>,
-    errors: RwSignal<BTreeMap<String, String>>,
-    summary: NodeRef<html::Div>,
-) {
-    if !found.is_empty() {
-        ev.prevent_default();
-        errors.set(found);
-        if let Some(el) = summary.get() {
-            let _ = el.focus();
-        }
-    }
-}
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::rc::Rc;
 
-#[island]
-pub fn LoginForm(flash: Flash, next: String) -> impl IntoView {
-    let lang = use_prefs().lang;
-    let errors = RwSignal::new(flash.errors.clone());
-    let login = RwSignal::new(flash.value("login"));
-    let password = RwSignal::new(String::new());
-    let summary = NodeRef::<html::Div>::new();
-    let on_submit = move |ev: SubmitEvent| {
-        if let Some(v) = form_value(&ev, "login") {
-            login.set(v);
-        }
-        if let Some(v) = form_value(&ev, "password") {
-            password.set(v);
-        }
-        let mut found = BTreeMap::new();
-        if login.get_untracked().trim().is_empty() {
-            found.insert(
-                "login".into(),
-                lang.pick(
-                    "请输入身份证号、统一社会信用代码或手机号",
-                    "請輸入身分證號、統一社會信用代碼或手機號",
-                    "Enter your ID number, credit code or mobile",
-                )
-                .into(),
-            );
-        }
-        if password.get_untracked().is_empty() {
-            found.insert("password".into(), lang.pick("请输入密码", "請輸入密碼", "Enter your password").into());
-        }
-        block_if_errors(&ev, found, errors, summary);
-    };
-    view! {
-        <section class="panel narrow">
-            <Notice text=flash.notice.clone()/>
-            <h1>{lang.pick("登录", "登入", "Log in")}</h1>
-            <ErrorSummary errors order=&["login", "password"] node_ref=summary/>
-            <form method="post" action={<crate::api::Login as ServerFn>::PATH} novalidate on:submit=on_submit>
-                <input type="hidden" name="next" value=next/>
-                <TextField name="login" label=field_label("login", lang) value=flash.value("login")
-                    error=field_error(errors, "login") autocomplete="username"
-                    on_input=Callback::new(move |v| login.set(v))/>
-                <TextField name="password" label=field_label("password", lang) value="" input_type="password"
-                    error=field_error(errors, "password") autocomplete="current-password"
-                    on_input=Callback::new(move |v| password.set(v))/>
-                <button type="submit" class="button">{lang.pick("登录", "登入", "Log in")}</button>
-            </form>
-            <p>{lang.pick("还没有账户？", "還沒有帳戶？", "No account yet? ")}<a href="/register">{lang.pick("注册", "註冊", "Register")}</a></p>
-        </section>
-    }
-}
+    use rules::Lang;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Document, Element, Event, HtmlElement, HtmlFormElement, HtmlInputElement};
 
-#[island]
-pub fn RegisterForm(flash: Flash) -> impl IntoView {
-    let lang = use_prefs().lang;
-    let initial = RegisterInput {
-        kind: Some(flash.value("kind")).filter(|k| k == "enterprise").unwrap_or_else(|| "person".into()),
-        name: flash.value("name"),
-        id_card_no: flash.value("id_card_no"),
-        credit_code: flash.value("credit_code"),
-        contact_name: flash.value("contact_name"),
-        mobile: flash.value("mobile"),
-        ..Default::default()
-    };
-    let input = RwSignal::new(initial.clone());
-    let errors = RwSignal::new(flash.errors.clone());
-    let summary = NodeRef::<html::Div>::new();
+    use crate::components::{checked_radios, text_values};
+    use crate::models::{login_errors, register_field_error, LoginInput, RegisterInput, REGISTER_FIELDS};
 
-    let setter = move |f: &'static str| {
-        Callback::new(move |v: String| {
-            input.update(|i| {
-                if let Some(slot) = i.field_mut(f) {
-                    *slot = v;
+    const LOGIN_FIELDS: [&str; 2] = ["login", "password"];
+
+    type Errors = Rc<RefCell<BTreeMap<String, String>>>;
+
+    pub fn wire() {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(form) =
+            doc.query_selector("form[data-checks]").ok().flatten().and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if form.has_attribute("data-live") {
+            return;
+        }
+        let _ = form.set_attribute("data-live", "");
+        let lang = doc
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|t| Lang::from_tag(&t))
+            .unwrap_or_default();
+        let register = form.get_attribute("data-checks").as_deref() == Some("register");
+        let order: &'static [&'static str] = if register { &REGISTER_FIELDS } else { &LOGIN_FIELDS };
+        // what the server showed after a refused post stays until its field is checked again
+        let errors: Errors = Rc::new(RefCell::new(shown(&doc, order)));
+        if register {
+            let (f2, e2, d2) = (form.clone(), errors.clone(), doc.clone());
+            let on_leave = Closure::<dyn Fn(Event)>::new(move |ev: Event| {
+                let Some(name) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.name())
+                else {
+                    return;
+                };
+                if !order.contains(&name.as_str()) {
+                    return;
+                }
+                let found = register_field_error(&register_input(&f2), &name, lang);
+                {
+                    let mut errs = e2.borrow_mut();
+                    match found {
+                        Some(m) => errs.insert(name, m),
+                        None => errs.remove(&name),
+                    };
+                    errs.remove("_form");
+                }
+                show(&d2, &e2.borrow(), order);
+            });
+            let _ = form.add_event_listener_with_callback("focusout", on_leave.as_ref().unchecked_ref());
+            on_leave.forget();
+        }
+        let on_submit = {
+            let (form2, doc) = (form.clone(), doc.clone());
+            Closure::<dyn Fn(Event)>::new(move |ev: Event| {
+                let found: BTreeMap<String, String> = if register {
+                    let input = register_input(&form2);
+                    order
+                        .iter()
+                        .filter_map(|f| register_field_error(&input, f, lang).map(|m| (f.to_string(), m)))
+                        .collect()
+                } else {
+                    let values = text_values(&form2);
+                    let input = LoginInput {
+                        login: values.get("login").cloned().unwrap_or_default(),
+                        password: values.get("password").cloned().unwrap_or_default(),
+                        next: String::new(),
+                    };
+                    login_errors(&input, lang).into_iter().collect()
+                };
+                if found.is_empty() {
+                    return;
+                }
+                ev.prevent_default();
+                *errors.borrow_mut() = found;
+                show(&doc, &errors.borrow(), order);
+                if let Some(s) = summary(&doc) {
+                    let _ = s.focus();
                 }
             })
-        })
-    };
-    // Checks a field when it is left, with the same rules the server applies.
-    let check = move |f: &'static str| {
-        Callback::new(move |_: ()| {
-            let e = input.with_untracked(|i| register_field_error(i, f, lang));
-            errors.update(|errs| {
-                match e {
-                    Some(m) => errs.insert(f.to_string(), m),
-                    None => errs.remove(f),
-                };
-                errs.remove("_form");
-            });
-        })
-    };
-    // What the form holds now, typed before the island woke up included, into the signal.
-    #[cfg(feature = "hydrate")]
-    let sync = move |form: &web_sys::HtmlFormElement| {
-        let mut now = crate::components::text_values(form);
-        now.extend(crate::components::checked_radios(form));
-        input.update(|i| {
-            for (name, value) in now {
-                if let Some(slot) = i.field_mut(&name) {
-                    *slot = value;
+        };
+        let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+        on_submit.forget();
+    }
+
+    /// What the registration form holds now.
+    fn register_input(form: &HtmlFormElement) -> RegisterInput {
+        let mut input = RegisterInput::default();
+        for (name, value) in text_values(form).into_iter().chain(checked_radios(form)) {
+            if let Some(slot) = input.field_mut(&name) {
+                *slot = value;
+            }
+        }
+        input
+    }
+
+    fn summary(doc: &Document) -> Option<HtmlElement> {
+        doc.query_selector(".error-summary").ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    }
+
+    fn by_id(doc: &Document, id: &str) -> Option<Element> {
+        doc.get_element_by_id(id)
+    }
+
+    /// The messages the page shows now, by field (`_form` for one of the whole form).
+    fn shown(doc: &Document, order: &[&str]) -> BTreeMap<String, String> {
+        let mut found = BTreeMap::new();
+        for f in order {
+            if let Some(e) = by_id(doc, &format!("f-{f}-error")).filter(|e| !e.has_attribute("hidden")) {
+                found.insert(f.to_string(), e.text_content().unwrap_or_default());
+            }
+        }
+        if let Some(list) = summary(doc).and_then(|s| s.query_selector_all("li:not(:has(a))").ok()) {
+            if let Some(li) = list.item(0) {
+                found.insert("_form".into(), li.text_content().unwrap_or_default());
+            }
+        }
+        found
+    }
+
+    /// Shows `errors` as the server's page does: each next to its field (the message, the red
+    /// field, `aria-invalid`, `aria-describedby`), and all in the summary in field order.
+    fn show(doc: &Document, errors: &BTreeMap<String, String>, order: &[&str]) {
+        for f in order {
+            let msg = errors.get(*f);
+            let err_id = format!("f-{f}-error");
+            if let Some(e) = by_id(doc, &err_id) {
+                e.set_text_content(msg.map(String::as_str));
+                let _ = if msg.is_some() { e.remove_attribute("hidden") } else { e.set_attribute("hidden", "") };
+            }
+            if let Some(input) = by_id(doc, &format!("f-{f}")) {
+                let _ = input.set_attribute("aria-invalid", if msg.is_some() { "true" } else { "false" });
+                let hint = format!("f-{f}-hint");
+                let mut described: Vec<&str> = Vec::new();
+                if by_id(doc, &hint).is_some() {
+                    described.push(&hint);
+                }
+                if msg.is_some() {
+                    described.push(&err_id);
+                }
+                let _ = input.set_attribute("aria-describedby", &described.join(" "));
+                if let Some(field) = input.closest(".field").ok().flatten() {
+                    let _ = field.class_list().toggle_with_force("field-error", msg.is_some());
                 }
             }
-        });
-    };
-    let on_submit = move |ev: SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
-                sync(&form);
+        }
+        let Some(s) = summary(doc) else { return };
+        let _ = if errors.is_empty() { s.set_attribute("hidden", "") } else { s.remove_attribute("hidden") };
+        let Some(ul) = s.query_selector("ul").ok().flatten() else { return };
+        ul.set_text_content(None);
+        let lines = errors
+            .get("_form")
+            .map(|m| ("_form", m))
+            .into_iter()
+            .chain(order.iter().filter_map(|f| errors.get(*f).map(|m| (*f, m))));
+        for (f, m) in lines {
+            let Ok(li) = doc.create_element("li") else { continue };
+            if f == "_form" {
+                li.set_text_content(Some(m));
+            } else if let Ok(a) = doc.create_element("a") {
+                let _ = a.set_attribute("href", &format!("#f-{f}"));
+                a.set_text_content(Some(m));
+                let _ = li.append_child(&a);
             }
+            let _ = ul.append_child(&li);
         }
-        let found: BTreeMap<String, String> = input.with_untracked(|i| {
-            REGISTER_FIELDS
-                .iter()
-                .filter_map(|f| register_field_error(i, f, lang).map(|m| (f.to_string(), m)))
-                .collect()
-        });
-        block_if_errors(&ev, found, errors, summary);
-    };
-    let kind_radio = move |value: &'static str, label: &'static str| {
-        let checked = initial.kind == value;
-        view! {
-            <label class="radio">
-                <input type="radio" name="kind" value=value checked=checked
-                    on:change=move |_| input.update(|i| i.kind = value.to_string())/>
-                {label}
-            </label>
-        }
-    };
-    let is_enterprise = move || input.with(|i| i.kind == "enterprise");
-    // what was typed or chosen before the island woke up is in the form, not in the signal
-    let form = NodeRef::<html::Form>::new();
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(f) = form.get() {
-            sync(&f);
-        }
-    });
-    view! {
-        <section class="panel narrow">
-            <h1>{lang.pick("注册账户", "註冊帳戶", "Create an account")}</h1>
-            <p class="lead">{lang.pick(
-                "注册后可在线申请、上传材料并查看办理进度。",
-                "註冊後可線上申請、上傳材料並查看辦理進度。",
-                "With an account you can apply online, upload materials and follow your case.",
-            )}</p>
-            <ErrorSummary errors order=&REGISTER_FIELDS node_ref=summary/>
-            <form method="post" action={<crate::api::Register as ServerFn>::PATH} novalidate on:submit=on_submit class="register-form" node_ref=form>
-                <fieldset class="field">
-                    <legend>{field_label("kind", lang)}</legend>
-                    {kind_radio("person", lang.pick("个人", "個人", "Person"))}
-                    {kind_radio("enterprise", lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
-                </fieldset>
-                <TextField name="name"
-                    label=move || field_label(if is_enterprise() { "enterprise_name" } else { "name" }, lang)
-                    hint=lang.pick("个人填写姓名；企业填写营业执照上的名称", "個人填寫姓名；企業填寫營業執照上的名稱", "Your full name, or the enterprise's registered name")
-                    value=initial.name.clone() error=field_error(errors, "name")
-                    on_input=setter("name") on_blur=check("name") autocomplete="name"/>
-                <div class="person-only">
-                    <TextField name="id_card_no" label=field_label("id_card_no", lang)
-                        hint=lang.pick("18 位，最后一位可能是 X", "18 位，最後一位可能是 X", "18 characters; the last may be X")
-                        value=initial.id_card_no.clone() error=field_error(errors, "id_card_no")
-                        on_input=setter("id_card_no") on_blur=check("id_card_no")/>
-                </div>
-                <div class="enterprise-only">
-                    <TextField name="credit_code" label=field_label("credit_code", lang)
-                        hint=lang.pick("18 位，见营业执照", "18 位，見營業執照", "18 characters, on the business licence")
-                        value=initial.credit_code.clone() error=field_error(errors, "credit_code")
-                        on_input=setter("credit_code") on_blur=check("credit_code")/>
-                    <TextField name="contact_name" label=field_label("contact_name", lang)
-                        value=initial.contact_name.clone() error=field_error(errors, "contact_name")
-                        on_input=setter("contact_name") on_blur=check("contact_name")/>
-                </div>
-                <TextField name="mobile" label=field_label("mobile", lang) input_type="tel" inputmode="numeric"
-                    hint=lang.pick("用于接收办理进度通知，也可用于登录", "用於接收辦理進度通知，也可用於登入", "For progress notices; you can also log in with it")
-                    value=initial.mobile.clone() error=field_error(errors, "mobile")
-                    on_input=setter("mobile") on_blur=check("mobile") autocomplete="tel"/>
-                <TextField name="password" label=field_label("password", lang) input_type="password"
-                    hint=lang.pick("至少 8 个字符，不要使用常见密码", "至少 8 個字元，不要使用常見密碼", "At least 8 characters; not a common password")
-                    value="" error=field_error(errors, "password")
-                    on_input=setter("password") on_blur=check("password") autocomplete="new-password"/>
-                <TextField name="password_confirm" label=field_label("password_confirm", lang) input_type="password"
-                    value="" error=field_error(errors, "password_confirm")
-                    on_input=setter("password_confirm") on_blur=check("password_confirm") autocomplete="new-password"/>
-                <button type="submit" class="button">{lang.pick("注册", "註冊", "Create account")}</button>
-            </form>
-            <p>{lang.pick("已有账户？", "已有帳戶？", "Have an account? ")}<a href="/login">{lang.pick("登录", "登入", "Log in")}</a></p>
-        </section>
     }
 }

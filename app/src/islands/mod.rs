@@ -28,7 +28,7 @@ mod item_rules;
 #[cfg(feature = "island-apply")]
 pub use apply::DraftEditor;
 #[cfg(feature = "island-auth")]
-pub use auth::{LoginForm, RegisterForm};
+pub use auth::FieldChecks;
 #[cfg(feature = "island-guide")]
 pub use guide::ChecklistPreview;
 #[cfg(feature = "island-admin")]
@@ -39,7 +39,7 @@ pub use item_rules::ItemRulesLive;
 /// application editor; the item editor's live preview. `scripts/build-release` builds
 /// `tongban-<bundle>` for each name here.
 pub const BUNDLES: &[(&str, &[&str])] = &[
-    ("auth", &["LoginForm", "RegisterForm"]),
+    ("auth", &["FieldChecks"]),
     ("guide", &["ChecklistPreview"]),
     ("apply", &["DraftEditor"]),
     ("admin", &["ItemRulesLive"]),

@@ -202,6 +202,26 @@ pub struct LoginInput {
     pub next: String,
 }
 
+/// What is missing from a log-in form, by field (the server's check and the browser's).
+pub fn login_errors(input: &LoginInput, lang: Lang) -> Vec<(String, String)> {
+    let mut errs = Vec::new();
+    if input.login.trim().is_empty() {
+        errs.push((
+            "login".to_string(),
+            lang.pick(
+                "请输入身份证号、统一社会信用代码或手机号",
+                "請輸入身分證號、統一社會信用代碼或手機號",
+                "Enter your ID number, credit code or mobile",
+            )
+            .to_string(),
+        ));
+    }
+    if input.password.is_empty() {
+        errs.push(("password".to_string(), lang.pick("请输入密码", "請輸入密碼", "Enter your password").to_string()));
+    }
+    errs
+}
+
 /// How an applicant identifies at login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginId {

@@ -219,6 +219,14 @@ pub fn action_label(action: &str, lang: Lang) -> &'static str {
         "submit" => lang.pick("提交申请", "提交申請", "Application submitted"),
         "resubmit" => lang.pick("补正后重新提交", "補正後重新提交", "Corrected and resubmitted"),
         "accept" => lang.pick("受理", "受理", "Accepted"),
+        "deemed_accepted" => lang.pick(
+            "逾期未答复，依法视为受理",
+            "逾期未答覆，依法視為受理",
+            "Accepted by law (not answered within 5 working days)",
+        ),
+        "supplement_overdue" => {
+            lang.pick("容缺材料逾期未补齐", "容缺材料逾期未補齊", "Deferred materials not supplied in time")
+        }
         "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Correction requested"),
         "reject" => lang.pick("不予受理", "不予受理", "Not accepted"),
         "correction_expired" => {

@@ -1,5 +1,6 @@
-//! Log in, register, staff log in: the pages around the forms (the forms that check as you type
-//! are islands: see `islands::auth`).
+//! Log in, register, staff log in, change password: server-rendered forms posting to server
+//! functions. On the log-in and registration pages the island `islands::FieldChecks` checks the
+//! fields in the browser as they are left and before sending; the forms work without it.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -9,8 +10,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::take_flash;
 use crate::components::{field_error, use_prefs, ErrorSummary, Notice, TextField};
-use crate::islands::{LoginForm, RegisterForm};
-use crate::models::{field_label, Flash};
+use crate::islands::FieldChecks;
+use crate::models::{field_label, Flash, REGISTER_FIELDS};
 
 /// A page around one account form: the form's flash (what was typed and the errors, after a
 /// refused post) and where to go after (the flash's `next`, else the address's), rendered by
@@ -39,8 +40,25 @@ fn form_page<V: IntoView + 'static>(
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_prefs().lang;
-    form_page("login", lang.pick("登录 · 通办", "登入 · 通辦", "Log in · Tongban"), |f, next| {
-        view! { <LoginForm flash=f next/> }
+    form_page("login", lang.pick("登录 · 通办", "登入 · 通辦", "Log in · Tongban"), move |f, next| {
+        let errors = RwSignal::new(f.errors.clone());
+        view! {
+            <section class="panel narrow">
+                <Notice text=f.notice.clone()/>
+                <h1>{lang.pick("登录", "登入", "Log in")}</h1>
+                <ErrorSummary errors order=&["login", "password"] node_ref=NodeRef::new()/>
+                <form method="post" action={<crate::api::Login as ServerFn>::PATH} novalidate data-checks="login">
+                    <input type="hidden" name="next" value=next/>
+                    <TextField name="login" label=field_label("login", lang) value=f.value("login")
+                        error=field_error(errors, "login") autocomplete="username"/>
+                    <TextField name="password" label=field_label("password", lang) value="" input_type="password"
+                        error=field_error(errors, "password") autocomplete="current-password"/>
+                    <button type="submit" class="button">{lang.pick("登录", "登入", "Log in")}</button>
+                </form>
+                <FieldChecks/>
+                <p>{lang.pick("还没有账户？", "還沒有帳戶？", "No account yet? ")}<a href="/register">{lang.pick("注册", "註冊", "Register")}</a></p>
+            </section>
+        }
     })
 }
 
@@ -108,7 +126,76 @@ pub fn PasswordPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let lang = use_prefs().lang;
-    form_page("register", lang.pick("注册 · 通办", "註冊 · 通辦", "Register · Tongban"), |f, _| {
-        view! { <RegisterForm flash=f/> }
+    form_page("register", lang.pick("注册 · 通办", "註冊 · 通辦", "Register · Tongban"), move |f, _| {
+        register_form(f, lang)
     })
+}
+
+/// The registration form: a person's fields or an enterprise's, chosen by the radio (the other
+/// kind's fields are hidden by CSS, so it works without JavaScript).
+fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
+    let enterprise = f.value("kind") == "enterprise";
+    let errors = RwSignal::new(f.errors.clone());
+    let kind_radio = move |value: &'static str, label: &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="kind" value=value checked=(value == "enterprise") == enterprise/>
+                {label}
+            </label>
+        }
+    };
+    let name_error = f.errors.get("name").cloned();
+    let name_described = if name_error.is_some() { "f-name-hint f-name-error" } else { "f-name-hint" };
+    view! {
+        <section class="panel narrow">
+            <h1>{lang.pick("注册账户", "註冊帳戶", "Create an account")}</h1>
+            <p class="lead">{lang.pick(
+                "注册后可在线申请、上传材料并查看办理进度。",
+                "註冊後可線上申請、上傳材料並查看辦理進度。",
+                "With an account you can apply online, upload materials and follow your case.",
+            )}</p>
+            <ErrorSummary errors order=&REGISTER_FIELDS node_ref=NodeRef::new()/>
+            <form method="post" action={<crate::api::Register as ServerFn>::PATH} novalidate class="register-form" data-checks="register">
+                <fieldset class="field">
+                    <legend>{field_label("kind", lang)}</legend>
+                    {kind_radio("person", lang.pick("个人", "個人", "Person"))}
+                    {kind_radio("enterprise", lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
+                </fieldset>
+                // the name's label follows the kind (CSS), so this field is written out here
+                <div class="field" class:field-error=name_error.is_some()>
+                    <label for="f-name">
+                        <span class="person-only">{field_label("name", lang)}</span>
+                        <span class="enterprise-only">{field_label("enterprise_name", lang)}</span>
+                    </label>
+                    <p class="hint" id="f-name-hint">{lang.pick("个人填写姓名；企业填写营业执照上的名称", "個人填寫姓名；企業填寫營業執照上的名稱", "Your full name, or the enterprise's registered name")}</p>
+                    <p class="error-message" id="f-name-error" hidden=name_error.is_none()>{name_error.clone().unwrap_or_default()}</p>
+                    <input id="f-name" name="name" type="text" value=f.value("name") autocomplete="name"
+                        aria-invalid=if name_error.is_some() { "true" } else { "false" } aria-describedby=name_described/>
+                </div>
+                <div class="person-only">
+                    <TextField name="id_card_no" label=field_label("id_card_no", lang)
+                        hint=lang.pick("18 位，最后一位可能是 X", "18 位，最後一位可能是 X", "18 characters; the last may be X")
+                        value=f.value("id_card_no") error=field_error(errors, "id_card_no")/>
+                </div>
+                <div class="enterprise-only">
+                    <TextField name="credit_code" label=field_label("credit_code", lang)
+                        hint=lang.pick("18 位，见营业执照", "18 位，見營業執照", "18 characters, on the business licence")
+                        value=f.value("credit_code") error=field_error(errors, "credit_code")/>
+                    <TextField name="contact_name" label=field_label("contact_name", lang)
+                        value=f.value("contact_name") error=field_error(errors, "contact_name")/>
+                </div>
+                <TextField name="mobile" label=field_label("mobile", lang) input_type="tel" inputmode="numeric"
+                    hint=lang.pick("用于接收办理进度通知，也可用于登录", "用於接收辦理進度通知，也可用於登入", "For progress notices; you can also log in with it")
+                    value=f.value("mobile") error=field_error(errors, "mobile") autocomplete="tel"/>
+                <TextField name="password" label=field_label("password", lang) input_type="password"
+                    hint=lang.pick("至少 8 个字符，不要使用常见密码", "至少 8 個字元，不要使用常見密碼", "At least 8 characters; not a common password")
+                    value="" error=field_error(errors, "password") autocomplete="new-password"/>
+                <TextField name="password_confirm" label=field_label("password_confirm", lang) input_type="password"
+                    value="" error=field_error(errors, "password_confirm") autocomplete="new-password"/>
+                <button type="submit" class="button">{lang.pick("注册", "註冊", "Create account")}</button>
+            </form>
+            <FieldChecks/>
+            <p>{lang.pick("已有账户？", "已有帳戶？", "Have an account? ")}<a href="/login">{lang.pick("登录", "登入", "Log in")}</a></p>
+        </section>
+    }
 }

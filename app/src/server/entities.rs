@@ -255,6 +255,12 @@ pub mod case {
         pub fn term(&self) -> Option<rules::supervision::Term> {
             self.due_for.as_deref().and_then(rules::supervision::Term::from_code)
         }
+
+        /// The last day to answer the current receipt, while it may still be answered.
+        pub fn receipt_due(&self) -> Option<Date> {
+            let submitted = self.state == rules::CaseState::Submitted.code();
+            self.due_on.filter(|_| submitted && self.term() == Some(rules::supervision::Term::Acceptance))
+        }
     }
 }
 

@@ -16,8 +16,8 @@ use super::error::AppError;
 use super::guard;
 use super::state::AppState;
 use crate::models::{
-    safe_next, validate_register, LoginInput, NoticeSettings, PasswordChangeInput, PrefsInput, RegisterInput,
-    SessionUser, StaffLoginInput, ELDER_COOKIE, LANG_COOKIE,
+    login_errors, safe_next, validate_register, LoginInput, NoticeSettings, PasswordChangeInput, PrefsInput,
+    RegisterInput, SessionUser, StaffLoginInput, ELDER_COOKIE, LANG_COOKIE,
 };
 
 /// Starts a session, replacing the one the browser had (the id changes at every login).
@@ -68,25 +68,8 @@ async fn login_reply(call: &FormCall, input: &LoginInput) -> Response {
     let (st, lang) = (&call.st, call.lang);
     let echo =
         [("login".to_string(), input.login.clone()), ("next".to_string(), input.next.clone())].into_iter().collect();
-    if input.login.trim().is_empty() || input.password.is_empty() {
-        let mut errs = Vec::new();
-        if input.login.trim().is_empty() {
-            errs.push((
-                "login".to_string(),
-                lang.pick(
-                    "请输入身份证号、统一社会信用代码或手机号",
-                    "請輸入身分證號、統一社會信用代碼或手機號",
-                    "Enter your ID number, credit code or mobile",
-                )
-                .to_string(),
-            ));
-        }
-        if input.password.is_empty() {
-            errs.push((
-                "password".to_string(),
-                lang.pick("请输入密码", "請輸入密碼", "Enter your password").to_string(),
-            ));
-        }
+    let errs = login_errors(input, lang);
+    if !errs.is_empty() {
         return back_with_errors(st, "/login", "login", echo, &AppError::Invalid(errs), lang);
     }
     let result = async {

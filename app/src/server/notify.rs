@@ -46,8 +46,9 @@ pub fn backoff(cfg: &NotifySettings, failed: u32) -> Duration {
 
 /// The kinds of notice the outbox carries (a staff member's or the rules' transition), each of
 /// which may have its own template; `*` is the one for all others.
-pub const NOTICE_KINDS: [&str; 15] = [
+pub const NOTICE_KINDS: [&str; 16] = [
     "accept",
+    "deemed_accepted",
     "request_correction",
     "reject",
     "correction_expired",

@@ -118,7 +118,6 @@ struct Candidate {
     correction_due: Option<NaiveDate>,
     fee_due: Option<NaiveDate>,
     received_on: Option<NaiveDate>,
-    deemed_accepted_on: Option<NaiveDate>,
     supplement_due: Option<NaiveDate>,
     supplement_overdue: bool,
 }
@@ -142,7 +141,6 @@ async fn candidates(db: &DatabaseConnection, today: NaiveDate) -> Result<BTreeMa
             case::Column::CorrectionDue,
             case::Column::FeeDue,
             case::Column::ReceivedOn,
-            case::Column::DeemedAcceptedOn,
             case::Column::SupplementDue,
             case::Column::SupplementOverdue,
         ])
@@ -253,6 +251,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
     (report.examined, report.failed) = (examined, failed);
     report.read_millis = t.elapsed().as_millis() as u64;
     let t = Instant::now();
+    let (deem, planned): (Vec<Planned>, Vec<Planned>) = planned.into_iter().partition(|p| p.deem_accepted);
     // Set-based, in batches: one write transaction per batch, one UPDATE for the batch's case
     // rows (each at the version read, so a case changed meanwhile is left for the next tick),
     // then its events (hash-chained here), inbox entries, outbox rows and state counts as
@@ -277,8 +276,44 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             }
         }
     }
+    // Deemed acceptances, each a transition of its own through the engine (few: a receipt nobody
+    // answered); one refused (changed meanwhile) is left for the next tick.
+    for p in deem {
+        match deem_accepted(db, cal, &p.c, today).await {
+            Ok(()) => report.deemed_accepted += 1,
+            Err(AppError::Stale) => report.skipped_stale += 1,
+            Err(e) => {
+                tracing::error!(case = p.c.id, error = %super::error::redacted(&e.to_string()), "sweep: a deemed acceptance could not be applied");
+                report.failed += 1;
+            }
+        }
+    }
     report.write_millis = t.elapsed().as_millis() as u64;
     Ok(report)
+}
+
+/// A receipt nobody answered in time is accepted by law from the day it was received
+/// (`Action::DeemAccepted`): the engine sets the decision clock from that day, opens the
+/// co-departments' and first stage's tasks, dates the 容缺 term, and tells the applicant.
+async fn deem_accepted(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    c: &Candidate,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let provided = super::cases::documents::files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
+    let change = cases::Change {
+        case_id: c.id,
+        expected_version: c.version,
+        action: Action::DeemAccepted,
+        actor: SYSTEM,
+        comment: c.received_on.map(|d| d.to_string()).unwrap_or_default(),
+        internal: false,
+        today,
+        provided,
+        grants_request: None,
+    };
+    cases::apply(db, cal, change).await.map(|_| ())
 }
 
 /// What the sweep will write: the cases a rule moves today, planned, with each one's last event
@@ -335,7 +370,9 @@ const BATCH: usize = 2000;
 struct Planned {
     c: Candidate,
     state: CaseState,
-    deemed_accepted_on: Option<NaiveDate>,
+    /// Deemed accepted by law (`Duty::DeemAccepted`): a transition the case engine makes, as a
+    /// clerk's acceptance would (its clocks, tasks, 容缺 term and notices), not a batch row.
+    deem_accepted: bool,
     supplement_overdue: bool,
     /// The clock after the steps: the due date, what it is for, the day of the decision.
     due_on: Option<NaiveDate>,
@@ -365,7 +402,6 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
         due_on: c.due_on,
         due_for,
         received_on: c.received_on,
-        deemed_accepted_on: c.deemed_accepted_on,
         supplement_due: c.supplement_due,
         supplement_overdue: c.supplement_overdue,
         warning_days: warn_days.unwrap_or(rules::deadline::DEFAULT_WARNING_DAYS),
@@ -374,7 +410,7 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
     let mut p = Planned {
         c: c.clone(),
         state,
-        deemed_accepted_on: c.deemed_accepted_on,
+        deem_accepted: false,
         supplement_overdue: c.supplement_overdue,
         due_on: c.due_on,
         due_for,
@@ -385,10 +421,8 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
         let now_in = p.state;
         let flag = |action, comment: String| Step { action, from: now_in, to: now_in, comment, transition: false };
         match d {
-            Duty::DeemAccepted { from } => {
-                p.steps.push(flag("deemed_accepted", from.to_string()));
-                p.deemed_accepted_on = Some(from);
-            }
+            // A submitted case has no other duty than its record (by range): the engine moves it.
+            Duty::DeemAccepted { .. } => p.deem_accepted = true,
             Duty::SupplementOverdue { due } => {
                 p.steps.push(flag("supplement_overdue", due.to_string()));
                 p.supplement_overdue = true;
@@ -418,7 +452,7 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
             Duty::Accountability { .. } => {}
         }
     }
-    Ok((!p.steps.is_empty()).then_some(p))
+    Ok((p.deem_accepted || !p.steps.is_empty()).then_some(p))
 }
 
 /// Writes a batch of planned cases in the caller's transaction; what it did.
@@ -444,7 +478,6 @@ async fn write_batch(
                 Value::from(p.c.version),
                 Value::from(p.state.code()),
                 Value::from(p.c.version + p.steps.len() as i32),
-                Value::from(p.deemed_accepted_on),
                 Value::from(p.supplement_overdue),
                 Value::from(p.due_on),
                 Value::from(p.due_for.map(|t| t.code())),
@@ -453,8 +486,8 @@ async fn write_batch(
         ));
     }
     let sql = format!(
-        "UPDATE cases SET state = v.column3, version = v.column4, deemed_accepted_on = v.column5, \
-         supplement_overdue = v.column6, due_on = v.column7, due_for = v.column8, decided_on = v.column9, \
+        "UPDATE cases SET state = v.column3, version = v.column4, \
+         supplement_overdue = v.column5, due_on = v.column6, due_for = v.column7, decided_on = v.column8, \
          updated_at = {} FROM (VALUES {}) AS v \
          WHERE cases.id = v.column1 AND cases.version = v.column2 RETURNING id",
         super::db::placeholder(backend, 1),
@@ -512,7 +545,6 @@ async fn write_batch(
                 moves.entry((c.department_id, s.from.code(), s.to.code())).or_insert((s.from, s.to, 0)).2 += 1;
             }
             match s.action {
-                "deemed_accepted" => report.deemed_accepted += 1,
                 "supplement_overdue" => report.supplements_overdue += 1,
                 "correction_expired" => report.corrections_expired += 1,
                 "fee_expired" => report.fees_expired += 1,

@@ -74,6 +74,16 @@ async fn staff_id(app: &App, username: &str) -> i32 {
 
 /// A change by a member of staff on a given day.
 async fn apply_on(app: &App, id: i64, action: Action, who: (i32, rules::Role), day: chrono::NaiveDate) -> case::Model {
+    try_apply_on(app, id, action, who, day).await.unwrap()
+}
+
+async fn try_apply_on(
+    app: &App,
+    id: i64,
+    action: Action,
+    who: (i32, rules::Role),
+    day: chrono::NaiveDate,
+) -> Result<case::Model, app::server::error::AppError> {
     let db = &app.state.db;
     let c = row(app, id).await;
     let provided =
@@ -94,7 +104,6 @@ async fn apply_on(app: &App, id: i64, action: Action, who: (i32, rules::Role), d
         },
     )
     .await
-    .unwrap()
 }
 
 /// Moves a case's current receipt to `day` (as if it had been submitted then).
@@ -133,23 +142,40 @@ pub async fn supervision_suite(app: &App) {
     let before = events_of(app, a).await.len();
     let r = scheduler::sweep(db, &cal, d("2026-10-10")).await.unwrap();
     assert!(r.deemed_accepted >= 1 && r.accountability_opened >= 1, "{r:?}");
-    assert_eq!(light(app, a, d("2026-10-10")).await, "overdue", "red on the make-up Saturday");
+    // Accepted by law from the day of receipt (Art. 32): the state moves, the decision clock runs
+    // from 09-24.
     let c = row(app, a).await;
-    assert_eq!(c.deemed_accepted_on, Some(d("2026-09-24")), "deemed accepted from the day of receipt (Art. 32)");
+    let rules_a: rules::item::ItemRules = {
+        let it = app::server::entities::item::Entity::find_by_id(c.item_id).one(db).await.unwrap().unwrap();
+        serde_json::from_str(&it.rules).unwrap()
+    };
+    let due = rules::deadline::due_date(&cal, d("2026-09-24"), rules_a.decision_limit(), &[], d("2026-10-10")).unwrap();
+    assert_eq!(
+        (c.state.as_str(), c.accepted_on, c.deemed_accepted_on, c.due_on, c.due_for.as_deref()),
+        ("accepted", Some(d("2026-09-24")), Some(d("2026-09-24")), Some(due), Some("decision")),
+        "deemed accepted from the day of receipt"
+    );
     let evs = events_of(app, a).await;
     assert_eq!(evs.len(), before + 1);
     let last = evs.last().unwrap();
     assert_eq!(
-        (last.action.as_str(), last.actor_kind.as_str(), last.role.as_str()),
-        ("deemed_accepted", "system", "system")
+        (
+            last.action.as_str(),
+            last.from_state.as_str(),
+            last.to_state.as_str(),
+            last.actor_kind.as_str(),
+            last.role.as_str()
+        ),
+        ("deemed_accepted", "submitted", "accepted", "system", "system")
     );
-    let records =
-        accountability::Entity::find().filter(accountability::Column::CaseId.eq(a as i32)).all(db).await.unwrap();
-    assert_eq!(records.len(), 1);
-    assert_eq!(
-        (records[0].kind.as_str(), records[0].due_on, records[0].state.as_str()),
-        ("acceptance_overdue", d("2026-10-09"), "open")
-    );
+    // The department's late answer is on record; so is the decision's, if the decision's day
+    // has passed as well.
+    let records = super::clocks::records(db, a as i32).await;
+    let mut want = vec![("acceptance_overdue".to_string(), d("2026-10-09"))];
+    if due < d("2026-10-10") {
+        want.push(("decision_overdue".to_string(), due));
+    }
+    assert_eq!(records, want);
     let inbox: serde_json::Value =
         person.post(format!("{base}/api/my_inbox")).send().await.unwrap().json().await.unwrap();
     assert_eq!(inbox[0]["kind"], "deemed_accepted", "the applicant is told");
@@ -158,25 +184,31 @@ pub async fn supervision_suite(app: &App) {
         scheduler::sweep(db, &cal, d(day)).await.unwrap();
     }
     assert_eq!(events_of(app, a).await.len(), before + 1);
-    assert_eq!(
-        accountability::Entity::find().filter(accountability::Column::CaseId.eq(a as i32)).all(db).await.unwrap().len(),
-        1
-    );
-    // The clerk accepts late: the decision clock runs from the day of receipt.
-    let c = apply_on(app, a, Action::Accept, clerk, d("2026-10-12")).await;
-    assert_eq!(c.accepted_on, Some(d("2026-09-24")));
-    let rules_a: rules::item::ItemRules = {
-        let it = app::server::entities::item::Entity::find_by_id(c.item_id).one(db).await.unwrap().unwrap();
-        serde_json::from_str(&it.rules).unwrap()
-    };
-    let due = rules::deadline::due_date(&cal, d("2026-09-24"), rules_a.decision_limit(), &[], d("2026-10-12")).unwrap();
-    assert_eq!(c.due_on, Some(due));
+    assert_eq!(super::clocks::records(db, a as i32).await, want);
+    // Too late for a correction notice or a refusal of acceptance; the review goes on.
+    for action in [Action::RequestCorrection, Action::Reject { reason: "材料不全".into() }, Action::Accept] {
+        let e = try_apply_on(app, a, action.clone(), clerk, d("2026-10-12")).await;
+        assert!(
+            matches!(e, Err(app::server::error::AppError::Refused(rules::case::Refusal::WrongState { .. }))),
+            "{action:?}: {e:?}"
+        );
+    }
     assert_eq!(
         light(app, a, d("2026-10-12")).await,
         rules::supervision::level(&cal, rules::CaseState::Accepted, Some(due), d("2026-10-12"), rules_a.warning_days)
             .unwrap()
             .as_str()
     );
+    // Before its window has passed, the system may not accept a receipt by law.
+    let early = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let window = row(app, early).await.due_on.unwrap();
+    let e = try_apply_on(app, early, Action::DeemAccepted, (0, rules::Role::System), window).await;
+    assert!(
+        matches!(e, Err(app::server::error::AppError::Refused(rules::case::Refusal::ReceiptWindowRunning))),
+        "{e:?}"
+    );
+    scheduler::sweep(db, &cal, window).await.unwrap();
+    assert_eq!(row(app, early).await.state, "submitted", "its last day: still the clerk's to answer");
 
     // 2. A correction left unanswered: nothing on its last day, not accepted the day after.
     let b = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
@@ -216,16 +248,16 @@ pub async fn supervision_suite(app: &App) {
     let due_g = apply_on(app, g, Action::Accept, clerk, d("2026-10-12")).await.due_on.unwrap();
     let h = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
     received_on(app, h, d("2026-06-01")).await;
-    scheduler::sweep(db, &cal, d("2026-07-01")).await.unwrap();
     let due_h = row(app, h).await.due_on.unwrap();
-    assert_eq!(row(app, h).await.deemed_accepted_on, Some(d("2026-06-01")));
     let run_day = due_g.succ_opt().unwrap();
     let r = scheduler::sweep_and_record(db, &cal, "test", run_day).await.unwrap();
-    assert!(r.accountability_opened >= 1, "{r:?}");
+    assert!(r.accountability_opened >= 1 && r.deemed_accepted >= 1, "{r:?}");
     assert_eq!(recs(g).await, [("decision_overdue".to_string(), due_g)], "g's deadline passed before the run");
-    // h is accepted after that run: its decision clock started on 06-01, so it is late already,
-    // on a due date before the run's day, which no later sweep reads again.
-    let due_h2 = apply_on(app, h, Action::Accept, clerk, run_day).await.due_on.unwrap();
+    // h was deemed accepted by that run, from 06-01: its decision's due date lies before the
+    // run's day, which no later sweep reads again, so the transition opened its record itself.
+    let c = row(app, h).await;
+    assert_eq!((c.state.as_str(), c.accepted_on), ("accepted", Some(d("2026-06-01"))));
+    let due_h2 = c.due_on.unwrap();
     assert!(due_h2 < run_day, "{due_h2}");
     assert_eq!(
         recs(h).await,

@@ -37,6 +37,7 @@ pub async fn staff_case(
         materials_acceptable: list.acceptable(),
         correction_already_requested: rules::case::correction_notice_issued(events.iter().map(|e| e.action.as_str())),
         correction_due: c.correction_due,
+        receipt_due: c.receipt_due(),
         extended_already: c.extended,
         extension_cap: rules.extension.max_working_days,
         fee_due: c.fee_due,

@@ -182,7 +182,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     // The facts only some actions weigh are read only for them: the checklist (the applicant's
     // kind and answers against what was provided) for an acceptance, the open opinions for a
     // decision.
-    let list = if matches!(ch.action, Action::Accept) {
+    let list = if matches!(ch.action, Action::Accept | Action::DeemAccepted) {
         let applicant = applicant::Entity::find_by_id(current.applicant_id).one(tx).await?.ok_or(AppError::NotFound)?;
         let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
         let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
@@ -204,6 +204,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         materials_acceptable: list.as_ref().is_some_and(|l| l.acceptable()),
         correction_already_requested,
         correction_due: current.correction_due,
+        receipt_due: current.receipt_due(),
         extended_already: current.extended,
         extension_cap: rules.extension.max_working_days,
         fee_due: current.fee_due,
@@ -242,10 +243,17 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             am.received_on = Set(Some(ch.today));
             am.deemed_accepted_on = Set(None);
         }
-        Action::Accept => {
-            // A receipt left unanswered past its window counts as accepted from the day it was
-            // received (Art. 32): the decision clock starts there.
-            let from = current.deemed_accepted_on.unwrap_or(ch.today);
+        Action::Accept | Action::DeemAccepted => {
+            // A receipt left unanswered past its window is accepted by law from the day it was
+            // received (Art. 32): the decision clock starts there. (A receipt only flagged so, by
+            // an older version, is accepted by the clerk from that day too.)
+            let from = if ch.action == Action::DeemAccepted {
+                let from = current.received_on.unwrap_or(ch.today);
+                am.deemed_accepted_on = Set(Some(from));
+                from
+            } else {
+                current.deemed_accepted_on.unwrap_or(ch.today)
+            };
             am.accepted_on = Set(Some(from));
             am.due_on = Set(Some(deadline::due_date(cal, from, decision_limit(0), &[], ch.today).map_err(dl)?));
             term = Some(Term::Decision);
