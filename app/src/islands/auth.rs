@@ -12,8 +12,10 @@ use leptos::prelude::*;
 /// Wires the checks to the page's `form[data-checks]` (`login` or `register`).
 #[island]
 pub fn FieldChecks() -> impl IntoView {
+    // at once, as the island wakes: the page is marked hydrated only after, so nothing done
+    // after the mark can miss the listeners
     #[cfg(feature = "hydrate")]
-    Effect::new(|_| live::wire());
+    live::wire();
 }
 
 #[cfg(feature = "hydrate")]
@@ -77,6 +79,17 @@ mod live {
             });
             let _ = form.add_event_listener_with_callback("focusout", on_leave.as_ref().unchecked_ref());
             on_leave.forget();
+            // the name is a person's or an enterprise's
+            let f3 = form.clone();
+            let relabel = Closure::<dyn Fn()>::new(move || {
+                let Some(label) = f3.query_selector("label[for=f-name]").ok().flatten() else { return };
+                let key = if register_input(&f3).kind == "enterprise" { "data-enterprise" } else { "data-person" };
+                if let Some(text) = label.get_attribute(key) {
+                    label.set_text_content(Some(&text));
+                }
+            });
+            let _ = form.add_event_listener_with_callback("change", relabel.as_ref().unchecked_ref());
+            relabel.forget();
         }
         let on_submit = {
             let (form2, doc) = (form.clone(), doc.clone());

@@ -132,7 +132,8 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 /// The registration form: a person's fields or an enterprise's, chosen by the radio (the other
-/// kind's fields are hidden by CSS, so it works without JavaScript).
+/// kind's fields are hidden by CSS, so it works without JavaScript; with it, the name's label
+/// follows the kind too).
 fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
     let enterprise = f.value("kind") == "enterprise";
     let errors = RwSignal::new(f.errors.clone());
@@ -161,11 +162,10 @@ fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
                     {kind_radio("person", lang.pick("个人", "個人", "Person"))}
                     {kind_radio("enterprise", lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
                 </fieldset>
-                // the name's label follows the kind (CSS), so this field is written out here
+                // the name's label follows the kind (the island swaps it), so this field is written out here
                 <div class="field" class:field-error=name_error.is_some()>
-                    <label for="f-name">
-                        <span class="person-only">{field_label("name", lang)}</span>
-                        <span class="enterprise-only">{field_label("enterprise_name", lang)}</span>
+                    <label for="f-name" data-person=field_label("name", lang) data-enterprise=field_label("enterprise_name", lang)>
+                        {field_label(if enterprise { "enterprise_name" } else { "name" }, lang)}
                     </label>
                     <p class="hint" id="f-name-hint">{lang.pick("个人填写姓名；企业填写营业执照上的名称", "個人填寫姓名；企業填寫營業執照上的名稱", "Your full name, or the enterprise's registered name")}</p>
                     <p class="error-message" id="f-name-error" hidden=name_error.is_none()>{name_error.clone().unwrap_or_default()}</p>

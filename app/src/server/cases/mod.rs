@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate, Utc};
 use rules::case::{Action, CaseFacts, CaseState, DecisionKind};
 use rules::deadline::{self, Suspension, TimeLimit};
-use rules::item::ItemRules;
 use rules::materials::{checklist, Answers, ApplicantKind};
 use rules::supervision::{self, Term};
 use rules::{Calendar, CaseNo, Role};
@@ -20,6 +19,11 @@ use serde_json::json;
 
 pub mod documents;
 pub mod effects;
+mod history;
+mod tasks;
+pub use history::{events, extension_days, item_rules, suspensions_from};
+pub use tasks::answer_task;
+use tasks::{open_tasks, redate_tasks};
 mod verdicts;
 pub use verdicts::{judge_decided, set_verdict, verdict};
 
@@ -83,46 +87,6 @@ pub struct Change {
     pub provided: BTreeSet<String>,
     /// An approver's request row this change grants (marked approved in the same transaction).
     pub grants_request: Option<i32>,
-}
-
-/// Suspensions from the event log: a `suspend` on day X stops the clock from X; the next `resume`
-/// on day Y restarts it on Y (so the suspension's last day is Y − 1). One still open has no end.
-pub fn suspensions_from(events: &[case_event::Model]) -> Vec<Suspension> {
-    let mut out = Vec::new();
-    let mut open: Option<NaiveDate> = None;
-    for e in events {
-        let day = e.on_day;
-        match e.action.as_str() {
-            "suspend" => open = Some(day),
-            "resume" => {
-                if let Some(first) = open.take() {
-                    let last = day - Duration::days(1);
-                    if last >= first {
-                        out.push(Suspension::closed(first, last));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(first) = open {
-        out.push(Suspension { first, last: None });
-    }
-    out
-}
-
-/// The working days the case's one extension added (its event keeps them as "days|reason").
-pub fn extension_days(events: &[case_event::Model]) -> u32 {
-    events
-        .iter()
-        .rev()
-        .find(|e| e.action == Action::Extend { days: 0, reason: String::new() }.code())
-        .and_then(|e| e.comment.split_once('|').and_then(|(d, _)| d.parse().ok()))
-        .unwrap_or(0)
-}
-
-pub fn item_rules(it: &item::Model) -> Result<ItemRules, AppError> {
-    serde_json::from_str(&it.rules).map_err(AppError::internal)
 }
 
 async fn next_case_no(tx: &impl ConnectionTrait, dep: &department::Model, day: NaiveDate) -> Result<String, AppError> {
@@ -483,134 +447,6 @@ pub async fn count_move(
     Ok(())
 }
 
-async fn department_by_code(tx: &impl ConnectionTrait, code: &str, own: i32) -> Result<i32, AppError> {
-    if code.is_empty() {
-        return Ok(own);
-    }
-    department::Entity::find()
-        .filter(department::Column::Code.eq(code))
-        .one(tx)
-        .await?
-        .map(|d| d.id)
-        .ok_or_else(|| AppError::internal(format!("the item's review plan names unknown department {code}")))
-}
-
-/// Creates the case's task rows from the item's plan (`rules::workflow`), opening the co-department
-/// opinions and the first stage on the acceptance day.
-async fn open_tasks(
-    tx: &impl ConnectionTrait,
-    cal: &Calendar,
-    rules: &ItemRules,
-    c: &case::Model,
-    today: NaiveDate,
-) -> Result<(), AppError> {
-    use rules::workflow;
-    let plan = workflow::plan(rules);
-    let opening = workflow::open_at_acceptance(&plan);
-    for t in &plan {
-        let opens = opening.iter().any(|o| std::ptr::eq(*o, t));
-        let due = if opens { workflow::task_due(cal, t, today, &[], today).map_err(AppError::internal)? } else { None };
-        case_task::ActiveModel {
-            case_id: Set(c.id),
-            kind: Set(t.kind.code().into()),
-            ord: Set(t.order as i32),
-            name: Set(t.name.clone()),
-            department_id: Set(department_by_code(tx, &t.department, c.department_id).await?),
-            role: Set(t.role.as_str().into()),
-            has_clock: Set(t.limit.is_some()),
-            opened_on: Set(opens.then_some(today)),
-            due_on: Set(due),
-            answered_on: Set(None),
-            answered_by: Set(None),
-            outcome: Set(None),
-            opinion: Set(String::new()),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// The plan entry a task row was made from.
-fn plan_of(rules: &ItemRules, t: &case_task::Model) -> Option<rules::workflow::TaskPlan> {
-    rules::workflow::plan(rules).into_iter().find(|p| p.kind.code() == t.kind && p.order as i32 == t.ord)
-}
-
-/// Recomputes the due days of the open tasks after a suspension starts or ends.
-async fn redate_tasks(
-    tx: &impl ConnectionTrait,
-    cal: &Calendar,
-    rules: &ItemRules,
-    case_id: i32,
-    susp: &[Suspension],
-    today: NaiveDate,
-) -> Result<(), AppError> {
-    let open = case_task::Entity::find()
-        .filter(case_task::Column::CaseId.eq(case_id))
-        .filter(case_task::Column::AnsweredOn.is_null())
-        .filter(case_task::Column::HasClock.eq(true))
-        .all(tx)
-        .await?;
-    for t in open {
-        let (Some(opened), Some(plan)) = (t.opened_on, plan_of(rules, &t)) else { continue };
-        let due = rules::workflow::task_due(cal, &plan, opened, susp, today).map_err(AppError::internal)?;
-        let mut am: case_task::ActiveModel = t.into();
-        am.due_on = Set(due);
-        am.update(tx).await?;
-    }
-    Ok(())
-}
-
-/// Answers a task (a stage's or a co-department's opinion) and opens the next stage, in the
-/// transaction of the note that records it.
-pub async fn answer_task(
-    tx: &impl ConnectionTrait,
-    cal: &Calendar,
-    task: &case_task::Model,
-    staff_id: i32,
-    agree: bool,
-    opinion: &str,
-    today: NaiveDate,
-) -> Result<(), AppError> {
-    let res = case_task::Entity::update_many()
-        .col_expr(case_task::Column::AnsweredOn, Expr::value(today))
-        .col_expr(case_task::Column::AnsweredBy, Expr::value(staff_id))
-        .col_expr(case_task::Column::Outcome, Expr::value(if agree { "agree" } else { "disagree" }))
-        .col_expr(case_task::Column::Opinion, Expr::value(opinion.trim().chars().take(4000).collect::<String>()))
-        .filter(case_task::Column::Id.eq(task.id))
-        .filter(case_task::Column::AnsweredOn.is_null())
-        .exec(tx)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(AppError::Stale);
-    }
-    if task.kind == rules::workflow::TaskKind::Stage.code() {
-        if let Some(next) = case_task::Entity::find()
-            .filter(case_task::Column::CaseId.eq(task.case_id))
-            .filter(case_task::Column::Kind.eq(task.kind.clone()))
-            .filter(case_task::Column::Ord.eq(task.ord + 1))
-            .one(tx)
-            .await?
-        {
-            let c = case::Entity::find_by_id(task.case_id).one(tx).await?.ok_or(AppError::NotFound)?;
-            let it = item::Entity::find_by_id(c.item_id).one(tx).await?.ok_or(AppError::NotFound)?;
-            let rules = item_rules(&it)?;
-            let events = events(tx, c.id, false).await?;
-            let susp = suspensions_from(&events);
-            let due = match plan_of(&rules, &next) {
-                Some(p) => rules::workflow::task_due(cal, &p, today, &susp, today).map_err(AppError::internal)?,
-                None => None,
-            };
-            let mut am: case_task::ActiveModel = next.into();
-            am.opened_on = Set(Some(today));
-            am.due_on = Set(due);
-            am.update(tx).await?;
-        }
-    }
-    Ok(())
-}
-
 /// A change to a case that is not a state transition (assignment, opinion, request): bumps the
 /// version (optimistic lock) and records the event; returns the open transaction for the caller's
 /// other writes, which it commits.
@@ -682,19 +518,6 @@ pub async fn note_in(
     .await?;
     let updated = case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
     Ok(updated)
-}
-
-/// The events of a case in order; `for_applicant` hides staff-internal ones.
-pub async fn events(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-    for_applicant: bool,
-) -> Result<Vec<case_event::Model>, AppError> {
-    let mut q = case_event::Entity::find().filter(case_event::Column::CaseId.eq(case_id));
-    if for_applicant {
-        q = q.filter(case_event::Column::Internal.eq(false));
-    }
-    Ok(q.order_by_asc(case_event::Column::Seq).all(db).await?)
 }
 
 /// The applicant's view of a case: state, due date and warning level on `today`.

@@ -1,8 +1,6 @@
-//! The scheduler inside the server: every tick, the node holding the database lease runs the
-//! rules sweep (`rules::supervision`) and the notification dispatcher. Safe with several app
-//! nodes (one lease holder at a time, and every step is idempotent), and it catches up after
-//! downtime: the sweep compares dates with today, so whatever fell due while nobody ran is
-//! handled on the next tick.
+//! The rules sweep: what the rules change on a day (deemed acceptances, expired corrections and
+//! fees, 容缺 supplements past due, accountability records), read from the index ranges that can
+//! change and written set-based.
 //!
 //! The sweep reads only the index ranges whose cases can change today (`ix_cases_due`: state, due
 //! date; `ix_cases_supplement_open`) and the due dates that passed since its last run, and writes what
@@ -11,65 +9,26 @@
 //! nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use rules::case::{Action, CaseFacts};
 use rules::supervision::{self, Duty, OpenCase, Term};
 use rules::{Calendar, CaseState, Role};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 
-use super::audit;
-use super::auth::PrincipalKind;
-use super::cases::{self, Actor};
-use super::entities::{accountability, case, case_event, notification, outbox, scheduler_lease, scheduler_run};
-use super::error::AppError;
-use super::state::AppState;
+use super::super::audit;
+use super::super::auth::PrincipalKind;
+use super::super::cases::{self, Actor};
+use super::super::entities::{accountability, case, case_event, notification, outbox, scheduler_run};
+use super::super::error::AppError;
 
 const SYSTEM: Actor = Actor { kind: PrincipalKind::System, id: 0, role: Role::System };
 const APPLICANT_CLOCK: [&str; 2] = ["awaiting_correction", "awaiting_payment"];
-
-/// Takes or renews the named lease for `ttl`; true when this holder has it now.
-pub async fn try_lease(db: &DatabaseConnection, name: &str, holder: &str, ttl: Duration) -> Result<bool, AppError> {
-    let now = Utc::now();
-    let until = now + chrono::Duration::from_std(ttl).map_err(AppError::internal)?;
-    scheduler_lease::Entity::insert(scheduler_lease::ActiveModel {
-        name: Set(name.into()),
-        holder: Set(holder.into()),
-        expires_at: Set(until),
-    })
-    .on_conflict(
-        OnConflict::column(scheduler_lease::Column::Name)
-            .update_columns([scheduler_lease::Column::Holder, scheduler_lease::Column::ExpiresAt])
-            .action_and_where(
-                Expr::col((scheduler_lease::Entity, scheduler_lease::Column::ExpiresAt)).lt(now).or(Expr::col((
-                    scheduler_lease::Entity,
-                    scheduler_lease::Column::Holder,
-                ))
-                .eq(holder)),
-            )
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    let row = scheduler_lease::Entity::find_by_id(name.to_string()).one(db).await?;
-    Ok(row.is_some_and(|r| r.holder == holder))
-}
-
-/// Gives the lease up (on shutdown), so another node need not wait for it to expire.
-pub async fn release(db: &DatabaseConnection, name: &str, holder: &str) -> Result<(), AppError> {
-    scheduler_lease::Entity::delete_many()
-        .filter(scheduler_lease::Column::Name.eq(name))
-        .filter(scheduler_lease::Column::Holder.eq(holder))
-        .exec(db)
-        .await?;
-    Ok(())
-}
 
 /// What one sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -222,7 +181,7 @@ async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today:
             ])
             .select_from(select)
             .map_err(AppError::internal)?
-            .on_conflict(super::cases::effects::once_per_deadline())
+            .on_conflict(super::super::cases::effects::once_per_deadline())
             .to_owned();
         opened += tx.execute(&insert).await?.rows_affected();
     }
@@ -232,14 +191,14 @@ async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today:
 /// Runs every rule due on `today` once. Idempotent: a second sweep on the same day finds nothing
 /// left to do.
 pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) -> Result<SweepReport, AppError> {
-    let warn_days = super::supervision::warning_days(db).await?;
+    let warn_days = super::super::supervision::warning_days(db).await?;
     let mut report = SweepReport::default();
     let (from, _) = supervision::records_due_range(last_swept(db, today).await?, today);
     // The records (a write transaction) and the reading of what the rules must change (reads on
     // another connection) run side by side: neither reads what the other writes.
     let records = async {
         let t = Instant::now();
-        let tx = super::db::write_tx(db).await?;
+        let tx = super::super::db::write_tx(db).await?;
         let opened = open_records(&tx, from, today).await?;
         tx.commit().await?;
         Ok::<_, AppError>((opened, t.elapsed().as_millis() as u64))
@@ -257,7 +216,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
     // then its events (hash-chained here), inbox entries, outbox rows and state counts as
     // multi-row statements.
     for batch in planned.chunks(BATCH) {
-        let tx = super::db::write_tx(db).await?;
+        let tx = super::super::db::write_tx(db).await?;
         match write_batch(&tx, batch, &last, today).await {
             Ok(done) => {
                 let t = Instant::now();
@@ -271,7 +230,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             }
             Err(e) => {
                 tx.rollback().await?;
-                tracing::error!(error = %super::error::redacted(&e.to_string()), cases = batch.len(), "sweep: a batch of rules could not be applied");
+                tracing::error!(error = %super::super::error::redacted(&e.to_string()), cases = batch.len(), "sweep: a batch of rules could not be applied");
                 report.failed += batch.len() as u64;
             }
         }
@@ -283,7 +242,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             Ok(()) => report.deemed_accepted += 1,
             Err(AppError::Stale) => report.skipped_stale += 1,
             Err(e) => {
-                tracing::error!(case = p.c.id, error = %super::error::redacted(&e.to_string()), "sweep: a deemed acceptance could not be applied");
+                tracing::error!(case = p.c.id, error = %super::super::error::redacted(&e.to_string()), "sweep: a deemed acceptance could not be applied");
                 report.failed += 1;
             }
         }
@@ -301,7 +260,8 @@ async fn deem_accepted(
     c: &Candidate,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    let provided = super::cases::documents::files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
+    let provided =
+        super::super::cases::documents::files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
     let change = cases::Change {
         case_id: c.id,
         expected_version: c.version,
@@ -470,7 +430,7 @@ async fn write_batch(
     let mut values: Vec<Value> = vec![now.into()];
     let mut rows = Vec::with_capacity(batch.len());
     for p in batch {
-        rows.push(super::db::values_row(
+        rows.push(super::super::db::values_row(
             backend,
             &mut values,
             [
@@ -490,7 +450,7 @@ async fn write_batch(
          supplement_overdue = v.column5, due_on = v.column6, due_for = v.column7, decided_on = v.column8, \
          updated_at = {} FROM (VALUES {}) AS v \
          WHERE cases.id = v.column1 AND cases.version = v.column2 RETURNING id",
-        super::db::placeholder(backend, 1),
+        super::super::db::placeholder(backend, 1),
         rows.join(",")
     );
     let done: BTreeSet<i32> = tx
@@ -532,7 +492,7 @@ async fn write_batch(
             );
             events.push(audit::active(ev.clone()));
             prev = Some(ev);
-            inbox.push(super::cases::effects::inbox_row(
+            inbox.push(super::super::cases::effects::inbox_row(
                 c.applicant_id,
                 c.id,
                 &c.case_no,
@@ -574,75 +534,3 @@ async fn write_batch(
 
 /// Rows per multi-row INSERT (SQLite allows 32,766 parameters per statement).
 const ROWS: usize = 1000;
-
-/// Sweeps `today` and records the run (runs that changed nothing are recorded once a day).
-pub async fn sweep_and_record(
-    db: &DatabaseConnection,
-    cal: &Calendar,
-    holder: &str,
-    today: NaiveDate,
-) -> Result<SweepReport, AppError> {
-    let started = Utc::now();
-    let t = Instant::now();
-    let report = sweep(db, cal, today).await?;
-    let millis = t.elapsed().as_millis() as i64;
-    let seen_today = scheduler_run::Entity::find()
-        .filter(scheduler_run::Column::Job.eq("sweep"))
-        .filter(scheduler_run::Column::Day.eq(today))
-        .one(db)
-        .await?
-        .is_some();
-    if report.changed_anything() || !seen_today {
-        scheduler_run::ActiveModel {
-            job: Set("sweep".into()),
-            holder: Set(holder.into()),
-            day: Set(today),
-            started_at: Set(started),
-            millis: Set(millis),
-            report: Set(serde_json::to_string(&report).map_err(AppError::internal)?),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-    if report.changed_anything() {
-        tracing::info!(?report, millis, "sweep");
-    }
-    Ok(report)
-}
-
-/// A name for this node's lease (host, process, random).
-pub fn holder_name() -> String {
-    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
-    format!("{host}-{}-{:08x}", std::process::id(), rand::random::<u32>())
-}
-
-/// Starts the scheduler loop on this node (unless `scheduler_secs` is 0).
-pub fn spawn(state: AppState) {
-    let secs = state.settings.scheduler_secs;
-    if secs == 0 {
-        return;
-    }
-    let holder = holder_name();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(secs));
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            if let Err(e) = tick(&state, &holder, Duration::from_secs(secs * 3)).await {
-                tracing::error!(error = %e, "scheduler tick failed");
-            }
-        }
-    });
-}
-
-async fn tick(state: &AppState, holder: &str, ttl: Duration) -> Result<(), AppError> {
-    if !try_lease(&state.db, "scheduler", holder, ttl).await? {
-        return Ok(());
-    }
-    let today = state.today();
-    sweep_and_record(&state.db, &state.calendar(), holder, today).await?;
-    super::audit::anchor_if_due(&state.db, &state.settings, state.clock.now()).await?;
-    super::notify::dispatch(state, Utc::now()).await?;
-    Ok(())
-}

@@ -1,0 +1,64 @@
+//! What a case's history says: its events, the suspensions and extension they record, and the
+//! item's rule data at the case's version. Read by the engine and by the opinions' clocks.
+
+use chrono::{Duration, NaiveDate};
+use rules::case::Action;
+use rules::deadline::Suspension;
+use rules::item::ItemRules;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::super::entities::{case_event, item};
+use super::super::error::AppError;
+
+/// Suspensions from the event log: a `suspend` on day X stops the clock from X; the next `resume`
+/// on day Y restarts it on Y (so the suspension's last day is Y − 1). One still open has no end.
+pub fn suspensions_from(events: &[case_event::Model]) -> Vec<Suspension> {
+    let mut out = Vec::new();
+    let mut open: Option<NaiveDate> = None;
+    for e in events {
+        let day = e.on_day;
+        match e.action.as_str() {
+            "suspend" => open = Some(day),
+            "resume" => {
+                if let Some(first) = open.take() {
+                    let last = day - Duration::days(1);
+                    if last >= first {
+                        out.push(Suspension::closed(first, last));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(first) = open {
+        out.push(Suspension { first, last: None });
+    }
+    out
+}
+
+/// The working days the case's one extension added (its event keeps them as "days|reason").
+pub fn extension_days(events: &[case_event::Model]) -> u32 {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::Extend { days: 0, reason: String::new() }.code())
+        .and_then(|e| e.comment.split_once('|').and_then(|(d, _)| d.parse().ok()))
+        .unwrap_or(0)
+}
+
+pub fn item_rules(it: &item::Model) -> Result<ItemRules, AppError> {
+    serde_json::from_str(&it.rules).map_err(AppError::internal)
+}
+
+/// The events of a case in order; `for_applicant` hides staff-internal ones.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    for_applicant: bool,
+) -> Result<Vec<case_event::Model>, AppError> {
+    let mut q = case_event::Entity::find().filter(case_event::Column::CaseId.eq(case_id));
+    if for_applicant {
+        q = q.filter(case_event::Column::Internal.eq(false));
+    }
+    Ok(q.order_by_asc(case_event::Column::Seq).all(db).await?)
+}

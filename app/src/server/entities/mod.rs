@@ -1,0 +1,18 @@
+//! sea-orm entities. Server-only; never serialized to clients (see `crate::models` for DTOs).
+//!
+//! One module per table, in files by what they hold; every table is reached as `entities::<table>`.
+
+mod cases;
+mod catalog;
+mod notices;
+mod oversight;
+mod people;
+
+pub use cases::{
+    case, case_counter, case_event, case_file, case_request, case_task, delivery, result_document, state_count,
+    stored_file,
+};
+pub use catalog::{calendar_day, calendar_year, item, template};
+pub use notices::{complaint, consultation, evaluation, notification, outbox};
+pub use oversight::{accountability, audit_anchor, scheduler_lease, scheduler_run, security_log, staff_read};
+pub use people::{api_token, applicant, department, login_failure, rate_hit, session, staff, staff_role, token_reveal};
