@@ -173,7 +173,7 @@ mod tests {
         let hashes = "css: C\njs-auth: A1\nwasm-auth: A2\njs-guide: G1\nwasm-guide: G2\njs-apply: P1\nwasm-apply: P2\njs-admin: D1\nwasm-admin: D2\n";
         let v: serde_json::Value = serde_json::from_str(&bundle_files("tongban", hashes, true)).unwrap();
         assert_eq!(v["FieldChecks"], serde_json::json!(["tongban-auth.A1", "tongban-auth.A2"]));
-        assert_eq!(v["ChecklistPreview"], serde_json::json!(["tongban-guide.G1", "tongban-guide.G2"]));
+        assert_eq!(v["ChecklistLive"], serde_json::json!(["tongban-guide.G1", "tongban-guide.G2"]));
         assert_eq!(v["DraftEditor"], serde_json::json!(["tongban-apply.P1", "tongban-apply.P2"]));
         assert_eq!(v["ItemRulesLive"], serde_json::json!(["tongban-admin.D1", "tongban-admin.D2"]));
     }

@@ -275,15 +275,32 @@ async fn cache_headers(req: Request, next: Next, immutable: bool) -> Response {
 
 /// Serves until Ctrl-C or SIGTERM. `on_ready` gets the bound address (port 0 picks a free port).
 pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    serve_until(state, addr, on_ready, shutdown_signal()).await
+}
+
+/// Serves until `shutdown` completes, then shuts down gracefully: stops accepting connections,
+/// lets the requests in flight finish, stops the scheduler after its tick in flight and gives up
+/// its lease.
+pub async fn serve_until(
+    state: AppState,
+    addr: SocketAddr,
+    on_ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     let _ = state.bound.set(bound.to_string());
     on_ready(bound);
-    app::server::scheduler::spawn(state.clone());
+    let scheduler = app::server::scheduler::spawn(state.clone());
     let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    tracing::info!("no longer accepting requests; the ones in flight are done");
+    if let Some(s) = scheduler {
+        s.stop().await;
+    }
+    served
 }
 
 async fn shutdown_signal() {

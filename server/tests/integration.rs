@@ -2140,6 +2140,52 @@ async fn newest_item(db: &sea_orm::DatabaseConnection, code: &str) -> app::serve
 
 /// Two nodes on one database: the public pages each keeps for anonymous visitors follow an admin's
 /// edit made on the other on the very next request; a signed-in visitor is never served a kept page.
+/// SIGTERM's road: a node with its scheduler running stops accepting connections, lets its tick
+/// finish and gives up the scheduler's lease, so another node need not wait for it to expire.
+async fn shutdown_suite(app: &App) {
+    use app::server::entities::{scheduler_lease, scheduler_run};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let settings = Settings {
+        scheduler_secs: 1,
+        database_url: Some(app.state.settings.effective_database_url()),
+        ..(*app.state.settings).clone()
+    };
+    let state = tongban::prepare(settings, leptos_options()).await.expect("a second node starts");
+    let (ready, addr) = tokio::sync::oneshot::channel::<SocketAddr>();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let node = tokio::spawn(tongban::serve_until(
+        state,
+        "127.0.0.1:0".parse().unwrap(),
+        move |a| {
+            let _ = ready.send(a);
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let base = format!("http://{}", addr.await.unwrap());
+    let db = &app.state.db;
+    let held = || async {
+        scheduler_lease::Entity::find().filter(scheduler_lease::Column::Name.eq("scheduler")).one(db).await.unwrap()
+    };
+    let mut holder = None;
+    for _ in 0..100 {
+        holder = held().await.map(|l| l.holder);
+        if holder.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let holder = holder.expect("the node's scheduler takes the lease");
+    assert_eq!(reqwest::get(format!("{base}/healthz")).await.unwrap().status(), StatusCode::OK);
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), node).await.expect("shuts down in time").unwrap().unwrap();
+    assert_eq!(held().await, None, "the lease of {holder} is given up");
+    assert!(reqwest::get(format!("{base}/healthz")).await.is_err(), "no longer accepting");
+    // its runs on the real day are not left for anything that follows
+    scheduler_run::Entity::delete_many().filter(scheduler_run::Column::Holder.eq(holder)).exec(db).await.unwrap();
+}
+
 async fn page_cache_suite(app: &App) {
     let other = spawn(Some(app.state.settings.effective_database_url())).await;
     let anon = |base: &str| browser(base);
@@ -2257,6 +2303,7 @@ async fn on_sqlite() {
     security::security_suite(&app).await;
     security::anchor_suite(&app).await;
     security::https_suite(&app).await;
+    shutdown_suite(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2297,6 +2344,7 @@ async fn on_postgres() {
         security::security_suite(&app).await;
         security::anchor_suite(&app).await;
         security::https_suite(&app).await;
+        shutdown_suite(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

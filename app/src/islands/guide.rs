@@ -1,112 +1,93 @@
-//! The guide's checklist preview: the applicant answers the item's questions and sees at once
-//! which materials apply — computed in the browser by the `rules` crate; without JavaScript the
-//! form asks the server (the answers travel in the query string).
+//! The guide's checklist preview, live: the form and the lists are made on the server
+//! (`pages::item`, and without JavaScript the form asks the server, the answers in the query
+//! string); this island listens to the answers and recomputes the lists at once in the browser,
+//! with the same `rules` crate. It has no view of its own, only the item's materials as props.
 
 use leptos::prelude::*;
-use rules::item::Question;
-use rules::materials::{checklist, Answers, ApplicantKind, MaterialSpec};
+use rules::materials::MaterialSpec;
 
-use crate::components::use_prefs;
-
+/// Wires the preview (`form.preview-form`, `.preview` lists) to the answers.
 #[island]
-pub fn ChecklistPreview(
-    specs: Vec<MaterialSpec>,
-    questions: Vec<Question>,
-    kind: ApplicantKind,
-    answers: Answers,
-) -> impl IntoView {
-    let lang = use_prefs().lang;
-    let initial_answers = answers.clone();
-    let kind = RwSignal::new(kind);
-    let answers = RwSignal::new(answers);
-    // what was chosen before the island woke up is in the form, not in the signals: take it
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(form) = form.get() {
-            for (name, value) in crate::components::checked_radios(&form) {
-                if name == "kind" {
-                    if let Some(k) = ApplicantKind::parse(&value) {
-                        kind.set(k);
-                    }
-                } else if let Some(q) = name.strip_prefix("q_") {
-                    answers.update(|a| {
-                        a.insert(q.to_string(), value);
-                    });
+pub fn ChecklistLive(specs: Vec<MaterialSpec>) -> impl IntoView {
+    // at once, as the island wakes: the page is marked hydrated only after
+    #[cfg(feature = "hydrate")]
+    live::wire(specs);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = specs;
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::collections::BTreeSet;
+
+    use rules::materials::{checklist, Answers, ApplicantKind, MaterialSpec};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Document, HtmlFormElement};
+
+    use crate::components::checked_radios;
+
+    pub fn wire(specs: Vec<MaterialSpec>) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(form) =
+            doc.query_selector("form.preview-form").ok().flatten().and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let update = {
+            let form = form.clone();
+            Closure::<dyn Fn()>::new(move || render(&doc, &form, &specs))
+        };
+        let _ = form.add_event_listener_with_callback("change", update.as_ref().unchecked_ref());
+        // what was chosen before the island woke up counts at once
+        let _ = update.as_ref().unchecked_ref::<web_sys::js_sys::Function>().call0(&JsValue::NULL);
+        update.forget();
+    }
+
+    fn render(doc: &Document, form: &HtmlFormElement, specs: &[MaterialSpec]) {
+        let mut kind = ApplicantKind::Person;
+        let mut answers = Answers::new();
+        for (name, value) in checked_radios(form) {
+            if name == "kind" {
+                kind = ApplicantKind::parse(&value).unwrap_or(kind);
+            } else if let Some(q) = name.strip_prefix("q_") {
+                answers.insert(q.to_string(), value);
+            }
+        }
+        let c = checklist(specs, kind, &answers, &BTreeSet::new(), None);
+        for (id, codes) in
+            [("preview-now", &c.required_now), ("preview-later", &c.deferrable), ("preview-optional", &c.optional)]
+        {
+            let Some(group) = doc.get_element_by_id(id) else { continue };
+            let _ = if codes.is_empty() && id != "preview-now" {
+                group.set_attribute("hidden", "")
+            } else {
+                group.remove_attribute("hidden")
+            };
+            let Some(ul) = group.query_selector("ul").ok().flatten() else { continue };
+            ul.set_text_content(None);
+            for code in codes {
+                let name = specs.iter().find(|s| &s.code == code).map(|s| s.name.as_str()).unwrap_or_default();
+                if let Ok(li) = doc.create_element("li") {
+                    li.set_text_content(Some(name));
+                    let _ = ul.append_child(&li);
                 }
             }
         }
-    });
-    let preview = {
-        let specs = specs.clone();
-        let questions = questions.clone();
-        move || {
-            let c = answers.with(|a| checklist(&specs, kind.get(), a, &Default::default(), None));
-            let name_of =
-                |code: &String| specs.iter().find(|s| &s.code == code).map(|s| s.name.clone()).unwrap_or_default();
-            let list = |codes: &Vec<String>| codes.iter().map(|c| view! { <li>{name_of(c)}</li> }).collect_view();
-            let unanswered = questions.iter().filter(|q| answers.with(|a| !a.contains_key(&q.code))).count();
-            view! {
-                <h3>{lang.pick("现在需要提交", "現在需要提交", "Needed now")}</h3>
-                <ul class="checklist" data-testid="required-now">{list(&c.required_now)}</ul>
-                {(!c.deferrable.is_empty()).then(|| view! {
-                    <h3>{lang.pick("可容缺后补（受理后 30 日内补齐）", "可容缺後補（受理後 30 日內補齊）", "May follow after acceptance (within 30 days)")}</h3>
-                    <ul class="checklist">{list(&c.deferrable)}</ul>
-                })}
-                {(!c.optional.is_empty()).then(|| view! {
-                    <h3>{lang.pick("可选", "可選", "Optional")}</h3>
-                    <ul class="checklist">{list(&c.optional)}</ul>
-                })}
-                {(unanswered > 0).then(|| view! {
-                    <p class="hint">{lang.pick("回答上面的问题后，清单会更准确。", "回答上面的問題後，清單會更準確。", "Answer the questions above for an exact list.")}</p>
-                })}
-            }
+        // the hint stays while a question is unanswered
+        let questions: BTreeSet<String> = form
+            .query_selector_all("input[type=radio][name^=q_]")
+            .ok()
+            .map(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()))
+                    .map(|i| i.name())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(hint) = doc.get_element_by_id("preview-hint") {
+            let open = questions.iter().any(|q| !answers.contains_key(q.trim_start_matches("q_")));
+            let _ = if open { hint.remove_attribute("hidden") } else { hint.set_attribute("hidden", "") };
         }
-    };
-
-    let kind_radio = move |k: ApplicantKind, label: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="kind" value=k.as_str() checked=kind.get_untracked() == k
-                    on:change=move |_| kind.set(k)/>
-                {label}
-            </label>
-        }
-    };
-    let question_fields = questions
-        .iter()
-        .map(|q| {
-            let code = q.code.clone();
-            let options = q
-                .options
-                .iter()
-                .map(|(value, label)| {
-                    let checked = initial_answers.get(&code) == Some(value);
-                    let (code, value) = (code.clone(), value.clone());
-                    let v2 = value.clone();
-                    view! {
-                        <label class="radio">
-                            <input type="radio" name=format!("q_{code}") value=value checked=checked
-                                on:change=move |_| answers.update(|a| { a.insert(code.clone(), v2.clone()); })/>
-                            {label.clone()}
-                        </label>
-                    }
-                })
-                .collect_view();
-            view! { <fieldset class="field"><legend>{q.text.clone()}</legend>{options}</fieldset> }
-        })
-        .collect_view();
-
-    view! {
-        <form method="get" class="preview-form" node_ref=form>
-            <fieldset class="field">
-                <legend>{lang.pick("申请人类型", "申請人類型", "Applicant type")}</legend>
-                {kind_radio(ApplicantKind::Person, lang.pick("个人", "個人", "Person"))}
-                {kind_radio(ApplicantKind::Enterprise, lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
-            </fieldset>
-            {question_fields}
-            <button type="submit" class="button secondary">{lang.pick("更新清单", "更新清單", "Update the list")}</button>
-        </form>
-        <div class="preview" aria-live="polite">{preview}</div>
     }
 }

@@ -30,17 +30,17 @@ pub use apply::DraftEditor;
 #[cfg(feature = "island-auth")]
 pub use auth::FieldChecks;
 #[cfg(feature = "island-guide")]
-pub use guide::ChecklistPreview;
+pub use guide::ChecklistLive;
 #[cfg(feature = "island-admin")]
 pub use item_rules::ItemRulesLive;
 
 /// The browser bundles and the islands each one holds, by component name. One page kind uses the
-/// islands of one bundle: the login and registration forms; the guide's checklist preview; the
+/// islands of one bundle: the login and registration forms; the guide's live checklist; the
 /// application editor; the item editor's live preview. `scripts/build-release` builds
 /// `tongban-<bundle>` for each name here.
 pub const BUNDLES: &[(&str, &[&str])] = &[
     ("auth", &["FieldChecks"]),
-    ("guide", &["ChecklistPreview"]),
+    ("guide", &["ChecklistLive"]),
     ("apply", &["DraftEditor"]),
     ("admin", &["ItemRulesLive"]),
 ];

@@ -9,12 +9,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use rules::deadline::{due_date, TimeLimit};
 use rules::item::{ItemRules, Question};
-use rules::materials::{Answers, ApplicantKind, Condition, MaterialForm, MaterialSpec, Requirement};
+use rules::materials::{checklist, Answers, ApplicantKind, Condition, MaterialForm, MaterialSpec, Requirement};
 use rules::Lang;
 
 use crate::api::get_item;
 use crate::components::use_prefs;
-use crate::islands::ChecklistPreview;
+use crate::islands::ChecklistLive;
 use crate::models::ItemGuide;
 use crate::pages::home::format_limit;
 
@@ -245,7 +245,8 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
 
         <section class="panel" aria-labelledby="preview-h">
             <h2 id="preview-h">{lang.pick("看看您需要准备什么", "看看您需要準備什麼", "What you will need")}</h2>
-            <ChecklistPreview specs=specs.clone() questions=questions.clone() kind answers/>
+            {checklist_preview(&specs, &questions, kind, &answers, lang)}
+            <ChecklistLive specs=specs.clone()/>
             {projected.map(|d| view! {
                 <p class="projection" data-testid="projection">
                     {lang.pick("如今天（", "如今天（", "If accepted today (")}{today.to_string()}
@@ -266,5 +267,74 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
             <p>{lang.pick("咨询：大厅首问窗口或本部门窗口。投诉：向政务服务中心效能监督窗口提出，或在办件页面提交。", "諮詢：大廳首問窗口或本部門窗口。投訴：向政務服務中心效能監督窗口提出，或在辦件頁面提交。", "Questions: the first-inquiry desk or the department's window. Complaints: the service centre's supervision window, or from your case page.")}</p>
             <p><a href="/complaint">{lang.pick("在线投诉窗口服务", "線上投訴窗口服務", "Complain online about a window")}</a></p>
         </section>
+    }
+}
+
+/// The guide's preview: the applicant's kind and the item's questions, and the materials that
+/// apply to those answers. Without JavaScript the form asks the server (`?kind=…&q_…=…`); with it
+/// `islands::ChecklistLive` recomputes the lists as the answers change.
+fn checklist_preview(
+    specs: &[MaterialSpec],
+    questions: &[Question],
+    kind: ApplicantKind,
+    answers: &Answers,
+    lang: Lang,
+) -> impl IntoView {
+    let c = checklist(specs, kind, answers, &Default::default(), None);
+    let name_of = |code: &String| specs.iter().find(|s| &s.code == code).map(|s| s.name.clone()).unwrap_or_default();
+    let list = |codes: &Vec<String>| codes.iter().map(|c| view! { <li>{name_of(c)}</li> }).collect_view();
+    let unanswered = questions.iter().any(|q| !answers.contains_key(&q.code));
+    let kind_radio = move |k: ApplicantKind, label: &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="kind" value=k.as_str() checked=kind == k/>
+                {label}
+            </label>
+        }
+    };
+    let question_fields = questions
+        .iter()
+        .map(|q| {
+            let options = q
+                .options
+                .iter()
+                .map(|(value, label)| {
+                    let checked = answers.get(&q.code) == Some(value);
+                    view! {
+                        <label class="radio">
+                            <input type="radio" name=format!("q_{}", q.code) value=value.clone() checked=checked/>
+                            {label.clone()}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! { <fieldset class="field"><legend>{q.text.clone()}</legend>{options}</fieldset> }
+        })
+        .collect_view();
+    view! {
+        <form method="get" class="preview-form">
+            <fieldset class="field">
+                <legend>{lang.pick("申请人类型", "申請人類型", "Applicant type")}</legend>
+                {kind_radio(ApplicantKind::Person, lang.pick("个人", "個人", "Person"))}
+                {kind_radio(ApplicantKind::Enterprise, lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
+            </fieldset>
+            {question_fields}
+            <button type="submit" class="button secondary">{lang.pick("更新清单", "更新清單", "Update the list")}</button>
+        </form>
+        <div class="preview" aria-live="polite">
+            <div id="preview-now">
+                <h3>{lang.pick("现在需要提交", "現在需要提交", "Needed now")}</h3>
+                <ul class="checklist" data-testid="required-now">{list(&c.required_now)}</ul>
+            </div>
+            <div id="preview-later" hidden=c.deferrable.is_empty()>
+                <h3>{lang.pick("可容缺后补（受理后 30 日内补齐）", "可容缺後補（受理後 30 日內補齊）", "May follow after acceptance (within 30 days)")}</h3>
+                <ul class="checklist">{list(&c.deferrable)}</ul>
+            </div>
+            <div id="preview-optional" hidden=c.optional.is_empty()>
+                <h3>{lang.pick("可选", "可選", "Optional")}</h3>
+                <ul class="checklist">{list(&c.optional)}</ul>
+            </div>
+            <p class="hint" id="preview-hint" hidden=!unanswered>{lang.pick("回答上面的问题后，清单会更准确。", "回答上面的問題後，清單會更準確。", "Answer the questions above for an exact list.")}</p>
+        </div>
     }
 }

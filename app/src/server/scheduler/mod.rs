@@ -98,23 +98,50 @@ pub fn holder_name() -> String {
     format!("{host}-{}-{:08x}", std::process::id(), rand::random::<u32>())
 }
 
+/// The scheduler loop running on this node.
+pub struct Scheduler {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Scheduler {
+    /// Stops the loop on shutdown: the tick in flight finishes, no new one starts, and the lease is
+    /// given up, so another node takes over at its next tick instead of when the lease expires.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
 /// Starts the scheduler loop on this node (unless `scheduler_secs` is 0).
-pub fn spawn(state: AppState) {
+pub fn spawn(state: AppState) -> Option<Scheduler> {
     let secs = state.settings.scheduler_secs;
     if secs == 0 {
-        return;
+        return None;
     }
     let holder = holder_name();
-    tokio::spawn(async move {
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(secs));
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            every.tick().await;
+            // a tick once begun runs to its end: the stop is seen between ticks
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = stopped.changed() => break,
+            }
             if let Err(e) = tick(&state, &holder, Duration::from_secs(secs * 3)).await {
                 tracing::error!(error = %e, "scheduler tick failed");
             }
         }
+        match release(&state.db, "scheduler", &holder).await {
+            Ok(()) => tracing::info!(holder, "scheduler stopped, lease released"),
+            Err(e) => {
+                tracing::warn!(error = %e, "scheduler stopped; the lease could not be released and expires by itself")
+            }
+        }
     });
+    Some(Scheduler { stop, task })
 }
 
 async fn tick(state: &AppState, holder: &str, ttl: Duration) -> Result<(), AppError> {
