@@ -9,12 +9,11 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use rules::deadline::due_date;
 use rules::materials::{checklist, Answers, MaterialSpec, Requirement};
 use rules::Lang;
 
 use crate::components::{use_prefs, Notice};
-use crate::models::{human_size, DraftView, FileView, Flash};
+use crate::models::{human_size, EditorView, FileView, Flash};
 
 /// One file being uploaded by the browser.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,10 +48,9 @@ fn accept_attr(m: &MaterialSpec) -> String {
 }
 
 #[island]
-pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
+pub fn DraftEditor(draft: EditorView, flash: Flash) -> impl IntoView {
     let lang = use_prefs().lang;
     let case_id = draft.case_id;
-    let rules = draft.item.rules.clone();
     let kind = draft.kind;
     let answers = RwSignal::new(draft.answers.clone());
     let files = RwSignal::new(draft.files.clone());
@@ -61,13 +59,9 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
     let saved = RwSignal::new(None::<String>);
     // (a save is in flight, the answers changed since it was sent)
     let saving = StoredValue::new((false, false));
-    let cal = draft.item.calendar();
-    let today = draft.item.today;
-    let decision = rules.decision_limit();
-    let projected = due_date(&cal, today, decision, &[], today).ok();
-    let acceptance_by = rules::deadline::acceptance_window_end(&cal, today).ok();
+    let (projected, acceptance_by) = (draft.projected.clone(), draft.acceptance_by.clone());
 
-    let specs = StoredValue::new(rules.materials.clone());
+    let specs = StoredValue::new(draft.materials.clone());
     let provided = move || files.with(|f| f.iter().map(|x| x.material_code.clone()).collect::<BTreeSet<_>>());
     let list = Memo::new(move |_| {
         let p = provided();
@@ -91,7 +85,7 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
             }
         }
     });
-    let question_fields = rules
+    let question_fields = draft
         .questions
         .iter()
         .map(|q| {
@@ -179,7 +173,7 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
     view! {
         <nav class="breadcrumbs" aria-label=lang.pick("位置", "位置", "Breadcrumbs")>
             <a href="/cases">{lang.pick("我的办件", "我的辦件", "My cases")}</a>" › "
-            <a href=format!("/items/{}", draft.item.code)>{draft.item.name.clone()}</a>
+            <a href=format!("/items/{}", draft.item_code)>{draft.item_name.clone()}</a>
         </nav>
         <div class="error-summary" role="alert" tabindex="-1" hidden=move || errors.with(|e| e.is_empty())>
             <h2>{lang.pick("请更正以下问题", "請更正以下問題", "There is a problem")}</h2>
@@ -188,9 +182,9 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
         <Notice text=flash.notice.clone()/>
         <section class="panel">
             <p class="caption">{lang.pick("在线申请", "線上申請", "Apply online")}{draft.case_no.clone().map(|n| format!(" · {n}"))}</p>
-            <h1>{draft.item.name.clone()}</h1>
+            <h1>{draft.item_name.clone()}</h1>
             <p class="meta">{lang.pick("申请人：", "申請人：", "Applicant: ")}{draft.applicant_name.clone()}" · "{draft.applicant_number.clone()}" · "{draft.applicant_mobile.clone()}</p>
-            <p class="hint">{lang.pick("申请人信息取自您的账户。", "申請人資訊取自您的帳戶。", "Your details come from your account.")}" "{lang.pick("受理部门：", "受理部門：", "Department: ")}{draft.item.department.clone()}</p>
+            <p class="hint">{lang.pick("申请人信息取自您的账户。", "申請人資訊取自您的帳戶。", "Your details come from your account.")}" "{lang.pick("受理部门：", "受理部門：", "Department: ")}{draft.department.clone()}</p>
             {draft.outdated.then(|| view! {
                 <div class="warning-box" data-testid="outdated">
                     <p>{lang.pick(
@@ -203,11 +197,11 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
                     </form>
                 </div>
             })}
-            {draft.correction.clone().map(|c| view! {
+            {draft.correction.clone().map(|(text, due)| view! {
                 <div class="warning-box" data-testid="correction">
                     <h2>{lang.pick("补正通知（一次性告知）", "補正通知（一次性告知）", "Correction notice")}</h2>
-                    <p class="pre">{c.text.clone()}</p>
-                    {c.due.map(|d| view! { <p><strong>{lang.pick("请在 ", "請在 ", "Correct by ")}{d.to_string()}{lang.pick(" 前补正，逾期视为不予受理。", " 前補正，逾期視為不予受理。", "; after that the application is not accepted.")}</strong></p> })}
+                    <p class="pre">{text}</p>
+                    {due.map(|d| view! { <p><strong>{lang.pick("请在 ", "請在 ", "Correct by ")}{d}{lang.pick(" 前补正，逾期视为不予受理。", " 前補正，逾期視為不予受理。", "; after that the application is not accepted.")}</strong></p> })}
                 </div>
             })}
             <ul class="task-list">
@@ -236,9 +230,9 @@ pub fn DraftEditor(draft: DraftView, flash: Flash) -> impl IntoView {
             {projected.map(|d| view! {
                 <p class="projection" data-testid="projection">
                     {lang.pick("提交后窗口在 ", "提交後窗口在 ", "After you submit, the window decides on acceptance by ")}
-                    {acceptance_by.map(|a| a.to_string()).unwrap_or_default()}
+                    {acceptance_by.unwrap_or_default()}
                     {lang.pick(" 前决定是否受理；如今天受理，承诺办结日期为 ", " 前決定是否受理；如今天受理，承諾辦結日期為 ", "; if accepted today, the promised decision date is ")}
-                    <strong>{d.to_string()}</strong>"."
+                    <strong>{d}</strong>"."
                 </p>
             })}
         </section>

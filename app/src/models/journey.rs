@@ -53,6 +53,60 @@ impl DraftView {
     }
 }
 
+/// What the application editor's island is given: the draft without the item's whole rule data
+/// and calendar (the two dates they yield are worked out on the server), and dates as text, so
+/// the browser decodes less.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditorView {
+    pub case_id: i32,
+    pub case_no: Option<String>,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    /// A newer version of the item has been published since the draft was started.
+    pub outdated: bool,
+    pub kind: ApplicantKind,
+    pub applicant_name: String,
+    pub applicant_number: String,
+    pub applicant_mobile: String,
+    pub answers: Answers,
+    pub files: Vec<FileView>,
+    pub materials: Vec<rules::materials::MaterialSpec>,
+    pub questions: Vec<rules::item::Question>,
+    /// The correction notice: its text and its last day.
+    pub correction: Option<(String, Option<String>)>,
+    /// If submitted today: the last day to decide on acceptance, and the promised decision date
+    /// were it accepted today.
+    pub acceptance_by: Option<String>,
+    pub projected: Option<String>,
+}
+
+impl From<&DraftView> for EditorView {
+    fn from(d: &DraftView) -> Self {
+        let (cal, today) = (d.item.calendar(), d.item.today);
+        let decision = d.item.rules.decision_limit();
+        EditorView {
+            case_id: d.case_id,
+            case_no: d.case_no.clone(),
+            item_code: d.item.code.clone(),
+            item_name: d.item.name.clone(),
+            department: d.item.department.clone(),
+            outdated: d.outdated,
+            kind: d.kind,
+            applicant_name: d.applicant_name.clone(),
+            applicant_number: d.applicant_number.clone(),
+            applicant_mobile: d.applicant_mobile.clone(),
+            answers: d.answers.clone(),
+            files: d.files.clone(),
+            materials: d.item.rules.materials.clone(),
+            questions: d.item.rules.questions.clone(),
+            correction: d.correction.as_ref().map(|c| (c.text.clone(), c.due.map(|x| x.to_string()))),
+            acceptance_by: rules::deadline::acceptance_window_end(&cal, today).ok().map(|x| x.to_string()),
+            projected: rules::deadline::due_date(&cal, today, decision, &[], today).ok().map(|x| x.to_string()),
+        }
+    }
+}
+
 /// The 好差评 levels (GB/T 39735), best first. Stored as 5 … 1.
 pub const RATING_LEVELS: [u8; 5] = [5, 4, 3, 2, 1];
 

@@ -35,7 +35,7 @@ pub fn ApplyPage() -> impl IntoView {
                 Ok(Some(d)) if !d.editable() => view! { <Redirect path=format!("/cases/{}", d.case_id)/> }.into_any(),
                 Ok(Some(d)) => view! {
                     <Title text=format!("{} · {}", d.item.name, lang.pick("在线申请", "線上申請", "Apply online"))/>
-                    <DraftEditor draft=d flash=f/>
+                    <DraftEditor draft=crate::models::EditorView::from(&d) flash=f/>
                 }
                 .into_any(),
                 Err(e) => view! {
