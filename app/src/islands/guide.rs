@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use rules::materials::MaterialSpec;
 
-/// Wires the preview (`form.preview-form`, `.preview` lists) to the answers.
+/// Wires the preview (`form.preview-form` and the lists `#preview-now`, `#preview-later`, `#preview-optional`) to the answers.
 #[island]
 pub fn ChecklistLive(specs: Vec<MaterialSpec>) -> impl IntoView {
     // at once, as the island wakes: the page is marked hydrated only after

@@ -321,7 +321,7 @@ fn checklist_preview(
             {question_fields}
             <button type="submit" class="button secondary">{lang.pick("更新清单", "更新清單", "Update the list")}</button>
         </form>
-        <div class="preview" aria-live="polite">
+        <div class="checklist-preview" aria-live="polite">
             <div id="preview-now">
                 <h3>{lang.pick("现在需要提交", "現在需要提交", "Needed now")}</h3>
                 <ul class="checklist" data-testid="required-now">{list(&c.required_now)}</ul>
