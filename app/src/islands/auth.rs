@@ -15,7 +15,7 @@ pub fn FieldChecks() -> impl IntoView {
     // at once, as the island wakes: the page is marked hydrated only after, so nothing done
     // after the mark can miss the listeners
     #[cfg(feature = "hydrate")]
-    live::wire();
+    live::wire(crate::components::use_prefs().lang);
 }
 
 #[cfg(feature = "hydrate")]
@@ -27,7 +27,7 @@ mod live {
     use rules::Lang;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
-    use web_sys::{Document, Element, Event, HtmlElement, HtmlFormElement, HtmlInputElement};
+    use web_sys::{Document, Event, HtmlElement, HtmlFormElement, HtmlInputElement};
 
     use crate::components::{checked_radios, text_values};
     use crate::models::{login_errors, register_field_error, LoginInput, RegisterInput, REGISTER_FIELDS};
@@ -36,7 +36,7 @@ mod live {
 
     type Errors = Rc<RefCell<BTreeMap<String, String>>>;
 
-    pub fn wire() {
+    pub fn wire(lang: Lang) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
         let Some(form) =
             doc.query_selector("form[data-checks]").ok().flatten().and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
@@ -47,11 +47,6 @@ mod live {
             return;
         }
         let _ = form.set_attribute("data-live", "");
-        let lang = doc
-            .document_element()
-            .and_then(|e| e.get_attribute("lang"))
-            .and_then(|t| Lang::from_tag(&t))
-            .unwrap_or_default();
         let register = form.get_attribute("data-checks").as_deref() == Some("register");
         let order: &'static [&'static str] = if register { &REGISTER_FIELDS } else { &LOGIN_FIELDS };
         // what the server showed after a refused post stays until its field is checked again
@@ -139,15 +134,11 @@ mod live {
         doc.query_selector(".error-summary").ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
     }
 
-    fn by_id(doc: &Document, id: &str) -> Option<Element> {
-        doc.get_element_by_id(id)
-    }
-
     /// The messages the page shows now, by field (`_form` for one of the whole form).
     fn shown(doc: &Document, order: &[&str]) -> BTreeMap<String, String> {
         let mut found = BTreeMap::new();
         for f in order {
-            if let Some(e) = by_id(doc, &format!("f-{f}-error")).filter(|e| !e.has_attribute("hidden")) {
+            if let Some(e) = doc.get_element_by_id(&format!("f-{f}-error")).filter(|e| !e.has_attribute("hidden")) {
                 found.insert(f.to_string(), e.text_content().unwrap_or_default());
             }
         }
@@ -165,15 +156,15 @@ mod live {
         for f in order {
             let msg = errors.get(*f);
             let err_id = format!("f-{f}-error");
-            if let Some(e) = by_id(doc, &err_id) {
+            if let Some(e) = doc.get_element_by_id(&err_id) {
                 e.set_text_content(msg.map(String::as_str));
                 let _ = if msg.is_some() { e.remove_attribute("hidden") } else { e.set_attribute("hidden", "") };
             }
-            if let Some(input) = by_id(doc, &format!("f-{f}")) {
+            if let Some(input) = doc.get_element_by_id(&format!("f-{f}")) {
                 let _ = input.set_attribute("aria-invalid", if msg.is_some() { "true" } else { "false" });
                 let hint = format!("f-{f}-hint");
                 let mut described: Vec<&str> = Vec::new();
-                if by_id(doc, &hint).is_some() {
+                if doc.get_element_by_id(&hint).is_some() {
                     described.push(&hint);
                 }
                 if msg.is_some() {

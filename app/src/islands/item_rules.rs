@@ -7,7 +7,10 @@ use leptos::prelude::*;
 #[island]
 pub fn ItemRulesLive() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    Effect::new(|_| live::checklist());
+    {
+        let lang = crate::components::use_prefs().lang;
+        Effect::new(move |_| live::checklist(lang));
+    }
 }
 
 /// The item editor's live preview: with JavaScript, every edit of the rule data (saved or not)
@@ -27,7 +30,7 @@ mod live {
     use crate::models::catalog::checklist_preview;
 
     /// Wires the preview if this page has the editor (once per page).
-    pub fn checklist() {
+    pub fn checklist(lang: Lang) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
         let Some(area) = doc.get_element_by_id("item-rules") else { return };
         if area.has_attribute("data-live") {
@@ -36,7 +39,7 @@ mod live {
         let _ = area.set_attribute("data-live", "");
         let update = {
             let doc = doc.clone();
-            Closure::<dyn Fn()>::new(move || render(&doc))
+            Closure::<dyn Fn()>::new(move || render(&doc, lang))
         };
         let f: &web_sys::js_sys::Function = update.as_ref().unchecked_ref();
         let _ = area.add_event_listener_with_callback("input", f);
@@ -46,12 +49,7 @@ mod live {
         update.forget();
     }
 
-    fn render(doc: &Document) {
-        let lang = doc
-            .document_element()
-            .and_then(|e| e.get_attribute("lang"))
-            .and_then(|t| Lang::from_tag(&t))
-            .unwrap_or_default();
+    fn render(doc: &Document, lang: Lang) {
         let Some(area) = doc.get_element_by_id("item-rules").and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
         else {
             return;

@@ -45,6 +45,11 @@ impl ItemGuide {
     pub fn calendar(&self) -> rules::Calendar {
         rules::Calendar::from_days(self.calendar_years.iter().copied(), self.calendar_days.iter().cloned())
     }
+
+    /// The promised decision date of a case accepted today (`cal` is [`Self::calendar`]).
+    pub fn projected_decision(&self, cal: &rules::Calendar) -> Option<chrono::NaiveDate> {
+        rules::deadline::due_date(cal, self.today, self.rules.decision_limit(), &[], self.today).ok()
+    }
 }
 
 /// One case in the applicant's list ("my cases").

@@ -83,8 +83,7 @@ pub struct EditorView {
 
 impl From<&DraftView> for EditorView {
     fn from(d: &DraftView) -> Self {
-        let (cal, today) = (d.item.calendar(), d.item.today);
-        let decision = d.item.rules.decision_limit();
+        let cal = d.item.calendar();
         EditorView {
             case_id: d.case_id,
             case_no: d.case_no.clone(),
@@ -101,8 +100,8 @@ impl From<&DraftView> for EditorView {
             materials: d.item.rules.materials.clone(),
             questions: d.item.rules.questions.clone(),
             correction: d.correction.as_ref().map(|c| (c.text.clone(), c.due.map(|x| x.to_string()))),
-            acceptance_by: rules::deadline::acceptance_window_end(&cal, today).ok().map(|x| x.to_string()),
-            projected: rules::deadline::due_date(&cal, today, decision, &[], today).ok().map(|x| x.to_string()),
+            acceptance_by: rules::deadline::acceptance_window_end(&cal, d.item.today).ok().map(|x| x.to_string()),
+            projected: d.item.projected_decision(&cal).map(|x| x.to_string()),
         }
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use rules::deadline::{due_date, TimeLimit};
+use rules::deadline::TimeLimit;
 use rules::item::{ItemRules, Question};
 use rules::materials::{checklist, Answers, ApplicantKind, Condition, MaterialForm, MaterialSpec, Requirement};
 use rules::Lang;
@@ -116,8 +116,7 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
     let rules: ItemRules = guide.rules.clone();
     let cal = guide.calendar();
     let today = guide.today;
-    let decision = rules.decision_limit();
-    let projected = due_date(&cal, today, decision, &[], today).ok();
+    let projected = guide.projected_decision(&cal);
     let unknown_years = projected.map(|d| cal.warnings_between(today, d)).unwrap_or_default();
 
     let specs = rules.materials.clone();
@@ -175,7 +174,7 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
                 <div><dt>{lang.pick("事项类型", "事項類型", "Kind")}</dt><dd>{rules.kind.label(lang)}</dd></div>
                 <div><dt>{lang.pick("办件类型", "辦件類型", "Handling")}</dt><dd>{rules.handling.label(lang)}</dd></div>
                 <div><dt>{lang.pick("法定时限", "法定時限", "Statutory limit")}</dt><dd>{format_limit(rules.statutory_limit, lang)}</dd></div>
-                <div><dt>{lang.pick("承诺时限", "承諾時限", "Promised limit")}</dt><dd data-testid="promised">{format_limit(decision, lang)}</dd></div>
+                <div><dt>{lang.pick("承诺时限", "承諾時限", "Promised limit")}</dt><dd data-testid="promised">{format_limit(rules.decision_limit(), lang)}</dd></div>
                 <div><dt>{lang.pick("延期", "延期", "Extension")}</dt><dd>{if extension == 0 {
                     lang.pick("不可延期", "不可延期", "not possible").to_string()
                 } else {

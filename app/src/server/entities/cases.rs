@@ -70,7 +70,7 @@ pub mod case {
 
         /// The last day to answer the current receipt, while it may still be answered.
         pub fn receipt_due(&self) -> Option<Date> {
-            let submitted = self.state == rules::CaseState::Submitted.code();
+            let submitted = rules::CaseState::from_code(&self.state) == Some(rules::CaseState::Submitted);
             self.due_on.filter(|_| submitted && self.term() == Some(rules::supervision::Term::Acceptance))
         }
     }

@@ -307,15 +307,16 @@ async fn read_plans(
         }
     }
     let t = Instant::now();
-    for ids in r.planned.chunks(BATCH) {
+    let batched: Vec<i32> = r.planned.iter().filter(|p| !p.deem_accepted).map(|p| p.c.id).collect();
+    for ids in batched.chunks(BATCH) {
         let events = case_event::Entity::find()
-            .filter(case_event::Column::CaseId.is_in(ids.iter().map(|p| p.c.id)))
+            .filter(case_event::Column::CaseId.is_in(ids.iter().copied()))
             .filter(Expr::cust("seq = (SELECT MAX(e.seq) FROM case_events e WHERE e.case_id = case_events.case_id)"))
             .all(db)
             .await?;
         r.last.extend(events.into_iter().map(|e| (e.case_id, e)));
     }
-    tracing::debug!(cases = r.planned.len(), millis = t.elapsed().as_millis() as u64, "sweep: last events");
+    tracing::debug!(cases = batched.len(), millis = t.elapsed().as_millis() as u64, "sweep: last events");
     Ok(r)
 }
 
