@@ -84,6 +84,9 @@ pub enum CaseState {
     Draft,
     Submitted,
     AwaitingCorrection,
+    /// The correction went unanswered past its term: the window asks the head's approval for the
+    /// refusal of acceptance within 2 working days (报请负责人批准, [001 第九条]).
+    RefusalProposed,
     NotAccepted,
     Accepted,
     InReview,
@@ -97,10 +100,11 @@ pub enum CaseState {
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 15] = [
+    pub const ALL: [CaseState; 16] = [
         CaseState::Draft,
         CaseState::Submitted,
         CaseState::AwaitingCorrection,
+        CaseState::RefusalProposed,
         CaseState::NotAccepted,
         CaseState::Accepted,
         CaseState::InReview,
@@ -121,6 +125,7 @@ impl CaseState {
             CaseState::Draft => "draft",
             CaseState::Submitted => "submitted",
             CaseState::AwaitingCorrection => "awaiting_correction",
+            CaseState::RefusalProposed => "refusal_proposed",
             CaseState::NotAccepted => "not_accepted",
             CaseState::Accepted => "accepted",
             CaseState::InReview => "in_review",
@@ -151,6 +156,7 @@ impl CaseState {
             CaseState::Draft
                 | CaseState::Submitted
                 | CaseState::AwaitingCorrection
+                | CaseState::RefusalProposed
                 | CaseState::Accepted
                 | CaseState::InReview
                 | CaseState::Suspended
@@ -167,13 +173,20 @@ impl CaseState {
             CaseState::Draft => lang.pick("草稿", "草稿", "Draft"),
             CaseState::Submitted => lang.pick("已提交，待受理", "已提交，待受理", "Submitted"),
             CaseState::AwaitingCorrection => lang.pick("待补正", "待補正", "Correction requested"),
+            CaseState::RefusalProposed => lang.pick(
+                "补正逾期，拟不予受理（待负责人批准）",
+                "補正逾期，擬不予受理（待負責人批准）",
+                "Correction not answered: refusal awaiting approval",
+            ),
             CaseState::NotAccepted => lang.pick("不予受理", "不予受理", "Not accepted"),
             CaseState::Accepted => lang.pick("已受理", "已受理", "Accepted"),
             CaseState::InReview => lang.pick("审查中", "審查中", "In review"),
             CaseState::Suspended => lang.pick("中止（不计时）", "中止（不計時）", "Suspended (clock stopped)"),
             CaseState::Decided(DecisionKind::Grant) => lang.pick("准予", "准予", "Granted"),
             CaseState::Decided(DecisionKind::Deny) => lang.pick("不予许可", "不予許可", "Denied"),
-            CaseState::Decided(DecisionKind::Forward) => lang.pick("已上报", "已上報", "Forwarded"),
+            CaseState::Decided(DecisionKind::Forward) => {
+                lang.pick("已上报，待上级机关决定", "已上報，待上級機關決定", "Forwarded to the higher authority")
+            }
             CaseState::AwaitingPayment => lang.pick("待缴费", "待繳費", "Awaiting payment"),
             CaseState::ReadyForDelivery => lang.pick("待送达", "待送達", "Ready for delivery"),
             CaseState::Delivered => lang.pick("已送达", "已送達", "Delivered"),
@@ -198,8 +211,11 @@ pub enum Action {
     /// the day it was received (行政许可法第三十二条); no correction notice or refusal of acceptance
     /// can follow.
     DeemAccepted,
-    /// The scheduler: a correction went unanswered past its due date.
+    /// The scheduler: a correction went unanswered past its due date; the refusal of acceptance
+    /// it calls for is proposed to the head [001 第九条].
     CorrectionExpired,
+    /// The head approves the refusal of acceptance the scheduler proposed (不予受理决定).
+    ApproveRefusal,
     StartReview,
     Suspend {
         kind: String,
@@ -211,6 +227,12 @@ pub enum Action {
         reason: String,
     },
     Decide {
+        kind: DecisionKind,
+        reason: String,
+    },
+    /// The higher authority's answer to a forwarded case (上报), recorded by the lead department's
+    /// approver: a grant or a denial, which the window then delivers like its own.
+    RecordHigherDecision {
         kind: DecisionKind,
         reason: String,
     },
@@ -234,11 +256,13 @@ impl Action {
             Action::Resubmit => "resubmit",
             Action::DeemAccepted => "deemed_accepted",
             Action::CorrectionExpired => "correction_expired",
+            Action::ApproveRefusal => "approve_refusal",
             Action::StartReview => "start_review",
             Action::Suspend { .. } => "suspend",
             Action::Resume => "resume",
             Action::Extend { .. } => "extend",
             Action::Decide { .. } => "decide",
+            Action::RecordHigherDecision { .. } => "record_higher_decision",
             Action::IssueFeeNotice => "issue_fee_notice",
             Action::RecordPayment => "record_payment",
             Action::FeeExpired => "fee_expired",
@@ -259,7 +283,11 @@ impl Action {
             Action::Accept | Action::RequestCorrection | Action::Reject { .. } => &[WindowClerk],
             Action::DeemAccepted | Action::CorrectionExpired | Action::FeeExpired => &[System],
             Action::StartReview => &[Reviewer],
-            Action::Suspend { .. } | Action::Extend { .. } | Action::Decide { .. } => &[Approver],
+            Action::Suspend { .. }
+            | Action::Extend { .. }
+            | Action::Decide { .. }
+            | Action::ApproveRefusal
+            | Action::RecordHigherDecision { .. } => &[Approver],
             Action::Resume => &[Reviewer, Approver, System],
             Action::IssueFeeNotice => &[WindowClerk, Reviewer],
             Action::RecordPayment => &[WindowClerk],
@@ -455,9 +483,10 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
             Submitted
         }
         (AwaitingCorrection, Action::CorrectionExpired) => match facts.correction_due {
-            Some(due) if facts.today > due => NotAccepted,
+            Some(due) if facts.today > due => RefusalProposed,
             _ => return Err(Refusal::CorrectionPeriodRunning),
         },
+        (RefusalProposed, Action::ApproveRefusal) => NotAccepted,
         (Accepted, Action::StartReview) => InReview,
         (InReview, Action::Suspend { reason, .. }) => {
             need_reason(reason)?;
@@ -479,13 +508,23 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
             }
             Decided(*kind)
         }
+        // 上报: the case waits for the higher authority, whose answer is a grant or a denial.
+        (Decided(DecisionKind::Forward), Action::RecordHigherDecision { kind, reason }) => match kind {
+            DecisionKind::Forward => return Err(wrong()),
+            DecisionKind::Grant => Decided(DecisionKind::Grant),
+            DecisionKind::Deny => {
+                need_reason(reason)?;
+                Decided(DecisionKind::Deny)
+            }
+        },
         (Decided(DecisionKind::Grant), Action::IssueFeeNotice) => AwaitingPayment,
         (AwaitingPayment, Action::RecordPayment) => ReadyForDelivery,
         (AwaitingPayment, Action::FeeExpired) => match facts.fee_due {
             Some(due) if facts.today > due => Decided(DecisionKind::Deny),
             _ => return Err(Refusal::FeeTermRunning),
         },
-        (Decided(_), Action::PrepareDelivery) => ReadyForDelivery,
+        // A forwarded case has nothing to deliver until the higher authority answers.
+        (Decided(DecisionKind::Grant | DecisionKind::Deny), Action::PrepareDelivery) => ReadyForDelivery,
         (ReadyForDelivery, Action::Deliver) => Delivered,
         (Delivered, Action::Close) => Closed,
         (s, Action::Withdraw) if s.before_decision() => Withdrawn,
@@ -512,6 +551,7 @@ mod tests {
             Action::Resubmit,
             Action::DeemAccepted,
             Action::CorrectionExpired,
+            Action::ApproveRefusal,
             Action::StartReview,
             Action::Suspend { kind: "hearing".into(), reason: "听证".into() },
             Action::Resume,
@@ -519,6 +559,9 @@ mod tests {
             Action::Decide { kind: DecisionKind::Grant, reason: String::new() },
             Action::Decide { kind: DecisionKind::Deny, reason: "不符合条件".into() },
             Action::Decide { kind: DecisionKind::Forward, reason: "需上级审批".into() },
+            Action::RecordHigherDecision { kind: DecisionKind::Grant, reason: String::new() },
+            Action::RecordHigherDecision { kind: DecisionKind::Deny, reason: "上级机关不予批准".into() },
+            Action::RecordHigherDecision { kind: DecisionKind::Forward, reason: "再上报".into() },
             Action::IssueFeeNotice,
             Action::RecordPayment,
             Action::FeeExpired,
@@ -543,16 +586,21 @@ mod tests {
                 (Submitted, Action::Accept | Action::DeemAccepted) => Accepted,
                 (Submitted, Action::RequestCorrection) => AwaitingCorrection,
                 (Submitted | AwaitingCorrection, Action::Reject { .. }) => NotAccepted,
-                (AwaitingCorrection, Action::CorrectionExpired) => NotAccepted,
+                (AwaitingCorrection, Action::CorrectionExpired) => RefusalProposed,
+                (RefusalProposed, Action::ApproveRefusal) => NotAccepted,
                 (Accepted, Action::StartReview) => InReview,
                 (InReview, Action::Suspend { .. }) => Suspended,
                 (Suspended, Action::Resume) => InReview,
                 (InReview, Action::Extend { .. }) => InReview,
                 (InReview, Action::Decide { kind, .. }) => Decided(*kind),
+                (
+                    Decided(DecisionKind::Forward),
+                    Action::RecordHigherDecision { kind: k @ (DecisionKind::Grant | DecisionKind::Deny), .. },
+                ) => Decided(*k),
                 (Decided(DecisionKind::Grant), Action::IssueFeeNotice) => AwaitingPayment,
                 (AwaitingPayment, Action::RecordPayment) => ReadyForDelivery,
                 (AwaitingPayment, Action::FeeExpired) => Decided(DecisionKind::Deny),
-                (Decided(_), Action::PrepareDelivery) => ReadyForDelivery,
+                (Decided(DecisionKind::Grant | DecisionKind::Deny), Action::PrepareDelivery) => ReadyForDelivery,
                 (ReadyForDelivery, Action::Deliver) => Delivered,
                 (Delivered, Action::Close) => Closed,
                 (s, Action::Withdraw) if s.before_decision() => Withdrawn,
@@ -594,8 +642,17 @@ mod tests {
             (InReview, Action::Extend { days: 5, reason: "x".into() }, Role::WindowClerk),
             (Submitted, Action::Withdraw, Role::WindowClerk),
             (AwaitingCorrection, Action::CorrectionExpired, Role::WindowClerk),
+            (AwaitingCorrection, Action::CorrectionExpired, Role::Approver),
+            // the head approves the refusal, not the window, not the scheduler
+            (RefusalProposed, Action::ApproveRefusal, Role::WindowClerk),
+            (RefusalProposed, Action::ApproveRefusal, Role::System),
             (Submitted, Action::DeemAccepted, Role::WindowClerk),
             (Draft, Action::Submit, Role::Supervisor),
+            (
+                Decided(DecisionKind::Forward),
+                Action::RecordHigherDecision { kind: DecisionKind::Grant, reason: String::new() },
+                Role::WindowClerk,
+            ),
         ];
         for (s, a, r) in cases {
             assert!(matches!(transition(s, &a, r, &f), Err(Refusal::NotAllowed { .. })), "{s:?} {a:?} {r:?}");
@@ -694,6 +751,14 @@ mod tests {
                 base.clone(),
                 Refusal::ReasonRequired,
             ),
+            // the higher authority's denial states its reason, as a denial here does
+            (
+                Decided(DecisionKind::Forward),
+                Action::RecordHigherDecision { kind: DecisionKind::Deny, reason: " ".into() },
+                Role::Approver,
+                base.clone(),
+                Refusal::ReasonRequired,
+            ),
             (
                 Submitted,
                 Action::Reject { reason: String::new() },
@@ -713,6 +778,30 @@ mod tests {
             assert_eq!(transition(s, &a, r, &f), Err(want.clone()), "{s:?} {a:?}");
             assert!(!want.message(Lang::ZhHans).is_empty());
         }
+    }
+
+    /// An unanswered correction is not refused by the scheduler: it proposes the refusal, the head
+    /// approves it [001 第九条]; meanwhile the applicant can no longer correct, only withdraw.
+    #[test]
+    fn an_expired_correction_is_refused_with_the_heads_approval() {
+        let f = CaseFacts { correction_due: Some(d("2025-10-17")), ..CaseFacts::on(d("2025-10-20")) };
+        let proposed = transition(AwaitingCorrection, &Action::CorrectionExpired, Role::System, &f).unwrap();
+        assert_eq!(proposed.to, RefusalProposed);
+        let steps: [(Action, Role, Option<CaseState>); 5] = [
+            (Action::Resubmit, Role::Applicant, None),
+            (Action::Reject { reason: "逾期".into() }, Role::WindowClerk, None),
+            (Action::Accept, Role::WindowClerk, None),
+            (Action::Withdraw, Role::Applicant, Some(Withdrawn)),
+            (Action::ApproveRefusal, Role::Approver, Some(NotAccepted)),
+        ];
+        for (a, r, want) in steps {
+            let got = transition(RefusalProposed, &a, r, &f).map(|t| t.to);
+            match want {
+                Some(to) => assert_eq!(got, Ok(to), "{a:?}"),
+                None => assert!(matches!(got, Err(Refusal::WrongState { .. })), "{a:?} → {got:?}"),
+            }
+        }
+        assert!(RefusalProposed.before_decision() && !RefusalProposed.is_final());
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub fn clock_of(state: CaseState) -> Clock {
     use crate::case::DecisionKind::{Deny, Grant};
     match state {
         CaseState::Submitted
+        | CaseState::RefusalProposed
         | CaseState::Accepted
         | CaseState::InReview
         | CaseState::Decided(Grant | Deny)
@@ -57,6 +58,9 @@ pub enum Term {
     Acceptance,
     /// The applicant's correction term.
     Correction,
+    /// The refusal of an unanswered correction, approved by the head, within 2 working days of
+    /// the correction term's end [001 第九条].
+    Refusal,
     /// The decision, by the promised limit (suspensions excluded, the one extension included).
     Decision,
     /// The fee notice goes out the day of the decision [001 第十八条].
@@ -69,14 +73,22 @@ pub enum Term {
 }
 
 impl Term {
-    pub const ALL: [Term; 6] =
-        [Term::Acceptance, Term::Correction, Term::Decision, Term::FeeNotice, Term::Payment, Term::Delivery];
+    pub const ALL: [Term; 7] = [
+        Term::Acceptance,
+        Term::Correction,
+        Term::Refusal,
+        Term::Decision,
+        Term::FeeNotice,
+        Term::Payment,
+        Term::Delivery,
+    ];
 
     /// Stable code for the database.
     pub fn code(&self) -> &'static str {
         match self {
             Term::Acceptance => "acceptance",
             Term::Correction => "correction",
+            Term::Refusal => "refusal",
             Term::Decision => "decision",
             Term::FeeNotice => "fee_notice",
             Term::Payment => "payment",
@@ -94,6 +106,7 @@ impl Term {
         match state {
             CaseState::Submitted => &[Term::Acceptance],
             CaseState::AwaitingCorrection => &[Term::Correction],
+            CaseState::RefusalProposed => &[Term::Refusal],
             CaseState::Accepted | CaseState::InReview | CaseState::Suspended => &[Term::Decision],
             CaseState::Decided(Grant) => &[Term::Delivery, Term::FeeNotice],
             CaseState::Decided(Deny) | CaseState::ReadyForDelivery => &[Term::Delivery],
@@ -107,6 +120,7 @@ impl Term {
         match self {
             Term::Acceptance => lang.pick("受理期限", "受理期限", "Acceptance due"),
             Term::Correction => lang.pick("补正期限", "補正期限", "Correction due"),
+            Term::Refusal => lang.pick("不予受理决定期限", "不予受理決定期限", "Refusal due"),
             Term::Decision => lang.pick("办理期限", "辦理期限", "Decision due"),
             Term::FeeNotice => lang.pick("缴费通知期限", "繳費通知期限", "Fee notice due"),
             Term::Payment => lang.pick("缴费期限", "繳費期限", "Payment due"),
@@ -138,6 +152,9 @@ pub enum AccountabilityKind {
     AcceptanceOverdue,
     /// No decision by the (possibly extended) due date.
     DecisionOverdue,
+    /// An unanswered correction not refused (with the head's approval) within 2 working days of
+    /// its term [001 第九条].
+    RefusalOverdue,
     /// No fee notice on the day of the decision [001 第十八条].
     FeeNoticeOverdue,
     /// Not delivered within 10 working days of the decision, or 3 of payment.
@@ -145,8 +162,9 @@ pub enum AccountabilityKind {
 }
 
 impl AccountabilityKind {
-    pub const ALL: [AccountabilityKind; 4] = [
+    pub const ALL: [AccountabilityKind; 5] = [
         AccountabilityKind::AcceptanceOverdue,
+        AccountabilityKind::RefusalOverdue,
         AccountabilityKind::DecisionOverdue,
         AccountabilityKind::FeeNoticeOverdue,
         AccountabilityKind::DeliveryOverdue,
@@ -155,6 +173,7 @@ impl AccountabilityKind {
     pub fn code(&self) -> &'static str {
         match self {
             AccountabilityKind::AcceptanceOverdue => "acceptance_overdue",
+            AccountabilityKind::RefusalOverdue => "refusal_overdue",
             AccountabilityKind::DecisionOverdue => "decision_overdue",
             AccountabilityKind::FeeNoticeOverdue => "fee_notice_overdue",
             AccountabilityKind::DeliveryOverdue => "delivery_overdue",
@@ -168,6 +187,9 @@ impl AccountabilityKind {
     pub fn label(&self, lang: Lang) -> &'static str {
         match self {
             AccountabilityKind::AcceptanceOverdue => lang.pick("逾期未受理", "逾期未受理", "Acceptance overdue"),
+            AccountabilityKind::RefusalOverdue => {
+                lang.pick("逾期未作不予受理决定", "逾期未作不予受理決定", "Refusal of acceptance overdue")
+            }
             AccountabilityKind::DecisionOverdue => lang.pick("超期未办结", "超期未辦結", "Decision overdue"),
             AccountabilityKind::FeeNoticeOverdue => {
                 lang.pick("逾期未发缴费通知", "逾期未發繳費通知", "Fee notice overdue")
@@ -186,6 +208,7 @@ impl AccountabilityKind {
         }
         match term {
             Term::Acceptance => Some(AccountabilityKind::AcceptanceOverdue),
+            Term::Refusal => Some(AccountabilityKind::RefusalOverdue),
             Term::Decision => Some(AccountabilityKind::DecisionOverdue),
             Term::FeeNotice => Some(AccountabilityKind::FeeNoticeOverdue),
             Term::Delivery => Some(AccountabilityKind::DeliveryOverdue),
@@ -349,7 +372,7 @@ mod tests {
                 assert_eq!(Term::from_code(t.code()), Some(t));
             }
         }
-        assert_eq!(department_states().count(), 6);
+        assert_eq!(department_states().count(), 7);
     }
 
     #[test]
@@ -361,6 +384,8 @@ mod tests {
             (InReview, Clock::Department),
             (ReadyForDelivery, Clock::Department),
             (AwaitingCorrection, Clock::Applicant),
+            // the correction's term is over: the department's refusal runs
+            (RefusalProposed, Clock::Department),
             (AwaitingPayment, Clock::Applicant),
             (Suspended, Clock::None),
             (Decided(DecisionKind::Grant), Clock::Department),
@@ -442,6 +467,13 @@ mod tests {
             (open(CaseState::AwaitingCorrection, "2025-10-10"), vec![Duty::ExpireCorrection]),
             // The correction's last day is today: nothing yet.
             (open(CaseState::AwaitingCorrection, "2025-10-13"), vec![]),
+            // The proposed refusal waits for the head: a record once its 2 working days passed,
+            // none on its last day.
+            (
+                termed(CaseState::RefusalProposed, "2025-10-10", Term::Refusal),
+                vec![Duty::Accountability { kind: AccountabilityKind::RefusalOverdue, due: d("2025-10-10") }],
+            ),
+            (termed(CaseState::RefusalProposed, "2025-10-13", Term::Refusal), vec![]),
             (open(CaseState::AwaitingPayment, "2025-10-12"), vec![Duty::ExpireFee]),
             (open(CaseState::AwaitingPayment, "2025-10-13"), vec![]),
             // A suspended case's clock stands still: no record, whatever its old due date.

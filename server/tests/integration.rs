@@ -30,6 +30,12 @@ mod security;
 #[path = "suites/clocks.rs"]
 mod clocks;
 
+#[path = "suites/corrections.rs"]
+mod corrections;
+
+#[path = "suites/forwarding.rs"]
+mod forwarding;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -2299,6 +2305,8 @@ async fn on_sqlite() {
     page_cache_suite(&app).await;
     clock_suite(&app).await;
     clocks::delivery_clocks_suite(&app).await;
+    corrections::expired_correction_suite(&app).await;
+    forwarding::forwarding_suite(&app).await;
     security::matrix_suite(&app).await;
     security::security_suite(&app).await;
     security::anchor_suite(&app).await;
@@ -2340,6 +2348,8 @@ async fn on_postgres() {
         page_cache_suite(&app).await;
         clock_suite(&app).await;
         clocks::delivery_clocks_suite(&app).await;
+        corrections::expired_correction_suite(&app).await;
+        forwarding::forwarding_suite(&app).await;
         security::matrix_suite(&app).await;
         security::security_suite(&app).await;
         security::anchor_suite(&app).await;

@@ -11,13 +11,25 @@ use super::FileView;
 /// The queues: sets of states in the caller's departments, plus "mine" (assigned to the caller),
 /// "opinions" (review stages and co-department requests waiting for the caller's department) and
 /// "approvals" (reviewers' requests waiting for an approver).
-pub const BUCKETS: [&str; 10] =
-    ["new", "corrections", "review", "mine", "opinions", "approvals", "suspended", "decided", "payment", "delivery"];
+pub const BUCKETS: [&str; 11] = [
+    "new",
+    "corrections",
+    "refusals",
+    "review",
+    "mine",
+    "opinions",
+    "approvals",
+    "suspended",
+    "decided",
+    "payment",
+    "delivery",
+];
 
 pub fn bucket_states(bucket: &str) -> &'static [&'static str] {
     match bucket {
         "new" => &["submitted"],
         "corrections" => &["awaiting_correction"],
+        "refusals" => &["refusal_proposed"],
         "review" => &["accepted", "in_review"],
         "suspended" => &["suspended"],
         "decided" => &["decided_grant", "decided_deny", "decided_forward"],
@@ -31,6 +43,7 @@ pub fn bucket_label(bucket: &str, lang: Lang) -> &'static str {
     match bucket {
         "new" => lang.pick("待受理", "待受理", "New submissions"),
         "corrections" => lang.pick("待补正", "待補正", "Awaiting corrections"),
+        "refusals" => lang.pick("拟不予受理待批准", "擬不予受理待批准", "Refusals to approve"),
         "review" => lang.pick("审查中", "審查中", "In review"),
         "suspended" => lang.pick("已中止", "已中止", "Suspended"),
         "decided" => lang.pick("已决定", "已決定", "Decided"),
@@ -199,6 +212,11 @@ pub enum StaffAction {
         #[serde(default)]
         legal_basis: String,
     },
+    /// The head approves the refusal of acceptance proposed for an unanswered correction.
+    ApproveRefusal {
+        #[serde(default)]
+        comment: String,
+    },
     StartReview,
     Opinion {
         #[serde(default)]
@@ -247,6 +265,18 @@ pub enum StaffAction {
         #[serde(default)]
         reason: String,
     },
+    /// The higher authority granted a forwarded case (its reply's reference and note).
+    RecordHigherGrant {
+        #[serde(default)]
+        reason: String,
+    },
+    /// The higher authority denied a forwarded case.
+    RecordHigherDeny {
+        #[serde(default)]
+        reason: String,
+        #[serde(default)]
+        legal_basis: String,
+    },
     IssueFeeNotice {
         #[serde(default)]
         kind: String,
@@ -294,6 +324,7 @@ impl StaffAction {
             StaffAction::Accept => "accept",
             StaffAction::RequestCorrection { .. } => "request_correction",
             StaffAction::Reject { .. } => "reject",
+            StaffAction::ApproveRefusal { .. } => "approve_refusal",
             StaffAction::StartReview => "start_review",
             StaffAction::Opinion { .. } => "opinion",
             StaffAction::Assign { .. } => "assign",
@@ -305,6 +336,8 @@ impl StaffAction {
             StaffAction::DecideGrant { .. } => "decide_grant",
             StaffAction::DecideDeny { .. } => "decide_deny",
             StaffAction::DecideForward { .. } => "decide_forward",
+            StaffAction::RecordHigherGrant { .. } => "record_higher_grant",
+            StaffAction::RecordHigherDeny { .. } => "record_higher_deny",
             StaffAction::IssueFeeNotice { .. } => "issue_fee_notice",
             StaffAction::RecordPayment { .. } => "record_payment",
             StaffAction::PrepareDelivery => "prepare_delivery",
@@ -326,6 +359,15 @@ pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
         "accept" => lang.pick("受理", "受理", "Accept"),
         "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Ask for corrections"),
         "reject" => lang.pick("不予受理", "不予受理", "Refuse to accept"),
+        "approve_refusal" => lang.pick("批准不予受理", "批准不予受理", "Approve the refusal"),
+        "record_higher_grant" => {
+            lang.pick("录入上级机关决定：准予", "錄入上級機關決定：准予", "Record the higher authority's grant")
+        }
+        "record_higher_deny" => lang.pick(
+            "录入上级机关决定：不予许可",
+            "錄入上級機關決定：不予許可",
+            "Record the higher authority's denial",
+        ),
         "start_review" => lang.pick("开始审查", "開始審查", "Start the review"),
         "opinion" => lang.pick("记录审查意见", "記錄審查意見", "Record an opinion"),
         "suspend" => lang.pick("中止（特殊环节）", "中止（特殊環節）", "Suspend (special procedure)"),

@@ -282,14 +282,20 @@ pub fn action_label(action: &str, lang: Lang) -> &'static str {
         }
         "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Correction requested"),
         "reject" => lang.pick("不予受理", "不予受理", "Not accepted"),
-        "correction_expired" => {
-            lang.pick("补正逾期，不予受理", "補正逾期，不予受理", "Correction not answered in time")
+        "correction_expired" => lang.pick(
+            "补正逾期，拟不予受理（报负责人批准）",
+            "補正逾期，擬不予受理（報負責人批准）",
+            "Correction not answered in time: refusal proposed",
+        ),
+        "approve_refusal" => {
+            lang.pick("经负责人批准，不予受理", "經負責人批准，不予受理", "Not accepted (approved by the head)")
         }
         "start_review" => lang.pick("开始审查", "開始審查", "Review started"),
         "suspend" => lang.pick("中止（不计时）", "中止（不計時）", "Suspended (clock stopped)"),
         "resume" => lang.pick("恢复办理", "恢復辦理", "Resumed"),
         "extend" => lang.pick("延长办理期限", "延長辦理期限", "Time limit extended"),
         "decide" => lang.pick("作出决定", "作出決定", "Decision made"),
+        "record_higher_decision" => lang.pick("上级机关作出决定", "上級機關作出決定", "The higher authority decided"),
         "issue_fee_notice" => lang.pick("缴费通知", "繳費通知", "Fee notice"),
         "record_payment" => lang.pick("已缴费", "已繳費", "Payment received"),
         "fee_expired" => lang.pick("逾期未缴费", "逾期未繳費", "Fee not paid in time"),

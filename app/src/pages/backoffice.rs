@@ -167,10 +167,18 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
             <p class="hint">{lang.pick("在上方每项有问题的材料旁写明问题；系统会连同缺少的材料一次性列出。", "在上方每項有問題的材料旁寫明問題；系統會連同缺少的材料一次性列出。", "Write the problem next to each material above; missing materials are listed with them, all at once.")}</p>
             {text_field(f, action, "comment", lang.pick("补充说明（可选）", "補充說明（可選）", "Note (optional)"), true)}
         }.into_any(),
-        "reject" | "decide_deny" => view! {
+        "reject" | "decide_deny" | "record_higher_deny" => view! {
             {text_field(f, action, "reason", lang.pick("理由", "理由", "Reason"), true)}
             {text_field(f, action, "legal_basis", lang.pick("法律依据", "法律依據", "Legal basis"), false)}
             <p class="hint">{lang.pick("决定书将告知申请复议（60 日内）和提起诉讼（6 个月内）的权利。", "決定書將告知申請復議（60 日內）和提起訴訟（6 個月內）的權利。", "The decision states the right to reconsideration (60 days) and litigation (6 months).")}</p>
+        }.into_any(),
+        "record_higher_grant" => view! {
+            <p class="hint">{lang.pick("上级机关批准后录入；结果文书随即生成，由窗口送达申请人。", "上級機關批准後錄入；結果文書隨即生成，由窗口送達申請人。", "Record it once the higher authority has granted; the result document is issued and the window delivers it.")}</p>
+            {text_field(f, action, "reason", lang.pick("上级机关批复文号及说明", "上級機關批覆文號及說明", "The higher authority's reply (reference, note)"), true)}
+        }.into_any(),
+        "approve_refusal" => view! {
+            <p class="hint">{lang.pick("申请人未在补正期限内补正。批准后制作不予受理决定书并送达申请人；决定书写明逾期未补正的理由、依据和救济途径。", "申請人未在補正期限內補正。批准後製作不予受理決定書並送達申請人；決定書寫明逾期未補正的理由、依據和救濟途徑。", "The applicant did not correct in time. Once approved, the refusal of acceptance is issued to the applicant with its reason, basis and remedies.")}</p>
+            {text_field(f, action, "comment", lang.pick("审批意见（可选）", "審批意見（可選）", "Approver's note (optional)"), true)}
         }.into_any(),
         "suspend" => view! {
             {text_field(f, action, "kind", lang.pick("特殊环节（听证、专家评审、检验检测…）", "特殊環節（聽證、專家評審、檢驗檢測…）", "Procedure (hearing, expert review, testing…)"), false)}
@@ -234,7 +242,7 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
         }.into_any(),
         _ => ().into_any(),
     };
-    let danger = matches!(action, "reject" | "decide_deny");
+    let danger = matches!(action, "reject" | "approve_refusal" | "decide_deny" | "record_higher_deny");
     view! {
         <form method="post" action=STAFF_ACT id=format!("form-{action}") class="action-form">
             <h3>{staff_action_label(action, lang)}</h3>
@@ -253,6 +261,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
         "accept",
         "request_correction",
         "reject",
+        "approve_refusal",
         "start_review",
         "opinion",
         "assign",
@@ -264,6 +273,8 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
         "decide_grant",
         "decide_deny",
         "decide_forward",
+        "record_higher_grant",
+        "record_higher_deny",
         "issue_fee_notice",
         "record_payment",
         "prepare_delivery",

@@ -94,6 +94,11 @@ pub fn next_step(state: CaseState, lang: Lang) -> &'static str {
         AwaitingCorrection => {
             lang.pick("等待您按通知补正材料", "等待您按通知補正材料", "You: correct the materials as the notice says")
         }
+        RefusalProposed => lang.pick(
+            "补正期限已过：部门拟不予受理，报负责人批准后送达决定书",
+            "補正期限已過：部門擬不予受理，報負責人批准後送達決定書",
+            "The correction term is over: the department proposes to refuse acceptance; the head decides",
+        ),
         Accepted | InReview => lang.pick("部门审查中", "部門審查中", "The department: reviewing"),
         Suspended => lang.pick(
             "特殊环节进行中（不计时）",
@@ -102,11 +107,16 @@ pub fn next_step(state: CaseState, lang: Lang) -> &'static str {
         ),
         AwaitingPayment => lang.pick("等待您按缴费通知缴费", "等待您按繳費通知繳費", "You: pay the fee"),
         ReadyForDelivery => lang.pick("等待送达结果", "等待送達結果", "The window: deliver the result"),
+        Decided(rules::DecisionKind::Forward) => lang.pick(
+            "已上报上级机关，等待上级机关决定",
+            "已上報上級機關，等待上級機關決定",
+            "Forwarded: waiting for the higher authority's decision",
+        ),
         Decided(_) => {
             lang.pick("已作出决定，等待送达", "已作出決定，等待送達", "Decided; the result will be delivered")
         }
         Delivered | Closed => lang.pick("已办结，欢迎评价", "已辦結，歡迎評價", "Finished: please rate the service"),
-        _ => lang.pick("已结束", "已結束", "Ended"),
+        NotAccepted | Withdrawn => lang.pick("已结束", "已結束", "Ended"),
     }
 }
 

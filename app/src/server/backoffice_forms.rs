@@ -189,7 +189,8 @@ const DENIED: CaseState = CaseState::Decided(rules::DecisionKind::Deny);
 fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
     let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| e.comment.clone());
     match e.action.as_str() {
-        "correction_expired" => Some(format!(
+        // proposed by the scheduler, approved by the head: the approval's event is the refusal
+        "correction_expired" | "approve_refusal" => Some(format!(
             "理由：您未在补正期限（{}）内补正申请材料。\n依据：申请人逾期不补正材料的，经本机关负责人批准，不予受理。",
             due(c.correction_due)
         )),

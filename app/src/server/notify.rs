@@ -46,17 +46,19 @@ pub fn backoff(cfg: &NotifySettings, failed: u32) -> Duration {
 
 /// The kinds of notice the outbox carries (a staff member's or the rules' transition), each of
 /// which may have its own template; `*` is the one for all others.
-pub const NOTICE_KINDS: [&str; 16] = [
+pub const NOTICE_KINDS: [&str; 18] = [
     "accept",
     "deemed_accepted",
     "request_correction",
     "reject",
     "correction_expired",
+    "approve_refusal",
     "start_review",
     "suspend",
     "resume",
     "extend",
     "decide",
+    "record_higher_decision",
     "issue_fee_notice",
     "record_payment",
     "fee_expired",

@@ -210,7 +210,8 @@ pub async fn supervision_suite(app: &App) {
     scheduler::sweep(db, &cal, window).await.unwrap();
     assert_eq!(row(app, early).await.state, "submitted", "its last day: still the clerk's to answer");
 
-    // 2. A correction left unanswered: nothing on its last day, not accepted the day after.
+    // 2. A correction left unanswered: nothing on its last day, the refusal proposed to the head
+    //    the day after (its approval: `corrections::expired_correction_suite`).
     let b = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
     let c = apply_on(app, b, Action::RequestCorrection, clerk, d("2026-09-29")).await;
     let due = c.correction_due.unwrap();
@@ -222,7 +223,7 @@ pub async fn supervision_suite(app: &App) {
     assert_eq!(row(app, b).await.state, "awaiting_correction");
     let r = scheduler::sweep(db, &cal, due.succ_opt().unwrap()).await.unwrap();
     assert!(r.corrections_expired >= 1, "{r:?}");
-    assert_eq!(row(app, b).await.state, "not_accepted");
+    assert_eq!(row(app, b).await.state, "refusal_proposed");
     let last = events_of(app, b).await.pop().unwrap();
     assert_eq!((last.action.as_str(), last.actor_kind.as_str()), ("correction_expired", "system"));
 

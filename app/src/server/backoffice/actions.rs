@@ -99,6 +99,10 @@ pub async fn act(
             comment = text;
             Action::RequestCorrection
         }
+        StaffAction::ApproveRefusal { comment: note } => {
+            comment = note.trim().chars().take(2000).collect();
+            Action::ApproveRefusal
+        }
         StaffAction::Reject { reason, legal_basis } => {
             need(reason, "reason", reason_msg)?;
             comment = refusal_text(reason, legal_basis);
@@ -132,6 +136,24 @@ pub async fn act(
         StaffAction::DecideForward { reason } => {
             need(reason, "reason", reason_msg)?;
             Action::Decide { kind: DecisionKind::Forward, reason: reason.trim().into() }
+        }
+        StaffAction::RecordHigherGrant { reason } => {
+            need(
+                reason,
+                "reason",
+                lang.pick(
+                    "请填写上级机关的批复文号",
+                    "請填寫上級機關的批覆文號",
+                    "Give the higher authority's reply reference",
+                ),
+            )?;
+            Action::RecordHigherDecision { kind: DecisionKind::Grant, reason: reason.trim().into() }
+        }
+        StaffAction::RecordHigherDeny { reason, legal_basis } => {
+            need(reason, "reason", reason_msg)?;
+            need(legal_basis, "legal_basis", lang.pick("请填写法律依据", "請填寫法律依據", "Give the legal basis"))?;
+            comment = refusal_text(reason, legal_basis);
+            Action::RecordHigherDecision { kind: DecisionKind::Deny, reason: reason.trim().into() }
         }
         StaffAction::IssueFeeNotice { kind, amount } => {
             need(kind, "kind", lang.pick("请填写费用名称", "請填寫費用名稱", "Name the fee"))?;
@@ -196,7 +218,9 @@ pub async fn act(
         },
     )
     .await?;
-    if let Action::Decide { kind: DecisionKind::Grant, .. } = action {
+    if let Action::Decide { kind: DecisionKind::Grant, .. }
+    | Action::RecordHigherDecision { kind: DecisionKind::Grant, .. } = action
+    {
         let title = if rules.result_name.is_empty() {
             "准予行政许可决定书".to_string()
         } else {

@@ -281,21 +281,29 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
                 set_verdict(&mut am, verdict(cal, current.accepted_on, current.due_on, ch.today, &susp));
             }
             (term, am.due_on) = match kind {
-                // The fee notice goes out the day of the decision [001 第十八条].
-                DecisionKind::Grant if rules.charges_fee() => (Some(Term::FeeNotice), Set(Some(ch.today))),
-                DecisionKind::Grant | DecisionKind::Deny => {
-                    (Some(Term::Delivery), Set(Some(deadline::delivery_after_decision_due(cal, ch.today).map_err(dl)?)))
-                }
                 // 上报: the higher authority's clock, not this department's.
                 DecisionKind::Forward => (None, Set(None)),
+                _ => next_term(cal, *kind, rules.charges_fee(), ch.today)?,
             };
+        }
+        // The higher authority answered a forwarded case: its grant or denial runs the same
+        // terms from the day it is recorded. The department was judged when it forwarded.
+        Action::RecordHigherDecision { kind, .. } => {
+            (term, am.due_on) = next_term(cal, *kind, rules.charges_fee(), ch.today)?;
         }
         Action::FeeExpired => {
             // The refusal for an unpaid fee is delivered like every refusal.
             am.due_on = Set(Some(deadline::delivery_after_decision_due(cal, ch.today).map_err(dl)?));
             term = Some(Term::Delivery);
         }
-        Action::Reject { .. } | Action::CorrectionExpired => {
+        // The correction's term is over: the window has 2 working days from its end to have the
+        // refusal approved by the head [001 第九条], on the department's clock.
+        Action::CorrectionExpired => {
+            let over = current.correction_due.unwrap_or(ch.today);
+            am.due_on = Set(Some(deadline::correction_expiry_decision_due(cal, over).map_err(dl)?));
+            term = Some(Term::Refusal);
+        }
+        Action::Reject { .. } | Action::ApproveRefusal => {
             am.decided_on = Set(Some(ch.today));
             (term, am.due_on) = (None, Set(None));
         }
@@ -351,7 +359,10 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     // Extensions keep their length with the reason: "days|reason".
     let comment = match &ch.action {
         Action::Extend { days, reason } => format!("{days}|{reason}"),
-        Action::Reject { reason } | Action::Suspend { reason, .. } | Action::Decide { reason, .. }
+        Action::Reject { reason }
+        | Action::Suspend { reason, .. }
+        | Action::Decide { reason, .. }
+        | Action::RecordHigherDecision { reason, .. }
             if ch.comment.is_empty() =>
         {
             reason.clone()
@@ -387,6 +398,23 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             .await?;
     }
     Ok(updated)
+}
+
+/// The term a grant or a denial made on `day` runs first, and its last day: the fee notice the
+/// same day where a fee is due [001 第十八条], else the delivery within 10 working days (Art. 44).
+fn next_term(
+    cal: &Calendar,
+    kind: DecisionKind,
+    charges_fee: bool,
+    day: NaiveDate,
+) -> Result<(Option<Term>, sea_orm::ActiveValue<Option<NaiveDate>>), AppError> {
+    Ok(match kind {
+        DecisionKind::Grant if charges_fee => (Some(Term::FeeNotice), Set(Some(day))),
+        _ => (
+            Some(Term::Delivery),
+            Set(Some(deadline::delivery_after_decision_due(cal, day).map_err(AppError::internal)?)),
+        ),
+    })
 }
 
 /// The outbox row (an e-mail / SMS to send) for a change made to a case by staff or the system

@@ -210,7 +210,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
     (report.examined, report.failed) = (examined, failed);
     report.read_millis = t.elapsed().as_millis() as u64;
     let t = Instant::now();
-    let (deem, planned): (Vec<Planned>, Vec<Planned>) = planned.into_iter().partition(|p| p.deem_accepted);
+    let (by_engine, planned): (Vec<Planned>, Vec<Planned>) = planned.into_iter().partition(|p| p.engine.is_some());
     // Set-based, in batches: one write transaction per batch, one UPDATE for the batch's case
     // rows (each at the version read, so a case changed meanwhile is left for the next tick),
     // then its events (hash-chained here), inbox entries, outbox rows and state counts as
@@ -224,7 +224,6 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
                 tracing::debug!(micros = t.elapsed().as_micros() as u64, "sweep batch: commit");
                 report.deemed_accepted += done.deemed_accepted;
                 report.supplements_overdue += done.supplements_overdue;
-                report.corrections_expired += done.corrections_expired;
                 report.fees_expired += done.fees_expired;
                 report.skipped_stale += done.skipped_stale;
             }
@@ -235,14 +234,17 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             }
         }
     }
-    // Deemed acceptances, each a transition of its own through the engine (few: a receipt nobody
-    // answered); one refused (changed meanwhile) is left for the next tick.
-    for p in deem {
-        match deem_accepted(db, cal, &p.c, today).await {
-            Ok(()) => report.deemed_accepted += 1,
+    // Deemed acceptances and proposed refusals, each a transition of its own through the engine
+    // (few: a receipt nobody answered, a correction nobody sent); one refused (changed meanwhile)
+    // is left for the next tick.
+    for p in by_engine {
+        let Some(action) = p.engine else { continue };
+        match by_the_engine(db, cal, &p.c, action.clone(), today).await {
+            Ok(()) if action == Action::DeemAccepted => report.deemed_accepted += 1,
+            Ok(()) => report.corrections_expired += 1,
             Err(AppError::Stale) => report.skipped_stale += 1,
             Err(e) => {
-                tracing::error!(case = p.c.id, error = %super::super::error::redacted(&e.to_string()), "sweep: a deemed acceptance could not be applied");
+                tracing::error!(case = p.c.id, action = action.code(), error = %super::super::error::redacted(&e.to_string()), "sweep: a transition could not be applied");
                 report.failed += 1;
             }
         }
@@ -251,23 +253,29 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
     Ok(report)
 }
 
-/// A receipt nobody answered in time is accepted by law from the day it was received
-/// (`Action::DeemAccepted`): the engine sets the decision clock from that day, opens the
-/// co-departments' and first stage's tasks, dates the 容缺 term, and tells the applicant.
-async fn deem_accepted(
+/// A transition of the system's that the engine makes as it would a clerk's:
+/// - a receipt nobody answered in time is accepted by law from the day it was received
+///   (`Action::DeemAccepted`): the decision clock from that day, the co-departments' and first
+///   stage's tasks, the 容缺 term, the applicant told;
+/// - a correction nobody sent by its term has its refusal proposed to the head
+///   (`Action::CorrectionExpired`): the refusal's own 2 working days, and its record at once if
+///   those passed while the scheduler was down.
+async fn by_the_engine(
     db: &DatabaseConnection,
     cal: &Calendar,
     c: &Candidate,
+    action: Action,
     today: NaiveDate,
 ) -> Result<(), AppError> {
     let provided =
         super::super::cases::documents::files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
+    let since = if action == Action::DeemAccepted { c.received_on } else { c.correction_due };
     let change = cases::Change {
         case_id: c.id,
         expected_version: c.version,
-        action: Action::DeemAccepted,
+        action,
         actor: SYSTEM,
-        comment: c.received_on.map(|d| d.to_string()).unwrap_or_default(),
+        comment: since.map(|d| d.to_string()).unwrap_or_default(),
         internal: false,
         today,
         provided,
@@ -307,7 +315,7 @@ async fn read_plans(
         }
     }
     let t = Instant::now();
-    let batched: Vec<i32> = r.planned.iter().filter(|p| !p.deem_accepted).map(|p| p.c.id).collect();
+    let batched: Vec<i32> = r.planned.iter().filter(|p| p.engine.is_none()).map(|p| p.c.id).collect();
     for ids in batched.chunks(BATCH) {
         let events = case_event::Entity::find()
             .filter(case_event::Column::CaseId.is_in(ids.iter().copied()))
@@ -331,9 +339,10 @@ const BATCH: usize = 2000;
 struct Planned {
     c: Candidate,
     state: CaseState,
-    /// Deemed accepted by law (`Duty::DeemAccepted`): a transition the case engine makes, as a
-    /// clerk's acceptance would (its clocks, tasks, 容缺 term and notices), not a batch row.
-    deem_accepted: bool,
+    /// A transition the case engine makes, as it would a clerk's (its clocks, tasks, records and
+    /// notices), not a batch row: deemed accepted by law (`Duty::DeemAccepted`), a refusal
+    /// proposed for an unanswered correction (`Duty::ExpireCorrection`).
+    engine: Option<Action>,
     supplement_overdue: bool,
     /// The clock after the steps: the due date, what it is for, the day of the decision.
     due_on: Option<NaiveDate>,
@@ -371,7 +380,7 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
     let mut p = Planned {
         c: c.clone(),
         state,
-        deem_accepted: false,
+        engine: None,
         supplement_overdue: c.supplement_overdue,
         due_on: c.due_on,
         due_for,
@@ -383,14 +392,16 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
         let flag = |action, comment: String| Step { action, from: now_in, to: now_in, comment, transition: false };
         match d {
             // A submitted case has no other duty than its record (by range): the engine moves it.
-            Duty::DeemAccepted { .. } => p.deem_accepted = true,
+            Duty::DeemAccepted { .. } => p.engine = Some(Action::DeemAccepted),
+            // The only duty of a case awaiting its correction (the applicant's clock).
+            Duty::ExpireCorrection => p.engine = Some(Action::CorrectionExpired),
             Duty::SupplementOverdue { due } => {
                 p.steps.push(flag("supplement_overdue", due.to_string()));
                 p.supplement_overdue = true;
             }
-            Duty::ExpireCorrection | Duty::ExpireFee => {
-                let action = if d == Duty::ExpireCorrection { Action::CorrectionExpired } else { Action::FeeExpired };
-                let facts = CaseFacts { correction_due: c.correction_due, fee_due: c.fee_due, ..CaseFacts::on(today) };
+            Duty::ExpireFee => {
+                let action = Action::FeeExpired;
+                let facts = CaseFacts { fee_due: c.fee_due, ..CaseFacts::on(today) };
                 let t = rules::transition(p.state, &action, Role::System, &facts).map_err(AppError::Refused)?;
                 p.steps.push(Step {
                     action: t.action.code(),
@@ -400,20 +411,16 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
                     transition: true,
                 });
                 p.state = t.to;
-                // As the engine sets them (`cases::apply_in`): a refusal of acceptance ends the
-                // clocks; a refusal for the fee is delivered within the refusal's term.
-                if action == Action::CorrectionExpired {
-                    (p.due_on, p.due_for, p.decided_on) = (None, None, Some(today));
-                } else {
-                    let due = rules::deadline::delivery_after_decision_due(cal, today).map_err(AppError::internal)?;
-                    (p.due_on, p.due_for) = (Some(due), Some(Term::Delivery));
-                }
+                // As the engine sets it (`cases::apply_in`): a refusal for the fee is delivered
+                // within the refusal's term.
+                let due = rules::deadline::delivery_after_decision_due(cal, today).map_err(AppError::internal)?;
+                (p.due_on, p.due_for) = (Some(due), Some(Term::Delivery));
             }
             // Records are opened by range (`open_records`).
             Duty::Accountability { .. } => {}
         }
     }
-    Ok((p.deem_accepted || !p.steps.is_empty()).then_some(p))
+    Ok((p.engine.is_some() || !p.steps.is_empty()).then_some(p))
 }
 
 /// Writes a batch of planned cases in the caller's transaction; what it did.
@@ -507,7 +514,6 @@ async fn write_batch(
             }
             match s.action {
                 "supplement_overdue" => report.supplements_overdue += 1,
-                "correction_expired" => report.corrections_expired += 1,
                 "fee_expired" => report.fees_expired += 1,
                 _ => {}
             }
