@@ -230,6 +230,13 @@ pub enum Action {
         kind: DecisionKind,
         reason: String,
     },
+    /// A filing's conclusion (备案), straight from the receipt: 予以备案 when the materials are
+    /// complete and in their legal form, else 不予备案 with the one-time list of what is wrong
+    /// [001 重庆 2.备案项目]. A filing has no acceptance, correction notice or other conclusion.
+    File {
+        kind: DecisionKind,
+        reason: String,
+    },
     /// The higher authority's answer to a forwarded case (上报), recorded by the lead department's
     /// approver: a grant or a denial, which the window then delivers like its own.
     RecordHigherDecision {
@@ -262,6 +269,7 @@ impl Action {
             Action::Resume => "resume",
             Action::Extend { .. } => "extend",
             Action::Decide { .. } => "decide",
+            Action::File { .. } => "file",
             Action::RecordHigherDecision { .. } => "record_higher_decision",
             Action::IssueFeeNotice => "issue_fee_notice",
             Action::RecordPayment => "record_payment",
@@ -290,6 +298,8 @@ impl Action {
             | Action::RecordHigherDecision { .. } => &[Approver],
             Action::Resume => &[Reviewer, Approver, System],
             Action::IssueFeeNotice => &[WindowClerk, Reviewer],
+            // at the counter on the spot where it can be, else by the next working day
+            Action::File { .. } => &[WindowClerk, Approver],
             Action::RecordPayment => &[WindowClerk],
             Action::PrepareDelivery => &[WindowClerk, System],
             Action::Deliver => &[WindowClerk],
@@ -319,6 +329,9 @@ pub struct CaseFacts {
     /// Opinions still owed before the decision (review stages, co-departments).
     #[serde(default)]
     pub opinions_pending: u32,
+    /// The item is a filing (备案): concluded from the receipt, 予以备案 or 不予备案 only.
+    #[serde(default)]
+    pub filing: bool,
 }
 
 impl CaseFacts {
@@ -333,6 +346,7 @@ impl CaseFacts {
             extension_cap: 10,
             fee_due: None,
             opinions_pending: 0,
+            filing: false,
         }
     }
 }
@@ -362,6 +376,8 @@ pub enum Refusal {
     Extension(crate::deadline::DeadlineError),
     #[error("{0} opinions are still owed")]
     OpinionsPending(u32),
+    #[error("a filing is concluded with 予以备案 or 不予备案 only")]
+    FilingConclusionOnly,
 }
 
 impl Refusal {
@@ -413,6 +429,13 @@ impl Refusal {
                     "Opinions still owed before the decision: "
                 )
             ),
+            (Refusal::FilingConclusionOnly, _) => lang
+                .pick(
+                    "备案事项只能作出予以备案或不予备案的结论；材料不齐全或不符合法定形式的，不予备案并一次性告知需补正的全部材料",
+                    "備案事項只能作出予以備案或不予備案的結論；材料不齊全或不符合法定形式的，不予備案並一次性告知需補正的全部材料",
+                    "A filing is concluded as filed or not filed; if the materials are incomplete, it is not filed, with everything to correct listed at once",
+                )
+                .into(),
             (Refusal::Extension(e), _) => {
                 format!("{}{e}", lang.pick("不能延期：", "不能延期：", "Extension refused: "))
             }
@@ -451,8 +474,23 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
         return Err(Refusal::NotAllowed { role: role.as_str().into(), action: action.code().into() });
     }
     let wrong = || Refusal::WrongState { state: state.code().into(), action: action.code().into() };
+    if facts.filing
+        && state == Submitted
+        && matches!(action, Action::Accept | Action::DeemAccepted | Action::RequestCorrection | Action::Reject { .. })
+    {
+        return Err(Refusal::FilingConclusionOnly);
+    }
     let to = match (state, action) {
         (Draft, Action::Submit) => Submitted,
+        (Submitted, Action::File { kind, reason }) if facts.filing => match kind {
+            DecisionKind::Grant if !facts.materials_acceptable => return Err(Refusal::MaterialsIncomplete),
+            DecisionKind::Grant => Decided(DecisionKind::Grant),
+            DecisionKind::Deny => {
+                need_reason(reason)?;
+                Decided(DecisionKind::Deny)
+            }
+            DecisionKind::Forward => return Err(wrong()),
+        },
         (Submitted, Action::Accept) => {
             if !facts.materials_acceptable {
                 return Err(Refusal::MaterialsIncomplete);
@@ -562,6 +600,8 @@ mod tests {
             Action::RecordHigherDecision { kind: DecisionKind::Grant, reason: String::new() },
             Action::RecordHigherDecision { kind: DecisionKind::Deny, reason: "上级机关不予批准".into() },
             Action::RecordHigherDecision { kind: DecisionKind::Forward, reason: "再上报".into() },
+            Action::File { kind: DecisionKind::Grant, reason: String::new() },
+            Action::File { kind: DecisionKind::Deny, reason: "缺少专家审查意见".into() },
             Action::IssueFeeNotice,
             Action::RecordPayment,
             Action::FeeExpired,
@@ -802,6 +842,46 @@ mod tests {
             }
         }
         assert!(RefusalProposed.before_decision() && !RefusalProposed.is_final());
+    }
+
+    /// A filing (备案) is concluded from its receipt, 予以备案 or 不予备案 only [001 重庆]: no
+    /// acceptance, no correction notice, no refusal of acceptance, no acceptance by law; a
+    /// complete one is filed, an incomplete one is not (with the one-time list as its reason).
+    #[test]
+    fn a_filing_is_filed_or_not() {
+        let filing = CaseFacts { filing: true, ..CaseFacts::on(d("2025-10-20")) };
+        let incomplete = CaseFacts { materials_acceptable: false, ..filing.clone() };
+        let file = |kind, reason: &str| Action::File { kind, reason: reason.into() };
+        let rows: Vec<(Action, Role, &CaseFacts, Result<CaseState, Refusal>)> = vec![
+            (file(DecisionKind::Grant, ""), Role::WindowClerk, &filing, Ok(Decided(DecisionKind::Grant))),
+            (file(DecisionKind::Grant, ""), Role::Approver, &filing, Ok(Decided(DecisionKind::Grant))),
+            (file(DecisionKind::Grant, ""), Role::WindowClerk, &incomplete, Err(Refusal::MaterialsIncomplete)),
+            (
+                file(DecisionKind::Deny, "1. 专家审查意见：缺少"),
+                Role::WindowClerk,
+                &incomplete,
+                Ok(Decided(DecisionKind::Deny)),
+            ),
+            (file(DecisionKind::Deny, " "), Role::WindowClerk, &incomplete, Err(Refusal::ReasonRequired)),
+            (Action::Accept, Role::WindowClerk, &filing, Err(Refusal::FilingConclusionOnly)),
+            (Action::RequestCorrection, Role::WindowClerk, &incomplete, Err(Refusal::FilingConclusionOnly)),
+            (Action::Reject { reason: "x".into() }, Role::WindowClerk, &filing, Err(Refusal::FilingConclusionOnly)),
+            (Action::DeemAccepted, Role::System, &filing, Err(Refusal::FilingConclusionOnly)),
+            (Action::Withdraw, Role::Applicant, &filing, Ok(Withdrawn)),
+        ];
+        for (a, r, f, want) in rows {
+            assert_eq!(transition(Submitted, &a, r, f).map(|t| t.to), want, "{a:?} by {r:?}");
+        }
+        let not_filing = CaseFacts::on(d("2025-10-20"));
+        assert!(matches!(
+            transition(Submitted, &file(DecisionKind::Grant, ""), Role::WindowClerk, &not_filing),
+            Err(Refusal::WrongState { .. })
+        ));
+        assert!(matches!(
+            transition(InReview, &file(DecisionKind::Grant, ""), Role::Approver, &filing),
+            Err(Refusal::WrongState { .. })
+        ));
+        assert!(!Refusal::FilingConclusionOnly.message(Lang::En).is_empty());
     }
 
     #[test]

@@ -104,7 +104,8 @@ impl Term {
     pub fn of(state: CaseState) -> &'static [Term] {
         use crate::case::DecisionKind::{Deny, Grant};
         match state {
-            CaseState::Submitted => &[Term::Acceptance],
+            // a filing is concluded from its receipt: its decision's term runs from the start
+            CaseState::Submitted => &[Term::Acceptance, Term::Decision],
             CaseState::AwaitingCorrection => &[Term::Correction],
             CaseState::RefusalProposed => &[Term::Refusal],
             CaseState::Accepted | CaseState::InReview | CaseState::Suspended => &[Term::Decision],
@@ -258,7 +259,8 @@ pub fn duties(cal: &Calendar, case: &OpenCase, today: NaiveDate) -> Result<Vec<D
         (lvl, case.due_on, AccountabilityKind::of(case.state, case.due_for))
     {
         out.push(Duty::Accountability { kind, due });
-        if case.state == CaseState::Submitted {
+        // Accepted by law: a receipt on its acceptance term (a filing's runs its decision's).
+        if case.state == CaseState::Submitted && case.due_for != Some(Term::Decision) {
             let from = case.received_on.unwrap_or(due);
             if let deadline::ReceiptStatus::DeemedAccepted { accepted_on } = deadline::receipt_status(cal, from, today)?
             {
@@ -464,6 +466,15 @@ mod tests {
             ),
             // The receipt's last day is today: the clerk may still answer it.
             (open(CaseState::Submitted, "2025-10-13"), vec![]),
+            // A filing not concluded by the working day after its receipt: late, and never
+            // accepted by law (a filing has no acceptance).
+            (
+                OpenCase {
+                    received_on: Some(d("2025-09-26")),
+                    ..termed(CaseState::Submitted, "2025-10-10", Term::Decision)
+                },
+                vec![decision("2025-10-10")],
+            ),
             (open(CaseState::AwaitingCorrection, "2025-10-10"), vec![Duty::ExpireCorrection]),
             // The correction's last day is today: nothing yet.
             (open(CaseState::AwaitingCorrection, "2025-10-13"), vec![]),

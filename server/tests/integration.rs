@@ -36,6 +36,9 @@ mod corrections;
 #[path = "suites/forwarding.rs"]
 mod forwarding;
 
+#[path = "suites/filings.rs"]
+mod filings;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -1097,7 +1100,7 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
     assert!(d["item"]["rules"]["questions"].as_array().unwrap().iter().any(|q| q["code"] == "first_home"));
 
     // a one-time correction notice, answered by replacing a file and resubmitting
-    let case = fill_and_submit(c, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let case = fill_and_submit(c, base, "ZRZY-005", &[("via_agent", "no")]).await;
     let row = case::Entity::find_by_id(case as i32).one(db).await.unwrap().unwrap();
     let clerk = app::server::entities::staff::Entity::find()
         .filter(app::server::entities::staff::Column::Username.eq("clerk"))
@@ -2307,6 +2310,7 @@ async fn on_sqlite() {
     clocks::delivery_clocks_suite(&app).await;
     corrections::expired_correction_suite(&app).await;
     forwarding::forwarding_suite(&app).await;
+    filings::filings_suite(&app).await;
     security::matrix_suite(&app).await;
     security::security_suite(&app).await;
     security::anchor_suite(&app).await;
@@ -2350,6 +2354,7 @@ async fn on_postgres() {
         clocks::delivery_clocks_suite(&app).await;
         corrections::expired_correction_suite(&app).await;
         forwarding::forwarding_suite(&app).await;
+        filings::filings_suite(&app).await;
         security::matrix_suite(&app).await;
         security::security_suite(&app).await;
         security::anchor_suite(&app).await;

@@ -227,13 +227,23 @@ pub fn DraftEditor(draft: EditorView, flash: Flash) -> impl IntoView {
             <h2 id="m-h">{lang.pick("2. 上传材料", "2. 上傳材料", "2. Upload the materials")}</h2>
             <p class="hint" aria-live="polite" data-testid="checklist-status">{status_line}</p>
             <ul class="material-cards" data-testid="materials">{material_cards}</ul>
-            {projected.map(|d| view! {
-                <p class="projection" data-testid="projection">
-                    {lang.pick("提交后窗口在 ", "提交後窗口在 ", "After you submit, the window decides on acceptance by ")}
-                    {acceptance_by.unwrap_or_default()}
-                    {lang.pick(" 前决定是否受理；如今天受理，承诺办结日期为 ", " 前決定是否受理；如今天受理，承諾辦結日期為 ", "; if accepted today, the promised decision date is ")}
-                    <strong>{d}</strong>"."
-                </p>
+            {projected.map(|d| match acceptance_by {
+                Some(by) => view! {
+                    <p class="projection" data-testid="projection">
+                        {lang.pick("提交后窗口在 ", "提交後窗口在 ", "After you submit, the window decides on acceptance by ")}
+                        {by}
+                        {lang.pick(" 前决定是否受理；如今天受理，承诺办结日期为 ", " 前決定是否受理；如今天受理，承諾辦結日期為 ", "; if accepted today, the promised decision date is ")}
+                        <strong>{d}</strong>"."
+                    </p>
+                }.into_any(),
+                // a filing: concluded from its receipt, no acceptance in between
+                None => view! {
+                    <p class="projection" data-testid="projection">
+                        {lang.pick("备案事项：如今天提交，部门在 ", "備案事項：如今天提交，部門在 ", "A filing: submitted today, the department concludes by ")}
+                        <strong>{d}</strong>
+                        {lang.pick(" 前作出是否予以备案的结论。", " 前作出是否予以備案的結論。", " whether it is filed.")}
+                    </p>
+                }.into_any(),
             })}
         </section>
 

@@ -212,6 +212,18 @@ pub enum StaffAction {
         #[serde(default)]
         legal_basis: String,
     },
+    /// 予以备案: a filing whose materials are complete and in their legal form.
+    FileGrant {
+        #[serde(default)]
+        comment: String,
+    },
+    /// 不予备案, with the one-time list: the clerk's finding per material in `note_<code>` fields.
+    FileDeny {
+        #[serde(default)]
+        comment: String,
+        #[serde(flatten)]
+        notes: BTreeMap<String, String>,
+    },
     /// The head approves the refusal of acceptance proposed for an unanswered correction.
     ApproveRefusal {
         #[serde(default)]
@@ -325,6 +337,8 @@ impl StaffAction {
             StaffAction::RequestCorrection { .. } => "request_correction",
             StaffAction::Reject { .. } => "reject",
             StaffAction::ApproveRefusal { .. } => "approve_refusal",
+            StaffAction::FileGrant { .. } => "file_grant",
+            StaffAction::FileDeny { .. } => "file_deny",
             StaffAction::StartReview => "start_review",
             StaffAction::Opinion { .. } => "opinion",
             StaffAction::Assign { .. } => "assign",
@@ -360,6 +374,10 @@ pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
         "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Ask for corrections"),
         "reject" => lang.pick("不予受理", "不予受理", "Refuse to accept"),
         "approve_refusal" => lang.pick("批准不予受理", "批准不予受理", "Approve the refusal"),
+        "file_grant" => lang.pick("予以备案", "予以備案", "File it"),
+        "file_deny" => {
+            lang.pick("不予备案（一次性告知）", "不予備案（一次性告知）", "Do not file (list what is wrong)")
+        }
         "record_higher_grant" => {
             lang.pick("录入上级机关决定：准予", "錄入上級機關決定：准予", "Record the higher authority's grant")
         }

@@ -100,7 +100,10 @@ impl From<&DraftView> for EditorView {
             materials: d.item.rules.materials.clone(),
             questions: d.item.rules.questions.clone(),
             correction: d.correction.as_ref().map(|c| (c.text.clone(), c.due.map(|x| x.to_string()))),
-            acceptance_by: rules::deadline::acceptance_window_end(&cal, d.item.today).ok().map(|x| x.to_string()),
+            // (a filing has none: it is concluded from its receipt)
+            acceptance_by: (d.item.rules.kind != rules::item::ItemKind::Filing)
+                .then(|| rules::deadline::acceptance_window_end(&cal, d.item.today).ok().map(|x| x.to_string()))
+                .flatten(),
             projected: d.item.projected_decision(&cal).map(|x| x.to_string()),
         }
     }
@@ -295,6 +298,7 @@ pub fn action_label(action: &str, lang: Lang) -> &'static str {
         "resume" => lang.pick("恢复办理", "恢復辦理", "Resumed"),
         "extend" => lang.pick("延长办理期限", "延長辦理期限", "Time limit extended"),
         "decide" => lang.pick("作出决定", "作出決定", "Decision made"),
+        "file" => lang.pick("作出备案结论", "作出備案結論", "Filing concluded"),
         "record_higher_decision" => lang.pick("上级机关作出决定", "上級機關作出決定", "The higher authority decided"),
         "issue_fee_notice" => lang.pick("缴费通知", "繳費通知", "Fee notice"),
         "record_payment" => lang.pick("已缴费", "已繳費", "Payment received"),

@@ -172,6 +172,14 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
             {text_field(f, action, "legal_basis", lang.pick("法律依据", "法律依據", "Legal basis"), false)}
             <p class="hint">{lang.pick("决定书将告知申请复议（60 日内）和提起诉讼（6 个月内）的权利。", "決定書將告知申請復議（60 日內）和提起訴訟（6 個月內）的權利。", "The decision states the right to reconsideration (60 days) and litigation (6 months).")}</p>
         }.into_any(),
+        "file_grant" => view! {
+            <p class="hint">{lang.pick("材料齐全、符合法定形式的，予以备案；备案通知书随即生成。", "材料齊全、符合法定形式的，予以備案；備案通知書隨即生成。", "Complete and in legal form: file it; the filing notice is issued.")}</p>
+            {text_field(f, action, "comment", lang.pick("说明（可选）", "說明（可選）", "Note (optional)"), true)}
+        }.into_any(),
+        "file_deny" => view! {
+            <p class="hint">{lang.pick("在上方每项有问题的材料旁写明问题；不予备案通知书会连同缺少的材料一次性列出，并告知救济途径。", "在上方每項有問題的材料旁寫明問題；不予備案通知書會連同缺少的材料一次性列出，並告知救濟途徑。", "Write the problem next to each material above; the notice lists them with the missing materials, all at once, and the remedies.")}</p>
+            {text_field(f, action, "comment", lang.pick("补充说明（可选）", "補充說明（可選）", "Note (optional)"), true)}
+        }.into_any(),
         "record_higher_grant" => view! {
             <p class="hint">{lang.pick("上级机关批准后录入；结果文书随即生成，由窗口送达申请人。", "上級機關批准後錄入；結果文書隨即生成，由窗口送達申請人。", "Record it once the higher authority has granted; the result document is issued and the window delivers it.")}</p>
             {text_field(f, action, "reason", lang.pick("上级机关批复文号及说明", "上級機關批覆文號及說明", "The higher authority's reply (reference, note)"), true)}
@@ -242,7 +250,7 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
         }.into_any(),
         _ => ().into_any(),
     };
-    let danger = matches!(action, "reject" | "approve_refusal" | "decide_deny" | "record_higher_deny");
+    let danger = matches!(action, "reject" | "approve_refusal" | "decide_deny" | "record_higher_deny" | "file_deny");
     view! {
         <form method="post" action=STAFF_ACT id=format!("form-{action}") class="action-form">
             <h3>{staff_action_label(action, lang)}</h3>
@@ -256,11 +264,15 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
 }
 
 pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
-    let can_correct = c.actions.iter().any(|a| a == "request_correction");
+    // The per-material findings go with the one-time list: the correction notice's, or a filing's
+    // 不予备案.
+    let notes_form = ["request_correction", "file_deny"].into_iter().find(|n| c.actions.iter().any(|a| a == n));
     let actions: Vec<&'static str> = [
         "accept",
         "request_correction",
         "reject",
+        "file_grant",
+        "file_deny",
         "approve_refusal",
         "start_review",
         "opinion",
@@ -310,10 +322,10 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                         </li>
                     }
                 }).collect_view()}</ul>
-                {can_correct.then(|| view! {
+                {notes_form.map(|form| view! {
                     <div class="field">
                         <label for=format!("n-{}", m.code)>{lang.pick("问题（需补正时填写）", "問題（需補正時填寫）", "Problem (for a correction)")}</label>
-                        <textarea id=format!("n-{}", m.code) name=note.clone() form="form-request_correction" rows="2">{f.value(&note)}</textarea>
+                        <textarea id=format!("n-{}", m.code) name=note.clone() form=format!("form-{form}") rows="2">{f.value(&note)}</textarea>
                     </div>
                 })}
             </li>

@@ -59,9 +59,9 @@ pub fn CasesPage() -> impl IntoView {
                                     <li class="case-card">
                                         <h2><a href=if c.state == CaseState::Draft { format!("/applications/{}", c.id) } else { format!("/cases/{}", c.id) }>{c.item_name.clone()}</a></h2>
                                         <p class="meta"><span>{title}</span><span class="tag">{c.state.label(lang)}</span>{warning_badge(&c, lang)}</p>
-                                        <p class="hint">{next_step(c.state, lang)}</p>
+                                        <p class="hint">{next_step(c.state, c.due_for, lang)}</p>
                                         {c.due_on.map(|d| view! {
-                                            <p>{if matches!(c.state, CaseState::Submitted) { lang.pick("受理决定期限：", "受理決定期限：", "Acceptance decided by: ") } else { lang.pick("办理期限：", "辦理期限：", "Due: ") }}<strong>{d.to_string()}</strong></p>
+                                            <p>{c.due_for.map(|t| t.label(lang)).unwrap_or(lang.pick("办理期限", "辦理期限", "Due"))}{lang.pick("：", "：", ": ")}<strong>{d.to_string()}</strong></p>
                                         })}
                                     </li>
                                 }
@@ -82,9 +82,15 @@ pub fn CasesPage() -> impl IntoView {
 }
 
 /// What happens next, and who has to act.
-pub fn next_step(state: CaseState, lang: Lang) -> &'static str {
+pub fn next_step(state: CaseState, term: Option<rules::supervision::Term>, lang: Lang) -> &'static str {
     use rules::CaseState::*;
     match state {
+        // a filing: concluded from its receipt
+        Submitted if term == Some(rules::supervision::Term::Decision) => lang.pick(
+            "等待部门作出是否予以备案的结论（收到材料的次一工作日内）",
+            "等待部門作出是否予以備案的結論（收到材料的次一工作日內）",
+            "The department: file it or not (by the working day after receipt)",
+        ),
         Draft => lang.pick("等待您完成并提交申请", "等待您完成並提交申請", "You: finish and submit the application"),
         Submitted => lang.pick(
             "等待窗口受理（5 个工作日内）",
@@ -172,7 +178,7 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
             <p class="caption">{s.case_no.clone().unwrap_or_default()}</p>
             <h1>{s.item_name.clone()}</h1>
             <p class="meta"><span class="tag" data-testid="state">{s.state.label(lang)}</span>{warning_badge(&s, lang)}</p>
-            <p><strong>{lang.pick("下一步：", "下一步：", "Next: ")}</strong>{next_step(s.state, lang)}</p>
+            <p><strong>{lang.pick("下一步：", "下一步：", "Next: ")}</strong>{next_step(s.state, s.due_for, lang)}</p>
             <dl class="summary-list">
                 <div><dt>{lang.pick("受理部门", "受理部門", "Department")}</dt><dd>{d.department.clone()}</dd></div>
                 {x.submitted_on.map(|a| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted on")}</dt><dd>{a.to_string()}</dd></div> })}

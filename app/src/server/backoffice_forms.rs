@@ -185,6 +185,17 @@ pub async fn refusal_event(db: &impl ConnectionTrait, case_id: i32) -> Result<Op
 
 const DENIED: CaseState = CaseState::Decided(rules::DecisionKind::Deny);
 
+/// The title and conclusion of a refusal: of acceptance, of the licence, or — a filing's only
+/// refusal — 不予备案 [001 重庆 2.备案项目].
+fn refusal_title(it: &item::Model, denied: bool) -> Result<(&'static str, &'static str), AppError> {
+    let filing = super::cases::item_rules(it)?.kind == rules::item::ItemKind::Filing;
+    Ok(match (denied, filing) {
+        (true, true) => ("不予备案通知书", "不予备案"),
+        (true, false) => ("不予行政许可决定书", "不予行政许可"),
+        (false, _) => ("不予受理决定书", "不予受理"),
+    })
+}
+
 /// The reason and basis a refusal made by rule states (the scheduler's event carries the due date).
 fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
     let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| e.comment.clone());
@@ -206,16 +217,14 @@ fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
 pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
     let e = refusal_event(db, c.id).await?.ok_or(AppError::NotFound)?;
-    let denied = e.to_state == DENIED.code();
-    let title = if denied { "不予行政许可决定书" } else { "不予受理决定书" };
+    let (title, conclusion) = refusal_title(&it, e.to_state == DENIED.code())?;
     let mut blocks = vec![
         Block::Title(title.into()),
         Block::Paragraph(format!("{applicant_name}：")),
         Block::Paragraph(format!(
-            "您提出的「{}」申请（办件编号 {}），经审查，本机关决定：{}。",
+            "您提出的「{}」申请（办件编号 {}），经审查，本机关决定：{conclusion}。",
             it.name,
             c.case_no.clone().unwrap_or_default(),
-            if denied { "不予行政许可" } else { "不予受理" }
         )),
     ];
     let stated = rule_refusal(&e, c).unwrap_or_else(|| e.comment.clone());
@@ -242,7 +251,7 @@ pub async fn delivery_receipt(db: &impl ConnectionTrait, c: &case::Model) -> Res
     let denied = refusal_event(db, c.id).await?.is_some_and(|r| r.to_state == DENIED.code());
     let documents = if docs.is_empty() {
         if denied {
-            "不予行政许可决定书".to_string()
+            refusal_title(&it, true)?.0.to_string()
         } else {
             format!("「{}」办理结果", it.name)
         }

@@ -240,6 +240,14 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
     ];
     sole.questions = vec![];
 
+    // A licence with nothing deferrable and no stages: accepted, reviewed and decided as plainly as
+    // a licence can be.
+    let mut survey = base(ItemKind::Licensing, Handling::Promised, 20, 5, ExtensionPolicy::LICENSING);
+    survey.materials.extend([
+        m("application", "测绘作业证申请表", Original, Requirement::Required, None, false, ""),
+        m("qualification", "测绘资质证书", Copy, Requirement::Required, None, false, ""),
+    ]);
+
     let mut mine_safety = base(ItemKind::Licensing, Handling::Promised, 20, 5, ExtensionPolicy::LICENSING);
     mine_safety.materials.extend([
         m("application", "安全设施设计审查申请书", Original, Requirement::Required, None, false, ""),
@@ -270,6 +278,13 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
             filing,
         ),
         (
+            "ZRZY-005",
+            "ZRZY",
+            "测绘作业证审核",
+            "测绘单位作业人员的测绘作业证审核；法定 20 个工作日，承诺 5 个工作日办结。",
+            survey,
+        ),
+        (
             "ZJJ-001",
             "ZJJ",
             "建筑工程施工许可证核发",
@@ -292,6 +307,7 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
             "ZRZY-002" => ("采矿许可证".into(), "采矿权出让收益按评估结果缴纳（缴费通知之日起 30 日内）".into()),
             "ZRZY-003" => ("农村宅基地批准书".into(), String::new()),
             "ZRZY-004" => ("备案通知书".into(), String::new()),
+            "ZRZY-005" => ("测绘作业证".into(), String::new()),
             "ZJJ-001" => ("建筑工程施工许可证".into(), String::new()),
             "SCJG-001" => ("个体工商户营业执照".into(), String::new()),
             "YJGL-001" => ("安全设施设计审查意见书".into(), String::new()),
@@ -454,15 +470,12 @@ async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore, today: chrono
     let staff_id = |name: &'static str| async move {
         staff::Entity::find().filter(staff::Column::Username.eq(name)).one(db).await.map(|s| s.map(|s| s.id))
     };
-    let (Some(clerk), Some(reviewer), Some(approver)) =
-        (staff_id("clerk").await?, staff_id("reviewer").await?, staff_id("approver").await?)
-    else {
+    let (Some(clerk), Some(reviewer)) = (staff_id("clerk").await?, staff_id("reviewer").await?) else {
         return Ok(());
     };
     let applicant = Actor { kind: PrincipalKind::Applicant, id: person.id, role: Role::Applicant };
     let clerk = Actor { kind: PrincipalKind::Staff, id: clerk, role: Role::WindowClerk };
     let reviewer = Actor { kind: PrincipalKind::Staff, id: reviewer, role: Role::Reviewer };
-    let approver = Actor { kind: PrincipalKind::Staff, id: approver, role: Role::Approver };
     let answers: rules::materials::Answers =
         [("via_agent".to_string(), "no".to_string()), ("collective".to_string(), "no".to_string())].into();
     run_demo(
@@ -476,8 +489,9 @@ async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore, today: chrono
     )
     .await?;
     let answers: rules::materials::Answers = [("via_agent".to_string(), "no".to_string())].into();
-    let grant = Action::Decide {
-        kind: DecisionKind::Grant, reason: "材料齐全，符合备案要求，予以备案。".into()
+    // A filing is concluded from its receipt: 予以备案 at the window.
+    let grant = Action::File {
+        kind: DecisionKind::Grant, reason: "材料齐全，符合法定形式，予以备案。".into()
     };
     let c = run_demo(
         db,
@@ -486,14 +500,7 @@ async fn demo_case(db: &DatabaseConnection, files: &dyn FileStore, today: chrono
         person.id,
         "ZRZY-004",
         &answers,
-        &[
-            (Action::Submit, applicant),
-            (Action::Accept, clerk),
-            (Action::StartReview, reviewer),
-            (grant, approver),
-            (Action::PrepareDelivery, clerk),
-            (Action::Deliver, clerk),
-        ],
+        &[(Action::Submit, applicant), (grant, clerk), (Action::PrepareDelivery, clerk), (Action::Deliver, clerk)],
     )
     .await?;
     super::cases::documents::issue_result_document(db, &c, "备案通知书", today).await?;

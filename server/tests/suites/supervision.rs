@@ -127,7 +127,7 @@ pub async fn supervision_suite(app: &App) {
     // 1. A receipt nobody answers, across the National Day holiday (10-01..10-07 off, Saturday
     //    10-10 a make-up working day). Received Thursday 09-24: the 5 working days are 09-28,
     //    09-29, 09-30, 10-08 and 10-09.
-    let a = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let a = fill_and_submit(&person, base, "ZRZY-005", &[("via_agent", "no")]).await;
     received_on(app, a, d("2026-09-24")).await;
     assert_eq!(row(app, a).await.due_on, Some(d("2026-10-09")));
     for (day, want, why) in [
@@ -200,7 +200,7 @@ pub async fn supervision_suite(app: &App) {
             .as_str()
     );
     // Before its window has passed, the system may not accept a receipt by law.
-    let early = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let early = fill_and_submit(&person, base, "ZRZY-005", &[("via_agent", "no")]).await;
     let window = row(app, early).await.due_on.unwrap();
     let e = try_apply_on(app, early, Action::DeemAccepted, (0, rules::Role::System), window).await;
     assert!(
@@ -212,7 +212,7 @@ pub async fn supervision_suite(app: &App) {
 
     // 2. A correction left unanswered: nothing on its last day, the refusal proposed to the head
     //    the day after (its approval: `corrections::expired_correction_suite`).
-    let b = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let b = fill_and_submit(&person, base, "ZRZY-005", &[("via_agent", "no")]).await;
     let c = apply_on(app, b, Action::RequestCorrection, clerk, d("2026-09-29")).await;
     let due = c.correction_due.unwrap();
     assert_eq!(
@@ -245,9 +245,9 @@ pub async fn supervision_suite(app: &App) {
     //     sweep reads only the due dates since; a change that leaves a case past its due date
     //     opens its record itself, whatever the runs say.
     let recs = |id: i64| super::clocks::records(db, id as i32);
-    let g = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let g = fill_and_submit(&person, base, "ZRZY-005", &[("via_agent", "no")]).await;
     let due_g = apply_on(app, g, Action::Accept, clerk, d("2026-10-12")).await.due_on.unwrap();
-    let h = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let h = fill_and_submit(&person, base, "ZRZY-005", &[("via_agent", "no")]).await;
     received_on(app, h, d("2026-06-01")).await;
     let due_h = row(app, h).await.due_on.unwrap();
     let run_day = due_g.succ_opt().unwrap();
@@ -340,7 +340,7 @@ pub async fn supervision_suite(app: &App) {
     assert!(page.contains("weihong@example.cn") && page.contains("通知设置"), "shown on the account page");
     let now = chrono::Utc::now();
     notify::dispatch(&app.state, now).await.unwrap(); // what earlier suites queued
-    let f = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let f = fill_and_submit(&person, base, "ZRZY-005", &[("via_agent", "no")]).await;
     app.sinks.smtp_fail_next.store(1, std::sync::atomic::Ordering::SeqCst);
     apply_on(app, f, Action::Accept, clerk, rules::validators::china_today()).await;
     let ob = outbox::Entity::find().filter(outbox::Column::CaseId.eq(f as i32)).one(db).await.unwrap().unwrap();
@@ -1134,7 +1134,7 @@ pub async fn admin_suite(app: &App) {
 
 /// The decided cases' figures are the verdicts kept when each case was decided, summed by the
 /// database: they must equal a judgement from first principles (the day of the first `decide`
-/// event, the item's limit from the acceptance with the extension and the suspensions before the
+/// or `file` event, the item's limit from the acceptance (a filing's: from its receipt) with the extension and the suspensions before the
 /// decision, `rules::deadline`), payment and delivery not counted; refusals of acceptance are
 /// counted as such; and cases decided before verdicts were kept are judged at start-up to the
 /// same figures.
@@ -1146,7 +1146,7 @@ async fn decided_statistics(app: &App, supervised: &[i32]) {
     let (from, to) = (d("2026-01-01"), d("2026-12-31"));
     let cases =
         case::Entity::find().filter(case::Column::DepartmentId.is_in(supervised.to_vec())).all(db).await.unwrap();
-    let (mut oracle, mut refused, mut delivered) = (vec![], 0u64, 0u64);
+    let (mut oracle, mut refused, mut delivered, mut filings) = (vec![], 0u64, 0u64, 0u64);
     for c in &cases {
         let events = app::server::cases::events(db, c.id, false).await.unwrap();
         if c.state == "not_accepted" {
@@ -1158,8 +1158,12 @@ async fn decided_statistics(app: &App, supervised: &[i32]) {
         if events.iter().any(|e| e.action == "deliver" && (from..=to).contains(&e.on_day)) {
             delivered += 1;
         }
-        let Some(day) = events.iter().find(|e| e.action == "decide").map(|e| e.on_day) else { continue };
-        let accepted = c.accepted_on.expect("a decided case was accepted");
+        // (a filing is concluded, `file`, from its receipt: it has no acceptance)
+        let Some(day) = events.iter().find(|e| e.action == "decide" || e.action == "file").map(|e| e.on_day) else {
+            continue;
+        };
+        let accepted =
+            c.accepted_on.or(c.received_on.filter(|_| c.accepted_on.is_none())).expect("accepted, or a filing");
         assert_eq!(c.decided_on, Some(day), "case {} keeps the day of its decision", c.id);
         let before: Vec<_> = events.iter().filter(|e| e.on_day <= day).cloned().collect();
         let susp = app::server::cases::suspensions_from(&before);
@@ -1172,6 +1176,7 @@ async fn decided_statistics(app: &App, supervised: &[i32]) {
         let used =
             rules::deadline::days_used(&cal, accepted, day, rules::deadline::LimitUnit::WorkingDays, &susp).unwrap();
         if (from..=to).contains(&day) {
+            filings += u64::from(c.accepted_on.is_none());
             oracle.push(rules::deadline::DecidedCase { accepted, due, decided: day, working_days_used: used });
         }
     }
@@ -1190,7 +1195,8 @@ async fn decided_statistics(app: &App, supervised: &[i32]) {
     assert_eq!(by_item.rows.iter().map(|r| r.closed).sum::<u64>(), want.closed as u64, "rows add up to the total");
 
     // As if they had been decided before verdicts were kept on the decision (migration 9):
-    // forgotten, then judged again at start-up.
+    // forgotten, then judged again at start-up. (Filings, concluded from their receipt, came
+    // after: each was judged when concluded.)
     use sea_orm::sea_query::Expr;
     let forgotten = case::Entity::update_many()
         .col_expr(case::Column::DecisionDue, Expr::value(Option::<chrono::NaiveDate>::None))
@@ -1204,9 +1210,9 @@ async fn decided_statistics(app: &App, supervised: &[i32]) {
         .await
         .unwrap()
         .rows_affected;
-    assert!(forgotten >= oracle.len() as u64);
+    assert!(forgotten >= oracle.len() as u64 - filings);
     let none = statistics_for(db, supervised.to_vec(), "month", from, to, None).await.unwrap();
-    assert_eq!(none.total.closed, 0, "unjudged cases are not counted as judged");
+    assert_eq!(none.total.closed, filings, "unjudged cases are not counted as judged");
     let judged = app::server::cases::judge_decided(db, &cal).await.unwrap();
     assert_eq!(judged, forgotten);
     assert_eq!(app::server::cases::judge_decided(db, &cal).await.unwrap(), 0, "once");

@@ -53,51 +53,31 @@ pub async fn act(
         StaffAction::PrepareDelivery => Action::PrepareDelivery,
         StaffAction::Close => Action::Close,
         StaffAction::RequestCorrection { comment: note, notes } => {
-            let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
-            let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
-            let files: Vec<ProvidedFile> = files_of(db, c.id)
-                .await?
-                .into_iter()
-                .map(|f| ProvidedFile {
-                    material_code: f.material_code,
-                    file_type: FileType::from_code(&f.file_type),
-                    size: f.size.max(0) as u64,
-                })
-                .collect();
-            let findings: Vec<ClerkFinding> = notes
-                .iter()
-                .filter_map(|(k, v)| {
-                    k.strip_prefix("note_").map(|code| ClerkFinding { material_code: code.into(), note: v.clone() })
-                })
-                .filter(|f| !f.note.trim().is_empty())
-                .collect();
             let due =
                 rules::deadline::due_date(cal, today, rules.correction_term, &[], today).map_err(AppError::internal)?;
-            let Some(notice) = correction_notice(&rules.materials, kind, &answers, &files, &findings, due) else {
-                return Err(AppError::field(
-                    "_form",
-                    lang.pick(
-                        "没有需要补正的内容：请在需要补正的材料旁写明问题",
-                        "沒有需要補正的內容：請在需要補正的材料旁寫明問題",
-                        "Nothing to correct: write the problem next to each material that needs it",
-                    ),
-                ));
-            };
-            let mut text = String::from("经审查，您的申请材料需补正以下内容（一次性告知）：\n");
-            for (i, item) in notice.items.iter().enumerate() {
-                text.push_str(&format!(
-                    "{}. 「{}」：{}\n",
-                    i + 1,
-                    item.material_name,
-                    item.reason.message(Lang::ZhHans)
-                ));
-            }
+            let list = one_time_list(db, &c, &a, &rules, notes, due, lang).await?;
+            let mut text = format!("经审查，您的申请材料需补正以下内容（一次性告知）：\n{list}");
             text.push_str(&format!("请于 {due} 前补正；逾期未补正的，视为放弃申请，不予受理。"));
             if !note.trim().is_empty() {
                 text.push_str(&format!("\n{}", note.trim()));
             }
             comment = text;
             Action::RequestCorrection
+        }
+        StaffAction::FileGrant { comment: note } => {
+            Action::File { kind: DecisionKind::Grant, reason: note.trim().chars().take(2000).collect() }
+        }
+        // 不予备案 carries the one-time list of everything to correct [001 重庆 2.备案项目].
+        StaffAction::FileDeny { comment: note, notes } => {
+            let list = one_time_list(db, &c, &a, &rules, notes, today, lang).await?;
+            let mut reason =
+                format!("经查验，您的备案材料不齐全或者不符合法定形式，需补正以下全部材料（一次性告知）：\n{list}");
+            reason.push_str("补正后可重新提交备案。");
+            if !note.trim().is_empty() {
+                reason.push_str(&format!("\n{}", note.trim()));
+            }
+            comment = format!("{reason}\n{REMEDIES}");
+            Action::File { kind: DecisionKind::Deny, reason }
         }
         StaffAction::ApproveRefusal { comment: note } => {
             comment = note.trim().chars().take(2000).collect();
@@ -219,16 +199,69 @@ pub async fn act(
     )
     .await?;
     if let Action::Decide { kind: DecisionKind::Grant, .. }
-    | Action::RecordHigherDecision { kind: DecisionKind::Grant, .. } = action
+    | Action::RecordHigherDecision { kind: DecisionKind::Grant, .. }
+    | Action::File { kind: DecisionKind::Grant, .. } = action
     {
         let title = if rules.result_name.is_empty() {
-            "准予行政许可决定书".to_string()
+            if rules.kind == rules::item::ItemKind::Filing {
+                "予以备案通知书"
+            } else {
+                "准予行政许可决定书"
+            }
+            .to_string()
         } else {
             rules.result_name.clone()
         };
         issue_result_document(db, &updated, &title, today).await?;
     }
     Ok(updated)
+}
+
+/// The one-time list of everything to correct (一次性告知), numbered, one line each: what is
+/// missing or of the wrong type by the rules, and the clerk's finding (`note_<code>`) per material.
+/// Refused, on the form, when there is nothing to list.
+async fn one_time_list(
+    db: &DatabaseConnection,
+    c: &case::Model,
+    a: &applicant::Model,
+    rules: &ItemRules,
+    notes: &BTreeMap<String, String>,
+    due: NaiveDate,
+    lang: Lang,
+) -> Result<String, AppError> {
+    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let files: Vec<ProvidedFile> = files_of(db, c.id)
+        .await?
+        .into_iter()
+        .map(|f| ProvidedFile {
+            material_code: f.material_code,
+            file_type: FileType::from_code(&f.file_type),
+            size: f.size.max(0) as u64,
+        })
+        .collect();
+    let findings: Vec<ClerkFinding> = notes
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("note_").map(|code| ClerkFinding { material_code: code.into(), note: v.clone() })
+        })
+        .filter(|f| !f.note.trim().is_empty())
+        .collect();
+    let Some(notice) = correction_notice(&rules.materials, kind, &answers, &files, &findings, due) else {
+        return Err(AppError::field(
+            "_form",
+            lang.pick(
+                "没有需要补正的内容：请在需要补正的材料旁写明问题",
+                "沒有需要補正的內容：請在需要補正的材料旁寫明問題",
+                "Nothing to correct: write the problem next to each material that needs it",
+            ),
+        ));
+    };
+    let mut text = String::new();
+    for (i, item) in notice.items.iter().enumerate() {
+        text.push_str(&format!("{}. 「{}」：{}\n", i + 1, item.material_name, item.reason.message(Lang::ZhHans)));
+    }
+    Ok(text)
 }
 
 /// The first role the caller holds in the case's department among `wanted`.

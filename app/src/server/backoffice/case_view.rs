@@ -42,6 +42,7 @@ pub async fn staff_case(
         extension_cap: rules.extension.max_working_days,
         fee_due: c.fee_due,
         opinions_pending: tasks.iter().filter(|t| t.answered_on.is_none()).count() as u32,
+        filing: rules.kind == rules::item::ItemKind::Filing,
     };
     let roles = roles_in(&user, c.department_id);
     let mut actions: Vec<String> = candidates()

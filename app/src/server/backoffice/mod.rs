@@ -93,6 +93,8 @@ fn candidates() -> Vec<(&'static str, Action)> {
         ("request_correction", Action::RequestCorrection),
         ("reject", Action::Reject { reason: r() }),
         ("approve_refusal", Action::ApproveRefusal),
+        ("file_grant", Action::File { kind: DecisionKind::Grant, reason: String::new() }),
+        ("file_deny", Action::File { kind: DecisionKind::Deny, reason: r() }),
         ("start_review", Action::StartReview),
         ("suspend", Action::Suspend { kind: r(), reason: r() }),
         ("resume", Action::Resume),

@@ -144,9 +144,9 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         .await?;
     let correction_already_requested = rules::case::correction_notice_issued(events.iter().map(|e| e.action.as_str()));
     // The facts only some actions weigh are read only for them: the checklist (the applicant's
-    // kind and answers against what was provided) for an acceptance, the open opinions for a
-    // decision.
-    let list = if matches!(ch.action, Action::Accept | Action::DeemAccepted) {
+    // kind and answers against what was provided) for an acceptance or a filing's conclusion, the
+    // open opinions for a decision.
+    let list = if matches!(ch.action, Action::Accept | Action::DeemAccepted | Action::File { .. }) {
         let applicant = applicant::Entity::find_by_id(current.applicant_id).one(tx).await?.ok_or(AppError::NotFound)?;
         let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
         let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
@@ -173,6 +173,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         extension_cap: rules.extension.max_working_days,
         fee_due: current.fee_due,
         opinions_pending,
+        filing: rules.kind == rules::item::ItemKind::Filing,
     };
     let t = rules::transition(state, &ch.action, ch.actor.role, &facts).map_err(AppError::Refused)?;
 
@@ -200,6 +201,13 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
             am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
             am.received_on = Set(Some(ch.today));
             term = Some(Term::Acceptance);
+            if facts.filing {
+                // A filing is concluded by the working day after its receipt [001 重庆], no
+                // acceptance in between.
+                am.due_on =
+                    Set(Some(deadline::due_date(cal, ch.today, rules.decision_limit(), &[], ch.today).map_err(dl)?));
+                term = Some(Term::Decision);
+            }
         }
         Action::Resubmit => {
             am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
@@ -286,6 +294,13 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
                 _ => next_term(cal, *kind, rules.charges_fee(), ch.today)?,
             };
         }
+        // A filing's conclusion, judged against its term from the receipt.
+        Action::File { kind, .. } => {
+            am.decided_on = Set(Some(ch.today));
+            am.decision_due = Set(current.due_on);
+            set_verdict(&mut am, verdict(cal, current.received_on, current.due_on, ch.today, &susp));
+            (term, am.due_on) = next_term(cal, *kind, rules.charges_fee(), ch.today)?;
+        }
         // The higher authority answered a forwarded case: its grant or denial runs the same
         // terms from the day it is recorded. The department was judged when it forwarded.
         Action::RecordHigherDecision { kind, .. } => {
@@ -363,6 +378,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         | Action::Suspend { reason, .. }
         | Action::Decide { reason, .. }
         | Action::RecordHigherDecision { reason, .. }
+        | Action::File { reason, .. }
             if ch.comment.is_empty() =>
         {
             reason.clone()

@@ -388,8 +388,11 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
     let state = state_of(c)?;
     let (_, rules) = item_of(db, c.item_id).await?;
     let submitted_on = c.submitted_at.map(china_day);
+    // (a filing has no acceptance: its conclusion's due date is the case's own)
     let acceptance_by = match (state, submitted_on) {
-        (CaseState::Submitted, Some(d)) => rules::deadline::acceptance_window_end(cal, d).ok(),
+        (CaseState::Submitted, Some(d)) if rules.kind != rules::item::ItemKind::Filing => {
+            rules::deadline::acceptance_window_end(cal, d).ok()
+        }
         _ => None,
     };
     let evaluation =

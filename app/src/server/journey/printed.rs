@@ -22,9 +22,12 @@ pub async fn result_document_blocks(
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
     let dep = department::Entity::find_by_id(r.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
+    // The grant's own words: the event that granted it (a decision here, a filing's conclusion, or
+    // the higher authority's answer to a forwarded case — not the forwarding).
+    let granted = rules::CaseState::Decided(rules::DecisionKind::Grant).code();
     let decision = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(c.id))
-        .filter(case_event::Column::Action.eq("decide"))
+        .filter(case_event::Column::ToState.eq(granted))
         .filter(case_event::Column::Internal.eq(false))
         .order_by_desc(case_event::Column::Seq)
         .one(db)
