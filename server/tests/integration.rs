@@ -39,6 +39,9 @@ mod forwarding;
 #[path = "suites/filings.rs"]
 mod filings;
 
+#[path = "suites/notices.rs"]
+mod notices;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -2311,6 +2314,7 @@ async fn on_sqlite() {
     corrections::expired_correction_suite(&app).await;
     forwarding::forwarding_suite(&app).await;
     filings::filings_suite(&app).await;
+    notices::notices_suite(&app).await;
     security::matrix_suite(&app).await;
     security::security_suite(&app).await;
     security::anchor_suite(&app).await;
@@ -2355,6 +2359,7 @@ async fn on_postgres() {
         corrections::expired_correction_suite(&app).await;
         forwarding::forwarding_suite(&app).await;
         filings::filings_suite(&app).await;
+        notices::notices_suite(&app).await;
         security::matrix_suite(&app).await;
         security::security_suite(&app).await;
         security::anchor_suite(&app).await;

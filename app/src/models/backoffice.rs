@@ -177,8 +177,9 @@ pub struct StaffCase {
     pub timeline: Vec<StaffEvent>,
     /// Action codes the caller may take now.
     pub actions: Vec<String>,
-    /// Refused (不予受理 or 不予许可) at some point: its decision stays printable after delivery.
-    pub refused: bool,
+    /// The notices the case has made, printable for as long as it exists (a refusal's decision
+    /// after its delivery too).
+    pub notices: Vec<super::NoticeKind>,
     pub results: Vec<super::ResultDocView>,
     /// The caller is staff of the case's department (else: of a co-department or a stage).
     pub own: bool,

@@ -157,6 +157,9 @@ pub struct CaseExtras {
     pub correction: Option<CorrectionView>,
     pub fee_due: Option<NaiveDate>,
     pub results: Vec<ResultDocView>,
+    /// The notices the case has made (printable at `/notices/{id}/{file}`).
+    #[serde(default)]
+    pub notices: Vec<super::NoticeKind>,
     pub evaluation: Option<EvaluationView>,
     pub can_withdraw: bool,
     pub can_edit: bool,

@@ -7,6 +7,7 @@ pub mod backoffice;
 pub mod catalog;
 pub mod flash;
 pub mod journey;
+pub mod notices;
 pub mod prefs;
 pub mod supervision;
 
@@ -16,5 +17,6 @@ pub use backoffice::*;
 pub use catalog::*;
 pub use flash::*;
 pub use journey::*;
+pub use notices::*;
 pub use prefs::*;
 pub use supervision::*;

@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use rules::Lang;
-use rules::{CaseState, WarningLevel};
+use rules::WarningLevel;
 
 use crate::models::{bucket_label, BUCKETS};
+use crate::pages::cases::notice_links;
 use crate::pages::loaded::signed_in;
 use crate::server::backoffice as office;
 use crate::{
@@ -331,7 +332,6 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             </li>
         }
     }).collect_view();
-    let refused = c.refused;
     view! {
         <nav class="breadcrumbs"><a href="/staff/queue">{lang.pick("办件队列", "辦件隊列", "Queues")}</a></nav>
         {f.errors.get("_form").cloned().map(|m| view! { <div class="error-summary" role="alert"><p>{m}</p></div> })}
@@ -357,9 +357,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                 {c.fee_due.map(|d| view! { <div><dt>{lang.pick("缴费期限", "繳費期限", "Pay by")}</dt><dd>{d.to_string()}</dd></div> })}
             </dl>
             <p class="downloads">
-                {c.accepted_on.map(|_| view! { <a href=format!("/notices/{}/acceptance.pdf", c.id)>{lang.pick("受理通知书（PDF）", "受理通知書（PDF）", "Acceptance notice (PDF)")}</a> })}
-                {refused.then(|| view! { <a href=format!("/notices/{}/refusal.pdf", c.id)>{lang.pick("决定书（PDF）", "決定書（PDF）", "Decision (PDF)")}</a> })}
-                {matches!(c.state, CaseState::Delivered | CaseState::Closed).then(|| view! { <a href=format!("/notices/{}/delivery.pdf", c.id) data-testid="delivery-pdf">{lang.pick("送达回证（PDF）", "送達回證（PDF）", "Proof of delivery (PDF)")}</a> })}
+                {notice_links(c.id, &c.notices, lang)}
                 {c.results.iter().map(|r| view! { <a href=format!("/results/{}.pdf", r.code)>{r.title.clone()}" (PDF)"</a> }).collect_view()}
             </p>
         </section>

@@ -81,6 +81,17 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
+/// Links to a case's printable notices: the same list for the applicant and for the staff.
+pub fn notice_links(case: i32, notices: &[crate::models::NoticeKind], lang: Lang) -> impl IntoView {
+    notices
+        .iter()
+        .map(|k| {
+            let test = format!("notice-{}", k.file().trim_end_matches(".pdf"));
+            view! { <a href=format!("/notices/{case}/{}", k.file()) data-testid=test>{k.label(lang)}{lang.pick("（PDF）", "（PDF）", " (PDF)")}</a> }
+        })
+        .collect_view()
+}
+
 /// What happens next, and who has to act.
 pub fn next_step(state: CaseState, term: Option<rules::supervision::Term>, lang: Lang) -> &'static str {
     use rules::CaseState::*;
@@ -199,6 +210,12 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
                 <h2>{lang.pick("补正通知（一次性告知）", "補正通知（一次性告知）", "Correction notice")}</h2>
                 <p class="pre">{c.text}</p>
                 {c.due.map(|d| view! { <p><strong>{lang.pick("补正期限：", "補正期限：", "Correct by: ")}{d.to_string()}</strong></p> })}
+            </section>
+        })}
+        {(!x.notices.is_empty()).then(|| view! {
+            <section class="panel">
+                <h2>{lang.pick("通知书与决定书", "通知書與決定書", "Notices and decisions")}</h2>
+                <p class="downloads">{notice_links(id, &x.notices, lang)}</p>
             </section>
         })}
         {(!x.results.is_empty()).then(|| view! {

@@ -26,6 +26,7 @@ pub mod inquiry;
 pub mod intake;
 pub mod journey;
 pub mod journey_forms;
+pub mod notices;
 pub mod notify;
 pub mod page_cache;
 pub mod receipt;

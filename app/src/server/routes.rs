@@ -10,7 +10,7 @@ use super::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(super::journey_forms::routes())
-        .merge(super::backoffice_forms::routes())
+        .merge(super::notices::routes())
         .merge(super::supervision_forms::routes())
         .merge(super::api_v1::routes())
 }

@@ -94,8 +94,9 @@ pub async fn staff_case(
         staff_names.insert(s.id, s.display_name);
     }
     let mut timeline = Vec::with_capacity(events.len());
-    // refused (不予受理 or 不予许可) at some point: the decision stays printable after delivery
-    let refused = events.iter().any(|e| !e.internal && CaseState::REFUSALS.iter().any(|s| s.code() == e.to_state));
+    let notices = crate::models::NoticeKind::of_events(
+        events.iter().filter(|e| !e.internal).map(|e| (e.action.as_str(), e.to_state.as_str())),
+    );
     for e in events {
         let actor = if e.actor_kind == "staff" {
             if let std::collections::btree_map::Entry::Vacant(v) = staff_names.entry(e.actor_id) {
@@ -192,7 +193,7 @@ pub async fn staff_case(
         extension_cap: rules.extension.max_working_days,
         timeline,
         actions,
-        refused,
+        notices,
         results,
         own,
         channel: c.channel.clone(),

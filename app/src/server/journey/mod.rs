@@ -412,6 +412,7 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
         correction: correction_of(db, c).await?,
         fee_due: c.fee_due,
         results,
+        notices: crate::server::notices::available(db, c.id).await?,
         can_withdraw: state.before_decision() && !state.is_final() && state != CaseState::Draft,
         can_edit: matches!(state, CaseState::Draft | CaseState::AwaitingCorrection),
         can_rate: may_rate(state) && evaluation.is_none(),
