@@ -332,6 +332,10 @@ pub struct CaseFacts {
     /// The item is a filing (备案): concluded from the receipt, 予以备案 or 不予备案 only.
     #[serde(default)]
     pub filing: bool,
+    /// The materials deferred at a 容缺 acceptance were not supplied by their due date: the
+    /// result would be void, so no grant can be made.
+    #[serde(default)]
+    pub supplement_overdue: bool,
 }
 
 impl CaseFacts {
@@ -347,6 +351,7 @@ impl CaseFacts {
             fee_due: None,
             opinions_pending: 0,
             filing: false,
+            supplement_overdue: false,
         }
     }
 }
@@ -378,6 +383,8 @@ pub enum Refusal {
     OpinionsPending(u32),
     #[error("a filing is concluded with 予以备案 or 不予备案 only")]
     FilingConclusionOnly,
+    #[error("the deferred materials were not supplied in time")]
+    SupplementOverdue,
 }
 
 impl Refusal {
@@ -429,6 +436,13 @@ impl Refusal {
                     "Opinions still owed before the decision: "
                 )
             ),
+            (Refusal::SupplementOverdue, _) => lang
+                .pick(
+                    "容缺受理的材料逾期未补齐，办理结果无效，不能准予；可依法作出不予许可决定",
+                    "容缺受理的材料逾期未補齊，辦理結果無效，不能准予；可依法作出不予許可決定",
+                    "The deferred materials were not supplied in time: the result would be void, so it cannot be granted",
+                )
+                .into(),
             (Refusal::FilingConclusionOnly, _) => lang
                 .pick(
                     "备案事项只能作出予以备案或不予备案的结论；材料不齐全或不符合法定形式的，不予备案并一次性告知需补正的全部材料",
@@ -543,12 +557,15 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
             }
             if *kind != DecisionKind::Grant {
                 need_reason(reason)?;
+            } else if facts.supplement_overdue {
+                return Err(Refusal::SupplementOverdue);
             }
             Decided(*kind)
         }
         // 上报: the case waits for the higher authority, whose answer is a grant or a denial.
         (Decided(DecisionKind::Forward), Action::RecordHigherDecision { kind, reason }) => match kind {
             DecisionKind::Forward => return Err(wrong()),
+            DecisionKind::Grant if facts.supplement_overdue => return Err(Refusal::SupplementOverdue),
             DecisionKind::Grant => Decided(DecisionKind::Grant),
             DecisionKind::Deny => {
                 need_reason(reason)?;
@@ -790,6 +807,21 @@ mod tests {
                 Role::Approver,
                 base.clone(),
                 Refusal::ReasonRequired,
+            ),
+            // 容缺 materials past their due date: no grant, here or by the higher authority
+            (
+                InReview,
+                Action::Decide { kind: DecisionKind::Grant, reason: String::new() },
+                Role::Approver,
+                CaseFacts { supplement_overdue: true, ..base.clone() },
+                Refusal::SupplementOverdue,
+            ),
+            (
+                Decided(DecisionKind::Forward),
+                Action::RecordHigherDecision { kind: DecisionKind::Grant, reason: "批复".into() },
+                Role::Approver,
+                CaseFacts { supplement_overdue: true, ..base.clone() },
+                Refusal::SupplementOverdue,
             ),
             // the higher authority's denial states its reason, as a denial here does
             (

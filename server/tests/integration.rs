@@ -42,6 +42,9 @@ mod filings;
 #[path = "suites/notices.rs"]
 mod notices;
 
+#[path = "suites/supplements.rs"]
+mod supplements;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -2315,6 +2318,7 @@ async fn on_sqlite() {
     forwarding::forwarding_suite(&app).await;
     filings::filings_suite(&app).await;
     notices::notices_suite(&app).await;
+    supplements::supplements_suite(&app).await;
     security::matrix_suite(&app).await;
     security::security_suite(&app).await;
     security::anchor_suite(&app).await;
@@ -2360,6 +2364,7 @@ async fn on_postgres() {
         forwarding::forwarding_suite(&app).await;
         filings::filings_suite(&app).await;
         notices::notices_suite(&app).await;
+        supplements::supplements_suite(&app).await;
         security::matrix_suite(&app).await;
         security::security_suite(&app).await;
         security::anchor_suite(&app).await;

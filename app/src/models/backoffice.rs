@@ -180,6 +180,8 @@ pub struct StaffCase {
     /// The notices the case has made, printable for as long as it exists (a refusal's decision
     /// after its delivery too).
     pub notices: Vec<super::NoticeKind>,
+    /// 容缺 materials still due.
+    pub supplement: Option<super::SupplementView>,
     pub results: Vec<super::ResultDocView>,
     /// The caller is staff of the case's department (else: of a co-department or a stage).
     pub own: bool,
@@ -225,6 +227,8 @@ pub enum StaffAction {
         #[serde(flatten)]
         notes: BTreeMap<String, String>,
     },
+    /// The window confirms the materials deferred at a 容缺 acceptance are all on file.
+    ConfirmSupplement,
     /// The head approves the refusal of acceptance proposed for an unanswered correction.
     ApproveRefusal {
         #[serde(default)]
@@ -338,6 +342,7 @@ impl StaffAction {
             StaffAction::RequestCorrection { .. } => "request_correction",
             StaffAction::Reject { .. } => "reject",
             StaffAction::ApproveRefusal { .. } => "approve_refusal",
+            StaffAction::ConfirmSupplement => "confirm_supplement",
             StaffAction::FileGrant { .. } => "file_grant",
             StaffAction::FileDeny { .. } => "file_deny",
             StaffAction::StartReview => "start_review",
@@ -376,6 +381,7 @@ pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
         "reject" => lang.pick("不予受理", "不予受理", "Refuse to accept"),
         "approve_refusal" => lang.pick("批准不予受理", "批准不予受理", "Approve the refusal"),
         "file_grant" => lang.pick("予以备案", "予以備案", "File it"),
+        "confirm_supplement" => lang.pick("确认容缺材料已补齐", "確認容缺材料已補齊", "Confirm the deferred materials"),
         "file_deny" => {
             lang.pick("不予备案（一次性告知）", "不予備案（一次性告知）", "Do not file (list what is wrong)")
         }

@@ -26,6 +26,17 @@ pub struct CorrectionView {
     pub text: String,
 }
 
+/// The materials deferred at a 容缺 acceptance, while they are due: what is still missing, and
+/// by when. Once the window confirms them all, the case has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplementView {
+    pub due: NaiveDate,
+    /// The due date passed without them: the result is void.
+    pub overdue: bool,
+    /// (code, name) of the deferred materials with no file yet.
+    pub missing: Vec<(String, String)>,
+}
+
 /// A draft (or a case awaiting correction) as its editor shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DraftView {
@@ -160,6 +171,9 @@ pub struct CaseExtras {
     /// The notices the case has made (printable at `/notices/{id}/{file}`).
     #[serde(default)]
     pub notices: Vec<super::NoticeKind>,
+    /// 容缺 materials still due.
+    #[serde(default)]
+    pub supplement: Option<SupplementView>,
     pub evaluation: Option<EvaluationView>,
     pub can_withdraw: bool,
     pub can_edit: bool,
@@ -283,9 +297,12 @@ pub fn action_label(action: &str, lang: Lang) -> &'static str {
             "逾期未答覆，依法視為受理",
             "Accepted by law (not answered within 5 working days)",
         ),
-        "supplement_overdue" => {
-            lang.pick("容缺材料逾期未补齐", "容缺材料逾期未補齊", "Deferred materials not supplied in time")
-        }
+        "confirm_supplement" => lang.pick("容缺材料已补齐", "容缺材料已補齊", "Deferred materials confirmed"),
+        "supplement_overdue" => lang.pick(
+            "容缺材料逾期未补齐，办理结果无效",
+            "容缺材料逾期未補齊，辦理結果無效",
+            "Deferred materials not supplied in time: the result is void",
+        ),
         "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Correction requested"),
         "reject" => lang.pick("不予受理", "不予受理", "Not accepted"),
         "correction_expired" => lang.pick(

@@ -173,6 +173,9 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
             {text_field(f, action, "legal_basis", lang.pick("法律依据", "法律依據", "Legal basis"), false)}
             <p class="hint">{lang.pick("决定书将告知申请复议（60 日内）和提起诉讼（6 个月内）的权利。", "決定書將告知申請復議（60 日內）和提起訴訟（6 個月內）的權利。", "The decision states the right to reconsideration (60 days) and litigation (6 months).")}</p>
         }.into_any(),
+        "confirm_supplement" => view! {
+            <p class="hint">{lang.pick("容缺受理时后补的材料已全部上传，核对无误后确认；补齐期限随即结束。", "容缺受理時後補的材料已全部上傳，核對無誤後確認；補齊期限隨即結束。", "Every deferred material is on file: check them and confirm; the term then ends.")}</p>
+        }.into_any(),
         "file_grant" => view! {
             <p class="hint">{lang.pick("材料齐全、符合法定形式的，予以备案；备案通知书随即生成。", "材料齊全、符合法定形式的，予以備案；備案通知書隨即生成。", "Complete and in legal form: file it; the filing notice is issued.")}</p>
             {text_field(f, action, "comment", lang.pick("说明（可选）", "說明（可選）", "Note (optional)"), true)}
@@ -272,6 +275,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
         "accept",
         "request_correction",
         "reject",
+        "confirm_supplement",
         "file_grant",
         "file_deny",
         "approve_refusal",
@@ -339,6 +343,10 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             <div class="error-summary" role="alert"><ul>{f.errors.values().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul></div>
         })}
         <Notice text=f.notice.clone()/>
+        {c.supplement.clone().map(|sup| {
+            let uploads = c.actions.iter().any(|a| a == "upload_supplement");
+            crate::pages::cases::supplement_panel(c.id, &sup, &f, lang, uploads)
+        })}
         <section class="panel">
             <p class="caption">{c.case_no.clone()}" · "{c.department.clone()}</p>
             <h1>{c.item_name.clone()}</h1>

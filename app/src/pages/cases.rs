@@ -81,6 +81,63 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
+/// The 容缺 materials still due, each with its upload form (the applicant's on the case page, the
+/// window's on the staff page for a walk-in): sent to the editor's upload, which takes only
+/// these materials once the case is accepted, and only until their due date.
+pub fn supplement_panel(
+    case: i32,
+    sup: &crate::models::SupplementView,
+    f: &crate::models::Flash,
+    lang: Lang,
+    uploads: bool,
+) -> impl IntoView {
+    let heading = lang.pick("补齐容缺材料", "補齊容缺材料", "Deferred materials");
+    let state = if sup.overdue {
+        lang.pick(
+            "补齐期限已过，办理结果无效。",
+            "補齊期限已過，辦理結果無效。",
+            "Their term is over: the result is void.",
+        )
+    } else if sup.missing.is_empty() {
+        lang.pick("已全部上传，等待窗口确认。", "已全部上傳，等待窗口確認。", "All sent: the window confirms them.")
+    } else {
+        lang.pick(
+            "受理时允许后补的材料，请在期限内上传：",
+            "受理時允許後補的材料，請在期限內上傳：",
+            "Accepted without these: send them by the due date:",
+        )
+    };
+    let forms = (uploads && !sup.overdue).then(|| {
+        sup.missing
+            .iter()
+            .map(|(code, name)| {
+                let field = format!("m_{code}");
+                let err = f.errors.get(&field).cloned();
+                let refused = err.is_some();
+                view! {
+                    <li class="material-card" id=format!("m-{code}") class:field-error=refused>
+                        <h3>{name.clone()}</h3>
+                        {err.map(|m| view! { <p class="error-message" role="alert">{m}</p> })}
+                        <form method="post" enctype="multipart/form-data" action=format!("/applications/{case}/files?material={code}") class="upload-form">
+                            <label for=format!("f-{code}")>{lang.pick("选择文件", "選擇檔案", "Choose a file")}</label>
+                            <input type="file" id=format!("f-{code}") name="file" required/>
+                            <button type="submit" class="button secondary">{lang.pick("上传", "上傳", "Upload")}</button>
+                        </form>
+                    </li>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <section class="panel warning-box" id="supplement" data-testid="supplement">
+            <h2>{heading}</h2>
+            <p>{state}</p>
+            <p><strong>{lang.pick("补齐期限：", "補齊期限：", "Due by: ")}{sup.due.to_string()}</strong></p>
+            <ul class="material-cards">{forms}</ul>
+        </section>
+    }
+}
+
 /// Links to a case's printable notices: the same list for the applicant and for the staff.
 pub fn notice_links(case: i32, notices: &[crate::models::NoticeKind], lang: Lang) -> impl IntoView {
     notices
@@ -212,6 +269,7 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
                 {c.due.map(|d| view! { <p><strong>{lang.pick("补正期限：", "補正期限：", "Correct by: ")}{d.to_string()}</strong></p> })}
             </section>
         })}
+        {x.supplement.clone().map(|sup| supplement_panel(id, &sup, &f, lang, true))}
         {(!x.notices.is_empty()).then(|| view! {
             <section class="panel">
                 <h2>{lang.pick("通知书与决定书", "通知書與決定書", "Notices and decisions")}</h2>

@@ -142,7 +142,9 @@ pub async fn draft_filer(state: &AppState, headers: &HeaderMap, case_id: i32) ->
         Some(user @ SessionUser::Staff { .. }) => {
             let SessionUser::Staff { id, .. } = &user else { unreachable!() };
             let c = case::Entity::find_by_id(case_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-            if c.channel != "counter" {
+            // the counter's own applications; and, for any, the 容缺 materials still due, which
+            // a walk-in may bring to the window (the upload then checks it is one of those)
+            if c.channel != "counter" && c.supplement_due.is_none() {
                 return Err(AppError::Forbidden);
             }
             require_staff(Some(&user), &[Role::WindowClerk], Some(c.department_id))?;

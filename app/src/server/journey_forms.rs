@@ -89,10 +89,23 @@ async fn upload(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let json = wants_json(&headers);
-    let page = format!("/applications/{case_id}");
-    let filer = match filer(&st, &headers, case_id, &page).await {
+    let filer = match filer(&st, &headers, case_id, &format!("/applications/{case_id}")).await {
         Ok(f) => f,
         Err(r) => return r,
+    };
+    // Back to where the form was: the editor, or — for 容缺 materials sent after acceptance — the
+    // case page (the applicant's, or the window's).
+    let submitted = match journey::own_case(&st.db, filer.applicant_id, case_id).await {
+        Ok(c) => !matches!(
+            rules::CaseState::from_code(&c.state),
+            Some(rules::CaseState::Draft | rules::CaseState::AwaitingCorrection)
+        ),
+        Err(e) => return e.into_response(),
+    };
+    let (page, form) = match (submitted, filer.clerk) {
+        (false, _) => (format!("/applications/{case_id}"), "draft"),
+        (true, Some(_)) => (format!("/staff/cases/{case_id}"), "staff_case"),
+        (true, None) => (format!("/cases/{case_id}"), "case"),
     };
     let id = filer.applicant_id;
     let back = |e: AppError| {
@@ -101,7 +114,7 @@ async fn upload(
         } else {
             let mut values = BTreeMap::new();
             values.insert("material".to_string(), q.material.clone());
-            let r = back_with_errors(&st, &format!("{page}#m-{}", q.material), "draft", values, &e, lang);
+            let r = back_with_errors(&st, &format!("{page}#m-{}", q.material), form, values, &e, lang);
             // The browser may still be sending: tell it not to reuse the connection.
             with_close(r)
         }
@@ -202,7 +215,7 @@ async fn upload(
             Lang::ZhHant => format!("已上傳 {} 個檔案", added.len()),
             Lang::En => format!("{} file(s) uploaded", added.len()),
         };
-        see_other(&format!("{page}#m-{}", q.material), vec![notice(&st, "draft", msg)])
+        see_other(&format!("{page}#m-{}", q.material), vec![notice(&st, form, msg)])
     }
 }
 

@@ -46,7 +46,7 @@ pub fn backoff(cfg: &NotifySettings, failed: u32) -> Duration {
 
 /// The kinds of notice the outbox carries (a staff member's or the rules' transition), each of
 /// which may have its own template; `*` is the one for all others.
-pub const NOTICE_KINDS: [&str; 19] = [
+pub const NOTICE_KINDS: [&str; 21] = [
     "accept",
     "deemed_accepted",
     "request_correction",
@@ -60,6 +60,8 @@ pub const NOTICE_KINDS: [&str; 19] = [
     "decide",
     "record_higher_decision",
     "file",
+    "supplement_overdue",
+    "confirm_supplement",
     "issue_fee_notice",
     "record_payment",
     "fee_expired",

@@ -38,6 +38,9 @@ pub async fn act(
         // a case it watches (a colleague's, a supervisor's) or answers a task on is not one it moves
         return Err(AppError::Forbidden);
     }
+    if let StaffAction::ConfirmSupplement = input {
+        return confirm_supplement(db, &user, &c, &a, &rules, version, today, lang).await;
+    }
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
     let procedure_msg = lang.pick(
         "请填写特殊环节（如专家评审）",
@@ -177,7 +180,8 @@ pub async fn act(
         | StaffAction::RequestSuspension { .. }
         | StaffAction::RequestExtension { .. }
         | StaffAction::DecideRequest { .. }
-        | StaffAction::AnswerTask { .. } => return Err(AppError::internal("a workflow action fell through")),
+        | StaffAction::AnswerTask { .. }
+        | StaffAction::ConfirmSupplement => return Err(AppError::internal("a workflow action fell through")),
     };
     let roles = roles_in(&user, c.department_id);
     let role = roles.iter().copied().find(|r| action.roles().contains(r)).ok_or(AppError::Forbidden)?;
@@ -215,6 +219,42 @@ pub async fn act(
         issue_result_document(db, &updated, &title, today).await?;
     }
     Ok(updated)
+}
+
+/// The window confirms the 容缺 materials: every deferred one on file, within its term.
+#[allow(clippy::too_many_arguments)]
+async fn confirm_supplement(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    c: &case::Model,
+    a: &applicant::Model,
+    rules: &ItemRules,
+    version: i32,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<case::Model, AppError> {
+    let role = role_among(user, c, &[Role::WindowClerk])?;
+    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
+    let Some(view) = cases::supplements::view_of(c, rules, kind, &answers, &provided) else {
+        return Err(AppError::Refused(rules::Refusal::WrongState {
+            state: c.state.clone(),
+            action: "confirm_supplement".into(),
+        }));
+    };
+    if view.overdue {
+        return Err(AppError::Refused(rules::Refusal::SupplementOverdue));
+    }
+    if !view.missing.is_empty() {
+        let names: Vec<&str> = view.missing.iter().map(|(_, n)| n.as_str()).collect();
+        let text = match lang {
+            Lang::En => format!("Still missing: {}", names.join(", ")),
+            _ => format!("尚未补齐：{}", names.join("、")),
+        };
+        return Err(AppError::field("_form", text));
+    }
+    cases::supplements::confirm(db, c, version, staff_actor(user, role), &view, today).await
 }
 
 /// The one-time list of everything to correct (一次性告知), numbered, one line each: what is

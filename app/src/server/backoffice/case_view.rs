@@ -43,6 +43,7 @@ pub async fn staff_case(
         fee_due: c.fee_due,
         opinions_pending: tasks.iter().filter(|t| t.answered_on.is_none()).count() as u32,
         filing: rules.kind == rules::item::ItemKind::Filing,
+        supplement_overdue: c.supplement_overdue,
     };
     let roles = roles_in(&user, c.department_id);
     let mut actions: Vec<String> = candidates()
@@ -73,6 +74,20 @@ pub async fn staff_case(
     }
     if roles.contains(&Role::Approver) && requests.iter().any(|r| r.status == "pending") {
         actions.push("decide_request".into());
+    }
+    let supplement = cases::supplements::view_of(&c, &rules, kind, &answers, &provided);
+    if own
+        && roles.contains(&Role::WindowClerk)
+        && supplement.as_ref().is_some_and(|s| !s.overdue && s.missing.is_empty())
+    {
+        actions.push("confirm_supplement".into());
+    }
+    // (not a form of its own: the window uploads a walk-in's deferred materials on the case page)
+    if own
+        && roles.contains(&Role::WindowClerk)
+        && supplement.as_ref().is_some_and(|s| !s.overdue && !s.missing.is_empty())
+    {
+        actions.push("upload_supplement".into());
     }
     if tasks.iter().any(|t| may_answer(&user, t)) {
         actions.push("answer_task".into());
@@ -194,6 +209,7 @@ pub async fn staff_case(
         timeline,
         actions,
         notices,
+        supplement,
         results,
         own,
         channel: c.channel.clone(),

@@ -20,6 +20,7 @@ use serde_json::json;
 pub mod documents;
 pub mod effects;
 mod history;
+pub mod supplements;
 mod tasks;
 pub use history::{events, extension_days, item_rules, suspensions_from};
 pub use tasks::answer_task;
@@ -174,6 +175,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         fee_due: current.fee_due,
         opinions_pending,
         filing: rules.kind == rules::item::ItemKind::Filing,
+        supplement_overdue: current.supplement_overdue,
     };
     let t = rules::transition(state, &ch.action, ch.actor.role, &facts).map_err(AppError::Refused)?;
 

@@ -95,6 +95,37 @@ async fn require_editable(
     }
 }
 
+/// A case that may take a file for `material`: a draft or a case awaiting its correction (any
+/// of its materials), or a case accepted under 容缺 whose deferred materials are still due (those
+/// materials only, until their due date passes).
+async fn require_uploadable(
+    db: &impl ConnectionTrait,
+    applicant_id: i32,
+    case_id: i32,
+    material: &str,
+    lang: Lang,
+) -> Result<case::Model, AppError> {
+    let c = own_case(db, applicant_id, case_id).await?;
+    let state = state_of(&c)?;
+    if matches!(state, CaseState::Draft | CaseState::AwaitingCorrection) {
+        return Ok(c);
+    }
+    let Some(due) = c.supplement_due.filter(|_| !state.is_final()) else { return Err(not_editable(lang)) };
+    let (_, rules) = item_of(db, c.item_id).await?;
+    if !rules.materials.iter().any(|m| m.code == material && m.deferrable) {
+        return Err(not_editable(lang));
+    }
+    if c.supplement_overdue {
+        let text = match lang {
+            Lang::En => format!("The deferred materials were due by {due}: that term is over"),
+            Lang::ZhHant => format!("容缺材料的補齊期限（{due}）已過"),
+            Lang::ZhHans => format!("容缺材料的补齐期限（{due}）已过"),
+        };
+        return Err(AppError::field(format!("m_{material}"), text));
+    }
+    Ok(c)
+}
+
 /// Opens the applicant's draft for an item: the one already started, or a new one.
 pub async fn start(db: &DatabaseConnection, applicant_id: i32, item_code: &str) -> Result<i32, AppError> {
     let code = item_code.trim().to_uppercase();
@@ -403,16 +434,25 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
             follow_up_due: e.follow_up_due,
         });
     let results = results_of(db, c.id).await?;
+    let files = files_of(db, c.id).await?;
+    let supplement = {
+        let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
+        let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+        let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+        let provided = files.iter().map(|f| f.material_code.clone()).collect();
+        cases::supplements::view_of(c, &rules, kind, &answers, &provided)
+    };
     Ok(CaseExtras {
         version: c.version,
         submitted_on,
         acceptance_by,
-        files: files_of(db, c.id).await?.iter().map(file_view).collect(),
+        files: files.iter().map(file_view).collect(),
         material_names: rules.materials.iter().map(|m| (m.code.clone(), m.name.clone())).collect(),
         correction: correction_of(db, c).await?,
         fee_due: c.fee_due,
         results,
         notices: crate::server::notices::available(db, c.id).await?,
+        supplement,
         can_withdraw: state.before_decision() && !state.is_final() && state != CaseState::Draft,
         can_edit: matches!(state, CaseState::Draft | CaseState::AwaitingCorrection),
         can_rate: may_rate(state) && evaluation.is_none(),

@@ -105,7 +105,7 @@ pub async fn material_cap(
     material: &str,
     lang: Lang,
 ) -> Result<(u64, String), AppError> {
-    let c = require_editable(db, applicant_id, case_id, lang).await?;
+    let c = require_uploadable(db, applicant_id, case_id, material, lang).await?;
     let (_, rules) = item_of(db, c.item_id).await?;
     let spec = spec_of(&rules, material, lang)?;
     let left = room(db, applicant_id, c.id, material, &spec.name, lang).await?;
@@ -135,7 +135,7 @@ pub async fn add_file(
     body: ByteStream,
     lang: Lang,
 ) -> Result<FileView, AppError> {
-    let c = require_editable(db, applicant_id, case_id, lang).await?;
+    let c = require_uploadable(db, applicant_id, case_id, material, lang).await?;
     let (_, rules) = item_of(db, c.item_id).await?;
     let spec = spec_of(&rules, material, lang)?;
     let refuse = |reason: String| material_problem(material, &spec.name, reason, lang);

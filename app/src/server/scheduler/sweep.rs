@@ -24,7 +24,7 @@ use serde::Serialize;
 use super::super::audit;
 use super::super::auth::PrincipalKind;
 use super::super::cases::{self, Actor};
-use super::super::entities::{accountability, case, case_event, notification, outbox, scheduler_run};
+use super::super::entities::{accountability, case, case_event, notification, outbox, result_document, scheduler_run};
 use super::super::error::AppError;
 
 const SYSTEM: Actor = Actor { kind: PrincipalKind::System, id: 0, role: Role::System };
@@ -476,7 +476,7 @@ async fn write_batch(
     }
     // 2. Events (the chain goes on from each case's last event), inbox entries, outbox rows;
     //    state counts by (department, from, to).
-    let (mut events, mut inbox, mut outbox) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut events, mut inbox, mut outbox, mut voided) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut moves: BTreeMap<(i32, &str, &str), (CaseState, CaseState, i64)> = BTreeMap::new();
     for p in batch.iter().filter(|p| done.contains(&p.c.id)) {
         let c = &p.c;
@@ -508,9 +508,15 @@ async fn write_batch(
                 c.due_on,
                 s.action,
             ));
-            if s.transition {
+            // A change of state, or a result made void, is also sent by e-mail / SMS.
+            if s.transition || s.action == "supplement_overdue" {
                 outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, s.to.code(), c.due_on, s.action));
+            }
+            if s.transition {
                 moves.entry((c.department_id, s.from.code(), s.to.code())).or_insert((s.from, s.to, 0)).2 += 1;
+            }
+            if s.action == "supplement_overdue" {
+                voided.push(c.id);
             }
             match s.action {
                 "supplement_overdue" => report.supplements_overdue += 1,
@@ -534,6 +540,15 @@ async fn write_batch(
     }
     for ((dep, _, _), (from, to, n)) in moves {
         cases::count_move(tx, dep, from, to, n).await?;
+    }
+    // 容缺 materials not supplied in time: the result is void (办理结果无效), so a result document
+    // already issued is revoked (its verification page says so).
+    for ids in voided.chunks(ROWS) {
+        result_document::Entity::update_many()
+            .col_expr(result_document::Column::Revoked, Expr::value(true))
+            .filter(result_document::Column::CaseId.is_in(ids.iter().copied()))
+            .exec(tx)
+            .await?;
     }
     tracing::debug!(micros = took(t), "sweep batch: inbox, outbox, counts");
     Ok(report)
