@@ -14,6 +14,7 @@ mod m20261124_000007_closed_verdicts;
 mod m20261202_000008_catalog_revision;
 mod m20261203_000009_term_clocks;
 mod m20261203_000010_security_log;
+mod m20261203_000011_opinion_clocks;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_catalog_revision::Migration),
             Box::new(m20261203_000009_term_clocks::Migration),
             Box::new(m20261203_000010_security_log::Migration),
+            Box::new(m20261203_000011_opinion_clocks::Migration),
         ]
     }
 }

@@ -160,15 +160,19 @@ pub enum AccountabilityKind {
     FeeNoticeOverdue,
     /// Not delivered within 10 working days of the decision, or 3 of payment.
     DeliveryOverdue,
+    /// A review stage's or a co-department's opinion not given by its due date (the record is
+    /// that department's) [001 第十三条, 重庆; 003].
+    OpinionOverdue,
 }
 
 impl AccountabilityKind {
-    pub const ALL: [AccountabilityKind; 5] = [
+    pub const ALL: [AccountabilityKind; 6] = [
         AccountabilityKind::AcceptanceOverdue,
         AccountabilityKind::RefusalOverdue,
         AccountabilityKind::DecisionOverdue,
         AccountabilityKind::FeeNoticeOverdue,
         AccountabilityKind::DeliveryOverdue,
+        AccountabilityKind::OpinionOverdue,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -178,6 +182,7 @@ impl AccountabilityKind {
             AccountabilityKind::DecisionOverdue => "decision_overdue",
             AccountabilityKind::FeeNoticeOverdue => "fee_notice_overdue",
             AccountabilityKind::DeliveryOverdue => "delivery_overdue",
+            AccountabilityKind::OpinionOverdue => "opinion_overdue",
         }
     }
 
@@ -196,6 +201,7 @@ impl AccountabilityKind {
                 lang.pick("逾期未发缴费通知", "逾期未發繳費通知", "Fee notice overdue")
             }
             AccountabilityKind::DeliveryOverdue => lang.pick("逾期未送达", "逾期未送達", "Delivery overdue"),
+            AccountabilityKind::OpinionOverdue => lang.pick("逾期未出具意见", "逾期未出具意見", "Opinion overdue"),
         }
     }
 

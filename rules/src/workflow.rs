@@ -101,6 +101,35 @@ pub fn next_stage(plan: &[TaskPlan], answered: u32) -> Option<&TaskPlan> {
 
 /// The due day of a task opened on `opened` (the opening day is not counted); `None` when the task
 /// has no clock of its own. Suspensions of the case stop every clock.
+/// What the daily sweep must do for one open opinion (a task opened and not answered) of a case
+/// under review on `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaskDuty {
+    /// Its due date passed: the department that owes it is held to account
+    /// (`AccountabilityKind::OpinionOverdue`), once per due date.
+    Record { due: NaiveDate },
+    /// A co-department silent past its 10 working days is recorded as having no objection
+    /// (超时默认同意, [001 重庆, 003]), so the lead can decide. A review stage is not: its
+    /// opinion is the review itself.
+    DeemAgreed,
+}
+
+/// The duties of an open task of `kind`, due on `due`, on `today` (none while it has no clock or
+/// its last day has not passed). The caller skips the tasks of a suspended case (their clocks
+/// stand still) and of a case no longer under review.
+pub fn task_duties(kind: TaskKind, due: Option<NaiveDate>, today: NaiveDate) -> Vec<TaskDuty> {
+    match due {
+        Some(due) if today > due => {
+            let mut out = vec![TaskDuty::Record { due }];
+            if kind == TaskKind::CoReview {
+                out.push(TaskDuty::DeemAgreed);
+            }
+            out
+        }
+        _ => vec![],
+    }
+}
+
 pub fn task_due(
     cal: &Calendar,
     task: &TaskPlan,
@@ -118,6 +147,31 @@ pub fn task_due(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opinion_duties_table() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = day("2026-10-12");
+        let rows: [(TaskKind, Option<&str>, Vec<TaskDuty>); 6] = [
+            // a co-department past its term: recorded, and no objection is assumed
+            (
+                TaskKind::CoReview,
+                Some("2026-10-09"),
+                vec![TaskDuty::Record { due: day("2026-10-09") }, TaskDuty::DeemAgreed],
+            ),
+            // a stage past its term: recorded only
+            (TaskKind::Stage, Some("2026-10-09"), vec![TaskDuty::Record { due: day("2026-10-09") }]),
+            // the last day itself: nothing yet
+            (TaskKind::CoReview, Some("2026-10-12"), vec![]),
+            (TaskKind::Stage, Some("2026-10-12"), vec![]),
+            (TaskKind::CoReview, Some("2026-10-20"), vec![]),
+            // a stage without a clock (the county's own review runs on the case's)
+            (TaskKind::Stage, None, vec![]),
+        ];
+        for (kind, due, want) in rows {
+            assert_eq!(task_duties(kind, due.map(day), today), want, "{kind:?} due {due:?}");
+        }
+    }
     use crate::deadline::ExtensionPolicy;
     use crate::item::ItemKind;
 

@@ -45,6 +45,9 @@ mod notices;
 #[path = "suites/supplements.rs"]
 mod supplements;
 
+#[path = "suites/opinions.rs"]
+mod opinions;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -1871,9 +1874,9 @@ async fn workflow_suite(app: &App) {
     act_ok(&approver, base, permit, &[("action", "decide_grant"), ("reason", "各部门意见一致")]).await;
     let (_, v) = staff_view(&approver, base, permit).await;
     assert_eq!(v["state"], serde_json::json!({"decided": "grant"}));
-    // the applicant never sees the opinions
+    // the applicant reads the co-departments' written conclusions [001 重庆] (they once saw none)
     let (_, page) = text(&person, &format!("{base}/cases/{permit}")).await;
-    assert!(!page.contains("符合规划条件"));
+    assert!(page.contains("符合规划条件") && page.contains("安全措施可行"));
 
     // 2. review stages: village → township → county for a rural homestead, each with its clock
     let homestead = fill_and_submit(&person, base, "ZRZY-003", &[]).await;
@@ -2319,6 +2322,7 @@ async fn on_sqlite() {
     filings::filings_suite(&app).await;
     notices::notices_suite(&app).await;
     supplements::supplements_suite(&app).await;
+    opinions::opinions_suite(&app).await;
     security::matrix_suite(&app).await;
     security::security_suite(&app).await;
     security::anchor_suite(&app).await;
@@ -2365,6 +2369,7 @@ async fn on_postgres() {
         filings::filings_suite(&app).await;
         notices::notices_suite(&app).await;
         supplements::supplements_suite(&app).await;
+        opinions::opinions_suite(&app).await;
         security::matrix_suite(&app).await;
         security::security_suite(&app).await;
         security::anchor_suite(&app).await;

@@ -26,6 +26,15 @@ pub struct CorrectionView {
     pub text: String,
 }
 
+/// A co-department's conclusion in a parallel approval, which the applicant may read [001 重庆].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoOpinionView {
+    pub department: String,
+    pub agree: bool,
+    pub opinion: String,
+    pub answered_on: NaiveDate,
+}
+
 /// The materials deferred at a 容缺 acceptance, while they are due: what is still missing, and
 /// by when. Once the window confirms them all, the case has none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +183,9 @@ pub struct CaseExtras {
     /// 容缺 materials still due.
     #[serde(default)]
     pub supplement: Option<SupplementView>,
+    /// The co-departments' conclusions given so far.
+    #[serde(default)]
+    pub co_opinions: Vec<CoOpinionView>,
     pub evaluation: Option<EvaluationView>,
     pub can_withdraw: bool,
     pub can_edit: bool,
@@ -296,6 +308,11 @@ pub fn action_label(action: &str, lang: Lang) -> &'static str {
             "逾期未答复，依法视为受理",
             "逾期未答覆，依法視為受理",
             "Accepted by law (not answered within 5 working days)",
+        ),
+        "opinion_deemed" => lang.pick(
+            "协办部门逾期未回复，视为同意",
+            "協辦部門逾期未回覆，視為同意",
+            "A co-department did not answer in time: no objection",
         ),
         "confirm_supplement" => lang.pick("容缺材料已补齐", "容缺材料已補齊", "Deferred materials confirmed"),
         "supplement_overdue" => lang.pick(

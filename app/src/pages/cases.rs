@@ -270,6 +270,16 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
             </section>
         })}
         {x.supplement.clone().map(|sup| supplement_panel(id, &sup, &f, lang, true))}
+        {(!x.co_opinions.is_empty()).then(|| view! {
+            <section class="panel" data-testid="co-opinions">
+                <h2>{lang.pick("协办部门审批结论", "協辦部門審批結論", "The co-departments' conclusions")}</h2>
+                <ul>{x.co_opinions.iter().map(|o| view! {
+                    <li><strong>{o.department.clone()}</strong>"："
+                        <span class="tag">{if o.agree { lang.pick("同意", "同意", "Agrees") } else { lang.pick("不同意", "不同意", "Disagrees") }}</span>
+                        " "{o.opinion.clone()}" · "{o.answered_on.to_string()}</li>
+                }).collect_view()}</ul>
+            </section>
+        })}
         {(!x.notices.is_empty()).then(|| view! {
             <section class="panel">
                 <h2>{lang.pick("通知书与决定书", "通知書與決定書", "Notices and decisions")}</h2>

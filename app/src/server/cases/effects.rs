@@ -36,12 +36,14 @@ pub async fn open_record(
     Ok(res)
 }
 
-/// A record is opened once per case, kind and due date: a second insert of the same is a no-op.
+/// A record is opened once per case, kind, due date and department (the one whose deadline it
+/// was): a second insert of the same is a no-op.
 pub fn once_per_deadline() -> sea_orm::sea_query::OnConflict {
     sea_orm::sea_query::OnConflict::columns([
         accountability::Column::CaseId,
         accountability::Column::Kind,
         accountability::Column::DueOn,
+        accountability::Column::DepartmentId,
     ])
     .do_nothing()
     .to_owned()

@@ -414,6 +414,30 @@ pub async fn withdraw(
     .await
 }
 
+/// The co-departments' answered opinions of a case, with their departments' names.
+async fn co_opinions(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<crate::models::CoOpinionView>, AppError> {
+    use crate::server::entities::{case_task, department};
+    let tasks = case_task::Entity::find()
+        .filter(case_task::Column::CaseId.eq(case_id))
+        .filter(case_task::Column::Kind.eq(rules::workflow::TaskKind::CoReview.code()))
+        .filter(case_task::Column::AnsweredOn.is_not_null())
+        .order_by_asc(case_task::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        let department =
+            department::Entity::find_by_id(t.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
+        out.push(crate::models::CoOpinionView {
+            department,
+            agree: t.outcome.as_deref() == Some("agree"),
+            opinion: t.opinion,
+            answered_on: t.answered_on.unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
 /// The case page's extras for its applicant.
 pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Model) -> Result<CaseExtras, AppError> {
     let state = state_of(c)?;
@@ -453,6 +477,7 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
         results,
         notices: crate::server::notices::available(db, c.id).await?,
         supplement,
+        co_opinions: co_opinions(db, c.id).await?,
         can_withdraw: state.before_decision() && !state.is_final() && state != CaseState::Draft,
         can_edit: matches!(state, CaseState::Draft | CaseState::AwaitingCorrection),
         can_rate: may_rate(state) && evaluation.is_none(),

@@ -16,6 +16,7 @@ use super::entities::{scheduler_lease, scheduler_run};
 use super::error::AppError;
 use super::state::AppState;
 
+mod opinions;
 mod sweep;
 pub use sweep::{sweep, SweepReport};
 

@@ -27,7 +27,7 @@ use super::super::cases::{self, Actor};
 use super::super::entities::{accountability, case, case_event, notification, outbox, result_document, scheduler_run};
 use super::super::error::AppError;
 
-const SYSTEM: Actor = Actor { kind: PrincipalKind::System, id: 0, role: Role::System };
+pub(super) const SYSTEM: Actor = Actor { kind: PrincipalKind::System, id: 0, role: Role::System };
 const APPLICANT_CLOCK: [&str; 2] = ["awaiting_correction", "awaiting_payment"];
 
 /// What one sweep did.
@@ -40,6 +40,8 @@ pub struct SweepReport {
     pub corrections_expired: u64,
     pub fees_expired: u64,
     pub supplements_overdue: u64,
+    /// Co-departments' opinions past their 10 working days, recorded as no objection.
+    pub opinions_deemed: u64,
     /// Cases changed by someone else during the sweep (left for the next tick).
     pub skipped_stale: u64,
     pub failed: u64,
@@ -58,6 +60,7 @@ impl SweepReport {
             + self.corrections_expired
             + self.fees_expired
             + self.supplements_overdue
+            + self.opinions_deemed
             > 0
     }
 }
@@ -249,6 +252,9 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             }
         }
     }
+    let opinions = super::opinions::opinions(db, today).await?;
+    report.accountability_opened += opinions.records;
+    report.opinions_deemed = opinions.deemed;
     report.write_millis = t.elapsed().as_millis() as u64;
     Ok(report)
 }
