@@ -65,7 +65,7 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   // the applicant reads the notice and answers it
   await page.goto(caseUrl);
   await expect(page.locator(".warning-box")).toContainText("身份证复印件不清晰");
-  await page.getByRole("link", { name: "补正材料" }).click();
+  await page.getByRole("link", { name: "补正材料", exact: true }).click();
   await hydrated(page);
   const id = page.locator("#m-id_card");
   await id.getByRole("button", { name: /删除/ }).click();

@@ -48,6 +48,9 @@ mod supplements;
 #[path = "suites/opinions.rs"]
 mod opinions;
 
+#[path = "suites/day_by_day.rs"]
+mod day_by_day;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -987,6 +990,15 @@ async fn journey_suite(app: &App) {
         }
     }
     assert!(limited, "rate-limited");
+}
+
+/// A newly registered person, signed in: the ID number is completed from its first 17 digits.
+async fn new_person(base: &str, name: &str, first17: &str, mobile: &str) -> Client {
+    let c = browser(base);
+    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
+    let r = register_person(&c, base, name, &number, mobile).await;
+    assert_eq!(location(&r), "/account", "{name} registers: {:?}", flash_of(&r));
+    c
 }
 
 /// Uploads a PDF for every required material that applies and submits; returns the case id.
@@ -2299,35 +2311,42 @@ async fn clock_suite(app: &App) {
     app.state.clock.reset();
 }
 
+/// Every suite, in order, on one running app (each builds on what the ones before left: the
+/// accounts, items and cases they made).
+async fn all_suites(app: &App) {
+    suite(app).await;
+    cases_suite(app).await;
+    journey_suite(app).await;
+    backoffice_suite(app).await;
+    authorization_matrix(app).await;
+    workflow_suite(app).await;
+    intake_suite(app).await;
+    supervision::supervision_suite(app).await;
+    supervision::dashboard_suite(app).await;
+    supervision::inquiry_suite(app).await;
+    supervision::api_suite(app).await;
+    supervision::admin_suite(app).await;
+    page_cache_suite(app).await;
+    clock_suite(app).await;
+    clocks::delivery_clocks_suite(app).await;
+    corrections::expired_correction_suite(app).await;
+    forwarding::forwarding_suite(app).await;
+    filings::filings_suite(app).await;
+    notices::notices_suite(app).await;
+    supplements::supplements_suite(app).await;
+    opinions::opinions_suite(app).await;
+    day_by_day::day_by_day_suite(app).await;
+    security::matrix_suite(app).await;
+    security::security_suite(app).await;
+    security::anchor_suite(app).await;
+    security::https_suite(app).await;
+    shutdown_suite(app).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sqlite() {
     let app = spawn(None).await;
-    suite(&app).await;
-    cases_suite(&app).await;
-    journey_suite(&app).await;
-    backoffice_suite(&app).await;
-    authorization_matrix(&app).await;
-    workflow_suite(&app).await;
-    intake_suite(&app).await;
-    supervision::supervision_suite(&app).await;
-    supervision::dashboard_suite(&app).await;
-    supervision::inquiry_suite(&app).await;
-    supervision::api_suite(&app).await;
-    supervision::admin_suite(&app).await;
-    page_cache_suite(&app).await;
-    clock_suite(&app).await;
-    clocks::delivery_clocks_suite(&app).await;
-    corrections::expired_correction_suite(&app).await;
-    forwarding::forwarding_suite(&app).await;
-    filings::filings_suite(&app).await;
-    notices::notices_suite(&app).await;
-    supplements::supplements_suite(&app).await;
-    opinions::opinions_suite(&app).await;
-    security::matrix_suite(&app).await;
-    security::security_suite(&app).await;
-    security::anchor_suite(&app).await;
-    security::https_suite(&app).await;
-    shutdown_suite(&app).await;
+    all_suites(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2349,32 +2368,7 @@ async fn on_postgres() {
     };
     let app = spawn(Some(url)).await;
     let result = tokio::spawn(async move {
-        suite(&app).await;
-        cases_suite(&app).await;
-        journey_suite(&app).await;
-        backoffice_suite(&app).await;
-        authorization_matrix(&app).await;
-        workflow_suite(&app).await;
-        intake_suite(&app).await;
-        supervision::supervision_suite(&app).await;
-        supervision::dashboard_suite(&app).await;
-        supervision::inquiry_suite(&app).await;
-        supervision::api_suite(&app).await;
-        supervision::admin_suite(&app).await;
-        page_cache_suite(&app).await;
-        clock_suite(&app).await;
-        clocks::delivery_clocks_suite(&app).await;
-        corrections::expired_correction_suite(&app).await;
-        forwarding::forwarding_suite(&app).await;
-        filings::filings_suite(&app).await;
-        notices::notices_suite(&app).await;
-        supplements::supplements_suite(&app).await;
-        opinions::opinions_suite(&app).await;
-        security::matrix_suite(&app).await;
-        security::security_suite(&app).await;
-        security::anchor_suite(&app).await;
-        security::https_suite(&app).await;
-        shutdown_suite(&app).await;
+        all_suites(&app).await;
         app.state.db.clone().close().await.ok();
     })
     .await;

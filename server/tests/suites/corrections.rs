@@ -18,11 +18,7 @@ pub async fn expired_correction_suite(app: &App) {
     // Thursday 2026-09-24: the correction's term runs into the holiday (10-01..10-07 off).
     let asked = chrono::NaiveDate::from_ymd_opt(2026, 9, 24).unwrap();
     app.state.clock.set_day(asked);
-    let person = browser(base);
-    let first17 = "33010219810909567";
-    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
-    let r = register_person(&person, base, "周补正", &number, "13900000679").await;
-    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let person = new_person(base, "周补正", "33010219810909567", "13900000679").await;
     let id = fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
     let row = || async { case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap() };
     let clerk = staff_login(base, "clerk").await;

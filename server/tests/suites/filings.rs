@@ -16,11 +16,7 @@ pub async fn filings_suite(app: &App) {
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     // Wednesday 09-30, the last working day before the holiday (10-01..10-07 off).
     app.state.clock.set_day(d("2026-09-30"));
-    let person = browser(base);
-    let first17 = "33010219830303789";
-    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
-    let r = register_person(&person, base, "郑备案", &number, "13900000681").await;
-    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let person = new_person(base, "郑备案", "33010219830303789", "13900000681").await;
     let clerk = staff_login(base, "clerk").await;
     let row = |id: i64| async move { case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap() };
     let actions = |v: serde_json::Value| -> Vec<String> {

@@ -18,11 +18,7 @@ pub async fn forwarding_suite(app: &App) {
     let cal = app.state.calendar();
     let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
     app.state.clock.set_day(start);
-    let person = browser(base);
-    let first17 = "33010219820202678";
-    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
-    let r = register_person(&person, base, "吴上报", &number, "13900000680").await;
-    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let person = new_person(base, "吴上报", "33010219820202678", "13900000680").await;
     let staff_id = |name: &'static str| async move {
         staff::Entity::find().filter(staff::Column::Username.eq(name)).one(db).await.unwrap().unwrap().id
     };

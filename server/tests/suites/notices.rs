@@ -14,11 +14,7 @@ pub async fn notices_suite(app: &App) {
     let db = &app.state.db;
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     app.state.clock.set_day(d("2026-11-02"));
-    let person = browser(base);
-    let first17 = "33010219840404890";
-    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
-    let r = register_person(&person, base, "冯文书", &number, "13900000682").await;
-    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let person = new_person(base, "冯文书", "33010219840404890", "13900000682").await;
     let clerk = staff_login(base, "clerk").await;
     let reviewer = staff_login(base, "reviewer").await;
     let approver = staff_login(base, "approver").await;
@@ -99,10 +95,7 @@ pub async fn notices_suite(app: &App) {
         }
     }
     // Anyone else is refused.
-    let stranger = browser(base);
-    let first17 = "33010219850505901";
-    let other = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
-    register_person(&stranger, base, "陈旁人", &other, "13900000683").await;
+    let stranger = new_person(base, "陈旁人", "33010219850505901", "13900000683").await;
     for name in ["correction.pdf", "fee.pdf"] {
         let status = pdf(&stranger, name).await.0;
         assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{name} for a stranger: {status}");

@@ -17,11 +17,7 @@ pub async fn opinions_suite(app: &App) {
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let accepted = d("2026-09-21");
     app.state.clock.set_day(accepted);
-    let person = browser(base);
-    let first17 = "33010219870707123";
-    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
-    let r = register_person(&person, base, "蒋并联", &number, "13900000685").await;
-    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let person = new_person(base, "蒋并联", "33010219870707123", "13900000685").await;
     let clerk = staff_login(base, "clerk").await;
     let reviewer = staff_login(base, "reviewer").await;
     let approver = staff_login(base, "approver").await;

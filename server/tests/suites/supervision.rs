@@ -16,7 +16,7 @@ fn d(s: &str) -> chrono::NaiveDate {
 /// The light a case shows on `day` (derived from its state and due date, as the pages and the
 /// API show it), after checking that the supervisor's dashboard, which counts lights by due-date
 /// ranges, counts the case's department exactly as the per-case function does.
-async fn light(app: &App, id: i64, day: chrono::NaiveDate) -> &'static str {
+pub(super) async fn light(app: &App, id: i64, day: chrono::NaiveDate) -> &'static str {
     use rules::WarningLevel;
     let db = &app.state.db;
     let cal = app.state.calendar();

@@ -16,11 +16,7 @@ pub async fn supplements_suite(app: &App) {
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let accepted = d("2026-11-02");
     app.state.clock.set_day(accepted);
-    let person = browser(base);
-    let first17 = "33010219860606012";
-    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
-    let r = register_person(&person, base, "褚容缺", &number, "13900000684").await;
-    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let person = new_person(base, "褚容缺", "33010219860606012", "13900000684").await;
     let clerk = staff_login(base, "clerk").await;
     let reviewer = staff_login(base, "reviewer").await;
     let approver = staff_login(base, "approver").await;
