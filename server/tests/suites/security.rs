@@ -7,7 +7,7 @@
 use super::*;
 use app::server::entities::{department, login_failure, security_log, staff};
 use rules::Role;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 async fn department_id(db: &sea_orm::DatabaseConnection, code: &str) -> i32 {
     department::Entity::find().filter(department::Column::Code.eq(code)).one(db).await.unwrap().unwrap().id
@@ -221,13 +221,14 @@ pub async fn security_suite(app: &App) {
         .await
         .unwrap();
     assert!(session_cookie(&r).is_none(), "a forged address does not reset the throttle");
+    // (the newest by id: PostgreSQL returns rows in no set order without one)
     let last = security_log::Entity::find()
         .filter(security_log::Column::Event.eq("login.staff"))
         .filter(security_log::Column::Target.eq("scjgclerk"))
-        .all(db)
+        .order_by_desc(security_log::Column::Id)
+        .one(db)
         .await
         .unwrap()
-        .pop()
         .unwrap();
     assert_eq!((last.outcome.as_str(), last.address.as_str()), ("refused", "127.0.0.1"), "{last:?}");
     assert!(logged(db, "login.staff", "reviewer2", "ok").await >= 1, "a sign-in is logged too");
