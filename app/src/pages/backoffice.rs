@@ -343,10 +343,6 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             <div class="error-summary" role="alert"><ul>{f.errors.values().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul></div>
         })}
         <Notice text=f.notice.clone()/>
-        {c.supplement.clone().map(|sup| {
-            let uploads = c.actions.iter().any(|a| a == "upload_supplement");
-            crate::pages::cases::supplement_panel(c.id, &sup, &f, lang, uploads)
-        })}
         <section class="panel">
             <p class="caption">{c.case_no.clone()}" · "{c.department.clone()}</p>
             <h1>{c.item_name.clone()}</h1>
@@ -369,6 +365,10 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                 {c.results.iter().map(|r| view! { <a href=format!("/results/{}.pdf", r.code)>{r.title.clone()}" (PDF)"</a> }).collect_view()}
             </p>
         </section>
+        {c.supplement.clone().map(|sup| {
+            let uploads = c.actions.iter().any(|a| a == "upload_supplement");
+            crate::pages::cases::supplement_panel(c.id, &sup, &f, lang, Some(uploads))
+        })}
         <section class="panel">
             <h2>{lang.pick("材料", "材料", "Materials")}</h2>
             <ul class="material-cards">{materials}</ul>

@@ -89,23 +89,35 @@ pub fn supplement_panel(
     sup: &crate::models::SupplementView,
     f: &crate::models::Flash,
     lang: Lang,
-    uploads: bool,
+    window: Option<bool>,
 ) -> impl IntoView {
+    // `window`: on the staff page, whether this member of staff uploads for a walk-in
+    let uploads = window.unwrap_or(true);
     let heading = lang.pick("补齐容缺材料", "補齊容缺材料", "Deferred materials");
-    let state = if sup.overdue {
-        lang.pick(
+    let state = match (sup.overdue, sup.missing.is_empty(), window.is_some()) {
+        (true, _, _) => lang.pick(
             "补齐期限已过，办理结果无效。",
             "補齊期限已過，辦理結果無效。",
             "Their term is over: the result is void.",
-        )
-    } else if sup.missing.is_empty() {
-        lang.pick("已全部上传，等待窗口确认。", "已全部上傳，等待窗口確認。", "All sent: the window confirms them.")
-    } else {
-        lang.pick(
+        ),
+        (false, true, false) => {
+            lang.pick("已全部上传，等待窗口确认。", "已全部上傳，等待窗口確認。", "All sent: the window confirms them.")
+        }
+        (false, true, true) => lang.pick(
+            "已全部上传：核对后在下方确认。",
+            "已全部上傳：核對後在下方確認。",
+            "All on file: check them and confirm below.",
+        ),
+        (false, false, false) => lang.pick(
             "受理时允许后补的材料，请在期限内上传：",
             "受理時允許後補的材料，請在期限內上傳：",
             "Accepted without these: send them by the due date:",
-        )
+        ),
+        (false, false, true) => lang.pick(
+            "申请人尚未补齐以下材料；申请人到窗口提交的，可在此代为上传：",
+            "申請人尚未補齊以下材料；申請人到窗口提交的，可在此代為上傳：",
+            "Still missing; a walk-in's copies can be uploaded here:",
+        ),
     };
     let forms = (uploads && !sup.overdue).then(|| {
         sup.missing
@@ -269,7 +281,7 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
                 {c.due.map(|d| view! { <p><strong>{lang.pick("补正期限：", "補正期限：", "Correct by: ")}{d.to_string()}</strong></p> })}
             </section>
         })}
-        {x.supplement.clone().map(|sup| supplement_panel(id, &sup, &f, lang, true))}
+        {x.supplement.clone().map(|sup| supplement_panel(id, &sup, &f, lang, None))}
         {(!x.co_opinions.is_empty()).then(|| view! {
             <section class="panel" data-testid="co-opinions">
                 <h2>{lang.pick("协办部门审批结论", "協辦部門審批結論", "The co-departments' conclusions")}</h2>
