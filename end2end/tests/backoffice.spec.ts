@@ -175,3 +175,37 @@ test("counter intake (帮办): the clerk registers a walk-in, fills the same app
   await expect(clerk.getByTestId("staff-state")).toHaveText("准予");
   await expect(clerk.locator("#form-prepare_delivery")).toBeVisible();
 });
+
+test("容缺: accepted without the site map, which the applicant sends from the case page on a phone; the window confirms it", async ({ page, browser, baseURL }, info) => {
+  test.skip(info.project.name !== "phone-360", "the applicant's side on a phone; the window's on a desktop");
+  test.setTimeout(90_000);
+  await registerPerson(page, "褚容缺");
+  await page.goto("/items/ZRZY-001");
+  const { caseNo, caseUrl } = await applyForZrzy001(page);
+  const clerk = await staff(browser, baseURL!, "clerk");
+  await clerk.goto("/staff/queue?bucket=new");
+  await clerk.getByRole("link", { name: caseNo }).click();
+  await act(clerk, "accept");
+  await expect(clerk.getByTestId("staff-state")).toHaveText("已受理");
+  await expect(clerk.getByTestId("supplement")).toContainText("项目用地红线图");
+  await expect(clerk.locator("#form-confirm_supplement")).toHaveCount(0);
+
+  // the applicant sends the deferred map from the case page, not from an editor
+  await page.goto(caseUrl);
+  const panel = page.getByTestId("supplement");
+  await expect(panel).toContainText("项目用地红线图");
+  await expect(panel).toContainText("补齐期限");
+  await panel.locator("#m-site_map input[type=file]").setInputFiles({ name: "红线图.pdf", mimeType: "application/pdf", buffer: PDF });
+  await panel.locator("#m-site_map").getByRole("button", { name: "上传" }).click();
+  await expect(page.locator(".notice[role=status]")).toContainText("已上传 1 个文件");
+  await expect(page.getByTestId("supplement")).toContainText("已全部上传，等待窗口确认");
+  await expect(page.getByTestId("case-files")).toContainText("红线图.pdf");
+
+  // the window confirms; the term ends, and the applicant's page says so
+  await clerk.reload();
+  await act(clerk, "confirm_supplement");
+  await expect(clerk.getByTestId("supplement")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId("supplement")).toHaveCount(0);
+  await expect(page.getByText("容缺材料已补齐", { exact: true }).first()).toBeVisible();
+});
