@@ -164,6 +164,9 @@ pub async fn seed_bulk(
                     })
                     .map(|(s, _)| *s)
                     .unwrap_or("closed");
+                // A filing knows no correction notice: it is concluded from its receipt.
+                let filing = rules.kind == rules::item::ItemKind::Filing;
+                let state = if filing && state == "awaiting_correction" { "submitted" } else { state };
                 // open cases are recent; finished ones spread over half a year
                 let back = if matches!(state, "closed" | "delivered" | "not_accepted" | "withdrawn") {
                     rng.below(180)
@@ -178,6 +181,9 @@ pub async fn seed_bulk(
                 let accepted = !matches!(state, "submitted" | "awaiting_correction" | "not_accepted" | "withdrawn");
                 let accepted_on = accepted.then_some(submitted);
                 let due = match state {
+                    "submitted" if filing => {
+                        deadline::due_date(cal, submitted, rules.decision_limit(), &[], today).ok()
+                    }
                     "submitted" => deadline::acceptance_window_end(cal, submitted).ok(),
                     "awaiting_correction" => deadline::due_date(cal, submitted, rules.correction_term, &[], today).ok(),
                     // the fee notice went out on the day of submission (as the clerk's transition sets it)
@@ -223,7 +229,11 @@ pub async fn seed_bulk(
                     closed_early: Set(false),
                     closed_same_day: Set(false),
                     due_for: Set(due
-                        .and(Term::of(CaseState::from_code(state).unwrap_or(CaseState::Closed)).first())
+                        .and(if filing && state == "submitted" {
+                            Some(&Term::Decision)
+                        } else {
+                            Term::of(CaseState::from_code(state).unwrap_or(CaseState::Closed)).first()
+                        })
                         .map(|t| t.code().into())),
                     decided_on: Set(None),
                     decision_due: Set(None),

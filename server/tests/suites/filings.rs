@@ -94,5 +94,31 @@ pub async fn filings_suite(app: &App) {
     assert_eq!(r.status(), StatusCode::OK);
     let lines = app::server::receipt::text_lines(&r.bytes().await.unwrap());
     insta::assert_snapshot!("refusal_filing", redacted(&lines, base));
+
+    // A filing received by an older version waits on the acceptance term a filing does not have:
+    // the sweep does not deem it accepted (the rules refuse) but puts it on its own term, once,
+    // and holds the late conclusion to account.
+    app.state.clock.set_day(d("2026-10-21"));
+    let old = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
+    let received = d("2026-10-21");
+    let window = rules::deadline::acceptance_window_end(&cal, received).unwrap();
+    let mut am: case::ActiveModel = row(old).await.into();
+    am.due_on = sea_orm::Set(Some(window));
+    am.due_for = sea_orm::Set(Some("acceptance".into()));
+    sea_orm::ActiveModelTrait::update(am, db).await.unwrap();
+    let late = window.succ_opt().unwrap();
+    let r = scheduler::sweep(db, &cal, late).await.unwrap();
+    assert_eq!(r.failed, 0, "{r:?}");
+    let c = row(old).await;
+    let due = cal.nth_working_day_after(received, 1).unwrap();
+    assert_eq!((c.state.as_str(), c.due_for.as_deref(), c.due_on), ("submitted", Some("decision"), Some(due)));
+    // (the same morning's range statement, run beside the reading, had already recorded the old
+    // term it carried: that record stays, as every record does)
+    assert_eq!(
+        super::clocks::records(db, old as i32).await,
+        vec![("acceptance_overdue".to_string(), window), ("decision_overdue".to_string(), due)]
+    );
+    let r = scheduler::sweep(db, &cal, late).await.unwrap();
+    assert_eq!(r.failed, 0, "once: {r:?}");
     app.state.clock.reset();
 }

@@ -246,6 +246,17 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             Ok(()) if action == Action::DeemAccepted => report.deemed_accepted += 1,
             Ok(()) => report.corrections_expired += 1,
             Err(AppError::Stale) => report.skipped_stale += 1,
+            // A filing received by an older version, still on the acceptance term a filing does
+            // not have: put it on its own, once.
+            Err(AppError::Refused(rules::Refusal::FilingConclusionOnly)) => {
+                match to_filing_term(db, cal, &p.c, today).await {
+                    Ok(()) => report.skipped_stale += 1,
+                    Err(e) => {
+                        tracing::error!(case = p.c.id, error = %super::super::error::redacted(&e.to_string()), "sweep: a filing could not be put on its term");
+                        report.failed += 1;
+                    }
+                }
+            }
             Err(e) => {
                 tracing::error!(case = p.c.id, action = action.code(), error = %super::super::error::redacted(&e.to_string()), "sweep: a transition could not be applied");
                 report.failed += 1;
@@ -288,6 +299,37 @@ async fn by_the_engine(
         grants_request: None,
     };
     cases::apply(db, cal, change).await.map(|_| ())
+}
+
+/// A filing on the acceptance term (received before filings were concluded from the receipt) is
+/// put on its decision's term — the working day after its receipt [001 重庆] — and, that day long
+/// past, held to account at once, as a transition past its due date would be.
+async fn to_filing_term(
+    db: &DatabaseConnection,
+    cal: &Calendar,
+    c: &Candidate,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let Some(received) = c.received_on else { return Ok(()) };
+    let due = rules::deadline::due_date(cal, received, rules::TimeLimit::working(1), &[], received)
+        .map_err(AppError::internal)?;
+    let tx = super::super::db::write_tx(db).await?;
+    let res = case::Entity::update_many()
+        .col_expr(case::Column::DueOn, Expr::value(due))
+        .col_expr(case::Column::DueFor, Expr::value(Term::Decision.code()))
+        .col_expr(case::Column::Version, Expr::value(c.version + 1))
+        .filter(case::Column::Id.eq(c.id))
+        .filter(case::Column::Version.eq(c.version))
+        .exec(&tx)
+        .await?;
+    if res.rows_affected == 1 {
+        if let Some((kind, due)) = supervision::record_due(CaseState::Submitted, Some(Term::Decision), Some(due), today)
+        {
+            cases::effects::open_record(&tx, c.id, c.department_id, kind, due, today).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What the sweep will write: the cases a rule moves today, planned, with each one's last event
