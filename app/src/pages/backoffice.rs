@@ -130,6 +130,7 @@ fn staff_event_label(action: &str, lang: Lang) -> &'static str {
         "request_extension" => lang.pick("申请延期", "申請延期", "Extension requested"),
         "refuse_request" => lang.pick("不同意申请", "不同意申請", "Request refused"),
         "answer_task" => lang.pick("出具意见", "出具意見", "Opinion given"),
+        "filing_term" => lang.pick("备案结论期限", "備案結論期限", "Filing's term set"),
         _ => action_label(action, lang),
     }
 }

@@ -1,12 +1,16 @@
 //! What a change of a case writes beside the case row and its event, in the same transaction:
-//! the applicant's inbox entry and, when a deadline is passed, an accountability record. The
-//! engine writes these itself; the feature modules read them (inbox, supervision).
+//! the applicant's inbox entry and outbox row, the state counts and, when a deadline is passed,
+//! an accountability record. The engine writes these itself; the feature modules read them
+//! (inbox, supervision).
 
 use chrono::{NaiveDate, Utc};
 use rules::supervision::AccountabilityKind;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use rules::CaseState;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
 
-use crate::server::entities::{accountability, case, notification};
+use crate::server::entities::{accountability, case, notification, outbox, state_count};
 use crate::server::error::AppError;
 
 /// Opens the accountability record of a passed deadline (once per case, kind and due date; a
@@ -75,4 +79,62 @@ pub fn inbox_row(
         read_at: Set(None),
         ..Default::default()
     }
+}
+
+/// The outbox row (an e-mail / SMS to send) for a change made to a case by staff or the system
+/// (the case as it is after the change).
+pub fn outbox_row(
+    case_id: i32,
+    applicant_id: i32,
+    case_no: &Option<String>,
+    state: &str,
+    due_on: Option<NaiveDate>,
+    kind: &str,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        case_id: Set(case_id),
+        applicant_id: Set(applicant_id),
+        kind: Set(kind.into()),
+        payload: Set(json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
+        status: Set("pending".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+}
+
+/// Keeps `state_counts` (cases per department and state, drafts not counted) in step with a
+/// state change, inside its transaction.
+pub async fn count_move(
+    tx: &impl ConnectionTrait,
+    department_id: i32,
+    from: CaseState,
+    to: CaseState,
+    n: i64,
+) -> Result<(), AppError> {
+    if from == to || n == 0 {
+        return Ok(());
+    }
+    if from != CaseState::Draft {
+        state_count::Entity::update_many()
+            .col_expr(state_count::Column::N, Expr::col(state_count::Column::N).sub(n))
+            .filter(state_count::Column::DepartmentId.eq(department_id))
+            .filter(state_count::Column::State.eq(from.code()))
+            .exec(tx)
+            .await?;
+    }
+    if to != CaseState::Draft {
+        state_count::Entity::insert(state_count::ActiveModel {
+            department_id: Set(department_id),
+            state: Set(to.code().into()),
+            n: Set(n),
+        })
+        .on_conflict(
+            OnConflict::columns([state_count::Column::DepartmentId, state_count::Column::State])
+                .value(state_count::Column::N, Expr::col((state_count::Entity, state_count::Column::N)).add(n))
+                .to_owned(),
+        )
+        .exec_without_returning(tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -15,10 +15,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
-use serde_json::json;
 
 pub mod documents;
 pub mod effects;
+pub use effects::{count_move, outbox_row};
+pub mod filings;
 mod history;
 pub mod supplements;
 mod tasks;
@@ -30,7 +31,7 @@ pub use verdicts::{judge_decided, set_verdict, verdict};
 
 use super::auth::PrincipalKind;
 use super::db;
-use super::entities::{applicant, case, case_counter, case_event, case_task, department, item, outbox, state_count};
+use super::entities::{applicant, case, case_counter, case_event, case_task, department, item};
 use super::error::AppError;
 
 /// Who acts, in which role (already checked by the guard for staff).
@@ -39,6 +40,11 @@ pub struct Actor {
     pub kind: PrincipalKind,
     pub id: i32,
     pub role: Role,
+}
+
+impl Actor {
+    /// The scheduler, applying the rules of a day.
+    pub const SYSTEM: Actor = Actor { kind: PrincipalKind::System, id: 0, role: Role::System };
 }
 
 /// Starts a draft application for the newest published version of an item; `intake` names the
@@ -433,64 +439,6 @@ fn next_term(
             Set(Some(deadline::delivery_after_decision_due(cal, day).map_err(AppError::internal)?)),
         ),
     })
-}
-
-/// The outbox row (an e-mail / SMS to send) for a change made to a case by staff or the system
-/// (the case as it is after the change).
-pub fn outbox_row(
-    case_id: i32,
-    applicant_id: i32,
-    case_no: &Option<String>,
-    state: &str,
-    due_on: Option<NaiveDate>,
-    kind: &str,
-) -> outbox::ActiveModel {
-    outbox::ActiveModel {
-        case_id: Set(case_id),
-        applicant_id: Set(applicant_id),
-        kind: Set(kind.into()),
-        payload: Set(json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
-        status: Set("pending".into()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-}
-
-/// Keeps `state_counts` (cases per department and state, drafts not counted) in step with a
-/// state change, inside its transaction.
-pub async fn count_move(
-    tx: &impl ConnectionTrait,
-    department_id: i32,
-    from: CaseState,
-    to: CaseState,
-    n: i64,
-) -> Result<(), AppError> {
-    if from == to || n == 0 {
-        return Ok(());
-    }
-    if from != CaseState::Draft {
-        state_count::Entity::update_many()
-            .col_expr(state_count::Column::N, Expr::col(state_count::Column::N).sub(n))
-            .filter(state_count::Column::DepartmentId.eq(department_id))
-            .filter(state_count::Column::State.eq(from.code()))
-            .exec(tx)
-            .await?;
-    }
-    if to != CaseState::Draft {
-        state_count::Entity::insert(state_count::ActiveModel {
-            department_id: Set(department_id),
-            state: Set(to.code().into()),
-            n: Set(n),
-        })
-        .on_conflict(
-            OnConflict::columns([state_count::Column::DepartmentId, state_count::Column::State])
-                .value(state_count::Column::N, Expr::col((state_count::Entity, state_count::Column::N)).add(n))
-                .to_owned(),
-        )
-        .exec_without_returning(tx)
-        .await?;
-    }
-    Ok(())
 }
 
 /// A change to a case that is not a state transition (assignment, opinion, request): bumps the

@@ -13,10 +13,9 @@ use rules::CaseState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::super::cases::{self, effects};
+use super::super::cases::{self, effects, Actor};
 use super::super::entities::{case, case_task};
 use super::super::error::AppError;
-use super::sweep::SYSTEM;
 
 /// What the opinions' part of a sweep did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +78,18 @@ pub(super) async fn opinions(db: &DatabaseConnection, today: NaiveDate) -> Resul
                         let now = case::Entity::find_by_id(c.id).one(&tx).await?.ok_or(AppError::NotFound)?;
                         let due = t.due_on.map(|d| d.to_string()).unwrap_or_default();
                         let text = format!("{}：逾期（{due}）未回复，视为同意", t.name);
-                        cases::note_in(&tx, c.id, now.version, SYSTEM, "opinion_deemed", text, false, today, None)
-                            .await?;
+                        cases::note_in(
+                            &tx,
+                            c.id,
+                            now.version,
+                            Actor::SYSTEM,
+                            "opinion_deemed",
+                            text,
+                            false,
+                            today,
+                            None,
+                        )
+                        .await?;
                         report.deemed += 1;
                     }
                 }

@@ -22,12 +22,11 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::super::audit;
-use super::super::auth::PrincipalKind;
 use super::super::cases::{self, Actor};
 use super::super::entities::{accountability, case, case_event, notification, outbox, result_document, scheduler_run};
 use super::super::error::AppError;
 
-pub(super) const SYSTEM: Actor = Actor { kind: PrincipalKind::System, id: 0, role: Role::System };
+const SYSTEM: Actor = Actor::SYSTEM;
 const APPLICANT_CLOCK: [&str; 2] = ["awaiting_correction", "awaiting_payment"];
 
 /// What one sweep did.
@@ -249,7 +248,13 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
             // A filing received by an older version, still on the acceptance term a filing does
             // not have: put it on its own, once.
             Err(AppError::Refused(rules::Refusal::FilingConclusionOnly)) => {
-                match to_filing_term(db, cal, &p.c, today).await {
+                let legacy = cases::filings::Legacy {
+                    case_id: p.c.id,
+                    version: p.c.version,
+                    department_id: p.c.department_id,
+                    received_on: p.c.received_on,
+                };
+                match cases::filings::to_own_term(db, cal, legacy, today).await {
                     Ok(()) => report.skipped_stale += 1,
                     Err(e) => {
                         tracing::error!(case = p.c.id, error = %super::super::error::redacted(&e.to_string()), "sweep: a filing could not be put on its term");
@@ -299,37 +304,6 @@ async fn by_the_engine(
         grants_request: None,
     };
     cases::apply(db, cal, change).await.map(|_| ())
-}
-
-/// A filing on the acceptance term (received before filings were concluded from the receipt) is
-/// put on its decision's term — the working day after its receipt [001 重庆] — and, that day long
-/// past, held to account at once, as a transition past its due date would be.
-async fn to_filing_term(
-    db: &DatabaseConnection,
-    cal: &Calendar,
-    c: &Candidate,
-    today: NaiveDate,
-) -> Result<(), AppError> {
-    let Some(received) = c.received_on else { return Ok(()) };
-    let due = rules::deadline::due_date(cal, received, rules::TimeLimit::working(1), &[], received)
-        .map_err(AppError::internal)?;
-    let tx = super::super::db::write_tx(db).await?;
-    let res = case::Entity::update_many()
-        .col_expr(case::Column::DueOn, Expr::value(due))
-        .col_expr(case::Column::DueFor, Expr::value(Term::Decision.code()))
-        .col_expr(case::Column::Version, Expr::value(c.version + 1))
-        .filter(case::Column::Id.eq(c.id))
-        .filter(case::Column::Version.eq(c.version))
-        .exec(&tx)
-        .await?;
-    if res.rows_affected == 1 {
-        if let Some((kind, due)) = supervision::record_due(CaseState::Submitted, Some(Term::Decision), Some(due), today)
-        {
-            cases::effects::open_record(&tx, c.id, c.department_id, kind, due, today).await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// What the sweep will write: the cases a rule moves today, planned, with each one's last event
