@@ -7,6 +7,7 @@
 //! - [`validators`]: 身份证号, 统一社会信用代码, mobile, postal code, passwords, masking.
 //! - [`supervision`]: whose clock runs, stored warning levels, the daily sweep's duties.
 //! - [`access`]: who sees and handles which case (role × department × duty).
+//! - [`outcome`]: the whole outcome of one action (transition, clocks, verdict, opinions, record).
 //! - [`case`]: the case state machine; [`case_no`]: case numbers; [`item`]: an item's rule data.
 #![forbid(unsafe_code)]
 
@@ -18,6 +19,7 @@ pub mod deadline;
 pub mod item;
 pub mod lang;
 pub mod materials;
+pub mod outcome;
 pub mod supervision;
 pub mod validators;
 pub mod workflow;

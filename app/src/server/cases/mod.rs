@@ -5,10 +5,10 @@
 use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDate, Utc};
-use rules::case::{Action, CaseFacts, CaseState, DecisionKind};
-use rules::deadline::{self, Suspension, TimeLimit};
+use rules::case::{Action, CaseFacts, CaseState};
+use rules::deadline;
 use rules::materials::{checklist, Answers, ApplicantKind};
-use rules::supervision::{self, Term};
+use rules::outcome::{outcome, Blocked, CaseNow, Clocks, History, Tasks};
 use rules::{Calendar, CaseNo, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -183,171 +183,41 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         filing: rules.kind == rules::item::ItemKind::Filing,
         supplement_overdue: current.supplement_overdue,
     };
-    let t = rules::transition(state, &ch.action, ch.actor.role, &facts).map_err(AppError::Refused)?;
+    let history = History { suspensions: suspensions_from(&events), extension_days: extension_days(&events) };
+    let clocks = current.clocks();
+    let now = CaseNow {
+        state,
+        facts: &facts,
+        clocks: &clocks,
+        history: &history,
+        deferred_missing: list.as_ref().is_some_and(|l| !l.missing_deferrable.is_empty()),
+    };
+    let o = outcome(cal, &rules, now, &ch.action, ch.actor.role).map_err(|e| match e {
+        Blocked::Refused(r) => AppError::Refused(r),
+        Blocked::Calendar(e) => AppError::internal(e),
+    })?;
+    let t = &o.transition;
 
     let mut am: case::ActiveModel = current.clone().into();
     am.state = Set(t.to.code().into());
     am.version = Set(current.version + 1);
     am.updated_at = Set(Utc::now());
-    let mut susp = suspensions_from(&events);
-    let decision_limit =
-        |extra: u32| TimeLimit { amount: rules.decision_limit().amount + extra, ..rules.decision_limit() };
-    let dl = |e: deadline::DeadlineError| AppError::internal(e);
-    // What the new due date is the last day for: set with it below; a change that sets none
-    // keeps the case's.
-    let mut term = current.term();
-    match &ch.action {
-        Action::Submit => {
-            if current.case_no.is_none() {
-                let dep =
-                    department::Entity::find_by_id(current.department_id).one(tx).await?.ok_or(AppError::NotFound)?;
-                am.case_no = Set(Some(next_case_no(tx, &dep, ch.today).await?));
-            }
-            am.submitted_at = Set(Some(super::clock::stamp(ch.today)));
-            // Until acceptance, the current deadline is the department's: accept or ask for
-            // corrections within 5 working days of receipt.
-            am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
-            am.received_on = Set(Some(ch.today));
-            term = Some(Term::Acceptance);
-            if facts.filing {
-                // A filing is concluded by the working day after its receipt [001 重庆], no
-                // acceptance in between.
-                am.due_on =
-                    Set(Some(deadline::due_date(cal, ch.today, rules.decision_limit(), &[], ch.today).map_err(dl)?));
-                term = Some(Term::Decision);
-            }
-        }
-        Action::Resubmit => {
-            am.due_on = Set(Some(deadline::acceptance_window_end(cal, ch.today).map_err(dl)?));
-            term = Some(Term::Acceptance);
-            am.received_on = Set(Some(ch.today));
-            am.deemed_accepted_on = Set(None);
-        }
-        Action::Accept | Action::DeemAccepted => {
-            // A receipt left unanswered past its window is accepted by law from the day it was
-            // received (Art. 32): the decision clock starts there. (A receipt only flagged so, by
-            // an older version, is accepted by the clerk from that day too.)
-            let from = if ch.action == Action::DeemAccepted {
-                let from = current.received_on.unwrap_or(ch.today);
-                am.deemed_accepted_on = Set(Some(from));
-                from
-            } else {
-                current.deemed_accepted_on.unwrap_or(ch.today)
-            };
-            am.accepted_on = Set(Some(from));
-            am.due_on = Set(Some(deadline::due_date(cal, from, decision_limit(0), &[], ch.today).map_err(dl)?));
-            term = Some(Term::Decision);
-            // 容缺: the deferred materials are due within the item's term.
-            if list.as_ref().is_some_and(|l| !l.missing_deferrable.is_empty()) {
-                am.supplement_due =
-                    Set(Some(deadline::deferred_supplement_due(from, rules.deferral_term, cal).map_err(dl)?));
-            }
-            // Unified acceptance: the co-departments and the first review stage get the case today.
-            open_tasks(tx, cal, &rules, &current, ch.today).await?;
-        }
-        Action::RequestCorrection => {
-            let due = deadline::due_date(cal, ch.today, rules.correction_term, &[], ch.today).map_err(dl)?;
-            am.correction_due = Set(Some(due));
-            am.due_on = Set(Some(due));
-            term = Some(Term::Correction);
-        }
-        Action::Suspend { .. } | Action::Resume | Action::Extend { .. } => {
-            if matches!(ch.action, Action::Suspend { .. }) {
-                susp.push(Suspension { first: ch.today, last: None });
-            }
-            if let Action::Resume = ch.action {
-                if let Some(open) = susp.iter_mut().find(|s| s.last.is_none()) {
-                    open.last = Some(ch.today - Duration::days(1));
-                }
-                susp.retain(|s| s.last.is_none_or(|l| l >= s.first));
-            }
-            let extra = match &ch.action {
-                Action::Extend { days, .. } => {
-                    am.extended = Set(true);
-                    *days
-                }
-                _ => extension_days(&events),
-            };
-            if let Some(start) = current.accepted_on {
-                am.due_on =
-                    Set(Some(deadline::due_date(cal, start, decision_limit(extra), &susp, ch.today).map_err(dl)?));
-            }
-            // A suspension stops every clock of the case, the opinions' too.
-            if !matches!(ch.action, Action::Extend { .. }) {
-                redate_tasks(tx, cal, &rules, current.id, &susp, ch.today).await?;
-            }
-        }
-        Action::IssueFeeNotice => {
-            let payment = rules.fee_term.unwrap_or(TimeLimit::working(10));
-            let due = deadline::fee_due(cal, ch.today, payment).map_err(dl)?;
-            am.fee_due = Set(Some(due));
-            am.due_on = Set(Some(due));
-            term = Some(Term::Payment);
-        }
-        Action::RecordPayment => {
-            am.due_on = Set(Some(deadline::delivery_due(cal, ch.today).map_err(dl)?));
-            term = Some(Term::Delivery);
-        }
-        Action::Decide { kind, .. } => {
-            // Judged on the decision (承诺时限 against the decision day): a case's payment and
-            // delivery are not its decision's time.
-            if current.decided_on.is_none() {
-                am.decided_on = Set(Some(ch.today));
-                am.decision_due = Set(current.due_on);
-                set_verdict(&mut am, verdict(cal, current.accepted_on, current.due_on, ch.today, &susp));
-            }
-            (term, am.due_on) = match kind {
-                // 上报: the higher authority's clock, not this department's.
-                DecisionKind::Forward => (None, Set(None)),
-                _ => next_term(cal, *kind, rules.charges_fee(), ch.today)?,
-            };
-        }
-        // A filing's conclusion, judged against its term from the receipt.
-        Action::File { kind, .. } => {
-            am.decided_on = Set(Some(ch.today));
-            am.decision_due = Set(current.due_on);
-            set_verdict(&mut am, verdict(cal, current.received_on, current.due_on, ch.today, &susp));
-            (term, am.due_on) = next_term(cal, *kind, rules.charges_fee(), ch.today)?;
-        }
-        // The higher authority answered a forwarded case: its grant or denial runs the same
-        // terms from the day it is recorded. The department was judged when it forwarded.
-        Action::RecordHigherDecision { kind, .. } => {
-            (term, am.due_on) = next_term(cal, *kind, rules.charges_fee(), ch.today)?;
-        }
-        Action::FeeExpired => {
-            // The refusal for an unpaid fee is delivered like every refusal.
-            am.due_on = Set(Some(deadline::delivery_after_decision_due(cal, ch.today).map_err(dl)?));
-            term = Some(Term::Delivery);
-        }
-        // The correction's term is over: the window has 2 working days from its end to have the
-        // refusal approved by the head [001 第九条], on the department's clock.
-        Action::CorrectionExpired => {
-            let over = current.correction_due.unwrap_or(ch.today);
-            am.due_on = Set(Some(deadline::correction_expiry_decision_due(cal, over).map_err(dl)?));
-            term = Some(Term::Refusal);
-        }
-        Action::Reject { .. } | Action::ApproveRefusal => {
-            am.decided_on = Set(Some(ch.today));
-            (term, am.due_on) = (None, Set(None));
-        }
-        Action::Deliver => {
-            am.delivered_on = Set(Some(ch.today));
-            am.delivered_late = Set(term == Some(Term::Delivery) && current.due_on.is_some_and(|d| ch.today > d));
-            term = None;
-        }
-        Action::PrepareDelivery if term != Some(Term::Delivery) => {
-            // Prepared without a fee notice: the delivery term of the decision.
-            let decided = current.decided_on.unwrap_or(ch.today);
-            am.due_on = Set(Some(deadline::delivery_after_decision_due(cal, decided).map_err(dl)?));
-            term = Some(Term::Delivery);
-        }
-        Action::Close => am.closed_on = Set(Some(ch.today)),
-        _ => {}
+    set_clocks(&mut am, &clocks, &o.clocks);
+    if let Some(v) = o.verdict {
+        set_verdict(&mut am, v);
     }
-    // A state that does not run the term (a final one, a withdrawal) keeps none.
-    let term = term.filter(|x| Term::of(t.to).contains(x));
-    am.due_for = Set(term.map(|x| x.code().to_string()));
-    let due_now = am.due_on.clone().unwrap();
+    if ch.action == Action::Submit {
+        if current.case_no.is_none() {
+            let dep = department::Entity::find_by_id(current.department_id).one(tx).await?.ok_or(AppError::NotFound)?;
+            am.case_no = Set(Some(next_case_no(tx, &dep, ch.today).await?));
+        }
+        am.submitted_at = Set(Some(super::clock::stamp(ch.today)));
+    }
+    match &o.tasks {
+        Tasks::Keep => {}
+        Tasks::OpenAtAcceptance => open_tasks(tx, cal, &rules, &current, ch.today).await?,
+        Tasks::Redate(susp) => redate_tasks(tx, cal, &rules, current.id, susp, ch.today).await?,
+    }
     // Optimistic lock: only the row still at the version we read is updated.
     let res = case::Entity::update_many()
         .set(am)
@@ -361,7 +231,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     count_move(tx, current.department_id, t.from, t.to, 1).await?;
     // A change that leaves the case on a department clock already past its due date is held to
     // account at once (the sweep records only the due dates that passed since its last run).
-    if let Some((kind, due)) = supervision::record_due(t.to, term, due_now, ch.today) {
+    if let Some((kind, due)) = o.record {
         effects::open_record(tx, current.id, current.department_id, kind, due, ch.today).await?;
     }
     if let Some(request) = ch.grants_request {
@@ -424,21 +294,51 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     Ok(updated)
 }
 
-/// The term a grant or a denial made on `day` runs first, and its last day: the fee notice the
-/// same day where a fee is due [001 第十八条], else the delivery within 10 working days (Art. 44).
-fn next_term(
-    cal: &Calendar,
-    kind: DecisionKind,
-    charges_fee: bool,
-    day: NaiveDate,
-) -> Result<(Option<Term>, sea_orm::ActiveValue<Option<NaiveDate>>), AppError> {
-    Ok(match kind {
-        DecisionKind::Grant if charges_fee => (Some(Term::FeeNotice), Set(Some(day))),
-        _ => (
-            Some(Term::Delivery),
-            Set(Some(deadline::delivery_after_decision_due(cal, day).map_err(AppError::internal)?)),
-        ),
-    })
+/// Writes the clocks `rules::outcome` returned onto the row: only those that changed, so a
+/// column another write keeps (a 容缺 supplement) is never written back from this read.
+fn set_clocks(am: &mut case::ActiveModel, was: &Clocks, c: &Clocks) {
+    if c.term != was.term {
+        am.due_for = Set(c.term.map(|x| x.code().to_string()));
+    }
+    if c.due_on != was.due_on {
+        am.due_on = Set(c.due_on);
+    }
+    if c.received_on != was.received_on {
+        am.received_on = Set(c.received_on);
+    }
+    if c.accepted_on != was.accepted_on {
+        am.accepted_on = Set(c.accepted_on);
+    }
+    if c.deemed_accepted_on != was.deemed_accepted_on {
+        am.deemed_accepted_on = Set(c.deemed_accepted_on);
+    }
+    if c.correction_due != was.correction_due {
+        am.correction_due = Set(c.correction_due);
+    }
+    if c.fee_due != was.fee_due {
+        am.fee_due = Set(c.fee_due);
+    }
+    if c.supplement_due != was.supplement_due {
+        am.supplement_due = Set(c.supplement_due);
+    }
+    if c.decided_on != was.decided_on {
+        am.decided_on = Set(c.decided_on);
+    }
+    if c.decision_due != was.decision_due {
+        am.decision_due = Set(c.decision_due);
+    }
+    if c.extended != was.extended {
+        am.extended = Set(c.extended);
+    }
+    if c.delivered_on != was.delivered_on {
+        am.delivered_on = Set(c.delivered_on);
+    }
+    if c.delivered_late != was.delivered_late {
+        am.delivered_late = Set(c.delivered_late);
+    }
+    if c.closed_on != was.closed_on {
+        am.closed_on = Set(c.closed_on);
+    }
 }
 
 /// A change to a case that is not a state transition (assignment, opinion, request): bumps the
@@ -545,6 +445,7 @@ pub async fn summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rules::deadline::Suspension;
 
     fn ev(seq: i32, action: &str, day: &str) -> case_event::Model {
         let d = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();

@@ -1,8 +1,7 @@
 //! The judgement on a decided case (on time, early, same day, working days used), kept on the case
 //! row when it is decided so statistics only sum; cases decided before that are judged at start-up.
 
-use chrono::NaiveDate;
-use rules::deadline::{self, Suspension, TimeLimit};
+use rules::deadline::{self, TimeLimit};
 use rules::Calendar;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -13,19 +12,8 @@ use crate::server::db;
 use crate::server::entities::{case, case_event, item};
 use crate::server::error::AppError;
 
-/// The judgement on a case decided on `decided` (`rules::deadline::DecidedCase::verdict`): `None`
-/// when it never had a decision clock (no acceptance or due day).
-pub fn verdict(
-    cal: &Calendar,
-    accepted: Option<NaiveDate>,
-    due: Option<NaiveDate>,
-    decided: NaiveDate,
-    suspensions: &[Suspension],
-) -> Option<deadline::Verdict> {
-    let (accepted, due) = (accepted?, due?);
-    let used = deadline::days_used(cal, accepted, decided, deadline::LimitUnit::WorkingDays, suspensions).unwrap_or(0);
-    Some(deadline::DecidedCase { accepted, due, decided, working_days_used: used }.verdict())
-}
+/// The judgement on a case decided on `decided`: `None` when it never had a decision clock.
+pub use rules::outcome::judge as verdict;
 
 /// A verdict as the row keeps it: (days used, on time, early, same day); no days and three
 /// `false` when there was no decision clock.

@@ -68,6 +68,26 @@ pub mod case {
             self.due_for.as_deref().and_then(rules::supervision::Term::from_code)
         }
 
+        /// The row's clocks, as `rules::outcome` reads and returns them.
+        pub fn clocks(&self) -> rules::outcome::Clocks {
+            rules::outcome::Clocks {
+                due_on: self.due_on,
+                term: self.term(),
+                received_on: self.received_on,
+                accepted_on: self.accepted_on,
+                deemed_accepted_on: self.deemed_accepted_on,
+                correction_due: self.correction_due,
+                fee_due: self.fee_due,
+                supplement_due: self.supplement_due,
+                decided_on: self.decided_on,
+                decision_due: self.decision_due,
+                extended: self.extended,
+                delivered_on: self.delivered_on,
+                delivered_late: self.delivered_late,
+                closed_on: self.closed_on,
+            }
+        }
+
         /// The last day to answer the current receipt, while it may still be answered.
         pub fn receipt_due(&self) -> Option<Date> {
             let submitted = rules::CaseState::from_code(&self.state) == Some(rules::CaseState::Submitted);
