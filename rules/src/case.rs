@@ -93,6 +93,9 @@ pub enum CaseState {
     Suspended,
     Decided(DecisionKind),
     AwaitingPayment,
+    /// The fee went unpaid past its term: the lead office proposes the denial, the head approves
+    /// it (报请分管领导批准, [001 第十九条]).
+    DenialProposed,
     ReadyForDelivery,
     Delivered,
     Closed,
@@ -100,7 +103,7 @@ pub enum CaseState {
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 16] = [
+    pub const ALL: [CaseState; 17] = [
         CaseState::Draft,
         CaseState::Submitted,
         CaseState::AwaitingCorrection,
@@ -113,6 +116,7 @@ impl CaseState {
         CaseState::Decided(DecisionKind::Deny),
         CaseState::Decided(DecisionKind::Forward),
         CaseState::AwaitingPayment,
+        CaseState::DenialProposed,
         CaseState::ReadyForDelivery,
         CaseState::Delivered,
         CaseState::Closed,
@@ -134,6 +138,7 @@ impl CaseState {
             CaseState::Decided(DecisionKind::Deny) => "decided_deny",
             CaseState::Decided(DecisionKind::Forward) => "decided_forward",
             CaseState::AwaitingPayment => "awaiting_payment",
+            CaseState::DenialProposed => "denial_proposed",
             CaseState::ReadyForDelivery => "ready_for_delivery",
             CaseState::Delivered => "delivered",
             CaseState::Closed => "closed",
@@ -188,6 +193,11 @@ impl CaseState {
                 lang.pick("已上报，待上级机关决定", "已上報，待上級機關決定", "Forwarded to the higher authority")
             }
             CaseState::AwaitingPayment => lang.pick("待缴费", "待繳費", "Awaiting payment"),
+            CaseState::DenialProposed => lang.pick(
+                "逾期未缴费，拟不予批准（待负责人批准）",
+                "逾期未繳費，擬不予批准（待負責人批准）",
+                "Fee not paid: denial awaiting approval",
+            ),
             CaseState::ReadyForDelivery => lang.pick("待送达", "待送達", "Ready for delivery"),
             CaseState::Delivered => lang.pick("已送达", "已送達", "Delivered"),
             CaseState::Closed => lang.pick("办结", "辦結", "Closed"),
@@ -216,6 +226,8 @@ pub enum Action {
     CorrectionExpired,
     /// The head approves the refusal of acceptance the scheduler proposed (不予受理决定).
     ApproveRefusal,
+    /// The head approves the denial proposed for an unpaid fee [001 第十九条].
+    ApproveDenial,
     StartReview,
     Suspend {
         kind: String,
@@ -264,6 +276,7 @@ impl Action {
             Action::DeemAccepted => "deemed_accepted",
             Action::CorrectionExpired => "correction_expired",
             Action::ApproveRefusal => "approve_refusal",
+            Action::ApproveDenial => "approve_denial",
             Action::StartReview => "start_review",
             Action::Suspend { .. } => "suspend",
             Action::Resume => "resume",
@@ -295,6 +308,7 @@ impl Action {
             | Action::Extend { .. }
             | Action::Decide { .. }
             | Action::ApproveRefusal
+            | Action::ApproveDenial
             | Action::RecordHigherDecision { .. } => &[Approver],
             Action::Resume => &[Reviewer, Approver, System],
             Action::IssueFeeNotice => &[WindowClerk, Reviewer],
@@ -575,9 +589,10 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
         (Decided(DecisionKind::Grant), Action::IssueFeeNotice) => AwaitingPayment,
         (AwaitingPayment, Action::RecordPayment) => ReadyForDelivery,
         (AwaitingPayment, Action::FeeExpired) => match facts.fee_due {
-            Some(due) if facts.today > due => Decided(DecisionKind::Deny),
+            Some(due) if facts.today > due => DenialProposed,
             _ => return Err(Refusal::FeeTermRunning),
         },
+        (DenialProposed, Action::ApproveDenial) => Decided(DecisionKind::Deny),
         // A forwarded case has nothing to deliver until the higher authority answers.
         (Decided(DecisionKind::Grant | DecisionKind::Deny), Action::PrepareDelivery) => ReadyForDelivery,
         (ReadyForDelivery, Action::Deliver) => Delivered,
@@ -607,6 +622,7 @@ mod tests {
             Action::DeemAccepted,
             Action::CorrectionExpired,
             Action::ApproveRefusal,
+            Action::ApproveDenial,
             Action::StartReview,
             Action::Suspend { kind: "hearing".into(), reason: "听证".into() },
             Action::Resume,
@@ -656,7 +672,8 @@ mod tests {
                 ) => Decided(*k),
                 (Decided(DecisionKind::Grant), Action::IssueFeeNotice) => AwaitingPayment,
                 (AwaitingPayment, Action::RecordPayment) => ReadyForDelivery,
-                (AwaitingPayment, Action::FeeExpired) => Decided(DecisionKind::Deny),
+                (AwaitingPayment, Action::FeeExpired) => DenialProposed,
+                (DenialProposed, Action::ApproveDenial) => Decided(DecisionKind::Deny),
                 (Decided(DecisionKind::Grant | DecisionKind::Deny), Action::PrepareDelivery) => ReadyForDelivery,
                 (ReadyForDelivery, Action::Deliver) => Delivered,
                 (Delivered, Action::Close) => Closed,
@@ -703,6 +720,8 @@ mod tests {
             // the head approves the refusal, not the window, not the scheduler
             (RefusalProposed, Action::ApproveRefusal, Role::WindowClerk),
             (RefusalProposed, Action::ApproveRefusal, Role::System),
+            (DenialProposed, Action::ApproveDenial, Role::WindowClerk),
+            (DenialProposed, Action::ApproveDenial, Role::System),
             (Submitted, Action::DeemAccepted, Role::WindowClerk),
             (Draft, Action::Submit, Role::Supervisor),
             (

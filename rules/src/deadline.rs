@@ -388,6 +388,13 @@ pub fn correction_expiry_decision_due(cal: &Calendar, correction_due: NaiveDate)
     Ok(cal.nth_working_day_after(correction_due, CORRECTION_EXPIRY_DECISION.amount)?)
 }
 
+/// Last day for the head's approval of the denial once a fee went unpaid past `fee_due`
+/// [001 第十九条]. The seed names no term for it; the window's 2 working days for the refusal of
+/// an unanswered correction [001 第九条] hold it to the same pace.
+pub fn fee_expiry_decision_due(cal: &Calendar, fee_due: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+    Ok(cal.nth_working_day_after(fee_due, CORRECTION_EXPIRY_DECISION.amount)?)
+}
+
 /// Due day of a co-department's opinion in a parallel approval (no extension possible).
 pub fn co_department_due(
     cal: &Calendar,

@@ -245,11 +245,15 @@ pub fn outcome(
         Action::RecordHigherDecision { kind, .. } => {
             (c.term, c.due_on) = next_term(cal, *kind, item.charges_fee(), today)?;
         }
-        // The refusal for an unpaid fee is delivered like every refusal.
+        // The fee's term is over: the lead office proposes the denial, the head approves it
+        // [001 第十九条] within 2 working days of the term's end.
         Action::FeeExpired => {
-            c.due_on = Some(deadline::delivery_after_decision_due(cal, today)?);
-            c.term = Some(Term::Delivery);
+            let over = was.fee_due.unwrap_or(today);
+            c.due_on = Some(deadline::fee_expiry_decision_due(cal, over)?);
+            c.term = Some(Term::Denial);
         }
+        // The approved denial is delivered like every denial; the case was judged on its grant.
+        Action::ApproveDenial => (c.term, c.due_on) = next_term(cal, DecisionKind::Deny, false, today)?,
         // The correction's term is over: the window has 2 working days from its end to have the
         // refusal approved by the head [001 第九条], on the department's clock.
         Action::CorrectionExpired => {

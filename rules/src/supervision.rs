@@ -35,6 +35,7 @@ pub fn clock_of(state: CaseState) -> Clock {
     match state {
         CaseState::Submitted
         | CaseState::RefusalProposed
+        | CaseState::DenialProposed
         | CaseState::Accepted
         | CaseState::InReview
         | CaseState::Decided(Grant | Deny)
@@ -61,6 +62,9 @@ pub enum Term {
     /// The refusal of an unanswered correction, approved by the head, within 2 working days of
     /// the correction term's end [001 第九条].
     Refusal,
+    /// The denial of an unpaid fee, approved by the head [001 第十九条], within 2 working days of
+    /// the payment term's end.
+    Denial,
     /// The decision, by the promised limit (suspensions excluded, the one extension included).
     Decision,
     /// The fee notice goes out the day of the decision [001 第十八条].
@@ -73,10 +77,11 @@ pub enum Term {
 }
 
 impl Term {
-    pub const ALL: [Term; 7] = [
+    pub const ALL: [Term; 8] = [
         Term::Acceptance,
         Term::Correction,
         Term::Refusal,
+        Term::Denial,
         Term::Decision,
         Term::FeeNotice,
         Term::Payment,
@@ -89,6 +94,7 @@ impl Term {
             Term::Acceptance => "acceptance",
             Term::Correction => "correction",
             Term::Refusal => "refusal",
+            Term::Denial => "denial",
             Term::Decision => "decision",
             Term::FeeNotice => "fee_notice",
             Term::Payment => "payment",
@@ -108,6 +114,7 @@ impl Term {
             CaseState::Submitted => &[Term::Acceptance, Term::Decision],
             CaseState::AwaitingCorrection => &[Term::Correction],
             CaseState::RefusalProposed => &[Term::Refusal],
+            CaseState::DenialProposed => &[Term::Denial],
             CaseState::Accepted | CaseState::InReview | CaseState::Suspended => &[Term::Decision],
             CaseState::Decided(Grant) => &[Term::Delivery, Term::FeeNotice],
             CaseState::Decided(Deny) | CaseState::ReadyForDelivery => &[Term::Delivery],
@@ -122,6 +129,7 @@ impl Term {
             Term::Acceptance => lang.pick("受理期限", "受理期限", "Acceptance due"),
             Term::Correction => lang.pick("补正期限", "補正期限", "Correction due"),
             Term::Refusal => lang.pick("不予受理决定期限", "不予受理決定期限", "Refusal due"),
+            Term::Denial => lang.pick("不予批准决定期限", "不予批准決定期限", "Denial due"),
             Term::Decision => lang.pick("办理期限", "辦理期限", "Decision due"),
             Term::FeeNotice => lang.pick("缴费通知期限", "繳費通知期限", "Fee notice due"),
             Term::Payment => lang.pick("缴费期限", "繳費期限", "Payment due"),
@@ -156,6 +164,8 @@ pub enum AccountabilityKind {
     /// An unanswered correction not refused (with the head's approval) within 2 working days of
     /// its term [001 第九条].
     RefusalOverdue,
+    /// An unpaid fee's denial not approved within 2 working days of the payment term [001 第十九条].
+    DenialOverdue,
     /// No fee notice on the day of the decision [001 第十八条].
     FeeNoticeOverdue,
     /// Not delivered within 10 working days of the decision, or 3 of payment.
@@ -166,9 +176,10 @@ pub enum AccountabilityKind {
 }
 
 impl AccountabilityKind {
-    pub const ALL: [AccountabilityKind; 6] = [
+    pub const ALL: [AccountabilityKind; 7] = [
         AccountabilityKind::AcceptanceOverdue,
         AccountabilityKind::RefusalOverdue,
+        AccountabilityKind::DenialOverdue,
         AccountabilityKind::DecisionOverdue,
         AccountabilityKind::FeeNoticeOverdue,
         AccountabilityKind::DeliveryOverdue,
@@ -179,6 +190,7 @@ impl AccountabilityKind {
         match self {
             AccountabilityKind::AcceptanceOverdue => "acceptance_overdue",
             AccountabilityKind::RefusalOverdue => "refusal_overdue",
+            AccountabilityKind::DenialOverdue => "denial_overdue",
             AccountabilityKind::DecisionOverdue => "decision_overdue",
             AccountabilityKind::FeeNoticeOverdue => "fee_notice_overdue",
             AccountabilityKind::DeliveryOverdue => "delivery_overdue",
@@ -195,6 +207,9 @@ impl AccountabilityKind {
             AccountabilityKind::AcceptanceOverdue => lang.pick("逾期未受理", "逾期未受理", "Acceptance overdue"),
             AccountabilityKind::RefusalOverdue => {
                 lang.pick("逾期未作不予受理决定", "逾期未作不予受理決定", "Refusal of acceptance overdue")
+            }
+            AccountabilityKind::DenialOverdue => {
+                lang.pick("逾期未作不予批准决定", "逾期未作不予批准決定", "Denial of an unpaid fee overdue")
             }
             AccountabilityKind::DecisionOverdue => lang.pick("超期未办结", "超期未辦結", "Decision overdue"),
             AccountabilityKind::FeeNoticeOverdue => {
@@ -216,6 +231,7 @@ impl AccountabilityKind {
         match term {
             Term::Acceptance => Some(AccountabilityKind::AcceptanceOverdue),
             Term::Refusal => Some(AccountabilityKind::RefusalOverdue),
+            Term::Denial => Some(AccountabilityKind::DenialOverdue),
             Term::Decision => Some(AccountabilityKind::DecisionOverdue),
             Term::FeeNotice => Some(AccountabilityKind::FeeNoticeOverdue),
             Term::Delivery => Some(AccountabilityKind::DeliveryOverdue),
@@ -380,7 +396,7 @@ mod tests {
                 assert_eq!(Term::from_code(t.code()), Some(t));
             }
         }
-        assert_eq!(department_states().count(), 7);
+        assert_eq!(department_states().count(), 8);
     }
 
     #[test]
@@ -395,6 +411,8 @@ mod tests {
             // the correction's term is over: the department's refusal runs
             (RefusalProposed, Clock::Department),
             (AwaitingPayment, Clock::Applicant),
+            // the fee's term is over: the department's denial runs
+            (DenialProposed, Clock::Department),
             (Suspended, Clock::None),
             (Decided(DecisionKind::Grant), Clock::Department),
             (Decided(DecisionKind::Deny), Clock::Department),

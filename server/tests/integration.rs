@@ -1647,10 +1647,29 @@ async fn authorization_matrix(app: &App) {
             row = cases::apply(db, &cal, change_of(&row, action, who, "", today, &provided)).await.unwrap();
         }
         let late = row.fee_due.unwrap() + chrono::Duration::days(1);
-        let refuse = change_of(&row, Action::FeeExpired, system, &row.fee_due.unwrap().to_string(), late, &provided);
-        row = cases::apply(db, &cal, refuse).await.unwrap();
+        let early = change_of(&row, Action::FeeExpired, system, "", row.fee_due.unwrap(), &provided);
+        assert!(cases::apply(db, &cal, early).await.is_err(), "the payment term runs to its last day");
+        // The sweep proposes the denial; the head approves it [001 第十九条] (it once refused the
+        // case by rule at once, no approval).
+        let r = app::server::scheduler::sweep(db, &cal, late).await.unwrap();
+        assert!(r.fees_expired >= 1, "{r:?}");
+        row = case::Entity::find_by_id(row.id).one(db).await.unwrap().unwrap();
+        let approval_due = rules::deadline::fee_expiry_decision_due(&cal, row.fee_due.unwrap()).unwrap();
+        assert_eq!(
+            (row.state.as_str(), row.due_on, row.term()),
+            ("denial_proposed", Some(approval_due), Some(rules::supervision::Term::Denial))
+        );
+        let client = |name: &str| clients.iter().find(|(u, _)| *u == name).unwrap().1.clone();
+        let clerk = &client("clerk");
+        let approve = [("action", "approve_denial"), ("comment", "同意")];
+        for who in ["clerk", "reviewer"] {
+            assert_eq!(act(&client(who), base, id, &approve).await.status(), StatusCode::FORBIDDEN, "{who}");
+        }
+        let r = act(&client("approver"), base, id, &approve).await;
+        assert_eq!(location(&r), format!("/staff/cases/{id}"), "{:?}", flash_of(&r));
+        row = case::Entity::find_by_id(row.id).one(db).await.unwrap().unwrap();
         assert_eq!(row.state, "decided_deny");
-        let clerk = &clients.iter().find(|(u, _)| *u == "clerk").unwrap().1;
+        assert_eq!(row.term(), Some(rules::supervision::Term::Delivery));
         let pdf = |name: &'static str| {
             let clerk = clerk.clone();
             let url = format!("{base}/notices/{id}/{name}");

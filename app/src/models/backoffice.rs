@@ -29,7 +29,7 @@ pub fn bucket_states(bucket: &str) -> &'static [&'static str] {
     match bucket {
         "new" => &["submitted"],
         "corrections" => &["awaiting_correction"],
-        "refusals" => &["refusal_proposed"],
+        "refusals" => &["refusal_proposed", "denial_proposed"],
         "review" => &["accepted", "in_review"],
         "suspended" => &["suspended"],
         "decided" => &["decided_grant", "decided_deny", "decided_forward"],
@@ -234,6 +234,11 @@ pub enum StaffAction {
         #[serde(default)]
         comment: String,
     },
+    /// The head approves the denial proposed for a fee left unpaid [001 第十九条].
+    ApproveDenial {
+        #[serde(default)]
+        comment: String,
+    },
     StartReview,
     Opinion {
         #[serde(default)]
@@ -342,6 +347,7 @@ impl StaffAction {
             StaffAction::RequestCorrection { .. } => "request_correction",
             StaffAction::Reject { .. } => "reject",
             StaffAction::ApproveRefusal { .. } => "approve_refusal",
+            StaffAction::ApproveDenial { .. } => "approve_denial",
             StaffAction::ConfirmSupplement => "confirm_supplement",
             StaffAction::FileGrant { .. } => "file_grant",
             StaffAction::FileDeny { .. } => "file_deny",
@@ -380,6 +386,7 @@ pub fn staff_action_label(action: &str, lang: Lang) -> &'static str {
         "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Ask for corrections"),
         "reject" => lang.pick("不予受理", "不予受理", "Refuse to accept"),
         "approve_refusal" => lang.pick("批准不予受理", "批准不予受理", "Approve the refusal"),
+        "approve_denial" => lang.pick("批准不予批准", "批准不予批准", "Approve the denial"),
         "file_grant" => lang.pick("予以备案", "予以備案", "File it"),
         "confirm_supplement" => lang.pick("确认容缺材料已补齐", "確認容缺材料已補齊", "Confirm the deferred materials"),
         "file_deny" => {

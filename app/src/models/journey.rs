@@ -339,7 +339,14 @@ pub fn action_label(action: &str, lang: Lang) -> &'static str {
         "record_higher_decision" => lang.pick("上级机关作出决定", "上級機關作出決定", "The higher authority decided"),
         "issue_fee_notice" => lang.pick("缴费通知", "繳費通知", "Fee notice"),
         "record_payment" => lang.pick("已缴费", "已繳費", "Payment received"),
-        "fee_expired" => lang.pick("逾期未缴费", "逾期未繳費", "Fee not paid in time"),
+        "fee_expired" => lang.pick(
+            "逾期未缴费，拟不予批准（报负责人批准）",
+            "逾期未繳費，擬不予批准（報負責人批准）",
+            "Fee not paid in time: denial proposed",
+        ),
+        "approve_denial" => {
+            lang.pick("经负责人批准，不予批准", "經負責人批准，不予批准", "Denied (approved by the head)")
+        }
         "prepare_delivery" => lang.pick("准备送达", "準備送達", "Ready for delivery"),
         "deliver" => lang.pick("送达", "送達", "Delivered"),
         "close" => lang.pick("办结", "辦結", "Closed"),

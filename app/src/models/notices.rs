@@ -107,7 +107,8 @@ mod tests {
                     ("extend", "in_review"),
                     ("decide", "decided_grant"),
                     ("issue_fee_notice", "awaiting_payment"),
-                    ("fee_expired", "decided_deny"),
+                    ("fee_expired", "denial_proposed"),
+                    ("approve_denial", "decided_deny"),
                     ("deliver", "delivered"),
                 ],
                 &[

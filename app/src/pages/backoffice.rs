@@ -189,6 +189,10 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
             <p class="hint">{lang.pick("上级机关批准后录入；结果文书随即生成，由窗口送达申请人。", "上級機關批准後錄入；結果文書隨即生成，由窗口送達申請人。", "Record it once the higher authority has granted; the result document is issued and the window delivers it.")}</p>
             {text_field(f, action, "reason", lang.pick("上级机关批复文号及说明", "上級機關批覆文號及說明", "The higher authority's reply (reference, note)"), true)}
         }.into_any(),
+        "approve_denial" => view! {
+            <p class="hint">{lang.pick("申请人未在缴费期限内缴纳规费，主办处室拟不予批准。批准后制作不予行政许可决定书并送达申请人；决定书写明逾期未缴费的理由、依据和救济途径。", "申請人未在繳費期限內繳納規費，主辦處室擬不予批准。批准後製作不予行政許可決定書並送達申請人；決定書寫明逾期未繳費的理由、依據和救濟途徑。", "The applicant did not pay in time and the lead office proposes to deny. Once approved, the denial is issued to the applicant with its reason, basis and remedies.")}</p>
+            {text_field(f, action, "comment", lang.pick("审批意见（可选）", "審批意見（可選）", "Approver's note (optional)"), true)}
+        }.into_any(),
         "approve_refusal" => view! {
             <p class="hint">{lang.pick("申请人未在补正期限内补正。批准后制作不予受理决定书并送达申请人；决定书写明逾期未补正的理由、依据和救济途径。", "申請人未在補正期限內補正。批准後製作不予受理決定書並送達申請人；決定書寫明逾期未補正的理由、依據和救濟途徑。", "The applicant did not correct in time. Once approved, the refusal of acceptance is issued to the applicant with its reason, basis and remedies.")}</p>
             {text_field(f, action, "comment", lang.pick("审批意见（可选）", "審批意見（可選）", "Approver's note (optional)"), true)}
@@ -255,7 +259,10 @@ fn action_form(c: &StaffCase, f: &Flash, action: &'static str, lang: Lang) -> im
         }.into_any(),
         _ => ().into_any(),
     };
-    let danger = matches!(action, "reject" | "approve_refusal" | "decide_deny" | "record_higher_deny" | "file_deny");
+    let danger = matches!(
+        action,
+        "reject" | "approve_refusal" | "approve_denial" | "decide_deny" | "record_higher_deny" | "file_deny"
+    );
     view! {
         <form method="post" action=STAFF_ACT id=format!("form-{action}") class="action-form">
             <h3>{staff_action_label(action, lang)}</h3>
@@ -280,6 +287,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
         "file_grant",
         "file_deny",
         "approve_refusal",
+        "approve_denial",
         "start_review",
         "opinion",
         "assign",

@@ -192,6 +192,11 @@ pub fn next_step(state: CaseState, term: Option<rules::supervision::Term>, lang:
             "A special procedure is under way (clock stopped)",
         ),
         AwaitingPayment => lang.pick("等待您按缴费通知缴费", "等待您按繳費通知繳費", "You: pay the fee"),
+        DenialProposed => lang.pick(
+            "缴费期限已过：部门拟不予批准，报负责人批准后送达决定书",
+            "繳費期限已過：部門擬不予批准，報負責人批准後送達決定書",
+            "The payment term is over: the department proposes to deny; the head decides",
+        ),
         ReadyForDelivery => lang.pick("等待送达结果", "等待送達結果", "The window: deliver the result"),
         Decided(rules::DecisionKind::Forward) => lang.pick(
             "已上报上级机关，等待上级机关决定",

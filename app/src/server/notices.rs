@@ -188,8 +188,8 @@ fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
             "理由：您未在补正期限（{}）内补正申请材料。\n依据：申请人逾期不补正材料的，经本机关负责人批准，不予受理。",
             due(c.correction_due)
         )),
-        "fee_expired" => Some(format!(
-            "理由：您未在缴费期限（{}）内缴纳规费。\n依据：按规定需缴纳规费的，申请人逾期不缴纳，依法作出不予批准的决定。",
+        "fee_expired" | "approve_denial" => Some(format!(
+            "理由：您未在缴费期限（{}）内缴纳规费。\n依据：按规定需缴纳规费的，申请人逾期不缴纳的，经本机关负责人批准，依法作出不予批准的决定。",
             due(c.fee_due)
         )),
         _ => None,

@@ -46,7 +46,7 @@ pub fn backoff(cfg: &NotifySettings, failed: u32) -> Duration {
 
 /// The kinds of notice the outbox carries (a staff member's or the rules' transition), each of
 /// which may have its own template; `*` is the one for all others.
-pub const NOTICE_KINDS: [&str; 21] = [
+pub const NOTICE_KINDS: [&str; 22] = [
     "accept",
     "deemed_accepted",
     "request_correction",
@@ -65,6 +65,7 @@ pub const NOTICE_KINDS: [&str; 21] = [
     "issue_fee_notice",
     "record_payment",
     "fee_expired",
+    "approve_denial",
     "prepare_delivery",
     "deliver",
     "close",

@@ -210,36 +210,48 @@ fn each_action_sets_its_term_and_its_last_day() {
 }
 
 #[test]
-fn an_unpaid_fee_is_refused_and_the_refusal_delivered_in_10_working_days() {
-    let clocks = Clocks {
+fn an_unpaid_fee_is_denied_with_the_heads_approval_and_the_denial_delivered() {
+    let paying = || Clocks {
         fee_due: Some(d("2025-10-09")),
         due_on: Some(d("2025-10-09")),
         term: Some(Term::Payment),
+        decided_on: Some(d("2025-09-25")),
         ..Clocks::default()
     };
-    let o = row(
-        &with_fee(),
-        CaseState::AwaitingPayment,
-        clocks,
-        History::default(),
-        |f| f.fee_due = Some(d("2025-10-09")),
-        Action::FeeExpired,
-        "2025-10-10",
-    )
-    .unwrap();
-    assert_eq!(o.transition.to, CaseState::Decided(Deny));
-    assert_eq!((o.clocks.term, o.clocks.due_on), (Some(Term::Delivery), Some(d("2025-10-23"))));
+    let expire = |today| {
+        row(&with_fee(), CaseState::AwaitingPayment, paying(), History::default(), |_| {}, Action::FeeExpired, today)
+    };
     // the payment term runs to its last day
-    let early = row(
-        &with_fee(),
-        CaseState::AwaitingPayment,
-        Clocks::default(),
-        History::default(),
-        |f| f.fee_due = Some(d("2025-10-09")),
-        Action::FeeExpired,
-        "2025-10-09",
-    );
-    assert_eq!(early, Err(Blocked::Refused(Refusal::FeeTermRunning)));
+    assert_eq!(expire("2025-10-09"), Err(Blocked::Refused(Refusal::FeeTermRunning)));
+    // the lead office proposes the denial; the head has 2 working days from the term's end
+    // [001 第十九条] (the make-up Saturday counted)
+    let o = expire("2025-10-10").unwrap();
+    assert_eq!(o.transition.to, CaseState::DenialProposed);
+    assert_eq!((o.clocks.term, o.clocks.due_on, o.record), (Some(Term::Denial), Some(d("2025-10-11")), None));
+    assert_eq!(o.verdict, None, "judged on its grant");
+    // proposed by a scheduler that was down past those 2 days: held to account at once
+    let late = expire("2025-10-14").unwrap();
+    assert_eq!(late.record, Some((AccountabilityKind::DenialOverdue, d("2025-10-11"))));
+    // only the head approves it; the denial is then delivered within 10 working days
+    let proposed = o.clocks;
+    let cal = Calendar::shipped();
+    let facts = CaseFacts::on(d("2025-10-13"));
+    let history = History::default();
+    let now = CaseNow {
+        state: CaseState::DenialProposed,
+        facts: &facts,
+        clocks: &proposed,
+        history: &history,
+        deferred_missing: false,
+    };
+    assert!(matches!(
+        outcome(&cal, &with_fee(), now, &Action::ApproveDenial, Role::WindowClerk),
+        Err(Blocked::Refused(Refusal::NotAllowed { .. }))
+    ));
+    let o = outcome(&cal, &with_fee(), now, &Action::ApproveDenial, Role::Approver).unwrap();
+    assert_eq!(o.transition.to, CaseState::Decided(Deny));
+    assert_eq!((o.clocks.term, o.clocks.due_on), (Some(Term::Delivery), Some(d("2025-10-27"))));
+    assert_eq!((o.clocks.decided_on, o.verdict), (Some(d("2025-09-25")), None));
 }
 
 #[test]

@@ -86,6 +86,10 @@ pub async fn act(
             comment = note.trim().chars().take(2000).collect();
             Action::ApproveRefusal
         }
+        StaffAction::ApproveDenial { comment: note } => {
+            comment = note.trim().chars().take(2000).collect();
+            Action::ApproveDenial
+        }
         StaffAction::Reject { reason, legal_basis } => {
             need(reason, "reason", reason_msg)?;
             comment = refusal_text(reason, legal_basis);

@@ -93,6 +93,7 @@ fn candidates() -> Vec<(&'static str, Action)> {
         ("request_correction", Action::RequestCorrection),
         ("reject", Action::Reject { reason: r() }),
         ("approve_refusal", Action::ApproveRefusal),
+        ("approve_denial", Action::ApproveDenial),
         ("file_grant", Action::File { kind: DecisionKind::Grant, reason: String::new() }),
         ("file_deny", Action::File { kind: DecisionKind::Deny, reason: r() }),
         ("start_review", Action::StartReview),

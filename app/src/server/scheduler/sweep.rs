@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
-use rules::case::{Action, CaseFacts};
+use rules::case::Action;
 use rules::supervision::{self, Duty, OpenCase, Term};
-use rules::{Calendar, CaseState, Role};
+use rules::{Calendar, CaseState};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
@@ -75,7 +75,6 @@ struct Candidate {
     state: String,
     due_on: Option<NaiveDate>,
     due_for: Option<String>,
-    decided_on: Option<NaiveDate>,
     correction_due: Option<NaiveDate>,
     fee_due: Option<NaiveDate>,
     received_on: Option<NaiveDate>,
@@ -98,7 +97,6 @@ async fn candidates(db: &DatabaseConnection, today: NaiveDate) -> Result<BTreeMa
             case::Column::State,
             case::Column::DueOn,
             case::Column::DueFor,
-            case::Column::DecidedOn,
             case::Column::CorrectionDue,
             case::Column::FeeDue,
             case::Column::ReceivedOn,
@@ -243,6 +241,7 @@ pub async fn sweep(db: &DatabaseConnection, cal: &Calendar, today: NaiveDate) ->
         let Some(action) = p.engine else { continue };
         match by_the_engine(db, cal, &p.c, action.clone(), today).await {
             Ok(()) if action == Action::DeemAccepted => report.deemed_accepted += 1,
+            Ok(()) if action == Action::FeeExpired => report.fees_expired += 1,
             Ok(()) => report.corrections_expired += 1,
             Err(AppError::Stale) => report.skipped_stale += 1,
             // A filing received by an older version, still on the acceptance term a filing does
@@ -291,7 +290,11 @@ async fn by_the_engine(
 ) -> Result<(), AppError> {
     let provided =
         super::super::cases::documents::files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
-    let since = if action == Action::DeemAccepted { c.received_on } else { c.correction_due };
+    let since = match action {
+        Action::DeemAccepted => c.received_on,
+        Action::FeeExpired => c.fee_due,
+        _ => c.correction_due,
+    };
     let change = cases::Change {
         case_id: c.id,
         expected_version: c.version,
@@ -366,26 +369,18 @@ struct Planned {
     /// proposed for an unanswered correction (`Duty::ExpireCorrection`).
     engine: Option<Action>,
     supplement_overdue: bool,
-    /// The clock after the steps: the due date, what it is for, the day of the decision.
-    due_on: Option<NaiveDate>,
-    due_for: Option<Term>,
-    decided_on: Option<NaiveDate>,
     steps: Vec<Step>,
 }
 
-/// One event the sweep writes: a flag (same state) or a transition by the system.
+/// One event the sweep writes in a batch: a flag on the case, its state unchanged.
 #[derive(Debug, Clone)]
 struct Step {
     action: &'static str,
-    from: CaseState,
-    to: CaseState,
     comment: String,
-    /// A change of state: the applicant is also sent an e-mail / SMS (outbox).
-    transition: bool,
 }
 
 /// The case's duties today (`rules::supervision::duties`) turned into its new row and events;
-/// `None` when nothing is to be done. Transitions go through `rules::transition`, as a clerk's.
+/// `None` when nothing is to be done. Transitions go through the case engine, as a clerk's.
 fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate) -> Result<Option<Planned>, AppError> {
     let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
     let due_for = c.due_for.as_deref().and_then(Term::from_code);
@@ -399,45 +394,20 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
         warning_days: warn_days.unwrap_or(rules::deadline::DEFAULT_WARNING_DAYS),
     };
     let duties = supervision::duties(cal, &open, today).map_err(AppError::internal)?;
-    let mut p = Planned {
-        c: c.clone(),
-        state,
-        engine: None,
-        supplement_overdue: c.supplement_overdue,
-        due_on: c.due_on,
-        due_for,
-        decided_on: c.decided_on,
-        steps: Vec::new(),
-    };
+    let mut p =
+        Planned { c: c.clone(), state, engine: None, supplement_overdue: c.supplement_overdue, steps: Vec::new() };
     for d in duties {
-        let now_in = p.state;
-        let flag = |action, comment: String| Step { action, from: now_in, to: now_in, comment, transition: false };
         match d {
             // A submitted case has no other duty than its record (by range): the engine moves it.
             Duty::DeemAccepted { .. } => p.engine = Some(Action::DeemAccepted),
             // The only duty of a case awaiting its correction (the applicant's clock).
             Duty::ExpireCorrection => p.engine = Some(Action::CorrectionExpired),
             Duty::SupplementOverdue { due } => {
-                p.steps.push(flag("supplement_overdue", due.to_string()));
+                p.steps.push(Step { action: "supplement_overdue", comment: due.to_string() });
                 p.supplement_overdue = true;
             }
-            Duty::ExpireFee => {
-                let action = Action::FeeExpired;
-                let facts = CaseFacts { fee_due: c.fee_due, ..CaseFacts::on(today) };
-                let t = rules::transition(p.state, &action, Role::System, &facts).map_err(AppError::Refused)?;
-                p.steps.push(Step {
-                    action: t.action.code(),
-                    from: t.from,
-                    to: t.to,
-                    comment: c.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                    transition: true,
-                });
-                p.state = t.to;
-                // As the engine sets it (`cases::apply_in`): a refusal for the fee is delivered
-                // within the refusal's term.
-                let due = rules::deadline::delivery_after_decision_due(cal, today).map_err(AppError::internal)?;
-                (p.due_on, p.due_for) = (Some(due), Some(Term::Delivery));
-            }
+            // The fee's term is over: the denial is proposed to the head [001 第十九条].
+            Duty::ExpireFee => p.engine = Some(Action::FeeExpired),
             // Records are opened by range (`open_records`).
             Duty::Accountability { .. } => {}
         }
@@ -466,19 +436,13 @@ async fn write_batch(
             [
                 Value::from(p.c.id),
                 Value::from(p.c.version),
-                Value::from(p.state.code()),
                 Value::from(p.c.version + p.steps.len() as i32),
                 Value::from(p.supplement_overdue),
-                Value::from(p.due_on),
-                Value::from(p.due_for.map(|t| t.code())),
-                Value::from(p.decided_on),
             ],
         ));
     }
     let sql = format!(
-        "UPDATE cases SET state = v.column3, version = v.column4, \
-         supplement_overdue = v.column5, due_on = v.column6, due_for = v.column7, decided_on = v.column8, \
-         updated_at = {} FROM (VALUES {}) AS v \
+        "UPDATE cases SET version = v.column3, supplement_overdue = v.column4, updated_at = {} FROM (VALUES {}) AS v \
          WHERE cases.id = v.column1 AND cases.version = v.column2 RETURNING id",
         super::super::db::placeholder(backend, 1),
         rows.join(",")
@@ -496,10 +460,8 @@ async fn write_batch(
     if done.is_empty() {
         return Ok(report);
     }
-    // 2. Events (the chain goes on from each case's last event), inbox entries, outbox rows;
-    //    state counts by (department, from, to).
+    // 2. Events (the chain goes on from each case's last event), inbox entries, outbox rows.
     let (mut events, mut inbox, mut outbox, mut voided) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut moves: BTreeMap<(i32, &str, &str), (CaseState, CaseState, i64)> = BTreeMap::new();
     for p in batch.iter().filter(|p| done.contains(&p.c.id)) {
         let c = &p.c;
         let mut prev = last.get(&c.id).cloned();
@@ -508,8 +470,8 @@ async fn write_batch(
                 audit::NewEvent {
                     case_id: c.id,
                     action: s.action.into(),
-                    from_state: s.from.code().into(),
-                    to_state: s.to.code().into(),
+                    from_state: p.state.code().into(),
+                    to_state: p.state.code().into(),
                     actor_kind: SYSTEM.kind.as_str().into(),
                     actor_id: SYSTEM.id,
                     role: SYSTEM.role.as_str().into(),
@@ -526,24 +488,15 @@ async fn write_batch(
                 c.applicant_id,
                 c.id,
                 &c.case_no,
-                s.to.code(),
+                p.state.code(),
                 c.due_on,
                 s.action,
             ));
-            // A change of state, or a result made void, is also sent by e-mail / SMS.
-            if s.transition || s.action == "supplement_overdue" {
-                outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, s.to.code(), c.due_on, s.action));
-            }
-            if s.transition {
-                moves.entry((c.department_id, s.from.code(), s.to.code())).or_insert((s.from, s.to, 0)).2 += 1;
-            }
+            // A result made void is also sent by e-mail / SMS.
+            outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, p.state.code(), c.due_on, s.action));
             if s.action == "supplement_overdue" {
                 voided.push(c.id);
-            }
-            match s.action {
-                "supplement_overdue" => report.supplements_overdue += 1,
-                "fee_expired" => report.fees_expired += 1,
-                _ => {}
+                report.supplements_overdue += 1;
             }
         }
     }
@@ -559,9 +512,6 @@ async fn write_batch(
     }
     for chunk in outbox.chunks(ROWS) {
         outbox::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
-    }
-    for ((dep, _, _), (from, to, n)) in moves {
-        cases::count_move(tx, dep, from, to, n).await?;
     }
     // 容缺 materials not supplied in time: the result is void (办理结果无效), so a result document
     // already issued is revoked (its verification page says so).
