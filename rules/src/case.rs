@@ -173,6 +173,17 @@ impl CaseState {
         matches!(self, CaseState::NotAccepted | CaseState::Closed | CaseState::Withdrawn)
     }
 
+    /// The label of a case of a filing item (备案) where it differs: a filing is not accepted
+    /// and decided but filed [001 重庆 2.备案项目].
+    pub fn label_for(&self, filing: bool, lang: Lang) -> &'static str {
+        match self {
+            CaseState::Submitted if filing => lang.pick("已提交，待备案", "已提交，待備案", "Submitted for filing"),
+            CaseState::Decided(DecisionKind::Grant) if filing => lang.pick("予以备案", "予以備案", "Filed"),
+            CaseState::Decided(DecisionKind::Deny) if filing => lang.pick("不予备案", "不予備案", "Not filed"),
+            _ => self.label(lang),
+        }
+    }
+
     pub fn label(&self, lang: Lang) -> &'static str {
         match self {
             CaseState::Draft => lang.pick("草稿", "草稿", "Draft"),
@@ -705,6 +716,21 @@ mod tests {
             }
         }
         assert_eq!(checked, CaseState::ALL.len() * all_actions().len());
+    }
+
+    #[test]
+    fn a_filing_reads_as_a_filing() {
+        let l = |s: CaseState, filing| s.label_for(filing, Lang::ZhHans);
+        assert_eq!(l(Submitted, true), "已提交，待备案");
+        assert_eq!(l(Submitted, false), "已提交，待受理");
+        assert_eq!(l(Decided(DecisionKind::Grant), true), "予以备案");
+        assert_eq!(l(Decided(DecisionKind::Grant), false), "准予");
+        assert_eq!(l(Decided(DecisionKind::Deny), true), "不予备案");
+        for s in CaseState::ALL {
+            if !matches!(s, Submitted | Decided(DecisionKind::Grant | DecisionKind::Deny)) {
+                assert_eq!(l(s, true), l(s, false), "{s:?}");
+            }
+        }
     }
 
     #[test]

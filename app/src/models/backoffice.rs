@@ -65,6 +65,9 @@ pub struct QueueRow {
     pub applicant: String,
     pub department: String,
     pub state: CaseState,
+    /// The item is a filing (备案): its states read as filings (`CaseState::label_for`).
+    #[serde(default)]
+    pub filing: bool,
     pub due: Option<NaiveDate>,
     pub warning: Option<WarningLevel>,
     pub remaining: Option<i32>,
@@ -155,6 +158,9 @@ pub struct StaffCase {
     pub version: i32,
     pub case_no: String,
     pub state: CaseState,
+    /// The item is a filing (备案): its states read as filings (`CaseState::label_for`).
+    #[serde(default)]
+    pub filing: bool,
     pub item_code: String,
     pub item_name: String,
     pub department: String,

@@ -59,6 +59,9 @@ pub struct CaseSummary {
     pub case_no: Option<String>,
     pub item_name: String,
     pub state: rules::CaseState,
+    /// The item is a filing (备案): its states read as filings (`CaseState::label_for`).
+    #[serde(default)]
+    pub filing: bool,
     pub due_on: Option<chrono::NaiveDate>,
     /// What `due_on` is the last day for.
     pub due_for: Option<rules::supervision::Term>,

@@ -244,6 +244,9 @@ pub struct ProgressView {
     pub item_name: String,
     pub department: String,
     pub state: CaseState,
+    /// The item is a filing (备案): its states read as filings (`CaseState::label_for`).
+    #[serde(default)]
+    pub filing: bool,
     pub submitted_on: Option<NaiveDate>,
     pub accepted_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,

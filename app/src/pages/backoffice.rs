@@ -65,7 +65,7 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
                     <td>{r.item_name.clone()}</td>
                     <td>{r.applicant.clone()}</td>
                     <td>{r.department.clone()}</td>
-                    <td>{r.state.label(lang)}{(!r.waiting.is_empty()).then(|| view! { <br/><span class="hint">{r.waiting.clone()}</span> })}</td>
+                    <td>{r.state.label_for(r.filing, lang)}{(!r.waiting.is_empty()).then(|| view! { <br/><span class="hint">{r.waiting.clone()}</span> })}</td>
                     <td>{r.due.map(|d| d.to_string()).unwrap_or_default()}" "{badge(r.warning, r.remaining, lang)}</td>
                 </tr>
             }
@@ -355,7 +355,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
         <section class="panel">
             <p class="caption">{c.case_no.clone()}" · "{c.department.clone()}</p>
             <h1>{c.item_name.clone()}</h1>
-            <p class="meta"><span class="tag" data-testid="staff-state">{c.state.label(lang)}</span></p>
+            <p class="meta"><span class="tag" data-testid="staff-state">{c.state.label_for(c.filing, lang)}</span></p>
             <dl class="summary-list">
                 <div><dt>{lang.pick("申请人", "申請人", "Applicant")}</dt><dd>{c.applicant_name.clone()}</dd></div>
                 <div><dt>{lang.pick("证件号码", "證件號碼", "ID number")}</dt><dd>{c.applicant_number.clone()}</dd></div>
@@ -398,7 +398,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                     <li>
                         <time datetime=e.day.to_string()>{e.day.to_string()}" · "{e.actor.clone()}</time>
                         <strong>{staff_event_label(&e.action, lang)}</strong>
-                        <span class="tag">{e.to_state.label(lang)}</span>
+                        <span class="tag">{e.to_state.label_for(c.filing, lang)}</span>
                         {e.internal.then(|| view! { <span class="tag">{lang.pick("内部", "內部", "internal")}</span> })}
                         {(!e.comment.is_empty()).then(|| view! { <p class="pre">{e.comment.clone()}</p> })}
                     </li>

@@ -58,7 +58,7 @@ pub fn CasesPage() -> impl IntoView {
                                 view! {
                                     <li class="case-card">
                                         <h2><a href=if c.state == CaseState::Draft { format!("/applications/{}", c.id) } else { format!("/cases/{}", c.id) }>{c.item_name.clone()}</a></h2>
-                                        <p class="meta"><span>{title}</span><span class="tag">{c.state.label(lang)}</span>{warning_badge(&c, lang)}</p>
+                                        <p class="meta"><span>{title}</span><span class="tag">{c.state.label_for(c.filing, lang)}</span>{warning_badge(&c, lang)}</p>
                                         <p class="hint">{next_step(c.state, c.due_for, lang)}</p>
                                         {c.due_on.map(|d| view! {
                                             <p>{c.due_for.map(|t| t.label(lang)).unwrap_or(lang.pick("办理期限", "辦理期限", "Due"))}{lang.pick("：", "：", ": ")}<strong>{d.to_string()}</strong></p>
@@ -262,7 +262,7 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
         <section class="panel">
             <p class="caption">{s.case_no.clone().unwrap_or_default()}</p>
             <h1>{s.item_name.clone()}</h1>
-            <p class="meta"><span class="tag" data-testid="state">{s.state.label(lang)}</span>{warning_badge(&s, lang)}</p>
+            <p class="meta"><span class="tag" data-testid="state">{s.state.label_for(s.filing, lang)}</span>{warning_badge(&s, lang)}</p>
             <p><strong>{lang.pick("下一步：", "下一步：", "Next: ")}</strong>{next_step(s.state, s.due_for, lang)}</p>
             <dl class="summary-list">
                 <div><dt>{lang.pick("受理部门", "受理部門", "Department")}</dt><dd>{d.department.clone()}</dd></div>
@@ -325,7 +325,7 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
         })}
         <section class="panel">
             <h2>{lang.pick("办理进度", "辦理進度", "Progress")}</h2>
-            {crate::pages::public::timeline_view(d.timeline.clone(), lang)}
+            {crate::pages::public::timeline_view(d.timeline.clone(), s.filing, lang)}
         </section>
         {x.evaluation.clone().map(|e| view! {
             <section class="panel" id="rating">

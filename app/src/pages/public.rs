@@ -16,14 +16,15 @@ use crate::models::{SessionUser, TimelineEntry};
 use crate::pages::loaded::{loaded, signed_in};
 use crate::server::AppError;
 
-pub fn timeline_view(entries: Vec<TimelineEntry>, lang: Lang) -> impl IntoView {
+/// A case's public timeline; `filing`: the case is a filing's (its states read as such).
+pub fn timeline_view(entries: Vec<TimelineEntry>, filing: bool, lang: Lang) -> impl IntoView {
     view! {
         <ol class="timeline">
             {entries.into_iter().map(|e| view! {
                 <li>
                     <time datetime=e.day.to_string()>{e.day.to_string()}</time>
                     <strong>{action_label(&e.action, lang)}</strong>
-                    <span class="tag">{e.to_state.label(lang)}</span>
+                    <span class="tag">{e.to_state.label_for(filing, lang)}</span>
                     {(!e.comment.is_empty()).then(|| view! { <p>{e.comment.clone()}</p> })}
                 </li>
             }).collect_view()}
@@ -49,7 +50,7 @@ pub fn ProgressPage() -> impl IntoView {
                     <section class="panel" data-testid="progress-result">
                         <p class="caption">{p.case_no.clone()}</p>
                         <h2>{p.item_name.clone()}</h2>
-                        <p class="meta"><span class="tag">{p.state.label(lang)}</span></p>
+                        <p class="meta"><span class="tag">{p.state.label_for(p.filing, lang)}</span></p>
                         <dl class="summary-list">
                             <div><dt>{lang.pick("受理部门", "受理部門", "Department")}</dt><dd>{p.department.clone()}</dd></div>
                             {p.submitted_on.map(|d| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted")}</dt><dd>{d.to_string()}</dd></div> })}
@@ -57,7 +58,7 @@ pub fn ProgressPage() -> impl IntoView {
                             {p.due_on.map(|d| view! { <div><dt>{lang.pick("办理期限", "辦理期限", "Due")}</dt><dd>{d.to_string()}</dd></div> })}
                         </dl>
                         <h3>{lang.pick("办理进度", "辦理進度", "Progress")}</h3>
-                        {timeline_view(p.timeline, lang)}
+                        {timeline_view(p.timeline, p.filing, lang)}
                     </section>
                 }
                 .into_any(),

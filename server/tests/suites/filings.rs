@@ -33,6 +33,7 @@ pub async fn filings_suite(app: &App) {
     );
     let (_, page) = text(&person, &format!("{base}/cases/{a}")).await;
     assert!(page.contains("是否予以备案"), "the applicant is told what comes, not an acceptance");
+    assert!(page.contains("已提交，待备案") && !page.contains("待受理"), "its state reads as a filing's");
     // Only the two conclusions: no acceptance, no correction notice, no refusal of acceptance.
     let (_, v) = staff_view(&clerk, base, a).await;
     assert_eq!(actions(v), ["file_grant", "file_deny"]);
@@ -71,6 +72,12 @@ pub async fn filings_suite(app: &App) {
     assert_eq!(c.days_used, Some(used as i32), "counted from the receipt");
     let results = app::server::cases::documents::results_of(db, c.id).await.unwrap();
     assert_eq!(results.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(), ["备案通知书"]);
+    // filed, not granted (准予 is a licence's word), on the applicant's page and the clerk's
+    let (_, page) = text(&person, &format!("{base}/cases/{a}")).await;
+    assert!(page.contains("予以备案") && !page.contains("准予"), "the applicant's page");
+    let (_, page) = text(&clerk, &format!("{base}/staff/cases/{a}")).await;
+    let tag = page.split(r#"data-testid="staff-state""#).nth(1).and_then(|t| t.split("</span>").next()).unwrap_or("");
+    assert!(tag.contains(">予以备案"), "the clerk's page: {tag}");
 
     // 不予备案: only with the list of what is wrong, printed with the remedies.
     let b = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;

@@ -184,6 +184,7 @@ pub async fn staff_case(
         version: c.version,
         case_no: c.case_no.clone().unwrap_or_default(),
         state,
+        filing: rules.kind == rules::item::ItemKind::Filing,
         item_code: it.code,
         item_name: it.name,
         department: dep,

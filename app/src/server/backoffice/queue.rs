@@ -111,10 +111,10 @@ pub(super) async fn rows_for(
 ) -> Result<Vec<QueueRow>, AppError> {
     let item_ids: BTreeSet<i32> = cases.iter().map(|(c, _, _)| c.item_id).collect();
     let applicant_ids: BTreeSet<i32> = cases.iter().map(|(c, _, _)| c.applicant_id).collect();
-    let mut items: BTreeMap<i32, (String, u32)> = BTreeMap::new();
+    let mut items: BTreeMap<i32, (String, u32, bool)> = BTreeMap::new();
     for it in item::Entity::find().filter(item::Column::Id.is_in(item_ids)).all(db).await? {
         let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
-        items.insert(it.id, (it.name, rules.warning_days));
+        items.insert(it.id, (it.name, rules.warning_days, rules.kind == rules::item::ItemKind::Filing));
     }
     let names: BTreeMap<i32, String> = applicant::Entity::find()
         .filter(applicant::Column::Id.is_in(applicant_ids))
@@ -130,7 +130,7 @@ pub(super) async fn rows_for(
         department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
     let mut out = Vec::with_capacity(cases.len());
     for (c, due, waiting) in cases {
-        let (item_name, warn_days) = items.get(&c.item_id).cloned().unwrap_or_default();
+        let (item_name, warn_days, filing) = items.get(&c.item_id).cloned().unwrap_or_default();
         let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
         let due = due.or(c.due_on);
         let status = due.and_then(|d| rules::deadline::warning(cal, d, today, warn_days).ok());
@@ -141,6 +141,7 @@ pub(super) async fn rows_for(
             applicant: names.get(&c.applicant_id).cloned().unwrap_or_default(),
             department: dep_names.get(&c.department_id).cloned().unwrap_or_default(),
             state,
+            filing,
             due,
             warning: status.map(|s| s.level),
             remaining: status.map(|s| s.remaining),

@@ -434,6 +434,7 @@ pub async fn summary(
         case_no: c.case_no.clone(),
         item_name: it.name,
         state,
+        filing: rules.kind == rules::item::ItemKind::Filing,
         due_on: c.due_on,
         due_for: c.term(),
         warning: status.map(|s| s.level),
