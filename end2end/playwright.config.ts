@@ -40,6 +40,8 @@ export default defineConfig({
       TONGBAN_DATA_DIR: process.env.TONGBAN_E2E_DATA,
       TONGBAN_SEED_DEMO: "true",
       TONGBAN_LOG: "warn",
+      // every spec registers from 127.0.0.1
+      TONGBAN_SMS_CODES_PER_ADDRESS_HOUR: "100000",
     },
   },
 });

@@ -1,5 +1,5 @@
 import { test, expect } from "./fixtures";
-import { newIdCard, newMobile, hydrated, DEMO_CLERK } from "./util";
+import { newIdCard, newMobile, hydrated, proveMobile, DEMO_CLERK } from "./util";
 
 test("register, log out, log in again", async ({ page }) => {
   const id = newIdCard();
@@ -12,6 +12,9 @@ test("register, log out, log in again", async ({ page }) => {
   await page.getByLabel("姓名", { exact: true }).fill("王小明");
   await page.getByLabel("居民身份证号码").fill(id.toLowerCase());
   await page.getByLabel("手机号码").fill(mobile);
+  await proveMobile(page, mobile);
+  await hydrated(page);
+  await expect(page.getByLabel("姓名", { exact: true })).toHaveValue("王小明");
   await page.getByLabel("密码", { exact: true }).fill(password);
   await page.getByLabel("再次输入密码").fill(password);
   await page.getByRole("button", { name: "注册" }).click();
@@ -49,7 +52,10 @@ test("an enterprise registers with its credit code", async ({ page }) => {
   const r = (31 - ([...body].reduce((s, c, i) => s + cs.indexOf(c) * w[i], 0) % 31)) % 31;
   await page.getByLabel("统一社会信用代码").fill(body + cs[r]);
   await page.getByLabel("联系人姓名").fill("赵六");
-  await page.getByLabel("手机号码").fill(newMobile());
+  const mobile = newMobile();
+  await page.getByLabel("手机号码").fill(mobile);
+  await proveMobile(page, mobile);
+  await expect(page.getByLabel("企业 / 法人")).toBeChecked();
   await page.getByLabel("密码", { exact: true }).fill("企业账户的密码2026");
   await page.getByLabel("再次输入密码").fill("企业账户的密码2026");
   await page.getByRole("button", { name: "注册" }).click();

@@ -3,7 +3,7 @@
 // receives. The wasm is held back until the typing is done, so the typing surely comes first;
 // islands hydrate the HTML the server made and never re-render the rest, so nothing is lost.
 import { test, expect, Page } from "./fixtures";
-import { applyForZrzy001, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
+import { applyForZrzy001, hydrated, newIdCard, newMobile, proveMobile, registerPerson, staffPage } from "./util";
 
 /** Slows the page down like a cheap phone on a poor mobile line. */
 async function slowPhone(page: Page) {
@@ -50,6 +50,11 @@ test("registration: what is typed before the page is ready is kept and sent", as
   await expect(page.getByLabel("居民身份证号码")).toHaveValue(id);
   await expect(page.getByLabel("手机号码")).toHaveValue(mobile);
   await expect(page.getByLabel("密码", { exact: true })).toHaveValue("慢慢来也不丢-2026");
+  // the code's round trip brings the form back without the passwords
+  await proveMobile(page, mobile);
+  await expect(page.getByLabel("姓名", { exact: true })).toHaveValue("慢网络");
+  await page.getByLabel("密码", { exact: true }).fill("慢慢来也不丢-2026");
+  await page.getByLabel("再次输入密码").fill("慢慢来也不丢-2026");
   await page.getByRole("button", { name: "注册" }).click();
   await expect(page).toHaveURL(/\/account$/, { timeout: 30_000 });
   await expect(page.locator("main")).toContainText("慢网络");

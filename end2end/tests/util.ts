@@ -1,4 +1,6 @@
 import { Browser, Page, expect } from "@playwright/test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
@@ -33,6 +35,34 @@ export async function hydrated(page: Page) {
 export const DEMO_PERSON = { login: "11010519491231002X", password: "Shenqing-Demo-2026", name: "张三" };
 export const DEMO_CLERK = { username: "clerk", password: "Tongban-Demo-2026" };
 
+/**
+ * The newest code texted to `mobile`: the browser tests' server has no SMS provider, so it writes
+ * each text to `<data dir>/sms-outbox.log`.
+ */
+export async function textedCode(mobile: string): Promise<string> {
+  const file = join(process.env.TONGBAN_E2E_DATA!, "sms-outbox.log");
+  for (let i = 0; i < 50; i++) {
+    if (existsSync(file)) {
+      const mine = readFileSync(file, "utf8").split("\n").filter((l) => l.includes(` ${mobile} `));
+      const m = mine.at(-1)?.match(/验证码是 (\d{6})/);
+      if (m) return m[1];
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no code was texted to ${mobile}`);
+}
+
+/**
+ * On the registration form (its mobile typed): asks for the code, which brings the form back
+ * with what was typed (the passwords aside), and types the code.
+ */
+export async function proveMobile(page: Page, mobile: string) {
+  await page.getByRole("button", { name: "获取短信验证码" }).click();
+  await expect(page.getByRole("status")).toContainText("验证码已发送");
+  await expect(page.getByLabel("手机号码")).toHaveValue(mobile);
+  await page.getByLabel("短信验证码").fill(await textedCode(mobile));
+}
+
 /** Registers a new person through the form and returns their name and mobile (logged in). */
 export async function registerPerson(page: Page, name = "韩梅梅"): Promise<{ name: string; mobile: string; id: string; password: string }> {
   const id = newIdCard();
@@ -43,6 +73,7 @@ export async function registerPerson(page: Page, name = "韩梅梅"): Promise<{ 
   await page.getByLabel("姓名", { exact: true }).fill(name);
   await page.getByLabel("居民身份证号码").fill(id);
   await page.getByLabel("手机号码").fill(mobile);
+  await proveMobile(page, mobile);
   await page.getByLabel("密码", { exact: true }).fill(password);
   await page.getByLabel("再次输入密码").fill(password);
   await page.getByRole("button", { name: "注册" }).click();

@@ -15,6 +15,7 @@ mod m20261202_000008_catalog_revision;
 mod m20261203_000009_term_clocks;
 mod m20261203_000010_security_log;
 mod m20261203_000011_opinion_clocks;
+mod m20261204_000012_sms_codes;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_term_clocks::Migration),
             Box::new(m20261203_000010_security_log::Migration),
             Box::new(m20261203_000011_opinion_clocks::Migration),
+            Box::new(m20261204_000012_sms_codes::Migration),
         ]
     }
 }

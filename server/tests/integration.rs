@@ -161,6 +161,8 @@ async fn spawn(database_url: Option<String>) -> App {
         seed_demo: true,
         // the suites drive the scheduler's work themselves, on fixed days
         scheduler_secs: 0,
+        // every suite's people register from 127.0.0.1
+        sms_codes_per_address_hour: 100_000,
         notify,
         ..Settings::default()
     };
@@ -175,7 +177,9 @@ async fn spawn(database_url: Option<String>) -> App {
         .unwrap();
     });
     let addr = rx.await.unwrap();
-    App { base: format!("http://{addr}"), _dir: dir, state, sinks }
+    let base = format!("http://{addr}");
+    SINKS.lock().unwrap().insert(base.clone(), sinks.clone());
+    App { base, _dir: dir, state, sinks }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, sends a same-site Origin.
@@ -215,7 +219,39 @@ async fn text(c: &Client, url: &str) -> (StatusCode, String) {
 
 const PW: &str = "一个足够长的密码-2026";
 
+/// The SMS sink of the app at each base address (the suites of both databases run at once).
+static SINKS: std::sync::LazyLock<Mutex<std::collections::HashMap<String, Sinks>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// The newest code texted to `mobile` by the app at `base`.
+fn texted_code(base: &str, mobile: &str) -> Option<String> {
+    let sinks = SINKS.lock().unwrap().get(base).cloned()?;
+    let sms = sinks.sms.lock().unwrap().clone();
+    let text = sms.iter().rev().find(|s| s["to"] == mobile)?["text"].as_str()?.to_string();
+    let digits: String = text.split("验证码是").nth(1)?.chars().skip_while(|c| !c.is_ascii_digit()).take(6).collect();
+    (digits.len() == 6).then_some(digits)
+}
+
+/// Asks for a registration code for `mobile` (as the form's button does) and reads it off the sink.
+async fn sms_code(c: &Client, base: &str, mobile: &str) -> String {
+    let r = post_form(c, &format!("{base}/api/sms_code"), &[("kind", "person"), ("mobile", mobile)]).await;
+    assert_eq!(location(&r), "/register", "code for {mobile}: {:?}", flash_of(&r));
+    texted_code(base, mobile).unwrap_or_else(|| panic!("a code was texted to {mobile}"))
+}
+
 async fn register_person(c: &Client, base: &str, name: &str, id: &str, mobile: &str) -> reqwest::Response {
+    let code = sms_code(c, base, mobile).await;
+    register_with_code(c, base, name, id, mobile, &code).await
+}
+
+async fn register_with_code(
+    c: &Client,
+    base: &str,
+    name: &str,
+    id: &str,
+    mobile: &str,
+    code: &str,
+) -> reqwest::Response {
     post_form(
         c,
         &format!("{base}/api/register"),
@@ -224,11 +260,24 @@ async fn register_person(c: &Client, base: &str, name: &str, id: &str, mobile: &
             ("name", name),
             ("id_card_no", id),
             ("mobile", mobile),
+            ("sms_code", code),
             ("password", PW),
             ("password_confirm", PW),
         ],
     )
     .await
+}
+
+/// The minute between two codes to one mobile passes (its throttle's hits are moved back).
+async fn sms_minute_passes(app: &App) {
+    use app::server::entities::rate_hit;
+    use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+    rate_hit::Entity::update_many()
+        .col_expr(rate_hit::Column::At, Expr::value(chrono::Utc::now() - chrono::Duration::minutes(2)))
+        .filter(rate_hit::Column::Bucket.eq("sms_minute"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
 }
 
 async fn count_applicants(app: &App) -> i64 {
@@ -297,7 +346,8 @@ async fn suite(app: &App) {
     let (_, again) = text(&c, &format!("{base}/register")).await;
     assert!(!again.contains("校验位不正确"));
 
-    // a valid registration logs the applicant in
+    // a valid registration logs the applicant in (a minute later: one code a minute to a mobile)
+    sms_minute_passes(app).await;
     let r = register_person(&c, base, "李雷", "11010519900307857X", "13912340001").await;
     assert_eq!(location(&r), "/account");
     let first_session = session_cookie(&r).expect("session cookie");
@@ -308,12 +358,57 @@ async fn suite(app: &App) {
     assert!(account.contains("110***********857X"), "ID masked");
     assert_eq!(count_applicants(app).await, before + 1);
 
+    // Registering proves the mobile with a one-time code (issue S, item 1): without one, with a
+    // wrong one, with too many wrong ones (parallel guesses included), with one used already,
+    // nothing is written; a code is asked for once a minute. Before, any checksum-valid ID number
+    // registered with any mobile.
+    {
+        let c3 = browser(base);
+        let f = "11010119900307001";
+        let id3 = format!("{f}{}", rules::validators::id_check_character(f).unwrap());
+        let err = |r: &reqwest::Response, field: &str| {
+            let fl = flash_of(r).unwrap_or_else(|| panic!("refused: {}", location(r)));
+            fl.errors.get(field).cloned().unwrap_or_else(|| panic!("{field}: {fl:?}"))
+        };
+        let r = register_with_code(&c3, base, "王五", &id3, "13912340003", "").await;
+        assert!(err(&r, "sms_code").contains("6 位验证码"));
+        let r = register_with_code(&c3, base, "王五", &id3, "13912340003", "123456").await;
+        assert!(err(&r, "sms_code").contains("尚未获取"), "no code was sent");
+        let code = sms_code(&c3, base, "13912340003").await;
+        let (_, page) = text(&c3, &format!("{base}/register")).await;
+        assert!(page.contains("验证码已发送至 139****0003") && page.contains("value=\"13912340003\""), "told, kept");
+        let again = post_form(&c3, &format!("{base}/api/sms_code"), &[("mobile", "13912340003")]).await;
+        assert!(err(&again, "_form").contains("尝试次数过多"), "one code a minute");
+        let wrong = if code == "000000" { "000001" } else { "000000" };
+        let guesses = (0..8).map(|_| register_with_code(&c3, base, "王五", &id3, "13912340003", wrong));
+        let answers = futures::future::join_all(guesses).await;
+        let told: Vec<String> = answers.iter().map(|r| err(r, "sms_code")).collect();
+        assert_eq!(told.iter().filter(|m| m.contains("不正确")).count(), 5, "5 tries, however parallel: {told:?}");
+        let r = register_with_code(&c3, base, "王五", &id3, "13912340003", &code).await;
+        assert!(err(&r, "sms_code").contains("次数过多"), "the right code after 5 wrong ones");
+        assert_eq!(count_applicants(app).await, before + 1);
+        // another mobile: a wrong try, then the right code; used once
+        let code = sms_code(&c3, base, "13912340004").await;
+        let r = register_with_code(&c3, base, "王五", &id3, "13912340004", wrong).await;
+        assert!(err(&r, "sms_code").contains("不正确"));
+        let r = register_with_code(&c3, base, "王五", &id3, "13912340004", &code).await;
+        assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+        let c4 = browser(base);
+        let f = "11010119900307002";
+        let id4 = format!("{f}{}", rules::validators::id_check_character(f).unwrap());
+        let r = register_with_code(&c4, base, "赵六", &id4, "13912340004", &code).await;
+        assert!(err(&r, "sms_code").contains("已失效"), "a code is used once");
+        assert_eq!(count_applicants(app).await, before + 2);
+    }
+    let before = before + 1;
+
     // duplicate registration: clear message, nothing written
     let c2 = browser(base);
     let r = register_person(&c2, base, "李雷", "11010519900307857X", "13912340002").await;
     assert_eq!(location(&r), "/register");
     let (_, page) = text(&c2, &format!("{base}/register")).await;
-    assert!(page.contains("该身份证号码已注册"));
+    assert!(page.contains("该证件号码不能在网上注册") && page.contains("服务窗口"), "said once the mobile is proved");
+    sms_minute_passes(app).await;
     let r = register_person(&c2, base, "韩梅梅", "110101199003078574", "13912340001").await;
     assert_eq!(location(&r), "/register");
     let (_, page) = text(&c2, &format!("{base}/register")).await;

@@ -12,6 +12,13 @@ pub async fn register(#[server(flatten)] input: RegisterInput) -> Result<(), Ser
     crate::server::forms::register(input).await
 }
 
+/// A one-time code is sent to the mobile typed into the registration form (the form comes back
+/// with what was typed, the passwords aside).
+#[server(prefix = "/api", endpoint = "sms_code")]
+pub async fn send_sms_code(#[server(flatten)] input: RegisterInput) -> Result<(), ServerFnError> {
+    crate::server::forms::send_sms_code(input).await
+}
+
 /// An applicant signs in with an ID number, a credit code or a mobile.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(#[server(flatten)] input: LoginInput) -> Result<(), ServerFnError> {

@@ -89,10 +89,16 @@ mod live {
         let on_submit = {
             let (form2, doc) = (form.clone(), doc.clone());
             Closure::<dyn Fn(Event)>::new(move |ev: Event| {
+                // a button that sends only part of the form (the SMS code's) names what it needs
+                let only = ev
+                    .dyn_ref::<web_sys::SubmitEvent>()
+                    .and_then(|e| e.submitter())
+                    .and_then(|b| b.get_attribute("data-checks-only"));
                 let found: BTreeMap<String, String> = if register {
                     let input = register_input(&form2);
                     order
                         .iter()
+                        .filter(|f| only.as_deref().is_none_or(|o| o == **f))
                         .filter_map(|f| register_field_error(&input, f, lang).map(|m| (f.to_string(), m)))
                         .collect()
                 } else {

@@ -50,6 +50,9 @@ pub struct RegisterInput {
     pub contact_name: String,
     #[serde(default)]
     pub mobile: String,
+    /// The one-time code sent to the mobile (registering proves it).
+    #[serde(default)]
+    pub sms_code: String,
     #[serde(default)]
     pub password: String,
     #[serde(default)]
@@ -81,6 +84,7 @@ pub fn field_label(field: &str, lang: Lang) -> &'static str {
         "credit_code" => lang.pick("统一社会信用代码", "統一社會信用代碼", "Unified social credit code"),
         "contact_name" => lang.pick("联系人姓名", "聯絡人姓名", "Contact person"),
         "mobile" => lang.pick("手机号码", "手機號碼", "Mobile number"),
+        "sms_code" => lang.pick("短信验证码", "簡訊驗證碼", "Code from the text message"),
         "password" => lang.pick("密码", "密碼", "Password"),
         "password_confirm" => lang.pick("再次输入密码", "再次輸入密碼", "Password again"),
         "login" => lang.pick(
@@ -119,6 +123,17 @@ pub fn register_field_error(input: &RegisterInput, field: &str, lang: Lang) -> O
         "credit_code" if enterprise => input.credit_code.parse::<CreditCode>().err().map(|e| e.message(lang)),
         "contact_name" if enterprise => name_error(&input.contact_name, lang, field_label("contact_name", lang)),
         "mobile" => input.mobile.parse::<Mobile>().err().map(|e| e.message(lang)),
+        "sms_code" => {
+            let code = input.sms_code.trim();
+            (code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit())).then(|| {
+                lang.pick(
+                    "请输入短信中的 6 位验证码",
+                    "請輸入簡訊中的 6 位驗證碼",
+                    "Enter the 6 digits from the text message",
+                )
+                .into()
+            })
+        }
         "password" => {
             let logins = [input.id_card_no.trim(), input.credit_code.trim(), input.mobile.trim()];
             check_password(&input.password, &logins).err().map(|e| e.message(lang))
@@ -129,15 +144,23 @@ pub fn register_field_error(input: &RegisterInput, field: &str, lang: Lang) -> O
     }
 }
 
-pub const REGISTER_FIELDS: [&str; 8] =
-    ["kind", "name", "id_card_no", "credit_code", "contact_name", "mobile", "password", "password_confirm"];
+pub const REGISTER_FIELDS: [&str; 9] =
+    ["kind", "name", "id_card_no", "credit_code", "contact_name", "mobile", "sms_code", "password", "password_confirm"];
 
 /// Validates the whole registration form: every error at once, in field order.
 pub fn validate_register(input: &RegisterInput, lang: Lang) -> Result<Registration, FieldErrors> {
-    let errors: FieldErrors = REGISTER_FIELDS
-        .iter()
-        .filter_map(|f| register_field_error(input, f, lang).map(|e| (f.to_string(), e)))
-        .collect();
+    checked(input, &REGISTER_FIELDS, lang)
+}
+
+/// [`validate_register`] for an account whose mobile needs no code (the demo's applicants).
+pub fn validate_account(input: &RegisterInput, lang: Lang) -> Result<Registration, FieldErrors> {
+    let fields: Vec<&str> = REGISTER_FIELDS.into_iter().filter(|f| *f != "sms_code").collect();
+    checked(input, &fields, lang)
+}
+
+fn checked(input: &RegisterInput, fields: &[&str], lang: Lang) -> Result<Registration, FieldErrors> {
+    let errors: FieldErrors =
+        fields.iter().filter_map(|f| register_field_error(input, f, lang).map(|e| (f.to_string(), e))).collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -169,6 +192,7 @@ impl RegisterInput {
             "credit_code" => &mut self.credit_code,
             "contact_name" => &mut self.contact_name,
             "mobile" => &mut self.mobile,
+            "sms_code" => &mut self.sms_code,
             "password" => &mut self.password,
             "password_confirm" => &mut self.password_confirm,
             _ => return None,
@@ -184,6 +208,7 @@ impl RegisterInput {
             ("credit_code", &self.credit_code),
             ("contact_name", &self.contact_name),
             ("mobile", &self.mobile),
+            ("sms_code", &self.sms_code),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -274,6 +299,7 @@ mod tests {
             name: "张三".into(),
             id_card_no: "11010519491231002X".into(),
             mobile: "13812341234".into(),
+            sms_code: "042917".into(),
             password: "蓝色的窗户很明亮".into(),
             password_confirm: "蓝色的窗户很明亮".into(),
             ..Default::default()
@@ -287,6 +313,10 @@ mod tests {
             (Box::new(|_| {}), vec![]),
             (Box::new(|i| i.id_card_no = "110105194912310021".into()), vec!["id_card_no"]),
             (Box::new(|i| i.kind = "robot".into()), vec!["kind"]),
+            (Box::new(|i| i.sms_code = String::new()), vec!["sms_code"]),
+            (Box::new(|i| i.sms_code = "12345".into()), vec!["sms_code"]),
+            (Box::new(|i| i.sms_code = "12345６".into()), vec!["sms_code"]),
+            (Box::new(|i| i.sms_code = " 123456 ".into()), vec![]),
             (
                 Box::new(|i| {
                     i.mobile = "123".into();

@@ -155,6 +155,7 @@ fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
                 "註冊後可線上申請、上傳材料並查看辦理進度。",
                 "With an account you can apply online, upload materials and follow your case.",
             )}</p>
+            <Notice text=f.notice.clone()/>
             <ErrorSummary errors order=&REGISTER_FIELDS node_ref=NodeRef::new()/>
             <form method="post" action={<crate::api::Register as ServerFn>::PATH} novalidate class="register-form" data-checks="register">
                 <fieldset class="field">
@@ -187,6 +188,12 @@ fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
                 <TextField name="mobile" label=field_label("mobile", lang) input_type="tel" inputmode="numeric"
                     hint=lang.pick("用于接收办理进度通知，也可用于登录", "用於接收辦理進度通知，也可用於登入", "For progress notices; you can also log in with it")
                     value=f.value("mobile") error=field_error(errors, "mobile") autocomplete="tel"/>
+                // the whole form goes to the code's function, which sends it back with what was typed
+                <button type="submit" class="button secondary" formaction={<crate::api::SendSmsCode as ServerFn>::PATH}
+                    formnovalidate data-checks-only="mobile">{lang.pick("获取短信验证码", "取得簡訊驗證碼", "Send a code")}</button>
+                <TextField name="sms_code" label=field_label("sms_code", lang) inputmode="numeric"
+                    hint=lang.pick("6 位数字，5 分钟内有效；用于证明手机号码属于您", "6 位數字，5 分鐘內有效；用於證明手機號碼屬於您", "6 digits, valid for 5 minutes: it shows the mobile is yours")
+                    value=f.value("sms_code") error=field_error(errors, "sms_code") autocomplete="one-time-code"/>
                 <TextField name="password" label=field_label("password", lang) input_type="password"
                     hint=lang.pick("至少 8 个字符，不要使用常见密码", "至少 8 個字元，不要使用常見密碼", "At least 8 characters; not a common password")
                     value="" error=field_error(errors, "password") autocomplete="new-password"/>

@@ -16,15 +16,16 @@ use crate::models::{parse_login_id, LoginId, Registration, SessionUser, StaffRol
 
 fn duplicate(field: &str, lang: Lang) -> AppError {
     let msg = match field {
+        // said only once a code proved the mobile (`register`)
         "id_card_no" => lang.pick(
-            "该身份证号码已注册，请直接登录",
-            "該身分證號碼已註冊，請直接登入",
-            "This ID number is already registered: log in instead",
+            "该证件号码不能在网上注册：如您已有账户，请直接登录；如号码被他人冒用，请持身份证件到服务窗口办理",
+            "該證件號碼不能在網上註冊：如您已有帳戶，請直接登入；如號碼被他人冒用，請持身分證件到服務窗口辦理",
+            "This ID number cannot be registered online: log in if you have an account; if someone else used it, bring your ID card to the service window",
         ),
         "credit_code" => lang.pick(
-            "该统一社会信用代码已注册，请直接登录",
-            "該統一社會信用代碼已註冊，請直接登入",
-            "This credit code is already registered: log in instead",
+            "该统一社会信用代码不能在网上注册：如已有账户，请直接登录；如被他人冒用，请持营业执照到服务窗口办理",
+            "該統一社會信用代碼不能在網上註冊：如已有帳戶，請直接登入；如被他人冒用，請持營業執照到服務窗口辦理",
+            "This credit code cannot be registered online: log in if you have an account; if someone else used it, bring the business licence to the service window",
         ),
         _ => lang.pick(
             "该手机号已被其他账户使用",
@@ -35,9 +36,31 @@ fn duplicate(field: &str, lang: Lang) -> AppError {
     AppError::Conflict(vec![(field.to_string(), msg.to_string())])
 }
 
-/// Registers an applicant. Duplicates (same ID number / credit code, or a mobile another account
-/// logs in with) are refused with a message on the field; nothing is written then.
-pub async fn register(db: &DatabaseConnection, reg: Registration, lang: Lang) -> Result<applicant::Model, AppError> {
+/// Registers an applicant whose mobile the code `sms_code` proves (`sms::use_code`: the code is
+/// used first, and stays used whatever follows, so every further look at whether an ID number is
+/// taken costs a new code to a mobile one holds, five an hour at most). Duplicates (same ID
+/// number / credit code, or a mobile another account logs in with) are refused with a message on
+/// the field; no account is written then.
+pub async fn register(
+    db: &DatabaseConnection,
+    reg: Registration,
+    sms_code: &str,
+    lang: Lang,
+) -> Result<applicant::Model, AppError> {
+    let mobile = match &reg {
+        Registration::Person { mobile, .. } | Registration::Enterprise { mobile, .. } => mobile.clone(),
+    };
+    super::sms::use_code(db, super::sms::Purpose::Register, &mobile, sms_code, lang).await?;
+    create_applicant(db, reg, lang).await
+}
+
+/// Writes the account of a registration already proved (the demo's applicants, and
+/// [`register`] once the code is used).
+pub async fn create_applicant(
+    db: &DatabaseConnection,
+    reg: Registration,
+    lang: Lang,
+) -> Result<applicant::Model, AppError> {
     let (kind, name, id_card, credit, contact, mobile, password) = match reg {
         Registration::Person { name, id_card_no, mobile, password } => {
             (ApplicantKind::Person, name, Some(id_card_no.to_string()), None, None, mobile, password)

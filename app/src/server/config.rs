@@ -23,6 +23,9 @@ pub struct Settings {
     pub audit_key: Option<String>,
     /// Session lifetime in hours.
     pub session_hours: i64,
+    /// SMS codes one address may ask for in an hour (20; a hall's shared address, or a test, may
+    /// need more). `TONGBAN_SMS_CODES_PER_ADDRESS_HOUR`.
+    pub sms_codes_per_address_hour: u64,
     /// Load the demo data at start when the database is empty.
     pub seed_demo: bool,
     /// How many proxies of your own stand before the app (0: none, the peer is the client). The
@@ -73,6 +76,7 @@ impl Default for Settings {
             public_url: None,
             audit_key: None,
             session_hours: 8,
+            sms_codes_per_address_hour: 20,
             seed_demo: false,
             trusted_proxies: 0,
             log: "info".into(),
@@ -189,6 +193,14 @@ impl Settings {
                     name: "TONGBAN_SESSION_HOURS".into(),
                     value: v.clone(),
                     message: "expected a whole number of hours from 1 to 720".into(),
+                })?;
+        }
+        if let Some(v) = env("TONGBAN_SMS_CODES_PER_ADDRESS_HOUR") {
+            s.sms_codes_per_address_hour =
+                v.trim().parse().ok().filter(|n: &u64| *n >= 1).ok_or_else(|| ConfigError::Env {
+                    name: "TONGBAN_SMS_CODES_PER_ADDRESS_HOUR".into(),
+                    value: v.clone(),
+                    message: "expected a whole number from 1".into(),
                 })?;
         }
         if let Some(v) = env("TONGBAN_SCHEDULER_SECS") {

@@ -41,7 +41,7 @@ pub async fn register(input: RegisterInput) -> Result<(), ServerFnError> {
     let (st, lang) = (&call.st, call.lang);
     let result = async {
         let reg = validate_register(&input, lang).map_err(AppError::Invalid)?;
-        let a = accounts::register(&st.db, reg, lang).await?;
+        let a = accounts::register(&st.db, reg, &input.sms_code, lang).await?;
         start_session(st, call.headers(), PrincipalKind::Applicant, a.id, call.client_ip()).await
     }
     .await;
@@ -51,6 +51,49 @@ pub async fn register(input: RegisterInput) -> Result<(), ServerFnError> {
                 .pick("注册成功，您已登录", "註冊成功，您已登入", "Your account is ready and you are logged in")
                 .to_string();
             see_other("/account", vec![cookie, notice(st, "account", msg)])
+        }
+        Err(e) => back_with_errors(st, "/register", "register", input.echo(), &e, lang),
+    };
+    call.answer(reply)
+}
+
+/// The body of `api::send_sms_code`: the code sent, and the registration form again with what was
+/// typed and where it went; or the mobile's error.
+pub async fn send_sms_code(input: RegisterInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let (st, lang) = (&call.st, call.lang);
+    let result = async {
+        let mobile: rules::Mobile = input
+            .mobile
+            .parse()
+            .map_err(|e: rules::validators::MobileError| AppError::field("mobile", e.message(lang)))?;
+        crate::server::sms::send_code(st, crate::server::sms::Purpose::Register, &mobile, call.client_ip(), lang)
+            .await?;
+        Ok::<_, AppError>(mobile)
+    }
+    .await;
+    let reply = match result {
+        Ok(mobile) => {
+            let text = match lang {
+                Lang::ZhHans => {
+                    format!("验证码已发送至 {}，{} 分钟内有效", mobile.masked(), crate::server::sms::VALID_MINUTES)
+                }
+                Lang::ZhHant => {
+                    format!("驗證碼已發送至 {}，{} 分鐘內有效", mobile.masked(), crate::server::sms::VALID_MINUTES)
+                }
+                Lang::En => format!(
+                    "A code was sent to {}; it is valid for {} minutes",
+                    mobile.masked(),
+                    crate::server::sms::VALID_MINUTES
+                ),
+            };
+            let flash = crate::models::Flash {
+                form: "register".into(),
+                values: input.echo(),
+                errors: Default::default(),
+                notice: Some(text),
+            };
+            see_other("/register", vec![crate::server::edge::flash_cookie(&flash, st.settings.secure())])
         }
         Err(e) => back_with_errors(st, "/register", "register", input.echo(), &e, lang),
     };

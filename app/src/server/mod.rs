@@ -33,6 +33,7 @@ pub mod receipt;
 pub mod routes;
 pub mod scheduler;
 pub mod seed;
+pub mod sms;
 pub mod state;
 pub mod supervision;
 pub mod supervision_forms;

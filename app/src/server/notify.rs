@@ -262,7 +262,7 @@ async fn send_email(cfg: &NotifySettings, to: &str, subject: &str, body: &str) -
     b.build().send(msg).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
-async fn send_sms(cfg: &NotifySettings, to: &str, text: &str) -> Result<(), String> {
+pub(crate) async fn send_sms(cfg: &NotifySettings, to: &str, text: &str) -> Result<(), String> {
     let url = cfg.sms_url.as_ref().ok_or("no SMS provider configured")?;
     let mut req = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))

@@ -438,9 +438,9 @@ pub async fn seed_demo(
         let exists =
             applicant::Entity::find().filter(applicant::Column::Mobile.eq(a.mobile.as_str())).count(db).await? > 0;
         if !exists {
-            let reg: Registration = crate::models::validate_register(&a, rules::Lang::ZhHans)
+            let reg: Registration = crate::models::validate_account(&a, rules::Lang::ZhHans)
                 .map_err(|e| AppError::internal(format!("demo applicant invalid: {e:?}")))?;
-            accounts::register(db, reg, rules::Lang::ZhHans).await?;
+            accounts::create_applicant(db, reg, rules::Lang::ZhHans).await?;
         }
         out.push(DemoAccount {
             login,

@@ -176,3 +176,26 @@ pub mod token_reveal {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod sms_code {
+    use sea_orm::entity::prelude::*;
+    /// A one-time SMS code, kept as a hash (`server::sms`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sms_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        /// What it proves the mobile for (`server::sms::Purpose`).
+        pub purpose: String,
+        pub mobile: String,
+        pub code_hash: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        /// Tries reserved so far (at most `server::sms::MAX_TRIES`).
+        pub tries: i32,
+        pub used_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
