@@ -166,13 +166,14 @@ test("counter intake (帮办): the clerk registers a walk-in, fills the same app
   await clerk.goto(draftUrl + "/check");
   await clerk.getByRole("button", { name: "确认并提交申请" }).click();
   await expect(clerk).toHaveURL(/\/staff\/cases\/\d+$/);
-  await expect(clerk.getByTestId("staff-state")).toHaveText("已提交，待受理");
+  // a filing's states read as a filing's
+  await expect(clerk.getByTestId("staff-state")).toHaveText("已提交，待备案");
   await expect(clerk.locator(".summary-list")).toContainText("窗口帮办");
   // a filing handed in at the counter is concluded on the spot (予以备案), with no acceptance
   // in between [001]; its notice is issued at once
   await expect(clerk.locator("#form-accept")).toHaveCount(0);
   await act(clerk, "file_grant");
-  await expect(clerk.getByTestId("staff-state")).toHaveText("准予");
+  await expect(clerk.getByTestId("staff-state")).toHaveText("予以备案");
   await expect(clerk.locator("#form-prepare_delivery")).toBeVisible();
 });
 
