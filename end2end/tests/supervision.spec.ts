@@ -82,6 +82,16 @@ test("first-inquiry desk: a consultation is logged, found again and becomes a co
   const item = page.getByTestId("consultation").filter({ hasText: question });
   await expect(item).toHaveCount(1);
   await item.getByRole("button", { name: "转为窗口申请" }).click();
+  // an account opened online: the counter's page first, where the clerk checks its holder's
+  // document in person before anything is started on it
+  await expect(page).toHaveURL(/\/staff\/intake\?number=11010519491231002X$/);
+  await expect(page.getByTestId("intake-identity-state")).toHaveText("未经窗口核验（网上注册）");
+  await page.getByLabel("办理事项").selectOption("ZRZY-004");
+  await page.getByRole("button", { name: "开始帮办" }).click();
+  await expect(page.locator("#form-intake-start .error-message")).toContainText("核对申请人本人的身份证件原件");
+  await page.locator("#intake-identity").check();
+  await page.getByLabel("办理事项").selectOption("ZRZY-004");
+  await page.getByRole("button", { name: "开始帮办" }).click();
   await expect(page).toHaveURL(/\/applications\/\d+$/);
 });
 

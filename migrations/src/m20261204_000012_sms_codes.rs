@@ -1,6 +1,9 @@
 //! One-time SMS codes (issue S, item 1): registering proves the mobile. A code is 6 digits, kept
 //! only as a hash, valid for 5 minutes and for 5 tries (each try is reserved before the code is
 //! compared, so parallel guesses cannot take more), used once.
+//!
+//! An applicant's identity checked in person at the counter (the day and the clerk), and an
+//! account frozen when the real holder of its ID number took the number back there.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -18,6 +21,14 @@ enum SmsCodes {
     ExpiresAt,
     Tries,
     UsedAt,
+}
+
+#[derive(DeriveIden)]
+enum Applicants {
+    Table,
+    IdentityCheckedOn,
+    IdentityCheckedBy,
+    FrozenAt,
 }
 
 #[async_trait::async_trait]
@@ -46,7 +57,15 @@ impl MigrationTrait for Migration {
                 .col(SmsCodes::Id)
                 .to_owned(),
         )
-        .await
+        .await?;
+        for col in [
+            ColumnDef::new(Applicants::IdentityCheckedOn).date().null().to_owned(),
+            ColumnDef::new(Applicants::IdentityCheckedBy).integer().null().to_owned(),
+            ColumnDef::new(Applicants::FrozenAt).timestamp_with_time_zone().null().to_owned(),
+        ] {
+            m.alter_table(Table::alter().table(Applicants::Table).add_column(col).to_owned()).await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -2267,6 +2267,56 @@ async fn intake_suite(app: &App) {
     // a submitted case is no longer editable at the counter
     let r = post_form(&clerk, &format!("{base}/api/save_answers"), &answers).await;
     assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()) || r.status().is_client_error());
+
+    // S1: someone opened an account online with another person's number (a proved mobile is
+    // not a proved identity). The counter starts nothing on it until a clerk has checked the
+    // holder's document in person; the real holder takes the number back there: that account is
+    // frozen, its session ends, it signs in no more; the holder's is checked. Before, the lookup
+    // found the impostor's account and the walk-in's case landed in it.
+    let f17 = "11010519770707003";
+    let victim = format!("{f17}{}", rules::validators::id_check_character(f17).unwrap());
+    let impostor = browser(base);
+    let r = register_person(&impostor, base, "冒名者", &victim, "13900000057").await;
+    assert_eq!(location(&r), "/account", "{:?}", flash_of(&r));
+    let imp = applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(&victim)).one(db).await.unwrap().unwrap();
+    let (_, page) = text(&clerk, &format!("{base}/staff/intake?number={victim}")).await;
+    assert!(page.contains("未经窗口核验"), "the clerk is told");
+    let start = [("applicant", imp.id.to_string()), ("item", "ZRZY-001".into()), ("number", victim.clone())];
+    let r = clerk.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
+    let f = flash_of(&r).expect("refused");
+    assert!(f.errors["identity_checked"].contains("核对申请人本人的身份证件"), "{f:?}");
+    let reclaim = |tick: bool| {
+        let mut form = vec![("number", victim.clone()), ("name", "真本人".into()), ("mobile", "13900000066".into())];
+        if tick {
+            form.push(("identity_checked", "on".into()));
+        }
+        clerk.post(format!("{base}/api/intake_reclaim")).form(&form).send()
+    };
+    let r = reclaim(false).await.unwrap();
+    assert!(flash_of(&r).expect("refused").errors.contains_key("identity_checked"), "only with the document seen");
+    let r = reclaim(true).await.unwrap();
+    assert_eq!(location(&r), format!("/staff/intake?number={victim}"), "{:?}", flash_of(&r));
+    let r = impostor.get(format!("{base}/account")).send().await.unwrap();
+    assert!(location(&r).starts_with("/login"), "the impostor's session ended: {}", location(&r));
+    let r = post_form(&impostor, &format!("{base}/api/login"), &[("login", victim.as_str()), ("password", PW)]).await;
+    assert!(session_cookie(&r).is_none(), "a frozen account signs in no more");
+    let frozen = applicant::Entity::find_by_id(imp.id).one(db).await.unwrap().unwrap();
+    assert!(frozen.frozen_at.is_some() && frozen.id_card_no.is_none(), "kept for its history, without the number");
+    let holder =
+        applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(&victim)).one(db).await.unwrap().unwrap();
+    assert_eq!((holder.name.as_str(), holder.identity_checked_on.is_some()), ("真本人", true));
+    let start = [("applicant", holder.id.to_string()), ("item", "ZRZY-001".into()), ("number", victim.clone())];
+    let r = clerk.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
+    assert!(location(&r).starts_with("/applications/"), "checked: no tick needed: {:?}", flash_of(&r));
+    let r = reclaim(true).await.unwrap();
+    assert!(flash_of(&r).expect("refused").errors["identity_checked"].contains("已在窗口核验"), "not twice");
+    let logged = app::server::entities::security_log::Entity::find()
+        .filter(app::server::entities::security_log::Column::Event.eq("identity.reclaimed"))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 1);
+    assert!(logged[0].detail.contains(&format!("applicant {} frozen", imp.id)) && !logged[0].target.contains(&victim));
 }
 
 /// The newest version of an item.

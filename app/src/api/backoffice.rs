@@ -64,8 +64,16 @@ pub async fn intake_start(
     #[server(default)] applicant: i32,
     #[server(default)] item: String,
     #[server(default)] number: String,
+    #[server(default)] identity_checked: String,
 ) -> Result<(), ServerFnError> {
-    crate::server::intake::start_form(applicant, item, number).await
+    crate::server::intake::start_form(applicant, item, number, identity_checked).await
+}
+
+/// The real holder of a number takes it back, at the counter, from an account someone else
+/// opened online with it.
+#[server(prefix = "/api", endpoint = "intake_reclaim")]
+pub async fn intake_reclaim(#[server(flatten)] input: NewApplicant) -> Result<(), ServerFnError> {
+    crate::server::intake::reclaim_form(input).await
 }
 
 /// The first-inquiry desk logs a consultation.

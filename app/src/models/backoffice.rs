@@ -436,6 +436,9 @@ pub struct IntakeApplicant {
     pub mobile: String,
     /// Registered online (has a password); counter-registered applicants have none.
     pub has_account: bool,
+    /// A clerk checked the holder's identity document in person (every counter registration).
+    #[serde(default)]
+    pub identity_checked: bool,
 }
 
 /// A counter application the clerk has not submitted yet.
@@ -475,7 +478,8 @@ pub struct TokenLine {
     pub revoked: bool,
 }
 
-/// A walk-in applicant registered at the counter, as the intake form sends it.
+/// A walk-in applicant registered at the counter, as the intake form sends it (and the form
+/// that takes a number back from an account someone else opened with it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewApplicant {
     #[serde(default)]
@@ -486,6 +490,9 @@ pub struct NewApplicant {
     pub contact_name: String,
     #[serde(default)]
     pub mobile: String,
+    /// The clerk's tick: the identity document was checked in person (`on`).
+    #[serde(default)]
+    pub identity_checked: String,
 }
 
 /// A consultation logged at the first-inquiry desk (首问), as its form sends it.

@@ -14,7 +14,23 @@ use crate::pages::loaded::signed_in;
 pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl IntoView {
     let err = |name: &str| f.errors.get(name).cloned();
     let number_err = v.number_error.clone().or(err("number"));
-    let item_select = |applicant: i32| {
+    // the identity document checked in person, once per account (S1): the tick, with its error
+    let identity_tick = |id: &'static str, label: &'static str| {
+        let e = err("identity_checked");
+        let has_err = e.is_some();
+        view! {
+            <div class="field" class:field-error=has_err>
+                {e.map(|m| view! { <p class="error-message">{m}</p> })}
+                <label class="checkbox"><input type="checkbox" id=id name="identity_checked" value="on"/>{label}</label>
+            </div>
+        }
+    };
+    let tick_label = lang.pick(
+        "我已核对来人的身份证件原件（企业：营业执照及经办人身份证件），与本账户的姓名、号码一致",
+        "我已核對來人的身分證件原件（企業：營業執照及經辦人身分證件），與本帳戶的姓名、號碼一致",
+        "I have checked the person's identity document (an enterprise: its licence and the contact's ID): it matches this account",
+    );
+    let item_select = |applicant: i32, checked: bool| {
         let items = v.items.clone();
         let number = v.number.clone();
         view! {
@@ -28,6 +44,7 @@ pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl
                         {items.into_iter().map(|(code, name)| { let label = format!("{name}（{code}）"); view! { <option value=code>{label}</option> } }).collect_view()}
                     </select>
                 </div>
+                {(!checked).then(|| identity_tick("intake-identity", tick_label))}
                 <button type="submit" class="button">{lang.pick("开始帮办", "開始幫辦", "Start the application")}</button>
             </form>
         }
@@ -40,8 +57,44 @@ pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl
                     <div><dt>{lang.pick("证件号码", "證件號碼", "ID number")}</dt><dd>{v.number.clone()}</dd></div>
                     <div><dt>{lang.pick("手机号码", "手機號碼", "Mobile")}</dt><dd>{a.mobile.clone()}</dd></div>
                     <div><dt>{lang.pick("网上账户", "網上帳戶", "Online account")}</dt><dd>{if a.has_account { lang.pick("已注册", "已註冊", "Yes") } else { lang.pick("未注册（窗口登记）", "未註冊（窗口登記）", "No (registered at the counter)") }}</dd></div>
+                    <div><dt>{lang.pick("身份核验", "身分核驗", "Identity")}</dt><dd data-testid="intake-identity-state">{if a.identity_checked { lang.pick("已在窗口当面核验", "已在窗口當面核驗", "Checked in person at a window") } else { lang.pick("未经窗口核验（网上注册）", "未經窗口核驗（網上註冊）", "Not checked at a window (registered online)") }}</dd></div>
                 </dl>
-                {item_select(a.id)}
+                {item_select(a.id, a.identity_checked)}
+                {(!a.identity_checked).then(|| {
+                    let value = |k: &str| f.value(k);
+                    view! {
+                        <details class="panel-inner" data-testid="intake-reclaim">
+                            <summary>{lang.pick("来人才是该号码的持有人？收回号码", "來人才是該號碼的持有人？收回號碼", "The person here holds this number? Take it back")}</summary>
+                            <p class="hint">{lang.pick(
+                                "网上账户的姓名或手机号与来人不符、来人证件原件与号码一致时：冻结该账户（不能再登录，已登录的会话结束），为来人登记新账户；冻结写入安全日志。",
+                                "網上帳戶的姓名或手機號與來人不符、來人證件原件與號碼一致時：凍結該帳戶（不能再登入，已登入的會話結束），為來人登記新帳戶；凍結寫入安全日誌。",
+                                "When the online account's name or mobile is not the person's and their document matches the number: the account is frozen (no sign-in, its sessions end) and the person registered; the security log keeps it.",
+                            )}</p>
+                            <form method="post" action={<crate::api::IntakeReclaim as ServerFn>::PATH} class="action-form" id="form-intake-reclaim">
+                                <input type="hidden" name="number" value=v.number.clone()/>
+                                <div class="field" class:field-error=err("name").is_some()>
+                                    <label for="reclaim-name">{lang.pick("持有人姓名（或单位名称）", "持有人姓名（或單位名稱）", "The holder's name")}</label>
+                                    {err("name").map(|m| view! { <p class="error-message">{m}</p> })}
+                                    <input id="reclaim-name" name="name" value=value("name") autocomplete="off"/>
+                                </div>
+                                {(!v.person).then(|| view! {
+                                    <div class="field" class:field-error=err("contact_name").is_some()>
+                                        <label for="reclaim-contact">{lang.pick("经办人姓名", "經辦人姓名", "Contact person")}</label>
+                                        {err("contact_name").map(|m| view! { <p class="error-message">{m}</p> })}
+                                        <input id="reclaim-contact" name="contact_name" value=value("contact_name") autocomplete="off"/>
+                                    </div>
+                                })}
+                                <div class="field" class:field-error=err("mobile").is_some()>
+                                    <label for="reclaim-mobile">{lang.pick("持有人手机号码", "持有人手機號碼", "The holder's mobile")}</label>
+                                    {err("mobile").map(|m| view! { <p class="error-message">{m}</p> })}
+                                    <input id="reclaim-mobile" name="mobile" value=value("mobile") autocomplete="off" inputmode="numeric"/>
+                                </div>
+                                {identity_tick("reclaim-identity", tick_label)}
+                                <button type="submit" class="button danger">{lang.pick("冻结该账户并为持有人登记", "凍結該帳戶並為持有人登記", "Freeze that account and register the holder")}</button>
+                            </form>
+                        </details>
+                    }
+                })}
             </section>
         }.into_any(),
         (None, true) => {

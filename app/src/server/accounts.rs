@@ -122,7 +122,9 @@ pub async fn find_applicant_by_login(
     db: &impl ConnectionTrait,
     id: &LoginId,
 ) -> Result<Option<applicant::Model>, AppError> {
-    let q = applicant::Entity::find().filter(applicant::Column::PasswordHash.is_not_null());
+    let q = applicant::Entity::find()
+        .filter(applicant::Column::PasswordHash.is_not_null())
+        .filter(applicant::Column::FrozenAt.is_null());
     let found = match id {
         LoginId::IdCard(v) => q.filter(applicant::Column::IdCardNo.eq(v.as_str())).one(db).await?,
         LoginId::Credit(v) => q.filter(applicant::Column::CreditCode.eq(v.as_str())).one(db).await?,
@@ -280,12 +282,17 @@ pub async fn load_session_user(
     id: i32,
 ) -> Result<Option<SessionUser>, AppError> {
     Ok(match kind {
-        PrincipalKind::Applicant => applicant::Entity::find_by_id(id).one(db).await?.map(|a| SessionUser::Applicant {
-            id: a.id,
-            kind: ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person),
-            masked_mobile: masked_mobile(&a.mobile),
-            name: a.name,
-        }),
+        // a frozen account opens nothing (`intake::reclaim`)
+        PrincipalKind::Applicant => {
+            applicant::Entity::find_by_id(id).one(db).await?.filter(|a| a.frozen_at.is_none()).map(|a| {
+                SessionUser::Applicant {
+                    id: a.id,
+                    kind: ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person),
+                    masked_mobile: masked_mobile(&a.mobile),
+                    name: a.name,
+                }
+            })
+        }
         // a password an admin set opens nothing until it is changed (`guard::session_principal`)
         PrincipalKind::Staff => {
             match staff::Entity::find_by_id(id).one(db).await?.filter(|s| s.active && !s.must_change_password) {

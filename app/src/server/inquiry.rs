@@ -154,6 +154,7 @@ pub async fn to_application(
     db: &DatabaseConnection,
     user: Option<&SessionUser>,
     id: i32,
+    today: chrono::NaiveDate,
     lang: Lang,
 ) -> Result<String, AppError> {
     let deps = desk_departments(user)?;
@@ -169,8 +170,9 @@ pub async fn to_application(
         Err(_) => None,
     };
     match known {
-        Some(a) if !c.item_code.is_empty() => {
-            let case = super::intake::start(db, user, a.id, &c.item_code, lang).await?;
+        // an account opened online goes by the intake page, where the clerk checks the holder
+        Some(a) if !c.item_code.is_empty() && a.identity_checked_on.is_some() => {
+            let case = super::intake::start(db, user, a.id, &c.item_code, false, today, lang).await?;
             consultation::Entity::update_many()
                 .col_expr(consultation::Column::CaseId, Expr::value(case))
                 .filter(consultation::Column::Id.eq(id))
@@ -208,7 +210,7 @@ async fn log_reply(st: &AppState, user: &SessionUser, input: &NewConsultation, l
 pub async fn apply_form(id: i32) -> Result<(), ServerFnError> {
     let mut call = FormCall::current()?;
     let reply = match call.extract::<Staff>().await {
-        Ok(Staff(user)) => match to_application(&call.st.db, Some(&user), id, call.lang).await {
+        Ok(Staff(user)) => match to_application(&call.st.db, Some(&user), id, call.st.today(), call.lang).await {
             Ok(to) => see_other(&to, vec![]),
             Err(e @ (AppError::Forbidden | AppError::NotFound)) => e.into_response(),
             Err(e) => back_with_errors(&call.st, "/staff/inquiries", "inquiry", BTreeMap::new(), &e, call.lang),

@@ -90,10 +90,7 @@ pub async fn view(
                 let event = super::audit::SecurityEvent {
                     who: super::audit::Who::of(user),
                     event: "lookup.id_number",
-                    target: match &n {
-                        Number::Person(id) => id.masked(),
-                        Number::Enterprise(c) => c.masked(),
-                    },
+                    target: masked(&n),
                     outcome: super::audit::Outcome::Ok,
                     address,
                     detail: found.as_ref().map(|a| format!("applicant {}", a.id)).unwrap_or_else(|| "none".into()),
@@ -104,6 +101,7 @@ pub async fn view(
                     name: a.name,
                     mobile: a.mobile,
                     has_account: a.password_hash.is_some(),
+                    identity_checked: a.identity_checked_on.is_some(),
                 });
                 v.searched = true;
             }
@@ -130,15 +128,8 @@ pub async fn view(
     Ok(v)
 }
 
-/// Registers a walk-in applicant without a password (they can sign up online later with the same
-/// number to follow their cases).
-pub async fn create_applicant(
-    db: &DatabaseConnection,
-    user: Option<&SessionUser>,
-    input: &NewApplicant,
-    lang: Lang,
-) -> Result<applicant::Model, AppError> {
-    clerk_departments(user)?;
+/// A walk-in's particulars as the counter typed them, checked: every error at once.
+fn walk_in(input: &NewApplicant, lang: Lang) -> Result<(Number, String, Option<String>, Mobile), AppError> {
     let number = parse_number(&input.number, lang)?;
     let mut errors = Vec::new();
     let name = input.name.trim();
@@ -162,9 +153,68 @@ pub async fn create_applicant(
             lang.pick("请填写经办人姓名", "請填寫經辦人姓名", "Enter the contact person").into(),
         ));
     }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
+    match mobile {
+        Some(m) if errors.is_empty() => {
+            Ok((number, name.to_string(), enterprise.then(|| input.contact_name.trim().to_string()), m))
+        }
+        _ => Err(AppError::Invalid(errors)),
     }
+}
+
+/// The row of a walk-in whose identity document the clerk `staff_id` checked in person today.
+fn checked_walk_in(
+    number: &Number,
+    name: String,
+    contact: Option<String>,
+    mobile: &Mobile,
+    staff_id: i32,
+    today: chrono::NaiveDate,
+) -> applicant::ActiveModel {
+    let (kind, id_card, credit) = match number {
+        Number::Person(id) => ("person", Some(id.to_string()), None),
+        Number::Enterprise(c) => ("enterprise", None, Some(c.to_string())),
+    };
+    applicant::ActiveModel {
+        kind: Set(kind.into()),
+        name: Set(name),
+        id_card_no: Set(id_card),
+        credit_code: Set(credit),
+        contact_name: Set(contact),
+        mobile: Set(mobile.to_string()),
+        password_hash: Set(None),
+        created_at: Set(Utc::now()),
+        identity_checked_on: Set(Some(today)),
+        identity_checked_by: Set(Some(staff_id)),
+        ..Default::default()
+    }
+}
+
+fn staff_id_of(user: Option<&SessionUser>) -> Result<i32, AppError> {
+    match user {
+        Some(SessionUser::Staff { id, .. }) => Ok(*id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn masked(number: &Number) -> String {
+    match number {
+        Number::Person(id) => id.masked(),
+        Number::Enterprise(c) => c.masked(),
+    }
+}
+
+/// Registers a walk-in applicant without a password, from the identity document the clerk has in
+/// hand (they can sign up online later with the same number to follow their cases).
+pub async fn create_applicant(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+    input: &NewApplicant,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<applicant::Model, AppError> {
+    clerk_departments(user)?;
+    let staff_id = staff_id_of(user)?;
+    let (number, name, contact, mobile) = walk_in(input, lang)?;
     let tx = super::db::write_tx(db).await?;
     if find(&tx, &number).await?.is_some() {
         return Err(AppError::field(
@@ -172,25 +222,69 @@ pub async fn create_applicant(
             lang.pick("该申请人已登记", "該申請人已登記", "This applicant is already registered"),
         ));
     }
-    let (kind, id_card, credit) = match &number {
-        Number::Person(id) => ("person", Some(id.to_string()), None),
-        Number::Enterprise(c) => ("enterprise", None, Some(c.to_string())),
-    };
-    let a = applicant::ActiveModel {
-        kind: Set(kind.into()),
-        name: Set(name.into()),
-        id_card_no: Set(id_card),
-        credit_code: Set(credit),
-        contact_name: Set(enterprise.then(|| input.contact_name.trim().to_string())),
-        mobile: Set(mobile.map(|m| m.to_string()).unwrap_or_default()),
-        password_hash: Set(None),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    let a = checked_walk_in(&number, name, contact, &mobile, staff_id, today).insert(&tx).await?;
     tx.commit().await?;
     Ok(a)
+}
+
+/// The real holder of a number takes it back from an account someone else opened with it
+/// online (S1): the clerk has checked their identity document in person; that account is frozen
+/// (it signs in no more, its sessions end, its number is cleared) and the holder gets a counter
+/// account of their own with the number, in one transaction; the security log keeps both ids. An
+/// account whose holder was already checked at a window is not taken this way.
+pub async fn reclaim(
+    db: &DatabaseConnection,
+    user: Option<&SessionUser>,
+    input: &NewApplicant,
+    address: &str,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<applicant::Model, AppError> {
+    clerk_departments(user)?;
+    let staff_id = staff_id_of(user)?;
+    let (number, name, contact, mobile) = walk_in(input, lang)?;
+    if input.identity_checked != "on" {
+        return Err(AppError::field(
+            "identity_checked",
+            lang.pick(
+                "请先核对来人的身份证件原件，并勾选确认",
+                "請先核對來人的身分證件原件，並勾選確認",
+                "Check the person's identity document first, and tick to confirm",
+            ),
+        ));
+    }
+    let tx = super::db::write_tx(db).await?;
+    let Some(old) = find(&tx, &number).await? else {
+        return Err(AppError::NotFound);
+    };
+    if old.identity_checked_on.is_some() {
+        return Err(AppError::field(
+            "identity_checked",
+            lang.pick(
+                "该账户的持有人已在窗口核验过身份，不能在此收回；请报负责人处理",
+                "該帳戶的持有人已在窗口核驗過身分，不能在此收回；請報負責人處理",
+                "This account's holder was checked at a window: it cannot be taken back here; refer it to the head",
+            ),
+        ));
+    }
+    let mut frozen: applicant::ActiveModel = old.clone().into();
+    frozen.frozen_at = Set(Some(Utc::now()));
+    frozen.id_card_no = Set(None);
+    frozen.credit_code = Set(None);
+    frozen.update(&tx).await?;
+    let holder = checked_walk_in(&number, name, contact, &mobile, staff_id, today).insert(&tx).await?;
+    super::auth::end_sessions_of(&tx, super::auth::PrincipalKind::Applicant, old.id).await?;
+    let event = super::audit::SecurityEvent {
+        who: super::audit::Who::Staff(staff_id),
+        event: "identity.reclaimed",
+        target: masked(&number),
+        outcome: super::audit::Outcome::Ok,
+        address,
+        detail: format!("applicant {} frozen; applicant {} for the holder checked in person", old.id, holder.id),
+    };
+    super::audit::security(&tx, event).await?;
+    tx.commit().await?;
+    Ok(holder)
 }
 
 /// Starts (or reopens) the clerk's counter application for an applicant and an item of one of
@@ -200,13 +294,12 @@ pub async fn start(
     user: Option<&SessionUser>,
     applicant_id: i32,
     item_code: &str,
+    identity_checked: bool,
+    today: chrono::NaiveDate,
     lang: Lang,
 ) -> Result<i32, AppError> {
     let deps = clerk_departments(user)?;
-    let staff_id = match user {
-        Some(SessionUser::Staff { id, .. }) => *id,
-        _ => return Err(AppError::Forbidden),
-    };
+    let staff_id = staff_id_of(user)?;
     let code = item_code.trim().to_uppercase();
     let Some(it) = super::catalog::newest_published(db, &code).await? else {
         return Err(AppError::field("item", lang.pick("请选择办理事项", "請選擇辦理事項", "Choose a service")));
@@ -214,7 +307,38 @@ pub async fn start(
     if !deps.contains(&it.department_id) {
         return Err(AppError::Forbidden);
     }
-    applicant::Entity::find_by_id(applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let a = applicant::Entity::find_by_id(applicant_id)
+        .one(db)
+        .await?
+        .filter(|a| a.frozen_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    // a case goes only to an account whose holder a clerk has checked in person (S1): one
+    // registered online proved a mobile, not who holds the number
+    if a.identity_checked_on.is_none() {
+        if !identity_checked {
+            return Err(AppError::field(
+                "identity_checked",
+                lang.pick(
+                    "该账户为网上注册：请先核对申请人本人的身份证件原件，并勾选确认",
+                    "該帳戶為網上註冊：請先核對申請人本人的身分證件原件，並勾選確認",
+                    "This account was opened online: check the applicant's identity document first, and tick to confirm",
+                ),
+            ));
+        }
+        let mut am: applicant::ActiveModel = a.clone().into();
+        am.identity_checked_on = Set(Some(today));
+        am.identity_checked_by = Set(Some(staff_id));
+        am.update(db).await?;
+        let event = super::audit::SecurityEvent {
+            who: super::audit::Who::Staff(staff_id),
+            event: "identity.checked",
+            target: format!("applicant {}", a.id),
+            outcome: super::audit::Outcome::Ok,
+            address: "",
+            detail: String::new(),
+        };
+        super::audit::security(db, event).await?;
+    }
     let existing = case::Entity::find()
         .filter(case::Column::IntakeStaffId.eq(staff_id))
         .filter(case::Column::ApplicantId.eq(applicant_id))
@@ -241,7 +365,7 @@ pub async fn new_applicant(input: NewApplicant) -> Result<(), ServerFnError> {
 
 async fn new_applicant_reply(st: &AppState, user: &SessionUser, input: &NewApplicant, lang: Lang) -> Response {
     let page = format!("/staff/intake?number={}", input.number.trim().to_uppercase());
-    match create_applicant(&st.db, Some(user), input, lang).await {
+    match create_applicant(&st.db, Some(user), input, st.today(), lang).await {
         Ok(_) => {
             let msg = lang.pick(
                 "已登记申请人，请选择办理事项",
@@ -265,17 +389,59 @@ async fn new_applicant_reply(st: &AppState, user: &SessionUser, input: &NewAppli
 
 /// The body of the server function `api::intake_start`: the counter's draft for this applicant
 /// and item (the same one again if it exists), or back to the intake page.
-pub async fn start_form(applicant: i32, item: String, number: String) -> Result<(), ServerFnError> {
+pub async fn start_form(
+    applicant: i32,
+    item: String,
+    number: String,
+    identity_checked: String,
+) -> Result<(), ServerFnError> {
     let mut call = FormCall::current()?;
+    let today = call.st.today();
     let reply = match call.extract::<Staff>().await {
-        Ok(Staff(user)) => match start(&call.st.db, Some(&user), applicant, &item, call.lang).await {
-            Ok(id) => see_other(&format!("/applications/{id}"), vec![]),
-            Err(e @ AppError::Forbidden) => e.into_response(),
-            Err(e) => {
-                let page = format!("/staff/intake?number={}", number.trim().to_uppercase());
-                back_with_errors(&call.st, &page, "intake", BTreeMap::new(), &e, call.lang)
+        Ok(Staff(user)) => {
+            match start(&call.st.db, Some(&user), applicant, &item, identity_checked == "on", today, call.lang).await {
+                Ok(id) => see_other(&format!("/applications/{id}"), vec![]),
+                Err(e @ AppError::Forbidden) => e.into_response(),
+                Err(e) => {
+                    let page = format!("/staff/intake?number={}", number.trim().to_uppercase());
+                    back_with_errors(&call.st, &page, "intake", BTreeMap::new(), &e, call.lang)
+                }
             }
-        },
+        }
+        Err(r) => r,
+    };
+    call.answer(reply)
+}
+
+/// The body of the server function `api::intake_reclaim`: the number taken back for the holder
+/// standing at the counter, back to the intake page for it.
+pub async fn reclaim_form(input: NewApplicant) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let (today, address) = (call.st.today(), call.client_ip().to_string());
+    let reply = match call.extract::<Staff>().await {
+        Ok(Staff(user)) => {
+            let page = format!("/staff/intake?number={}", input.number.trim().to_uppercase());
+            match reclaim(&call.st.db, Some(&user), &input, &address, today, call.lang).await {
+                Ok(_) => {
+                    let msg = call.lang.pick(
+                        "已冻结冒用该号码的账户，并为本人登记；可开始帮办",
+                        "已凍結冒用該號碼的帳戶，並為本人登記；可開始幫辦",
+                        "The account that used this number is frozen and the holder registered: start the application",
+                    );
+                    see_other(&page, vec![super::edge::notice(&call.st, "intake", msg.into())])
+                }
+                Err(e @ AppError::Forbidden) => e.into_response(),
+                Err(e) => {
+                    let values: BTreeMap<String, String> = [
+                        ("name".to_string(), input.name.clone()),
+                        ("contact_name".into(), input.contact_name.clone()),
+                        ("mobile".into(), input.mobile.clone()),
+                    ]
+                    .into();
+                    back_with_errors(&call.st, &page, "intake", values, &e, call.lang)
+                }
+            }
+        }
         Err(r) => r,
     };
     call.answer(reply)

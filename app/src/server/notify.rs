@@ -324,6 +324,9 @@ mod tests {
             notify_sms: sms,
             notify_email: mail,
             notice_lang: "zh-Hans".into(),
+            identity_checked_on: None,
+            identity_checked_by: None,
+            frozen_at: None,
         }
     }
 

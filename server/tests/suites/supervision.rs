@@ -677,9 +677,30 @@ pub async fn inquiry_suite(app: &App) {
         .await
         .unwrap()
         .unwrap();
-    let r = post_form(&clerk, &format!("{base}/api/inquiry_apply"), &[("id", rec.id.to_string().as_str())]).await;
+    let (apply_url, rec_id) = (format!("{base}/api/inquiry_apply"), rec.id.to_string());
+    let apply = || clerk.post(apply_url.as_str()).form(&[("id", rec_id.as_str())]).send();
+    // an account opened online: to the counter's page first, where a clerk checks its holder (S1)
+    let r = apply().await.unwrap();
+    assert_eq!(location(&r), "/staff/intake?number=11010519491231002X");
+    let person = app::server::entities::applicant::Entity::find()
+        .filter(app::server::entities::applicant::Column::IdCardNo.eq("11010519491231002X"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let start = [
+        ("applicant", person.id.to_string()),
+        ("item", "ZRZY-004".to_string()),
+        ("number", "11010519491231002X".to_string()),
+        ("identity_checked", "on".to_string()),
+    ];
+    let r = clerk.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
+    let started = location(&r);
+    assert!(started.starts_with("/applications/"), "{started}");
+    // checked: from the desk straight to the same application
+    let r = apply().await.unwrap();
     let to = location(&r);
-    assert!(to.starts_with("/applications/"), "{to}");
+    assert_eq!(to, started);
     let rec = app::server::entities::consultation::Entity::find_by_id(rec.id).one(db).await.unwrap().unwrap();
     assert_eq!(Some(to.trim_start_matches("/applications/").parse::<i32>().unwrap()), rec.case_id);
     let draft = row(app, rec.case_id.unwrap() as i64).await;

@@ -74,6 +74,12 @@ pub mod applicant {
         pub notify_email: bool,
         /// The language SMS and e-mail notices are written in (a `Lang` tag).
         pub notice_lang: String,
+        /// The day a window clerk checked the holder's identity document in person, and who.
+        pub identity_checked_on: Option<Date>,
+        pub identity_checked_by: Option<i32>,
+        /// Frozen when the real holder of its number took the number back at the counter: it
+        /// signs in no more (its number moved to the holder's new account).
+        pub frozen_at: Option<DateTimeUtc>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
