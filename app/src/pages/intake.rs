@@ -89,7 +89,11 @@ pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl
                                     {err("mobile").map(|m| view! { <p class="error-message">{m}</p> })}
                                     <input id="reclaim-mobile" name="mobile" value=value("mobile") autocomplete="off" inputmode="numeric"/>
                                 </div>
-                                {identity_tick("reclaim-identity", tick_label)}
+                                {identity_tick("reclaim-identity", lang.pick(
+                                    "我已核对来人的身份证件原件（企业：营业执照及经办人身份证件），证件号码即上方号码",
+                                    "我已核對來人的身分證件原件（企業：營業執照及經辦人身分證件），證件號碼即上方號碼",
+                                    "I have checked the person's identity document (an enterprise: its licence and the contact's ID): its number is the one above",
+                                ))}
                                 <button type="submit" class="button danger">{lang.pick("冻结该账户并为持有人登记", "凍結該帳戶並為持有人登記", "Freeze that account and register the holder")}</button>
                             </form>
                         </details>
