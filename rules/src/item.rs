@@ -220,6 +220,32 @@ pub fn review_plan_problems(rules: &ItemRules) -> Vec<String> {
     p
 }
 
+/// The items the crate's tests start from: a promised licence, 20 statutory and 5 promised working
+/// days, 5 to correct, 30 calendar days for 容缺, no fee, no materials, stages or co-departments.
+#[cfg(test)]
+pub(crate) fn test_item() -> ItemRules {
+    ItemRules {
+        kind: ItemKind::Licensing,
+        handling: Handling::Promised,
+        statutory_limit: TimeLimit::working(20),
+        promised_limit: TimeLimit::working(5),
+        extension: ExtensionPolicy::LICENSING,
+        warning_days: 2,
+        correction_term: TimeLimit::working(5),
+        deferral_term: TimeLimit::calendar(30),
+        fee_term: None,
+        questions: vec![],
+        materials: vec![],
+        special_procedures: vec![],
+        topics: vec![],
+        result_name: String::new(),
+        fee_note: String::new(),
+        online: true,
+        stages: vec![],
+        co_departments: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,14 +255,6 @@ mod tests {
         ItemRules {
             kind,
             handling,
-            statutory_limit: TimeLimit::working(20),
-            promised_limit: TimeLimit::working(5),
-            extension: ExtensionPolicy::LICENSING,
-            warning_days: 2,
-            correction_term: TimeLimit::working(5),
-            deferral_term: TimeLimit::calendar(30),
-            fee_term: None,
-            questions: vec![],
             materials: vec![MaterialSpec {
                 code: "a".into(),
                 name: "a".into(),
@@ -251,13 +269,7 @@ mod tests {
                 sample: None,
                 blank_form: None,
             }],
-            special_procedures: vec![],
-            topics: vec![],
-            result_name: String::new(),
-            fee_note: String::new(),
-            online: true,
-            stages: vec![],
-            co_departments: vec![],
+            ..test_item()
         }
     }
 

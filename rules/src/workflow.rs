@@ -173,7 +173,6 @@ mod tests {
         }
     }
     use crate::deadline::ExtensionPolicy;
-    use crate::item::ItemKind;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -185,22 +184,9 @@ mod tests {
 
     fn item(handling: Handling, co: &[&str], stages: &[(&str, &str, Option<u32>)]) -> ItemRules {
         ItemRules {
-            kind: ItemKind::Licensing,
             handling,
-            statutory_limit: TimeLimit::working(20),
             promised_limit: TimeLimit::working(20),
             extension: ExtensionPolicy::PARALLEL_LEAD,
-            warning_days: 2,
-            correction_term: TimeLimit::working(5),
-            deferral_term: TimeLimit::calendar(30),
-            fee_term: None,
-            questions: vec![],
-            materials: vec![],
-            special_procedures: vec![],
-            topics: vec![],
-            result_name: String::new(),
-            fee_note: String::new(),
-            online: true,
             stages: stages
                 .iter()
                 .map(|(n, dep, l)| ReviewStage {
@@ -211,6 +197,7 @@ mod tests {
                 })
                 .collect(),
             co_departments: co.iter().map(|s| s.to_string()).collect(),
+            ..crate::item::test_item()
         }
     }
 

@@ -495,6 +495,16 @@ pub struct NewApplicant {
     pub identity_checked: String,
 }
 
+impl NewApplicant {
+    /// What a refused form shows again (the tick is ticked again, knowingly).
+    pub fn echo(&self) -> std::collections::BTreeMap<String, String> {
+        [("name", &self.name), ("contact_name", &self.contact_name), ("mobile", &self.mobile)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+}
+
 /// A consultation logged at the first-inquiry desk (首问), as its form sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewConsultation {

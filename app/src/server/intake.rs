@@ -375,15 +375,7 @@ async fn new_applicant_reply(st: &AppState, user: &SessionUser, input: &NewAppli
             see_other(&page, vec![super::edge::notice(st, "intake", msg.into())])
         }
         Err(e @ AppError::Forbidden) => e.into_response(),
-        Err(e) => {
-            let values: BTreeMap<String, String> = [
-                ("name".to_string(), input.name.clone()),
-                ("contact_name".into(), input.contact_name.clone()),
-                ("mobile".into(), input.mobile.clone()),
-            ]
-            .into();
-            back_with_errors(st, &page, "intake", values, &e, lang)
-        }
+        Err(e) => back_with_errors(st, &page, "intake", input.echo(), &e, lang),
     }
 }
 
@@ -431,15 +423,7 @@ pub async fn reclaim_form(input: NewApplicant) -> Result<(), ServerFnError> {
                     see_other(&page, vec![super::edge::notice(&call.st, "intake", msg.into())])
                 }
                 Err(e @ AppError::Forbidden) => e.into_response(),
-                Err(e) => {
-                    let values: BTreeMap<String, String> = [
-                        ("name".to_string(), input.name.clone()),
-                        ("contact_name".into(), input.contact_name.clone()),
-                        ("mobile".into(), input.mobile.clone()),
-                    ]
-                    .into();
-                    back_with_errors(&call.st, &page, "intake", values, &e, call.lang)
-                }
+                Err(e) => back_with_errors(&call.st, &page, "intake", input.echo(), &e, call.lang),
             }
         }
         Err(r) => r,

@@ -4,8 +4,6 @@
 
 use super::*;
 use crate::case::DecisionKind::{Deny, Grant};
-use crate::deadline::ExtensionPolicy;
-use crate::item::Handling;
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -13,26 +11,7 @@ fn d(s: &str) -> NaiveDate {
 
 /// A promised licence: 5 working days, 5 for a correction, 30 calendar days for 容缺.
 fn licence() -> ItemRules {
-    ItemRules {
-        kind: ItemKind::Licensing,
-        handling: Handling::Promised,
-        statutory_limit: TimeLimit::working(20),
-        promised_limit: TimeLimit::working(5),
-        extension: ExtensionPolicy::LICENSING,
-        warning_days: 2,
-        correction_term: TimeLimit::working(5),
-        deferral_term: TimeLimit::calendar(30),
-        fee_term: None,
-        questions: vec![],
-        materials: vec![],
-        special_procedures: vec![],
-        topics: vec![],
-        result_name: String::new(),
-        fee_note: String::new(),
-        online: true,
-        stages: vec![],
-        co_departments: vec![],
-    }
+    crate::item::test_item()
 }
 
 fn with_fee() -> ItemRules {
