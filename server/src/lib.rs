@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use app::server::config::Settings;
 use app::server::edge::ClientIp;
@@ -292,15 +293,64 @@ pub async fn serve_until(
     let _ = state.bound.set(bound.to_string());
     on_ready(bound);
     let scheduler = app::server::scheduler::spawn(state.clone());
+    let header_timeout = Duration::from_secs(state.settings.header_read_secs);
     let app = router(state);
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    accept_until(listener, app, header_timeout, shutdown).await;
     tracing::info!("no longer accepting requests; the ones in flight are done");
     if let Some(s) = scheduler {
         s.stop().await;
     }
-    served
+    Ok(())
+}
+
+/// The accept loop (what `axum::serve` does, plus a deadline for each request's headers: a
+/// client that sends them a byte at a time — slowloris — is cut off after `header_timeout`, where
+/// `axum::serve` set no timer and waited for ever). On `shutdown`: stops accepting, lets every
+/// connection finish the request in flight, and returns.
+async fn accept_until(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // out of file descriptors and the like: wait a little, as axum::serve does
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // the client's address, as `into_make_service_with_connect_info` gave it
+        let svc = tower::ServiceExt::map_request(app.clone(), move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+            req
+        });
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(svc))
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 async fn shutdown_signal() {

@@ -163,6 +163,8 @@ async fn spawn(database_url: Option<String>) -> App {
         scheduler_secs: 0,
         // every suite's people register from 127.0.0.1
         sms_codes_per_address_hour: 100_000,
+        // the slow-headers suite waits this long
+        header_read_secs: 2,
         notify,
         ..Settings::default()
     };
@@ -2504,7 +2506,45 @@ async fn all_suites(app: &App) {
     security::security_suite(app).await;
     security::anchor_suite(app).await;
     security::https_suite(app).await;
+    slow_headers_suite(app).await;
     shutdown_suite(app).await;
+}
+
+/// A client that sends its request's headers a byte at a time (slowloris) loses its connection
+/// once the headers' deadline has passed (S11; `axum::serve` set no timer and kept it for ever),
+/// while a whole request on the same server is answered.
+async fn slow_headers_suite(app: &App) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut closed = false;
+    for b in b"GET /healthz HTTP/1.1\r\nHost: tongban\r\nX-Slow: ".iter().chain(std::iter::repeat(&b'a')).take(400) {
+        if slow.write_all(&[*b]).await.is_err() {
+            closed = true;
+            break;
+        }
+        let mut buf = [0u8; 512];
+        match tokio::time::timeout(Duration::from_millis(100), slow.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                closed = true;
+                break;
+            }
+            // hyper may answer 408 before it closes
+            Ok(Ok(n)) => {
+                assert!(String::from_utf8_lossy(&buf[..n]).contains("408"), "{}", String::from_utf8_lossy(&buf[..n]))
+            }
+            Err(_) => {}
+        }
+        if started.elapsed() > Duration::from_secs(8) {
+            break;
+        }
+    }
+    assert!(closed, "the slow client was cut off");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(6), "after the 2 s deadline: {took:?}");
+    let c = browser(&app.base);
+    assert_eq!(text(&c, &format!("{}/healthz", app.base)).await, (StatusCode::OK, "ok".into()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -26,6 +26,9 @@ pub struct Settings {
     /// SMS codes one address may ask for in an hour (20; a hall's shared address, or a test, may
     /// need more). `TONGBAN_SMS_CODES_PER_ADDRESS_HOUR`.
     pub sms_codes_per_address_hour: u64,
+    /// Seconds a client has to send a request's headers before its connection is closed (a
+    /// slowloris holds connections by sending them a byte at a time). `TONGBAN_HEADER_READ_SECS`.
+    pub header_read_secs: u64,
     /// Load the demo data at start when the database is empty.
     pub seed_demo: bool,
     /// How many proxies of your own stand before the app (0: none, the peer is the client). The
@@ -77,6 +80,7 @@ impl Default for Settings {
             audit_key: None,
             session_hours: 8,
             sms_codes_per_address_hour: 20,
+            header_read_secs: 10,
             seed_demo: false,
             trusted_proxies: 0,
             log: "info".into(),
@@ -201,6 +205,14 @@ impl Settings {
                     name: "TONGBAN_SMS_CODES_PER_ADDRESS_HOUR".into(),
                     value: v.clone(),
                     message: "expected a whole number from 1".into(),
+                })?;
+        }
+        if let Some(v) = env("TONGBAN_HEADER_READ_SECS") {
+            s.header_read_secs =
+                v.trim().parse().ok().filter(|n: &u64| (1..=300).contains(n)).ok_or_else(|| ConfigError::Env {
+                    name: "TONGBAN_HEADER_READ_SECS".into(),
+                    value: v.clone(),
+                    message: "expected a whole number of seconds from 1 to 300".into(),
                 })?;
         }
         if let Some(v) = env("TONGBAN_SCHEDULER_SECS") {
