@@ -118,6 +118,8 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TONGBAN_TRUST_PROXY", "true: the same as TONGBAN_TRUSTED_PROXIES=1"),
     ("TONGBAN_LOG", "log filter, e.g. info or debug (default info)"),
     ("TONGBAN_SCHEDULER_SECS", "seconds between scheduler ticks; 0 = no scheduler on this node (default 60)"),
+    ("TONGBAN_SMS_CODES_PER_ADDRESS_HOUR", "SMS codes one address may ask for in an hour (default 20)"),
+    ("TONGBAN_HEADER_READ_SECS", "seconds a client has to send a request's headers (default 10)"),
     (
         "TONGBAN_CLOCK",
         "start the node's clock at this instant or day (e.g. 2026-09-30) and run on; for demos and tests",
@@ -132,6 +134,20 @@ fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {
         "0" | "false" | "no" | "off" | "" => Ok(false),
         _ => Err(ConfigError::Env { name: name.into(), value: v.into(), message: "expected true or false".into() }),
     }
+}
+
+/// A whole number in `range` from the variable `name`, or its error saying what was `expected`.
+fn parse_in<T: std::str::FromStr + PartialOrd>(
+    name: &str,
+    v: &str,
+    range: std::ops::RangeInclusive<T>,
+    expected: &str,
+) -> Result<T, ConfigError> {
+    v.trim().parse().ok().filter(|n| range.contains(n)).ok_or_else(|| ConfigError::Env {
+        name: name.into(),
+        value: v.into(),
+        message: expected.into(),
+    })
 }
 
 impl Settings {
@@ -185,43 +201,28 @@ impl Settings {
             s.trusted_proxies = usize::from(parse_bool("TONGBAN_TRUST_PROXY", &v)?);
         }
         if let Some(v) = env("TONGBAN_TRUSTED_PROXIES") {
-            s.trusted_proxies = v.trim().parse().ok().filter(|n: &usize| *n <= 8).ok_or_else(|| ConfigError::Env {
-                name: "TONGBAN_TRUSTED_PROXIES".into(),
-                value: v.clone(),
-                message: "expected the number of your proxies, 0 to 8".into(),
-            })?;
+            s.trusted_proxies =
+                parse_in("TONGBAN_TRUSTED_PROXIES", &v, 0..=8, "expected the number of your proxies, 0 to 8")?;
         }
         if let Some(v) = env("TONGBAN_SESSION_HOURS") {
             s.session_hours =
-                v.trim().parse().ok().filter(|h: &i64| (1..=720).contains(h)).ok_or_else(|| ConfigError::Env {
-                    name: "TONGBAN_SESSION_HOURS".into(),
-                    value: v.clone(),
-                    message: "expected a whole number of hours from 1 to 720".into(),
-                })?;
+                parse_in("TONGBAN_SESSION_HOURS", &v, 1..=720, "expected a whole number of hours from 1 to 720")?;
         }
         if let Some(v) = env("TONGBAN_SMS_CODES_PER_ADDRESS_HOUR") {
             s.sms_codes_per_address_hour =
-                v.trim().parse().ok().filter(|n: &u64| *n >= 1).ok_or_else(|| ConfigError::Env {
-                    name: "TONGBAN_SMS_CODES_PER_ADDRESS_HOUR".into(),
-                    value: v.clone(),
-                    message: "expected a whole number from 1".into(),
-                })?;
+                parse_in("TONGBAN_SMS_CODES_PER_ADDRESS_HOUR", &v, 1..=u64::MAX, "expected a whole number from 1")?;
         }
         if let Some(v) = env("TONGBAN_HEADER_READ_SECS") {
             s.header_read_secs =
-                v.trim().parse().ok().filter(|n: &u64| (1..=300).contains(n)).ok_or_else(|| ConfigError::Env {
-                    name: "TONGBAN_HEADER_READ_SECS".into(),
-                    value: v.clone(),
-                    message: "expected a whole number of seconds from 1 to 300".into(),
-                })?;
+                parse_in("TONGBAN_HEADER_READ_SECS", &v, 1..=300, "expected a whole number of seconds from 1 to 300")?;
         }
         if let Some(v) = env("TONGBAN_SCHEDULER_SECS") {
-            s.scheduler_secs =
-                v.trim().parse().ok().filter(|n: &u64| *n <= 86_400).ok_or_else(|| ConfigError::Env {
-                    name: "TONGBAN_SCHEDULER_SECS".into(),
-                    value: v.clone(),
-                    message: "expected a whole number of seconds from 0 to 86400".into(),
-                })?;
+            s.scheduler_secs = parse_in(
+                "TONGBAN_SCHEDULER_SECS",
+                &v,
+                0..=86_400,
+                "expected a whole number of seconds from 0 to 86400",
+            )?;
         }
         if let Some(v) = env("TONGBAN_CLOCK") {
             s.clock = if v.trim().is_empty() { None } else { Some(v) };
