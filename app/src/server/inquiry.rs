@@ -172,7 +172,7 @@ pub async fn to_application(
     match known {
         // an account opened online goes by the intake page, where the clerk checks the holder
         Some(a) if !c.item_code.is_empty() && a.identity_checked_on.is_some() => {
-            let case = super::intake::start(db, user, a.id, &c.item_code, false, today, lang).await?;
+            let case = super::intake::start(db, user, a.id, &c.item_code, None, today, lang).await?;
             consultation::Entity::update_many()
                 .col_expr(consultation::Column::CaseId, Expr::value(case))
                 .filter(consultation::Column::Id.eq(id))

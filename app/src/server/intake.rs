@@ -294,7 +294,8 @@ pub async fn start(
     user: Option<&SessionUser>,
     applicant_id: i32,
     item_code: &str,
-    identity_checked: bool,
+    // the clerk ticked the identity check, from this address (`None`: no tick)
+    ticked_from: Option<&str>,
     today: chrono::NaiveDate,
     lang: Lang,
 ) -> Result<i32, AppError> {
@@ -315,7 +316,7 @@ pub async fn start(
     // a case goes only to an account whose holder a clerk has checked in person (S1): one
     // registered online proved a mobile, not who holds the number
     if a.identity_checked_on.is_none() {
-        if !identity_checked {
+        let Some(address) = ticked_from else {
             return Err(AppError::field(
                 "identity_checked",
                 lang.pick(
@@ -324,7 +325,7 @@ pub async fn start(
                     "This account was opened online: check the applicant's identity document first, and tick to confirm",
                 ),
             ));
-        }
+        };
         let mut am: applicant::ActiveModel = a.clone().into();
         am.identity_checked_on = Set(Some(today));
         am.identity_checked_by = Set(Some(staff_id));
@@ -334,7 +335,7 @@ pub async fn start(
             event: "identity.checked",
             target: format!("applicant {}", a.id),
             outcome: super::audit::Outcome::Ok,
-            address: "",
+            address,
             detail: String::new(),
         };
         super::audit::security(db, event).await?;
@@ -389,9 +390,10 @@ pub async fn start_form(
 ) -> Result<(), ServerFnError> {
     let mut call = FormCall::current()?;
     let today = call.st.today();
+    let ticked = (identity_checked == "on").then(|| call.client_ip().to_string());
     let reply = match call.extract::<Staff>().await {
         Ok(Staff(user)) => {
-            match start(&call.st.db, Some(&user), applicant, &item, identity_checked == "on", today, call.lang).await {
+            match start(&call.st.db, Some(&user), applicant, &item, ticked.as_deref(), today, call.lang).await {
                 Ok(id) => see_other(&format!("/applications/{id}"), vec![]),
                 Err(e @ AppError::Forbidden) => e.into_response(),
                 Err(e) => {

@@ -697,6 +697,14 @@ pub async fn inquiry_suite(app: &App) {
     let r = clerk.post(format!("{base}/api/intake_start")).form(&start).send().await.unwrap();
     let started = location(&r);
     assert!(started.starts_with("/applications/"), "{started}");
+    let checked = app::server::entities::security_log::Entity::find()
+        .filter(app::server::entities::security_log::Column::Event.eq("identity.checked"))
+        .filter(app::server::entities::security_log::Column::Target.eq(format!("applicant {}", person.id)))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the check is in the security log");
+    assert!(!checked.address.is_empty(), "with the clerk's address");
     // checked: from the desk straight to the same application
     let r = apply().await.unwrap();
     let to = location(&r);
