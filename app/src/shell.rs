@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/complaint") view=ComplaintPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/password") view=PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/second-factor") view=SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/queue") view=QueuePage ssr=SsrMode::Async/>

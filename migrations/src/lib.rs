@@ -16,6 +16,7 @@ mod m20261203_000009_term_clocks;
 mod m20261203_000010_security_log;
 mod m20261203_000011_opinion_clocks;
 mod m20261204_000012_sms_codes;
+mod m20261206_000013_second_factor;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_security_log::Migration),
             Box::new(m20261203_000011_opinion_clocks::Migration),
             Box::new(m20261204_000012_sms_codes::Migration),
+            Box::new(m20261206_000013_second_factor::Migration),
         ]
     }
 }

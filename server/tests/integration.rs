@@ -2,6 +2,7 @@
 //! when `DATABASE_URL_PG` is set or a server answers on 127.0.0.1:5432 (each run creates and drops
 //! its own database). The same suite runs on both.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::atomic::{AtomicBool, AtomicU32};
@@ -222,8 +223,7 @@ async fn text(c: &Client, url: &str) -> (StatusCode, String) {
 const PW: &str = "一个足够长的密码-2026";
 
 /// The SMS sink of the app at each base address (the suites of both databases run at once).
-static SINKS: std::sync::LazyLock<Mutex<std::collections::HashMap<String, Sinks>>> =
-    std::sync::LazyLock::new(Default::default);
+static SINKS: std::sync::LazyLock<Mutex<HashMap<String, Sinks>>> = std::sync::LazyLock::new(Default::default);
 
 /// The newest code texted to `mobile` by the app at `base`.
 fn texted_code(base: &str, mobile: &str) -> Option<String> {
@@ -1307,16 +1307,110 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
     assert_eq!(c.get(format!("{base}/files/{old_id}")).send().await.unwrap().status(), StatusCode::OK);
 }
 
+/// Staff sessions the tests opened, per (base, username), as the `Cookie` header that carries
+/// them: a TOTP code is accepted once per 30-second step, so a second sign-in of the demo's admin
+/// within one step would have to wait for the next. A test that asks again gets the live session
+/// in a fresh cookie jar (nothing else of the earlier client's), or a new sign-in once it ended.
+static STAFF_SESSIONS: std::sync::LazyLock<std::sync::Mutex<HashMap<(String, String), String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// TOTP secrets the tests learned while a second factor was set up (else the demo's).
+static TOTP_SECRETS: std::sync::LazyLock<std::sync::Mutex<HashMap<(String, String), String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// A browser whose cookie jar the test can read.
+fn browser_with_jar(base: &str) -> (Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let mut h = HeaderMap::new();
+    h.insert(ORIGIN, HeaderValue::from_str(base).unwrap());
+    h.insert("accept-language", HeaderValue::from_static("zh-CN"));
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let c = Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(redirect::Policy::none())
+        .default_headers(h)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    (c, jar)
+}
+
 async fn staff_login(base: &str, username: &str) -> Client {
-    let c = browser(base);
+    use reqwest::cookie::CookieStore;
+    let key = (base.to_string(), username.to_string());
+    let url: reqwest::Url = base.parse().unwrap();
+    let kept = STAFF_SESSIONS.lock().unwrap().get(&key).cloned();
+    if let Some(cookies) = kept {
+        let (c, jar) = browser_with_jar(base);
+        for one in cookies.split("; ") {
+            jar.add_cookie_str(one, &url);
+        }
+        let who = c.post(format!("{base}/api/whoami")).send().await.unwrap().text().await.unwrap();
+        if who.contains(&format!("\"username\":\"{username}\"")) {
+            return c;
+        }
+    }
+    let (c, jar) = browser_with_jar(base);
     let r = post_form(
         &c,
         &format!("{base}/api/staff_login"),
         &[("username", username), ("password", app::server::seed::DEMO_STAFF_PASSWORD)],
     )
     .await;
-    assert_eq!(location(&r), "/staff", "{username} logs in");
+    if location(&r).starts_with("/staff/second-factor") {
+        let r = pass_second_factor(&c, base, username).await;
+        assert_eq!(location(&r), "/staff", "{username} logs in with the second factor");
+    } else {
+        assert_eq!(location(&r), "/staff", "{username} logs in");
+    }
+    if let Some(cookies) = jar.cookies(&url) {
+        STAFF_SESSIONS.lock().unwrap().insert(key, cookies.to_str().unwrap().to_string());
+    }
     c
+}
+
+/// The second step of a sign-in `c` is half-way through: the code of the account's secret (the
+/// one the page shows while a second factor is set up, else one learned before, else the demo's),
+/// again at the next step when this step's was used already.
+async fn pass_second_factor(c: &Client, base: &str, username: &str) -> reqwest::Response {
+    let key = (base.to_string(), username.to_string());
+    let state: serde_json::Value =
+        c.post(format!("{base}/api/second_factor_state")).send().await.unwrap().json().await.unwrap();
+    let secret = match state["setup"]["secret"].as_str() {
+        Some(shown) => {
+            let secret = shown.replace(' ', "");
+            TOTP_SECRETS.lock().unwrap().insert(key, secret.clone());
+            secret
+        }
+        None => TOTP_SECRETS
+            .lock()
+            .unwrap()
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| app::server::seed::DEMO_TOTP_SECRET.to_string()),
+    };
+    for _ in 0..3 {
+        let r = post_form(c, &format!("{base}/api/second_factor"), &[("code", &totp_now(&secret))]).await;
+        if !location(&r).starts_with("/staff/second-factor") {
+            return r;
+        }
+        // this step's code was taken by an earlier sign-in of the account: the next step's
+        tokio::time::sleep(until_next_step()).await;
+    }
+    panic!("{username}: no code was accepted in three steps");
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// The code an authenticator app would show now.
+fn totp_now(secret: &str) -> String {
+    app::server::second_factor::code_at(secret, unix_now()).unwrap()
+}
+
+/// How long until the next 30-second step has begun (a moment after).
+fn until_next_step() -> Duration {
+    Duration::from_millis((30 - unix_now() % 30) * 1000 + 300)
 }
 
 async fn staff_view(c: &Client, base: &str, case: i64) -> (StatusCode, serde_json::Value) {
@@ -2504,6 +2598,7 @@ async fn all_suites(app: &App) {
     day_by_day::day_by_day_suite(app).await;
     security::matrix_suite(app).await;
     security::security_suite(app).await;
+    security::second_factor_suite(app).await;
     security::anchor_suite(app).await;
     security::https_suite(app).await;
     slow_headers_suite(app).await;

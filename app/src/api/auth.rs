@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
-use crate::models::{LoginInput, NoticeSettings, PasswordChangeInput, PrefsInput, RegisterInput, StaffLoginInput};
+use crate::models::{
+    LoginInput, NoticeSettings, PasswordChangeInput, PrefsInput, RegisterInput, SecondFactorInput, SecondFactorView,
+    StaffLoginInput,
+};
 
 /// An applicant signs up (a person or an enterprise) and is signed in.
 #[server(prefix = "/api", endpoint = "register")]
@@ -29,6 +32,19 @@ pub async fn login(#[server(flatten)] input: LoginInput) -> Result<(), ServerFnE
 #[server(prefix = "/api", endpoint = "staff_login")]
 pub async fn staff_login(#[server(flatten)] input: StaffLoginInput) -> Result<(), ServerFnError> {
     crate::server::forms::staff_login(input).await
+}
+
+/// The second step of a staff sign-in (the code from the authenticator app), or a member of
+/// staff setting a second factor up, confirming it or turning it off.
+#[server(prefix = "/api", endpoint = "second_factor")]
+pub async fn second_factor(#[server(flatten)] input: SecondFactorInput) -> Result<(), ServerFnError> {
+    crate::server::forms::second_factor(input).await
+}
+
+/// What `/staff/second-factor` shows (nothing when no member of staff is signed in or half-way).
+#[server(prefix = "/api", endpoint = "second_factor_state")]
+pub async fn second_factor_state() -> Result<Option<SecondFactorView>, ServerFnError> {
+    crate::server::forms::second_factor_view().await
 }
 
 /// Whoever is signed in changes their password (a member of staff whose password an admin set

@@ -40,6 +40,12 @@ pub enum AdminCommand {
         #[serde(default)]
         password: String,
     },
+    /// Removes staff member `id`'s second factor (a lost phone): the next sign-in sets one up again
+    /// where a role requires it.
+    StaffSecondFactor {
+        #[serde(default)]
+        id: String,
+    },
     /// Grants staff member `id` a role in a department.
     RoleAdd {
         #[serde(default)]
@@ -109,6 +115,7 @@ impl AdminCommand {
             AdminCommand::Staff { .. } => "admin.staff_create",
             AdminCommand::StaffActive { .. } => "admin.staff_active",
             AdminCommand::StaffPassword { .. } => "admin.staff_password",
+            AdminCommand::StaffSecondFactor { .. } => "admin.staff_totp_reset",
             AdminCommand::RoleAdd { .. } => "admin.role_add",
             AdminCommand::RoleRemove { .. } => "admin.role_remove",
             AdminCommand::CalendarDay { .. } => "admin.calendar_day",
@@ -127,7 +134,9 @@ impl AdminCommand {
                 format!("{} {}@{}", username.trim(), role.trim(), department.trim())
             }
             AdminCommand::StaffActive { id, active } => format!("staff {} active={}", id.trim(), active.trim()),
-            AdminCommand::StaffPassword { id, .. } => format!("staff {}", id.trim()),
+            AdminCommand::StaffPassword { id, .. } | AdminCommand::StaffSecondFactor { id } => {
+                format!("staff {}", id.trim())
+            }
             AdminCommand::RoleAdd { id, role, department } => {
                 format!("staff {} {}@{}", id.trim(), role.trim(), department.trim())
             }

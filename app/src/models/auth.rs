@@ -417,6 +417,40 @@ pub struct PasswordChangeInput {
     pub next: String,
 }
 
+/// A code from the authenticator app: the second step of a staff sign-in, the confirmation of a
+/// second factor being set up, or turning an optional one off (`action`: `"off"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorInput {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub action: String,
+    /// Where to go after (a local path).
+    #[serde(default)]
+    pub next: String,
+}
+
+/// Where the second factor of the member of staff on `/staff/second-factor` stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorView {
+    /// The password was right and the code is asked for (else: signed in, the settings).
+    pub signing_in: bool,
+    /// Admins and approvers cannot sign in without one.
+    pub required: bool,
+    /// A code has been entered once: the second factor is on.
+    pub enabled: bool,
+    /// While it is being set up: the secret to add to the app (shown in groups of four), the
+    /// `otpauth://` address and its QR code (SVG).
+    pub setup: Option<SecondFactorSetup>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorSetup {
+    pub secret: String,
+    pub uri: String,
+    pub qr_svg: String,
+}
+
 /// The language and elder-mode switches of every page (each form sends one of the two).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PrefsInput {

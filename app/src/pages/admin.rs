@@ -148,6 +148,12 @@ pub fn render_admin_home(h: crate::server::admin::AdminHome, f: Flash, lang: Lan
                         {input(&f, &pw_key, format!("pw-{id}"), lang.pick("新密码（至少 12 位）", "新密碼（至少 12 位）", "New password (12+ characters)").into(), String::new(), "password")}
                         <button type="submit" class="button secondary">{lang.pick("重置密码", "重設密碼", "Reset the password")}</button>
                     </form>
+                    {s.second_factor.then(|| view! {
+                        <form method="post" action=ADMIN_ACT class="action-form">
+                            <input type="hidden" name="action" value="staff_second_factor"/><input type="hidden" name="id" value=id.to_string()/>
+                            <button type="submit" class="button secondary">{lang.pick("重置两步验证（手机丢失）", "重設兩步驗證（手機遺失）", "Reset the second factor (lost phone)")}</button>
+                        </form>
+                    })}
                     <form method="post" action=ADMIN_ACT>
                         <input type="hidden" name="action" value="staff_active"/><input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="active" value=if s.active { "false" } else { "true" }/>

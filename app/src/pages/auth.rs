@@ -206,3 +206,105 @@ fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
         </section>
     }
 }
+
+/// `/staff/second-factor`: the code from the authenticator app after the password (an admin or
+/// approver without a second factor sets one up here first); signed in, a member of staff turns
+/// an optional one on or off. Plain forms posting to `api::second_factor`.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let flash = Resource::new(|| (), |_| take_flash("second_factor".into()));
+    let state = Resource::new(|| (), |_| crate::api::second_factor_state());
+    let query = use_query_map();
+    let body = move || {
+        Suspend::new(async move {
+            let f = flash.await.ok().flatten().unwrap_or_default();
+            let next = f.values.get("next").cloned().or_else(|| query.read_untracked().get("next")).unwrap_or_default();
+            match state.await {
+                Ok(Some(v)) => second_factor_form(f, next, v, lang).into_any(),
+                _ => view! {
+                    <section class="panel narrow">
+                        <h1>{lang.pick("两步验证", "兩步驗證", "Second factor")}</h1>
+                        <p>{lang.pick("登录已过期，请重新登录。", "登入已過期，請重新登入。", "Your sign-in has expired: sign in again.")}</p>
+                        <p><a class="button" href="/staff/login">{lang.pick("工作人员登录", "工作人員登入", "Staff sign-in")}</a></p>
+                    </section>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=lang.pick("两步验证 · 通办", "兩步驗證 · 通辦", "Second factor · Tongban")/>
+        <Suspense fallback=|| ()>{body}</Suspense>
+    }
+}
+
+fn second_factor_form(f: Flash, next: String, v: crate::models::SecondFactorView, lang: rules::Lang) -> impl IntoView {
+    let errors = RwSignal::new(f.errors.clone());
+    let path = <crate::api::SecondFactor as ServerFn>::PATH;
+    let code_field = move |button: &'static str, action: &'static str| {
+        view! {
+            <form method="post" action=path novalidate>
+                <input type="hidden" name="next" value=next.clone()/>
+                <input type="hidden" name="action" value=action/>
+                <TextField name="code" label=lang.pick("动态码", "動態碼", "Code").to_string() value=""
+                    hint=lang.pick("验证器应用中“通办”下的 6 位数字，每 30 秒更新", "驗證器應用程式中「通辦」下的 6 位數字，每 30 秒更新", "The 6 digits under “Tongban” in your authenticator app; they change every 30 seconds").to_string()
+                    error=field_error(errors, "code") autocomplete="one-time-code" inputmode="numeric"/>
+                <button type="submit" class="button">{button}</button>
+            </form>
+        }
+    };
+    let heading = if v.setup.is_some() {
+        lang.pick("设置两步验证", "設定兩步驗證", "Set up a second factor")
+    } else {
+        lang.pick("两步验证", "兩步驗證", "Second factor")
+    };
+    let content = match (&v.setup, v.signing_in, v.enabled) {
+        (Some(setup), _, _) => view! {
+            {(v.required && v.signing_in).then(|| view! {
+                <p>{lang.pick("管理员和审批人员登录时必须使用两步验证。请先设置：", "管理員和審批人員登入時必須使用兩步驗證。請先設定：", "Admins and approvers sign in with a second factor. Set it up first:")}</p>
+            })}
+            <ol class="steps">
+                <li>{lang.pick("在手机上安装一个验证器应用（如 Microsoft Authenticator、Google 身份验证器、FreeOTP）。", "在手機上安裝一個驗證器應用程式（如 Microsoft Authenticator、Google 驗證器、FreeOTP）。", "Install an authenticator app on your phone (Microsoft Authenticator, Google Authenticator, FreeOTP…).")}</li>
+                <li>
+                    {lang.pick("用应用扫描二维码，或手动输入密钥：", "用應用程式掃描二維碼，或手動輸入金鑰：", "Scan the QR code with it, or type in the key:")}
+                    <div class="qr" inner_html=setup.qr_svg.clone()></div>
+                    <p><code data-testid="totp-secret">{setup.secret.clone()}</code></p>
+                </li>
+                <li>{lang.pick("输入应用显示的 6 位动态码。", "輸入應用程式顯示的 6 位動態碼。", "Enter the 6 digits the app shows.")}</li>
+            </ol>
+            {code_field(lang.pick("开启两步验证", "開啟兩步驗證", "Turn it on"), "")}
+        }
+        .into_any(),
+        (None, true, _) => view! {
+            <p>{lang.pick("请输入验证器应用中“通办”显示的 6 位动态码。", "請輸入驗證器應用程式中「通辦」顯示的 6 位動態碼。", "Enter the code your authenticator app shows under “Tongban”.")}</p>
+            {code_field(lang.pick("验证并登录", "驗證並登入", "Verify and sign in"), "")}
+            <p class="hint">{lang.pick("手机丢失或更换？请联系本部门的系统管理员重置两步验证。", "手機遺失或更換？請聯絡本部門的系統管理員重設兩步驗證。", "Lost or changed your phone? Ask your department's admin to reset your second factor.")}</p>
+        }
+        .into_any(),
+        (None, false, true) => view! {
+            <p data-testid="second-factor-on">{lang.pick("两步验证已开启：登录时除密码外还需输入动态码。", "兩步驗證已開啟：登入時除密碼外還需輸入動態碼。", "Your second factor is on: signing in asks for a code after the password.")}</p>
+            {(!v.required).then(|| view! {
+                <h2>{lang.pick("关闭两步验证", "關閉兩步驗證", "Turn it off")}</h2>
+                {code_field(lang.pick("关闭", "關閉", "Turn off"), "off")}
+            })}
+        }
+        .into_any(),
+        (None, false, false) => view! {
+            <p>{lang.pick("开启后，登录时除密码外还需输入手机验证器应用中的动态码，密码泄露也不会被他人登录。", "開啟後，登入時除密碼外還需輸入手機驗證器應用程式中的動態碼，密碼外洩也不會被他人登入。", "Once on, signing in asks for a code from your phone's authenticator app besides the password: a leaked password alone opens nothing.")}</p>
+            <form method="post" action=path>
+                <input type="hidden" name="action" value="begin"/>
+                <button type="submit" class="button">{lang.pick("开启两步验证", "開啟兩步驗證", "Turn on a second factor")}</button>
+            </form>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="panel narrow">
+            <Notice text=f.notice.clone()/>
+            <h1>{heading}</h1>
+            <ErrorSummary errors order=&["code"] node_ref=NodeRef::new()/>
+            {content}
+        </section>
+    }
+}

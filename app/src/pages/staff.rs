@@ -16,7 +16,8 @@ pub fn StaffPage() -> impl IntoView {
                 Ok(StaffPageData::Desk(o)) => view! {
                     <section class="panel">
                         <h1>{lang.pick("工作台", "工作台", "Workspace")}</h1>
-                        <p>{o.name}" · "<a href="/staff/password">{lang.pick("修改密码", "修改密碼", "Change password")}</a></p>
+                        <p>{o.name}" · "<a href="/staff/password">{lang.pick("修改密码", "修改密碼", "Change password")}</a>
+                            " · "<a href="/staff/second-factor">{lang.pick("两步验证", "兩步驗證", "Second factor")}</a></p>
                         <h2>{lang.pick("办件队列", "辦件隊列", "Queues")}</h2>
                         {crate::pages::backoffice::queue_links(lang)}
                         {o

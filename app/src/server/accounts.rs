@@ -305,8 +305,8 @@ pub async fn load_session_user(
                 None => None,
             }
         }
-        // The scheduler never holds a session.
-        PrincipalKind::System => None,
+        // half-way through a staff sign-in, or the scheduler (which never holds a session)
+        PrincipalKind::StaffPending | PrincipalKind::System => None,
     })
 }
 
@@ -332,7 +332,7 @@ pub async fn change_password(
                 let logins = [Some(a.mobile), a.id_card_no, a.credit_code].into_iter().flatten().collect();
                 (a.password_hash, logins)
             }
-            PrincipalKind::System => return Err(AppError::Forbidden),
+            PrincipalKind::StaffPending | PrincipalKind::System => return Err(AppError::Forbidden),
         };
         let key = format!("password:{}:{id}", kind.as_str());
         let attempt = auth::reserve_attempt(db, &key, ip).await?;

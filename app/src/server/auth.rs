@@ -104,6 +104,9 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
 pub enum PrincipalKind {
     Applicant,
     Staff,
+    /// A member of staff whose password was right and whose second factor is asked for: opens
+    /// nothing but `/staff/second-factor` (`server::second_factor`).
+    StaffPending,
     /// The scheduler acting by rule (never signs in).
     System,
 }
@@ -113,6 +116,7 @@ impl PrincipalKind {
         match self {
             PrincipalKind::Applicant => "applicant",
             PrincipalKind::Staff => "staff",
+            PrincipalKind::StaffPending => "staff_pending",
             PrincipalKind::System => "system",
         }
     }
@@ -120,6 +124,7 @@ impl PrincipalKind {
         match s {
             "applicant" => Some(PrincipalKind::Applicant),
             "staff" => Some(PrincipalKind::Staff),
+            "staff_pending" => Some(PrincipalKind::StaffPending),
             _ => None,
         }
     }
@@ -140,7 +145,7 @@ pub async fn create_session(
     kind: PrincipalKind,
     id: i32,
     ip: Option<String>,
-    hours: i64,
+    lifetime: Duration,
 ) -> Result<String, AppError> {
     let mut raw = [0u8; 32];
     OsRng.fill_bytes(&mut raw);
@@ -151,7 +156,7 @@ pub async fn create_session(
         principal_kind: Set(kind.as_str().into()),
         principal_id: Set(id),
         created_at: Set(now),
-        expires_at: Set(now + Duration::hours(hours)),
+        expires_at: Set(now + lifetime),
         ip: Set(ip),
         last_seen_at: Set(Some(now)),
     }
@@ -212,11 +217,11 @@ pub async fn purge_expired_sessions(db: &impl ConnectionTrait) -> Result<u64, Ap
 }
 
 /// `Set-Cookie` value for the session.
-pub fn session_cookie(token: &str, hours: i64, secure: bool) -> String {
+pub fn session_cookie(token: &str, lifetime: Duration, secure: bool) -> String {
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         session_cookie_name(secure),
-        hours * 3600,
+        lifetime.num_seconds(),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -333,9 +338,9 @@ mod tests {
 
     #[test]
     fn cookie_flags() {
-        let c = session_cookie("abc", 8, true);
+        let c = session_cookie("abc", Duration::hours(8), true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("Secure"));
         assert!(c.starts_with("__Host-tb_session=abc; Path=/;"), "{c}");
-        assert!(!session_cookie("abc", 8, false).contains("Secure"));
+        assert!(!session_cookie("abc", Duration::hours(8), false).contains("Secure"));
     }
 }

@@ -8,16 +8,19 @@ use axum::response::Response;
 use http::HeaderMap;
 use leptos::server_fn::ServerFnError;
 use rules::Lang;
+use sea_orm::EntityTrait;
 
 use super::accounts;
 use super::auth::{self, PrincipalKind};
 use super::edge::{back_with_errors, notice, see_other, Caller, FormCall};
+use super::entities::staff;
 use super::error::AppError;
 use super::guard;
+use super::second_factor;
 use super::state::AppState;
 use crate::models::{
     login_errors, safe_next, validate_register, LoginInput, NoticeSettings, PasswordChangeInput, PrefsInput,
-    RegisterInput, SessionUser, StaffLoginInput, ELDER_COOKIE, LANG_COOKIE,
+    RegisterInput, SecondFactorInput, SecondFactorView, SessionUser, StaffLoginInput, ELDER_COOKIE, LANG_COOKIE,
 };
 
 /// Starts a session, replacing the one the browser had (the id changes at every login).
@@ -31,8 +34,12 @@ async fn start_session(
     if let Some(old) = guard::session_token(headers, st.settings.secure()) {
         auth::delete_session(&st.db, &old).await?;
     }
-    let token = auth::create_session(&st.db, kind, id, Some(ip.to_string()), st.settings.session_hours).await?;
-    Ok(auth::session_cookie(&token, st.settings.session_hours, st.settings.secure()))
+    let lifetime = match kind {
+        PrincipalKind::StaffPending => chrono::Duration::minutes(second_factor::PENDING_MINUTES),
+        _ => chrono::Duration::hours(st.settings.session_hours),
+    };
+    let token = auth::create_session(&st.db, kind, id, Some(ip.to_string()), lifetime).await?;
+    Ok(auth::session_cookie(&token, lifetime, st.settings.secure()))
 }
 
 /// The body of `api::register`: the account, signed in, or the form again with its errors.
@@ -147,26 +154,135 @@ async fn staff_login_reply(call: &FormCall, input: &StaffLoginInput) -> Response
     }
     let result = async {
         let s = accounts::login_staff(&st.db, &input.username, &input.password, call.client_ip()).await?;
+        let roles = accounts::staff_roles(&st.db, s.id).await?;
+        if second_factor::asked(&s, &roles) {
+            second_factor::begin(&st.db, &s).await?;
+            let cookie = start_session(st, call.headers(), PrincipalKind::StaffPending, s.id, call.client_ip()).await?;
+            return Ok::<_, AppError>(SignedIn::CodeAsked(cookie));
+        }
         let cookie = start_session(st, call.headers(), PrincipalKind::Staff, s.id, call.client_ip()).await?;
-        Ok::<_, AppError>((cookie, s.must_change_password))
+        Ok(SignedIn::Staff(cookie, s.must_change_password))
     }
     .await;
+    let next = safe_next(&input.next, "/staff");
     match result {
-        // a password an admin set: changed before anything else (the session opens nothing else)
-        Ok((cookie, true)) => {
-            let next = safe_next(&input.next, "/staff");
-            let msg = lang
-                .pick(
-                    "您的密码由管理员设置，请先修改密码",
-                    "您的密碼由管理員設定，請先修改密碼",
-                    "An admin set your password: choose your own first",
-                )
-                .to_string();
-            see_other(&format!("/staff/password?next={next}"), vec![cookie, notice(st, "password", msg)])
-        }
-        Ok((cookie, false)) => see_other(&safe_next(&input.next, "/staff"), vec![cookie]),
+        Ok(SignedIn::CodeAsked(cookie)) => see_other(&format!("/staff/second-factor?next={next}"), vec![cookie]),
+        Ok(SignedIn::Staff(cookie, must_change)) => staff_signed_in(st, lang, cookie, must_change, &next),
         Err(e) => back_with_errors(st, "/staff/login", "staff_login", echo, &e, lang),
     }
+}
+
+/// How the password step of a staff sign-in ended.
+enum SignedIn {
+    /// The session is open (and whether the password must be changed first).
+    Staff(String, bool),
+    /// The second factor is asked for: a pending session.
+    CodeAsked(String),
+}
+
+/// On to `next` with a staff session, or first to the password change when an admin set it.
+fn staff_signed_in(st: &AppState, lang: Lang, cookie: String, must_change: bool, next: &str) -> Response {
+    if !must_change {
+        return see_other(next, vec![cookie]);
+    }
+    // a password an admin set: changed before anything else (the session opens nothing else)
+    let msg = lang
+        .pick(
+            "您的密码由管理员设置，请先修改密码",
+            "您的密碼由管理員設定，請先修改密碼",
+            "An admin set your password: choose your own first",
+        )
+        .to_string();
+    see_other(&format!("/staff/password?next={next}"), vec![cookie, notice(st, "password", msg)])
+}
+
+/// The body of `api::second_factor`. With a pending session (the password was right): the code
+/// from the app opens the staff session. Signed in: `action` `"begin"` starts setting up an
+/// optional second factor, a code confirms it, `"off"` with a code turns it off. Back to
+/// `/staff/second-factor` with the error next to the code otherwise.
+pub async fn second_factor(input: SecondFactorInput) -> Result<(), ServerFnError> {
+    let call = FormCall::current()?;
+    let reply = second_factor_reply(&call, &input).await;
+    call.answer(reply)
+}
+
+async fn second_factor_reply(call: &FormCall, input: &SecondFactorInput) -> Response {
+    let (st, lang, ip) = (&call.st, call.lang, call.client_ip());
+    let page = "/staff/second-factor";
+    let next = safe_next(&input.next, "/staff");
+    let echo = [("next".to_string(), next.clone())].into_iter().collect();
+    let principal = match guard::session_principal(st, call.headers()).await {
+        Ok(p) => p,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    match principal {
+        Some((PrincipalKind::StaffPending, id)) => {
+            let result = async {
+                second_factor::check(&st.db, id, &input.code, ip, lang).await?;
+                let s = staff::Entity::find_by_id(id).one(&st.db).await?.ok_or(AppError::Unauthorized)?;
+                let cookie = start_session(st, call.headers(), PrincipalKind::Staff, id, ip).await?;
+                Ok::<_, AppError>((cookie, s.must_change_password))
+            }
+            .await;
+            match result {
+                Ok((cookie, must_change)) => staff_signed_in(st, lang, cookie, must_change, &next),
+                Err(e) => back_with_errors(st, page, "second_factor", echo, &e, lang),
+            }
+        }
+        Some((PrincipalKind::Staff, id)) => {
+            let result = async {
+                let s =
+                    staff::Entity::find_by_id(id).one(&st.db).await?.filter(|s| s.active && !s.must_change_password);
+                let s = s.ok_or(AppError::Unauthorized)?;
+                Ok::<_, AppError>(match input.action.as_str() {
+                    "begin" => {
+                        second_factor::begin(&st.db, &s).await?;
+                        lang.pick(
+                            "请用验证器应用扫描二维码，再输入应用显示的动态码",
+                            "請用驗證器應用程式掃描二維碼，再輸入應用程式顯示的動態碼",
+                            "Scan the QR code with your authenticator app, then enter the code it shows",
+                        )
+                    }
+                    "off" => {
+                        second_factor::turn_off(&st.db, id, &input.code, ip, lang).await?;
+                        lang.pick("两步验证已关闭", "兩步驗證已關閉", "Second factor turned off")
+                    }
+                    _ => {
+                        second_factor::check(&st.db, id, &input.code, ip, lang).await?;
+                        lang.pick(
+                            "两步验证已开启，以后登录时需输入动态码",
+                            "兩步驗證已開啟，以後登入時需輸入動態碼",
+                            "Second factor on: signing in will ask for a code",
+                        )
+                    }
+                })
+            }
+            .await;
+            match result {
+                Ok(msg) => see_other(page, vec![notice(st, "second_factor", msg.to_string())]),
+                Err(e) => back_with_errors(st, page, "second_factor", echo, &e, lang),
+            }
+        }
+        _ => see_other("/staff/login", vec![]),
+    }
+}
+
+/// The body of `api::second_factor_view`: what `/staff/second-factor` shows, or nothing when no
+/// member of staff is signed in or half-way.
+pub async fn second_factor_view() -> Result<Option<SecondFactorView>, ServerFnError> {
+    let call = FormCall::current()?;
+    let st = &call.st;
+    let run = async {
+        Ok::<_, AppError>(match guard::session_principal(st, call.headers()).await? {
+            Some((PrincipalKind::StaffPending, id)) => Some(second_factor::view(&st.db, id, true).await?),
+            Some((PrincipalKind::Staff, id)) => match guard::caller(st, call.headers()).await? {
+                Some(_) => Some(second_factor::view(&st.db, id, false).await?),
+                None => None,
+            },
+            _ => None,
+        })
+    };
+    run.await.map_err(|e| ServerFnError::new(e.message(call.lang)))
 }
 
 /// The body of `api::change_password`: the current password, then the new one twice; every
@@ -181,6 +297,9 @@ pub async fn change_password(input: PasswordChangeInput) -> Result<(), ServerFnE
     let Some((kind, id)) = principal else {
         return call.answer(see_other("/login?next=/account/password", vec![]));
     };
+    if kind == PrincipalKind::StaffPending {
+        return call.answer(see_other("/staff/second-factor", vec![]));
+    }
     let page = if kind == PrincipalKind::Staff { "/staff/password" } else { "/account/password" };
     let home = if kind == PrincipalKind::Staff { "/staff" } else { "/account" };
     let echo = [("next".to_string(), input.next.clone())].into_iter().collect();

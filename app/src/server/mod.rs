@@ -32,6 +32,7 @@ pub mod page_cache;
 pub mod receipt;
 pub mod routes;
 pub mod scheduler;
+pub mod second_factor;
 pub mod seed;
 pub mod sms;
 pub mod state;

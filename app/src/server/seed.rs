@@ -16,10 +16,14 @@ use super::cases::{self, Actor, Change};
 use super::entities::{applicant, department, item};
 use super::error::AppError;
 use super::files::FileStore;
+use super::second_factor;
 use crate::models::{RegisterInput, Registration};
 
 pub const DEMO_STAFF_PASSWORD: &str = "Tongban-Demo-2026";
 pub const DEMO_APPLICANT_PASSWORD: &str = "Shenqing-Demo-2026";
+/// The second factor of the demo's admin and approver (a TOTP secret, base32), public like their
+/// password: add it to an authenticator app, or compute the code (`second_factor::code_at`).
+pub const DEMO_TOTP_SECRET: &str = "TONGBANDEMOSECRETFORSTAFFSIGNINS";
 
 pub struct DemoAccount {
     pub login: String,
@@ -405,12 +409,15 @@ pub async fn seed_demo(
     ];
     let mut out = Vec::new();
     for (username, name, roles) in staff {
-        accounts::upsert_staff(db, username, name, DEMO_STAFF_PASSWORD, &roles).await?;
-        out.push(DemoAccount {
-            login: username.into(),
-            password: DEMO_STAFF_PASSWORD.into(),
-            what: format!("staff: {name}"),
-        });
+        let member = accounts::upsert_staff(db, username, name, DEMO_STAFF_PASSWORD, &roles).await?;
+        let roles = accounts::staff_roles(db, member.id).await?;
+        let what = if second_factor::required(&roles) {
+            second_factor::seed(db, member.id, DEMO_TOTP_SECRET).await?;
+            format!("staff: {name} (TOTP secret {DEMO_TOTP_SECRET})")
+        } else {
+            format!("staff: {name}")
+        };
+        out.push(DemoAccount { login: username.into(), password: DEMO_STAFF_PASSWORD.into(), what });
     }
     let applicants = [
         RegisterInput {

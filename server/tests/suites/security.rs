@@ -563,3 +563,95 @@ pub async fn https_suite(app: &App) {
 fn auth_limit() -> u64 {
     app::server::auth::MAX_FAILURES_PER_ACCOUNT
 }
+
+/// Item 2: an admin or approver signs in with a second factor (TOTP). The password alone opens a
+/// pending session that opens nothing; an admin without one sets it up first; a wrong code, and
+/// a code used once already — even by two sign-ins at the same moment — are refused; anyone
+/// else may turn one on, and an admin of the department resets a lost one.
+pub async fn second_factor_suite(app: &App) {
+    let base = &app.base;
+    let db = &app.state.db;
+    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let cwh = department_id(db, "CWH").await;
+    app::server::accounts::upsert_staff(db, "sfadmin", "sfadmin", pw, &[(Role::Admin, cwh)]).await.unwrap();
+    let password_step = |c: Client| async move {
+        let r = post_form(&c, &format!("{base}/api/staff_login"), &[("username", "sfadmin"), ("password", pw)]).await;
+        assert_eq!(location(&r), "/staff/second-factor?next=/staff", "the password asks for the code");
+        c
+    };
+    let half = password_step(browser(base)).await;
+    // the pending session opens nothing else: no caller, no workspace, no password change
+    let who = half.post(format!("{base}/api/whoami")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(who, "null");
+    let r = half.post(format!("{base}/api/staff_overview")).send().await.unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = post_form(&half, &format!("{base}/api/change_password"), &[("current", pw), ("password", "x")]).await;
+    assert_eq!(location(&r), "/staff/second-factor");
+    // an admin without a second factor sets one up: the page shows the secret and its QR code
+    let (status, page) = text(&half, &format!("{base}/staff/second-factor")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("设置两步验证") && page.contains("<svg") && page.contains("totp-secret"), "{page}");
+    let state: serde_json::Value =
+        half.post(format!("{base}/api/second_factor_state")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((state["signing_in"].as_bool(), state["required"].as_bool()), (Some(true), Some(true)));
+    assert!(state["setup"]["uri"].as_str().unwrap().starts_with("otpauth://totp/Tongban:sfadmin?"), "{state}");
+    let secret = state["setup"]["secret"].as_str().unwrap().replace(' ', "");
+    // a wrong code: refused next to the field, and the second factor is not on
+    let right = totp_now(&secret);
+    let wrong = if right == "000000" { "000001" } else { "000000" };
+    let r = post_form(&half, &format!("{base}/api/second_factor"), &[("code", wrong)]).await;
+    assert_eq!(location(&r), "/staff/second-factor");
+    assert!(flash_of(&r).unwrap().errors.get("code").unwrap().contains("动态码不正确"));
+    let me = staff::Entity::find().filter(staff::Column::Username.eq("sfadmin")).one(db).await.unwrap().unwrap();
+    assert!(me.totp_enabled_at.is_none() && me.totp_secret.as_deref() == Some(secret.as_str()));
+    let r = post_form(&half, &format!("{base}/api/second_factor"), &[("code", &right)]).await;
+    assert_eq!(location(&r), "/staff", "{:?}", flash_of(&r));
+    let who = half.post(format!("{base}/api/whoami")).send().await.unwrap().text().await.unwrap();
+    assert!(who.contains("\"username\":\"sfadmin\""), "{who}");
+    assert!(logged(db, "second_factor", "", "ok").await >= 1);
+    assert!(logged(db, "second_factor", "", "failed").await >= 1, "the wrong code is in the security log");
+    // a required second factor cannot be turned off
+    let r = post_form(&half, &format!("{base}/api/second_factor"), &[("action", "off"), ("code", &right)]).await;
+    assert!(flash_of(&r).unwrap().errors.get("code").unwrap().contains("必须"));
+
+    // a code is accepted once: two sign-ins posting the same fresh code at once, one passes
+    tokio::time::sleep(until_next_step()).await;
+    let (a, b) = (password_step(browser(base)).await, password_step(browser(base)).await);
+    let code = totp_now(&secret);
+    let url = format!("{base}/api/second_factor");
+    let form = [("code", code.as_str())];
+    let (ra, rb) = tokio::join!(post_form(&a, &url, &form), post_form(&b, &url, &form));
+    let mut ends = [location(&ra), location(&rb)];
+    ends.sort();
+    assert_eq!(ends, ["/staff", "/staff/second-factor"], "one of two posts of one code signs in");
+    let refused = if location(&ra) == "/staff" { &rb } else { &ra };
+    assert!(flash_of(refused).unwrap().errors.get("code").unwrap().contains("已经用过"));
+
+    // anyone else may turn one on; then its sign-in asks for the code; an admin resets it
+    let village = staff_login(base, "village").await;
+    let r = post_form(&village, &url, &[("action", "begin")]).await;
+    assert_eq!(location(&r), "/staff/second-factor");
+    let state: serde_json::Value =
+        village.post(format!("{base}/api/second_factor_state")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(state["required"].as_bool(), Some(false));
+    let village_secret = state["setup"]["secret"].as_str().unwrap().replace(' ', "");
+    let r = post_form(&village, &url, &[("code", &totp_now(&village_secret))]).await;
+    assert!(flash_of(&r).unwrap().notice.unwrap().contains("两步验证已开启"));
+    let c = browser(base);
+    let r = post_form(&c, &format!("{base}/api/staff_login"), &[("username", "village"), ("password", pw)]).await;
+    assert!(location(&r).starts_with("/staff/second-factor"), "an optional second factor, once on, is asked for");
+    let village_id = staff_id(db, "village").await;
+    let r = post_form(
+        &half,
+        &format!("{base}/api/admin_act"),
+        &[("action", "staff_second_factor"), ("id", &village_id.to_string())],
+    )
+    .await;
+    assert_eq!(location(&r), "/staff/admin", "{:?}", flash_of(&r));
+    assert_eq!(logged(db, "admin.staff_totp_reset", &format!("staff {village_id}"), "ok").await, 1);
+    let r = post_form(&browser(base), &format!("{base}/api/staff_login"), &[("username", "village"), ("password", pw)])
+        .await;
+    assert_eq!(location(&r), "/staff", "after the reset, the password alone again");
+    let me = staff::Entity::find_by_id(village_id).one(db).await.unwrap().unwrap();
+    assert!(me.totp_secret.is_none() && me.totp_enabled_at.is_none());
+}

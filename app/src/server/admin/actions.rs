@@ -184,6 +184,22 @@ pub async fn act(
                 said(("密码已重置，原登录已失效", "密碼已重設，原登入已失效", "Password reset; old sessions ended")),
             ))
         }
+        AdminCommand::StaffSecondFactor { id } => {
+            let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+            let s = staff::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            scope.staff(s.id, &departments_of_staff(db, s.id).await?)?;
+            crate::server::second_factor::clear(db, id).await?;
+            crate::server::auth::end_sessions_of(db, crate::server::auth::PrincipalKind::Staff, id).await?;
+            crate::server::auth::end_sessions_of(db, crate::server::auth::PrincipalKind::StaffPending, id).await?;
+            Ok((
+                "/staff/admin".into(),
+                said((
+                    "两步验证已重置，原登录已失效",
+                    "兩步驗證已重設，原登入已失效",
+                    "Second factor reset; old sessions ended",
+                )),
+            ))
+        }
         AdminCommand::RoleRemove { id } => {
             let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
             let r = staff_role::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;

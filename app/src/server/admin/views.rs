@@ -8,6 +8,8 @@ pub struct StaffLine {
     pub username: String,
     pub name: String,
     pub active: bool,
+    /// A second factor is on (an admin can reset it: a lost phone).
+    pub second_factor: bool,
     /// (role id, role label, department name)
     pub roles: Vec<(i32, String, String)>,
 }
@@ -48,6 +50,7 @@ pub async fn home(db: &DatabaseConnection, user: Option<&SessionUser>, lang: Lan
             username: s.username,
             name: s.display_name,
             active: s.active,
+            second_factor: s.totp_enabled_at.is_some(),
         })
         .collect();
     Ok(AdminHome { departments: deps.into_iter().map(|d| (d.id, d.code, d.name)).collect(), staff })

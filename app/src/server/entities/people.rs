@@ -30,6 +30,12 @@ pub mod staff {
         pub created_at: DateTimeUtc,
         /// The password was set by an admin: the next sign-in must change it first.
         pub must_change_password: bool,
+        /// The TOTP secret (base32), while it is set up and once it is on (`server::second_factor`).
+        pub totp_secret: Option<String>,
+        /// When the first code was entered: the second factor is on from then.
+        pub totp_enabled_at: Option<DateTimeUtc>,
+        /// The last time step a code was accepted for: a code is accepted once.
+        pub totp_last_step: Option<i64>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
