@@ -1,5 +1,6 @@
 // Shared by the screenshot scripts (not tests): a headless Debian Chromium and a staff login.
 import { chromium } from "@playwright/test";
+import { totp } from "../scripts/totp.mjs";
 
 export const base = process.env.BASE ?? "http://127.0.0.1:3005";
 
@@ -16,6 +17,11 @@ export async function login(browser, user, viewport = { width: 1280, height: 900
   await page.getByLabel("工号").fill(user);
   await page.getByLabel("密码").fill("Tongban-Demo-2026");
   await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(/\/staff$/);
+  await page.waitForURL(/\/staff($|\/second-factor)/);
+  if (page.url().includes("/second-factor")) {
+    await page.getByLabel("动态码", { exact: true }).fill(totp());
+    await page.getByRole("button", { name: "验证并登录" }).click();
+    await page.waitForURL(/\/staff$/);
+  }
   return page;
 }

@@ -6,6 +6,8 @@
 // The server must carry the demo data (TONGBAN_SEED_DEMO=true): the probes sign in as the demo
 // staff. `scripts/security-check` starts a fresh release server for them and stops it after.
 
+import { totp, untilNextStep } from "./totp.mjs";
+
 const base = (process.argv[2] ?? process.env.TONGBAN_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const STAFF_PASSWORD = process.env.TONGBAN_DEMO_STAFF_PASSWORD ?? "Tongban-Demo-2026";
 const results = [];
@@ -53,10 +55,22 @@ function flash(c) {
   }
 }
 
+/// The codes this run's sign-ins used (a code is accepted once: the replay probe posts one again).
+const usedCodes = [];
+
 async function staff(username) {
   const c = client();
   const r = await c.req("/api/staff_login", { method: "POST", form: { username, password: STAFF_PASSWORD } });
-  if (r.headers.get("location") !== "/staff") throw new Error(`${username} cannot sign in (${r.status} ${r.headers.get("location")})`);
+  let to = r.headers.get("location") ?? "";
+  // the demo's admin and approver: the second factor (their public demo secret)
+  for (let i = 0; i < 3 && to.startsWith("/staff/second-factor"); i++) {
+    if (i > 0) await new Promise((ok) => setTimeout(ok, untilNextStep()));
+    const code = totp();
+    const step = await c.req("/api/second_factor", { method: "POST", form: { code } });
+    to = step.headers.get("location") ?? "";
+    if (to === "/staff") usedCodes.push(code);
+  }
+  if (to !== "/staff") throw new Error(`${username} cannot sign in (${r.status} ${to})`);
   return c;
 }
 
@@ -148,13 +162,33 @@ async function main() {
   }
   check("wrong passwords one by one are refused by the sixth", refusedAt !== null && refusedAt + checked <= 6, `refused at ${refusedAt}, ${checked} checked before`);
   const after = await flood.req("/api/staff_login", { method: "POST", form: { username: "approver", password: STAFF_PASSWORD } });
-  check("then even the right password waits", after.headers.get("location") !== "/staff", after.headers.get("location") ?? "");
+  const opened = (r) => /^\/staff($|\/second-factor)/.test(r.headers.get("location") ?? "");
+  check("then even the right password waits", !opened(after), after.headers.get("location") ?? "");
   const spoofed = await flood.req("/api/staff_login", {
     method: "POST",
     form: { username: "approver", password: STAFF_PASSWORD },
     headers: { "x-forwarded-for": "203.0.113.9" },
   });
-  check("a forged X-Forwarded-For does not reset it", spoofed.headers.get("location") !== "/staff", spoofed.headers.get("location") ?? "");
+  check("a forged X-Forwarded-For does not reset it", !opened(spoofed), spoofed.headers.get("location") ?? "");
+
+  // --- the second factor of an admin ---
+  const half = client();
+  const pending = await half.req("/api/staff_login", { method: "POST", form: { username: "admin", password: STAFF_PASSWORD } });
+  check("an admin's right password asks for the second factor", (pending.headers.get("location") ?? "").startsWith("/staff/second-factor"), pending.headers.get("location") ?? "");
+  const who = await (await half.req("/api/whoami", { method: "POST" })).text();
+  check("the password step alone opens nothing", who === "null", who);
+  const peek = await half.req("/api/staff_case", { method: "POST", form: { id: "1" } });
+  const peeked = peek.status === 200 ? await peek.json().catch(() => null) : null;
+  check("nor a case", !peeked, `${peek.status} ${JSON.stringify(peeked)?.slice(0, 80)}`);
+  const replay = await half.req("/api/second_factor", { method: "POST", form: { code: usedCodes.at(-1) ?? "000000" } });
+  check("a code used once is refused", replay.headers.get("location") !== "/staff" && JSON.stringify(flash(half) ?? {}).includes("已经用过"), JSON.stringify(flash(half)));
+  let codeRefusedAt = null;
+  for (let i = 1; i <= 7 && codeRefusedAt === null; i++) {
+    const guess = String((Number(totp()) + 500_000) % 1_000_000).padStart(6, "0");
+    await half.req("/api/second_factor", { method: "POST", form: { code: guess } });
+    if (JSON.stringify(flash(half) ?? {}).includes("尝试次数过多")) codeRefusedAt = i;
+  }
+  check("guessed codes are throttled like passwords", codeRefusedAt !== null && codeRefusedAt <= 6, `refused at ${codeRefusedAt}`);
 
   // --- uploads without a session ---
   for (const id of [1, 2, 3]) {

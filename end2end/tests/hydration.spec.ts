@@ -39,7 +39,7 @@ test("the applicant's pages hydrate", async ({ page }) => {
 test("the back office hydrates", async ({ browser, baseURL }, info) => {
   test.skip(info.project.name !== "desktop", "a desktop tool");
   const clerk = await staffPage(browser, baseURL!, "clerk");
-  await visit(clerk, ["/staff", "/staff/intake", "/staff/inquiries", "/staff/queue?bucket=review"]);
+  await visit(clerk, ["/staff", "/staff/second-factor", "/staff/intake", "/staff/inquiries", "/staff/queue?bucket=review"]);
   await clerk.locator("[data-testid=queue] a").first().click();
   await clerk.waitForURL(/\/staff\/cases\/\d+$/);
   await visit(clerk, [new URL(clerk.url()).pathname]);
