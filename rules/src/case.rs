@@ -4,11 +4,47 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::event::UnknownCode;
 use crate::lang::Lang;
+
+/// How a case came in: applied for online, or taken in at the counter (帮办).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "Channel::decode", to_str = "Channel::code")
+)]
+pub enum Channel {
+    #[default]
+    Online,
+    Counter,
+}
+
+impl Channel {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Counter => "counter",
+        }
+    }
+
+    pub fn decode(code: &str) -> Result<Channel, UnknownCode> {
+        [Channel::Online, Channel::Counter]
+            .into_iter()
+            .find(|c| c.code() == code)
+            .ok_or_else(|| UnknownCode { what: "channel", code: code.into() })
+    }
+}
 
 /// Roles of DESIGN.md §1, plus the scheduler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "Role::decode", to_str = "Role::as_str")
+)]
 pub enum Role {
     Applicant,
     WindowClerk,
@@ -53,6 +89,11 @@ impl Role {
         .find(|r| r.as_str() == s)
     }
 
+    /// [`parse`](Role::parse) with an error naming the code.
+    pub fn decode(code: &str) -> Result<Role, UnknownCode> {
+        Role::parse(code).ok_or_else(|| UnknownCode { what: "role", code: code.into() })
+    }
+
     pub fn label(&self, lang: Lang) -> &'static str {
         match self {
             Role::Applicant => lang.pick("申请人", "申請人", "Applicant"),
@@ -80,6 +121,11 @@ pub enum DecisionKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "CaseState::decode", to_str = "CaseState::code")
+)]
 pub enum CaseState {
     Draft,
     Submitted,
@@ -148,6 +194,11 @@ impl CaseState {
 
     pub fn from_code(code: &str) -> Option<CaseState> {
         CaseState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// [`from_code`](CaseState::from_code) with an error naming the code.
+    pub fn decode(code: &str) -> Result<CaseState, UnknownCode> {
+        CaseState::from_code(code).ok_or_else(|| UnknownCode { what: "case state", code: code.into() })
     }
 
     /// The states a refusal moves a case into: 不予受理 and 不予许可. A case that entered one was
@@ -503,8 +554,8 @@ fn need_reason(r: &str) -> Result<(), Refusal> {
 /// Whether a correction notice was issued in a case's history (its actions' codes, oldest first):
 /// the one-time notice [001 第六条, 003 一次性告知] is one per case, so a notice issued before a
 /// resubmission still counts.
-pub fn correction_notice_issued<'a>(history: impl IntoIterator<Item = &'a str>) -> bool {
-    history.into_iter().any(|a| a == Action::RequestCorrection.code())
+pub fn correction_notice_issued(history: impl IntoIterator<Item = crate::event::EventKind>) -> bool {
+    history.into_iter().any(|a| a == crate::event::EventKind::RequestCorrection)
 }
 
 pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFacts) -> Result<Transition, Refusal> {
@@ -773,7 +824,8 @@ mod tests {
             (&[], false),
         ];
         for (history, issued) in cases {
-            assert_eq!(correction_notice_issued(history.iter().copied()), *issued, "{history:?}");
+            let kinds = history.iter().map(|c| crate::event::EventKind::parse(c).unwrap());
+            assert_eq!(correction_notice_issued(kinds), *issued, "{history:?}");
         }
     }
 

@@ -8,6 +8,7 @@
 //! - [`supervision`]: whose clock runs, stored warning levels, the daily sweep's duties.
 //! - [`access`]: who sees and handles which case (role × department × duty).
 //! - [`outcome`]: the whole outcome of one action (transition, clocks, verdict, opinions, record).
+//! - [`event`]: the kinds of a case's events, with their labels.
 //! - [`case`]: the case state machine; [`case_no`]: case numbers; [`item`]: an item's rule data.
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ pub mod calendar;
 pub mod case;
 pub mod case_no;
 pub mod deadline;
+pub mod event;
 pub mod item;
 pub mod lang;
 pub mod materials;
@@ -25,9 +27,10 @@ pub mod validators;
 pub mod workflow;
 
 pub use calendar::{Calendar, CalendarWarning};
-pub use case::{transition, Action, CaseFacts, CaseState, DecisionKind, Refusal, Role};
+pub use case::{transition, Action, CaseFacts, CaseState, Channel, DecisionKind, Refusal, Role};
 pub use case_no::{CaseNo, CaseNoError};
 pub use deadline::{TimeLimit, WarningLevel, WorkingDays};
+pub use event::{EventKind, UnknownCode};
 pub use lang::Lang;
 pub use materials::ApplicantKind;
 pub use validators::{CreditCode, IdCardNo, Mobile, PostalCode};

@@ -590,9 +590,9 @@ async fn cases_suite(app: &App) {
     };
 
     let draft = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None).await.unwrap();
-    assert_eq!(draft.state, "draft");
+    assert_eq!(draft.state.code(), "draft");
     let c = cases::apply(db, &cal, change(&draft, Action::Submit, applicant, "2025-09-30")).await.unwrap();
-    assert_eq!((c.state.as_str(), c.version), ("submitted", 1));
+    assert_eq!((c.state.code(), c.version), ("submitted", 1));
     assert_eq!(c.case_no.as_deref(), Some("ZRZY-20250930-000001"));
     let other = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None).await.unwrap();
     let other = cases::apply(db, &cal, change(&other, Action::Submit, applicant, "2025-09-30")).await.unwrap();
@@ -611,7 +611,7 @@ async fn cases_suite(app: &App) {
     let c = cases::apply(db, &cal, change(&c, Action::RequestCorrection, clerk, "2025-09-30")).await.unwrap();
     assert_eq!(c.correction_due, Some(d("2025-10-14")), "5 working days, over the holiday and its make-up Saturday");
     let c = cases::apply(db, &cal, change(&c, Action::Resubmit, applicant, "2025-10-10")).await.unwrap();
-    assert_eq!(c.state, "submitted");
+    assert_eq!(c.state.code(), "submitted");
     let mut accept = change(&c, Action::Accept, clerk, "2025-09-30");
     accept.provided = all.clone();
     let c = cases::apply(db, &cal, accept).await.unwrap();
@@ -629,12 +629,12 @@ async fn cases_suite(app: &App) {
     assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|x| **x).count(), 1, "{a:?} {b:?}");
     assert!(matches!(a.as_ref().err().or(b.as_ref().err()), Some(AppError::Stale)));
     let c = a.or(b).unwrap();
-    assert_eq!(c.state, "in_review");
+    assert_eq!(c.state.code(), "in_review");
 
     // suspension stops the clock, resumption restarts it; one extension
     let suspend = Action::Suspend { kind: "hearing".into(), reason: "听证".into() };
     let c = cases::apply(db, &cal, change(&c, suspend, approver, "2025-10-13")).await.unwrap();
-    assert_eq!(CaseState::from_code(&c.state), Some(CaseState::Suspended));
+    assert_eq!(c.state, CaseState::Suspended);
     let c = cases::apply(db, &cal, change(&c, Action::Resume, approver, "2025-10-20")).await.unwrap();
     assert_eq!(c.due_on, Some(d("2025-11-11")), "five working days suspended");
     let extend = Action::Extend { days: 10, reason: "需专家评审".into() };
@@ -644,7 +644,7 @@ async fn cases_suite(app: &App) {
     assert!(matches!(e, AppError::Refused(rules::Refusal::Extension(_))), "{e:?}");
 
     let events = cases::events(db, c.id, true).await.unwrap();
-    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.code()).collect();
     assert_eq!(
         actions,
         ["submit", "request_correction", "resubmit", "accept", "start_review", "suspend", "resume", "extend"]
@@ -1847,7 +1847,7 @@ async fn authorization_matrix(app: &App) {
         row = case::Entity::find_by_id(row.id).one(db).await.unwrap().unwrap();
         let approval_due = rules::deadline::fee_expiry_decision_due(&cal, row.fee_due.unwrap()).unwrap();
         assert_eq!(
-            (row.state.as_str(), row.due_on, row.term()),
+            (row.state.code(), row.due_on, row.term()),
             ("denial_proposed", Some(approval_due), Some(rules::supervision::Term::Denial))
         );
         let client = |name: &str| clients.iter().find(|(u, _)| *u == name).unwrap().1.clone();
@@ -1859,7 +1859,7 @@ async fn authorization_matrix(app: &App) {
         let r = act(&client("approver"), base, id, &approve).await;
         assert_eq!(location(&r), format!("/staff/cases/{id}"), "{:?}", flash_of(&r));
         row = case::Entity::find_by_id(row.id).one(db).await.unwrap().unwrap();
-        assert_eq!(row.state, "decided_deny");
+        assert_eq!(row.state.code(), "decided_deny");
         assert_eq!(row.term(), Some(rules::supervision::Term::Delivery));
         let pdf = |name: &'static str| {
             let clerk = clerk.clone();
@@ -1877,7 +1877,7 @@ async fn authorization_matrix(app: &App) {
         for action in [Action::PrepareDelivery, Action::Deliver] {
             row = cases::apply(db, &cal, change_of(&row, action, c, "窗口领取", late, &provided)).await.unwrap();
         }
-        assert_eq!(row.state, "delivered");
+        assert_eq!(row.state.code(), "delivered");
         assert_eq!(pdf("refusal.pdf").await, decision, "the decision is the same document after delivery");
         let served = pdf("delivery.pdf").await;
         assert!(served.contains("不予行政许可决定书"), "the refusal was served, not a result: {served}");
@@ -2341,7 +2341,7 @@ async fn intake_suite(app: &App) {
     .await;
     assert_eq!(location(&r), format!("/staff/cases/{id}"), "{:?}", flash_of(&r));
     let c = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
-    assert_eq!((c.state.as_str(), c.channel.as_str(), c.applicant_id), ("submitted", "counter", a.id));
+    assert_eq!((c.state.code(), c.channel.code(), c.applicant_id), ("submitted", "counter", a.id));
     let e = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(c.id))
         .order_by_desc(case_event::Column::Seq)
@@ -2349,7 +2349,7 @@ async fn intake_suite(app: &App) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((e.action.as_str(), e.actor_kind.as_str(), e.role.as_str()), ("submit", "staff", "window_clerk"));
+    assert_eq!((e.action.code(), e.actor_kind.as_str(), e.role.as_str()), ("submit", "staff", "window_clerk"));
     // from here it is an ordinary case
     act_ok(&clerk, base, id, &[("action", "accept")]).await;
     let (_, page) = text(&clerk, &format!("{base}/staff/cases/{id}")).await;

@@ -25,16 +25,18 @@ pub const BUCKETS: [&str; 11] = [
     "delivery",
 ];
 
-pub fn bucket_states(bucket: &str) -> &'static [&'static str] {
+pub fn bucket_states(bucket: &str) -> &'static [CaseState] {
+    use rules::DecisionKind::{Deny, Forward, Grant};
+    use CaseState::*;
     match bucket {
-        "new" => &["submitted"],
-        "corrections" => &["awaiting_correction"],
-        "refusals" => &["refusal_proposed", "denial_proposed"],
-        "review" => &["accepted", "in_review"],
-        "suspended" => &["suspended"],
-        "decided" => &["decided_grant", "decided_deny", "decided_forward"],
-        "payment" => &["awaiting_payment"],
-        "delivery" => &["ready_for_delivery"],
+        "new" => &[Submitted],
+        "corrections" => &[AwaitingCorrection],
+        "refusals" => &[RefusalProposed, DenialProposed],
+        "review" => &[Accepted, InReview],
+        "suspended" => &[Suspended],
+        "decided" => &[Decided(Grant), Decided(Deny), Decided(Forward)],
+        "payment" => &[AwaitingPayment],
+        "delivery" => &[ReadyForDelivery],
         _ => &[],
     }
 }
@@ -109,7 +111,7 @@ pub struct MaterialCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffEvent {
     pub day: NaiveDate,
-    pub action: String,
+    pub action: rules::EventKind,
     pub to_state: CaseState,
     pub comment: String,
     pub internal: bool,
@@ -191,8 +193,7 @@ pub struct StaffCase {
     pub results: Vec<super::ResultDocView>,
     /// The caller is staff of the case's department (else: of a co-department or a stage).
     pub own: bool,
-    /// `online` or `counter`
-    pub channel: String,
+    pub channel: rules::Channel,
     pub assignee: Option<String>,
     /// Reviewers of the department the case may be assigned to: (staff id, name).
     pub reviewers: Vec<(i32, String)>,

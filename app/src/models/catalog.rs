@@ -75,7 +75,7 @@ pub struct CaseSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub day: chrono::NaiveDate,
-    pub action: String,
+    pub action: rules::EventKind,
     pub to_state: rules::CaseState,
     pub comment: String,
 }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use rules::materials::{Answers, ApplicantKind, FileType};
-use rules::{CaseState, Lang};
+use rules::{CaseState, EventKind, Lang};
 use serde::{Deserialize, Serialize};
 
 use super::{ItemGuide, TimelineEntry};
@@ -198,7 +198,7 @@ pub struct InboxEntry {
     pub id: i32,
     pub case_id: Option<i32>,
     pub case_no: Option<String>,
-    pub kind: String,
+    pub kind: rules::EventKind,
     pub state: Option<CaseState>,
     pub due_on: Option<NaiveDate>,
     /// China local time, `YYYY-MM-DD HH:MM`.
@@ -210,22 +210,24 @@ pub struct InboxEntry {
 pub fn notification_text(e: &InboxEntry, lang: Lang) -> String {
     let no = e.case_no.clone().unwrap_or_default();
     let due = e.due_on.map(|d| d.to_string()).unwrap_or_default();
-    match (e.kind.as_str(), lang) {
-        ("submit" | "resubmit", Lang::ZhHans) => format!("您的申请 {no} 已提交，等待窗口受理。"),
-        ("submit" | "resubmit", Lang::ZhHant) => format!("您的申請 {no} 已提交，等待窗口受理。"),
-        ("submit" | "resubmit", Lang::En) => format!("Your application {no} was submitted and awaits acceptance."),
-        ("accept", Lang::ZhHans) => format!("办件 {no} 已受理，承诺办结日期 {due}。"),
-        ("accept", Lang::ZhHant) => format!("辦件 {no} 已受理，承諾辦結日期 {due}。"),
-        ("accept", Lang::En) => format!("Case {no} was accepted; decision due by {due}."),
-        ("request_correction", Lang::ZhHans) => format!("办件 {no} 需要补正材料，请查看一次性告知。"),
-        ("request_correction", Lang::ZhHant) => format!("辦件 {no} 需要補正材料，請查看一次性告知。"),
-        ("request_correction", Lang::En) => format!("Case {no} needs corrections: see the notice."),
-        ("decide", Lang::ZhHans) => format!("办件 {no} 已作出审批决定。"),
-        ("decide", Lang::ZhHant) => format!("辦件 {no} 已作出審批決定。"),
-        ("decide", Lang::En) => format!("A decision was made on case {no}."),
-        ("deliver", Lang::ZhHans) => format!("办件 {no} 的结果已送达。"),
-        ("deliver", Lang::ZhHant) => format!("辦件 {no} 的結果已送達。"),
-        ("deliver", Lang::En) => format!("The result of case {no} was delivered."),
+    match (e.kind, lang) {
+        (EventKind::Submit | EventKind::Resubmit, Lang::ZhHans) => format!("您的申请 {no} 已提交，等待窗口受理。"),
+        (EventKind::Submit | EventKind::Resubmit, Lang::ZhHant) => format!("您的申請 {no} 已提交，等待窗口受理。"),
+        (EventKind::Submit | EventKind::Resubmit, Lang::En) => {
+            format!("Your application {no} was submitted and awaits acceptance.")
+        }
+        (EventKind::Accept, Lang::ZhHans) => format!("办件 {no} 已受理，承诺办结日期 {due}。"),
+        (EventKind::Accept, Lang::ZhHant) => format!("辦件 {no} 已受理，承諾辦結日期 {due}。"),
+        (EventKind::Accept, Lang::En) => format!("Case {no} was accepted; decision due by {due}."),
+        (EventKind::RequestCorrection, Lang::ZhHans) => format!("办件 {no} 需要补正材料，请查看一次性告知。"),
+        (EventKind::RequestCorrection, Lang::ZhHant) => format!("辦件 {no} 需要補正材料，請查看一次性告知。"),
+        (EventKind::RequestCorrection, Lang::En) => format!("Case {no} needs corrections: see the notice."),
+        (EventKind::Decide, Lang::ZhHans) => format!("办件 {no} 已作出审批决定。"),
+        (EventKind::Decide, Lang::ZhHant) => format!("辦件 {no} 已作出審批決定。"),
+        (EventKind::Decide, Lang::En) => format!("A decision was made on case {no}."),
+        (EventKind::Deliver, Lang::ZhHans) => format!("办件 {no} 的结果已送达。"),
+        (EventKind::Deliver, Lang::ZhHant) => format!("辦件 {no} 的結果已送達。"),
+        (EventKind::Deliver, Lang::En) => format!("The result of case {no} was delivered."),
         (_, lang) => {
             let state = e.state.map(|s| s.label(lang)).unwrap_or_default();
             match lang {
@@ -298,63 +300,6 @@ pub fn human_size(bytes: u64) -> String {
     } else {
         let t = tenths(1024);
         format!("{}.{} KB", t / 10, t % 10)
-    }
-}
-
-/// The applicant-facing label of a case event.
-pub fn action_label(action: &str, lang: Lang) -> &'static str {
-    match action {
-        "submit" => lang.pick("提交申请", "提交申請", "Application submitted"),
-        "resubmit" => lang.pick("补正后重新提交", "補正後重新提交", "Corrected and resubmitted"),
-        "accept" => lang.pick("受理", "受理", "Accepted"),
-        "deemed_accepted" => lang.pick(
-            "逾期未答复，依法视为受理",
-            "逾期未答覆，依法視為受理",
-            "Accepted by law (not answered within 5 working days)",
-        ),
-        "opinion_deemed" => lang.pick(
-            "协办部门逾期未回复，视为同意",
-            "協辦部門逾期未回覆，視為同意",
-            "A co-department did not answer in time: no objection",
-        ),
-        "confirm_supplement" => lang.pick("容缺材料已补齐", "容缺材料已補齊", "Deferred materials confirmed"),
-        "supplement_overdue" => lang.pick(
-            "容缺材料逾期未补齐，办理结果无效",
-            "容缺材料逾期未補齊，辦理結果無效",
-            "Deferred materials not supplied in time: the result is void",
-        ),
-        "request_correction" => lang.pick("一次性告知补正", "一次性告知補正", "Correction requested"),
-        "reject" => lang.pick("不予受理", "不予受理", "Not accepted"),
-        "correction_expired" => lang.pick(
-            "补正逾期，拟不予受理（报负责人批准）",
-            "補正逾期，擬不予受理（報負責人批准）",
-            "Correction not answered in time: refusal proposed",
-        ),
-        "approve_refusal" => {
-            lang.pick("经负责人批准，不予受理", "經負責人批准，不予受理", "Not accepted (approved by the head)")
-        }
-        "start_review" => lang.pick("开始审查", "開始審查", "Review started"),
-        "suspend" => lang.pick("中止（不计时）", "中止（不計時）", "Suspended (clock stopped)"),
-        "resume" => lang.pick("恢复办理", "恢復辦理", "Resumed"),
-        "extend" => lang.pick("延长办理期限", "延長辦理期限", "Time limit extended"),
-        "decide" => lang.pick("作出决定", "作出決定", "Decision made"),
-        "file" => lang.pick("作出备案结论", "作出備案結論", "Filing concluded"),
-        "record_higher_decision" => lang.pick("上级机关作出决定", "上級機關作出決定", "The higher authority decided"),
-        "issue_fee_notice" => lang.pick("缴费通知", "繳費通知", "Fee notice"),
-        "record_payment" => lang.pick("已缴费", "已繳費", "Payment received"),
-        "fee_expired" => lang.pick(
-            "逾期未缴费，拟不予批准（报负责人批准）",
-            "逾期未繳費，擬不予批准（報負責人批准）",
-            "Fee not paid in time: denial proposed",
-        ),
-        "approve_denial" => {
-            lang.pick("经负责人批准，不予批准", "經負責人批准，不予批准", "Denied (approved by the head)")
-        }
-        "prepare_delivery" => lang.pick("准备送达", "準備送達", "Ready for delivery"),
-        "deliver" => lang.pick("送达", "送達", "Delivered"),
-        "close" => lang.pick("办结", "辦結", "Closed"),
-        "withdraw" => lang.pick("撤回申请", "撤回申請", "Withdrawn"),
-        _ => lang.pick("办理", "辦理", "Update"),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The notices a case produces (printable at `/notices/{id}/{file}`): which exist follows from
 //! the case's public events, so the case page of the applicant and of the staff list the same.
 
-use rules::{CaseState, Lang};
+use rules::{CaseState, EventKind, Lang};
 use serde::{Deserialize, Serialize};
 
 /// One printable notice of a case.
@@ -65,20 +65,20 @@ impl NoticeKind {
     }
 
     /// Whether a public event (its action and the state it moved into) gives the case this notice.
-    fn made_by(self, action: &str, to: &str) -> bool {
+    fn made_by(self, action: EventKind, to: CaseState) -> bool {
         match self {
-            NoticeKind::Acceptance => matches!(action, "accept" | "deemed_accepted"),
-            NoticeKind::Correction => action == "request_correction",
-            NoticeKind::Suspension => action == "suspend",
-            NoticeKind::Extension => action == "extend",
-            NoticeKind::Fee => action == "issue_fee_notice",
-            NoticeKind::Refusal => CaseState::REFUSALS.iter().any(|s| s.code() == to),
-            NoticeKind::Delivery => action == "deliver",
+            NoticeKind::Acceptance => matches!(action, EventKind::Accept | EventKind::DeemedAccepted),
+            NoticeKind::Correction => action == EventKind::RequestCorrection,
+            NoticeKind::Suspension => action == EventKind::Suspend,
+            NoticeKind::Extension => action == EventKind::Extend,
+            NoticeKind::Fee => action == EventKind::IssueFeeNotice,
+            NoticeKind::Refusal => CaseState::REFUSALS.contains(&to),
+            NoticeKind::Delivery => action == EventKind::Deliver,
         }
     }
 
     /// The notices a case's public events (action, state moved into) have made, in order.
-    pub fn of_events<'a>(events: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> Vec<NoticeKind> {
+    pub fn of_events(events: impl IntoIterator<Item = (EventKind, CaseState)> + Clone) -> Vec<NoticeKind> {
         Self::ALL.into_iter().filter(|k| events.clone().into_iter().any(|(a, to)| k.made_by(a, to))).collect()
     }
 }
@@ -123,7 +123,8 @@ mod tests {
             (&[("approve_refusal", "not_accepted")], &[NoticeKind::Refusal]),
         ];
         for (events, want) in rows {
-            assert_eq!(NoticeKind::of_events(events.iter().copied()), *want, "{events:?}");
+            let kinds = events.iter().map(|(a, to)| (EventKind::parse(a).unwrap(), CaseState::decode(to).unwrap()));
+            assert_eq!(NoticeKind::of_events(kinds), *want, "{events:?}");
         }
         for k in NoticeKind::ALL {
             assert_eq!(NoticeKind::from_file(k.file()), Some(k));

@@ -264,7 +264,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
         let label = match t.lang.as_str() { "zh-Hans" => "简体中文", "zh-Hant" => "繁體中文", _ => "English" };
         view! {
             <section class="panel" data-testid="template">
-                <h2>{if t.kind == "*" { lang.pick("所有通知", "所有通知", "Every notice").to_string() } else { crate::models::action_label(&t.kind, lang).to_string() }}" · "{label}
+                <h2>{if t.kind == "*" { lang.pick("所有通知", "所有通知", "Every notice").to_string() } else { rules::EventKind::from_code(&t.kind).map_or(t.kind.clone(), |k| k.label(lang).to_string()) }}" · "{label}
                     {t.default.then(|| view! { " "<span class="badge">{lang.pick("内置", "內建", "built in")}</span> })}</h2>
                 <form method="post" action=ADMIN_ACT class="action-form">
                     <input type="hidden" name="action" value="template"/><input type="hidden" name="back" value="/staff/admin/templates"/>
@@ -306,8 +306,8 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
                     {ke.clone().map(|m| view! { <p class="error-message">{m}</p> })}
                     <select id="tpl-kind" name="kind">
                         <option value="">{lang.pick("（请选择）", "（請選擇）", "(choose)")}</option>
-                        {crate::server::notify::NOTICE_KINDS.into_iter().map(|k| view! {
-                            <option value=k selected=chosen == k>{crate::models::action_label(k, lang)}</option>
+                        {rules::EventKind::ALL.iter().filter(|k| k.notifies()).map(|k| view! {
+                            <option value=k.code() selected=chosen == k.code()>{k.label(lang)}</option>
                         }).collect_view()}
                     </select>
                 </div>

@@ -12,7 +12,6 @@ use crate::pages::loaded::signed_in;
 use crate::server::backoffice as office;
 use crate::{
     components::Notice,
-    models::action_label,
     models::{human_size, staff_action_label, Flash, StaffCase},
 };
 use leptos::server_fn::ServerFn;
@@ -118,22 +117,8 @@ pub fn render_queue(p: crate::models::QueuePage, search: &str, lang: Lang) -> im
     }
 }
 
-/// Event labels for staff, the internal events included.
 /// Where every action form of a case posts: the server function `api::staff_act`.
 const STAFF_ACT: &str = <crate::api::StaffAct as ServerFn>::PATH;
-
-fn staff_event_label(action: &str, lang: Lang) -> &'static str {
-    match action {
-        "opinion" => lang.pick("审查意见", "審查意見", "Opinion"),
-        "assign" => lang.pick("分派审查员", "分派審查員", "Assigned"),
-        "request_suspension" => lang.pick("申请中止", "申請中止", "Suspension requested"),
-        "request_extension" => lang.pick("申请延期", "申請延期", "Extension requested"),
-        "refuse_request" => lang.pick("不同意申请", "不同意申請", "Request refused"),
-        "answer_task" => lang.pick("出具意见", "出具意見", "Opinion given"),
-        "filing_term" => lang.pick("备案结论期限", "備案結論期限", "Filing's term set"),
-        _ => action_label(action, lang),
-    }
-}
 
 fn field_error(f: &Flash, action: &str, field: &str) -> Option<String> {
     (f.value("action") == action).then(|| f.errors.get(field).cloned()).flatten()
@@ -360,7 +345,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                 <div><dt>{lang.pick("申请人", "申請人", "Applicant")}</dt><dd>{c.applicant_name.clone()}</dd></div>
                 <div><dt>{lang.pick("证件号码", "證件號碼", "ID number")}</dt><dd>{c.applicant_number.clone()}</dd></div>
                 <div><dt>{lang.pick("手机号码", "手機號碼", "Mobile")}</dt><dd>{c.applicant_mobile.clone()}</dd></div>
-                {(c.channel == "counter").then(|| view! { <div><dt>{lang.pick("收件渠道", "收件渠道", "Received")}</dt><dd>{lang.pick("窗口帮办", "窗口幫辦", "At the counter")}</dd></div> })}
+                {(c.channel == rules::Channel::Counter).then(|| view! { <div><dt>{lang.pick("收件渠道", "收件渠道", "Received")}</dt><dd>{lang.pick("窗口帮办", "窗口幫辦", "At the counter")}</dd></div> })}
                 {c.assignee.clone().map(|n| view! { <div><dt>{lang.pick("审查员", "審查員", "Reviewer")}</dt><dd data-testid="assignee">{n}</dd></div> })}
                 {c.answers.iter().map(|(q, a)| view! { <div><dt>{q.clone()}</dt><dd>{a.clone()}</dd></div> }).collect_view()}
                 {c.submitted_on.map(|d| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted")}</dt><dd>{d.to_string()}</dd></div> })}
@@ -397,7 +382,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                 {c.timeline.iter().map(|e| view! {
                     <li>
                         <time datetime=e.day.to_string()>{e.day.to_string()}" · "{e.actor.clone()}</time>
-                        <strong>{staff_event_label(&e.action, lang)}</strong>
+                        <strong>{e.action.staff_label(lang)}</strong>
                         <span class="tag">{e.to_state.label_for(c.filing, lang)}</span>
                         {e.internal.then(|| view! { <span class="tag">{lang.pick("内部", "內部", "internal")}</span> })}
                         {(!e.comment.is_empty()).then(|| view! { <p class="pre">{e.comment.clone()}</p> })}

@@ -10,7 +10,6 @@ use rules::Lang;
 
 use crate::api::public_progress;
 use crate::components::{use_prefs, ServerError};
-use crate::models::action_label;
 use crate::models::LedgerRow;
 use crate::models::{SessionUser, TimelineEntry};
 use crate::pages::loaded::{loaded, signed_in};
@@ -23,7 +22,7 @@ pub fn timeline_view(entries: Vec<TimelineEntry>, filing: bool, lang: Lang) -> i
             {entries.into_iter().map(|e| view! {
                 <li>
                     <time datetime=e.day.to_string()>{e.day.to_string()}</time>
-                    <strong>{action_label(&e.action, lang)}</strong>
+                    <strong>{e.action.label(lang)}</strong>
                     <span class="tag">{e.to_state.label_for(filing, lang)}</span>
                     {(!e.comment.is_empty()).then(|| view! { <p>{e.comment.clone()}</p> })}
                 </li>

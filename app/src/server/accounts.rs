@@ -263,7 +263,7 @@ pub async fn staff_roles(db: &impl ConnectionTrait, staff_id: i32) -> Result<Vec
         .collect();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let Some(role) = Role::parse(&r.role) else { continue };
+        let role = r.role;
         let Some(dep) = deps.get(&r.department_id) else { continue };
         out.push(StaffRole {
             role,
@@ -442,14 +442,14 @@ pub async fn upsert_staff(
         let exists = staff_role::Entity::find()
             .filter(staff_role::Column::StaffId.eq(model.id))
             .filter(staff_role::Column::DepartmentId.eq(*dep))
-            .filter(staff_role::Column::Role.eq(role.as_str()))
+            .filter(staff_role::Column::Role.eq(*role))
             .one(&tx)
             .await?;
         if exists.is_none() {
             staff_role::ActiveModel {
                 staff_id: Set(model.id),
                 department_id: Set(*dep),
-                role: Set(role.as_str().into()),
+                role: Set(*role),
                 ..Default::default()
             }
             .insert(&tx)

@@ -22,12 +22,12 @@ use super::error::AppError;
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     pub case_id: i32,
-    pub action: String,
-    pub from_state: String,
-    pub to_state: String,
+    pub action: rules::EventKind,
+    pub from_state: rules::CaseState,
+    pub to_state: rules::CaseState,
     pub actor_kind: String,
     pub actor_id: i32,
-    pub role: String,
+    pub role: rules::Role,
     pub comment: String,
     pub internal: bool,
     pub on_day: chrono::NaiveDate,
@@ -47,12 +47,12 @@ pub fn digest(e: &case_event::Model) -> String {
         &e.prev_hash,
         &e.case_id.to_string(),
         &e.seq.to_string(),
-        &e.action,
-        &e.from_state,
-        &e.to_state,
+        e.action.code(),
+        e.from_state.code(),
+        e.to_state.code(),
         &e.actor_kind,
         &e.actor_id.to_string(),
-        &e.role,
+        e.role.as_str(),
         &e.comment,
         if e.internal { "1" } else { "0" },
         &stamp(&e.at),
@@ -145,7 +145,7 @@ pub async fn verify(db: &DatabaseConnection, key: Option<&VerifyingKey>) -> Resu
     let (mut events, mut cases) = (0u64, 0u64);
     let mut prev: Option<case_event::Model> = None;
     let mut after: Option<(i32, i32)> = None;
-    let mut states: std::collections::HashMap<i32, (String, Option<String>)> = Default::default();
+    let mut states: std::collections::HashMap<i32, (rules::CaseState, Option<String>)> = Default::default();
     let broken = |e: &case_event::Model, reason: &'static str, case_no: Option<String>| Break {
         case_id: e.case_id,
         case_no,
@@ -174,12 +174,12 @@ pub async fn verify(db: &DatabaseConnection, key: Option<&VerifyingKey>) -> Resu
         }
         // the case just finished: does its row say its last event's state?
         let finished =
-            |last: &case_event::Model, states: &std::collections::HashMap<i32, (String, Option<String>)>| match states
-                .get(&last.case_id)
-            {
-                Some((state, _)) if *state != last.to_state => Some("the case's state is not its last event's"),
-                None => Some("events of a case that is gone"),
-                _ => None,
+            |last: &case_event::Model, states: &std::collections::HashMap<i32, (rules::CaseState, Option<String>)>| {
+                match states.get(&last.case_id) {
+                    Some((state, _)) if *state != last.to_state => Some("the case's state is not its last event's"),
+                    None => Some("events of a case that is gone"),
+                    _ => None,
+                }
             };
         if rows.is_empty() {
             if let Some(last) = &prev {
@@ -600,12 +600,12 @@ mod tests {
     fn ev(action: &str) -> NewEvent {
         NewEvent {
             case_id: 7,
-            action: action.into(),
-            from_state: "a".into(),
-            to_state: "b".into(),
+            action: rules::EventKind::parse(action).unwrap(),
+            from_state: rules::CaseState::Accepted,
+            to_state: rules::CaseState::InReview,
             actor_kind: "staff".into(),
-            actor_id: 3,
-            role: "reviewer".into(),
+            actor_id: 13,
+            role: rules::Role::Reviewer,
             comment: "意见".into(),
             internal: false,
             on_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
@@ -636,8 +636,9 @@ mod tests {
         }
         // Length prefixes: moving text between fields changes the hash.
         let mut c = b.clone();
-        c.action = "accep".into();
-        c.from_state = "ta".into();
+        // ("staff", 13) and ("staff1", 3) would read alike without them
+        c.actor_kind = "staff1".into();
+        c.actor_id = 3;
         assert_ne!(digest(&c), b.hash);
     }
 }

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use rules::deadline::{self, TimeLimit};
 use rules::item::ItemRules;
 use rules::supervision::Term;
-use rules::{Calendar, CaseNo, CaseState};
+use rules::{Calendar, CaseNo, CaseState, Channel, EventKind, Role};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 
@@ -198,6 +198,7 @@ pub async fn seed_bulk(
                     _ => None,
                 };
                 let at = submitted.and_hms_opt(2, 0, 0).unwrap_or_default().and_utc();
+                let case_state = CaseState::decode(state).map_err(AppError::internal)?;
                 let mut row = case::ActiveModel {
                     id: Set(id),
                     case_no: Set(Some(case_no)),
@@ -205,7 +206,7 @@ pub async fn seed_bulk(
                     item_version: Set(it.version),
                     department_id: Set(it.department_id),
                     applicant_id: Set(first_applicant + rng.below(applicants) as i32),
-                    state: Set(state.into()),
+                    state: Set(case_state),
                     version: Set(if accepted { 2 } else { 1 }),
                     answers: Set("{}".into()),
                     created_at: Set(at),
@@ -217,7 +218,7 @@ pub async fn seed_bulk(
                     extended: Set(false),
                     fee_due: Set((state == "awaiting_payment").then_some(due).flatten()),
                     assignee_id: Set(None),
-                    channel: Set(if rng.below(5) == 0 { "counter" } else { "online" }.into()),
+                    channel: Set(if rng.below(5) == 0 { Channel::Counter } else { Channel::Online }),
                     intake_staff_id: Set(None),
                     received_on: Set(Some(submitted)),
                     deemed_accepted_on: Set(None),
@@ -232,7 +233,7 @@ pub async fn seed_bulk(
                         .and(if filing && state == "submitted" {
                             Some(&Term::Decision)
                         } else {
-                            Term::of(CaseState::from_code(state).unwrap_or(CaseState::Closed)).first()
+                            Term::of(case_state).first()
                         })
                         .map(|t| t.code().into())),
                     decided_on: Set(None),
@@ -263,16 +264,16 @@ pub async fn seed_bulk(
                     row.decided_on = Set(Some(submitted));
                 }
                 rows.push(row);
-                let ev = |action: &str, from: &str, to: &str, staff: bool, prev: Option<&case_event::Model>| {
+                let ev = |action, from, to, staff: bool, prev: Option<&case_event::Model>| {
                     audit::chained(
                         audit::NewEvent {
                             case_id: id,
-                            action: action.into(),
-                            from_state: from.into(),
-                            to_state: to.into(),
+                            action,
+                            from_state: from,
+                            to_state: to,
                             actor_kind: if staff { "staff" } else { "applicant" }.into(),
                             actor_id: 0,
-                            role: if staff { "window_clerk" } else { "applicant" }.into(),
+                            role: if staff { Role::WindowClerk } else { Role::Applicant },
                             comment: String::new(),
                             internal: false,
                             on_day: submitted,
@@ -281,9 +282,9 @@ pub async fn seed_bulk(
                         at,
                     )
                 };
-                let first = ev("submit", "draft", "submitted", false, None);
+                let first = ev(EventKind::Submit, CaseState::Draft, CaseState::Submitted, false, None);
                 if accepted {
-                    let second = ev("accept", "submitted", "accepted", true, Some(&first));
+                    let second = ev(EventKind::Accept, CaseState::Submitted, CaseState::Accepted, true, Some(&first));
                     evs.push(audit::active(first));
                     evs.push(audit::active(second));
                 } else {

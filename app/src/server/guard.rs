@@ -144,7 +144,7 @@ pub async fn draft_filer(state: &AppState, headers: &HeaderMap, case_id: i32) ->
             let c = case::Entity::find_by_id(case_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
             // the counter's own applications; and, for any, the 容缺 materials still due, which
             // a walk-in may bring to the window (the upload then checks it is one of those)
-            if c.channel != "counter" && c.supplement_due.is_none() {
+            if c.channel != rules::Channel::Counter && c.supplement_due.is_none() {
                 return Err(AppError::Forbidden);
             }
             require_staff(Some(&user), &[Role::WindowClerk], Some(c.department_id))?;

@@ -116,7 +116,7 @@ pub async fn view(
     };
     let drafts = case::Entity::find()
         .filter(case::Column::IntakeStaffId.eq(staff_id))
-        .filter(case::Column::State.eq(CaseState::Draft.code()))
+        .filter(case::Column::State.eq(CaseState::Draft))
         .order_by_desc(case::Column::UpdatedAt)
         .all(db)
         .await?;
@@ -344,7 +344,7 @@ pub async fn start(
         .filter(case::Column::IntakeStaffId.eq(staff_id))
         .filter(case::Column::ApplicantId.eq(applicant_id))
         .filter(case::Column::ItemId.eq(it.id))
-        .filter(case::Column::State.eq(CaseState::Draft.code()))
+        .filter(case::Column::State.eq(CaseState::Draft))
         .one(db)
         .await?;
     if let Some(c) = existing {

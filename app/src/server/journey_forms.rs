@@ -96,10 +96,7 @@ async fn upload(
     // Back to where the form was: the editor, or — for 容缺 materials sent after acceptance — the
     // case page (the applicant's, or the window's).
     let submitted = match journey::own_case(&st.db, filer.applicant_id, case_id).await {
-        Ok(c) => !matches!(
-            rules::CaseState::from_code(&c.state),
-            Some(rules::CaseState::Draft | rules::CaseState::AwaitingCorrection)
-        ),
+        Ok(c) => !matches!(c.state, rules::CaseState::Draft | rules::CaseState::AwaitingCorrection),
         Err(e) => return e.into_response(),
     };
     let (page, form) = match (submitted, filer.clerk) {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use http::{header, HeaderValue};
-use rules::CaseState;
+use rules::{CaseState, EventKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::backoffice;
@@ -27,7 +27,7 @@ pub async fn available(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<No
         .filter(case_event::Column::Internal.eq(false))
         .all(db)
         .await?;
-    Ok(NoticeKind::of_events(events.iter().map(|e| (e.action.as_str(), e.to_state.as_str()))))
+    Ok(NoticeKind::of_events(events.iter().map(|e| (e.action, e.to_state))))
 }
 
 pub fn routes() -> Router<AppState> {
@@ -82,7 +82,7 @@ async fn names(db: &impl ConnectionTrait, c: &case::Model) -> Result<(item::Mode
 async fn last_event(
     db: &impl ConnectionTrait,
     case_id: i32,
-    actions: &[&str],
+    actions: &[EventKind],
 ) -> Result<Option<case_event::Model>, AppError> {
     Ok(case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
@@ -103,7 +103,7 @@ pub async fn acceptance_notice(
     let Some(accepted_on) = c.accepted_on else { return Err(AppError::NotFound) };
     let (it, applicant_name, dep) = names(db, c).await?;
     let rules: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
-    let accept = last_event(db, c.id, &["accept"]).await?;
+    let accept = last_event(db, c.id, &[EventKind::Accept]).await?;
     let clerk = match &accept {
         Some(e) => staff::Entity::find_by_id(e.actor_id).one(db).await?.map(|s| s.display_name).unwrap_or_default(),
         None => String::new(),
@@ -159,7 +159,7 @@ pub async fn acceptance_notice(
 pub async fn refusal_event(db: &impl ConnectionTrait, case_id: i32) -> Result<Option<case_event::Model>, AppError> {
     Ok(case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
-        .filter(case_event::Column::ToState.is_in(CaseState::REFUSALS.map(|s| s.code())))
+        .filter(case_event::Column::ToState.is_in(CaseState::REFUSALS))
         .filter(case_event::Column::Internal.eq(false))
         .order_by_desc(case_event::Column::Seq)
         .one(db)
@@ -182,13 +182,13 @@ fn refusal_title(it: &item::Model, denied: bool) -> Result<(&'static str, &'stat
 /// The reason and basis a refusal made by rule states (the scheduler's event carries the due date).
 fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
     let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| e.comment.clone());
-    match e.action.as_str() {
+    match e.action {
         // proposed by the scheduler, approved by the head: the approval's event is the refusal
-        "correction_expired" | "approve_refusal" => Some(format!(
+        EventKind::CorrectionExpired | EventKind::ApproveRefusal => Some(format!(
             "理由：您未在补正期限（{}）内补正申请材料。\n依据：申请人逾期不补正材料的，经本机关负责人批准，不予受理。",
             due(c.correction_due)
         )),
-        "fee_expired" | "approve_denial" => Some(format!(
+        EventKind::FeeExpired | EventKind::ApproveDenial => Some(format!(
             "理由：您未在缴费期限（{}）内缴纳规费。\n依据：按规定需缴纳规费的，申请人逾期不缴纳的，经本机关负责人批准，依法作出不予批准的决定。",
             due(c.fee_due)
         )),
@@ -200,7 +200,7 @@ fn rule_refusal(e: &case_event::Model, c: &case::Model) -> Option<String> {
 pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
     let e = refusal_event(db, c.id).await?.ok_or(AppError::NotFound)?;
-    let (title, conclusion) = refusal_title(&it, e.to_state == DENIED.code())?;
+    let (title, conclusion) = refusal_title(&it, e.to_state == DENIED)?;
     let mut blocks = vec![
         Block::Title(title.into()),
         Block::Paragraph(format!("{applicant_name}：")),
@@ -225,13 +225,13 @@ pub async fn refusal(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<B
 /// the window or by post) or the electronic delivery record.
 pub async fn delivery_receipt(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
-    let e = last_event(db, c.id, &["deliver"]).await?.ok_or(AppError::NotFound)?;
+    let e = last_event(db, c.id, &[EventKind::Deliver]).await?.ok_or(AppError::NotFound)?;
     let docs: Vec<String> = super::cases::documents::results_of(db, c.id)
         .await?
         .into_iter()
         .map(|r| format!("{}（验证码 {}）", r.title, r.code))
         .collect();
-    let denied = refusal_event(db, c.id).await?.is_some_and(|r| r.to_state == DENIED.code());
+    let denied = refusal_event(db, c.id).await?.is_some_and(|r| r.to_state == DENIED);
     let documents = if docs.is_empty() {
         if denied {
             refusal_title(&it, true)?.0.to_string()
@@ -292,7 +292,11 @@ async fn closing(db: &impl ConnectionTrait, dep: String, e: &case_event::Model) 
     Ok(out)
 }
 
-async fn event_of(db: &impl ConnectionTrait, c: &case::Model, action: &str) -> Result<case_event::Model, AppError> {
+async fn event_of(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+    action: EventKind,
+) -> Result<case_event::Model, AppError> {
     last_event(db, c.id, &[action]).await?.ok_or(AppError::NotFound)
 }
 
@@ -300,7 +304,7 @@ async fn event_of(db: &impl ConnectionTrait, c: &case::Model, action: &str) -> R
 /// nothing comes [001 第六条, 第九条; 行政许可法第三十二条].
 pub async fn correction_notice(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
-    let e = event_of(db, c, "request_correction").await?;
+    let e = event_of(db, c, EventKind::RequestCorrection).await?;
     let mut blocks = opening("补正材料通知书", &applicant_name, &it, c);
     blocks.extend([
         Block::Paragraph("经审查，您的申请材料不齐全或者不符合法定形式。依照《中华人民共和国行政许可法》第三十二条的规定，现将需要补正的全部内容一次性告知如下：".into()),
@@ -321,7 +325,7 @@ pub async fn correction_notice(db: &impl ConnectionTrait, c: &case::Model) -> Re
 pub async fn fee_notice(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
     let rules = super::cases::item_rules(&it)?;
-    let e = event_of(db, c, "issue_fee_notice").await?;
+    let e = event_of(db, c, EventKind::IssueFeeNotice).await?;
     let fee = e.comment.strip_prefix("缴费通知：").unwrap_or(&e.comment).trim().to_string();
     let basis = if rules.fee_note.trim().is_empty() {
         "按照国家和本省有关收费规定".to_string()
@@ -356,7 +360,7 @@ pub async fn suspension_notice(
 ) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
     let rules = super::cases::item_rules(&it)?;
-    let e = event_of(db, c, "suspend").await?;
+    let e = event_of(db, c, EventKind::Suspend).await?;
     let (kind, reason) = e.comment.split_once('：').unwrap_or((e.comment.as_str(), ""));
     let procedure = rules.special_procedures.iter().find(|p| p.name == kind.trim());
     let mut blocks = opening("特殊程序告知书", &applicant_name, &it, c);
@@ -392,12 +396,11 @@ pub async fn suspension_notice(
 /// new term (行政许可法第四十二条).
 pub async fn extension_notice(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
-    let e = event_of(db, c, "extend").await?;
+    let e = event_of(db, c, EventKind::Extend).await?;
     let (days, reason) = e.comment.split_once('|').unwrap_or(("", e.comment.as_str()));
     // The decision's term as it stands: the case's own while it is decided on, else the one it
     // was decided against.
-    let state = CaseState::from_code(&c.state);
-    let deciding = matches!(state, Some(CaseState::Accepted | CaseState::InReview | CaseState::Suspended));
+    let deciding = matches!(c.state, CaseState::Accepted | CaseState::InReview | CaseState::Suspended);
     let due = if deciding { c.due_on } else { c.decision_due };
     let mut blocks = opening("延长办理期限告知书", &applicant_name, &it, c);
     blocks.extend([

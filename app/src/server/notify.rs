@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rules::{CaseState, Lang};
+use rules::{CaseState, EventKind, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -44,33 +44,6 @@ pub fn backoff(cfg: &NotifySettings, failed: u32) -> Duration {
     Duration::from_secs(secs.min(3600))
 }
 
-/// The kinds of notice the outbox carries (a staff member's or the rules' transition), each of
-/// which may have its own template; `*` is the one for all others.
-pub const NOTICE_KINDS: [&str; 22] = [
-    "accept",
-    "deemed_accepted",
-    "request_correction",
-    "reject",
-    "correction_expired",
-    "approve_refusal",
-    "start_review",
-    "suspend",
-    "resume",
-    "extend",
-    "decide",
-    "record_higher_decision",
-    "file",
-    "supplement_overdue",
-    "confirm_supplement",
-    "issue_fee_notice",
-    "record_payment",
-    "fee_expired",
-    "approve_denial",
-    "prepare_delivery",
-    "deliver",
-    "close",
-];
-
 /// The built-in wording; an admin's row in `notification_templates` (same kind and language, or
 /// kind `*` for all) replaces it. Placeholders: `{case_no}`, `{event}`, `{state}`, `{due_on}`.
 pub fn default_template(lang: Lang) -> (&'static str, &'static str) {
@@ -91,7 +64,7 @@ pub fn default_template(lang: Lang) -> (&'static str, &'static str) {
 }
 
 /// Fills a template from an outbox payload.
-pub fn render(tpl: &str, kind: &str, payload: &serde_json::Value, lang: Lang) -> String {
+pub fn render(tpl: &str, kind: EventKind, payload: &serde_json::Value, lang: Lang) -> String {
     let case_no = payload["case_no"].as_str().unwrap_or("");
     let state = payload["state"].as_str().and_then(CaseState::from_code).map(|s| s.label(lang)).unwrap_or("");
     let due = payload["due_on"].as_str().map_or(String::new(), |d| match lang {
@@ -99,15 +72,15 @@ pub fn render(tpl: &str, kind: &str, payload: &serde_json::Value, lang: Lang) ->
         _ => format!("办理期限：{d}。"),
     });
     tpl.replace("{case_no}", case_no)
-        .replace("{event}", crate::models::action_label(kind, lang))
+        .replace("{event}", kind.label(lang))
         .replace("{state}", state)
         .replace("{due_on}", &due)
 }
 
 /// The subject and text for a kind of notice in a language: its own template, else the one for
 /// all notices, else the built-in wording.
-pub async fn wording(db: &DatabaseConnection, kind: &str, lang: Lang) -> Result<(String, String), AppError> {
-    for k in [kind, "*"] {
+pub async fn wording(db: &DatabaseConnection, kind: EventKind, lang: Lang) -> Result<(String, String), AppError> {
+    for k in [kind.code(), "*"] {
         if let Some(t) = template::Entity::find_by_id((k.to_string(), lang.tag().to_string())).one(db).await? {
             return Ok((t.subject, t.body));
         }
@@ -193,9 +166,9 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
         }
         let lang = a.as_ref().and_then(|a| Lang::from_tag(&a.notice_lang)).unwrap_or_default();
         let payload: serde_json::Value = serde_json::from_str(&o.payload).unwrap_or_default();
-        let (subject, body) = wording(db, &o.kind, lang).await?;
-        let subject = render(&subject, &o.kind, &payload, lang);
-        let body = render(&body, &o.kind, &payload, lang);
+        let (subject, body) = wording(db, o.kind, lang).await?;
+        let subject = render(&subject, o.kind, &payload, lang);
+        let body = render(&body, o.kind, &payload, lang);
         let result = match d.channel.as_str() {
             "email" => send_email(cfg, &d.address, &subject, &body).await,
             "sms" => send_sms(cfg, &d.address, &body).await,
@@ -364,12 +337,12 @@ mod tests {
     fn templates_fill_in() {
         let p = serde_json::json!({ "case_no": "ZRZY-20261124-0001", "state": "accepted", "due_on": "2026-12-22" });
         let (s, b) = default_template(Lang::ZhHans);
-        assert_eq!(render(s, "accept", &p, Lang::ZhHans), "【通办】办件 ZRZY-20261124-0001：受理");
+        assert_eq!(render(s, EventKind::Accept, &p, Lang::ZhHans), "【通办】办件 ZRZY-20261124-0001：受理");
         assert_eq!(
-            render(b, "accept", &p, Lang::ZhHans),
+            render(b, EventKind::Accept, &p, Lang::ZhHans),
             "您的办件 ZRZY-20261124-0001：受理。当前状态：已受理。办理期限：2026-12-22。详情请登录查看。"
         );
         let (_, b) = default_template(Lang::En);
-        assert!(render(b, "accept", &p, Lang::En).contains("Status: Accepted. Due by 2026-12-22."));
+        assert!(render(b, EventKind::Accept, &p, Lang::En).contains("Status: Accepted. Due by 2026-12-22."));
     }
 }

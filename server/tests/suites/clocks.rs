@@ -60,10 +60,7 @@ pub async fn delivery_clocks_suite(app: &App) {
     assert!(decision_due > start, "a promised item: {decision_due}");
     row = cases::apply(db, &cal, change_of(&row, grant(), approver, "", decision_due, &provided)).await.unwrap();
     let delivery_due = deadline::delivery_after_decision_due(&cal, decision_due).unwrap();
-    assert_eq!(
-        (row.state.as_str(), row.due_on, row.term()),
-        ("decided_grant", Some(delivery_due), Some(Term::Delivery))
-    );
+    assert_eq!((row.state.code(), row.due_on, row.term()), ("decided_grant", Some(delivery_due), Some(Term::Delivery)));
     assert_eq!((row.decided_on, row.decision_due), (Some(decision_due), Some(decision_due)));
     let used = deadline::days_used(&cal, start, decision_due, deadline::LimitUnit::WorkingDays, &[]).unwrap();
     assert_eq!(
@@ -115,7 +112,7 @@ pub async fn delivery_clocks_suite(app: &App) {
     row = cases::apply(db, &cal, change_of(&row, Action::RecordPayment, clerk, "", paid, &provided)).await.unwrap();
     let after_payment = deadline::delivery_due(&cal, paid).unwrap();
     assert_eq!(
-        (row.state.as_str(), row.due_on, row.term()),
+        (row.state.code(), row.due_on, row.term()),
         ("ready_for_delivery", Some(after_payment), Some(Term::Delivery))
     );
     scheduler::sweep(db, &cal, after_payment).await.unwrap();
@@ -133,7 +130,7 @@ pub async fn delivery_clocks_suite(app: &App) {
     let refuse = Action::Reject { reason: "不属于本机关职权范围".into() };
     row = cases::apply(db, &cal, change_of(&row, refuse, clerk, "", start, &provided)).await.unwrap();
     assert_eq!(
-        (row.state.as_str(), row.decided_on, row.term(), row.days_used),
+        (row.state.code(), row.decided_on, row.term(), row.days_used),
         ("not_accepted", Some(start), None, None)
     );
     let s = app::server::supervision::statistics_for(db, vec![row.department_id], "department", start, start, None)

@@ -30,7 +30,7 @@ pub async fn expired_correction_suite(app: &App) {
     // The correction's last day: still the applicant's.
     app.state.clock.set_day(correction_due);
     scheduler::sweep(db, &cal, correction_due).await.unwrap();
-    assert_eq!(row().await.state, "awaiting_correction");
+    assert_eq!(row().await.state.code(), "awaiting_correction");
 
     // The day after: the refusal is proposed, not made; the department's 2 working days run.
     let after = correction_due.succ_opt().unwrap();
@@ -40,12 +40,12 @@ pub async fn expired_correction_suite(app: &App) {
     let refusal_due = deadline::correction_expiry_decision_due(&cal, correction_due).unwrap();
     let c = row().await;
     assert_eq!(
-        (c.state.as_str(), c.due_on, c.due_for.as_deref(), c.decided_on),
+        (c.state.code(), c.due_on, c.due_for.as_deref(), c.decided_on),
         ("refusal_proposed", Some(refusal_due), Some("refusal"), None),
         "on the department's clock, not yet decided"
     );
     let last = last_event(db, id).await;
-    assert_eq!((last.action.as_str(), last.actor_kind.as_str()), ("correction_expired", "system"));
+    assert_eq!((last.action.code(), last.actor_kind.as_str()), ("correction_expired", "system"));
     assert_eq!(last.comment, correction_due.to_string(), "the event names the term that ended");
     assert_eq!(newest_notice(db, c.applicant_id).await, "correction_expired", "the applicant is told");
     // Idempotent: the same day again changes nothing.
@@ -71,7 +71,7 @@ pub async fn expired_correction_suite(app: &App) {
     )
     .await;
     assert_ne!(location(&r), format!("/cases/{id}?submitted=1"), "too late to correct");
-    assert_eq!(row().await.state, "refusal_proposed");
+    assert_eq!(row().await.state.code(), "refusal_proposed");
     // The approver finds it in its queue.
     let (_, page) = text(&approver, &format!("{base}/staff/queue?bucket=refusals")).await;
     assert!(page.contains(&format!("/staff/cases/{id}")), "the approver's queue lists it");
@@ -90,9 +90,9 @@ pub async fn expired_correction_suite(app: &App) {
     // The head approves: not accepted, decided today, the applicant told, the decision printable.
     act_ok(&approver, base, id, &[("action", "approve_refusal"), ("comment", "同意")]).await;
     let c = row().await;
-    assert_eq!((c.state.as_str(), c.decided_on, c.due_on), ("not_accepted", Some(late), None));
+    assert_eq!((c.state.code(), c.decided_on, c.due_on), ("not_accepted", Some(late), None));
     let last = last_event(db, id).await;
-    assert_eq!((last.action.as_str(), last.role.as_str()), ("approve_refusal", "approver"));
+    assert_eq!((last.action.code(), last.role.as_str()), ("approve_refusal", "approver"));
     assert_eq!(newest_notice(db, c.applicant_id).await, "approve_refusal");
     let r = person.get(format!("{base}/notices/{id}/refusal.pdf")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "the applicant reads the decision");
@@ -122,4 +122,6 @@ async fn newest_notice(db: &sea_orm::DatabaseConnection, applicant: i32) -> Stri
         .unwrap()
         .unwrap()
         .kind
+        .code()
+        .to_string()
 }

@@ -221,7 +221,7 @@ pub async fn day_by_day_suite(app: &App) {
         // its stages run while it is accepted; the county's review has not started
         ("E staged", "accepted"),
     ] {
-        assert_eq!(row(n).await.state, state, "{n}");
+        assert_eq!(row(n).await.state.code(), state, "{n}");
     }
     assert!(!row("A instant").await.delivered_late && !row("G fee").await.delivered_late);
     // 容缺: D supplied in time; G never did (its eia was deferred): flagged, its result revoked.

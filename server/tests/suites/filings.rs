@@ -28,7 +28,7 @@ pub async fn filings_suite(app: &App) {
     let a = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
     let c = row(a).await;
     assert_eq!(
-        (c.state.as_str(), c.due_on, c.due_for.as_deref()),
+        (c.state.code(), c.due_on, c.due_for.as_deref()),
         ("submitted", Some(d("2026-10-08")), Some("decision"))
     );
     let (_, page) = text(&person, &format!("{base}/cases/{a}")).await;
@@ -49,7 +49,7 @@ pub async fn filings_suite(app: &App) {
         scheduler::sweep(db, &cal, d(day)).await.unwrap();
     }
     let c = row(a).await;
-    assert_eq!((c.state.as_str(), c.deemed_accepted_on), ("submitted", None), "a filing has no acceptance");
+    assert_eq!((c.state.code(), c.deemed_accepted_on), ("submitted", None), "a filing has no acceptance");
     assert_eq!(super::clocks::records(db, a as i32).await, vec![("decision_overdue".to_string(), d("2026-10-08"))]);
 
     // 予以备案, late: judged against the term from the receipt; its notice is issued.
@@ -57,7 +57,7 @@ pub async fn filings_suite(app: &App) {
     act_ok(&clerk, base, a, &[("action", "file_grant")]).await;
     let c = row(a).await;
     assert_eq!(
-        (c.state.as_str(), c.decided_on, c.decision_due),
+        (c.state.code(), c.decided_on, c.decision_due),
         ("decided_grant", Some(d("2026-10-20")), Some(d("2026-10-08")))
     );
     assert!(!c.closed_on_time, "concluded after its term");
@@ -95,7 +95,7 @@ pub async fn filings_suite(app: &App) {
     )
     .await;
     let c = row(b).await;
-    assert_eq!((c.state.as_str(), c.decided_on), ("decided_deny", Some(d("2026-10-20"))));
+    assert_eq!((c.state.code(), c.decided_on), ("decided_deny", Some(d("2026-10-20"))));
     assert!(c.closed_same_day, "concluded the day it was received");
     let r = person.get(format!("{base}/notices/{b}/refusal.pdf")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -118,7 +118,7 @@ pub async fn filings_suite(app: &App) {
     assert_eq!(r.failed, 0, "{r:?}");
     let c = row(old).await;
     let due = cal.nth_working_day_after(received, 1).unwrap();
-    assert_eq!((c.state.as_str(), c.due_for.as_deref(), c.due_on), ("submitted", Some("decision"), Some(due)));
+    assert_eq!((c.state.code(), c.due_for.as_deref(), c.due_on), ("submitted", Some("decision"), Some(due)));
     // (the same morning's range statement, run beside the reading, had already recorded the old
     // term it carried: that record stays, as every record does)
     assert_eq!(

@@ -46,7 +46,7 @@ pub async fn forwarding_suite(app: &App) {
     let row = |id: i64| async move { case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap() };
     let (a, b) = (forwarded[0], forwarded[1]);
     let c = row(a).await;
-    assert_eq!((c.state.as_str(), c.due_on, c.decided_on), ("decided_forward", None, Some(start)));
+    assert_eq!((c.state.code(), c.due_on, c.decided_on), ("decided_forward", None, Some(start)));
     assert!(c.closed_on_time, "judged on the day it forwarded");
 
     // Waiting: nothing to deliver, no clock of the department's, the answer is the approver's.
@@ -80,14 +80,14 @@ pub async fn forwarding_suite(app: &App) {
     let c = row(a).await;
     let delivery_due = deadline::delivery_after_decision_due(&cal, answered).unwrap();
     assert_eq!(
-        (c.state.as_str(), c.due_on, c.due_for.as_deref(), c.decided_on),
+        (c.state.code(), c.due_on, c.due_for.as_deref(), c.decided_on),
         ("decided_grant", Some(delivery_due), Some("delivery"), Some(start))
     );
     let results = app::server::cases::documents::results_of(db, c.id).await.unwrap();
     assert_eq!(results.len(), 1, "the result document is issued");
     act_ok(&clerk, base, a, &[("action", "prepare_delivery")]).await;
     act_ok(&clerk, base, a, &[("action", "deliver"), ("method", "counter")]).await;
-    assert_eq!(row(a).await.state, "delivered");
+    assert_eq!(row(a).await.state.code(), "delivered");
     assert!(!row(a).await.delivered_late);
 
     // The denial: its reason and basis are printed with the remedies.
@@ -104,7 +104,7 @@ pub async fn forwarding_suite(app: &App) {
     )
     .await;
     let c = row(b).await;
-    assert_eq!((c.state.as_str(), c.due_on), ("decided_deny", Some(delivery_due)));
+    assert_eq!((c.state.code(), c.due_on), ("decided_deny", Some(delivery_due)));
     let r = person.get(format!("{base}/notices/{b}/refusal.pdf")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let decision = app::server::receipt::text_lines(&r.bytes().await.unwrap()).join("\n");

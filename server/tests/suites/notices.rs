@@ -59,7 +59,7 @@ pub async fn notices_suite(app: &App) {
     act_ok(&approver, base, id, &[("action", "decide_grant"), ("reason", "符合条件")]).await;
     act_ok(&clerk, base, id, &[("action", "issue_fee_notice"), ("kind", "采矿权出让收益"), ("amount", "12000")]).await;
     let c = case::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
-    assert_eq!(c.state, "awaiting_payment");
+    assert_eq!(c.state.code(), "awaiting_payment");
 
     // Listed on both case pages, in the order of the steps.
     let listed = |page: &str| -> Vec<String> {

@@ -21,17 +21,11 @@ pub(super) async fn light(app: &App, id: i64, day: chrono::NaiveDate) -> &'stati
     let db = &app.state.db;
     let cal = app.state.calendar();
     let warn = app::server::supervision::warning_days(db).await.unwrap();
-    let of = |c: &case::Model| {
-        let state = rules::CaseState::from_code(&c.state).unwrap();
-        rules::supervision::level(&cal, state, c.due_on, day, warn[&c.item_id]).unwrap()
-    };
+    let of = |c: &case::Model| rules::supervision::level(&cal, c.state, c.due_on, day, warn[&c.item_id]).unwrap();
     let c = row(app, id).await;
     let all = case::Entity::find().filter(case::Column::DepartmentId.eq(c.department_id)).all(db).await.unwrap();
     let mut want = app::models::LevelCounts::default();
-    for c in all.iter().filter(|c| {
-        rules::CaseState::from_code(&c.state)
-            .is_some_and(|s| rules::supervision::clock_of(s) == rules::supervision::Clock::Department)
-    }) {
+    for c in all.iter().filter(|c| rules::supervision::clock_of(c.state) == rules::supervision::Clock::Department) {
         match of(c) {
             WarningLevel::Normal => want.normal += 1,
             WarningLevel::Warning => want.warning += 1,
@@ -151,7 +145,7 @@ pub async fn supervision_suite(app: &App) {
     };
     let due = rules::deadline::due_date(&cal, d("2026-09-24"), rules_a.decision_limit(), &[], d("2026-10-10")).unwrap();
     assert_eq!(
-        (c.state.as_str(), c.accepted_on, c.deemed_accepted_on, c.due_on, c.due_for.as_deref()),
+        (c.state.code(), c.accepted_on, c.deemed_accepted_on, c.due_on, c.due_for.as_deref()),
         ("accepted", Some(d("2026-09-24")), Some(d("2026-09-24")), Some(due), Some("decision")),
         "deemed accepted from the day of receipt"
     );
@@ -160,9 +154,9 @@ pub async fn supervision_suite(app: &App) {
     let last = evs.last().unwrap();
     assert_eq!(
         (
-            last.action.as_str(),
-            last.from_state.as_str(),
-            last.to_state.as_str(),
+            last.action.code(),
+            last.from_state.code(),
+            last.to_state.code(),
             last.actor_kind.as_str(),
             last.role.as_str()
         ),
@@ -208,7 +202,7 @@ pub async fn supervision_suite(app: &App) {
         "{e:?}"
     );
     scheduler::sweep(db, &cal, window).await.unwrap();
-    assert_eq!(row(app, early).await.state, "submitted", "its last day: still the clerk's to answer");
+    assert_eq!(row(app, early).await.state.code(), "submitted", "its last day: still the clerk's to answer");
 
     // 2. A correction left unanswered: nothing on its last day, the refusal proposed to the head
     //    the day after (its approval: `corrections::expired_correction_suite`).
@@ -220,12 +214,12 @@ pub async fn supervision_suite(app: &App) {
         rules::deadline::due_date(&cal, d("2026-09-29"), rules_a.correction_term, &[], d("2026-09-29")).unwrap()
     );
     scheduler::sweep(db, &cal, due).await.unwrap();
-    assert_eq!(row(app, b).await.state, "awaiting_correction");
+    assert_eq!(row(app, b).await.state.code(), "awaiting_correction");
     let r = scheduler::sweep(db, &cal, due.succ_opt().unwrap()).await.unwrap();
     assert!(r.corrections_expired >= 1, "{r:?}");
-    assert_eq!(row(app, b).await.state, "refusal_proposed");
+    assert_eq!(row(app, b).await.state.code(), "refusal_proposed");
     let last = events_of(app, b).await.pop().unwrap();
-    assert_eq!((last.action.as_str(), last.actor_kind.as_str()), ("correction_expired", "system"));
+    assert_eq!((last.action.code(), last.actor_kind.as_str()), ("correction_expired", "system"));
 
     // 3. 容缺: accepted without the site map (deferrable), flagged once its 30 days pass.
     let e = fill_and_submit(&person, base, "ZRZY-001", &[("via_agent", "no"), ("collective", "no")]).await;
@@ -239,7 +233,7 @@ pub async fn supervision_suite(app: &App) {
     assert!(!row(app, e).await.supplement_overdue);
     scheduler::sweep(db, &cal, sup.succ_opt().unwrap()).await.unwrap();
     assert!(row(app, e).await.supplement_overdue);
-    assert_eq!(events_of(app, e).await.pop().unwrap().action, "supplement_overdue");
+    assert_eq!(events_of(app, e).await.pop().unwrap().action.code(), "supplement_overdue");
 
     // 3b. Records by range: a recorded run covers every due date before its day, so the next
     //     sweep reads only the due dates since; a change that leaves a case past its due date
@@ -257,7 +251,7 @@ pub async fn supervision_suite(app: &App) {
     // h was deemed accepted by that run, from 06-01: its decision's due date lies before the
     // run's day, which no later sweep reads again, so the transition opened its record itself.
     let c = row(app, h).await;
-    assert_eq!((c.state.as_str(), c.accepted_on), ("accepted", Some(d("2026-06-01"))));
+    assert_eq!((c.state.code(), c.accepted_on), ("accepted", Some(d("2026-06-01"))));
     let due_h2 = c.due_on.unwrap();
     assert!(due_h2 < run_day, "{due_h2}");
     assert_eq!(
@@ -712,7 +706,7 @@ pub async fn inquiry_suite(app: &App) {
     let rec = app::server::entities::consultation::Entity::find_by_id(rec.id).one(db).await.unwrap().unwrap();
     assert_eq!(Some(to.trim_start_matches("/applications/").parse::<i32>().unwrap()), rec.case_id);
     let draft = row(app, rec.case_id.unwrap() as i64).await;
-    assert_eq!((draft.state.as_str(), draft.channel.as_str()), ("draft", "counter"));
+    assert_eq!((draft.state.code(), draft.channel.code()), ("draft", "counter"));
     // a reviewer is not at the window
     let reviewer = staff_login(base, "reviewer").await;
     assert_eq!(text(&reviewer, &url).await.0, StatusCode::FORBIDDEN);
@@ -1046,8 +1040,14 @@ pub async fn admin_suite(app: &App) {
     let (_, page) = text(&admin, &format!("{base}/staff/admin/templates")).await;
     assert!(page.contains("value=\"【通辦】{case_no} 已受理\""), "listed with the others");
     let hant = rules::Lang::ZhHant;
-    assert_eq!(notify::wording(db, "accept", hant).await.unwrap().0, "【通辦】{case_no} 已受理");
-    assert_ne!(notify::wording(db, "resume", hant).await.unwrap().0, "【通辦】{case_no} 已受理");
+    assert_eq!(
+        notify::wording(db, rules::EventKind::parse("accept").unwrap(), hant).await.unwrap().0,
+        "【通辦】{case_no} 已受理"
+    );
+    assert_ne!(
+        notify::wording(db, rules::EventKind::parse("resume").unwrap(), hant).await.unwrap().0,
+        "【通辦】{case_no} 已受理"
+    );
     let r = act(vec![
         ("action", s("template_remove")),
         ("kind", s("accept")),
@@ -1056,7 +1056,10 @@ pub async fn admin_suite(app: &App) {
     ])
     .await;
     assert_eq!(location(&r), "/staff/admin/templates");
-    assert_eq!(notify::wording(db, "accept", hant).await.unwrap(), notify::wording(db, "resume", hant).await.unwrap());
+    assert_eq!(
+        notify::wording(db, rules::EventKind::parse("accept").unwrap(), hant).await.unwrap(),
+        notify::wording(db, rules::EventKind::parse("resume").unwrap(), hant).await.unwrap()
+    );
 
     // an item: the preview follows the answers; a new version; bad rule data keeps the text
     let (_, page) = text(&admin, &format!("{base}/staff/admin/items/ZRZY-004?q_via_agent=yes")).await;
@@ -1178,17 +1181,19 @@ async fn decided_statistics(app: &App, supervised: &[i32]) {
     let (mut oracle, mut refused, mut delivered, mut filings) = (vec![], 0u64, 0u64, 0u64);
     for c in &cases {
         let events = app::server::cases::events(db, c.id, false).await.unwrap();
-        if c.state == "not_accepted" {
-            let day = events.iter().rev().find(|e| e.to_state == "not_accepted").expect("a refusal").on_day;
+        if c.state.code() == "not_accepted" {
+            let day = events.iter().rev().find(|e| e.to_state.code() == "not_accepted").expect("a refusal").on_day;
             assert_eq!(c.decided_on, Some(day), "case {} keeps the day it was refused", c.id);
             refused += u64::from((from..=to).contains(&day));
             continue;
         }
-        if events.iter().any(|e| e.action == "deliver" && (from..=to).contains(&e.on_day)) {
+        if events.iter().any(|e| e.action.code() == "deliver" && (from..=to).contains(&e.on_day)) {
             delivered += 1;
         }
         // (a filing is concluded, `file`, from its receipt: it has no acceptance)
-        let Some(day) = events.iter().find(|e| e.action == "decide" || e.action == "file").map(|e| e.on_day) else {
+        let Some(day) =
+            events.iter().find(|e| e.action.code() == "decide" || e.action.code() == "file").map(|e| e.on_day)
+        else {
             continue;
         };
         let accepted =

@@ -48,7 +48,7 @@ pub async fn supplements_suite(app: &App) {
     assert!(actions(v).contains(&"confirm_supplement".to_string()));
     act_ok(&clerk, base, a, &[("action", "confirm_supplement")]).await;
     let ca = row(a).await;
-    assert_eq!((ca.supplement_due, ca.state.as_str()), (None, "accepted"), "the term ends; the case goes on");
+    assert_eq!((ca.supplement_due, ca.state.code()), (None, "accepted"), "the term ends; the case goes on");
     let last = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(a as i32))
         .order_by_desc(case_event::Column::Seq)
@@ -56,7 +56,7 @@ pub async fn supplements_suite(app: &App) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((last.action.as_str(), last.internal), ("confirm_supplement", false));
+    assert_eq!((last.action.code(), last.internal), ("confirm_supplement", false));
     let (_, page) = text(&person, &format!("{base}/cases/{a}")).await;
     assert!(!page.contains("data-testid=\"supplement\""), "nothing left to send");
 
@@ -115,6 +115,6 @@ pub async fn supplements_suite(app: &App) {
         &[("action", "decide_deny"), ("reason", "容缺材料逾期未补齐"), ("legal_basis", "《行政许可法》第三十二条")],
     )
     .await;
-    assert_eq!(row(c).await.state, "decided_deny");
+    assert_eq!(row(c).await.state.code(), "decided_deny");
     app.state.clock.reset();
 }

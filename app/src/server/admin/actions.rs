@@ -16,7 +16,7 @@ async fn reload_calendar(st: &AppState) -> Result<(), AppError> {
 async fn county_admins(db: &DatabaseConnection) -> Result<Vec<i32>, AppError> {
     let departments = department::Entity::find().all(db).await?.len();
     let mut held: BTreeMap<i32, std::collections::BTreeSet<i32>> = BTreeMap::new();
-    for r in staff_role::Entity::find().filter(staff_role::Column::Role.eq(Role::Admin.as_str())).all(db).await? {
+    for r in staff_role::Entity::find().filter(staff_role::Column::Role.eq(Role::Admin)).all(db).await? {
         held.entry(r.staff_id).or_default().insert(r.department_id);
     }
     Ok(held.into_iter().filter(|(_, d)| d.len() >= departments).map(|(id, _)| id).collect())
@@ -73,7 +73,7 @@ pub async fn act(
                         staff_role::ActiveModel {
                             staff_id: Set(staff_id),
                             department_id: Set(d.id),
-                            role: Set(Role::Admin.as_str().into()),
+                            role: Set(Role::Admin),
                             ..Default::default()
                         }
                         .insert(&tx)
@@ -204,7 +204,7 @@ pub async fn act(
             let id: i32 = id.trim().parse().map_err(|_| AppError::NotFound)?;
             let r = staff_role::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
             scope.department(r.department_id)?;
-            if r.staff_id == me && r.role == Role::Admin.as_str() {
+            if r.staff_id == me && r.role == Role::Admin {
                 return Err(AppError::field(
                     "_form",
                     lang.pick(
@@ -235,14 +235,14 @@ pub async fn act(
             let exists = staff_role::Entity::find()
                 .filter(staff_role::Column::StaffId.eq(s.id))
                 .filter(staff_role::Column::DepartmentId.eq(dep))
-                .filter(staff_role::Column::Role.eq(role.as_str()))
+                .filter(staff_role::Column::Role.eq(role))
                 .one(db)
                 .await?;
             if exists.is_none() {
                 staff_role::ActiveModel {
                     staff_id: Set(s.id),
                     department_id: Set(dep),
-                    role: Set(role.as_str().into()),
+                    role: Set(role),
                     ..Default::default()
                 }
                 .insert(db)
@@ -368,7 +368,7 @@ pub async fn act(
             let (kind, lang_tag) = (kind.trim(), lang_tag.trim());
             // the form that adds a template for one kind of notice has its own fields
             let key = if new.trim() == "1" { "new".to_string() } else { format!("{kind}-{lang_tag}") };
-            if kind != "*" && !crate::server::notify::NOTICE_KINDS.contains(&kind) {
+            if kind != "*" && !rules::EventKind::from_code(kind).is_some_and(|k| k.notifies()) {
                 return Err(AppError::field(
                     format!("kind_{key}"),
                     lang.pick("请选择通知类型", "請選擇通知類型", "Choose the kind of notice"),

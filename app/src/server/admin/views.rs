@@ -42,7 +42,7 @@ pub async fn home(db: &DatabaseConnection, user: Option<&SessionUser>, lang: Lan
                 .iter()
                 .filter(|r| r.staff_id == s.id)
                 .map(|r| {
-                    let label = Role::parse(&r.role).map(|x| x.label(lang).to_string()).unwrap_or(r.role.clone());
+                    let label = r.role.label(lang).to_string();
                     (r.id, label, names.get(&r.department_id).cloned().unwrap_or_default())
                 })
                 .collect(),

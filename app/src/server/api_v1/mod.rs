@@ -131,9 +131,9 @@ struct ApiCase {
     item_version: i32,
     item_name: String,
     department_code: String,
-    state: String,
-    state_label: String,
-    channel: String,
+    state: &'static str,
+    state_label: &'static str,
+    channel: &'static str,
     applicant: String,
     submitted_at: Option<DateTime<Utc>>,
     received_on: Option<NaiveDate>,
@@ -147,11 +147,11 @@ struct ApiCase {
 #[derive(Debug, Serialize)]
 struct ApiEvent {
     seq: i32,
-    action: String,
-    from_state: String,
-    to_state: String,
+    action: &'static str,
+    from_state: &'static str,
+    to_state: &'static str,
     actor_kind: String,
-    role: String,
+    role: &'static str,
     comment: String,
     on_day: NaiveDate,
     at: DateTime<Utc>,
@@ -232,8 +232,7 @@ async fn to_api(st: &AppState, rows: Vec<case::Model>) -> Result<Vec<ApiCase>, A
         .map(|c| {
             let (code, name) = items.get(&c.item_id).cloned().unwrap_or_default();
             let days = warn_days.get(&c.item_id).copied().unwrap_or(rules::deadline::DEFAULT_WARNING_DAYS);
-            let warn_level = CaseState::from_code(&c.state)
-                .and_then(|s| rules::supervision::level(&cal, s, c.due_on, today, days).ok())
+            let warn_level = rules::supervision::level(&cal, c.state, c.due_on, today, days)
                 .unwrap_or(rules::WarningLevel::Normal)
                 .as_str()
                 .into();
@@ -243,11 +242,9 @@ async fn to_api(st: &AppState, rows: Vec<case::Model>) -> Result<Vec<ApiCase>, A
                 item_version: c.item_version,
                 item_name: name,
                 department_code: deps.get(&c.department_id).cloned().unwrap_or_default(),
-                state_label: CaseState::from_code(&c.state)
-                    .map(|s| s.label(Lang::ZhHans).to_string())
-                    .unwrap_or_default(),
-                state: c.state,
-                channel: c.channel,
+                state_label: c.state.label(Lang::ZhHans),
+                state: c.state.code(),
+                channel: c.channel.code(),
                 applicant: names.get(&c.applicant_id).cloned().unwrap_or_default(),
                 submitted_at: c.submitted_at,
                 received_on: c.received_on,
@@ -278,7 +275,7 @@ async fn cases(
     };
     let mut query = case::Entity::find()
         .filter(case::Column::DepartmentId.is_in(deps))
-        .filter(case::Column::State.ne(CaseState::Draft.code()));
+        .filter(case::Column::State.ne(CaseState::Draft));
     if let Some(s) = q.get("state") {
         CaseState::from_code(s).ok_or_else(|| bad("state", "not a case state"))?;
         query = query.filter(case::Column::State.eq(s.as_str()));
@@ -326,11 +323,11 @@ async fn case_detail(
         .into_iter()
         .map(|e| ApiEvent {
             seq: e.seq,
-            action: e.action,
-            from_state: e.from_state,
-            to_state: e.to_state,
+            action: e.action.code(),
+            from_state: e.from_state.code(),
+            to_state: e.to_state.code(),
             actor_kind: e.actor_kind,
-            role: e.role,
+            role: e.role.as_str(),
             comment: e.comment,
             on_day: e.on_day,
             at: e.at,

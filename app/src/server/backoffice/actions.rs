@@ -243,8 +243,8 @@ async fn confirm_supplement(
     let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
     let Some(view) = cases::supplements::view_of(c, rules, kind, &answers, &provided) else {
         return Err(AppError::Refused(rules::Refusal::WrongState {
-            state: c.state.clone(),
-            action: "confirm_supplement".into(),
+            state: c.state.code().into(),
+            action: EventKind::ConfirmSupplement.code().into(),
         }));
     };
     if view.overdue {
@@ -339,10 +339,10 @@ pub(super) async fn act_on_workflow(
     lang: Lang,
 ) -> Result<Option<case::Model>, AppError> {
     use sea_orm::{ActiveModelTrait, Set};
-    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let state = c.state;
     let reviewing = matches!(state, CaseState::Accepted | CaseState::InReview | CaseState::Suspended);
     let wrong_state =
-        || AppError::Refused(rules::Refusal::WrongState { state: c.state.clone(), action: input.code().into() });
+        || AppError::Refused(rules::Refusal::WrongState { state: c.state.code().into(), action: input.code().into() });
     let reason_msg = lang.pick("请填写理由", "請填寫理由", "Give the reason");
     let procedure_msg = lang.pick(
         "请填写特殊环节（如专家评审）",
@@ -364,7 +364,7 @@ pub(super) async fn act_on_workflow(
                 c.id,
                 version,
                 staff_actor(user, role),
-                "opinion",
+                EventKind::Opinion,
                 comment.trim().into(),
                 true,
                 today,
@@ -403,7 +403,7 @@ pub(super) async fn act_on_workflow(
                 c.id,
                 version,
                 staff_actor(user, role),
-                "assign",
+                EventKind::Assign,
                 format!("分派给 {name}"),
                 true,
                 today,
@@ -458,13 +458,15 @@ pub(super) async fn act_on_workflow(
                     ),
                 ));
             }
+            let kind_of_request = if suspend { EventKind::RequestSuspension } else { EventKind::RequestExtension };
             let text = if suspend {
                 format!("申请中止（{}）：{}", proc_kind.trim(), reason.trim())
             } else {
                 format!("申请延长 {} 个工作日：{}", days.unwrap_or(0), reason.trim())
             };
             let (tx, c) =
-                cases::note(db, c.id, version, staff_actor(user, role), input.code(), text, true, today, None).await?;
+                cases::note(db, c.id, version, staff_actor(user, role), kind_of_request, text, true, today, None)
+                    .await?;
             case_request::ActiveModel {
                 case_id: Set(c.id),
                 kind: Set(kind.into()),
@@ -528,7 +530,7 @@ pub(super) async fn act_on_workflow(
                         c.id,
                         version,
                         staff_actor(user, role),
-                        "refuse_request",
+                        EventKind::RefuseRequest,
                         format!("不同意{}申请：{}", if r.kind == "suspend" { "中止" } else { "延期" }, comment.trim()),
                         true,
                         today,
@@ -583,7 +585,8 @@ pub(super) async fn act_on_workflow(
             let role = Role::parse(&t.role).unwrap_or(Role::Reviewer);
             let text = format!("{}：{}。{}", t.name, if agree { "同意" } else { "不同意" }, comment.trim());
             let (tx, updated) =
-                cases::note(db, c.id, version, staff_actor(user, role), "answer_task", text, true, today, None).await?;
+                cases::note(db, c.id, version, staff_actor(user, role), EventKind::AnswerTask, text, true, today, None)
+                    .await?;
             cases::answer_task(&tx, cal, t, staff_id_of(Some(user)), agree, comment, today).await?;
             tx.commit().await?;
             updated

@@ -30,12 +30,12 @@ pub async fn staff_case(
             files: files.iter().filter(|f| f.material_code == m.code).map(file_view).collect(),
         })
         .collect();
-    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let state = c.state;
     let events = cases::events(db, c.id, false).await?;
     let facts = rules::CaseFacts {
         today,
         materials_acceptable: list.acceptable(),
-        correction_already_requested: rules::case::correction_notice_issued(events.iter().map(|e| e.action.as_str())),
+        correction_already_requested: rules::case::correction_notice_issued(events.iter().map(|e| e.action)),
         correction_due: c.correction_due,
         receipt_due: c.receipt_due(),
         extended_already: c.extended,
@@ -109,9 +109,8 @@ pub async fn staff_case(
         staff_names.insert(s.id, s.display_name);
     }
     let mut timeline = Vec::with_capacity(events.len());
-    let notices = crate::models::NoticeKind::of_events(
-        events.iter().filter(|e| !e.internal).map(|e| (e.action.as_str(), e.to_state.as_str())),
-    );
+    let notices =
+        crate::models::NoticeKind::of_events(events.iter().filter(|e| !e.internal).map(|e| (e.action, e.to_state)));
     for e in events {
         let actor = if e.actor_kind == "staff" {
             if let std::collections::btree_map::Entry::Vacant(v) = staff_names.entry(e.actor_id) {
@@ -127,7 +126,7 @@ pub async fn staff_case(
         };
         timeline.push(StaffEvent {
             day: e.on_day,
-            to_state: CaseState::from_code(&e.to_state).unwrap_or(state),
+            to_state: e.to_state,
             comment: e.comment,
             internal: e.internal,
             actor,
@@ -213,7 +212,7 @@ pub async fn staff_case(
         supplement,
         results,
         own,
-        channel: c.channel.clone(),
+        channel: c.channel,
         assignee: c.assignee_id.and_then(|id| staff_names.get(&id).cloned()),
         reviewers,
         tasks: task_views,
@@ -229,7 +228,7 @@ pub(super) async fn reviewers_of(
     use crate::server::entities::staff_role;
     let ids: Vec<i32> = staff_role::Entity::find()
         .filter(staff_role::Column::DepartmentId.eq(department_id))
-        .filter(staff_role::Column::Role.eq(Role::Reviewer.as_str()))
+        .filter(staff_role::Column::Role.eq(Role::Reviewer))
         .select_only()
         .column(staff_role::Column::StaffId)
         .into_tuple()

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rules::case::{Action, CaseState, DecisionKind};
 use rules::item::ItemRules;
 use rules::materials::{correction_notice, Answers, ApplicantKind, ClerkFinding, FileType, ProvidedFile};
-use rules::{Calendar, Lang, Role};
+use rules::{Calendar, EventKind, Lang, Role};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -68,7 +68,7 @@ fn roles_in(user: &SessionUser, department: i32) -> Vec<Role> {
 }
 
 /// Open review states: what "assigned to me" lists.
-const REVIEW_STATES: [&str; 3] = ["accepted", "in_review", "suspended"];
+const REVIEW_STATES: [CaseState; 3] = [CaseState::Accepted, CaseState::InReview, CaseState::Suspended];
 
 /// The (department, role) pairs the caller holds.
 fn held(user: Option<&SessionUser>) -> Vec<(i32, Role)> {
@@ -148,7 +148,7 @@ fn duties_of(tasks: &[case_task::Model]) -> Vec<rules::access::TaskDuty> {
 fn case_duties<'a>(c: &case::Model, duties: &'a [rules::access::TaskDuty]) -> rules::access::CaseDuties<'a> {
     rules::access::CaseDuties {
         department: c.department_id,
-        draft: c.state == CaseState::Draft.code(),
+        draft: c.state == CaseState::Draft,
         assignee: c.assignee_id,
         tasks: duties,
     }
@@ -167,7 +167,7 @@ async fn load(db: &impl ConnectionTrait, user: Option<&SessionUser>, case_id: i3
     let c = case::Entity::find_by_id(case_id).one(db).await?.ok_or(AppError::NotFound)?;
     super::guard::require_staff(user, &[], None)?;
     let user = user.cloned().ok_or(AppError::Unauthorized)?;
-    if c.state == CaseState::Draft.code() {
+    if c.state == CaseState::Draft {
         return Err(AppError::NotFound);
     }
     let tasks = case_task::Entity::find()

@@ -66,7 +66,7 @@ pub(super) async fn bucket_counts(
     pairs: &[(i32, Role)],
     me: i32,
 ) -> Result<Vec<(String, u64)>, AppError> {
-    let per_state: Vec<(String, i64)> = state_count::Entity::find()
+    let per_state: Vec<(CaseState, i64)> = state_count::Entity::find()
         .filter(state_count::Column::DepartmentId.is_in(deps.iter().copied()))
         .all(db)
         .await?
@@ -94,7 +94,7 @@ pub(super) async fn bucket_counts(
             "approvals" => pending_requests(db, pairs).await?.len() as u64,
             _ => {
                 let states = bucket_states(b);
-                per_state.iter().filter(|(s, _)| states.contains(&s.as_str())).map(|(_, n)| (*n).max(0) as u64).sum()
+                per_state.iter().filter(|(s, _)| states.contains(s)).map(|(_, n)| (*n).max(0) as u64).sum()
             }
         };
         counts.push((b.to_string(), n));
@@ -131,7 +131,7 @@ pub(super) async fn rows_for(
     let mut out = Vec::with_capacity(cases.len());
     for (c, due, waiting) in cases {
         let (item_name, warn_days, filing) = items.get(&c.item_id).cloned().unwrap_or_default();
-        let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+        let state = c.state;
         let due = due.or(c.due_on);
         let status = due.and_then(|d| rules::deadline::warning(cal, d, today, warn_days).ok());
         out.push(QueueRow {
@@ -245,7 +245,7 @@ pub async fn queue(
         _ => {
             // One index range per (department or assignee, state), each read in (due_on, id) order
             // and merged: no sort over the whole bucket, however many cases it holds.
-            let states: &[&str] = if bucket == "mine" { &REVIEW_STATES } else { bucket_states(bucket) };
+            let states: &[CaseState] = if bucket == "mine" { &REVIEW_STATES } else { bucket_states(bucket) };
             let ranges: Vec<Condition> = if bucket == "mine" {
                 states
                     .iter()

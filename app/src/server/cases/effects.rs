@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, Utc};
 use rules::supervision::AccountabilityKind;
-use rules::CaseState;
+use rules::{CaseState, EventKind};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
@@ -54,8 +54,8 @@ pub fn once_per_deadline() -> sea_orm::sea_query::OnConflict {
 }
 
 /// Adds an inbox notification (inside the transition's transaction).
-pub async fn notify(db: &impl ConnectionTrait, updated: &case::Model, kind: &str) -> Result<(), AppError> {
-    inbox_row(updated.applicant_id, updated.id, &updated.case_no, &updated.state, updated.due_on, kind)
+pub async fn notify(db: &impl ConnectionTrait, updated: &case::Model, kind: EventKind) -> Result<(), AppError> {
+    inbox_row(updated.applicant_id, updated.id, &updated.case_no, updated.state, updated.due_on, kind)
         .insert(db)
         .await?;
     Ok(())
@@ -66,15 +66,15 @@ pub fn inbox_row(
     applicant_id: i32,
     case_id: i32,
     case_no: &Option<String>,
-    state: &str,
+    state: CaseState,
     due_on: Option<NaiveDate>,
-    kind: &str,
+    kind: EventKind,
 ) -> notification::ActiveModel {
     notification::ActiveModel {
         applicant_id: Set(applicant_id),
         case_id: Set(Some(case_id)),
-        kind: Set(kind.into()),
-        body: Set(serde_json::json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
+        kind: Set(kind),
+        body: Set(serde_json::json!({ "case_no": case_no, "state": state.code(), "due_on": due_on }).to_string()),
         created_at: Set(Utc::now()),
         read_at: Set(None),
         ..Default::default()
@@ -87,15 +87,15 @@ pub fn outbox_row(
     case_id: i32,
     applicant_id: i32,
     case_no: &Option<String>,
-    state: &str,
+    state: CaseState,
     due_on: Option<NaiveDate>,
-    kind: &str,
+    kind: EventKind,
 ) -> outbox::ActiveModel {
     outbox::ActiveModel {
         case_id: Set(case_id),
         applicant_id: Set(applicant_id),
-        kind: Set(kind.into()),
-        payload: Set(json!({ "case_no": case_no, "state": state, "due_on": due_on }).to_string()),
+        kind: Set(kind),
+        payload: Set(json!({ "case_no": case_no, "state": state.code(), "due_on": due_on }).to_string()),
         status: Set("pending".into()),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -118,14 +118,14 @@ pub async fn count_move(
         state_count::Entity::update_many()
             .col_expr(state_count::Column::N, Expr::col(state_count::Column::N).sub(n))
             .filter(state_count::Column::DepartmentId.eq(department_id))
-            .filter(state_count::Column::State.eq(from.code()))
+            .filter(state_count::Column::State.eq(from))
             .exec(tx)
             .await?;
     }
     if to != CaseState::Draft {
         state_count::Entity::insert(state_count::ActiveModel {
             department_id: Set(department_id),
-            state: Set(to.code().into()),
+            state: Set(to),
             n: Set(n),
         })
         .on_conflict(

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rules::supervision::{self, Term};
-use rules::{Calendar, CaseState};
+use rules::{Calendar, CaseState, EventKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -31,7 +31,8 @@ pub async fn to_own_term(db: &DatabaseConnection, cal: &Calendar, f: Legacy, tod
     let tx = crate::server::db::write_tx(db).await?;
     // its event (staff only), at the version read: a filing changed meanwhile is left alone
     let text = format!("备案事项：自收到材料的次一工作日（{due}）前作出结论");
-    match super::note_in(&tx, f.case_id, f.version, Actor::SYSTEM, "filing_term", text, true, today, None).await {
+    match super::note_in(&tx, f.case_id, f.version, Actor::SYSTEM, EventKind::FilingTerm, text, true, today, None).await
+    {
         Err(AppError::Stale) => return Ok(()),
         other => other?,
     };

@@ -2,9 +2,9 @@
 //! item's rule data at the case's version. Read by the engine and by the opinions' clocks.
 
 use chrono::{Duration, NaiveDate};
-use rules::case::Action;
 use rules::deadline::Suspension;
 use rules::item::ItemRules;
+use rules::EventKind;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::super::entities::{case_event, item};
@@ -17,9 +17,9 @@ pub fn suspensions_from(events: &[case_event::Model]) -> Vec<Suspension> {
     let mut open: Option<NaiveDate> = None;
     for e in events {
         let day = e.on_day;
-        match e.action.as_str() {
-            "suspend" => open = Some(day),
-            "resume" => {
+        match e.action {
+            EventKind::Suspend => open = Some(day),
+            EventKind::Resume => {
                 if let Some(first) = open.take() {
                     let last = day - Duration::days(1);
                     if last >= first {
@@ -41,7 +41,7 @@ pub fn extension_days(events: &[case_event::Model]) -> u32 {
     events
         .iter()
         .rev()
-        .find(|e| e.action == Action::Extend { days: 0, reason: String::new() }.code())
+        .find(|e| e.action == EventKind::Extend)
         .and_then(|e| e.comment.split_once('|').and_then(|(d, _)| d.parse().ok()))
         .unwrap_or(0)
 }

@@ -9,7 +9,7 @@ use rules::case::{Action, CaseFacts, CaseState};
 use rules::deadline;
 use rules::materials::{checklist, Answers, ApplicantKind};
 use rules::outcome::{outcome, Blocked, CaseNow, Clocks, History, Tasks};
-use rules::{Calendar, CaseNo, Role};
+use rules::{Calendar, CaseNo, Channel, EventKind, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -64,13 +64,13 @@ pub async fn create_draft(
         item_version: Set(it.version),
         department_id: Set(it.department_id),
         applicant_id: Set(applicant_id),
-        state: Set(CaseState::Draft.code().into()),
+        state: Set(CaseState::Draft),
         version: Set(0),
         answers: Set(serde_json::to_string(answers).map_err(AppError::internal)?),
         created_at: Set(now),
         updated_at: Set(now),
         extended: Set(false),
-        channel: Set(if intake.is_some() { "counter" } else { "online" }.into()),
+        channel: Set(if intake.is_some() { Channel::Counter } else { Channel::Online }),
         intake_staff_id: Set(intake),
         ..Default::default()
     }
@@ -141,7 +141,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     {
         return Err(AppError::Forbidden);
     }
-    let state = CaseState::from_code(&current.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let state = current.state;
     let it = item::Entity::find_by_id(current.item_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let rules = item_rules(&it)?;
     let events = case_event::Entity::find()
@@ -149,7 +149,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         .order_by_asc(case_event::Column::Seq)
         .all(tx)
         .await?;
-    let correction_already_requested = rules::case::correction_notice_issued(events.iter().map(|e| e.action.as_str()));
+    let correction_already_requested = rules::case::correction_notice_issued(events.iter().map(|e| e.action));
     // The facts only some actions weigh are read only for them: the checklist (the applicant's
     // kind and answers against what was provided) for an acceptance or a filing's conclusion, the
     // open opinions for a decision.
@@ -199,7 +199,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     let t = &o.transition;
 
     let mut am: case::ActiveModel = current.clone().into();
-    am.state = Set(t.to.code().into());
+    am.state = Set(t.to);
     am.version = Set(current.version + 1);
     am.updated_at = Set(Utc::now());
     set_clocks(&mut am, &clocks, &o.clocks);
@@ -267,12 +267,12 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
         tx,
         super::audit::NewEvent {
             case_id: current.id,
-            action: t.action.code().into(),
-            from_state: t.from.code().into(),
-            to_state: t.to.code().into(),
+            action: t.action.event(),
+            from_state: t.from,
+            to_state: t.to,
             actor_kind: ch.actor.kind.as_str().into(),
             actor_id: ch.actor.id,
-            role: ch.actor.role.as_str().into(),
+            role: ch.actor.role,
             comment,
             internal: ch.internal,
             on_day: ch.today,
@@ -284,10 +284,10 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     // The applicant's inbox hears of every change they did not make themselves, and of their own
     // submissions (the receipt message).
     if ch.actor.kind != PrincipalKind::Applicant || matches!(ch.action, Action::Submit | Action::Resubmit) {
-        effects::notify(tx, &updated, t.action.code()).await?;
+        effects::notify(tx, &updated, t.action.event()).await?;
     }
     if ch.actor.kind != PrincipalKind::Applicant {
-        outbox_row(updated.id, updated.applicant_id, &updated.case_no, t.to.code(), updated.due_on, t.action.code())
+        outbox_row(updated.id, updated.applicant_id, &updated.case_no, t.to, updated.due_on, t.action.event())
             .insert(tx)
             .await?;
     }
@@ -350,7 +350,7 @@ pub async fn note(
     case_id: i32,
     expected_version: i32,
     actor: Actor,
-    action: &str,
+    action: EventKind,
     comment: String,
     internal: bool,
     today: NaiveDate,
@@ -368,7 +368,7 @@ pub async fn note_in(
     case_id: i32,
     expected_version: i32,
     actor: Actor,
-    action: &str,
+    action: EventKind,
     comment: String,
     internal: bool,
     today: NaiveDate,
@@ -397,12 +397,12 @@ pub async fn note_in(
         tx,
         super::audit::NewEvent {
             case_id,
-            action: action.into(),
-            from_state: current.state.clone(),
-            to_state: current.state.clone(),
+            action,
+            from_state: current.state,
+            to_state: current.state,
             actor_kind: actor.kind.as_str().into(),
             actor_id: actor.id,
-            role: actor.role.as_str().into(),
+            role: actor.role,
             comment: comment.chars().take(4000).collect(),
             internal,
             on_day: today,
@@ -423,7 +423,7 @@ pub async fn summary(
 ) -> Result<crate::models::CaseSummary, AppError> {
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let rules = item_rules(&it)?;
-    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let state = c.state;
     let open = !state.is_final() && !matches!(state, CaseState::Draft | CaseState::Delivered);
     let status = match (open, c.due_on) {
         (true, Some(due)) => deadline::warning(cal, due, today, rules.warning_days).ok(),
@@ -454,12 +454,12 @@ mod tests {
             id: seq,
             case_id: 1,
             seq,
-            action: action.into(),
-            from_state: String::new(),
-            to_state: String::new(),
+            action: rules::EventKind::parse(action).unwrap(),
+            from_state: CaseState::InReview,
+            to_state: CaseState::InReview,
             actor_kind: "staff".into(),
             actor_id: 1,
-            role: "approver".into(),
+            role: Role::Approver,
             comment: String::new(),
             internal: false,
             at: d.and_hms_opt(2, 0, 0).unwrap().and_utc(),

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use rules::item::ItemRules;
 use rules::materials::{Answers, ApplicantKind};
+use rules::EventKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -49,21 +50,21 @@ pub async fn confirm(
         return Err(AppError::Stale);
     }
     let comment = format!("容缺材料已于补齐期限（{}）内补齐", view.due);
-    let (tx, _) = note(db, c.id, version, actor, "confirm_supplement", comment, false, today, None).await?;
+    let (tx, _) = note(db, c.id, version, actor, EventKind::ConfirmSupplement, comment, false, today, None).await?;
     case::Entity::update_many()
         .col_expr(case::Column::SupplementDue, Expr::value(Option::<NaiveDate>::None))
         .filter(case::Column::Id.eq(c.id))
         .exec(&tx)
         .await?;
     let updated = case::Entity::find_by_id(c.id).one(&tx).await?.ok_or(AppError::NotFound)?;
-    effects::notify(&tx, &updated, "confirm_supplement").await?;
+    effects::notify(&tx, &updated, EventKind::ConfirmSupplement).await?;
     outbox_row(
         updated.id,
         updated.applicant_id,
         &updated.case_no,
-        &updated.state,
+        updated.state,
         updated.due_on,
-        "confirm_supplement",
+        EventKind::ConfirmSupplement,
     )
     .insert(&tx)
     .await?;

@@ -81,7 +81,11 @@ pub async fn judge_decided(db: &DatabaseConnection, cal: &Calendar) -> Result<u6
         let mut clock_events: std::collections::BTreeMap<i32, Vec<case_event::Model>> = Default::default();
         for e in case_event::Entity::find()
             .filter(case_event::Column::CaseId.is_in(ids))
-            .filter(case_event::Column::Action.is_in(["suspend", "resume", "extend"]))
+            .filter(case_event::Column::Action.is_in([
+                rules::EventKind::Suspend,
+                rules::EventKind::Resume,
+                rules::EventKind::Extend,
+            ]))
             .order_by_asc(case_event::Column::CaseId)
             .order_by_asc(case_event::Column::Seq)
             .all(db)

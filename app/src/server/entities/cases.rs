@@ -12,8 +12,7 @@ pub mod case {
         pub item_version: i32,
         pub department_id: i32,
         pub applicant_id: i32,
-        /// `rules::CaseState::code()`
-        pub state: String,
+        pub state: rules::CaseState,
         /// Optimistic lock: bumped by every transition.
         pub version: i32,
         /// The item's question answers as JSON.
@@ -28,8 +27,8 @@ pub mod case {
         pub fee_due: Option<Date>,
         /// The reviewer the case is assigned to.
         pub assignee_id: Option<i32>,
-        /// `online` or `counter` (entered by a window clerk, 帮办).
-        pub channel: String,
+        /// Online, or at the counter (entered by a window clerk, 帮办).
+        pub channel: rules::Channel,
         /// The window clerk who entered a counter application.
         pub intake_staff_id: Option<i32>,
         /// The day the current submission was received.
@@ -90,7 +89,7 @@ pub mod case {
 
         /// The last day to answer the current receipt, while it may still be answered.
         pub fn receipt_due(&self) -> Option<Date> {
-            let submitted = rules::CaseState::from_code(&self.state) == Some(rules::CaseState::Submitted);
+            let submitted = self.state == rules::CaseState::Submitted;
             self.due_on.filter(|_| submitted && self.term() == Some(rules::supervision::Term::Acceptance))
         }
     }
@@ -106,12 +105,12 @@ pub mod case_event {
         pub id: i32,
         pub case_id: i32,
         pub seq: i32,
-        pub action: String,
-        pub from_state: String,
-        pub to_state: String,
+        pub action: rules::EventKind,
+        pub from_state: rules::CaseState,
+        pub to_state: rules::CaseState,
         pub actor_kind: String,
         pub actor_id: i32,
-        pub role: String,
+        pub role: rules::Role,
         pub comment: String,
         /// Staff-internal: never shown to the applicant.
         pub internal: bool,
@@ -277,7 +276,7 @@ pub mod state_count {
         #[sea_orm(primary_key, auto_increment = false)]
         pub department_id: i32,
         #[sea_orm(primary_key, auto_increment = false)]
-        pub state: String,
+        pub state: rules::CaseState,
         pub n: i64,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -51,7 +51,7 @@ pub mod staff_role {
         pub id: i32,
         pub staff_id: i32,
         pub department_id: i32,
-        pub role: String,
+        pub role: rules::Role,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

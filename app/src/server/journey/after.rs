@@ -1,8 +1,7 @@
 //! After submission: the applicant's own cases, as a list and one at a time.
 
 use chrono::NaiveDate;
-use rules::case::CaseState;
-use rules::Calendar;
+use rules::{Calendar, EventKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::server::cases;
@@ -46,10 +45,10 @@ pub async fn detail_for_applicant(
         .into_iter()
         .map(|e| crate::models::TimelineEntry {
             day: e.on_day,
-            to_state: CaseState::from_code(&e.to_state).unwrap_or(CaseState::Draft),
-            comment: match e.action.as_str() {
+            to_state: e.to_state,
+            comment: match e.action {
                 // "days|reason": the applicant sees the reason
-                "extend" => e.comment.split_once('|').map(|(_, r)| r.to_string()).unwrap_or_default(),
+                EventKind::Extend => e.comment.split_once('|').map(|(_, r)| r.to_string()).unwrap_or_default(),
                 _ => e.comment,
             },
             action: e.action,

@@ -68,7 +68,7 @@ pub async fn own_case(db: &impl ConnectionTrait, applicant_id: i32, case_id: i32
 }
 
 fn state_of(c: &case::Model) -> Result<CaseState, AppError> {
-    CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))
+    Ok(c.state)
 }
 
 fn not_editable(lang: Lang) -> AppError {
@@ -136,7 +136,7 @@ pub async fn start(db: &DatabaseConnection, applicant_id: i32, item_code: &str) 
     }
     let existing = case::Entity::find()
         .filter(case::Column::ApplicantId.eq(applicant_id))
-        .filter(case::Column::State.eq(CaseState::Draft.code()))
+        .filter(case::Column::State.eq(CaseState::Draft))
         .filter(
             case::Column::ItemId.is_in(
                 item::Entity::find()
@@ -163,7 +163,7 @@ async fn correction_of(db: &impl ConnectionTrait, c: &case::Model) -> Result<Opt
     }
     let ev = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(c.id))
-        .filter(case_event::Column::Action.eq("request_correction"))
+        .filter(case_event::Column::Action.eq(rules::EventKind::RequestCorrection))
         .filter(case_event::Column::Internal.eq(false))
         .order_by_desc(case_event::Column::Seq)
         .one(db)

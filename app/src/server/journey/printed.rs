@@ -90,7 +90,7 @@ pub async fn receipt(
     let dep = department::Entity::find_by_id(c.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
     let first_submit = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(c.id))
-        .filter(case_event::Column::Action.eq("submit"))
+        .filter(case_event::Column::Action.eq(rules::EventKind::Submit))
         .one(db)
         .await?;
     let received_on = first_submit.as_ref().map(|e| e.on_day).unwrap_or_else(|| china_day(submitted_at));

@@ -7,12 +7,7 @@ fn public_timeline(events: Vec<case_event::Model>) -> Vec<TimelineEntry> {
     events
         .into_iter()
         .filter(|e| !e.internal)
-        .map(|e| TimelineEntry {
-            day: e.on_day,
-            to_state: CaseState::from_code(&e.to_state).unwrap_or(CaseState::Submitted),
-            comment: String::new(),
-            action: e.action,
-        })
+        .map(|e| TimelineEntry { day: e.on_day, to_state: e.to_state, comment: String::new(), action: e.action })
         .collect()
 }
 

@@ -83,7 +83,7 @@ pub(super) async fn opinions(db: &DatabaseConnection, today: NaiveDate) -> Resul
                             c.id,
                             now.version,
                             Actor::SYSTEM,
-                            "opinion_deemed",
+                            rules::EventKind::OpinionDeemed,
                             text,
                             false,
                             today,

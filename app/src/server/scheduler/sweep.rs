@@ -14,7 +14,7 @@ use std::time::Instant;
 use chrono::{NaiveDate, Utc};
 use rules::case::Action;
 use rules::supervision::{self, Duty, OpenCase, Term};
-use rules::{Calendar, CaseState};
+use rules::{Calendar, CaseState, EventKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
@@ -72,7 +72,7 @@ struct Candidate {
     applicant_id: i32,
     case_no: Option<String>,
     version: i32,
-    state: String,
+    state: CaseState,
     due_on: Option<NaiveDate>,
     due_for: Option<String>,
     correction_due: Option<NaiveDate>,
@@ -107,7 +107,7 @@ async fn candidates(db: &DatabaseConnection, today: NaiveDate) -> Result<BTreeMa
     let mut out = BTreeMap::new();
     let queries = [
         base()
-            .filter(case::Column::State.eq("submitted"))
+            .filter(case::Column::State.eq(CaseState::Submitted))
             .filter(case::Column::DueOn.lt(today))
             .filter(case::Column::DeemedAcceptedOn.is_null()),
         base().filter(case::Column::State.is_in(APPLICANT_CLOCK)).filter(case::Column::DueOn.lt(today)),
@@ -161,7 +161,7 @@ async fn open_records(tx: &impl ConnectionTrait, from: Option<NaiveDate>, today:
             .expr(Expr::val(""))
             .expr(Expr::val(""))
             .from(case::Entity)
-            .and_where(case::Column::State.eq(state.code()))
+            .and_where(case::Column::State.eq(state))
             .and_where(case::Column::DueFor.eq(term.code()))
             .and_where(case::Column::DueOn.lt(today));
         if let Some(from) = from {
@@ -375,14 +375,14 @@ struct Planned {
 /// One event the sweep writes in a batch: a flag on the case, its state unchanged.
 #[derive(Debug, Clone)]
 struct Step {
-    action: &'static str,
+    action: EventKind,
     comment: String,
 }
 
 /// The case's duties today (`rules::supervision::duties`) turned into its new row and events;
 /// `None` when nothing is to be done. Transitions go through the case engine, as a clerk's.
 fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate) -> Result<Option<Planned>, AppError> {
-    let state = CaseState::from_code(&c.state).ok_or_else(|| AppError::internal("unknown case state"))?;
+    let state = c.state;
     let due_for = c.due_for.as_deref().and_then(Term::from_code);
     let open = OpenCase {
         state,
@@ -403,7 +403,7 @@ fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate)
             // The only duty of a case awaiting its correction (the applicant's clock).
             Duty::ExpireCorrection => p.engine = Some(Action::CorrectionExpired),
             Duty::SupplementOverdue { due } => {
-                p.steps.push(Step { action: "supplement_overdue", comment: due.to_string() });
+                p.steps.push(Step { action: EventKind::SupplementOverdue, comment: due.to_string() });
                 p.supplement_overdue = true;
             }
             // The fee's term is over: the denial is proposed to the head [001 第十九条].
@@ -469,12 +469,12 @@ async fn write_batch(
             let ev = audit::chained(
                 audit::NewEvent {
                     case_id: c.id,
-                    action: s.action.into(),
-                    from_state: p.state.code().into(),
-                    to_state: p.state.code().into(),
+                    action: s.action,
+                    from_state: p.state,
+                    to_state: p.state,
                     actor_kind: SYSTEM.kind.as_str().into(),
                     actor_id: SYSTEM.id,
-                    role: SYSTEM.role.as_str().into(),
+                    role: SYSTEM.role,
                     comment: s.comment.clone(),
                     internal: false,
                     on_day: today,
@@ -488,13 +488,13 @@ async fn write_batch(
                 c.applicant_id,
                 c.id,
                 &c.case_no,
-                p.state.code(),
+                p.state,
                 c.due_on,
                 s.action,
             ));
             // A result made void is also sent by e-mail / SMS.
-            outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, p.state.code(), c.due_on, s.action));
-            if s.action == "supplement_overdue" {
+            outbox.push(cases::outbox_row(c.id, c.applicant_id, &c.case_no, p.state, c.due_on, s.action));
+            if s.action == EventKind::SupplementOverdue {
                 voided.push(c.id);
                 report.supplements_overdue += 1;
             }

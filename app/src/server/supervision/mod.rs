@@ -54,7 +54,7 @@ fn lines(
             id: c.id,
             case_no: c.case_no.unwrap_or_default(),
             item_name: items.get(&c.item_id).map(|i| i.1.clone()).unwrap_or_default(),
-            state: CaseState::from_code(&c.state).map(|s| s.label(lang).to_string()).unwrap_or(c.state),
+            state: c.state.label(lang).to_string(),
             due_on: c.due_on,
             remaining: c.due_on.and_then(|d| deadline::warning(cal, d, today, 2).ok()).map(|s| s.remaining),
         })
@@ -203,7 +203,7 @@ pub async fn dashboard(
     let refused: Vec<(i32, i32, i32)> = in_dep()
         .select_only()
         .columns([case::Column::ApplicantId, case::Column::ItemId, case::Column::Id])
-        .filter(case::Column::State.is_in(["not_accepted", "decided_deny"]))
+        .filter(case::Column::State.is_in(CaseState::REFUSALS))
         .into_tuple()
         .all(db)
         .await?;
