@@ -82,7 +82,13 @@ pub struct SpecialProcedure {
     pub legal_basis: String,
 }
 
+/// Stored as JSON text (a `TEXT` column on both databases).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "ItemRules::from_json", to_str = "ItemRules::to_json")
+)]
 pub struct ItemRules {
     pub kind: ItemKind,
     pub handling: Handling,
@@ -141,6 +147,16 @@ fn yes() -> bool {
 }
 
 impl ItemRules {
+    /// Reads the stored form.
+    pub fn from_json(text: &str) -> Result<ItemRules, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The stored form. (Plain data with string keys: serialising cannot fail.)
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// Whether a grant owes a fee (the item names a payment term): its fee notice is due the day
     /// of the decision [001 第十八条], its delivery within 3 working days of payment.
     pub fn charges_fee(&self) -> bool {

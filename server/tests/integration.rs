@@ -1159,7 +1159,7 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
         .await
         .unwrap()
         .unwrap();
-    let mut rules: rules::item::ItemRules = serde_json::from_str(&old.rules).unwrap();
+    let mut rules: rules::item::ItemRules = old.rules.clone();
     rules.questions.push(rules::item::Question {
         code: "first_home".into(),
         text: "是否为首次申请采矿权？".into(),
@@ -1171,7 +1171,7 @@ async fn drafts_and_corrections(app: &App, c: &Client) {
         department_id: Set(old.department_id),
         name: Set(old.name.clone()),
         summary: Set(old.summary.clone()),
-        rules: Set(serde_json::to_string(&rules).unwrap()),
+        rules: Set(rules.clone()),
         published: Set(true),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
@@ -2514,7 +2514,7 @@ async fn page_cache_suite(app: &App) {
             ("code", "ZRZY-004"),
             ("name", &renamed),
             ("summary", &before.summary),
-            ("rules", &before.rules),
+            ("rules", &before.rules.to_json()),
             ("published", "on"),
         ],
     )
@@ -2565,7 +2565,7 @@ async fn clock_suite(app: &App) {
     let (_, v) = staff_view(&clerk, base, case).await;
     assert_eq!(v["accepted_on"], "2026-10-06", "{v}");
     let it = newest_item(&app.state.db, "ZRZY-001").await;
-    let rules: rules::item::ItemRules = serde_json::from_str(&it.rules).unwrap();
+    let rules: rules::item::ItemRules = it.rules.clone();
     let due = rules::deadline::due_date(&cal, later, rules.decision_limit(), &[], later).unwrap();
     assert_eq!(v["due_on"], due.to_string(), "the decision clock runs from the clock's day of acceptance");
     app.state.clock.reset();

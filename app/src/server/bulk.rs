@@ -88,7 +88,7 @@ pub async fn seed_bulk(
             department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.code)).collect();
         let mut v = Vec::new();
         for it in item::Entity::find().filter(sea_orm::ColumnTrait::eq(&item::Column::Published, true)).all(db).await? {
-            let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+            let rules: ItemRules = it.rules.clone();
             let code = deps.get(&it.department_id).cloned().unwrap_or_default();
             v.push((it, rules, code));
         }
@@ -208,7 +208,7 @@ pub async fn seed_bulk(
                     applicant_id: Set(first_applicant + rng.below(applicants) as i32),
                     state: Set(case_state),
                     version: Set(if accepted { 2 } else { 1 }),
-                    answers: Set("{}".into()),
+                    answers: Set(Default::default()),
                     created_at: Set(at),
                     updated_at: Set(at),
                     submitted_at: Set(Some(at)),

@@ -68,7 +68,7 @@ pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<It
         if out.last().is_some_and(|l| l.code == r.code) {
             continue; // an older version
         }
-        let rules: ItemRules = serde_json::from_str(&r.rules).map_err(AppError::internal)?;
+        let rules: ItemRules = r.rules.clone();
         let department = deps.get(&r.department_id).cloned().unwrap_or_default();
         out.push(ItemSummary {
             code: r.code,
@@ -172,7 +172,7 @@ pub async fn item_guide(
     today: chrono::NaiveDate,
 ) -> Result<crate::models::ItemGuide, AppError> {
     let row = newest_published(db, code).await?.ok_or(AppError::NotFound)?;
-    let rules: ItemRules = serde_json::from_str(&row.rules).map_err(AppError::internal)?;
+    let rules: ItemRules = row.rules.clone();
     let department =
         department::Entity::find_by_id(row.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
     Ok(guide_of(&row, rules, department, cal, today))

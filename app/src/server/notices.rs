@@ -102,7 +102,7 @@ pub async fn acceptance_notice(
 ) -> Result<Vec<Block>, AppError> {
     let Some(accepted_on) = c.accepted_on else { return Err(AppError::NotFound) };
     let (it, applicant_name, dep) = names(db, c).await?;
-    let rules: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let rules: rules::item::ItemRules = it.rules.clone();
     let accept = last_event(db, c.id, &[EventKind::Accept]).await?;
     let clerk = match &accept {
         Some(e) => staff::Entity::find_by_id(e.actor_id).one(db).await?.map(|s| s.display_name).unwrap_or_default(),
@@ -171,7 +171,7 @@ const DENIED: CaseState = CaseState::Decided(rules::DecisionKind::Deny);
 /// The title and conclusion of a refusal: of acceptance, of the licence, or — a filing's only
 /// refusal — 不予备案 [001 重庆 2.备案项目].
 fn refusal_title(it: &item::Model, denied: bool) -> Result<(&'static str, &'static str), AppError> {
-    let filing = super::cases::item_rules(it)?.kind == rules::item::ItemKind::Filing;
+    let filing = it.rules.clone().kind == rules::item::ItemKind::Filing;
     Ok(match (denied, filing) {
         (true, true) => ("不予备案通知书", "不予备案"),
         (true, false) => ("不予行政许可决定书", "不予行政许可"),
@@ -324,7 +324,7 @@ pub async fn correction_notice(db: &impl ConnectionTrait, c: &case::Model) -> Re
 /// decision [001 第十八条]; what follows payment and a missed term [001 第十九条].
 pub async fn fee_notice(db: &impl ConnectionTrait, c: &case::Model) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
-    let rules = super::cases::item_rules(&it)?;
+    let rules = it.rules.clone();
     let e = event_of(db, c, EventKind::IssueFeeNotice).await?;
     let fee = e.comment.strip_prefix("缴费通知：").unwrap_or(&e.comment).trim().to_string();
     let basis = if rules.fee_note.trim().is_empty() {
@@ -359,7 +359,7 @@ pub async fn suspension_notice(
     c: &case::Model,
 ) -> Result<Vec<Block>, AppError> {
     let (it, applicant_name, dep) = names(db, c).await?;
-    let rules = super::cases::item_rules(&it)?;
+    let rules = it.rules.clone();
     let e = event_of(db, c, EventKind::Suspend).await?;
     let (kind, reason) = e.comment.split_once('：').unwrap_or((e.comment.as_str(), ""));
     let procedure = rules.special_procedures.iter().find(|p| p.name == kind.trim());

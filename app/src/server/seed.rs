@@ -378,7 +378,7 @@ pub async fn seed_demo(
             department_id: Set(department_id(db, dep).await?),
             name: Set(name.into()),
             summary: Set(summary.into()),
-            rules: Set(serde_json::to_string(&rules).map_err(AppError::internal)?),
+            rules: Set(rules.clone()),
             published: Set(true),
             created_at: Set(Utc::now()),
             ..Default::default()
@@ -526,7 +526,7 @@ async fn run_demo(
     let cal = super::calendar::load(db).await?;
     let mut c = cases::create_draft(db, applicant_id, item_code, answers, None).await?;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let rules: ItemRules = it.rules.clone();
     // A small PDF for every material the answers call for (required, 容缺 and optional).
     let list = rules::materials::checklist(&rules.materials, ApplicantKind::Person, answers, &BTreeSet::new(), None);
     let mut provided = BTreeSet::new();

@@ -141,7 +141,7 @@ pub async fn supervision_suite(app: &App) {
     let c = row(app, a).await;
     let rules_a: rules::item::ItemRules = {
         let it = app::server::entities::item::Entity::find_by_id(c.item_id).one(db).await.unwrap().unwrap();
-        serde_json::from_str(&it.rules).unwrap()
+        it.rules.clone()
     };
     let due = rules::deadline::due_date(&cal, d("2026-09-24"), rules_a.decision_limit(), &[], d("2026-10-10")).unwrap();
     assert_eq!(
@@ -1086,7 +1086,7 @@ pub async fn admin_suite(app: &App) {
     let f = flash_of(&r).unwrap();
     assert!(f.errors["rules"].contains("规则数据有误"), "{f:?}");
     assert_eq!(f.values["rules"], "{ not json");
-    let mut rules: rules::item::ItemRules = serde_json::from_str(&before.rules).unwrap();
+    let mut rules: rules::item::ItemRules = before.rules.clone();
     rules.warning_days = 3;
     let r = act(vec![
         ("action", s("item")),
@@ -1202,7 +1202,7 @@ async fn decided_statistics(app: &App, supervised: &[i32]) {
         let before: Vec<_> = events.iter().filter(|e| e.on_day <= day).cloned().collect();
         let susp = app::server::cases::suspensions_from(&before);
         let it = item::Entity::find_by_id(c.item_id).one(db).await.unwrap().unwrap();
-        let limit = app::server::cases::item_rules(&it).unwrap().decision_limit();
+        let limit = it.rules.decision_limit();
         let extra = app::server::cases::extension_days(&before);
         let limit = rules::deadline::TimeLimit { amount: limit.amount + extra, ..limit };
         let due = rules::deadline::due_date(&cal, accepted, limit, &susp, day).unwrap();

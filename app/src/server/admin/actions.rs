@@ -465,7 +465,7 @@ pub async fn act(
                 department_id: Set(old.department_id),
                 name: Set(name.into()),
                 summary: Set(summary.into()),
-                rules: Set(serde_json::to_string(&rules).map_err(AppError::internal)?),
+                rules: Set(rules.clone()),
                 published: Set(published),
                 created_at: Set(Utc::now()),
                 ..Default::default()

@@ -197,7 +197,7 @@ pub async fn item_editor(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let rules: ItemRules = it.rules.clone();
     let answers: BTreeMap<String, String> =
         q.iter().filter_map(|(k, v)| k.strip_prefix("q_").map(|k| (k.to_string(), v.clone()))).collect();
     let enterprise = q.get("kind").is_some_and(|k| k == "enterprise");

@@ -193,7 +193,7 @@ async fn catalog(
         if out.iter().any(|o| o.code == it.code) {
             continue;
         }
-        let r: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+        let r: rules::item::ItemRules = it.rules.clone();
         let limit = r.decision_limit();
         let (dc, dn) = deps.get(&it.department_id).cloned().unwrap_or_default();
         out.push(ApiItem {

@@ -239,7 +239,7 @@ async fn confirm_supplement(
 ) -> Result<case::Model, AppError> {
     let role = role_among(user, c, &[Role::WindowClerk])?;
     let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
-    let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let answers: Answers = c.answers.0.clone();
     let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
     let Some(view) = cases::supplements::view_of(c, rules, kind, &answers, &provided) else {
         return Err(AppError::Refused(rules::Refusal::WrongState {
@@ -274,7 +274,7 @@ async fn one_time_list(
     lang: Lang,
 ) -> Result<String, AppError> {
     let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
-    let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let answers: Answers = c.answers.0.clone();
     let files: Vec<ProvidedFile> = files_of(db, c.id)
         .await?
         .into_iter()

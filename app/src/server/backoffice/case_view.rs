@@ -14,7 +14,7 @@ pub async fn staff_case(
         crate::server::audit::log_read(db, *id, c.id, if own { "case" } else { "case_masked" }).await?;
     }
     let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
-    let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let answers: Answers = c.answers.0.clone();
     let files = files_of(db, c.id).await?;
     let provided: BTreeSet<String> = files.iter().map(|f| f.material_code.clone()).collect();
     let list = rules::materials::checklist(&rules.materials, kind, &answers, &provided, None);

@@ -182,7 +182,7 @@ async fn load(db: &impl ConnectionTrait, user: Option<&SessionUser>, case_id: i3
     }
     let own = view == rules::access::CaseView::Full;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let rules: ItemRules = it.rules.clone();
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
     Ok(Loaded { user, c, it, rules, a, tasks, own })
 }

@@ -113,7 +113,7 @@ pub(super) async fn rows_for(
     let applicant_ids: BTreeSet<i32> = cases.iter().map(|(c, _, _)| c.applicant_id).collect();
     let mut items: BTreeMap<i32, (String, u32, bool)> = BTreeMap::new();
     for it in item::Entity::find().filter(item::Column::Id.is_in(item_ids)).all(db).await? {
-        let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+        let rules: ItemRules = it.rules.clone();
         items.insert(it.id, (it.name, rules.warning_days, rules.kind == rules::item::ItemKind::Filing));
     }
     let names: BTreeMap<i32, String> = applicant::Entity::find()

@@ -3,11 +3,10 @@
 
 use chrono::{Duration, NaiveDate};
 use rules::deadline::Suspension;
-use rules::item::ItemRules;
 use rules::EventKind;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::super::entities::{case_event, item};
+use super::super::entities::case_event;
 use super::super::error::AppError;
 
 /// Suspensions from the event log: a `suspend` on day X stops the clock from X; the next `resume`
@@ -44,10 +43,6 @@ pub fn extension_days(events: &[case_event::Model]) -> u32 {
         .find(|e| e.action == EventKind::Extend)
         .and_then(|e| e.comment.split_once('|').and_then(|(d, _)| d.parse().ok()))
         .unwrap_or(0)
-}
-
-pub fn item_rules(it: &item::Model) -> Result<ItemRules, AppError> {
-    serde_json::from_str(&it.rules).map_err(AppError::internal)
 }
 
 /// The events of a case in order; `for_applicant` hides staff-internal ones.

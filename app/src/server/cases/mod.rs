@@ -23,7 +23,7 @@ pub mod filings;
 mod history;
 pub mod supplements;
 mod tasks;
-pub use history::{events, extension_days, item_rules, suspensions_from};
+pub use history::{events, extension_days, suspensions_from};
 pub use tasks::answer_task;
 use tasks::{open_tasks, redate_tasks};
 mod verdicts;
@@ -66,7 +66,7 @@ pub async fn create_draft(
         applicant_id: Set(applicant_id),
         state: Set(CaseState::Draft),
         version: Set(0),
-        answers: Set(serde_json::to_string(answers).map_err(AppError::internal)?),
+        answers: Set(case::StoredAnswers(answers.clone())),
         created_at: Set(now),
         updated_at: Set(now),
         extended: Set(false),
@@ -143,7 +143,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     }
     let state = current.state;
     let it = item::Entity::find_by_id(current.item_id).one(tx).await?.ok_or(AppError::NotFound)?;
-    let rules = item_rules(&it)?;
+    let rules = it.rules.clone();
     let events = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(current.id))
         .order_by_asc(case_event::Column::Seq)
@@ -156,7 +156,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     let list = if matches!(ch.action, Action::Accept | Action::DeemAccepted | Action::File { .. }) {
         let applicant = applicant::Entity::find_by_id(current.applicant_id).one(tx).await?.ok_or(AppError::NotFound)?;
         let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
-        let answers: Answers = serde_json::from_str(&current.answers).unwrap_or_default();
+        let answers: Answers = current.answers.0.clone();
         Some(checklist(&rules.materials, kind, &answers, &ch.provided, None))
     } else {
         None
@@ -422,7 +422,7 @@ pub async fn summary(
     today: NaiveDate,
 ) -> Result<crate::models::CaseSummary, AppError> {
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let rules = item_rules(&it)?;
+    let rules = it.rules.clone();
     let state = c.state;
     let open = !state.is_final() && !matches!(state, CaseState::Draft | CaseState::Delivered);
     let status = match (open, c.due_on) {

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use super::super::entities::{case, case_task, department, item};
 use super::super::error::AppError;
-use super::history::{events, item_rules, suspensions_from};
+use super::history::{events, suspensions_from};
 
 async fn department_by_code(tx: &impl ConnectionTrait, code: &str, own: i32) -> Result<i32, AppError> {
     if code.is_empty() {
@@ -124,7 +124,7 @@ pub async fn answer_task(
         {
             let c = case::Entity::find_by_id(task.case_id).one(tx).await?.ok_or(AppError::NotFound)?;
             let it = item::Entity::find_by_id(c.item_id).one(tx).await?.ok_or(AppError::NotFound)?;
-            let rules = item_rules(&it)?;
+            let rules = it.rules.clone();
             let events = events(tx, c.id, false).await?;
             let susp = suspensions_from(&events);
             let due = match plan_of(&rules, &next) {

@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::{extension_days, item_rules, suspensions_from};
+use super::{extension_days, suspensions_from};
 use crate::server::db;
 use crate::server::entities::{case, case_event, item};
 use crate::server::error::AppError;
@@ -74,7 +74,7 @@ pub async fn judge_decided(db: &DatabaseConnection, cal: &Calendar) -> Result<u6
         for c in &rows {
             if let std::collections::btree_map::Entry::Vacant(e) = limits.entry(c.item_id) {
                 let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
-                e.insert(item_rules(&it)?.decision_limit());
+                e.insert(it.rules.clone().decision_limit());
             }
         }
         let ids: Vec<i32> = rows.iter().map(|c| c.id).collect();

@@ -2,6 +2,23 @@
 
 pub mod case {
     use sea_orm::entity::prelude::*;
+
+    /// A case's answers to its item's questions, stored as JSON text.
+    #[derive(Clone, Debug, PartialEq, Eq, Default, DeriveValueType)]
+    #[sea_orm(value_type = "String", from_str = "StoredAnswers::from_json", to_str = "StoredAnswers::to_json")]
+    pub struct StoredAnswers(pub rules::materials::Answers);
+
+    impl StoredAnswers {
+        pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+            serde_json::from_str(text).map(StoredAnswers)
+        }
+
+        /// (String keys and values: serialising cannot fail.)
+        pub fn to_json(&self) -> String {
+            serde_json::to_string(&self.0).unwrap_or_default()
+        }
+    }
+
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "cases")]
     pub struct Model {
@@ -15,8 +32,8 @@ pub mod case {
         pub state: rules::CaseState,
         /// Optimistic lock: bumped by every transition.
         pub version: i32,
-        /// The item's question answers as JSON.
-        pub answers: String,
+        /// The item's question answers (JSON text).
+        pub answers: StoredAnswers,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub submitted_at: Option<DateTimeUtc>,

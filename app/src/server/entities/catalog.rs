@@ -44,7 +44,7 @@ pub mod item {
         pub name: String,
         pub summary: String,
         /// `rules::item::ItemRules` as JSON.
-        pub rules: String,
+        pub rules: rules::item::ItemRules,
         pub published: bool,
         pub created_at: DateTimeUtc,
     }

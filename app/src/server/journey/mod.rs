@@ -54,7 +54,7 @@ fn china_day(t: chrono::DateTime<Utc>) -> NaiveDate {
 
 async fn item_of(db: &impl ConnectionTrait, id: i32) -> Result<(item::Model, ItemRules), AppError> {
     let it = item::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-    let rules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let rules = it.rules.clone();
     Ok((it, rules))
 }
 
@@ -130,7 +130,7 @@ async fn require_uploadable(
 pub async fn start(db: &DatabaseConnection, applicant_id: i32, item_code: &str) -> Result<i32, AppError> {
     let code = item_code.trim().to_uppercase();
     let newest = newest_published(db, &code).await?.ok_or(AppError::NotFound)?;
-    let rules: ItemRules = serde_json::from_str(&newest.rules).map_err(AppError::internal)?;
+    let rules: ItemRules = newest.rules.clone();
     if !rules.online {
         return Err(AppError::Forbidden);
     }
@@ -196,7 +196,7 @@ pub async fn draft_view(
         applicant_number: masked_number(&a),
         applicant_mobile: masked_mobile(&a.mobile),
         applicant_name: a.name,
-        answers: serde_json::from_str(&c.answers).unwrap_or_default(),
+        answers: c.answers.0.clone(),
         files: files_of(db, c.id).await?.iter().map(file_view).collect(),
         correction: correction_of(db, &c).await?,
     })
@@ -247,7 +247,7 @@ pub async fn save_answers(
     let answers = parse_answers(&rules, raw, lang)?;
     let version = c.version + 1;
     let res = case::Entity::update_many()
-        .col_expr(case::Column::Answers, serde_json::to_string(&answers).map_err(AppError::internal)?.into())
+        .col_expr(case::Column::Answers, case::StoredAnswers(answers.clone()).into())
         .col_expr(case::Column::Version, version.into())
         .col_expr(case::Column::UpdatedAt, Utc::now().into())
         .filter(case::Column::Id.eq(c.id))
@@ -274,8 +274,8 @@ pub async fn upgrade_draft(
     if newest.version <= it.version {
         return Ok(());
     }
-    let rules: ItemRules = serde_json::from_str(&newest.rules).map_err(AppError::internal)?;
-    let old: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let rules: ItemRules = newest.rules.clone();
+    let old: Answers = c.answers.0.clone();
     let kept = parse_answers(&rules, &old, lang).unwrap_or_else(|_| {
         old.into_iter()
             .filter(|(k, v)| rules.questions.iter().any(|q| &q.code == k && q.options.iter().any(|(o, _)| o == v)))
@@ -284,7 +284,7 @@ pub async fn upgrade_draft(
     let mut am: case::ActiveModel = c.clone().into();
     am.item_id = Set(newest.id);
     am.item_version = Set(newest.version);
-    am.answers = Set(serde_json::to_string(&kept).map_err(AppError::internal)?);
+    am.answers = Set(case::StoredAnswers(kept));
     am.version = Set(c.version + 1);
     am.updated_at = Set(Utc::now());
     am.update(db).await?;
@@ -356,7 +356,7 @@ pub async fn submit(
     }
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
     let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
-    let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+    let answers: Answers = c.answers.0.clone();
     let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
     let problems = submit_problems(&rules, kind, &answers, &provided, lang);
     if !problems.is_empty() {
@@ -462,7 +462,7 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
     let supplement = {
         let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
         let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
-        let answers: Answers = serde_json::from_str(&c.answers).unwrap_or_default();
+        let answers: Answers = c.answers.0.clone();
         let provided = files.iter().map(|f| f.material_code.clone()).collect();
         cases::supplements::view_of(c, &rules, kind, &answers, &provided)
     };

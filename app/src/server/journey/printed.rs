@@ -139,7 +139,7 @@ pub async fn material_form(
 ) -> Result<Vec<crate::server::receipt::Block>, AppError> {
     use crate::server::receipt::Block;
     let it = newest_published(db, item_code).await?.ok_or(AppError::NotFound)?;
-    let rules: ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+    let rules: ItemRules = it.rules.clone();
     let spec = rules.materials.iter().find(|m| m.code == material).ok_or(AppError::NotFound)?;
     let wanted = if sample { spec.sample.is_some() } else { spec.blank_form.is_some() };
     if !wanted {

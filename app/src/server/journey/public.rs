@@ -36,7 +36,7 @@ pub async fn public_progress(db: &impl ConnectionTrait, case_no: &str, who: &str
     }
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let dep = department::Entity::find_by_id(c.department_id).one(db).await?.map(|d| d.name).unwrap_or_default();
-    let filing = cases::item_rules(&it)?.kind == rules::item::ItemKind::Filing;
+    let filing = it.rules.clone().kind == rules::item::ItemKind::Filing;
     Ok(ProgressView {
         case_no,
         item_name: it.name,

@@ -65,7 +65,7 @@ fn lines(
 pub async fn warning_days(db: &impl ConnectionTrait) -> Result<BTreeMap<i32, u32>, AppError> {
     let mut out = BTreeMap::new();
     for it in item::Entity::find().all(db).await? {
-        let r: rules::item::ItemRules = serde_json::from_str(&it.rules).map_err(AppError::internal)?;
+        let r: rules::item::ItemRules = it.rules.clone();
         out.insert(it.id, r.warning_days);
     }
     Ok(out)
