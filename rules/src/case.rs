@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::event::UnknownCode;
+use crate::codes::UnknownCode;
+use crate::event::EventKind;
 use crate::lang::Lang;
 
 /// How a case came in: applied for online, or taken in at the counter (帮办).
@@ -665,10 +666,86 @@ pub fn transition(state: CaseState, action: &Action, role: Role, facts: &CaseFac
     Ok(Transition { from: state, to, action: action.clone(), role })
 }
 
+/// A state is part of a composite key (`state_counts`), never an auto-incremented one.
+#[cfg(feature = "sea-orm")]
+impl sea_orm::TryFromU64 for CaseState {
+    fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+        Err(sea_orm::DbErr::ConvertFromU64("CaseState"))
+    }
+}
+
+impl Action {
+    /// The kind of event the action is recorded as.
+    pub fn event(&self) -> EventKind {
+        use EventKind as K;
+        match self {
+            Action::Submit => K::Submit,
+            Action::Accept => K::Accept,
+            Action::RequestCorrection => K::RequestCorrection,
+            Action::Reject { .. } => K::Reject,
+            Action::Resubmit => K::Resubmit,
+            Action::DeemAccepted => K::DeemedAccepted,
+            Action::CorrectionExpired => K::CorrectionExpired,
+            Action::ApproveRefusal => K::ApproveRefusal,
+            Action::ApproveDenial => K::ApproveDenial,
+            Action::StartReview => K::StartReview,
+            Action::Suspend { .. } => K::Suspend,
+            Action::Resume => K::Resume,
+            Action::Extend { .. } => K::Extend,
+            Action::Decide { .. } => K::Decide,
+            Action::File { .. } => K::File,
+            Action::RecordHigherDecision { .. } => K::RecordHigherDecision,
+            Action::IssueFeeNotice => K::IssueFeeNotice,
+            Action::RecordPayment => K::RecordPayment,
+            Action::FeeExpired => K::FeeExpired,
+            Action::PrepareDelivery => K::PrepareDelivery,
+            Action::Deliver => K::Deliver,
+            Action::Close => K::Close,
+            Action::Withdraw => K::Withdraw,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use CaseState::*;
+
+    fn every_action() -> Vec<Action> {
+        let s = String::new;
+        vec![
+            Action::Submit,
+            Action::Accept,
+            Action::RequestCorrection,
+            Action::Reject { reason: s() },
+            Action::Resubmit,
+            Action::DeemAccepted,
+            Action::CorrectionExpired,
+            Action::ApproveRefusal,
+            Action::ApproveDenial,
+            Action::StartReview,
+            Action::Suspend { kind: s(), reason: s() },
+            Action::Resume,
+            Action::Extend { days: 1, reason: s() },
+            Action::Decide { kind: DecisionKind::Grant, reason: s() },
+            Action::File { kind: DecisionKind::Grant, reason: s() },
+            Action::RecordHigherDecision { kind: DecisionKind::Deny, reason: s() },
+            Action::IssueFeeNotice,
+            Action::RecordPayment,
+            Action::FeeExpired,
+            Action::PrepareDelivery,
+            Action::Deliver,
+            Action::Close,
+            Action::Withdraw,
+        ]
+    }
+
+    #[test]
+    fn an_action_is_recorded_under_its_own_code() {
+        for a in every_action() {
+            assert_eq!(a.event().code(), a.code());
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -1,22 +1,14 @@
 //! What can happen to a case: the kinds of its recorded events. One type for the event log, the
 //! applicant's inbox and notices, and the staff's history, with the label each audience reads.
 //!
-//! A kind is either a transition of the state machine ([`Action::event`]) or a note that leaves
+//! A kind is either a transition of the state machine (`Action::event`) or a note that leaves
 //! the state as it is (an opinion, an assignment, a request to the approver, a term set). Notes
 //! the applicant never sees are marked internal where they are written.
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::Action;
+use crate::codes::UnknownCode;
 use crate::lang::Lang;
-
-/// A code read from the database or a form that names no kind (or state, role…).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} code {code:?}")]
-pub struct UnknownCode {
-    pub what: &'static str,
-    pub code: String,
-}
 
 macro_rules! event_kinds {
     ($($variant:ident => $code:literal,)+) => {
@@ -188,79 +180,9 @@ impl EventKind {
     }
 }
 
-/// A state is part of a composite key (`state_counts`), never an auto-incremented one.
-#[cfg(feature = "sea-orm")]
-impl sea_orm::TryFromU64 for crate::case::CaseState {
-    fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
-        Err(sea_orm::DbErr::ConvertFromU64("CaseState"))
-    }
-}
-
-impl Action {
-    /// The kind of event the action is recorded as.
-    pub fn event(&self) -> EventKind {
-        use EventKind as K;
-        match self {
-            Action::Submit => K::Submit,
-            Action::Accept => K::Accept,
-            Action::RequestCorrection => K::RequestCorrection,
-            Action::Reject { .. } => K::Reject,
-            Action::Resubmit => K::Resubmit,
-            Action::DeemAccepted => K::DeemedAccepted,
-            Action::CorrectionExpired => K::CorrectionExpired,
-            Action::ApproveRefusal => K::ApproveRefusal,
-            Action::ApproveDenial => K::ApproveDenial,
-            Action::StartReview => K::StartReview,
-            Action::Suspend { .. } => K::Suspend,
-            Action::Resume => K::Resume,
-            Action::Extend { .. } => K::Extend,
-            Action::Decide { .. } => K::Decide,
-            Action::File { .. } => K::File,
-            Action::RecordHigherDecision { .. } => K::RecordHigherDecision,
-            Action::IssueFeeNotice => K::IssueFeeNotice,
-            Action::RecordPayment => K::RecordPayment,
-            Action::FeeExpired => K::FeeExpired,
-            Action::PrepareDelivery => K::PrepareDelivery,
-            Action::Deliver => K::Deliver,
-            Action::Close => K::Close,
-            Action::Withdraw => K::Withdraw,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::DecisionKind;
-
-    fn every_action() -> Vec<Action> {
-        let s = String::new;
-        vec![
-            Action::Submit,
-            Action::Accept,
-            Action::RequestCorrection,
-            Action::Reject { reason: s() },
-            Action::Resubmit,
-            Action::DeemAccepted,
-            Action::CorrectionExpired,
-            Action::ApproveRefusal,
-            Action::ApproveDenial,
-            Action::StartReview,
-            Action::Suspend { kind: s(), reason: s() },
-            Action::Resume,
-            Action::Extend { days: 1, reason: s() },
-            Action::Decide { kind: DecisionKind::Grant, reason: s() },
-            Action::File { kind: DecisionKind::Grant, reason: s() },
-            Action::RecordHigherDecision { kind: DecisionKind::Deny, reason: s() },
-            Action::IssueFeeNotice,
-            Action::RecordPayment,
-            Action::FeeExpired,
-            Action::PrepareDelivery,
-            Action::Deliver,
-            Action::Close,
-            Action::Withdraw,
-        ]
-    }
 
     #[test]
     fn codes_are_unique_and_round_trip() {
@@ -271,13 +193,6 @@ mod tests {
             assert_eq!(serde_json::to_string(k).unwrap(), format!("\"{}\"", k.code()));
         }
         assert_eq!(EventKind::parse("nonsense"), Err(UnknownCode { what: "event kind", code: "nonsense".into() }));
-    }
-
-    #[test]
-    fn an_action_is_recorded_under_its_own_code() {
-        for a in every_action() {
-            assert_eq!(a.event().code(), a.code());
-        }
     }
 
     #[test]

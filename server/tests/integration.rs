@@ -186,17 +186,9 @@ async fn spawn(database_url: Option<String>) -> App {
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, sends a same-site Origin.
+/// A browser: same-origin, Chinese, cookies kept, redirects not followed.
 fn browser(base: &str) -> Client {
-    let mut h = HeaderMap::new();
-    h.insert(ORIGIN, HeaderValue::from_str(base).unwrap());
-    h.insert("accept-language", HeaderValue::from_static("zh-CN"));
-    Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .default_headers(h)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
+    browser_with_jar(base).0
 }
 
 async fn post_form(c: &Client, url: &str, form: &[(&str, &str)]) -> reqwest::Response {

@@ -273,7 +273,7 @@ fn second_factor_form(f: Flash, next: String, v: crate::models::SecondFactorView
                 </li>
                 <li>{lang.pick("输入应用显示的 6 位动态码。", "輸入應用程式顯示的 6 位動態碼。", "Enter the 6 digits the app shows.")}</li>
             </ol>
-            {code_field(lang.pick("开启两步验证", "開啟兩步驗證", "Turn it on"), "")}
+            {code_field(lang.pick("验证并开启", "驗證並開啟", "Check the code and turn it on"), "")}
         }
         .into_any(),
         (None, true, _) => view! {
