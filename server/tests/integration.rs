@@ -52,6 +52,9 @@ mod opinions;
 #[path = "suites/day_by_day.rs"]
 mod day_by_day;
 
+#[path = "suites/walk_ins.rs"]
+mod walk_ins;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -2573,6 +2576,7 @@ async fn all_suites(app: &App) {
     authorization_matrix(app).await;
     workflow_suite(app).await;
     intake_suite(app).await;
+    walk_ins::activation_suite(app).await;
     supervision::supervision_suite(app).await;
     supervision::dashboard_suite(app).await;
     supervision::inquiry_suite(app).await;

@@ -22,6 +22,19 @@ pub async fn send_sms_code(#[server(flatten)] input: RegisterInput) -> Result<()
     crate::server::forms::send_sms_code(input).await
 }
 
+/// A walk-in registered at the counter opens its online account: the number and the mobile on
+/// file, the code texted to it, a new password (the registration form's fields; `/activate`).
+#[server(prefix = "/api", endpoint = "activate")]
+pub async fn activate(#[server(flatten)] input: RegisterInput) -> Result<(), ServerFnError> {
+    crate::server::activation::activate_form(input).await
+}
+
+/// The code for `/activate`, sent when the mobile is the one on file for the number.
+#[server(prefix = "/api", endpoint = "activation_code")]
+pub async fn send_activation_code(#[server(flatten)] input: RegisterInput) -> Result<(), ServerFnError> {
+    crate::server::activation::send_code_form(input).await
+}
+
 /// An applicant signs in with an ID number, a credit code or a mobile.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(#[server(flatten)] input: LoginInput) -> Result<(), ServerFnError> {

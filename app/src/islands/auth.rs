@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 
-/// Wires the checks to the page's `form[data-checks]` (`login` or `register`).
+/// Wires the checks to the page's `form[data-checks]` (`login`, `register` or `activate`).
 #[island]
 pub fn FieldChecks() -> impl IntoView {
     // at once, as the island wakes: the page is marked hydrated only after, so nothing done
@@ -30,7 +30,9 @@ mod live {
     use web_sys::{Document, Event, HtmlElement, HtmlFormElement, HtmlInputElement};
 
     use crate::components::{checked_radios, text_values};
-    use crate::models::{login_errors, register_field_error, LoginInput, RegisterInput, REGISTER_FIELDS};
+    use crate::models::{
+        login_errors, register_field_error, LoginInput, RegisterInput, ACTIVATE_FIELDS, REGISTER_FIELDS,
+    };
 
     const LOGIN_FIELDS: [&str; 2] = ["login", "password"];
 
@@ -47,8 +49,12 @@ mod live {
             return;
         }
         let _ = form.set_attribute("data-live", "");
-        let register = form.get_attribute("data-checks").as_deref() == Some("register");
-        let order: &'static [&'static str] = if register { &REGISTER_FIELDS } else { &LOGIN_FIELDS };
+        // the registration form's checks, on its fields or on the activation's (`/activate`)
+        let (register, order): (bool, &'static [&'static str]) = match form.get_attribute("data-checks").as_deref() {
+            Some("register") => (true, &REGISTER_FIELDS),
+            Some("activate") => (true, &ACTIVATE_FIELDS),
+            _ => (false, &LOGIN_FIELDS),
+        };
         // what the server showed after a refused post stays until its field is checked again
         let errors: Errors = Rc::new(RefCell::new(shown(&doc, order)));
         if register {

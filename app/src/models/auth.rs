@@ -152,6 +152,40 @@ pub fn validate_register(input: &RegisterInput, lang: Lang) -> Result<Registrati
     checked(input, &REGISTER_FIELDS, lang)
 }
 
+/// The fields of `/activate`: a walk-in registered at the counter opens their online account —
+/// the number on file, the mobile on file (proved by a code) and a new password. The name and
+/// everything else are the counter's.
+pub const ACTIVATE_FIELDS: [&str; 7] =
+    ["kind", "id_card_no", "credit_code", "mobile", "sms_code", "password", "password_confirm"];
+
+/// What the code for `/activate` is sent on: the number and the mobile.
+pub const ACTIVATE_CODE_FIELDS: [&str; 4] = ["kind", "id_card_no", "credit_code", "mobile"];
+
+/// A walk-in's number, as typed into `/activate` (the registration form's fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HolderNumber {
+    Person(IdCardNo),
+    Enterprise(CreditCode),
+}
+
+/// The checked `/activate` form: `fields` are [`ACTIVATE_FIELDS`] or [`ACTIVATE_CODE_FIELDS`].
+pub fn validate_activation(
+    input: &RegisterInput,
+    fields: &[&str],
+    lang: Lang,
+) -> Result<(HolderNumber, Mobile), FieldErrors> {
+    let errors: FieldErrors =
+        fields.iter().filter_map(|f| register_field_error(input, f, lang).map(|e| (f.to_string(), e))).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let number = match ApplicantKind::parse(&input.kind).expect("checked") {
+        ApplicantKind::Person => HolderNumber::Person(input.id_card_no.parse().expect("checked")),
+        ApplicantKind::Enterprise => HolderNumber::Enterprise(input.credit_code.parse().expect("checked")),
+    };
+    Ok((number, input.mobile.parse().expect("checked")))
+}
+
 /// [`validate_register`] for an account whose mobile needs no code (the demo's applicants).
 pub fn validate_account(input: &RegisterInput, lang: Lang) -> Result<Registration, FieldErrors> {
     let fields: Vec<&str> = REGISTER_FIELDS.into_iter().filter(|f| *f != "sms_code").collect();

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::take_flash;
 use crate::components::{field_error, use_prefs, ErrorSummary, Notice, TextField};
 use crate::islands::FieldChecks;
-use crate::models::{field_label, Flash, REGISTER_FIELDS};
+use crate::models::{field_label, Flash, ACTIVATE_FIELDS, REGISTER_FIELDS};
 
 /// A page around one account form: the form's flash (what was typed and the errors, after a
 /// refused post) and where to go after (the flash's `next`, else the address's), rendered by
@@ -57,9 +57,81 @@ pub fn LoginPage() -> impl IntoView {
                 </form>
                 <FieldChecks/>
                 <p>{lang.pick("还没有账户？", "還沒有帳戶？", "No account yet? ")}<a href="/register">{lang.pick("注册", "註冊", "Register")}</a></p>
+                <p>{lang.pick("在服务窗口办过事、还没有密码？", "在服務窗口辦過事、還沒有密碼？", "Served at the counter, no password yet? ")}<a href="/activate">{lang.pick("开通网上账户", "開通網上帳戶", "Open your online account")}</a></p>
             </section>
         }
     })
+}
+
+/// `/activate`: a walk-in registered at the counter opens its online account (the number and
+/// the mobile on file, a texted code, a new password), then finds the counter's cases in "my
+/// cases". Plain forms posting to `api::activate` and `api::send_activation_code`.
+#[component]
+pub fn ActivatePage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    form_page(
+        "activate",
+        lang.pick("开通网上账户 · 通办", "開通網上帳戶 · 通辦", "Open your online account · Tongban"),
+        move |f, _| activate_form(f, lang),
+    )
+}
+
+fn activate_form(f: Flash, lang: rules::Lang) -> impl IntoView {
+    let enterprise = f.value("kind") == "enterprise";
+    let errors = RwSignal::new(f.errors.clone());
+    let kind_radio = move |value: &'static str, label: &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="kind" value=value checked=(value == "enterprise") == enterprise/>
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <section class="panel narrow">
+            <h1>{lang.pick("开通网上账户", "開通網上帳戶", "Open your online account")}</h1>
+            <p class="lead">{lang.pick(
+                "您在服务窗口登记过、还没有设置密码的，用登记时的证件号码和手机号开通后，即可在网上查看窗口办理的事项。",
+                "您在服務窗口登記過、還沒有設定密碼的，用登記時的證件號碼和手機號開通後，即可在網上查看窗口辦理的事項。",
+                "Registered at the service window without a password? Open your account with the number and mobile the counter has, and follow what you applied for there.",
+            )}</p>
+            <Notice text=f.notice.clone()/>
+            <ErrorSummary errors order=&ACTIVATE_FIELDS node_ref=NodeRef::new()/>
+            <form method="post" action={<crate::api::Activate as ServerFn>::PATH} novalidate class="register-form" data-checks="activate">
+                <fieldset class="field">
+                    <legend>{field_label("kind", lang)}</legend>
+                    {kind_radio("person", lang.pick("个人", "個人", "Person"))}
+                    {kind_radio("enterprise", lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
+                </fieldset>
+                <div class="person-only">
+                    <TextField name="id_card_no" label=field_label("id_card_no", lang)
+                        hint=lang.pick("登记时出示的身份证号码", "登記時出示的身分證號碼", "The ID number you showed at the counter")
+                        value=f.value("id_card_no") error=field_error(errors, "id_card_no")/>
+                </div>
+                <div class="enterprise-only">
+                    <TextField name="credit_code" label=field_label("credit_code", lang)
+                        hint=lang.pick("18 位，见营业执照", "18 位，見營業執照", "18 characters, on the business licence")
+                        value=f.value("credit_code") error=field_error(errors, "credit_code")/>
+                </div>
+                <TextField name="mobile" label=field_label("mobile", lang) input_type="tel" inputmode="numeric"
+                    hint=lang.pick("窗口登记的手机号", "窗口登記的手機號", "The mobile the counter registered")
+                    value=f.value("mobile") error=field_error(errors, "mobile") autocomplete="tel"/>
+                <button type="submit" class="button secondary" formaction={<crate::api::SendActivationCode as ServerFn>::PATH}
+                    formnovalidate data-checks-only="mobile">{lang.pick("获取短信验证码", "取得簡訊驗證碼", "Send a code")}</button>
+                <TextField name="sms_code" label=field_label("sms_code", lang) inputmode="numeric"
+                    hint=lang.pick("6 位数字，5 分钟内有效", "6 位數字，5 分鐘內有效", "6 digits, valid for 5 minutes")
+                    value=f.value("sms_code") error=field_error(errors, "sms_code") autocomplete="one-time-code"/>
+                <TextField name="password" label=field_label("password", lang) input_type="password"
+                    hint=lang.pick("至少 8 个字符，不要使用常见密码", "至少 8 個字元，不要使用常見密碼", "At least 8 characters; not a common password")
+                    value="" error=field_error(errors, "password") autocomplete="new-password"/>
+                <TextField name="password_confirm" label=field_label("password_confirm", lang) input_type="password"
+                    value="" error=field_error(errors, "password_confirm") autocomplete="new-password"/>
+                <button type="submit" class="button">{lang.pick("开通并登录", "開通並登入", "Open and log in")}</button>
+            </form>
+            <FieldChecks/>
+            <p>{lang.pick("已有密码？", "已有密碼？", "Have a password? ")}<a href="/login">{lang.pick("登录", "登入", "Log in")}</a></p>
+        </section>
+    }
 }
 
 #[component]

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use rules::{CaseState, Lang, WarningLevel};
 
 use crate::api::{case_detail, my_cases, take_flash};
-use crate::components::{use_prefs, ServerError};
+use crate::components::{use_prefs, Notice, ServerError};
 use crate::models::CaseSummary;
 use crate::models::{human_size, rating_label, CaseDetail, Flash, RATING_LEVELS};
 
@@ -40,6 +40,13 @@ fn warning_badge(s: &CaseSummary, lang: Lang) -> impl IntoView {
 pub fn CasesPage() -> impl IntoView {
     let lang = use_prefs().lang;
     let data = Resource::new(|| (), |_| my_cases());
+    // (a walk-in who just opened their online account is told so here)
+    let flash = Resource::new(|| (), |_| take_flash("cases".into()));
+    let notice = move || {
+        Suspend::new(async move {
+            view! { <Notice text=flash.await.ok().flatten().and_then(|f| f.notice)/> }
+        })
+    };
     let body = move || {
         Suspend::new(async move {
             match data.await {
@@ -77,7 +84,7 @@ pub fn CasesPage() -> impl IntoView {
     view! {
         <Title text=lang.pick("我的办件 · 通办", "我的辦件 · 通辦", "My cases · Tongban")/>
         <h1>{lang.pick("我的办件", "我的辦件", "My cases")}</h1>
-        <Suspense fallback=|| ()>{body}</Suspense>
+        <Suspense fallback=|| ()>{notice}{body}</Suspense>
     }
 }
 

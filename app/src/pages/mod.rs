@@ -20,7 +20,7 @@ pub mod supervision;
 pub use account::AccountPage;
 pub use admin::{AdminHomePage, CalendarAdminPage, ItemEditorPage, ItemsAdminPage, TemplatesPage, TokensPage};
 pub use apply::{ApplyPage, CheckPage};
-pub use auth::{LoginPage, PasswordPage, RegisterPage, SecondFactorPage, StaffLoginPage};
+pub use auth::{ActivatePage, LoginPage, PasswordPage, RegisterPage, SecondFactorPage, StaffLoginPage};
 pub use backoffice::{QueuePage, StaffCasePage};
 pub use cases::{CasePage, CasesPage, WithdrawPage};
 pub use home::HomePage;

@@ -72,14 +72,30 @@ pub async fn create_applicant(
     // Hash first, outside the write transaction: argon2 is slow by design.
     let hash = auth::hash_password(password).await?;
     let tx = db::write_tx(db).await?;
+    // one account per number, ever: a walk-in's is opened at /activate, not registered again
+    let held = |a: applicant::Model, field: &str| {
+        if a.password_hash.is_none() && a.frozen_at.is_none() {
+            AppError::field(
+                field,
+                lang.pick(
+                    "该号码已在服务窗口登记：请在「开通网上账户」（/activate）用登记的手机号设置密码",
+                    "該號碼已在服務窗口登記：請在「開通網上帳戶」（/activate）用登記的手機號設定密碼",
+                    "This number was registered at the service window: open that account at /activate with the mobile on file",
+                ),
+            )
+        } else {
+            duplicate(field, lang)
+        }
+    };
     if let Some(id) = &id_card {
-        if applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(id.as_str())).one(&tx).await?.is_some() {
-            return Err(duplicate("id_card_no", lang));
+        if let Some(a) = applicant::Entity::find().filter(applicant::Column::IdCardNo.eq(id.as_str())).one(&tx).await? {
+            return Err(held(a, "id_card_no"));
         }
     }
     if let Some(c) = &credit {
-        if applicant::Entity::find().filter(applicant::Column::CreditCode.eq(c.as_str())).one(&tx).await?.is_some() {
-            return Err(duplicate("credit_code", lang));
+        if let Some(a) = applicant::Entity::find().filter(applicant::Column::CreditCode.eq(c.as_str())).one(&tx).await?
+        {
+            return Err(held(a, "credit_code"));
         }
     }
     let same_mobile = applicant::Entity::find()

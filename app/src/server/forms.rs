@@ -24,7 +24,7 @@ use crate::models::{
 };
 
 /// Starts a session, replacing the one the browser had (the id changes at every login).
-async fn start_session(
+pub(super) async fn start_session(
     st: &AppState,
     headers: &HeaderMap,
     kind: PrincipalKind,

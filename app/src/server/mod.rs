@@ -3,6 +3,7 @@
 //! `forms`, the features' `*_forms`) are thin glue over these.
 
 pub mod accounts;
+pub mod activation;
 pub mod admin;
 pub mod api_v1;
 pub mod audit;

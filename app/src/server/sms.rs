@@ -29,12 +29,15 @@ const PER_MOBILE_HOUR: u64 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Register,
+    /// A walk-in opens the online account of their counter registration (`activation`).
+    Activate,
 }
 
 impl Purpose {
     pub fn code(self) -> &'static str {
         match self {
             Purpose::Register => "register",
+            Purpose::Activate => "activate",
         }
     }
 }
