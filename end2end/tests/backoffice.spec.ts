@@ -1,6 +1,6 @@
 import { test, expect, Browser, Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
-import { JPEG, PDF, applyForZrzy001, hydrated, newIdCard, newMobile, registerPerson, staffPage } from "./util";
+import { JPEG, PDF, applyForZrzy001, hydrated, newIdCard, newMobile, registerPerson, staffPage, textedCode } from "./util";
 
 async function staff(browser: Browser, baseURL: string, username: string): Promise<Page> {
   return staffPage(browser, baseURL, username);
@@ -128,7 +128,7 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   await expect(page.getByTestId("my-rating")).toHaveText("满意");
 });
 
-test("counter intake (帮办): the clerk registers a walk-in, fills the same application form and submits it", async ({ browser, baseURL }, info) => {
+test("counter intake (帮办): the clerk registers a walk-in, fills the same application form and submits it; the walk-in later opens the online account with a texted code and finds the case", async ({ page, browser, baseURL }, info) => {
   test.skip(info.project.name !== "desktop", "the back office is a desktop tool; one run is enough");
   test.setTimeout(90_000);
   const clerk = await staff(browser, baseURL!, "clerk");
@@ -145,7 +145,8 @@ test("counter intake (帮办): the clerk registers a walk-in, fills the same app
   await clerk.getByRole("button", { name: "登记申请人" }).click();
   await expect(clerk.locator(".field-error")).toContainText("手机号码");
   await expect(clerk.getByLabel("姓名")).toHaveValue("郑大爷");
-  await clerk.getByLabel("手机号码").fill(newMobile());
+  const walkInMobile = newMobile();
+  await clerk.getByLabel("手机号码").fill(walkInMobile);
   await clerk.getByRole("button", { name: "登记申请人" }).click();
   await expect(clerk.getByTestId("intake-found")).toContainText("郑大爷");
   expect((await new AxeBuilder({ page: clerk }).analyze()).violations).toEqual([]);
@@ -175,6 +176,36 @@ test("counter intake (帮办): the clerk registers a walk-in, fills the same app
   await act(clerk, "file_grant");
   await expect(clerk.getByTestId("staff-state")).toHaveText("予以备案");
   await expect(clerk.locator("#form-prepare_delivery")).toBeVisible();
+
+  // J3: at home, the walk-in opens the online account of the counter registration: the number
+  // and the mobile on file, the code texted to it, a new password; the counter's case is theirs
+  await page.goto("/login");
+  await page.getByRole("link", { name: "开通网上账户" }).click();
+  await expect(page).toHaveURL(/\/activate$/);
+  await hydrated(page);
+  await page.getByLabel("身份证号码").fill(id);
+  await page.getByLabel("手机号码").fill(walkInMobile);
+  await page.getByRole("button", { name: "获取短信验证码" }).click();
+  await expect(page.getByRole("status")).toContainText("验证码已发送");
+  await expect(page.getByLabel("身份证号码")).toHaveValue(id);
+  await page.getByLabel("短信验证码").fill(await textedCode(walkInMobile));
+  const password = "Zheng-Daye-2026!";
+  await page.getByLabel("密码", { exact: true }).fill(password);
+  await page.getByLabel("再次输入密码").fill(password);
+  await page.getByRole("button", { name: "开通并登录" }).click();
+  await expect(page).toHaveURL(/\/cases$/);
+  await expect(page.getByRole("status")).toContainText("网上账户已开通");
+  await expect(page.locator(".case-card")).toContainText("予以备案");
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  // and signs in with the number and the new password from then on
+  await page.getByRole("button", { name: "退出" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.getByLabel("身份证号 / 统一社会信用代码 / 手机号").fill(id);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/cases");
+  await expect(page.locator(".case-card")).toContainText("予以备案");
 });
 
 test("容缺: accepted without the site map, which the applicant sends from the case page on a phone; the window confirms it", async ({ page, browser, baseURL }, info) => {
