@@ -711,38 +711,9 @@ mod tests {
     use super::*;
     use CaseState::*;
 
-    fn every_action() -> Vec<Action> {
-        let s = String::new;
-        vec![
-            Action::Submit,
-            Action::Accept,
-            Action::RequestCorrection,
-            Action::Reject { reason: s() },
-            Action::Resubmit,
-            Action::DeemAccepted,
-            Action::CorrectionExpired,
-            Action::ApproveRefusal,
-            Action::ApproveDenial,
-            Action::StartReview,
-            Action::Suspend { kind: s(), reason: s() },
-            Action::Resume,
-            Action::Extend { days: 1, reason: s() },
-            Action::Decide { kind: DecisionKind::Grant, reason: s() },
-            Action::File { kind: DecisionKind::Grant, reason: s() },
-            Action::RecordHigherDecision { kind: DecisionKind::Deny, reason: s() },
-            Action::IssueFeeNotice,
-            Action::RecordPayment,
-            Action::FeeExpired,
-            Action::PrepareDelivery,
-            Action::Deliver,
-            Action::Close,
-            Action::Withdraw,
-        ]
-    }
-
     #[test]
     fn an_action_is_recorded_under_its_own_code() {
-        for a in every_action() {
+        for a in all_actions() {
             assert_eq!(a.event().code(), a.code());
         }
     }

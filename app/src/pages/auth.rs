@@ -63,6 +63,52 @@ pub fn LoginPage() -> impl IntoView {
     })
 }
 
+/// The person / enterprise choice of the registration and activation forms (the other kind's
+/// fields are hidden by CSS, so it works without JavaScript).
+fn kind_choice(enterprise: bool, lang: rules::Lang) -> impl IntoView {
+    let radio = move |value: &'static str, label: &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="kind" value=value checked=(value == "enterprise") == enterprise/>
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="field">
+            <legend>{field_label("kind", lang)}</legend>
+            {radio("person", lang.pick("个人", "個人", "Person"))}
+            {radio("enterprise", lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
+        </fieldset>
+    }
+}
+
+/// The mobile, the button that texts it a code (the whole form goes to `code_path`, which sends it
+/// back with what was typed), the code, and the new password twice: how the registration and the
+/// activation both end.
+fn proved_password(
+    f: &Flash,
+    errors: RwSignal<std::collections::BTreeMap<String, String>>,
+    lang: rules::Lang,
+    code_path: &'static str,
+    mobile_hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <TextField name="mobile" label=field_label("mobile", lang) input_type="tel" inputmode="numeric"
+            hint=mobile_hint value=f.value("mobile") error=field_error(errors, "mobile") autocomplete="tel"/>
+        <button type="submit" class="button secondary" formaction=code_path
+            formnovalidate data-checks-only="mobile">{lang.pick("获取短信验证码", "取得簡訊驗證碼", "Send a code")}</button>
+        <TextField name="sms_code" label=field_label("sms_code", lang) inputmode="numeric"
+            hint=lang.pick("6 位数字，5 分钟内有效；用于证明手机号码属于您", "6 位數字，5 分鐘內有效；用於證明手機號碼屬於您", "6 digits, valid for 5 minutes: it shows the mobile is yours")
+            value=f.value("sms_code") error=field_error(errors, "sms_code") autocomplete="one-time-code"/>
+        <TextField name="password" label=field_label("password", lang) input_type="password"
+            hint=lang.pick("至少 8 个字符，不要使用常见密码", "至少 8 個字元，不要使用常見密碼", "At least 8 characters; not a common password")
+            value="" error=field_error(errors, "password") autocomplete="new-password"/>
+        <TextField name="password_confirm" label=field_label("password_confirm", lang) input_type="password"
+            value="" error=field_error(errors, "password_confirm") autocomplete="new-password"/>
+    }
+}
+
 /// `/activate`: a walk-in registered at the counter opens its online account (the number and
 /// the mobile on file, a texted code, a new password), then finds the counter's cases in "my
 /// cases". Plain forms posting to `api::activate` and `api::send_activation_code`.
@@ -79,14 +125,6 @@ pub fn ActivatePage() -> impl IntoView {
 fn activate_form(f: Flash, lang: rules::Lang) -> impl IntoView {
     let enterprise = f.value("kind") == "enterprise";
     let errors = RwSignal::new(f.errors.clone());
-    let kind_radio = move |value: &'static str, label: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="kind" value=value checked=(value == "enterprise") == enterprise/>
-                {label}
-            </label>
-        }
-    };
     view! {
         <section class="panel narrow">
             <h1>{lang.pick("开通网上账户", "開通網上帳戶", "Open your online account")}</h1>
@@ -98,11 +136,7 @@ fn activate_form(f: Flash, lang: rules::Lang) -> impl IntoView {
             <Notice text=f.notice.clone()/>
             <ErrorSummary errors order=&ACTIVATE_FIELDS node_ref=NodeRef::new()/>
             <form method="post" action={<crate::api::Activate as ServerFn>::PATH} novalidate class="register-form" data-checks="activate">
-                <fieldset class="field">
-                    <legend>{field_label("kind", lang)}</legend>
-                    {kind_radio("person", lang.pick("个人", "個人", "Person"))}
-                    {kind_radio("enterprise", lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
-                </fieldset>
+                {kind_choice(enterprise, lang)}
                 <div class="person-only">
                     <TextField name="id_card_no" label=field_label("id_card_no", lang)
                         hint=lang.pick("登记时出示的身份证号码", "登記時出示的身分證號碼", "The ID number you showed at the counter")
@@ -113,19 +147,13 @@ fn activate_form(f: Flash, lang: rules::Lang) -> impl IntoView {
                         hint=lang.pick("18 位，见营业执照", "18 位，見營業執照", "18 characters, on the business licence")
                         value=f.value("credit_code") error=field_error(errors, "credit_code")/>
                 </div>
-                <TextField name="mobile" label=field_label("mobile", lang) input_type="tel" inputmode="numeric"
-                    hint=lang.pick("窗口登记的手机号", "窗口登記的手機號", "The mobile the counter registered")
-                    value=f.value("mobile") error=field_error(errors, "mobile") autocomplete="tel"/>
-                <button type="submit" class="button secondary" formaction={<crate::api::SendActivationCode as ServerFn>::PATH}
-                    formnovalidate data-checks-only="mobile">{lang.pick("获取短信验证码", "取得簡訊驗證碼", "Send a code")}</button>
-                <TextField name="sms_code" label=field_label("sms_code", lang) inputmode="numeric"
-                    hint=lang.pick("6 位数字，5 分钟内有效", "6 位數字，5 分鐘內有效", "6 digits, valid for 5 minutes")
-                    value=f.value("sms_code") error=field_error(errors, "sms_code") autocomplete="one-time-code"/>
-                <TextField name="password" label=field_label("password", lang) input_type="password"
-                    hint=lang.pick("至少 8 个字符，不要使用常见密码", "至少 8 個字元，不要使用常見密碼", "At least 8 characters; not a common password")
-                    value="" error=field_error(errors, "password") autocomplete="new-password"/>
-                <TextField name="password_confirm" label=field_label("password_confirm", lang) input_type="password"
-                    value="" error=field_error(errors, "password_confirm") autocomplete="new-password"/>
+                {proved_password(
+                    &f,
+                    errors,
+                    lang,
+                    <crate::api::SendActivationCode as ServerFn>::PATH,
+                    lang.pick("窗口登记的手机号", "窗口登記的手機號", "The mobile the counter registered"),
+                )}
                 <button type="submit" class="button">{lang.pick("开通并登录", "開通並登入", "Open and log in")}</button>
             </form>
             <FieldChecks/>
@@ -209,14 +237,6 @@ pub fn RegisterPage() -> impl IntoView {
 fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
     let enterprise = f.value("kind") == "enterprise";
     let errors = RwSignal::new(f.errors.clone());
-    let kind_radio = move |value: &'static str, label: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="kind" value=value checked=(value == "enterprise") == enterprise/>
-                {label}
-            </label>
-        }
-    };
     let name_error = f.errors.get("name").cloned();
     let name_described = if name_error.is_some() { "f-name-hint f-name-error" } else { "f-name-hint" };
     view! {
@@ -230,11 +250,7 @@ fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
             <Notice text=f.notice.clone()/>
             <ErrorSummary errors order=&REGISTER_FIELDS node_ref=NodeRef::new()/>
             <form method="post" action={<crate::api::Register as ServerFn>::PATH} novalidate class="register-form" data-checks="register">
-                <fieldset class="field">
-                    <legend>{field_label("kind", lang)}</legend>
-                    {kind_radio("person", lang.pick("个人", "個人", "Person"))}
-                    {kind_radio("enterprise", lang.pick("企业 / 法人", "企業 / 法人", "Enterprise"))}
-                </fieldset>
+                {kind_choice(enterprise, lang)}
                 // the name's label follows the kind (the island swaps it), so this field is written out here
                 <div class="field" class:field-error=name_error.is_some()>
                     <label for="f-name" data-person=field_label("name", lang) data-enterprise=field_label("enterprise_name", lang)>
@@ -257,20 +273,13 @@ fn register_form(f: Flash, lang: rules::Lang) -> impl IntoView {
                     <TextField name="contact_name" label=field_label("contact_name", lang)
                         value=f.value("contact_name") error=field_error(errors, "contact_name")/>
                 </div>
-                <TextField name="mobile" label=field_label("mobile", lang) input_type="tel" inputmode="numeric"
-                    hint=lang.pick("用于接收办理进度通知，也可用于登录", "用於接收辦理進度通知，也可用於登入", "For progress notices; you can also log in with it")
-                    value=f.value("mobile") error=field_error(errors, "mobile") autocomplete="tel"/>
-                // the whole form goes to the code's function, which sends it back with what was typed
-                <button type="submit" class="button secondary" formaction={<crate::api::SendSmsCode as ServerFn>::PATH}
-                    formnovalidate data-checks-only="mobile">{lang.pick("获取短信验证码", "取得簡訊驗證碼", "Send a code")}</button>
-                <TextField name="sms_code" label=field_label("sms_code", lang) inputmode="numeric"
-                    hint=lang.pick("6 位数字，5 分钟内有效；用于证明手机号码属于您", "6 位數字，5 分鐘內有效；用於證明手機號碼屬於您", "6 digits, valid for 5 minutes: it shows the mobile is yours")
-                    value=f.value("sms_code") error=field_error(errors, "sms_code") autocomplete="one-time-code"/>
-                <TextField name="password" label=field_label("password", lang) input_type="password"
-                    hint=lang.pick("至少 8 个字符，不要使用常见密码", "至少 8 個字元，不要使用常見密碼", "At least 8 characters; not a common password")
-                    value="" error=field_error(errors, "password") autocomplete="new-password"/>
-                <TextField name="password_confirm" label=field_label("password_confirm", lang) input_type="password"
-                    value="" error=field_error(errors, "password_confirm") autocomplete="new-password"/>
+                {proved_password(
+                    &f,
+                    errors,
+                    lang,
+                    <crate::api::SendSmsCode as ServerFn>::PATH,
+                    lang.pick("用于接收办理进度通知，也可用于登录", "用於接收辦理進度通知，也可用於登入", "For progress notices; you can also log in with it"),
+                )}
                 <button type="submit" class="button">{lang.pick("注册", "註冊", "Create account")}</button>
             </form>
             <FieldChecks/>

@@ -30,6 +30,9 @@ pub struct PageCtx {
     pub today: chrono::NaiveDate,
     /// The client's address (for the security log).
     pub address: String,
+    /// The request's `x-request-id`: what keys the things a render may take once
+    /// (`guard::RenderOnce`), for every run of the loader.
+    pub request_id: Option<String>,
 }
 
 impl PageCtx {
@@ -108,7 +111,8 @@ where
                     .get::<crate::server::edge::ClientIp>()
                     .map(|c| c.0.clone())
                     .unwrap_or_else(|| "unknown".into());
-                load(PageCtx { state, user, lang, path, params, query, today, address }).await
+                let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+                load(PageCtx { state, user, lang, path, params, query, today, address, request_id }).await
             };
             match made.await {
                 Ok(Page::Html { title, view }) => {

@@ -35,6 +35,10 @@ pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<Cached>>>);
 /// page's loader may run more than once while it renders — even at the same time, and not always
 /// under the same reactive owner — and every run must see the same. So the answer is kept per
 /// request (by its `x-request-id`) for a minute: the first run takes it, the others wait for it.
+/// The request's id comes from the page's context ([`PageCtx::request_id`](crate::pages::loaded::PageCtx),
+/// read where the render starts): inside a loader, after an await, the reactive context may be
+/// another owner's or none, and a run that found no id took the token for itself — the page
+/// then showed none (a flaky integration test on PostgreSQL).
 #[derive(Debug, Clone, Default)]
 pub struct RenderOnce;
 
@@ -46,13 +50,11 @@ static ONCE: std::sync::OnceLock<
 
 impl RenderOnce {
     /// `take()` once per request for `key`; every other ask in the same request gets its answer.
-    pub async fn get_or_take<F, Fut>(key: &str, take: F) -> Result<Option<String>, AppError>
+    pub async fn get_or_take<F, Fut>(request: Option<&str>, key: &str, take: F) -> Result<Option<String>, AppError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Option<String>, AppError>>,
     {
-        let request = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string));
         let cell: OnceAnswer = match (request, ONCE.get_or_init(Default::default).lock()) {
             (Some(id), Ok(mut kept)) => {
                 kept.retain(|_, (at, _)| at.elapsed() < std::time::Duration::from_secs(60));
