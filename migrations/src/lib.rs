@@ -17,6 +17,7 @@ mod m20261203_000010_security_log;
 mod m20261203_000011_opinion_clocks;
 mod m20261204_000012_sms_codes;
 mod m20261206_000013_second_factor;
+mod m20261207_000014_reveal_once;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_opinion_clocks::Migration),
             Box::new(m20261204_000012_sms_codes::Migration),
             Box::new(m20261206_000013_second_factor::Migration),
+            Box::new(m20261207_000014_reveal_once::Migration),
         ]
     }
 }

@@ -466,10 +466,7 @@ pub fn TokensPage() -> impl IntoView {
         let flash = c.flash("tokens").await?;
         let id = c.get("shown");
         let shown =
-            crate::server::guard::RenderOnce::get_or_take(c.request_id.as_deref(), &format!("reveal:{id}"), || {
-                crate::server::api_v1::take_reveal(&c.state.db, c.user.as_ref(), &id)
-            })
-            .await?;
+            crate::server::api_v1::take_reveal(&c.state.db, c.user.as_ref(), &id, c.request_id.as_deref()).await?;
         Ok(c.page(c.lang.pick("接口令牌", "介面權杖", "API tokens"), render_tokens(tokens, deps, flash, shown, c.lang)))
     })
 }

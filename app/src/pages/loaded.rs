@@ -30,8 +30,8 @@ pub struct PageCtx {
     pub today: chrono::NaiveDate,
     /// The client's address (for the security log).
     pub address: String,
-    /// The request's `x-request-id`: what keys the things a render may take once
-    /// (`guard::RenderOnce`), for every run of the loader.
+    /// The request's `x-request-id`, read where the render begins: what a render may take once
+    /// is taken for it (`api_v1::take_reveal`), the same for every run of the loader.
     pub request_id: Option<String>,
 }
 

@@ -31,44 +31,6 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 #[derive(Debug, Clone, Default)]
 pub struct CallerCache(std::sync::Arc<std::sync::Mutex<Option<Cached>>>);
 
-/// What one page render took that can be taken only once (a new API token's one showing): a
-/// page's loader may run more than once while it renders — even at the same time, and not always
-/// under the same reactive owner — and every run must see the same. So the answer is kept per
-/// request (by its `x-request-id`) for a minute: the first run takes it, the others wait for it.
-/// The request's id comes from the page's context ([`PageCtx::request_id`](crate::pages::loaded::PageCtx),
-/// read where the render starts): inside a loader, after an await, the reactive context may be
-/// another owner's or none, and a run that found no id took the token for itself — the page
-/// then showed none (a flaky integration test on PostgreSQL).
-#[derive(Debug, Clone, Default)]
-pub struct RenderOnce;
-
-type OnceAnswer = std::sync::Arc<tokio::sync::OnceCell<Option<String>>>;
-
-static ONCE: std::sync::OnceLock<
-    std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, OnceAnswer)>>,
-> = std::sync::OnceLock::new();
-
-impl RenderOnce {
-    /// `take()` once per request for `key`; every other ask in the same request gets its answer.
-    pub async fn get_or_take<F, Fut>(request: Option<&str>, key: &str, take: F) -> Result<Option<String>, AppError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Option<String>, AppError>>,
-    {
-        let cell: OnceAnswer = match (request, ONCE.get_or_init(Default::default).lock()) {
-            (Some(id), Ok(mut kept)) => {
-                kept.retain(|_, (at, _)| at.elapsed() < std::time::Duration::from_secs(60));
-                kept.entry(format!("{id} {key}"))
-                    .or_insert_with(|| (std::time::Instant::now(), Default::default()))
-                    .1
-                    .clone()
-            }
-            _ => Default::default(),
-        };
-        cell.get_or_try_init(take).await.cloned()
-    }
-}
-
 /// (the session token looked up, whom it named)
 type Cached = (Option<String>, Option<SessionUser>);
 

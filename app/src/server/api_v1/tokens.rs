@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use rules::{Lang, Role};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::super::entities::{api_token, department, token_reveal};
@@ -70,6 +70,7 @@ pub async fn keep_for_reveal(db: &DatabaseConnection, staff_id: i32, token: &str
         staff_id: Set(staff_id),
         token: Set(token.into()),
         expires_at: Set(Utc::now() + chrono::Duration::minutes(5)),
+        taken_by: Set(None),
     }
     .insert(db)
     .await?;
@@ -77,19 +78,32 @@ pub async fn keep_for_reveal(db: &DatabaseConnection, staff_id: i32, token: &str
 }
 
 /// The new token kept under `id`, for the member of staff who issued it, within its five
-/// minutes — and then no more (taken, it is deleted).
+/// minutes, to one request: the first to ask (by its `x-request-id`) takes it, and every run of
+/// that request's page loader reads it again; any other request finds it taken. (A page's loader
+/// may run more than once in one render, not always with the render's context: what one run takes
+/// must not be gone for the other.) Without a request id it is shown never.
 pub async fn take_reveal(
     db: &DatabaseConnection,
     user: Option<&SessionUser>,
     id: &str,
+    request: Option<&str>,
 ) -> Result<Option<String>, AppError> {
-    let Some(SessionUser::Staff { id: me, .. }) = user else { return Ok(None) };
-    let Some(r) = token_reveal::Entity::find_by_id(id.to_string()).one(db).await? else { return Ok(None) };
-    if r.staff_id != *me {
-        return Ok(None);
-    }
-    token_reveal::Entity::delete_by_id(r.id.clone()).exec(db).await?;
-    Ok((r.expires_at > Utc::now()).then_some(r.token))
+    let (Some(SessionUser::Staff { id: me, .. }), Some(request)) = (user, request) else { return Ok(None) };
+    let mine = || {
+        Condition::all()
+            .add(token_reveal::Column::Id.eq(id))
+            .add(token_reveal::Column::StaffId.eq(*me))
+            .add(token_reveal::Column::ExpiresAt.gt(Utc::now()))
+    };
+    token_reveal::Entity::update_many()
+        .col_expr(token_reveal::Column::TakenBy, Expr::value(request))
+        .filter(mine())
+        .filter(token_reveal::Column::TakenBy.is_null())
+        .exec(db)
+        .await?;
+    let shown =
+        token_reveal::Entity::find().filter(mine()).filter(token_reveal::Column::TakenBy.eq(request)).one(db).await?;
+    Ok(shown.map(|r| r.token))
 }
 
 /// Revokes token `id`, one of the caller's ([`list`]).

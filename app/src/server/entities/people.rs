@@ -183,6 +183,8 @@ pub mod token_reveal {
         pub staff_id: i32,
         pub token: String,
         pub expires_at: DateTimeUtc,
+        /// The `x-request-id` of the request that showed it (null until shown).
+        pub taken_by: Option<String>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
