@@ -54,6 +54,11 @@ pub fn department_states() -> impl Iterator<Item = CaseState> {
 /// a case ready for delivery is measured against its delivery term, not its decision's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "Term::decode", to_str = "Term::code")
+)]
 pub enum Term {
     /// Accept, ask for a correction or refuse within 5 working days of receipt (Art. 32).
     Acceptance,
@@ -104,6 +109,11 @@ impl Term {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// [`from_code`](Term::from_code) with an error naming the code.
+    pub fn decode(code: &str) -> Result<Self, crate::codes::UnknownCode> {
+        Self::from_code(code).ok_or_else(|| crate::codes::UnknownCode { what: "term", code: code.into() })
     }
 
     /// The terms a case in `state` can be running; the first is the one it runs unless told.

@@ -235,7 +235,7 @@ pub async fn seed_bulk(
                         } else {
                             Term::of(case_state).first()
                         })
-                        .map(|t| t.code().into())),
+                        .copied()),
                     decided_on: Set(None),
                     decision_due: Set(None),
                     delivered_on: Set(None),

@@ -40,7 +40,7 @@ pub async fn expired_correction_suite(app: &App) {
     let refusal_due = deadline::correction_expiry_decision_due(&cal, correction_due).unwrap();
     let c = row().await;
     assert_eq!(
-        (c.state.code(), c.due_on, c.due_for.as_deref(), c.decided_on),
+        (c.state.code(), c.due_on, c.due_for.map(|t| t.code()), c.decided_on),
         ("refusal_proposed", Some(refusal_due), Some("refusal"), None),
         "on the department's clock, not yet decided"
     );

@@ -28,7 +28,7 @@ pub async fn filings_suite(app: &App) {
     let a = fill_and_submit(&person, base, "ZRZY-004", &[("via_agent", "no")]).await;
     let c = row(a).await;
     assert_eq!(
-        (c.state.code(), c.due_on, c.due_for.as_deref()),
+        (c.state.code(), c.due_on, c.due_for.map(|t| t.code())),
         ("submitted", Some(d("2026-10-08")), Some("decision"))
     );
     let (_, page) = text(&person, &format!("{base}/cases/{a}")).await;
@@ -111,14 +111,14 @@ pub async fn filings_suite(app: &App) {
     let window = rules::deadline::acceptance_window_end(&cal, received).unwrap();
     let mut am: case::ActiveModel = row(old).await.into();
     am.due_on = sea_orm::Set(Some(window));
-    am.due_for = sea_orm::Set(Some("acceptance".into()));
+    am.due_for = sea_orm::Set(Some(rules::supervision::Term::Acceptance));
     sea_orm::ActiveModelTrait::update(am, db).await.unwrap();
     let late = window.succ_opt().unwrap();
     let r = scheduler::sweep(db, &cal, late).await.unwrap();
     assert_eq!(r.failed, 0, "{r:?}");
     let c = row(old).await;
     let due = cal.nth_working_day_after(received, 1).unwrap();
-    assert_eq!((c.state.code(), c.due_for.as_deref(), c.due_on), ("submitted", Some("decision"), Some(due)));
+    assert_eq!((c.state.code(), c.due_for.map(|t| t.code()), c.due_on), ("submitted", Some("decision"), Some(due)));
     // (the same morning's range statement, run beside the reading, had already recorded the old
     // term it carried: that record stays, as every record does)
     assert_eq!(

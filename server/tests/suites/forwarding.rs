@@ -80,7 +80,7 @@ pub async fn forwarding_suite(app: &App) {
     let c = row(a).await;
     let delivery_due = deadline::delivery_after_decision_due(&cal, answered).unwrap();
     assert_eq!(
-        (c.state.code(), c.due_on, c.due_for.as_deref(), c.decided_on),
+        (c.state.code(), c.due_on, c.due_for.map(|t| t.code()), c.decided_on),
         ("decided_grant", Some(delivery_due), Some("delivery"), Some(start))
     );
     let results = app::server::cases::documents::results_of(db, c.id).await.unwrap();

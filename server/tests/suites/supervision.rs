@@ -145,7 +145,7 @@ pub async fn supervision_suite(app: &App) {
     };
     let due = rules::deadline::due_date(&cal, d("2026-09-24"), rules_a.decision_limit(), &[], d("2026-10-10")).unwrap();
     assert_eq!(
-        (c.state.code(), c.accepted_on, c.deemed_accepted_on, c.due_on, c.due_for.as_deref()),
+        (c.state.code(), c.accepted_on, c.deemed_accepted_on, c.due_on, c.due_for.map(|t| t.code())),
         ("accepted", Some(d("2026-09-24")), Some(d("2026-09-24")), Some(due), Some("decision")),
         "deemed accepted from the day of receipt"
     );

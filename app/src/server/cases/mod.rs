@@ -298,7 +298,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
 /// column another write keeps (a 容缺 supplement) is never written back from this read.
 fn set_clocks(am: &mut case::ActiveModel, was: &Clocks, c: &Clocks) {
     if c.term != was.term {
-        am.due_for = Set(c.term.map(|x| x.code().to_string()));
+        am.due_for = Set(c.term);
     }
     if c.due_on != was.due_on {
         am.due_on = Set(c.due_on);

@@ -66,7 +66,7 @@ pub mod case {
         pub closed_early: bool,
         pub closed_same_day: bool,
         /// What `due_on` is the last day for (`rules::supervision::Term` code).
-        pub due_for: Option<String>,
+        pub due_for: Option<rules::supervision::Term>,
         /// The day of the first decision, or of the refusal of acceptance.
         pub decided_on: Option<Date>,
         /// The decision's due date when it was made.
@@ -81,7 +81,7 @@ pub mod case {
     impl Model {
         /// What `due_on` is the last day for.
         pub fn term(&self) -> Option<rules::supervision::Term> {
-            self.due_for.as_deref().and_then(rules::supervision::Term::from_code)
+            self.due_for
         }
 
         /// The row's clocks, as `rules::outcome` reads and returns them.

@@ -74,7 +74,7 @@ struct Candidate {
     version: i32,
     state: CaseState,
     due_on: Option<NaiveDate>,
-    due_for: Option<String>,
+    due_for: Option<Term>,
     correction_due: Option<NaiveDate>,
     fee_due: Option<NaiveDate>,
     received_on: Option<NaiveDate>,
@@ -383,7 +383,7 @@ struct Step {
 /// `None` when nothing is to be done. Transitions go through the case engine, as a clerk's.
 fn plan(cal: &Calendar, c: &Candidate, warn_days: Option<u32>, today: NaiveDate) -> Result<Option<Planned>, AppError> {
     let state = c.state;
-    let due_for = c.due_for.as_deref().and_then(Term::from_code);
+    let due_for = c.due_for;
     let open = OpenCase {
         state,
         due_on: c.due_on,
