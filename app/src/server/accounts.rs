@@ -2,7 +2,7 @@
 //! session's user. Repositories take `&impl ConnectionTrait`.
 
 use chrono::Utc;
-use rules::{ApplicantKind, Lang, Role};
+use rules::{ApplicantKind, Lang, Mobile, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -54,6 +54,16 @@ pub async fn register(
     create_applicant(db, reg, lang).await
 }
 
+/// A mobile signs in one account only: whether an account with a password has `mobile`.
+pub async fn mobile_signs_in(db: &impl ConnectionTrait, mobile: &Mobile) -> Result<bool, AppError> {
+    Ok(applicant::Entity::find()
+        .filter(applicant::Column::Mobile.eq(mobile.as_str()))
+        .filter(applicant::Column::PasswordHash.is_not_null())
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Writes the account of a registration already proved (the demo's applicants, and
 /// [`register`] once the code is used).
 pub async fn create_applicant(
@@ -98,12 +108,7 @@ pub async fn create_applicant(
             return Err(held(a, "credit_code"));
         }
     }
-    let same_mobile = applicant::Entity::find()
-        .filter(applicant::Column::Mobile.eq(mobile.as_str()))
-        .filter(applicant::Column::PasswordHash.is_not_null())
-        .one(&tx)
-        .await?;
-    if same_mobile.is_some() {
+    if mobile_signs_in(&tx, &mobile).await? {
         return Err(duplicate("mobile", lang));
     }
     let model = applicant::ActiveModel {

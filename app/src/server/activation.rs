@@ -68,13 +68,7 @@ pub async fn activate(
             ),
         ));
     };
-    // a mobile signs in one account only
-    let taken = applicant::Entity::find()
-        .filter(applicant::Column::Mobile.eq(mobile.as_str()))
-        .filter(applicant::Column::PasswordHash.is_not_null())
-        .one(&tx)
-        .await?;
-    if taken.is_some() {
+    if super::accounts::mobile_signs_in(&tx, &mobile).await? {
         return Err(AppError::field(
             "mobile",
             lang.pick(
