@@ -71,16 +71,19 @@ test("apply online: questions change the checklist, uploads with progress, save,
   expect(caseNo).toMatch(/^ZRZY-\d{8}-\d{6}$/);
   await expect(page.getByTestId("acceptance-by")).toHaveText(/\d{4}-\d{2}-\d{2}/);
 
-  // the receipt is a PDF
-  const href = await page.getByTestId("receipt").getAttribute("href");
+  // the receipt is a PDF, among the case's notices
+  const href = await page.getByTestId("notice-receipt").getAttribute("href");
   const pdf = await page.request.get(href!);
   expect(pdf.headers()["content-type"]).toBe("application/pdf");
   expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
 
-  // the public progress query, without an account
+  // the public progress query, without an account, as the receipt's QR code opens it: the case
+  // number filled in, nothing looked up before the last 4 are given
   await context.clearCookies();
-  await page.goto("/progress");
-  await page.getByLabel("办件编号").fill(caseNo);
+  await page.goto(`/progress?case_no=${caseNo}`);
+  await expect(page.getByLabel("办件编号")).toHaveValue(caseNo);
+  await expect(page.getByTestId("progress-result")).toHaveCount(0);
+  await expect(page.getByRole("alert")).toHaveCount(0);
   await page.getByLabel("手机号或证件号码后 4 位").fill(me.mobile.slice(-4));
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page.getByTestId("progress-result")).toContainText("已提交，待受理");

@@ -147,6 +147,8 @@ test("counter intake (帮办): the clerk registers a walk-in, fills the same app
   await expect(clerk.getByLabel("姓名")).toHaveValue("郑大爷");
   const walkInMobile = newMobile();
   await clerk.getByLabel("手机号码").fill(walkInMobile);
+  // the walk-in's notices go by SMS, in the language they choose
+  await clerk.getByLabel("通知语言").selectOption("zh-Hant");
   await clerk.getByRole("button", { name: "登记申请人" }).click();
   await expect(clerk.getByTestId("intake-found")).toContainText("郑大爷");
   expect((await new AxeBuilder({ page: clerk }).analyze()).violations).toEqual([]);
@@ -170,6 +172,10 @@ test("counter intake (帮办): the clerk registers a walk-in, fills the same app
   // a filing's states read as a filing's
   await expect(clerk.getByTestId("staff-state")).toHaveText("已提交，待备案");
   await expect(clerk.locator(".summary-list")).toContainText("窗口帮办");
+  // the receipt is printed at the counter, as an online applicant downloads it, with the QR
+  // code of the case's public progress page
+  const receipt = await clerk.request.get((await clerk.getByTestId("notice-receipt").getAttribute("href"))!);
+  expect(receipt.headers()["content-type"]).toBe("application/pdf");
   // a filing handed in at the counter is concluded on the spot (予以备案), with no acceptance
   // in between [001]; its notice is issued at once
   await expect(clerk.locator("#form-accept")).toHaveCount(0);

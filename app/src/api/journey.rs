@@ -44,7 +44,8 @@ pub async fn public_progress(case_no: String, who: String) -> Result<Option<Prog
     use crate::server::edge::ClientIp;
     use crate::server::{journey, AppError};
     let c = glue::ctx().await?;
-    if case_no.trim().is_empty() && who.trim().is_empty() {
+    // nothing asked yet, or a case number alone (the QR code on a notice): the form, filled in
+    if who.trim().is_empty() {
         return Ok(None);
     }
     let run = async {

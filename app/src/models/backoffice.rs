@@ -494,15 +494,23 @@ pub struct NewApplicant {
     /// The clerk's tick: the identity document was checked in person (`on`).
     #[serde(default)]
     pub identity_checked: String,
+    /// The language the walk-in's notices (SMS) go out in: `zh-Hans`, `zh-Hant` or `en`.
+    #[serde(default)]
+    pub notice_lang: String,
 }
 
 impl NewApplicant {
     /// What a refused form shows again (the tick is ticked again, knowingly).
     pub fn echo(&self) -> std::collections::BTreeMap<String, String> {
-        [("name", &self.name), ("contact_name", &self.contact_name), ("mobile", &self.mobile)]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
+        [
+            ("name", &self.name),
+            ("contact_name", &self.contact_name),
+            ("mobile", &self.mobile),
+            ("notice_lang", &self.notice_lang),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
     }
 }
 

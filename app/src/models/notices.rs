@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
+    /// 收件凭证: what was received and when, and by when it must be accepted
+    Receipt,
     /// 受理通知书
     Acceptance,
     /// 补正材料通知书 (the one-time notice)
@@ -25,7 +27,8 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 7] = [
+    pub const ALL: [NoticeKind; 8] = [
+        NoticeKind::Receipt,
         NoticeKind::Acceptance,
         NoticeKind::Correction,
         NoticeKind::Suspension,
@@ -38,6 +41,7 @@ impl NoticeKind {
     /// The file name in its URL.
     pub fn file(self) -> &'static str {
         match self {
+            NoticeKind::Receipt => "receipt.pdf",
             NoticeKind::Acceptance => "acceptance.pdf",
             NoticeKind::Correction => "correction.pdf",
             NoticeKind::Suspension => "suspension.pdf",
@@ -54,6 +58,7 @@ impl NoticeKind {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
+            NoticeKind::Receipt => lang.pick("收件凭证", "收件憑證", "Receipt"),
             NoticeKind::Acceptance => lang.pick("受理通知书", "受理通知書", "Acceptance notice"),
             NoticeKind::Correction => lang.pick("补正材料通知书", "補正材料通知書", "Correction notice"),
             NoticeKind::Suspension => lang.pick("特殊程序告知书", "特殊程序告知書", "Special procedure notice"),
@@ -67,6 +72,7 @@ impl NoticeKind {
     /// Whether a public event (its action and the state it moved into) gives the case this notice.
     fn made_by(self, action: EventKind, to: CaseState) -> bool {
         match self {
+            NoticeKind::Receipt => action == EventKind::Submit,
             NoticeKind::Acceptance => matches!(action, EventKind::Accept | EventKind::DeemedAccepted),
             NoticeKind::Correction => action == EventKind::RequestCorrection,
             NoticeKind::Suspension => action == EventKind::Suspend,
@@ -93,10 +99,10 @@ mod tests {
     #[test]
     fn notices_follow_the_events() {
         let rows: &[Row] = &[
-            (&[("submit", "submitted")], &[]),
+            (&[("submit", "submitted")], &[NoticeKind::Receipt]),
             (
                 &[("submit", "submitted"), ("request_correction", "awaiting_correction"), ("resubmit", "submitted")],
-                &[NoticeKind::Correction],
+                &[NoticeKind::Receipt, NoticeKind::Correction],
             ),
             (&[("deemed_accepted", "accepted")], &[NoticeKind::Acceptance]),
             (

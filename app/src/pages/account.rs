@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use rules::Lang;
 
 use crate::api::{my_profile, take_flash};
 use crate::components::{use_current_user, use_prefs, Notice, ServerError};
@@ -58,15 +59,7 @@ pub fn AccountPage() -> impl IntoView {
                                             <input id="notify_email" name="notify_email" type="checkbox" value="on" checked=p.notify_email/>
                                             <label for="notify_email">{lang.pick("接收电子邮件通知", "接收電子郵件通知", "Send me e-mail notices")}</label>
                                         </div>
-                                        <div class="field" class:field-error=lang_err.is_some()>
-                                            <label for="notice_lang">{lang.pick("通知语言", "通知語言", "Language of notices")}</label>
-                                            {lang_err.clone().map(|m| view! { <p class="error-message" id="notice_lang-error">{m}</p> })}
-                                            <select id="notice_lang" name="notice_lang" aria-describedby=lang_err.is_some().then_some("notice_lang-error")>
-                                                {rules::Lang::ALL.into_iter().map(|l| view! {
-                                                    <option value=l.tag() selected=l == p.notice_lang>{l.pick("简体中文", "繁體中文", "English")}</option>
-                                                }).collect_view()}
-                                            </select>
-                                        </div>
+                                        {notice_lang_field(p.notice_lang, lang_err.clone(), lang)}
                                         <button type="submit" class="button secondary">{lang.pick("保存通知设置", "儲存通知設定", "Save notice settings")}</button>
                                     </form>
                                     <p>
@@ -88,5 +81,20 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text=lang.pick("我的账户 · 通办", "我的帳戶 · 通辦", "My account · Tongban")/>
         <Suspense fallback=|| ()>{body}</Suspense>
+    }
+}
+
+/// The choice of the language notices go out in (field `notice_lang`), with its error.
+pub fn notice_lang_field(chosen: Lang, err: Option<String>, lang: Lang) -> impl IntoView {
+    view! {
+        <div class="field" class:field-error=err.is_some()>
+            <label for="notice_lang">{lang.pick("通知语言", "通知語言", "Language of notices")}</label>
+            {err.clone().map(|m| view! { <p class="error-message" id="notice_lang-error">{m}</p> })}
+            <select id="notice_lang" name="notice_lang" aria-describedby=err.is_some().then_some("notice_lang-error")>
+                {Lang::ALL.into_iter().map(|l| view! {
+                    <option value=l.tag() selected=l == chosen>{l.pick("简体中文", "繁體中文", "English")}</option>
+                }).collect_view()}
+            </select>
+        </div>
     }
 }

@@ -336,7 +336,7 @@ pub fn render_templates(list: Vec<crate::server::admin::TemplateLine>, f: Flash,
         {admin_nav(lang)}
         <h1>{lang.pick("通知模板", "通知模板", "Notice templates")}</h1>
         <Notice text=f.notice.clone()/>
-        <p class="hint">{lang.pick("可用占位符：{case_no} 办件编号、{event} 事由、{state} 当前状态、{due_on} 办理期限。", "可用佔位符：{case_no} 辦件編號、{event} 事由、{state} 目前狀態、{due_on} 辦理期限。", "Placeholders: {case_no}, {event}, {state}, {due_on}.")}</p>
+        <p class="hint">{lang.pick("可用占位符：{case_no} 办件编号、{event} 事由、{state} 当前状态、{due_on} 办理期限、{follow} 查看方式（有账号的：登录查看；窗口登记的：进度查询和开通账号的网址）。", "可用佔位符：{case_no} 辦件編號、{event} 事由、{state} 目前狀態、{due_on} 辦理期限、{follow} 查看方式（有帳號的：登錄查看；窗口登記的：進度查詢和開通帳號的網址）。", "Placeholders: {case_no}, {event}, {state}, {due_on}, {follow} (how to follow the case: sign in, or for a walk-in the progress and activation addresses).")}</p>
         {forms}
         {add}
     }

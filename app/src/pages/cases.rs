@@ -282,7 +282,6 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
             </dl>
             <div class="button-row">
                 {x.can_edit.then(|| view! { <a class="button" href=format!("/applications/{id}")>{if s.state == CaseState::Draft { lang.pick("继续填写", "繼續填寫", "Continue") } else { lang.pick("补正材料", "補正材料", "Correct the materials") }}</a> })}
-                {x.submitted_on.map(|_| view! { <a class="button secondary" href=format!("/cases/{id}/receipt.pdf") data-testid="receipt">{lang.pick("下载收件凭证（PDF）", "下載收件憑證（PDF）", "Receipt (PDF)")}</a> })}
                 {x.can_withdraw.then(|| view! { <a class="button secondary" href=format!("/cases/{id}/withdraw")>{lang.pick("撤回申请", "撤回申請", "Withdraw")}</a> })}
             </div>
         </section>

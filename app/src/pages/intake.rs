@@ -117,12 +117,17 @@ pub fn render_intake(v: crate::models::IntakeView, f: Flash, lang: Lang) -> impl
             view! {
                 <section class="panel" data-testid="intake-new">
                     <h2>{lang.pick("未找到该申请人：登记新申请人", "未找到該申請人：登記新申請人", "Not found: register the applicant")}</h2>
-                    <p class="hint">{lang.pick("窗口登记无需密码；申请人日后可用同一号码在网上注册查看办件。", "窗口登記無需密碼；申請人日後可用同一號碼在網上註冊查看辦件。", "No password needed; the applicant can sign up online later with the same number.")}</p>
+                    <p class="hint">{lang.pick("窗口登记无需密码。办件通知以短信发到登记的手机号，使用所选语言；申请人日后可用该手机号接收验证码开通网上账号，查看窗口办理的办件。", "窗口登記無需密碼。辦件通知以簡訊發到登記的手機號，使用所選語言；申請人日後可用該手機號接收驗證碼開通網上帳號，查看窗口辦理的辦件。", "No password needed. Notices go by SMS to this mobile, in the language chosen; later the applicant can go online with a code sent to it and see their counter cases.")}</p>
                     <form method="post" action={<crate::api::IntakeApplicant as ServerFn>::PATH} class="action-form" id="form-intake-applicant">
                         <input type="hidden" name="number" value=v.number.clone()/>
                         {field("name", if v.person { lang.pick("姓名", "姓名", "Name") } else { lang.pick("单位名称", "單位名稱", "Organisation name") }, "off")}
                         {(!v.person).then(|| field("contact_name", lang.pick("经办人姓名", "經辦人姓名", "Contact person"), "off"))}
                         {field("mobile", lang.pick("手机号码", "手機號碼", "Mobile"), "off")}
+                        {crate::pages::account::notice_lang_field(
+                            rules::Lang::from_tag(&value("notice_lang")).unwrap_or_default(),
+                            err("notice_lang"),
+                            lang,
+                        )}
                         <button type="submit" class="button">{lang.pick("登记申请人", "登記申請人", "Register the applicant")}</button>
                     </form>
                 </section>

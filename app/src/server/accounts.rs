@@ -497,6 +497,24 @@ pub fn masked_mobile(mobile: &str) -> String {
 
 /// Saves an applicant's contact e-mail (empty = none), notice opt-outs and notice language (a
 /// BCP 47 tag of 简 / 繁 / EN; empty = the page's language).
+/// The language notices go out in, as a form chose it (`zh-Hans`, `zh-Hant`, `en`); none chosen:
+/// the page's own.
+pub fn notice_lang_of(raw: &str, lang: Lang) -> Result<Lang, AppError> {
+    match raw.trim() {
+        "" => Ok(lang),
+        tag => Lang::from_tag(tag).ok_or_else(|| {
+            AppError::field(
+                "notice_lang",
+                lang.pick(
+                    "请选择简体中文、繁體中文或 English",
+                    "請選擇简体中文、繁體中文或 English",
+                    "Choose 简体中文, 繁體中文 or English",
+                ),
+            )
+        }),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn set_notifications(
     db: &impl ConnectionTrait,
@@ -507,19 +525,7 @@ pub async fn set_notifications(
     notice_lang: &str,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let notice_lang = match notice_lang.trim() {
-        "" => lang,
-        tag => Lang::from_tag(tag).ok_or_else(|| {
-            AppError::field(
-                "notice_lang",
-                lang.pick(
-                    "请选择简体中文、繁體中文或 English",
-                    "請選擇简体中文、繁體中文或 English",
-                    "Choose 简体中文, 繁體中文 or English",
-                ),
-            )
-        })?,
-    };
+    let notice_lang = notice_lang_of(notice_lang, lang)?;
     let email = email.trim();
     let valid = email.is_empty()
         || (email.len() <= 254

@@ -128,8 +128,19 @@ pub async fn view(
     Ok(v)
 }
 
-/// A walk-in's particulars as the counter typed them, checked: every error at once.
-fn walk_in(input: &NewApplicant, lang: Lang) -> Result<(Number, String, Option<String>, Mobile), AppError> {
+/// A walk-in's particulars as the counter typed them, checked.
+struct WalkIn {
+    number: Number,
+    name: String,
+    /// an enterprise's contact person
+    contact: Option<String>,
+    mobile: Mobile,
+    /// the language their notices go out in
+    notice_lang: Lang,
+}
+
+/// Checks what the counter typed: every error at once.
+fn walk_in(input: &NewApplicant, lang: Lang) -> Result<WalkIn, AppError> {
     let number = parse_number(&input.number, lang)?;
     let mut errors = Vec::new();
     let name = input.name.trim();
@@ -146,6 +157,18 @@ fn walk_in(input: &NewApplicant, lang: Lang) -> Result<(Number, String, Option<S
             None
         }
     };
+    // none chosen: the hall's usual language, whatever the clerk's screen shows
+    let notice_lang = match input.notice_lang.trim() {
+        "" => Some(Lang::default()),
+        tag => match super::accounts::notice_lang_of(tag, lang) {
+            Ok(l) => Some(l),
+            Err(AppError::Invalid(mut e)) => {
+                errors.append(&mut e);
+                None
+            }
+            Err(e) => return Err(e),
+        },
+    };
     let enterprise = matches!(number, Number::Enterprise(_));
     if enterprise && input.contact_name.trim().is_empty() {
         errors.push((
@@ -153,38 +176,36 @@ fn walk_in(input: &NewApplicant, lang: Lang) -> Result<(Number, String, Option<S
             lang.pick("请填写经办人姓名", "請填寫經辦人姓名", "Enter the contact person").into(),
         ));
     }
-    match mobile {
-        Some(m) if errors.is_empty() => {
-            Ok((number, name.to_string(), enterprise.then(|| input.contact_name.trim().to_string()), m))
-        }
+    match (mobile, notice_lang) {
+        (Some(mobile), Some(notice_lang)) if errors.is_empty() => Ok(WalkIn {
+            number,
+            name: name.to_string(),
+            contact: enterprise.then(|| input.contact_name.trim().to_string()),
+            mobile,
+            notice_lang,
+        }),
         _ => Err(AppError::Invalid(errors)),
     }
 }
 
 /// The row of a walk-in whose identity document the clerk `staff_id` checked in person today.
-fn checked_walk_in(
-    number: &Number,
-    name: String,
-    contact: Option<String>,
-    mobile: &Mobile,
-    staff_id: i32,
-    today: chrono::NaiveDate,
-) -> applicant::ActiveModel {
-    let (kind, id_card, credit) = match number {
+fn checked_walk_in(w: WalkIn, staff_id: i32, today: chrono::NaiveDate) -> applicant::ActiveModel {
+    let (kind, id_card, credit) = match &w.number {
         Number::Person(id) => ("person", Some(id.to_string()), None),
         Number::Enterprise(c) => ("enterprise", None, Some(c.to_string())),
     };
     applicant::ActiveModel {
         kind: Set(kind.into()),
-        name: Set(name),
+        name: Set(w.name),
         id_card_no: Set(id_card),
         credit_code: Set(credit),
-        contact_name: Set(contact),
-        mobile: Set(mobile.to_string()),
+        contact_name: Set(w.contact),
+        mobile: Set(w.mobile.to_string()),
         password_hash: Set(None),
         created_at: Set(Utc::now()),
         identity_checked_on: Set(Some(today)),
         identity_checked_by: Set(Some(staff_id)),
+        notice_lang: Set(w.notice_lang.tag().into()),
         ..Default::default()
     }
 }
@@ -214,15 +235,15 @@ pub async fn create_applicant(
 ) -> Result<applicant::Model, AppError> {
     clerk_departments(user)?;
     let staff_id = staff_id_of(user)?;
-    let (number, name, contact, mobile) = walk_in(input, lang)?;
+    let w = walk_in(input, lang)?;
     let tx = super::db::write_tx(db).await?;
-    if find(&tx, &number).await?.is_some() {
+    if find(&tx, &w.number).await?.is_some() {
         return Err(AppError::field(
             "number",
             lang.pick("该申请人已登记", "該申請人已登記", "This applicant is already registered"),
         ));
     }
-    let a = checked_walk_in(&number, name, contact, &mobile, staff_id, today).insert(&tx).await?;
+    let a = checked_walk_in(w, staff_id, today).insert(&tx).await?;
     tx.commit().await?;
     Ok(a)
 }
@@ -242,7 +263,7 @@ pub async fn reclaim(
 ) -> Result<applicant::Model, AppError> {
     clerk_departments(user)?;
     let staff_id = staff_id_of(user)?;
-    let (number, name, contact, mobile) = walk_in(input, lang)?;
+    let w = walk_in(input, lang)?;
     if input.identity_checked != "on" {
         return Err(AppError::field(
             "identity_checked",
@@ -254,7 +275,7 @@ pub async fn reclaim(
         ));
     }
     let tx = super::db::write_tx(db).await?;
-    let Some(old) = find(&tx, &number).await? else {
+    let Some(old) = find(&tx, &w.number).await? else {
         return Err(AppError::NotFound);
     };
     if old.identity_checked_on.is_some() {
@@ -272,12 +293,13 @@ pub async fn reclaim(
     frozen.id_card_no = Set(None);
     frozen.credit_code = Set(None);
     frozen.update(&tx).await?;
-    let holder = checked_walk_in(&number, name, contact, &mobile, staff_id, today).insert(&tx).await?;
+    let target = masked(&w.number);
+    let holder = checked_walk_in(w, staff_id, today).insert(&tx).await?;
     super::auth::end_sessions_of(&tx, super::auth::PrincipalKind::Applicant, old.id).await?;
     let event = super::audit::SecurityEvent {
         who: super::audit::Who::Staff(staff_id),
         event: "identity.reclaimed",
-        target: masked(&number),
+        target,
         outcome: super::audit::Outcome::Ok,
         address,
         detail: format!("applicant {} frozen; applicant {} for the holder checked in person", old.id, holder.id),

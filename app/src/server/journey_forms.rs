@@ -30,7 +30,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications/{id}/files", post(upload).layer(DefaultBodyLimit::disable()))
         .route("/files/{id}", get(download))
-        .route("/cases/{id}/receipt.pdf", get(receipt))
         .route("/results/{file}", get(result_document))
         .route("/items/{code}/materials/{material}/{file}", get(material_form))
 }
@@ -263,27 +262,6 @@ async fn download(State(st): State<AppState>, Path(file_id): Path<i32>, headers:
 }
 
 /// The receipt of a submitted case as PDF.
-async fn receipt(State(st): State<AppState>, Path(case_id): Path<i32>, headers: HeaderMap) -> Response {
-    let id = match applicant(&st, &headers, &format!("/cases/{case_id}")).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    match journey::receipt(&st.db, &st.calendar(), id, case_id).await {
-        Ok((case_no, blocks)) => {
-            let pdf = super::receipt::render(&blocks);
-            let mut r = Response::new(Body::from(pdf));
-            let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-            if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"receipt-{case_no}.pdf\"")) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            r
-        }
-        Err(e) => e.into_response(),
-    }
-}
-
 /// The blank form (空白表格) or filled-in sample (示范文本) of a material, as PDF.
 async fn material_form(
     State(st): State<AppState>,

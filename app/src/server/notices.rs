@@ -1,7 +1,8 @@
 //! The notices a case produces, printable as PDF at `/notices/{id}/{file}` for the applicant and
 //! the staff who may read the case, at the counter for walk-ins as well as online: each names
-//! what happened, its reason and basis, the term it sets and what follows. A notice stays
-//! reachable for as long as the case exists ([`available`]).
+//! what happened, its reason and basis, the term it sets and what follows, and ends with the QR
+//! code of the case's public progress page ([`follow_the_case`]). A notice stays reachable for as
+//! long as the case exists ([`available`]).
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -55,7 +56,8 @@ async fn notice_pdf(
             return Err(AppError::NotFound);
         }
         let (db, cal) = (&st.db, &st.calendar());
-        match kind {
+        let mut blocks = match kind {
+            NoticeKind::Receipt => super::journey::receipt(db, cal, &c).await,
             NoticeKind::Acceptance => acceptance_notice(db, cal, &c).await,
             NoticeKind::Correction => correction_notice(db, &c).await,
             NoticeKind::Suspension => suspension_notice(db, cal, &c).await,
@@ -63,13 +65,31 @@ async fn notice_pdf(
             NoticeKind::Fee => fee_notice(db, &c).await,
             NoticeKind::Refusal => refusal(db, &c).await,
             NoticeKind::Delivery => delivery_receipt(db, &c).await,
+        }?;
+        if let Some(no) = &c.case_no {
+            blocks.extend(follow_the_case(&st.public_base(), no));
         }
+        Ok(blocks)
     }
     .await;
     match result {
         Ok(blocks) => pdf(&blocks),
         Err(e) => e.into_response(),
     }
+}
+
+/// The end of every notice: how to follow the case without an account, with a QR code of its
+/// public progress page (the case number filled in; the last 4 of the mobile or number asked
+/// there), so a walk-in's paper leads to the same place an online applicant's inbox does.
+pub fn follow_the_case(base: &str, case_no: &str) -> [Block; 2] {
+    let url = format!("{}/progress?case_no={case_no}", base.trim_end_matches('/'));
+    [
+        Block::Gap,
+        Block::Qr(
+            url.clone(),
+            format!("办件进度查询：扫描二维码或访问 {url}，输入申请人手机号或证件号码后 4 位即可查询，无需登录。"),
+        ),
+    ]
 }
 
 async fn names(db: &impl ConnectionTrait, c: &case::Model) -> Result<(item::Model, String, String), AppError> {

@@ -45,36 +45,55 @@ pub fn backoff(cfg: &NotifySettings, failed: u32) -> Duration {
 }
 
 /// The built-in wording; an admin's row in `notification_templates` (same kind and language, or
-/// kind `*` for all) replaces it. Placeholders: `{case_no}`, `{event}`, `{state}`, `{due_on}`.
+/// kind `*` for all) replaces it. Placeholders: `{case_no}`, `{event}`, `{state}`, `{due_on}`,
+/// `{follow}` (how to follow the case: [`follow`]).
 pub fn default_template(lang: Lang) -> (&'static str, &'static str) {
     match lang {
-        Lang::En => (
-            "[Tongban] Case {case_no}: {event}",
-            "Your case {case_no}: {event}. Status: {state}. {due_on}Sign in to see the details.",
-        ),
-        Lang::ZhHant => (
-            "【通辦】辦件 {case_no}：{event}",
-            "您的辦件 {case_no}：{event}。目前狀態：{state}。{due_on}詳情請登錄查看。",
-        ),
-        Lang::ZhHans => (
-            "【通办】办件 {case_no}：{event}",
-            "您的办件 {case_no}：{event}。当前状态：{state}。{due_on}详情请登录查看。",
-        ),
+        Lang::En => {
+            ("[Tongban] Case {case_no}: {event}", "Your case {case_no}: {event}. Status: {state}. {due_on}{follow}")
+        }
+        Lang::ZhHant => {
+            ("【通辦】辦件 {case_no}：{event}", "您的辦件 {case_no}：{event}。目前狀態：{state}。{due_on}{follow}")
+        }
+        Lang::ZhHans => {
+            ("【通办】办件 {case_no}：{event}", "您的办件 {case_no}：{event}。当前状态：{state}。{due_on}{follow}")
+        }
     }
 }
 
-/// Fills a template from an outbox payload.
-pub fn render(tpl: &str, kind: EventKind, payload: &serde_json::Value, lang: Lang) -> String {
+/// How the applicant follows the case. An account holder signs in. A walk-in (registered at the
+/// counter, no password) cannot: they get the public progress page of the case under `base` (the
+/// case number filled in) and the page where their mobile opens an account.
+pub fn follow(lang: Lang, base: &str, case_no: &str, walk_in: bool) -> String {
+    let base = base.trim_end_matches('/');
+    if !walk_in {
+        return lang.pick("详情请登录查看。", "詳情請登錄查看。", "Sign in to see the details.").into();
+    }
+    let progress = format!("{base}/progress?case_no={case_no}");
+    let activate = format!("{base}/activate");
+    match lang {
+        Lang::En => format!(
+            "Track it at {progress} (with the last 4 digits of your mobile); to follow your cases online, open your account at {activate}."
+        ),
+        Lang::ZhHant => format!("查詢進度：{progress}（輸入手機號後 4 位）；開通網上帳號查看辦件：{activate}。"),
+        Lang::ZhHans => format!("查询进度：{progress}（输入手机号后 4 位）；开通网上账号查看办件：{activate}。"),
+    }
+}
+
+/// Fills a template from an outbox payload; `follow` is what [`follow`] says for its applicant.
+pub fn render(tpl: &str, kind: EventKind, payload: &serde_json::Value, lang: Lang, follow: &str) -> String {
     let case_no = payload["case_no"].as_str().unwrap_or("");
     let state = payload["state"].as_str().and_then(CaseState::from_code).map(|s| s.label(lang)).unwrap_or("");
     let due = payload["due_on"].as_str().map_or(String::new(), |d| match lang {
         Lang::En => format!("Due by {d}. "),
-        _ => format!("办理期限：{d}。"),
+        Lang::ZhHant => format!("辦理期限：{d}。"),
+        Lang::ZhHans => format!("办理期限：{d}。"),
     });
     tpl.replace("{case_no}", case_no)
         .replace("{event}", kind.label(lang))
         .replace("{state}", state)
         .replace("{due_on}", &due)
+        .replace("{follow}", follow)
 }
 
 /// The subject and text for a kind of notice in a language: its own template, else the one for
@@ -167,8 +186,10 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
         let lang = a.as_ref().and_then(|a| Lang::from_tag(&a.notice_lang)).unwrap_or_default();
         let payload: serde_json::Value = serde_json::from_str(&o.payload).unwrap_or_default();
         let (subject, body) = wording(db, o.kind, lang).await?;
-        let subject = render(&subject, o.kind, &payload, lang);
-        let body = render(&body, o.kind, &payload, lang);
+        let walk_in = a.as_ref().is_some_and(|a| a.password_hash.is_none());
+        let follow = follow(lang, &state.public_base(), payload["case_no"].as_str().unwrap_or(""), walk_in);
+        let subject = render(&subject, o.kind, &payload, lang, &follow);
+        let body = render(&body, o.kind, &payload, lang, &follow);
         let result = match d.channel.as_str() {
             "email" => send_email(cfg, &d.address, &subject, &body).await,
             "sms" => send_sms(cfg, &d.address, &body).await,
@@ -337,12 +358,34 @@ mod tests {
     fn templates_fill_in() {
         let p = serde_json::json!({ "case_no": "ZRZY-20261124-0001", "state": "accepted", "due_on": "2026-12-22" });
         let (s, b) = default_template(Lang::ZhHans);
-        assert_eq!(render(s, EventKind::Accept, &p, Lang::ZhHans), "【通办】办件 ZRZY-20261124-0001：受理");
+        let signs_in = follow(Lang::ZhHans, "https://x.gov.cn", "ZRZY-20261124-0001", false);
+        assert_eq!(render(s, EventKind::Accept, &p, Lang::ZhHans, &signs_in), "【通办】办件 ZRZY-20261124-0001：受理");
         assert_eq!(
-            render(b, EventKind::Accept, &p, Lang::ZhHans),
+            render(b, EventKind::Accept, &p, Lang::ZhHans, &signs_in),
             "您的办件 ZRZY-20261124-0001：受理。当前状态：已受理。办理期限：2026-12-22。详情请登录查看。"
         );
         let (_, b) = default_template(Lang::En);
-        assert!(render(b, EventKind::Accept, &p, Lang::En).contains("Status: Accepted. Due by 2026-12-22."));
+        let en = render(b, EventKind::Accept, &p, Lang::En, &follow(Lang::En, "", "", false));
+        assert!(en.contains("Status: Accepted. Due by 2026-12-22. Sign in"), "{en}");
+        let (_, b) = default_template(Lang::ZhHant);
+        let hant = render(b, EventKind::Accept, &p, Lang::ZhHant, &follow(Lang::ZhHant, "", "", false));
+        assert!(hant.contains("辦理期限：2026-12-22。詳情請登錄"), "{hant}");
+    }
+
+    /// A walk-in cannot sign in: their text leads to the case's public progress page and to the
+    /// page that opens their account, in their language.
+    #[test]
+    fn walk_ins_are_told_where_to_follow_the_case() {
+        let p = serde_json::json!({ "case_no": "ZRZY-20261124-0001", "state": "accepted" });
+        for (lang, words) in [(Lang::ZhHans, "查询进度"), (Lang::ZhHant, "查詢進度"), (Lang::En, "Track it at")]
+        {
+            let f = follow(lang, "https://x.gov.cn/", "ZRZY-20261124-0001", true);
+            let (_, b) = default_template(lang);
+            let text = render(b, EventKind::Accept, &p, lang, &f);
+            assert!(text.contains(words), "{text}");
+            assert!(text.contains("https://x.gov.cn/progress?case_no=ZRZY-20261124-0001"), "{text}");
+            assert!(text.contains("https://x.gov.cn/activate"), "{text}");
+            assert!(!text.contains("登录查看") && !text.contains("Sign in"), "{text}");
+        }
     }
 }

@@ -234,13 +234,13 @@ pub async fn day_by_day_suite(app: &App) {
     let notices = |id: i32| app::server::notices::available(db, id);
     assert_eq!(
         notices(gc.id).await.unwrap(),
-        [NoticeKind::Acceptance, NoticeKind::Fee, NoticeKind::Delivery],
-        "G: accepted, a fee notice, delivered"
+        [NoticeKind::Receipt, NoticeKind::Acceptance, NoticeKind::Fee, NoticeKind::Delivery],
+        "G: received, accepted, a fee notice, delivered"
     );
     assert_eq!(
         notices(row("F filing").await.id).await.unwrap(),
-        [NoticeKind::Delivery],
-        "a filing has no acceptance notice, only its proof of delivery"
+        [NoticeKind::Receipt, NoticeKind::Delivery],
+        "a filing has no acceptance notice, only its receipt and its proof of delivery"
     );
     app.state.clock.reset();
 }

@@ -89,6 +89,8 @@ pub async fn notices_suite(app: &App) {
         for w in words {
             assert!(text.contains(w), "{name} names {w}: {text}");
         }
+        let progress = format!("{base}/progress?case_no={}", c.case_no.as_deref().unwrap());
+        assert!(text.replace('\n', "").contains(&progress), "{name} ends with the progress page's QR code: {text}");
         assert_eq!(pdf(&clerk, name).await, (StatusCode::OK, lines.clone()), "{name}: the counter prints the same");
         if name != "acceptance.pdf" {
             insta::assert_snapshot!(format!("notice_{}", name.trim_end_matches(".pdf")), redacted(&lines, base));

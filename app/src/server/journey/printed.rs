@@ -72,16 +72,15 @@ pub async fn file_for_download(
     Ok(f)
 }
 
-/// The receipt (收件凭证) of a submitted case, for its applicant: what was received, when, and by
-/// when the department must accept or ask for corrections.
+/// The receipt (收件凭证) of a submitted case: what was received, when, and by when the
+/// department must accept or ask for corrections. The same paper online and at the counter (the
+/// caller has checked who may read the case).
 pub async fn receipt(
     db: &impl ConnectionTrait,
     cal: &Calendar,
-    applicant_id: i32,
-    case_id: i32,
-) -> Result<(String, Vec<crate::server::receipt::Block>), AppError> {
+    c: &case::Model,
+) -> Result<Vec<crate::server::receipt::Block>, AppError> {
     use crate::server::receipt::Block;
-    let c = own_case(db, applicant_id, case_id).await?;
     let (Some(case_no), Some(submitted_at)) = (c.case_no.clone(), c.submitted_at) else {
         return Err(AppError::NotFound);
     };
@@ -125,9 +124,8 @@ pub async fn receipt(
         Block::Paragraph(format!(
             "本凭证证明已收到上述申请材料，不代表已受理。受理部门应于 {window} 前（收件之日起 5 个工作日内）作出受理决定，或一次性告知需要补正的全部内容；逾期未告知的，自收到申请材料之日起即为受理（《中华人民共和国行政许可法》第三十二条）。"
         )),
-        Block::Paragraph(format!("进度查询：凭办件编号 {case_no} 和申请人手机号或证件号码后 4 位，在本系统“办件进度查询”页面查询。")),
     ]);
-    Ok((case_no, blocks))
+    Ok(blocks)
 }
 
 /// A material's blank form or filled-in sample: the fields an application form asks for.
