@@ -87,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/complaint") view=ComplaintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open") view=OpenIndexPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open/:id") view=OpenEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/password") view=PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/second-factor") view=SecondFactorPage ssr=SsrMode::Async/>
@@ -98,6 +100,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/supervision") view=SupervisionPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/stats") view=StatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/inquiries") view=InquiriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/open") view=OpenDeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/open/:id") view=OpenEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/admin/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/admin") view=AdminHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/admin/calendar") view=CalendarAdminPage ssr=SsrMode::Async/>

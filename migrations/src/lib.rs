@@ -18,6 +18,7 @@ mod m20261203_000011_opinion_clocks;
 mod m20261204_000012_sms_codes;
 mod m20261206_000013_second_factor;
 mod m20261207_000014_reveal_once;
+mod m20261207_000015_open_gov;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_sms_codes::Migration),
             Box::new(m20261206_000013_second_factor::Migration),
             Box::new(m20261207_000014_reveal_once::Migration),
+            Box::new(m20261207_000015_open_gov::Migration),
         ]
     }
 }

@@ -64,7 +64,7 @@ pub fn case_view(me: i32, held: &[(i32, Role)], c: &CaseDuties) -> CaseView {
                 Role::WindowClerk | Role::Approver => CaseView::Full,
                 Role::Reviewer if c.assignee.is_none_or(|a| a == me) => CaseView::Full,
                 Role::Reviewer | Role::Supervisor => CaseView::Masked,
-                Role::CoReviewer | Role::Admin | Role::Applicant | Role::System => CaseView::Refused,
+                Role::CoReviewer | Role::Admin | Role::Publisher | Role::Applicant | Role::System => CaseView::Refused,
             }
         };
         let by_task = c.tasks.iter().any(|t| t.opened && t.department == department && t.role == role);
@@ -127,6 +127,8 @@ mod tests {
             // lead department, no task, saw the full ID number)
             (vec![(LEAD, CoReviewer)], case(&[], None, false), Refused),
             (vec![(LEAD, Admin)], case(&[], None, false), Refused),
+            // an editor of the lead department publishes; it handles no case
+            (vec![(LEAD, Publisher)], case(&[], None, false), Refused),
             // a co-department: only once its task has reached it
             (vec![(CO, CoReviewer)], case(&reached, None, false), Masked),
             (vec![(CO, CoReviewer)], case(&waiting, None, false), Refused),

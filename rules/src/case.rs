@@ -54,13 +54,22 @@ pub enum Role {
     CoReviewer,
     Supervisor,
     Admin,
+    /// 信息公开员: writes and approves a department's 政务公开 entries (no case)
+    Publisher,
     /// Scheduled rules (overdue corrections, unpaid fees).
     System,
 }
 
 impl Role {
-    pub const STAFF: [Role; 6] =
-        [Role::WindowClerk, Role::Reviewer, Role::Approver, Role::CoReviewer, Role::Supervisor, Role::Admin];
+    pub const STAFF: [Role; 7] = [
+        Role::WindowClerk,
+        Role::Reviewer,
+        Role::Approver,
+        Role::CoReviewer,
+        Role::Supervisor,
+        Role::Admin,
+        Role::Publisher,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -71,6 +80,7 @@ impl Role {
             Role::CoReviewer => "co_reviewer",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::Publisher => "publisher",
             Role::System => "system",
         }
     }
@@ -84,6 +94,7 @@ impl Role {
             Role::CoReviewer,
             Role::Supervisor,
             Role::Admin,
+            Role::Publisher,
             Role::System,
         ]
         .into_iter()
@@ -104,6 +115,7 @@ impl Role {
             Role::CoReviewer => lang.pick("协办部门", "協辦部門", "Co-reviewer"),
             Role::Supervisor => lang.pick("电子监察", "電子監察", "Supervisor"),
             Role::Admin => lang.pick("管理员", "管理員", "Administrator"),
+            Role::Publisher => lang.pick("信息公开员", "信息公開員", "Publications editor"),
             Role::System => lang.pick("系统", "系統", "System"),
         }
     }

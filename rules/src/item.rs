@@ -126,6 +126,10 @@ pub struct ItemRules {
     /// Parallel approval: the co-departments (codes) asked for an opinion at unified acceptance.
     #[serde(default)]
     pub co_departments: Vec<String>,
+    /// A public-interest item: each decision is published in 审批结果公示 by itself (withdrawn
+    /// if its result is revoked) [001 第二十二条].
+    #[serde(default)]
+    pub publish_results: bool,
 }
 
 /// One step of an item's review, in a department given by its code.
@@ -259,6 +263,7 @@ pub(crate) fn test_item() -> ItemRules {
         online: true,
         stages: vec![],
         co_departments: vec![],
+        publish_results: false,
     }
 }
 

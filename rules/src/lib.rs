@@ -9,6 +9,7 @@
 //! - [`access`]: who sees and handles which case (role × department × duty).
 //! - [`outcome`]: the whole outcome of one action (transition, clocks, verdict, opinions, record).
 //! - [`event`]: the kinds of a case's events, with their labels.
+//! - [`open`]: 政务公开: kinds of entry, their review (审核发布), search terms (CJK bigrams).
 //! - [`case`]: the case state machine; [`case_no`]: case numbers; [`item`]: an item's rule data.
 #![forbid(unsafe_code)]
 
@@ -22,6 +23,7 @@ pub mod event;
 pub mod item;
 pub mod lang;
 pub mod materials;
+pub mod open;
 pub mod outcome;
 pub mod supervision;
 pub mod validators;

@@ -197,6 +197,7 @@ mod tests {
                 })
                 .collect(),
             co_departments: co.iter().map(|s| s.to_string()).collect(),
+            publish_results: false,
             ..crate::item::test_item()
         }
     }

@@ -55,6 +55,9 @@ mod day_by_day;
 #[path = "suites/walk_ins.rs"]
 mod walk_ins;
 
+#[path = "suites/open_gov.rs"]
+mod open_gov;
+
 /// Where the app's notifications go in the tests: an SMTP sink and an SMS provider sink, each
 /// able to refuse on demand.
 #[derive(Clone, Default)]
@@ -2582,6 +2585,8 @@ async fn all_suites(app: &App) {
     intake_suite(app).await;
     walk_ins::activation_suite(app).await;
     walk_ins::papers_suite(app).await;
+    open_gov::open_gov_suite(app).await;
+    open_gov::search_corpus_suite(app).await;
     supervision::supervision_suite(app).await;
     supervision::dashboard_suite(app).await;
     supervision::inquiry_suite(app).await;

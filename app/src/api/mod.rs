@@ -11,11 +11,13 @@ mod admin;
 mod auth;
 mod backoffice;
 mod journey;
+mod open_gov;
 mod supervision;
 pub use admin::*;
 pub use auth::*;
 pub use backoffice::*;
 pub use journey::*;
+pub use open_gov::*;
 pub use supervision::*;
 
 #[cfg(feature = "ssr")]

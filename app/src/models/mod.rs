@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod flash;
 pub mod journey;
 pub mod notices;
+pub mod open_gov;
 pub mod prefs;
 pub mod supervision;
 
@@ -18,5 +19,6 @@ pub use catalog::*;
 pub use flash::*;
 pub use journey::*;
 pub use notices::*;
+pub use open_gov::*;
 pub use prefs::*;
 pub use supervision::*;

@@ -29,6 +29,7 @@ pub mod journey;
 pub mod journey_forms;
 pub mod notices;
 pub mod notify;
+pub mod open_gov;
 pub mod page_cache;
 pub mod receipt;
 pub mod routes;

@@ -132,6 +132,7 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
         online: true,
         stages: vec![],
         co_departments: vec![],
+        publish_results: false,
     };
     let hearing = SpecialProcedure {
         name: "听证".into(),
@@ -325,6 +326,8 @@ fn demo_items() -> Vec<(&'static str, &'static str, &'static str, &'static str, 
             "SCJG-001" => vec!["开办企业".into()],
             _ => vec![],
         };
+        // Public-interest items: their decisions are published in 审批结果公示 by themselves.
+        rules.publish_results = matches!(code, "ZRZY-001" | "ZRZY-002");
         // Signed application forms come as PDF or OFD only, and smaller.
         for m in rules.materials.iter_mut().filter(|m| m.code == "application") {
             m.file_types = vec![FileType::Pdf, FileType::Ofd];
@@ -406,6 +409,9 @@ pub async fn seed_demo(
         ("township", "乡镇审核员 吴刚", vec![(Role::Reviewer, department_id(db, "XZF").await?)]),
         ("supervisor", "电子监察 周琳", all.iter().map(|d| (Role::Supervisor, *d)).collect()),
         ("admin", "系统管理员", all.iter().map(|d| (Role::Admin, *d)).collect()),
+        // 政务公开: one writes, the other approves (审核发布), in the bureau
+        ("editor", "信息公开员 刘洋", vec![(Role::Publisher, zrzy)]),
+        ("editor2", "信息公开审核员 黄丽", vec![(Role::Publisher, zrzy)]),
     ];
     let mut out = Vec::new();
     for (username, name, roles) in staff {

@@ -861,12 +861,13 @@ pub async fn api_suite(app: &App) {
         ("/api/v1/cases", "/api/v1/cases?limit=5".into()),
         ("/api/v1/cases/{case_no}", format!("/api/v1/cases/{case_no}")),
         ("/api/v1/statistics", "/api/v1/statistics?by=item&from=2026-01-01".into()),
+        ("/api/v1/open", "/api/v1/open?q=%E5%85%AC%E7%A4%BA".into()),
     ] {
         let (status, v) = api(url.clone(), Some(token.clone())).await;
         assert_eq!(status, StatusCode::OK, "{url}: {v}");
         check(&doc, &schema_of(path, "200"), &v, &url).unwrap_or_else(|e| panic!("{e}\n{v}"));
     }
-    assert_eq!(doc["paths"].as_object().unwrap().len(), 4, "every path is checked above");
+    assert_eq!(doc["paths"].as_object().unwrap().len(), 5, "every path is checked above");
     // scope: only ZRZY cases; another department's case is not found
     let (_, all) = api("/api/v1/cases?limit=200".into(), Some(token.clone())).await;
     assert!(all["items"].as_array().unwrap().iter().all(|c| c["department_code"] == "ZRZY"));

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/cases/{case_no}", get(case_detail))
         .route("/api/v1/statistics", get(statistics))
+        .route("/api/v1/open", get(open_entries))
 }
 
 // ---- tokens ----
@@ -162,6 +163,58 @@ fn unit(u: rules::deadline::LimitUnit) -> &'static str {
         rules::deadline::LimitUnit::WorkingDays => "working_days",
         rules::deadline::LimitUnit::CalendarDays => "calendar_days",
     }
+}
+
+#[derive(Debug, Serialize)]
+struct ApiOpenEntry {
+    id: i32,
+    kind: &'static str,
+    kind_label: &'static str,
+    title: String,
+    department: String,
+    changed_at: DateTime<Utc>,
+    url: String,
+}
+
+/// 政务公开 for other portals: today's public entries (all departments: they are public), by
+/// `kind`, `department` (id) and a search `q`, as the public index lists them.
+async fn open_entries(
+    State(st): State<AppState>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    scope(&st, &headers, ip).await?;
+    let kind = match q.get("kind").map(String::as_str).unwrap_or("") {
+        "" => None,
+        k => Some(
+            rules::open::OpenKind::parse(k)
+                .ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("unknown kind {k:?}")))?,
+        ),
+    };
+    let department = match q.get("department").map(String::as_str).unwrap_or("") {
+        "" => None,
+        d => Some(d.parse::<i32>().map_err(|_| {
+            ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "department: a department id".into())
+        })?),
+    };
+    let query = q.get("q").cloned().unwrap_or_default();
+    let index = super::open_gov::public_index(&st.db, st.today(), kind, department, &query).await?;
+    let base = st.public_base();
+    let entries: Vec<ApiOpenEntry> = index
+        .lines
+        .into_iter()
+        .map(|l| ApiOpenEntry {
+            id: l.id,
+            kind: l.kind.code(),
+            kind_label: l.kind.label(Lang::ZhHans),
+            title: l.title,
+            department: l.department,
+            changed_at: l.changed_at,
+            url: format!("{}/open/{}", base.trim_end_matches('/'), l.id),
+        })
+        .collect();
+    Ok(Json(json!({ "entries": entries, "more": index.more })))
 }
 
 async fn openapi() -> Json<Value> {

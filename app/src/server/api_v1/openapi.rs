@@ -43,6 +43,16 @@ pub fn document() -> Value {
                 "operationId": "catalog",
                 "responses": errors(json!({ "200": ok("Catalog") }))
             }},
+            "/api/v1/open": { "get": {
+                "summary": "政务公开: today's public entries, newest change first (with q: best match first), at most 50",
+                "operationId": "open",
+                "parameters": [
+                    param("kind", json!({ "type": "string", "enum": rules::open::OpenKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>() }), "a kind of entry"),
+                    param("department", json!({ "type": "integer", "format": "int32" }), "a department id"),
+                    param("q", s("string"), "words to search for (Chinese: any two characters of a word)")
+                ],
+                "responses": errors(json!({ "200": ok("OpenPage") }))
+            }},
             "/api/v1/cases": { "get": {
                 "summary": "Cases of the token's departments, oldest first, keyset-paginated",
                 "operationId": "cases",
@@ -100,6 +110,14 @@ pub fn document() -> Value {
                         "deemed_accepted_on": nullable("string", Some("date")),
                         "updated_at": time.clone()
                     } },
+                "OpenEntry": { "type": "object", "required": ["id", "kind", "kind_label", "title", "department", "changed_at", "url"],
+                    "properties": { "id": s("integer"),
+                        "kind": { "type": "string", "enum": rules::open::OpenKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>() },
+                        "kind_label": s("string"), "title": s("string"), "department": s("string"),
+                        "changed_at": time.clone(), "url": s("string") } },
+                "OpenPage": { "type": "object", "required": ["entries", "more"], "properties": {
+                    "entries": { "type": "array", "items": { "$ref": "#/components/schemas/OpenEntry" } },
+                    "more": s("boolean") } },
                 "CasePage": { "type": "object", "required": ["items", "next_after"], "properties": {
                     "items": { "type": "array", "items": { "$ref": "#/components/schemas/Case" } },
                     "next_after": nullable("integer", None) } },

@@ -222,6 +222,10 @@ pub async fn act(
         };
         issue_result_document(db, &updated, &title, today).await?;
     }
+    // a public-interest item's decision is published (审批结果公示) as it is made
+    if !matches!(c.state, rules::CaseState::Decided(_)) && matches!(updated.state, rules::CaseState::Decided(_)) {
+        crate::server::open_gov::publish_decision(db, &updated, *staff_id).await?;
+    }
     Ok(updated)
 }
 

@@ -5,6 +5,7 @@
 mod cases;
 mod catalog;
 mod notices;
+mod open;
 mod oversight;
 mod people;
 
@@ -14,6 +15,7 @@ pub use cases::{
 };
 pub use catalog::{calendar_day, calendar_year, item, template};
 pub use notices::{complaint, consultation, evaluation, notification, outbox};
+pub use open::{open_entry, open_version};
 pub use oversight::{accountability, audit_anchor, scheduler_lease, scheduler_run, security_log, staff_read};
 pub use people::{
     api_token, applicant, department, login_failure, rate_hit, session, sms_code, staff, staff_role, token_reveal,

@@ -521,6 +521,8 @@ async fn write_batch(
             .filter(result_document::Column::CaseId.is_in(ids.iter().copied()))
             .exec(tx)
             .await?;
+        // and its 审批结果公示 is withdrawn
+        crate::server::open_gov::withdraw_decisions(tx, ids).await?;
     }
     tracing::debug!(micros = took(t), "sweep batch: inbox, outbox, counts");
     Ok(report)
