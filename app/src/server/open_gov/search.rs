@@ -72,7 +72,7 @@ pub async fn find(db: &impl ConnectionTrait, query: &str, limit: u64) -> Result<
         ),
     };
     let rows = db.query_all_raw(st).await?;
-    rows.iter().map(|r| r.try_get_by_index::<i32>(0).map_err(|e| AppError::from(sea_orm::DbErr::from(e)))).collect()
+    rows.iter().map(|r| r.try_get_by_index::<i32>(0).map_err(AppError::from)).collect()
 }
 
 #[cfg(test)]
