@@ -88,6 +88,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/complaint") view=ComplaintPage ssr=SsrMode::Async/>
                     <Route path=path!("/open") view=OpenIndexPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open/directory") view=OpenDirectoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open/procedures/:code") view=ProcedurePage ssr=SsrMode::Async/>
                     <Route path=path!("/open/:id") view=OpenEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/password") view=PasswordPage ssr=SsrMode::Async/>

@@ -109,6 +109,9 @@ test("a case from submission to delivery: correction, acceptance, suspension, ex
   await expect(page.getByTestId("due")).toHaveText(extended);
   await expect(page.locator(".timeline")).toContainText("需补充论证");
   await act(approver, "decide_grant", { reason: "符合条件" });
+  // a public-interest item (ZRZY-001): its decision is in 审批结果公示 by itself, the person masked
+  await page.goto("/open?kind=decision_result");
+  await expect(page.getByTestId("open-results")).toContainText(caseNo);
 
   await clerk.reload();
   await act(clerk, "issue_fee_notice", { kind: "工本费", amount: "10" });

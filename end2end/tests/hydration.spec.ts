@@ -16,7 +16,7 @@ async function visit(page: Page, paths: string[]) {
 }
 
 test("public pages hydrate", async ({ page }) => {
-  await visit(page, ["/", "/?q=用地", "/items/ZRZY-001", "/progress", "/ledger", "/verify/NOSUCHCODE", "/complaint", "/login", "/register", "/activate", "/staff/login", "/no-such-page"]);
+  await visit(page, ["/", "/?q=用地", "/items/ZRZY-001", "/progress", "/ledger", "/open", "/open?kind=procedure", "/open/directory", "/open/procedures/ZRZY-001", "/verify/NOSUCHCODE", "/complaint", "/login", "/register", "/activate", "/staff/login", "/no-such-page"]);
 });
 
 test("the applicant's pages hydrate", async ({ page }) => {
@@ -45,6 +45,8 @@ test("the back office hydrates", async ({ browser, baseURL }, info) => {
   await visit(clerk, [new URL(clerk.url()).pathname]);
   const supervisor = await staffPage(browser, baseURL!, "supervisor");
   await visit(supervisor, ["/staff/supervision", "/staff/stats"]);
+  const editor = await staffPage(browser, baseURL!, "editor");
+  await visit(editor, ["/staff/open", "/staff/open/new"]);
 });
 
 test("the admin pages hydrate", async ({ browser, baseURL }, info) => {

@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod bundle;
 pub mod calendar;
 pub mod case;
 pub mod case_no;
@@ -25,6 +26,7 @@ pub mod lang;
 pub mod materials;
 pub mod open;
 pub mod outcome;
+pub mod procedure;
 pub mod supervision;
 pub mod validators;
 pub mod workflow;

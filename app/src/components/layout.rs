@@ -116,6 +116,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <p class="footer-links">
                     <a href="/progress">{lang.pick("办件进度查询", "辦件進度查詢", "Track a case")}</a>
                     <a href="/ledger">{lang.pick("登记台账公示", "登記台賬公示", "Public register")}</a>
+                    <a href="/open">{lang.pick("政务公开", "政務公開", "Open government")}</a>
                     <a href="/staff/login">{lang.pick("工作人员入口", "工作人員入口", "Staff sign-in")}</a>
                 </p>
             </div>

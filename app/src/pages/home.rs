@@ -132,6 +132,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="quick-links">
                 <a href="/progress">{lang.pick("办件进度查询", "辦件進度查詢", "Track a case")}</a>
                 <a href="/ledger">{lang.pick("登记台账公示", "登記台賬公示", "Public register")}</a>
+                <a href="/open">{lang.pick("政务公开", "政務公開", "Open government")}</a>
             </p>
         </section>
         <Suspense fallback=move || view! { <p>{lang.pick("正在加载…", "正在載入…", "Loading…")}</p> }>{list}</Suspense>

@@ -28,7 +28,7 @@ pub use home::HomePage;
 pub use intake::IntakePage;
 pub use item::ItemPage;
 pub use not_found::NotFound;
-pub use open_gov::{OpenDeskPage, OpenEditPage, OpenEntryPage, OpenIndexPage};
+pub use open_gov::{OpenDeskPage, OpenDirectoryPage, OpenEditPage, OpenEntryPage, OpenIndexPage, ProcedurePage};
 pub use public::{ComplaintPage, InboxPage, LedgerPage, ProgressPage, VerifyPage};
 pub use staff::StaffPage;
 pub use supervision::{InquiriesPage, StatsPage, SupervisionPage};

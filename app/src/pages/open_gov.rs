@@ -9,8 +9,9 @@ use rules::Lang;
 
 use crate::components::Notice;
 use crate::models::Flash;
+use crate::pages::home::format_limit;
 use crate::pages::loaded::{loaded, signed_in};
-use crate::server::open_gov::{DeskLine, Editing, PublicEntry, PublicIndex, FORM};
+use crate::server::open_gov::{DeskLine, DirectoryDepartment, Editing, Procedure, PublicEntry, PublicIndex, FORM};
 use crate::server::AppError;
 
 fn index_link(kind: Option<OpenKind>, department: Option<i32>, q: &str) -> String {
@@ -58,6 +59,17 @@ fn render_index(x: PublicIndex, lang: Lang) -> impl IntoView {
         }
         .into_any()
     };
+    let procedures = (!x.procedures.is_empty()).then(|| view! {
+        <section class="panel">
+            <h2>{lang.pick("各事项办事程序", "各事項辦事程序", "Each item's procedure")}</h2>
+            <p class="hint">{lang.pick("由事项目录自动生成，与实际办理时限一致。", "由事項目錄自動生成，與實際辦理時限一致。", "Made from the catalog: the limits the cases run on.")}</p>
+            <ul class="record-list" data-testid="open-procedures">
+                {x.procedures.into_iter().map(|(code, name, dep)| view! {
+                    <li class="record"><p><a href=format!("/open/procedures/{code}")><strong>{name}</strong></a></p><p class="meta">{dep}" · "{code}</p></li>
+                }).collect_view()}
+            </ul>
+        </section>
+    });
     let feed = kind.map(|k| view! {
         <p><a href=format!("/open/feed/{}.atom", k.code()) data-testid="open-feed">{lang.pick("订阅本类（Atom）", "訂閱本類（Atom）", "Subscribe (Atom)")}</a></p>
     });
@@ -87,7 +99,9 @@ fn render_index(x: PublicIndex, lang: Lang) -> impl IntoView {
                 <li><a href=index_link(None, dep, "") aria-current=kind.is_none().then_some("page")>{lang.pick("全部", "全部", "All")}</a></li>
                 {kinds}
             </ul>
+            <p><a href="/open/directory" data-testid="open-directory-link">{lang.pick("政务公开目录：各部门职权与流程图", "政務公開目錄：各部門職權與流程圖", "Directory: each department's powers and their flow")}</a></p>
         </nav>
+        {procedures}
         <section class="panel">
             <h2>{match kind { Some(k) => k.label(lang).to_string(), None => lang.pick("最新公开", "最新公開", "Newest").to_string() }}</h2>
             {lines}
@@ -340,5 +354,157 @@ pub fn OpenEditPage() -> impl IntoView {
             .as_ref()
             .map_or_else(|| c.lang.pick("撰写新条目", "撰寫新條目", "Write an entry").to_string(), |x| x.title.clone());
         Ok(c.page(title, render_editor(e, flash, c.lang)))
+    })
+}
+
+/// A step's limit in words: "5 个工作日（自受理之日起）", or that only the case's limit applies.
+fn step_limit(s: &rules::procedure::ProcedureStep, lang: Lang) -> String {
+    match s.limit {
+        Some((l, _)) if l.amount == 0 => format_limit(l, lang) + lang.pick("（当场）", "（當場）", " (at once)"),
+        Some((l, from)) => format!(
+            "{}{}{}{}",
+            format_limit(l, lang),
+            lang.pick("（", "（", " ("),
+            from.label(lang),
+            lang.pick("）", "）", ")")
+        ),
+        None if s.kind == rules::procedure::StepKind::Accept => {
+            lang.pick("当场受理", "當場受理", "accepted at once").into()
+        }
+        None => lang.pick("计入总办理时限", "計入總辦理時限", "within the overall limit").into(),
+    }
+}
+
+/// The flow of a procedure (流程图): its steps in order, each with its limit and its side roads.
+fn flow(p: &Procedure, lang: Lang) -> impl IntoView + use<> {
+    let steps = p
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let deps = s
+                .departments
+                .iter()
+                .map(|c| p.departments.get(c).cloned().unwrap_or_else(|| c.clone()))
+                .collect::<Vec<_>>()
+                .join("、");
+            let who = if deps.is_empty() { p.department.clone() } else { deps };
+            view! {
+                <li class="flow-step" data-testid="flow-step">
+                    <p class="flow-title"><span class="flow-no" aria-hidden="true">{(i + 1).to_string()}</span>{s.title(lang)}</p>
+                    <p class="meta">{who}" · "<strong>{step_limit(s, lang)}</strong></p>
+                    {(!s.branches(lang).is_empty()).then(|| view! {
+                        <ul class="flow-branches">{s.branches(lang).into_iter().map(|b| view! { <li>{b}</li> }).collect_view()}</ul>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="flow" aria-label=lang.pick("办理流程图", "辦理流程圖", "Flow of the procedure")>{steps}</ol> }
+}
+
+fn render_procedure(p: Procedure, lang: Lang) -> impl IntoView {
+    let diagram = flow(&p, lang);
+    view! {
+        <nav class="breadcrumbs"><a href="/open">{lang.pick("政务公开", "政務公開", "Open government")}</a>" · "<a href=index_link(Some(OpenKind::Procedure), None, "")>{OpenKind::Procedure.label(lang)}</a></nav>
+        <article class="panel" data-testid="procedure">
+            <h1>{p.name.clone()}{lang.pick(" 办事程序", " 辦事程序", ": procedure")}</h1>
+            <p class="meta">{p.department.clone()}" · "{p.code.clone()}" · "{p.kind.label(lang)}" · "{p.handling.label(lang)}</p>
+            <dl class="facts">
+                <div><dt>{lang.pick("法定时限", "法定時限", "Statutory limit")}</dt><dd>{format_limit(p.statutory, lang)}</dd></div>
+                <div><dt>{lang.pick("承诺时限", "承諾時限", "Promised limit")}</dt><dd data-testid="procedure-promised">{format_limit(p.promised, lang)}</dd></div>
+                {(!p.result_name.is_empty()).then(|| view! { <div><dt>{lang.pick("办理结果", "辦理結果", "Result")}</dt><dd>{p.result_name.clone()}</dd></div> })}
+                <div><dt>{lang.pick("收费", "收費", "Fees")}</dt><dd>{if p.fee_note.is_empty() { lang.pick("不收费", "不收費", "Free of charge").to_string() } else { p.fee_note.clone() }}</dd></div>
+            </dl>
+            <h2>{lang.pick("办理流程图", "辦理流程圖", "Flow")}</h2>
+            {diagram}
+            <p class="hint">{lang.pick("时限按工作日计算，法定节假日不计；补正、听证、检验等所需时间不计入办理时限。", "時限按工作日計算，法定節假日不計；補正、聽證、檢驗等所需時間不計入辦理時限。", "Limits count working days; corrections, hearings and tests are not counted.")}</p>
+            <p><a class="button" href=format!("/items/{}", p.code)>{if p.online { lang.pick("查看办事指南并在线申请", "查看辦事指南並線上申請", "Guide and online application") } else { lang.pick("查看办事指南", "查看辦事指南", "See the guide") }}</a></p>
+        </article>
+    }
+}
+
+/// `/open/procedures/{code}`: an item's 办事程序, made from the catalog.
+#[component]
+pub fn ProcedurePage() -> impl IntoView {
+    loaded(|c| async move {
+        let code = c.param::<String>("code")?;
+        let p = crate::server::open_gov::procedure(&c.state.db, &code).await?;
+        let title = format!("{} · {}", p.name, c.lang.pick("办事程序", "辦事程序", "Procedure"));
+        Ok(c.page(title, render_procedure(p, c.lang)))
+    })
+}
+
+fn render_directory(deps: Vec<DirectoryDepartment>, lang: Lang) -> impl IntoView {
+    let general = Procedure {
+        code: String::new(),
+        name: String::new(),
+        department: lang.pick("承办部门", "承辦部門", "the department").into(),
+        kind: rules::item::ItemKind::Licensing,
+        handling: rules::item::Handling::Promised,
+        statutory: rules::deadline::LICENSING_DECISION,
+        promised: rules::deadline::LICENSING_DECISION,
+        result_name: String::new(),
+        fee_note: String::new(),
+        online: true,
+        steps: rules::procedure::general(),
+        departments: Default::default(),
+    };
+    let sections = deps
+        .into_iter()
+        .map(|d| {
+            let id = d.id;
+            view! {
+                <section class="panel" data-testid="directory-department">
+                    <h2>{d.name.clone()}</h2>
+                    <h3>{lang.pick("公开信息", "公開信息", "Published")}</h3>
+                    <ul class="inline-list">
+                        {d.counts.into_iter().filter(|(_, n)| *n > 0).map(|(k, n)| view! {
+                            <li><a href=index_link(Some(k), Some(id), "")>{k.label(lang)}</a>" "<span class="tag">{n.to_string()}</span></li>
+                        }).collect_view()}
+                    </ul>
+                    <h3>{lang.pick("行政职权", "行政職權", "Powers")}</h3>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=lang.pick("可左右滚动的表格", "可左右捲動的表格", "Scrollable table")><table class="table">
+                        <thead><tr>
+                            <th scope="col">{lang.pick("事项", "事項", "Item")}</th>
+                            <th scope="col">{lang.pick("类别", "類別", "Kind")}</th>
+                            <th scope="col">{lang.pick("法定时限", "法定時限", "Statutory")}</th>
+                            <th scope="col">{lang.pick("承诺时限", "承諾時限", "Promised")}</th>
+                        </tr></thead>
+                        <tbody>{d.powers.into_iter().map(|p| view! {
+                            <tr>
+                                <td><a href=format!("/open/procedures/{}", p.code)>{p.name}</a></td>
+                                <td>{p.kind.label(lang)}" · "{p.handling.label(lang)}</td>
+                                <td>{format_limit(p.statutory, lang)}</td>
+                                <td>{format_limit(p.promised, lang)}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="breadcrumbs"><a href="/open">{lang.pick("政务公开", "政務公開", "Open government")}</a></nav>
+        <h1>{lang.pick("政务公开目录", "政務公開目錄", "Directory of open information")}</h1>
+        <p class="hint">{lang.pick("各部门的行政职权（所办事项及其时限）与已公开的信息；点击事项查看其办事程序与流程图。", "各部門的行政職權（所辦事項及其時限）與已公開的信息；點擊事項查看其辦事程序與流程圖。", "Each department's powers (the items it decides, with their limits) and what it has published; choose an item for its procedure and flow.")}</p>
+        <section class="panel">
+            <h2>{lang.pick("行政职权运行流程图", "行政職權運行流程圖", "How a power runs")}</h2>
+            <p class="hint">{lang.pick("所有审批事项统一实行申请与受理、审查、决定、送达四个程序；各事项的环节与时限见其办事程序。", "所有審批事項統一實行申請與受理、審查、決定、送達四個程序；各事項的環節與時限見其辦事程序。", "Every item runs through application and acceptance, review, decision and delivery; each item's procedure gives its own stages and limits.")}</p>
+            {flow(&general, lang)}
+        </section>
+        {sections}
+    }
+}
+
+/// `/open/directory`: the 政务公开目录.
+#[component]
+pub fn OpenDirectoryPage() -> impl IntoView {
+    loaded(|c| async move {
+        let deps = crate::server::open_gov::directory(&c.state.db, c.today).await?;
+        Ok(c.page(
+            c.lang.pick("政务公开目录 · 通办", "政務公開目錄 · 通辦", "Directory · Tongban"),
+            render_directory(deps, c.lang),
+        ))
     })
 }

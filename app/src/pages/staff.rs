@@ -36,6 +36,18 @@ pub fn StaffPage() -> impl IntoView {
                         {o
                             .roles
                             .iter()
+                            .any(|r| r.role == rules::Role::Publisher)
+                            .then(|| {
+                                view! {
+                                    <h2>{lang.pick("政务公开", "政務公開", "Open government")}</h2>
+                                    <ul class="tabs">
+                                        <li><a href="/staff/open" data-testid="open-desk-link">{lang.pick("政务公开管理", "政務公開管理", "Publications")}</a></li>
+                                    </ul>
+                                }
+                            })}
+                        {o
+                            .roles
+                            .iter()
                             .any(|r| matches!(r.role, rules::Role::Supervisor | rules::Role::Approver | rules::Role::Admin))
                             .then(|| {
                                 view! {

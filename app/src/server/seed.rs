@@ -1,7 +1,7 @@
 //! Demo data: departments, catalog items drawn from the seed documents, one staff account per
 //! role and two demo applicants. Idempotent: running it twice changes nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use rules::deadline::{ExtensionPolicy, TimeLimit};
@@ -414,8 +414,10 @@ pub async fn seed_demo(
         ("editor2", "信息公开审核员 黄丽", vec![(Role::Publisher, zrzy)]),
     ];
     let mut out = Vec::new();
+    let mut ids = BTreeMap::new();
     for (username, name, roles) in staff {
         let member = accounts::upsert_staff(db, username, name, DEMO_STAFF_PASSWORD, &roles).await?;
+        ids.insert(username, member.id);
         let roles = accounts::staff_roles(db, member.id).await?;
         let what = if second_factor::required(&roles) {
             second_factor::seed(db, member.id, DEMO_TOTP_SECRET).await?;
@@ -462,7 +464,53 @@ pub async fn seed_demo(
         });
     }
     demo_case(db, files, today).await?;
+    demo_open_entries(db, zrzy, ids["editor"], ids["editor2"], today).await?;
     Ok(out)
+}
+
+/// 政务公开 entries of the bureau, written by one editor and approved by the other, once.
+async fn demo_open_entries(
+    db: &DatabaseConnection,
+    department: i32,
+    author: i32,
+    approver: i32,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    use rules::open::OpenKind;
+    if super::entities::open_entry::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let entries = [
+        (
+            OpenKind::Policy,
+            "本县农村宅基地审批管理办法",
+            "## 适用范围\n\n本办法适用于本县行政区域内农村村民申请使用宅基地建造住宅的审批管理。\n\n## 申请条件\n\n1. 具有本村集体经济组织成员资格；\n2. 一户只能拥有一处宅基地；\n3. 符合国土空间规划和村庄规划。\n\n## 办理程序\n\n村级审查、乡镇审核、县级审批，详见[办事程序](/open?kind=procedure)。",
+        ),
+        (
+            OpenKind::Plan,
+            "本县国土空间总体规划（2021—2035年）公告",
+            "本县国土空间总体规划已经批准，现予公告。\n\n- 耕地保有量不低于规划目标；\n- 永久基本农田保护任务全部落实；\n- 城镇开发边界内实行“详细规划＋规划许可”管理。\n\n规划图件可到县自然资源局政务服务窗口查阅。",
+        ),
+        (
+            OpenKind::LandSupply,
+            "国有建设用地使用权挂牌出让公告（2026第3号）",
+            "经县人民政府批准，县自然资源局决定以挂牌方式出让一宗国有建设用地使用权。\n\n| 项目 | 内容 |\n|---|---|\n| 宗地位置 | 城东新区纬三路北侧 |\n| 土地用途 | 商业服务业用地 |\n| 出让年限 | 40 年 |\n\n竞买人可于工作日到政务服务大厅自然资源窗口领取出让文件。",
+        ),
+    ];
+    for (kind, title, body) in entries {
+        let a = super::open_gov::Approved {
+            department,
+            kind,
+            title: title.into(),
+            body: body.into(),
+            author,
+            approver,
+            case: None,
+            on: today,
+        };
+        super::open_gov::insert_approved(db, a).await?;
+    }
+    Ok(())
 }
 
 /// Cases for the demo person: one submitted, accepted and in review today (so "my cases" and the

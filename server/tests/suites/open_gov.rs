@@ -231,6 +231,7 @@ pub async fn search_corpus_suite(app: &App) {
             author: 1,
             approver: 2,
             case: None,
+            on: chrono::Utc::now().date_naive(),
         };
         ids.push(open_gov::insert_approved(db, a).await.unwrap());
     }

@@ -224,7 +224,7 @@ pub async fn act(
     }
     // a public-interest item's decision is published (审批结果公示) as it is made
     if !matches!(c.state, rules::CaseState::Decided(_)) && matches!(updated.state, rules::CaseState::Decided(_)) {
-        crate::server::open_gov::publish_decision(db, &updated, *staff_id).await?;
+        crate::server::open_gov::publish_decision(db, &updated, *staff_id, today).await?;
     }
     Ok(updated)
 }

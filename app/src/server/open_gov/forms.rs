@@ -29,7 +29,7 @@ async fn save_reply(st: &AppState, user: &SessionUser, input: &OpenDraft, lang: 
         "" => "/staff/open/new".to_string(),
         id => format!("/staff/open/{id}"),
     };
-    match super::save(&st.db, Some(user), input, lang).await {
+    match super::save(&st.db, Some(user), input, lang, st.today()).await {
         Ok(id) => see_other(
             &format!("/staff/open/{id}"),
             vec![notice(st, FORM, lang.pick("已保存草稿", "已儲存草稿", "Draft saved").into())],
@@ -50,7 +50,7 @@ pub async fn step_form(id: i32, version: i32, step: EntryStep) -> Result<(), Ser
 
 async fn step_reply(st: &AppState, user: &SessionUser, id: i32, version: i32, step: EntryStep, lang: Lang) -> Response {
     let page = format!("/staff/open/{id}");
-    match super::take_step(&st.db, Some(user), id, version, step, lang).await {
+    match super::take_step(&st.db, Some(user), id, version, step, lang, st.today()).await {
         Ok(status) => {
             let said = match status {
                 EntryStatus::Pending => lang.pick(

@@ -11,6 +11,7 @@
 //!
 //! Every write: one transaction, the entry row checked against the version the editor saw.
 
+mod directory;
 mod forms;
 mod markdown;
 pub mod search;
@@ -26,6 +27,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
+pub use directory::{directory, procedure, DirectoryDepartment, Power, Procedure};
 pub use forms::{routes, save_form, step_form, FORM};
 pub use markdown::to_html;
 
@@ -81,6 +83,8 @@ pub struct PublicIndex {
     pub lines: Vec<PublicLine>,
     /// more matched than are shown
     pub more: bool,
+    /// the items' generated 办事程序 (code, item, department), listed with the procedures
+    pub procedures: Vec<(String, String, String)>,
 }
 
 /// An entry as the public reads it.
@@ -182,10 +186,19 @@ pub async fn public_index(
         .into_tuple()
         .all(db)
         .await?;
+    let generated: u64 = directory::procedures_by_department(db).await?.values().sum();
     let counts = OpenKind::ALL
         .into_iter()
-        .map(|k| (k, counted.iter().find(|(c, _)| *c == k).map_or(0, |(_, n)| *n as u64)))
+        .map(|k| {
+            let written = counted.iter().find(|(c, _)| *c == k).map_or(0, |(_, n)| *n as u64);
+            (k, written + if k == OpenKind::Procedure { generated } else { 0 })
+        })
         .collect();
+    let procedures = if kind == Some(OpenKind::Procedure) && query.is_empty() {
+        directory::procedure_lines(db, department).await?
+    } else {
+        Vec::new()
+    };
     Ok(PublicIndex {
         kind,
         department,
@@ -194,6 +207,7 @@ pub async fn public_index(
         counts,
         lines,
         more,
+        procedures,
     })
 }
 
@@ -501,11 +515,12 @@ pub async fn save(
     user: Option<&SessionUser>,
     input: &OpenDraft,
     lang: Lang,
+    today: NaiveDate,
 ) -> Result<i32, AppError> {
     let deps = editor_departments(user)?;
     let me = staff_id(user)?;
     let c = check(input, &deps, lang)?;
-    let now = Utc::now();
+    let now = crate::server::clock::stamp(today);
     let tx = db.begin().await?;
     let id = match input.id.trim() {
         "" => {
@@ -572,6 +587,7 @@ pub async fn take_step(
     seen: i32,
     s: EntryStep,
     lang: Lang,
+    today: NaiveDate,
 ) -> Result<EntryStatus, AppError> {
     let deps = editor_departments(user)?;
     let me = staff_id(user)?;
@@ -585,7 +601,7 @@ pub async fn take_step(
     }
     let status = rules::open::step(e.status, s, me, e.sent_by, e.public_version.is_some())
         .map_err(|r| AppError::field("_form", r.message(lang)))?;
-    let now = Utc::now();
+    let now = crate::server::clock::stamp(today);
     let mut up = open_entry::Entity::update_many()
         .col_expr(open_entry::Column::Status, Expr::value(status))
         .col_expr(open_entry::Column::Version, Expr::value(seen + 1))
@@ -640,7 +656,12 @@ async fn last_version(db: &impl ConnectionTrait, id: i32) -> Result<i32, AppErro
 /// Publishes the decision on case `c` (just decided, by staff `actor`) when its item is of public
 /// interest: item, applicant (an enterprise by name, a person masked), decision, the result
 /// document's code, date. Approved at once: the decision was the approval. Once per case.
-pub async fn publish_decision(db: &DatabaseConnection, c: &case::Model, actor: i32) -> Result<(), AppError> {
+pub async fn publish_decision(
+    db: &DatabaseConnection,
+    c: &case::Model,
+    actor: i32,
+    today: NaiveDate,
+) -> Result<(), AppError> {
     let rules::CaseState::Decided(kind) = c.state else { return Ok(()) };
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     if !it.rules.publish_results || kind == rules::DecisionKind::Forward {
@@ -682,6 +703,7 @@ pub async fn publish_decision(db: &DatabaseConnection, c: &case::Model, actor: i
         author: actor,
         approver: actor,
         case: Some(c.id),
+        on: today,
     };
     insert_approved(&tx, approved).await?;
     tx.commit().await?;
@@ -697,11 +719,13 @@ pub struct Approved {
     pub author: i32,
     pub approver: i32,
     pub case: Option<i32>,
+    /// the legal day it is published on (stamped with `clock::stamp`)
+    pub on: NaiveDate,
 }
 
 /// Writes an entry approved at once (its first version public and indexed); its id.
 pub async fn insert_approved(db: &impl ConnectionTrait, a: Approved) -> Result<i32, AppError> {
-    let now = Utc::now();
+    let now = crate::server::clock::stamp(a.on);
     let e = open_entry::ActiveModel {
         department_id: Set(a.department),
         kind: Set(a.kind),
@@ -740,7 +764,11 @@ pub async fn insert_approved(db: &impl ConnectionTrait, a: Approved) -> Result<i
 
 /// Withdraws the 审批结果公示 of these cases (their results were revoked), in the caller's
 /// transaction.
-pub async fn withdraw_decisions(db: &impl ConnectionTrait, case_ids: &[i32]) -> Result<(), AppError> {
+pub async fn withdraw_decisions(
+    db: &impl ConnectionTrait,
+    case_ids: &[i32],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let ids: Vec<i32> = open_entry::Entity::find()
         .filter(open_entry::Column::CaseId.is_in(case_ids.iter().copied()))
         .filter(open_entry::Column::Status.ne(EntryStatus::Withdrawn))
@@ -756,7 +784,7 @@ pub async fn withdraw_decisions(db: &impl ConnectionTrait, case_ids: &[i32]) -> 
         .col_expr(open_entry::Column::Status, Expr::value(EntryStatus::Withdrawn))
         .col_expr(open_entry::Column::PublicVersion, Expr::value(Option::<i32>::None))
         .col_expr(open_entry::Column::Version, Expr::col(open_entry::Column::Version).add(1))
-        .col_expr(open_entry::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(open_entry::Column::UpdatedAt, Expr::value(now))
         .filter(open_entry::Column::Id.is_in(ids.clone()))
         .exec(db)
         .await?;

@@ -522,7 +522,7 @@ async fn write_batch(
             .exec(tx)
             .await?;
         // and its 审批结果公示 is withdrawn
-        crate::server::open_gov::withdraw_decisions(tx, ids).await?;
+        crate::server::open_gov::withdraw_decisions(tx, ids, now).await?;
     }
     tracing::debug!(micros = took(t), "sweep batch: inbox, outbox, counts");
     Ok(report)
