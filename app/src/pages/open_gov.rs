@@ -464,7 +464,7 @@ fn render_directory(deps: Vec<DirectoryDepartment>, lang: Lang) -> impl IntoView
                         }).collect_view()}
                     </ul>
                     <h3>{lang.pick("行政职权", "行政職權", "Powers")}</h3>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label=lang.pick("可左右滚动的表格", "可左右捲動的表格", "Scrollable table")><table class="table">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{}{}", d.name, lang.pick("行政职权表（可左右滚动）", "行政職權表（可左右捲動）", ": powers (scrollable table)"))><table class="table">
                         <thead><tr>
                             <th scope="col">{lang.pick("事项", "事項", "Item")}</th>
                             <th scope="col">{lang.pick("类别", "類別", "Kind")}</th>

@@ -198,7 +198,7 @@ pub async fn open_gov_suite(app: &App) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // its result revoked (the sweep, for 容缺 materials never supplied): withdrawn with it
-    app::server::open_gov::withdraw_decisions(db, &[case as i32]).await.unwrap();
+    app::server::open_gov::withdraw_decisions(db, &[case as i32], chrono::Utc::now()).await.unwrap();
     assert_eq!(public(format!("/open/{}", e.id)).await.0, StatusCode::NOT_FOUND);
     assert!(!public("/open?kind=decision_result".into()).await.1.contains(&case_no));
 }
