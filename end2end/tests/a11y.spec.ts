@@ -8,7 +8,7 @@ async function noViolations(page: import("@playwright/test").Page) {
   expect(summary).toEqual([]);
 }
 
-const publicPages = ["/", "/items/ZRZY-001", "/login", "/register", "/activate", "/progress", "/ledger", "/open", "/open/directory", "/open/procedures/ZRZY-001", "/verify/NOSUCHCODE", "/staff/login"];
+const publicPages = ["/", "/items/ZRZY-001", "/login", "/register", "/activate", "/progress", "/ledger", "/open", "/open/directory", "/open/procedures/ZRZY-001", "/bundles/KG-001", "/verify/NOSUCHCODE", "/staff/login"];
 
 for (const path of publicPages) {
   test(`accessibility: ${path}`, async ({ page }) => {

@@ -16,7 +16,7 @@ async function visit(page: Page, paths: string[]) {
 }
 
 test("public pages hydrate", async ({ page }) => {
-  await visit(page, ["/", "/?q=用地", "/items/ZRZY-001", "/progress", "/ledger", "/open", "/open?kind=procedure", "/open/directory", "/open/procedures/ZRZY-001", "/verify/NOSUCHCODE", "/complaint", "/login", "/register", "/activate", "/staff/login", "/no-such-page"]);
+  await visit(page, ["/", "/?q=用地", "/items/ZRZY-001", "/progress", "/ledger", "/open", "/open?kind=procedure", "/open/directory", "/open/procedures/ZRZY-001", "/bundles/KG-001", "/verify/NOSUCHCODE", "/complaint", "/login", "/register", "/activate", "/staff/login", "/no-such-page"]);
 });
 
 test("the applicant's pages hydrate", async ({ page }) => {

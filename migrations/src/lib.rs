@@ -19,6 +19,7 @@ mod m20261204_000012_sms_codes;
 mod m20261206_000013_second_factor;
 mod m20261207_000014_reveal_once;
 mod m20261207_000015_open_gov;
+mod m20261207_000016_bundles;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_second_factor::Migration),
             Box::new(m20261207_000014_reveal_once::Migration),
             Box::new(m20261207_000015_open_gov::Migration),
+            Box::new(m20261207_000016_bundles::Migration),
         ]
     }
 }

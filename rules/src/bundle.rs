@@ -29,8 +29,13 @@ pub struct SharedMaterial {
     pub fills: Vec<(String, String)>,
 }
 
-/// An admin-defined 一件事.
+/// An admin-defined 一件事. Stored as JSON text (a `TEXT` column on both databases).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "Bundle::from_json", to_str = "Bundle::to_json")
+)]
 pub struct Bundle {
     pub code: String,
     pub name: String,
@@ -66,6 +71,16 @@ pub fn own_code(item: &str, code: &str) -> String {
 }
 
 impl Bundle {
+    /// Reads the stored form.
+    pub fn from_json(text: &str) -> Result<Bundle, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The stored form. (Plain data with string keys: serialising cannot fail.)
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// The answers of item `item`: each shared question's answer under the item's own code, and the
     /// item's own questions answered as `ITEM/question`.
     pub fn item_answers(&self, item: &str, answers: &Answers) -> Answers {

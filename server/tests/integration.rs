@@ -55,6 +55,8 @@ mod day_by_day;
 #[path = "suites/walk_ins.rs"]
 mod walk_ins;
 
+#[path = "suites/bundles.rs"]
+mod bundles;
 #[path = "suites/open_gov.rs"]
 mod open_gov;
 
@@ -2587,6 +2589,7 @@ async fn all_suites(app: &App) {
     walk_ins::papers_suite(app).await;
     open_gov::open_gov_suite(app).await;
     open_gov::search_corpus_suite(app).await;
+    bundles::bundles_suite(app).await;
     supervision::supervision_suite(app).await;
     supervision::dashboard_suite(app).await;
     supervision::inquiry_suite(app).await;

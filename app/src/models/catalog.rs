@@ -20,6 +20,9 @@ pub struct Catalog {
     pub items: Vec<ItemSummary>,
     pub topics: Vec<String>,
     pub popular: Vec<ItemSummary>,
+    /// the published 一件事: (code, name, summary)
+    #[serde(default)]
+    pub bundles: Vec<(String, String, String)>,
 }
 
 /// Everything the guide page (办事指南) shows for one item, with the calendar the server uses so

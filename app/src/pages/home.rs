@@ -92,6 +92,21 @@ pub fn HomePage() -> impl IntoView {
                             </section>
                         }
                     });
+                    let bundles = (!searching && !c.bundles.is_empty()).then(|| {
+                        view! {
+                            <section aria-labelledby="bundles-h">
+                                <h2 id="bundles-h">{lang.pick("一件事一次办", "一件事一次辦", "Several services, one application")}</h2>
+                                <ul class="item-list" data-testid="bundles">
+                                    {c.bundles.clone().into_iter().map(|(code, name, summary)| view! {
+                                        <li class="item-card">
+                                            <h3><a href=format!("/bundles/{code}")>{name}</a></h3>
+                                            <p>{summary}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    });
                     let body = if c.items.is_empty() {
                         view! {
                             <p class="empty">{lang.pick("没有找到匹配的事项，请换个词试试。", "沒有找到相符的事項，請換個詞試試。", "No service matches: try other words.")}</p>
@@ -101,6 +116,7 @@ pub fn HomePage() -> impl IntoView {
                         item_cards(c.items, lang).into_any()
                     };
                     view! {
+                        {bundles}
                         {popular}
                         <section aria-labelledby="all-h">
                             <h2 id="all-h">{if searching { lang.pick("查找结果", "查找結果", "Results") } else { lang.pick("全部事项", "全部事項", "All services") }}</h2>

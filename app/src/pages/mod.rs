@@ -7,6 +7,7 @@ pub mod admin;
 mod apply;
 mod auth;
 pub mod backoffice;
+mod bundle;
 pub mod cases;
 mod home;
 mod intake;
@@ -23,6 +24,7 @@ pub use admin::{AdminHomePage, CalendarAdminPage, ItemEditorPage, ItemsAdminPage
 pub use apply::{ApplyPage, CheckPage};
 pub use auth::{ActivatePage, LoginPage, PasswordPage, RegisterPage, SecondFactorPage, StaffLoginPage};
 pub use backoffice::{QueuePage, StaffCasePage};
+pub use bundle::BundlePage;
 pub use cases::{CasePage, CasesPage, WithdrawPage};
 pub use home::HomePage;
 pub use intake::IntakePage;

@@ -50,7 +50,8 @@ pub async fn catalog(db: &impl ConnectionTrait, query: &str, kind: &str, topic: 
     if !topic.is_empty() {
         items.retain(|i| i.topics.iter().any(|t| t == topic));
     }
-    Ok(Catalog { items, topics, popular })
+    let bundles = super::bundles::published(db).await?.into_iter().map(|b| (b.code, b.name, b.summary)).collect();
+    Ok(Catalog { items, topics, popular, bundles })
 }
 
 pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<ItemSummary>, AppError> {

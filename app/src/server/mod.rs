@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backoffice;
 pub mod backoffice_forms;
 pub mod bulk;
+pub mod bundles;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;

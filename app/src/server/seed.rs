@@ -389,6 +389,12 @@ pub async fn seed_demo(
         .insert(db)
         .await?;
     }
+    super::bundles::put(
+        db,
+        demo_bundle(),
+        "选址用地、施工许可、安全设施设计审查一次申请：共用的身份证明和委托材料只提交一次，三个部门同时办理。",
+    )
+    .await?;
     let zrzy = department_id(db, "ZRZY").await?;
     let zjj = department_id(db, "ZJJ").await?;
     let yjgl = department_id(db, "YJGL").await?;
@@ -466,6 +472,33 @@ pub async fn seed_demo(
     demo_case(db, files, today).await?;
     demo_open_entries(db, zrzy, ids["editor"], ids["editor2"], today).await?;
     Ok(out)
+}
+
+/// 一件事: starting the construction of a non-coal mine needs the site (ZRZY), the construction
+/// permit (ZJJ) and the safety design review (YJGL); the identity and agency materials and the
+/// agency question are shared.
+fn demo_bundle() -> rules::bundle::Bundle {
+    use rules::bundle::{Bundle, SharedMaterial, SharedQuestion};
+    let items = ["ZRZY-001", "ZJJ-001", "YJGL-001"];
+    let shared = |code: &str, name: &str| SharedMaterial {
+        code: code.into(),
+        name: name.into(),
+        fills: items.iter().map(|i| (i.to_string(), code.to_string())).collect(),
+    };
+    Bundle {
+        code: "KG-001".into(),
+        name: "非煤矿山建设项目开工".into(),
+        items: items.iter().map(|i| i.to_string()).collect(),
+        questions: vec![SharedQuestion {
+            question: agent_question(),
+            answers: items.iter().map(|i| (i.to_string(), "via_agent".to_string())).collect(),
+        }],
+        materials: vec![
+            shared("id_card", "申请人身份证明"),
+            shared("business_license", "营业执照"),
+            shared("agent_authorization", "授权委托书及受托人身份证明"),
+        ],
+    }
 }
 
 /// 政务公开 entries of the bureau, written by one editor and approved by the other, once.

@@ -1,4 +1,4 @@
-//! The calendar, the items (versioned rule data) and the notice templates.
+//! The calendar, the items (versioned rule data), the bundles (一件事) and the notice templates.
 
 pub mod calendar_year {
     use sea_orm::entity::prelude::*;
@@ -47,6 +47,28 @@ pub mod item {
         pub rules: rules::item::ItemRules,
         pub published: bool,
         pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// 一件事: a bundle of items applied for once (`rules::bundle::Bundle` as JSON).
+pub mod bundle {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "bundles")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub code: String,
+        pub name: String,
+        pub summary: String,
+        pub definition: rules::bundle::Bundle,
+        pub published: bool,
+        pub version: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

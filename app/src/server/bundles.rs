@@ -1,0 +1,174 @@
+//! 一件事 (issue J2): bundles of items from several departments, applied for once. What the public
+//! reads before applying: a bundle's items with their departments and limits, the questions asked
+//! once, the merged checklist (`rules::bundle::Bundle::merged_checklist`: each shared material
+//! once, every item's conditions respected) and the combined deadline if accepted today.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+use rules::bundle::{Bundle, MergedMaterial};
+use rules::item::{ItemRules, Question};
+use rules::materials::{Answers, ApplicantKind};
+use rules::{Calendar, TimeLimit};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::entities::{bundle, department};
+use super::error::AppError;
+
+/// A published bundle on the home page: (code, name, summary, number of items).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleLine {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    pub items: usize,
+}
+
+/// The published bundles, by code.
+pub async fn published(db: &impl ConnectionTrait) -> Result<Vec<BundleLine>, AppError> {
+    Ok(bundle::Entity::find()
+        .filter(bundle::Column::Published.eq(true))
+        .order_by_asc(bundle::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| BundleLine { code: b.code, name: b.name, summary: b.summary, items: b.definition.items.len() })
+        .collect())
+}
+
+/// One item of a bundle as its page shows it.
+#[derive(Debug, Clone)]
+pub struct BundleItem {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub promised: TimeLimit,
+    /// its promised decision day if accepted today
+    pub projected: Option<NaiveDate>,
+}
+
+/// A bundle's page: its items, the questions asked once, the merged checklist for these answers.
+#[derive(Debug, Clone)]
+pub struct BundleView {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    pub items: Vec<BundleItem>,
+    pub questions: Vec<Question>,
+    pub kind: ApplicantKind,
+    pub answers: Answers,
+    pub checklist: Vec<MergedMaterial>,
+    /// the day the last item is promised by, if all are accepted today (`rules::bundle::combined_due`)
+    pub combined: Option<NaiveDate>,
+    pub today: NaiveDate,
+}
+
+/// The items of a bundle (their newest published versions), by code; an item no longer
+/// published is left out (the bundle's page then says fewer items).
+async fn items_of(
+    db: &impl ConnectionTrait,
+    b: &Bundle,
+) -> Result<BTreeMap<String, (String, i32, ItemRules)>, AppError> {
+    let mut out = BTreeMap::new();
+    for code in &b.items {
+        if let Some(it) = super::catalog::newest_published(db, code).await? {
+            out.insert(code.clone(), (it.name, it.department_id, it.rules));
+        }
+    }
+    Ok(out)
+}
+
+/// The published bundle `code` for an applicant of `kind` with these answers, else `NotFound`.
+pub async fn view(
+    db: &impl ConnectionTrait,
+    cal: &Calendar,
+    today: NaiveDate,
+    code: &str,
+    kind: ApplicantKind,
+    answers: Answers,
+) -> Result<BundleView, AppError> {
+    let b = bundle::Entity::find()
+        .filter(bundle::Column::Code.eq(code.trim().to_uppercase()))
+        .filter(bundle::Column::Published.eq(true))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let found = items_of(db, &b.definition).await?;
+    let deps: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let rules: BTreeMap<String, ItemRules> = found.iter().map(|(c, (_, _, r))| (c.clone(), r.clone())).collect();
+    let questions = b.definition.questions_to_ask(&rules);
+    // only the answers to questions asked, with one of their values
+    let answers: Answers = answers
+        .into_iter()
+        .filter(|(k, v)| questions.iter().any(|q| &q.code == k && q.options.iter().any(|(o, _)| o == v)))
+        .collect();
+    let checklist = b.definition.merged_checklist(&rules, kind, &answers);
+    let items: Vec<BundleItem> = b
+        .definition
+        .items
+        .iter()
+        .filter_map(|c| found.get(c).map(|f| (c, f)))
+        .map(|(c, (name, dep, r))| BundleItem {
+            code: c.clone(),
+            name: name.clone(),
+            department: deps.get(dep).cloned().unwrap_or_default(),
+            promised: r.decision_limit(),
+            projected: rules::deadline::due_date(cal, today, r.decision_limit(), &[], today).ok(),
+        })
+        .collect();
+    let combined = rules::bundle::combined_due(&items.iter().map(|i| i.projected).collect::<Vec<_>>());
+    Ok(BundleView {
+        code: b.code,
+        name: b.name,
+        summary: b.summary,
+        items,
+        questions,
+        kind,
+        answers,
+        checklist,
+        combined,
+        today,
+    })
+}
+
+/// Writes (or replaces) a bundle, published, once its definition has no problems over the
+/// catalog: the demo's, and the admin's.
+pub async fn put(db: &impl ConnectionTrait, definition: Bundle, summary: &str) -> Result<(), AppError> {
+    let found = items_of(db, &definition).await?;
+    let rules: BTreeMap<String, ItemRules> = found.into_iter().map(|(c, (_, _, r))| (c, r)).collect();
+    let problems = definition.problems(&rules);
+    if !problems.is_empty() {
+        return Err(AppError::internal(format!("bundle {}: {}", definition.code, problems.join("; "))));
+    }
+    let now = Utc::now();
+    match bundle::Entity::find().filter(bundle::Column::Code.eq(definition.code.clone())).one(db).await? {
+        Some(b) if b.definition == definition && b.summary == summary && b.published => {} // as it is
+        Some(b) => {
+            let mut a: bundle::ActiveModel = b.clone().into();
+            a.name = Set(definition.name.clone());
+            a.summary = Set(summary.into());
+            a.definition = Set(definition);
+            a.published = Set(true);
+            a.version = Set(b.version + 1);
+            a.updated_at = Set(now);
+            a.update(db).await?;
+        }
+        None => {
+            bundle::ActiveModel {
+                code: Set(definition.code.clone()),
+                name: Set(definition.name.clone()),
+                summary: Set(summary.into()),
+                definition: Set(definition),
+                published: Set(true),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
