@@ -264,8 +264,6 @@ pub fn combined_due(dues: &[Option<chrono::NaiveDate>]) -> Option<chrono::NaiveD
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deadline::{ExtensionPolicy, TimeLimit};
-    use crate::item::{Handling, ItemKind};
     use crate::materials::{Condition, MaterialForm, MaterialSpec};
     use proptest::prelude::*;
 
@@ -287,27 +285,7 @@ mod tests {
     }
 
     fn item(questions: Vec<Question>, materials: Vec<MaterialSpec>) -> ItemRules {
-        ItemRules {
-            kind: ItemKind::Licensing,
-            handling: Handling::Promised,
-            statutory_limit: TimeLimit::working(20),
-            promised_limit: TimeLimit::working(10),
-            extension: ExtensionPolicy::LICENSING,
-            warning_days: 2,
-            correction_term: TimeLimit::calendar(30),
-            deferral_term: TimeLimit::calendar(30),
-            fee_term: None,
-            questions,
-            materials,
-            special_procedures: vec![],
-            topics: vec![],
-            result_name: String::new(),
-            fee_note: String::new(),
-            online: true,
-            stages: vec![],
-            co_departments: vec![],
-            publish_results: false,
-        }
+        ItemRules { questions, materials, ..crate::item::test_item() }
     }
 
     fn yes_no(code: &str) -> Question {

@@ -168,32 +168,13 @@ pub fn general() -> Vec<ProcedureStep> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deadline::{ExtensionPolicy, TimeLimit};
-    use crate::item::{ItemKind, ReviewStage};
+    use crate::deadline::TimeLimit;
+    use crate::item::ReviewStage;
     use crate::Role;
 
+    /// The crate's test licence, promised in 12 working days.
     fn rules() -> ItemRules {
-        ItemRules {
-            kind: ItemKind::Licensing,
-            handling: Handling::Promised,
-            statutory_limit: TimeLimit::working(20),
-            promised_limit: TimeLimit::working(12),
-            extension: ExtensionPolicy::LICENSING,
-            warning_days: 2,
-            correction_term: TimeLimit::calendar(30),
-            deferral_term: TimeLimit::calendar(30),
-            fee_term: None,
-            questions: vec![],
-            materials: vec![],
-            special_procedures: vec![],
-            topics: vec![],
-            result_name: String::new(),
-            fee_note: String::new(),
-            online: true,
-            stages: vec![],
-            co_departments: vec![],
-            publish_results: false,
-        }
+        ItemRules { promised_limit: TimeLimit::working(12), ..crate::item::test_item() }
     }
 
     fn kinds(r: &ItemRules) -> Vec<StepKind> {
