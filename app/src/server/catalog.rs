@@ -54,21 +54,29 @@ pub async fn catalog(db: &impl ConnectionTrait, query: &str, kind: &str, topic: 
     Ok(Catalog { items, topics, popular, bundles })
 }
 
-pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<ItemSummary>, AppError> {
-    let deps: BTreeMap<i32, String> =
-        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
-    let rows = item::Entity::find()
+/// The newest published version of every item, by code.
+pub async fn newest_versions(db: &impl ConnectionTrait) -> Result<Vec<item::Model>, AppError> {
+    let mut out: Vec<item::Model> = Vec::new();
+    for it in item::Entity::find()
         .filter(item::Column::Published.eq(true))
         .order_by_asc(item::Column::Code)
         .order_by_desc(item::Column::Version)
         .all(db)
-        .await?;
+        .await?
+    {
+        if out.last().is_none_or(|l| l.code != it.code) {
+            out.push(it); // else an older version
+        }
+    }
+    Ok(out)
+}
+
+pub async fn list_items(db: &impl ConnectionTrait, query: &str) -> Result<Vec<ItemSummary>, AppError> {
+    let deps: BTreeMap<i32, String> =
+        department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
     let q = query.trim().to_lowercase();
     let mut out: Vec<ItemSummary> = Vec::new();
-    for r in rows {
-        if out.last().is_some_and(|l| l.code == r.code) {
-            continue; // an older version
-        }
+    for r in newest_versions(db).await? {
         let rules: ItemRules = r.rules.clone();
         let department = deps.get(&r.department_id).cloned().unwrap_or_default();
         out.push(ItemSummary {

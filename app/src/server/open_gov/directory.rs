@@ -13,7 +13,7 @@ use rules::TimeLimit;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::public_on;
-use crate::server::entities::{department, item, open_entry};
+use crate::server::entities::{department, open_entry};
 use crate::server::error::AppError;
 
 /// One power (职权) of a department: an item it decides.
@@ -37,27 +37,10 @@ pub struct DirectoryDepartment {
     pub counts: Vec<(OpenKind, u64)>,
 }
 
-/// The newest published version of every item, by code.
-async fn newest_items(db: &impl ConnectionTrait) -> Result<Vec<item::Model>, AppError> {
-    let mut out: Vec<item::Model> = Vec::new();
-    for it in item::Entity::find()
-        .filter(item::Column::Published.eq(true))
-        .order_by_asc(item::Column::Code)
-        .order_by_desc(item::Column::Version)
-        .all(db)
-        .await?
-    {
-        if out.last().is_none_or(|l| l.code != it.code) {
-            out.push(it);
-        }
-    }
-    Ok(out)
-}
-
 /// The number of items with a generated 办事程序, by department (for the index's counts).
 pub async fn procedures_by_department(db: &impl ConnectionTrait) -> Result<BTreeMap<i32, u64>, AppError> {
     let mut out = BTreeMap::new();
-    for it in newest_items(db).await? {
+    for it in crate::server::catalog::newest_versions(db).await? {
         *out.entry(it.department_id).or_default() += 1;
     }
     Ok(out)
@@ -70,7 +53,7 @@ pub async fn procedure_lines(
 ) -> Result<Vec<(String, String, String)>, AppError> {
     let names: BTreeMap<i32, String> =
         department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
-    Ok(newest_items(db)
+    Ok(crate::server::catalog::newest_versions(db)
         .await?
         .into_iter()
         .filter(|it| department.is_none_or(|d| d == it.department_id))
@@ -94,7 +77,7 @@ pub async fn directory(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Ve
         .into_tuple()
         .all(db)
         .await?;
-    let items = newest_items(db).await?;
+    let items = crate::server::catalog::newest_versions(db).await?;
     let mut out = Vec::new();
     for d in department::Entity::find().order_by_asc(department::Column::Id).all(db).await? {
         let powers: Vec<Power> = items
