@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/items/:code") view=ItemPage ssr=SsrMode::Async/>
                     <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/bundle-applications/:id") view=BundleApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async/>

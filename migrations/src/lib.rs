@@ -20,6 +20,7 @@ mod m20261206_000013_second_factor;
 mod m20261207_000014_reveal_once;
 mod m20261207_000015_open_gov;
 mod m20261207_000016_bundles;
+mod m20261207_000017_bundle_applications;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_reveal_once::Migration),
             Box::new(m20261207_000015_open_gov::Migration),
             Box::new(m20261207_000016_bundles::Migration),
+            Box::new(m20261207_000017_bundle_applications::Migration),
         ]
     }
 }

@@ -103,6 +103,26 @@ impl Bundle {
         out
     }
 
+    /// The bundle's code for question `code` of item `item`: the shared question that answers it,
+    /// else the item's own (`ITEM/code`). A refusal of one item's case is shown at this field.
+    pub fn question_code(&self, item: &str, code: &str) -> String {
+        self.questions
+            .iter()
+            .find(|q| q.answers.iter().any(|(i, c)| i == item && c == code))
+            .map(|q| q.question.code.clone())
+            .unwrap_or_else(|| own_code(item, code))
+    }
+
+    /// The merged checklist's code for material `code` of item `item`: the shared material that
+    /// fills it, else the item's own (`ITEM/code`).
+    pub fn material_code(&self, item: &str, code: &str) -> String {
+        self.materials
+            .iter()
+            .find(|m| m.fills.iter().any(|(i, c)| i == item && c == code))
+            .map(|m| m.code.clone())
+            .unwrap_or_else(|| own_code(item, code))
+    }
+
     /// The questions the applicant answers: the shared ones, then each item's own that no shared
     /// one answers (coded `ITEM/question`), in the bundle's item order.
     pub fn questions_to_ask(&self, items: &BTreeMap<String, ItemRules>) -> Vec<Question> {
@@ -413,6 +433,25 @@ mod tests {
     }
 
     #[test]
+    fn an_items_field_maps_to_the_bundles() {
+        let (b, _) = shop();
+        let table = [
+            ("CGJ-001", "on_street", "street", "q"),
+            ("SCJ-002", "chain", "SCJ-002/chain", "q"),
+            ("SCJ-002", "idcard", "id", "m"),
+            ("CGJ-001", "id", "id", "m"),
+            ("SCJ-002", "lease", "lease", "m"),
+            ("SCJ-001", "form", "SCJ-001/form", "m"),
+            // a code shared for another item is that item's own here
+            ("SCJ-002", "id", "SCJ-002/id", "m"),
+        ];
+        for (item, code, want, kind) in table {
+            let got = if kind == "q" { b.question_code(item, code) } else { b.material_code(item, code) };
+            assert_eq!(got, want, "{item}/{code}");
+        }
+    }
+
+    #[test]
     fn the_questions_asked_are_the_shared_ones_and_the_rest() {
         let (mut b, mut items) = shop();
         items.get_mut("SCJ-002").unwrap().questions.push(yes_no("chain"));
@@ -468,6 +507,8 @@ mod tests {
                 prop_assert!(!m.fills.is_empty());
                 for slot in &m.fills {
                     prop_assert!(seen.insert(slot.clone()), "{slot:?} twice");
+                    // a refusal of that slot's case is shown at this line
+                    prop_assert_eq!(b.material_code(&slot.0, &slot.1), m.code.clone());
                 }
             }
             let want: BTreeSet<(String, String)> = b.items.iter().flat_map(|i| {

@@ -140,6 +140,20 @@ impl FileType {
             FileType::Ofd => "application/ofd",
         }
     }
+    /// The file input's `accept` value for these types.
+    pub fn accept(types: &[FileType]) -> String {
+        types
+            .iter()
+            .map(|t| match t {
+                FileType::Pdf => ".pdf,application/pdf",
+                FileType::Jpeg => ".jpg,.jpeg,image/jpeg",
+                FileType::Png => ".png,image/png",
+                FileType::Ofd => ".ofd",
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             FileType::Pdf => "PDF",

@@ -589,12 +589,12 @@ async fn cases_suite(app: &App) {
         grants_request: None,
     };
 
-    let draft = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None).await.unwrap();
+    let draft = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None, None).await.unwrap();
     assert_eq!(draft.state.code(), "draft");
     let c = cases::apply(db, &cal, change(&draft, Action::Submit, applicant, "2025-09-30")).await.unwrap();
     assert_eq!((c.state.code(), c.version), ("submitted", 1));
     assert_eq!(c.case_no.as_deref(), Some("ZRZY-20250930-000001"));
-    let other = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None).await.unwrap();
+    let other = cases::create_draft(db, 1, "ZRZY-003", &Default::default(), None, None).await.unwrap();
     let other = cases::apply(db, &cal, change(&other, Action::Submit, applicant, "2025-09-30")).await.unwrap();
     assert_eq!(other.case_no.as_deref(), Some("ZRZY-20250930-000002"));
 
@@ -2590,6 +2590,7 @@ async fn all_suites(app: &App) {
     open_gov::open_gov_suite(app).await;
     open_gov::search_corpus_suite(app).await;
     bundles::bundles_suite(app).await;
+    bundles::applications_suite(app).await;
     supervision::supervision_suite(app).await;
     supervision::dashboard_suite(app).await;
     supervision::inquiry_suite(app).await;

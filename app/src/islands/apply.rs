@@ -35,16 +35,7 @@ fn requirement_text(m: &MaterialSpec, lang: Lang) -> &'static str {
 }
 
 fn accept_attr(m: &MaterialSpec) -> String {
-    m.file_types
-        .iter()
-        .map(|t| match t {
-            rules::materials::FileType::Pdf => ".pdf,application/pdf",
-            rules::materials::FileType::Jpeg => ".jpg,.jpeg,image/jpeg",
-            rules::materials::FileType::Png => ".png,image/png",
-            rules::materials::FileType::Ofd => ".ofd",
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    rules::materials::FileType::accept(&m.file_types)
 }
 
 #[island]

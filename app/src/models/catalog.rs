@@ -72,6 +72,9 @@ pub struct CaseSummary {
     /// Working days left (negative when overdue).
     pub remaining: Option<i32>,
     pub updated: chrono::NaiveDate,
+    /// The 一件事 application the case is one item of (`/bundle-applications/{id}`).
+    #[serde(default)]
+    pub bundle: Option<i32>,
 }
 
 /// One line of the timeline the applicant sees (staff-internal events are never included).

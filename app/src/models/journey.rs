@@ -65,6 +65,8 @@ pub struct DraftView {
     pub answers: Answers,
     pub files: Vec<FileView>,
     pub correction: Option<CorrectionView>,
+    /// The 一件事 application a draft is one item of: it is filled in there, not here.
+    pub bundle_application: Option<i32>,
 }
 
 impl DraftView {

@@ -33,6 +33,7 @@ pub fn ApplyPage() -> impl IntoView {
             match draft.await {
                 Ok(None) => view! { <Redirect path=format!("/login?next=/applications/{}", id())/> }.into_any(),
                 Ok(Some(d)) if !d.editable() => view! { <Redirect path=format!("/cases/{}", d.case_id)/> }.into_any(),
+                Ok(Some(DraftView { bundle_application: Some(b), .. })) => view! { <Redirect path=format!("/bundle-applications/{b}")/> }.into_any(),
                 Ok(Some(d)) => view! {
                     <Title text=format!("{} · {}", d.item.name, lang.pick("在线申请", "線上申請", "Apply online"))/>
                     <DraftEditor draft=crate::models::EditorView::from(&d) flash=f/>
@@ -65,6 +66,9 @@ pub fn CheckPage() -> impl IntoView {
             match draft.await {
                 Ok(None) => view! { <Redirect path=format!("/login?next=/applications/{}/check", id())/> }.into_any(),
                 Ok(Some(d)) if !d.editable() => view! { <Redirect path=format!("/cases/{}", d.case_id)/> }.into_any(),
+                Ok(Some(DraftView { bundle_application: Some(b), .. })) => {
+                    view! { <Redirect path=format!("/bundle-applications/{b}")/> }.into_any()
+                }
                 Ok(Some(d)) => check_view(d, f, lang).into_any(),
                 Err(e) => view! { <section class="panel"><ServerError error=e/></section> }.into_any(),
             }

@@ -64,8 +64,13 @@ pub fn CasesPage() -> impl IntoView {
                                 let title = c.case_no.clone().unwrap_or_else(|| lang.pick("（未提交）", "（未提交）", "(not submitted)").into());
                                 view! {
                                     <li class="case-card">
-                                        <h2><a href=if c.state == CaseState::Draft { format!("/applications/{}", c.id) } else { format!("/cases/{}", c.id) }>{c.item_name.clone()}</a></h2>
-                                        <p class="meta"><span>{title}</span><span class="tag">{c.state.label_for(c.filing, lang)}</span>{warning_badge(&c, lang)}</p>
+                                        <h2><a href=match (c.state, c.bundle) {
+                                            (CaseState::Draft, Some(b)) => format!("/bundle-applications/{b}"),
+                                            (CaseState::Draft, None) => format!("/applications/{}", c.id),
+                                            _ => format!("/cases/{}", c.id),
+                                        }>{c.item_name.clone()}</a></h2>
+                                        <p class="meta"><span>{title}</span><span class="tag">{c.state.label_for(c.filing, lang)}</span>{warning_badge(&c, lang)}
+                                            {c.bundle.map(|b| view! { <a class="tag" href=format!("/bundle-applications/{b}")>{lang.pick("一件事", "一件事", "combined")}</a> })}</p>
                                         <p class="hint">{next_step(c.state, c.due_for, lang)}</p>
                                         {c.due_on.map(|d| view! {
                                             <p>{c.due_for.map(|t| t.label(lang)).unwrap_or(lang.pick("办理期限", "辦理期限", "Due"))}{lang.pick("：", "：", ": ")}<strong>{d.to_string()}</strong></p>
@@ -271,6 +276,10 @@ pub fn render_case(d: CaseDetail, f: Flash, just_submitted: bool, lang: Lang) ->
             <h1>{s.item_name.clone()}</h1>
             <p class="meta"><span class="tag" data-testid="state">{s.state.label_for(s.filing, lang)}</span>{warning_badge(&s, lang)}</p>
             <p><strong>{lang.pick("下一步：", "下一步：", "Next: ")}</strong>{next_step(s.state, s.due_for, lang)}</p>
+            {s.bundle.map(|b| view! {
+                <p data-testid="case-bundle">{lang.pick("本事项是“一件事”申请的一部分。", "本事項是「一件事」申請的一部分。", "This item is part of a combined application. ")}
+                    <a href=format!("/bundle-applications/{b}")>{lang.pick("查看全部事项的进度", "查看全部事項的進度", "See every item's progress")}</a></p>
+            })}
             <dl class="summary-list">
                 <div><dt>{lang.pick("受理部门", "受理部門", "Department")}</dt><dd>{d.department.clone()}</dd></div>
                 {x.submitted_on.map(|a| view! { <div><dt>{lang.pick("提交日期", "提交日期", "Submitted on")}</dt><dd>{a.to_string()}</dd></div> })}

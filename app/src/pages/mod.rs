@@ -24,7 +24,7 @@ pub use admin::{AdminHomePage, CalendarAdminPage, ItemEditorPage, ItemsAdminPage
 pub use apply::{ApplyPage, CheckPage};
 pub use auth::{ActivatePage, LoginPage, PasswordPage, RegisterPage, SecondFactorPage, StaffLoginPage};
 pub use backoffice::{QueuePage, StaffCasePage};
-pub use bundle::BundlePage;
+pub use bundle::{BundleApplicationPage, BundlePage};
 pub use cases::{CasePage, CasesPage, WithdrawPage};
 pub use home::HomePage;
 pub use intake::IntakePage;

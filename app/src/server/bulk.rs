@@ -240,6 +240,7 @@ pub async fn seed_bulk(
                     decision_due: Set(None),
                     delivered_on: Set(None),
                     delivered_late: Set(false),
+                    bundle_application_id: Set(None),
                 };
                 // a closed case was decided, delivered and closed the day it was last changed
                 // (the day of submission here)

@@ -76,6 +76,21 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
+/// A signed-in applicant's id. Without one, the form is answered with the sign-in page, which
+/// comes back to the page the form was on (else "my cases"); staff are refused.
+#[derive(Debug, Clone, Copy)]
+pub struct Applicant(pub i32);
+
+impl FromRequestParts<AppState> for Applicant {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        let caller = Caller::from_request_parts(parts, st).await.map_err(IntoResponse::into_response)?;
+        let back = form_page(&parts.headers).unwrap_or_else(|| "/cases".into());
+        caller.applicant_or_login(&back).map(Applicant).map_err(IntoResponse::into_response)
+    }
+}
+
 /// The path of the page a form was posted from: a `Referer` on this request's own host.
 fn form_page(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;

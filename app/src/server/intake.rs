@@ -372,7 +372,7 @@ pub async fn start(
     if let Some(c) = existing {
         return Ok(c.id);
     }
-    Ok(super::cases::create_draft(db, applicant_id, &code, &Default::default(), Some(staff_id)).await?.id)
+    Ok(super::cases::create_draft(db, applicant_id, &code, &Default::default(), Some(staff_id), None).await?.id)
 }
 
 /// The body of the server function `api::intake_applicant`: a walk-in applicant registered,

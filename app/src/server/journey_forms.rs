@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/items/{code}/materials/{material}/{file}", get(material_form))
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
 }
 
@@ -87,7 +87,6 @@ async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let json = wants_json(&headers);
     let filer = match filer(&st, &headers, case_id, &format!("/applications/{case_id}")).await {
         Ok(f) => f,
         Err(r) => return r,
@@ -104,18 +103,53 @@ async fn upload(
         (true, None) => (format!("/cases/{case_id}"), "case"),
     };
     let id = filer.applicant_id;
+    let cap = journey::material_cap(&st.db, id, case_id, &q.material, lang).await;
+    let (db, store, material) = (&st.db, st.files.as_ref(), q.material.as_str());
+    let to = UploadTo { page, form, material, lang, json: wants_json(&headers) };
+    receive(&st, &headers, multipart, to, cap, move |name: String, body| async move {
+        journey::add_file(db, store, id, case_id, material, &name, body, lang).await
+    })
+    .await
+}
+
+/// Where an upload's answer goes: the page (and flash form) it came from, for one material.
+pub(crate) struct UploadTo<'a> {
+    pub page: String,
+    pub form: &'static str,
+    pub material: &'a str,
+    pub lang: Lang,
+    /// the page's script asked for JSON (`Accept: application/json`) and stays on the page
+    pub json: bool,
+}
+
+/// The upload endpoints' common body: with the material's cap (or the refusal to take any file),
+/// streams each `file` field of the multipart body through `store_one`, paced (a stalled or
+/// crawling body is cut off), and answers with JSON or a 303 back to the page.
+pub(crate) async fn receive<F, Fut>(
+    st: &AppState,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    to: UploadTo<'_>,
+    cap: Result<(u64, String), AppError>,
+    store_one: F,
+) -> Response
+where
+    F: Fn(String, super::files::ByteStream) -> Fut,
+    Fut: std::future::Future<Output = Result<crate::models::FileView, AppError>>,
+{
+    let UploadTo { page, form, material, lang, json } = to;
     let back = |e: AppError| {
         if json {
             json_error(&e, lang)
         } else {
             let mut values = BTreeMap::new();
-            values.insert("material".to_string(), q.material.clone());
-            let r = back_with_errors(&st, &format!("{page}#m-{}", q.material), form, values, &e, lang);
+            values.insert("material".to_string(), material.to_string());
+            let r = back_with_errors(st, &format!("{page}#m-{material}"), form, values, &e, lang);
             // The browser may still be sending: tell it not to reuse the connection.
             with_close(r)
         }
     };
-    let (cap, material_name) = match journey::material_cap(&st.db, id, case_id, &q.material, lang).await {
+    let (cap, material_name) = match cap {
         Ok(c) => c,
         Err(e) => return back(e),
     };
@@ -123,17 +157,15 @@ async fn upload(
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > cap + MULTIPART_OVERHEAD) {
         let reason = rules::materials::CorrectionReason::TooLarge { max_bytes: cap }.message(lang);
-        return back(journey::material_problem(&q.material, &material_name, reason, lang));
+        return back(journey::material_problem(material, &material_name, reason, lang));
     }
-    let mut multipart = match multipart {
-        Ok(m) => m,
-        Err(_) => {
-            return back(AppError::Invalid(vec![(
-                format!("m_{}", q.material),
-                lang.pick("请选择要上传的文件", "請選擇要上傳的檔案", "Choose a file to upload").into(),
-            )]))
-        }
+    let choose = || {
+        AppError::Invalid(vec![(
+            format!("m_{material}"),
+            lang.pick("请选择要上传的文件", "請選擇要上傳的檔案", "Choose a file to upload").into(),
+        )])
     };
+    let Ok(mut multipart) = multipart else { return back(choose()) };
     let mut added = Vec::new();
     loop {
         let mut field = match multipart.next_field().await {
@@ -142,7 +174,7 @@ async fn upload(
             Err(e) => {
                 tracing::info!(error = %e, "upload interrupted");
                 return back(AppError::Invalid(vec![(
-                    format!("m_{}", q.material),
+                    format!("m_{material}"),
                     lang.pick("上传中断，请重试", "上傳中斷，請重試", "The upload was interrupted: try again").into(),
                 )]));
             }
@@ -190,18 +222,14 @@ async fn upload(
                 }
             }
         };
-        let consume = journey::add_file(&st.db, st.files.as_ref(), id, case_id, &q.material, &name, rx.boxed(), lang);
-        let ((), result) = futures::join!(produce, consume);
+        let ((), result) = futures::join!(produce, store_one(name, rx.boxed()));
         match result {
             Ok(f) => added.push(f),
             Err(e) => return back(e),
         }
     }
     if added.is_empty() {
-        return back(AppError::Invalid(vec![(
-            format!("m_{}", q.material),
-            lang.pick("请选择要上传的文件", "請選擇要上傳的檔案", "Choose a file to upload").into(),
-        )]));
+        return back(choose());
     }
     if json {
         Json(serde_json::json!({ "ok": true, "files": added })).into_response()
@@ -211,7 +239,7 @@ async fn upload(
             Lang::ZhHant => format!("已上傳 {} 個檔案", added.len()),
             Lang::En => format!("{} file(s) uploaded", added.len()),
         };
-        see_other(&format!("{page}#m-{}", q.material), vec![notice(&st, form, msg)])
+        see_other(&format!("{page}#m-{material}"), vec![notice(st, form, msg)])
     }
 }
 

@@ -611,7 +611,7 @@ async fn run_demo(
     steps: &[(rules::case::Action, Actor)],
 ) -> Result<super::entities::case::Model, AppError> {
     let cal = super::calendar::load(db).await?;
-    let mut c = cases::create_draft(db, applicant_id, item_code, answers, None).await?;
+    let mut c = cases::create_draft(db, applicant_id, item_code, answers, None, None).await?;
     let it = item::Entity::find_by_id(c.item_id).one(db).await?.ok_or(AppError::NotFound)?;
     let rules: ItemRules = it.rules.clone();
     // A small PDF for every material the answers call for (required, 容缺 and optional).

@@ -3,6 +3,8 @@
 //! shared material once for all the items, follows the answers (an agent's authorization only when
 //! the applicant says an agent applies) and the applicant's kind; a bundle naming an item that is
 //! not in the catalog is refused; an unknown bundle is not found.
+//!
+//! J2 (third step): one application of it (`applications_suite`).
 
 use super::*;
 use sea_orm::EntityTrait;
@@ -67,4 +69,286 @@ pub async fn bundles_suite(app: &App) {
     assert!(app::server::bundles::put(&app.state.db, bad, "").await.is_err());
     let (status, _) = text(&anon, &format!("{base}/bundles/BAD-1")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The application's page with a client's session, and its flash after a refused post.
+async fn bundle_upload(c: &Client, base: &str, id: i32, material: &str, name: &str, body: &[u8]) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(body.to_vec()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    c.post(format!("{base}/bundle-applications/{id}/files"))
+        .query(&[("material", material)])
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn bundle_cases(app: &App, id: i32) -> Vec<app::server::entities::case::Model> {
+    use app::server::entities::case;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    case::Entity::find()
+        .filter(case::Column::BundleApplicationId.eq(id))
+        .order_by_asc(case::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn files_in(app: &App, case_id: i32) -> Vec<app::server::entities::case_file::Model> {
+    app::server::cases::documents::files_of(&app.state.db, case_id).await.unwrap()
+}
+
+async fn applicant_of(app: &App, id_card_no: &str) -> i32 {
+    use app::server::entities::applicant;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    applicant::Entity::find()
+        .filter(applicant::Column::IdCardNo.eq(id_card_no))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("registered")
+        .id
+}
+
+/// J2 (third step): one application of 一件事 KG-001 makes a draft case in each of its three
+/// departments; the shared question is answered once and reaches each item under its own code;
+/// each line of the merged checklist is uploaded once (one object, a row in every case it fills)
+/// and removed from all at once; a file of the wrong type is refused at its line; the cases are
+/// sent together in one transaction (all submitted, each with its own number and clock) or none is;
+/// the single-item editor does not touch a bundle's draft; another applicant is told "not found".
+pub async fn applications_suite(app: &App) {
+    use app::server::entities::{bundle_application, case_file};
+    use rules::case::CaseState;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, PaginatorTrait, QueryFilter, Set};
+    let base = &app.base;
+    let db = &app.state.db;
+    let start_url = format!("{base}/api/bundle_start");
+
+    // nobody signed in: the sign-in first
+    let r = post_form(&browser(base), &start_url, &[("code", "KG-001")]).await;
+    assert!(location(&r).starts_with("/login?next="), "{}", location(&r));
+
+    let first17 = "11010519850315123";
+    let c = new_person(base, "欧阳一件", first17, "13900000301").await;
+    let number = format!("{first17}{}", rules::validators::id_check_character(first17).unwrap());
+    let me = applicant_of(app, &number).await;
+    let r = post_form(&c, &start_url, &[("code", "kg-001")]).await;
+    let page_path = location(&r);
+    let id: i32 = page_path.strip_prefix("/bundle-applications/").expect("to the application").parse().unwrap();
+    let r = post_form(&c, &start_url, &[("code", "KG-001")]).await;
+    assert_eq!(location(&r), page_path, "the same application again");
+    let r = post_form(&c, &start_url, &[("code", "NOPE-9")]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    let drafts = bundle_cases(app, id).await;
+    assert_eq!(drafts.len(), 3, "one case per item");
+    assert!(drafts.iter().all(|d| d.state == CaseState::Draft && d.applicant_id == me));
+    let deps: std::collections::BTreeSet<i32> = drafts.iter().map(|d| d.department_id).collect();
+    assert_eq!(deps.len(), 3, "three departments");
+
+    // the single-item editor leaves a bundle's draft alone; starting the item alone is another draft
+    let one = drafts[0].id;
+    let r =
+        post_form(&c, &format!("{base}/api/save_answers"), &[("case", &one.to_string()), ("q_via_agent", "yes")]).await;
+    let f = flash_of(&r).expect("refused");
+    assert!(f.errors.get("_form").is_some_and(|m| m.contains("一件事")), "{f:?}");
+    let r = upload(&c, base, one as i64, "id_card", "a.pdf", PDF.to_vec(), true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no file through the single editor");
+    let r = post_form(&c, &format!("{base}/api/start_application"), &[("item", "ZRZY-001")]).await;
+    let alone: i32 = location(&r).strip_prefix("/applications/").unwrap().parse().unwrap();
+    assert!(!drafts.iter().any(|d| d.id == alone), "a separate draft");
+    let r = c.get(format!("{base}/applications/{one}")).send().await.unwrap();
+    assert_eq!(location(&r), page_path, "the editor sends a bundle's draft to its page");
+
+    // the page: the merged lines, and nothing can be sent yet
+    let (status, page) = text(&c, &format!("{base}{page_path}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-testid=\"bundle-problems\""), "what is missing is listed");
+    let r = post_form(&c, &format!("{base}/api/bundle_submit"), &[("application", &id.to_string()), ("version", "0")])
+        .await;
+    let f = flash_of(&r).expect("refused");
+    assert!(f.errors.keys().any(|k| k == "m_id_card"), "the shared ID card at its line: {f:?}");
+    assert!(f.errors.keys().any(|k| k == "q_via_agent"), "the question asked once: {f:?}");
+    assert!(bundle_cases(app, id).await.iter().all(|d| d.state == CaseState::Draft), "nothing sent");
+
+    // the question once: a value not offered is refused at it, then the answer reaches each item
+    let answers_url = format!("{base}/api/bundle_answers");
+    let r = post_form(&c, &answers_url, &[("case", &id.to_string()), ("q_via_agent", "maybe")]).await;
+    let f = flash_of(&r).expect("refused");
+    assert!(f.errors.contains_key("q_via_agent"), "{f:?}");
+    assert_eq!(f.values.get("q_via_agent").map(String::as_str), Some("maybe"), "what was chosen is kept");
+    let asked = app::server::bundles::application::view(db, me, id, rules::Lang::ZhHans).await.unwrap().questions;
+    assert!(asked.len() > 1 && asked[0].code == "via_agent", "the shared question first, then each item's own");
+    let mut form: Vec<(String, String)> = vec![("case".into(), id.to_string())];
+    for q in &asked {
+        let value = if q.code == "via_agent" { "no".to_string() } else { q.options[0].0.clone() };
+        form.push((format!("q_{}", q.code), value));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = post_form(&c, &answers_url, &form).await;
+    assert_eq!(location(&r), format!("{page_path}#materials"), "{:?}", flash_of(&r));
+    let row = bundle_application::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+    for d in bundle_cases(app, id).await {
+        let code = app::server::entities::item::Entity::find_by_id(d.item_id).one(db).await.unwrap().unwrap().code;
+        assert_eq!(d.answers.0, row.definition.item_answers(&code, &row.answers.0), "{code}");
+        assert_eq!(d.answers.0.get("via_agent").map(String::as_str), Some("no"), "{code}");
+    }
+
+    // each line once: the lines the service lists, a file of a type all its slots take
+    let view = app::server::bundles::application::view(db, me, id, rules::Lang::ZhHans).await.unwrap();
+    let shared = view.materials.iter().find(|l| l.material.code == "id_card").expect("the ID card line");
+    assert_eq!(shared.material.fills.len(), 3, "one upload for the three items");
+    assert!(!view.materials.iter().any(|l| l.material.code == "agent_authorization"), "no agent");
+    // a PNG where a slot takes only PDF is refused at the line, and nothing is recorded
+    let pdf_only = view
+        .materials
+        .iter()
+        .find(|l| !l.material.file_types.contains(&rules::materials::FileType::Png))
+        .expect("a PDF-only line");
+    let r = bundle_upload(&c, base, id, &pdf_only.material.code, "x.png", PNG).await;
+    let f = flash_of(&r).expect("refused");
+    assert!(f.errors.contains_key(&format!("m_{}", pdf_only.material.code)), "{f:?}");
+    for d in &drafts {
+        assert!(files_in(app, d.id).await.is_empty(), "nothing recorded for the refused file");
+    }
+    let before: u64 = case_file::Entity::find().count(db).await.unwrap();
+    for line in &view.materials {
+        let (name, body) = if line.material.file_types.contains(&rules::materials::FileType::Pdf) {
+            ("材料.pdf", PDF)
+        } else {
+            ("材料.png", PNG)
+        };
+        let r = bundle_upload(&c, base, id, &line.material.code, name, body).await;
+        assert_eq!(location(&r), format!("{page_path}#m-{}", line.material.code), "{:?}", flash_of(&r));
+    }
+    let slots: usize = view.materials.iter().map(|l| l.material.fills.len()).sum();
+    let after: u64 = case_file::Entity::find().count(db).await.unwrap();
+    assert_eq!(after - before, slots as u64, "a row in every slot a line fills");
+    let cases_now = bundle_cases(app, id).await;
+    let mut keys = std::collections::BTreeSet::new();
+    for d in &cases_now {
+        for f in files_in(app, d.id).await {
+            keys.insert(f.storage_key);
+        }
+    }
+    assert_eq!(keys.len(), view.materials.len(), "one object per line, however many slots it fills");
+    let ids: Vec<i32> = cases_now.iter().map(|d| d.id).collect();
+    let id_rows = case_file::Entity::find()
+        .filter(case_file::Column::CaseId.is_in(ids.clone()))
+        .filter(case_file::Column::MaterialCode.eq("id_card"))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(id_rows.len(), 3);
+    assert!(id_rows.windows(2).all(|w| w[0].storage_key == w[1].storage_key && w[0].sha256 == w[1].sha256));
+
+    // removed from all three at once, and from the store; then uploaded again
+    let r = post_form(
+        &c,
+        &format!("{base}/api/bundle_remove_file"),
+        &[("application", &id.to_string()), ("file", &id_rows[1].id.to_string())],
+    )
+    .await;
+    assert_eq!(location(&r), format!("{page_path}#materials"), "{:?}", flash_of(&r));
+    let left = case_file::Entity::find()
+        .filter(case_file::Column::StorageKey.eq(id_rows[0].storage_key.clone()))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "no row holds the removed file");
+    assert!(app.state.files.get(&id_rows[0].storage_key).await.is_err(), "the object is gone");
+    let r = bundle_upload(&c, base, id, "id_card", "身份证.pdf", PDF).await;
+    assert_eq!(location(&r), format!("{page_path}#m-id_card"), "{:?}", flash_of(&r));
+
+    // someone else: not found, whatever they try
+    let other = new_person(base, "司马他人", "11010519900620456", "13900000302").await;
+    let (status, _) = text(&other, &format!("{base}{page_path}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let version = bundle_application::Entity::find_by_id(id).one(db).await.unwrap().unwrap().version;
+    for (url, form) in [
+        (answers_url.clone(), vec![("case", id.to_string()), ("q_via_agent", "yes".to_string())]),
+        (
+            format!("{base}/api/bundle_remove_file"),
+            vec![("application", id.to_string()), ("file", id_rows[0].id.to_string())],
+        ),
+        (format!("{base}/api/bundle_submit"), vec![("application", id.to_string()), ("version", version.to_string())]),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = post_form(&other, &url, &form).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{url}");
+    }
+    let r = bundle_upload(&other, base, id, "id_card", "x.pdf", PDF).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        bundle_application::Entity::find_by_id(id).one(db).await.unwrap().unwrap().version,
+        version,
+        "untouched"
+    );
+
+    // a stale version is refused and sends nothing
+    let r = post_form(
+        &c,
+        &format!("{base}/api/bundle_submit"),
+        &[("application", &id.to_string()), ("version", &(version - 1).to_string())],
+    )
+    .await;
+    assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()), "stale");
+    assert!(bundle_cases(app, id).await.iter().all(|d| d.state == CaseState::Draft));
+
+    // one case that cannot be submitted (moved on meanwhile): none is
+    let moved = bundle_cases(app, id).await.remove(2);
+    let mut am: app::server::entities::case::ActiveModel = moved.clone().into();
+    am.state = Set(CaseState::Withdrawn);
+    am.update(db).await.unwrap();
+    let r = post_form(
+        &c,
+        &format!("{base}/api/bundle_submit"),
+        &[("application", &id.to_string()), ("version", &version.to_string())],
+    )
+    .await;
+    assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()), "refused: {}", location(&r));
+    let states: Vec<CaseState> = bundle_cases(app, id).await.iter().map(|d| d.state).collect();
+    assert_eq!(states[..2], [CaseState::Draft, CaseState::Draft], "the others were not sent alone");
+    let mut am: app::server::entities::case::ActiveModel = bundle_cases(app, id).await.remove(2).into();
+    am.state = Set(CaseState::Draft);
+    am.update(db).await.unwrap();
+
+    // sent: every case submitted, each with its department's number and its own clock
+    let r = post_form(
+        &c,
+        &format!("{base}/api/bundle_submit"),
+        &[("application", &id.to_string()), ("version", &version.to_string())],
+    )
+    .await;
+    assert_eq!(location(&r), page_path);
+    assert!(flash_of(&r).is_some_and(|f| f.errors.is_empty() && f.notice.is_some()), "{:?}", flash_of(&r));
+    let sent = bundle_cases(app, id).await;
+    assert!(
+        sent.iter().all(|d| d.state == CaseState::Submitted),
+        "{:?}",
+        sent.iter().map(|d| d.state).collect::<Vec<_>>()
+    );
+    let numbers: std::collections::BTreeSet<String> =
+        sent.iter().map(|d| d.case_no.clone().expect("numbered")).collect();
+    assert_eq!(numbers.len(), 3);
+    assert!(sent.iter().all(|d| d.due_on.is_some() && d.submitted_at.is_some()), "each on its clock");
+    assert!(bundle_application::Entity::find_by_id(id).one(db).await.unwrap().unwrap().submitted_at.is_some());
+    let (status, page) = text(&c, &format!("{base}{page_path}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("data-testid=\"bundle-case\"").count(), 3);
+    for n in &numbers {
+        assert!(page.contains(n.as_str()), "{n} on the page");
+    }
+    assert!(page.contains("data-testid=\"bundle-combined\""));
+    // each case's page leads back to the others; "my cases" marks them
+    let (_, page) = text(&c, &format!("{base}/cases/{}", sent[0].id)).await;
+    assert!(page.contains("data-testid=\"case-bundle\"") && page.contains(&page_path));
+    let (_, page) = text(&c, &format!("{base}/cases")).await;
+    assert!(page.matches(&format!("href=\"{page_path}\"")).count() >= 3, "the three cards link the application");
+    // and nothing more changes through it
+    let r = post_form(&c, &answers_url, &[("case", &id.to_string()), ("q_via_agent", "yes")]).await;
+    assert!(flash_of(&r).is_some_and(|f| f.errors.get("_form").is_some_and(|m| m.contains("已提交"))));
+    // a new start is a new application
+    let r = post_form(&c, &start_url, &[("code", "KG-001")]).await;
+    assert_ne!(location(&r), page_path, "a new one");
 }

@@ -48,13 +48,15 @@ impl Actor {
 }
 
 /// Starts a draft application for the newest published version of an item; `intake` names the
-/// window clerk entering it at the counter (帮办), `None` for an online application.
+/// window clerk entering it at the counter (帮办), `None` for an online application; `bundle` the
+/// 一件事 application it is one item of.
 pub async fn create_draft(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     applicant_id: i32,
     item_code: &str,
     answers: &Answers,
     intake: Option<i32>,
+    bundle: Option<i32>,
 ) -> Result<case::Model, AppError> {
     let it = super::catalog::newest_published(db, item_code).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
@@ -72,6 +74,7 @@ pub async fn create_draft(
         extended: Set(false),
         channel: Set(if intake.is_some() { Channel::Counter } else { Channel::Online }),
         intake_staff_id: Set(intake),
+        bundle_application_id: Set(bundle),
         ..Default::default()
     }
     .insert(db)
@@ -440,6 +443,7 @@ pub async fn summary(
         warning: status.map(|s| s.level),
         remaining: status.map(|s| s.remaining),
         updated: (c.updated_at + Duration::hours(8)).date_naive(),
+        bundle: c.bundle_application_id,
     })
 }
 

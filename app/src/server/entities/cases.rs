@@ -74,6 +74,8 @@ pub mod case {
         pub delivered_on: Option<Date>,
         /// Delivered after its delivery term.
         pub delivered_late: bool,
+        /// The 一件事 application this case is one item of (`bundle_applications`).
+        pub bundle_application_id: Option<i32>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -75,6 +75,32 @@ pub mod bundle {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// One application of a 一件事: its cases (one per item) point here by `cases.bundle_application_id`.
+pub mod bundle_application {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "bundle_applications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub bundle_id: i32,
+        /// The bundle as it was when the application began.
+        pub definition: rules::bundle::Bundle,
+        pub applicant_id: i32,
+        /// The answers to the bundle's questions (`Bundle::questions_to_ask` codes).
+        pub answers: crate::server::entities::case::StoredAnswers,
+        /// Optimistic lock: bumped by every change of the answers or the files.
+        pub version: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        /// When its cases were submitted together; `None` while it is a draft.
+        pub submitted_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod template {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

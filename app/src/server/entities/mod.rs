@@ -13,7 +13,7 @@ pub use cases::{
     case, case_counter, case_event, case_file, case_request, case_task, delivery, result_document, state_count,
     stored_file,
 };
-pub use catalog::{bundle, calendar_day, calendar_year, item, template};
+pub use catalog::{bundle, bundle_application, calendar_day, calendar_year, item, template};
 pub use notices::{complaint, consultation, evaluation, notification, outbox};
 pub use open::{open_entry, open_version};
 pub use oversight::{accountability, audit_anchor, scheduler_lease, scheduler_run, security_log, staff_read};

@@ -48,7 +48,7 @@ pub const COMPLAINT_WORKING_DAYS: u32 = 5;
 pub const PROGRESS_QUERIES_PER_WINDOW: u64 = 20;
 pub const PROGRESS_WINDOW_MINUTES: i64 = 10;
 
-fn china_day(t: chrono::DateTime<Utc>) -> NaiveDate {
+pub(crate) fn china_day(t: chrono::DateTime<Utc>) -> NaiveDate {
     (t + Duration::hours(8)).date_naive()
 }
 
@@ -82,6 +82,22 @@ fn not_editable(lang: Lang) -> AppError {
     )
 }
 
+/// A draft that is one item of a 一件事 application is filled in and sent only with the others,
+/// on the application's page (`server::bundles::application`); once sent, each case goes on alone.
+fn not_in_bundle_draft(c: &case::Model, lang: Lang) -> Result<(), AppError> {
+    match c.bundle_application_id {
+        Some(_) if c.state == CaseState::Draft => Err(AppError::field(
+            "_form",
+            lang.pick(
+                "该申请是“一件事”申请的一部分，请在一件事申请页面填写和提交。",
+                "該申請是「一件事」申請的一部分，請在一件事申請頁面填寫和提交。",
+                "This is one item of a combined application: fill it in and send it on the combined application's page.",
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 async fn require_editable(
     db: &impl ConnectionTrait,
     applicant_id: i32,
@@ -89,6 +105,7 @@ async fn require_editable(
     lang: Lang,
 ) -> Result<case::Model, AppError> {
     let c = own_case(db, applicant_id, case_id).await?;
+    not_in_bundle_draft(&c, lang)?;
     match state_of(&c)? {
         CaseState::Draft | CaseState::AwaitingCorrection => Ok(c),
         _ => Err(not_editable(lang)),
@@ -106,6 +123,7 @@ async fn require_uploadable(
     lang: Lang,
 ) -> Result<case::Model, AppError> {
     let c = own_case(db, applicant_id, case_id).await?;
+    not_in_bundle_draft(&c, lang)?;
     let state = state_of(&c)?;
     if matches!(state, CaseState::Draft | CaseState::AwaitingCorrection) {
         return Ok(c);
@@ -137,6 +155,7 @@ pub async fn start(db: &DatabaseConnection, applicant_id: i32, item_code: &str) 
     let existing = case::Entity::find()
         .filter(case::Column::ApplicantId.eq(applicant_id))
         .filter(case::Column::State.eq(CaseState::Draft))
+        .filter(case::Column::BundleApplicationId.is_null())
         .filter(
             case::Column::ItemId.is_in(
                 item::Entity::find()
@@ -154,7 +173,7 @@ pub async fn start(db: &DatabaseConnection, applicant_id: i32, item_code: &str) 
     if let Some(c) = existing {
         return Ok(c.id);
     }
-    Ok(cases::create_draft(db, applicant_id, &newest.code, &Answers::new(), None).await?.id)
+    Ok(cases::create_draft(db, applicant_id, &newest.code, &Answers::new(), None, None).await?.id)
 }
 
 async fn correction_of(db: &impl ConnectionTrait, c: &case::Model) -> Result<Option<CorrectionView>, AppError> {
@@ -199,12 +218,22 @@ pub async fn draft_view(
         answers: c.answers.0.clone(),
         files: files_of(db, c.id).await?.iter().map(file_view).collect(),
         correction: correction_of(db, &c).await?,
+        bundle_application: c.bundle_application_id.filter(|_| state == CaseState::Draft),
     })
 }
 
 /// Checks answers against the item's questions: every key a question, every value one of its
 /// options. Unanswered questions are allowed in a draft (checked at submit).
 pub fn parse_answers(rules: &ItemRules, raw: &BTreeMap<String, String>, lang: Lang) -> Result<Answers, AppError> {
+    parse_answers_to(&rules.questions, raw, lang)
+}
+
+/// [`parse_answers`] over a list of questions (a 一件事's, `rules::bundle::Bundle::questions_to_ask`).
+pub fn parse_answers_to(
+    questions: &[rules::item::Question],
+    raw: &BTreeMap<String, String>,
+    lang: Lang,
+) -> Result<Answers, AppError> {
     let mut out = Answers::new();
     let mut errors = Vec::new();
     for (k, v) in raw {
@@ -212,7 +241,7 @@ pub fn parse_answers(rules: &ItemRules, raw: &BTreeMap<String, String>, lang: La
         if v.is_empty() {
             continue;
         }
-        match rules.questions.iter().find(|q| &q.code == k) {
+        match questions.iter().find(|q| &q.code == k) {
             Some(q) if q.options.iter().any(|(o, _)| o == v) => {
                 out.insert(k.clone(), v.to_string());
             }
@@ -269,10 +298,16 @@ pub async fn upgrade_draft(
     lang: Lang,
 ) -> Result<(), AppError> {
     let c = require_editable(db, applicant_id, case_id, lang).await?;
+    upgrade_case(db, c, lang).await.map(|_| ())
+}
+
+/// [`upgrade_draft`] of a draft already checked: its answers kept where they still fit. Whether it
+/// moved.
+pub(crate) async fn upgrade_case(db: &impl ConnectionTrait, c: case::Model, lang: Lang) -> Result<bool, AppError> {
     let (it, _) = item_of(db, c.item_id).await?;
     let newest = newest_published(db, &it.code).await?.ok_or(AppError::NotFound)?;
     if newest.version <= it.version {
-        return Ok(());
+        return Ok(false);
     }
     let rules: ItemRules = newest.rules.clone();
     let old: Answers = c.answers.0.clone();
@@ -288,7 +323,7 @@ pub async fn upgrade_draft(
     am.version = Set(c.version + 1);
     am.updated_at = Set(Utc::now());
     am.update(db).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// What blocks a submit: unanswered questions, missing materials, an outdated item.
@@ -302,29 +337,33 @@ pub fn submit_problems(
     let mut out = Vec::new();
     for q in &rules.questions {
         if !answers.contains_key(&q.code) {
-            out.push((
-                format!("q_{}", q.code),
-                match lang {
-                    Lang::ZhHans => format!("请回答「{}」", q.text),
-                    Lang::ZhHant => format!("請回答「{}」", q.text),
-                    Lang::En => format!("Answer “{}”", q.text),
-                },
-            ));
+            out.push((format!("q_{}", q.code), answer_first(&q.text, lang)));
         }
     }
     let list = checklist(&rules.materials, kind, answers, provided, None);
     for code in &list.missing {
         let name = rules.materials.iter().find(|m| &m.code == code).map(|m| m.name.clone()).unwrap_or_default();
-        out.push((
-            format!("m_{code}"),
-            match lang {
-                Lang::ZhHans => format!("请上传「{name}」"),
-                Lang::ZhHant => format!("請上傳「{name}」"),
-                Lang::En => format!("Upload “{name}”"),
-            },
-        ));
+        out.push((format!("m_{code}"), upload_first(&name, lang)));
     }
     out
+}
+
+/// "Answer this question" before a submit.
+pub fn answer_first(question: &str, lang: Lang) -> String {
+    match lang {
+        Lang::ZhHans => format!("请回答「{question}」"),
+        Lang::ZhHant => format!("請回答「{question}」"),
+        Lang::En => format!("Answer “{question}”"),
+    }
+}
+
+/// "Upload this material" before a submit.
+pub fn upload_first(material: &str, lang: Lang) -> String {
+    match lang {
+        Lang::ZhHans => format!("请上传「{material}」"),
+        Lang::ZhHant => format!("請上傳「{material}」"),
+        Lang::En => format!("Upload “{material}”"),
+    }
 }
 
 /// Submits a draft (or resubmits after a correction notice).

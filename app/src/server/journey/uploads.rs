@@ -36,7 +36,7 @@ pub const MAX_BYTES_PER_APPLICANT: u64 = 16 << 30;
 
 /// How many more bytes case `case_id` of `applicant_id` may take in (its own quota and its
 /// applicant's), or the refusal when material `material` already holds its maximum of files.
-async fn room(
+pub(crate) async fn room(
     db: &impl ConnectionTrait,
     applicant_id: i32,
     case_id: i32,

@@ -1,9 +1,11 @@
 //! 一件事 (issue J2): bundles of items from several departments, applied for once. What the public
 //! reads before applying: a bundle's items with their departments and limits, the questions asked
 //! once, the merged checklist (`rules::bundle::Bundle::merged_checklist`: each shared material
-//! once, every item's conditions respected) and the combined deadline if accepted today.
+//! once, every item's conditions respected) and the combined deadline if accepted today. One
+//! application of a bundle: [`application`]; its forms and upload: [`forms`].
 
-use std::collections::BTreeMap;
+pub mod application;
+pub mod forms;
 
 use chrono::{NaiveDate, Utc};
 use rules::bundle::{Bundle, MergedMaterial};
@@ -11,6 +13,7 @@ use rules::item::{ItemRules, Question};
 use rules::materials::{Answers, ApplicantKind};
 use rules::{Calendar, TimeLimit};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::BTreeMap;
 
 use super::entities::{bundle, department};
 use super::error::AppError;
