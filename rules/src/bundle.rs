@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::item::{ItemRules, Question};
-use crate::materials::{Answers, ApplicantKind, FileType, Requirement};
+use crate::materials::{Answers, ApplicantKind, FileType, MaterialSpec, Requirement};
 
 /// A question the bundle asks once, answering one question of several items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +149,17 @@ impl Bundle {
         kind: ApplicantKind,
         answers: &Answers,
     ) -> Vec<MergedMaterial> {
+        self.merged_checklist_of(|code| items.get(code).map(|r| r.materials.as_slice()), kind, answers)
+    }
+
+    /// [`merged_checklist`](Bundle::merged_checklist) from each item's materials alone (what the
+    /// browser is given).
+    pub fn merged_checklist_of<'a>(
+        &self,
+        materials_of: impl Fn(&str) -> Option<&'a [MaterialSpec]>,
+        kind: ApplicantKind,
+        answers: &Answers,
+    ) -> Vec<MergedMaterial> {
         let slot_of: BTreeMap<(&str, &str), usize> = self
             .materials
             .iter()
@@ -158,9 +169,9 @@ impl Bundle {
         let mut shared: Vec<Option<MergedMaterial>> = vec![None; self.materials.len()];
         let mut own = Vec::new();
         for code in &self.items {
-            let Some(r) = items.get(code) else { continue };
+            let Some(materials) = materials_of(code) else { continue };
             let item_answers = self.item_answers(code, answers);
-            for spec in r.materials.iter().filter(|s| s.applies(kind, &item_answers)) {
+            for spec in materials.iter().filter(|s| s.applies(kind, &item_answers)) {
                 let slot = (code.clone(), spec.code.clone());
                 let required = spec.requirement == Requirement::Required;
                 match slot_of.get(&(code.as_str(), spec.code.as_str())) {
@@ -284,7 +295,7 @@ pub fn combined_due(dues: &[Option<chrono::NaiveDate>]) -> Option<chrono::NaiveD
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::materials::{Condition, MaterialForm, MaterialSpec};
+    use crate::materials::{Condition, MaterialForm};
     use proptest::prelude::*;
 
     fn spec(code: &str, types: &[FileType], req: Requirement, condition: Option<Condition>) -> MaterialSpec {

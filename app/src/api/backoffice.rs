@@ -52,6 +52,13 @@ pub async fn staff_act(
     crate::server::backoffice_forms::act(case, version, action).await
 }
 
+/// The window accepts at once every case of a 一件事 application it may accept (`versions`:
+/// `case:version` pairs as its page showed them).
+#[server(prefix = "/api", endpoint = "accept_bundle")]
+pub async fn accept_bundle(case: String, versions: String) -> Result<(), ServerFnError> {
+    crate::server::backoffice_forms::accept_bundle(case, versions).await
+}
+
 /// The counter registers a walk-in applicant (no password: they may sign up online later).
 #[server(prefix = "/api", endpoint = "intake_applicant")]
 pub async fn intake_applicant(#[server(flatten)] input: NewApplicant) -> Result<(), ServerFnError> {

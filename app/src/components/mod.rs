@@ -1,9 +1,11 @@
 //! Shared components: the page layout (header with language and elder-mode switches, footer),
 //! form fields with their errors, the error summary and notices.
 
+mod bundle;
 mod form;
 mod layout;
 
+pub use bundle::*;
 pub use form::*;
 pub use layout::*;
 

@@ -3,7 +3,10 @@
 //! string); this island listens to the answers and recomputes the lists at once in the browser,
 //! with the same `rules` crate. It has no view of its own, only the item's materials as props.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
+use rules::bundle::Bundle;
 use rules::materials::MaterialSpec;
 
 /// Wires the preview (`form.preview-form` and the lists `#preview-now`, `#preview-later`, `#preview-optional`) to the answers.
@@ -14,6 +17,21 @@ pub fn ChecklistLive(specs: Vec<MaterialSpec>) -> impl IntoView {
     live::wire(specs);
     #[cfg(not(feature = "hydrate"))]
     let _ = specs;
+}
+
+/// The 一件事 page's merged checklist, live: the same as [`ChecklistLive`] for a bundle — the
+/// answers (`form.preview-form`) recompute `ol[data-testid=bundle-checklist]` in the browser with
+/// `rules::bundle::Bundle::merged_checklist_of`, the words from `components::line_text`.
+#[island]
+pub fn BundleChecklistLive(
+    bundle: Bundle,
+    materials: BTreeMap<String, Vec<MaterialSpec>>,
+    names: BTreeMap<String, String>,
+) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    live::wire_bundle(bundle, materials, names, crate::components::use_prefs().lang);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (bundle, materials, names);
 }
 
 #[cfg(feature = "hydrate")]
@@ -44,8 +62,9 @@ mod live {
         update.forget();
     }
 
-    fn render(doc: &Document, form: &HtmlFormElement, specs: &[MaterialSpec]) {
-        let mut kind = ApplicantKind::Person;
+    /// The applicant's kind and the answers chosen in the form.
+    fn chosen(form: &HtmlFormElement, kind: ApplicantKind) -> (ApplicantKind, Answers) {
+        let mut kind = kind;
         let mut answers = Answers::new();
         for (name, value) in checked_radios(form) {
             if name == "kind" {
@@ -54,6 +73,69 @@ mod live {
                 answers.insert(q.to_string(), value);
             }
         }
+        (kind, answers)
+    }
+
+    pub fn wire_bundle(
+        bundle: rules::bundle::Bundle,
+        materials: std::collections::BTreeMap<String, Vec<MaterialSpec>>,
+        names: std::collections::BTreeMap<String, String>,
+        lang: rules::Lang,
+    ) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(form) =
+            doc.query_selector("form.preview-form").ok().flatten().and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let update = {
+            let form = form.clone();
+            Closure::<dyn Fn()>::new(move || {
+                let (kind, answers) = chosen(&form, ApplicantKind::Enterprise);
+                let lines = bundle.merged_checklist_of(|c| materials.get(c).map(Vec::as_slice), kind, &answers);
+                let Some(ol) = doc.query_selector("ol[data-testid=bundle-checklist]").ok().flatten() else { return };
+                ol.set_text_content(None);
+                for m in &lines {
+                    let t = crate::components::line_text(m, &names, lang);
+                    let Ok(li) = doc.create_element("li") else { continue };
+                    let _ = li.set_attribute("data-testid", "bundle-material");
+                    let tag = |text: &str, testid: Option<&str>| {
+                        doc.create_element("span").ok().inspect(|s| {
+                            let _ = s.set_attribute("class", "tag");
+                            if let Some(id) = testid {
+                                let _ = s.set_attribute("data-testid", id);
+                            }
+                            s.set_text_content(Some(text));
+                        })
+                    };
+                    if let Ok(strong) = doc.create_element("strong") {
+                        strong.set_text_content(Some(&m.name));
+                        let _ = li.append_child(&strong);
+                    }
+                    let _ = li.append_with_str_1(" ");
+                    if let Some(s) = tag(t.status, None) {
+                        let _ = li.append_child(&s);
+                    }
+                    if let Some(s) = t.shared.and_then(|text| tag(text, Some("bundle-shared"))) {
+                        let _ = li.append_with_str_1(" ");
+                        let _ = li.append_child(&s);
+                    }
+                    if let Ok(p) = doc.create_element("p") {
+                        let _ = p.set_attribute("class", "meta");
+                        p.set_text_content(Some(&t.for_items));
+                        let _ = li.append_child(&p);
+                    }
+                    let _ = ol.append_child(&li);
+                }
+            })
+        };
+        let _ = form.add_event_listener_with_callback("change", update.as_ref().unchecked_ref());
+        let _ = update.as_ref().unchecked_ref::<web_sys::js_sys::Function>().call0(&JsValue::NULL);
+        update.forget();
+    }
+
+    fn render(doc: &Document, form: &HtmlFormElement, specs: &[MaterialSpec]) {
+        let (kind, answers) = chosen(form, ApplicantKind::Person);
         let c = checklist(specs, kind, &answers, &BTreeSet::new(), None);
         for (id, codes) in
             [("preview-now", &c.required_now), ("preview-later", &c.deferrable), ("preview-optional", &c.optional)]

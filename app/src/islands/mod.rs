@@ -30,7 +30,7 @@ pub use apply::DraftEditor;
 #[cfg(feature = "island-auth")]
 pub use auth::FieldChecks;
 #[cfg(feature = "island-guide")]
-pub use guide::ChecklistLive;
+pub use guide::{BundleChecklistLive, ChecklistLive};
 #[cfg(feature = "island-admin")]
 pub use item_rules::ItemRulesLive;
 
@@ -40,7 +40,7 @@ pub use item_rules::ItemRulesLive;
 /// `tongban-<bundle>` for each name here.
 pub const BUNDLES: &[(&str, &[&str])] = &[
     ("auth", &["FieldChecks"]),
-    ("guide", &["ChecklistLive"]),
+    ("guide", &["ChecklistLive", "BundleChecklistLive"]),
     ("apply", &["DraftEditor"]),
     ("admin", &["ItemRulesLive"]),
 ];

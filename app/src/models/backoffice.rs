@@ -199,6 +199,33 @@ pub struct StaffCase {
     pub reviewers: Vec<(i32, String)>,
     pub tasks: Vec<TaskView>,
     pub requests: Vec<RequestView>,
+    /// The 一件事 application the case is one item of, with its other cases.
+    #[serde(default)]
+    pub bundle: Option<BundlePanel>,
+}
+
+/// A 一件事 application's cases, as the staff page of one of them shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundlePanel {
+    pub application: i32,
+    pub name: String,
+    pub cases: Vec<BundleSibling>,
+}
+
+/// One case of a 一件事 application on a staff page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleSibling {
+    pub case_id: i32,
+    pub case_no: Option<String>,
+    pub item_name: String,
+    pub department: String,
+    pub state: CaseState,
+    pub filing: bool,
+    pub version: i32,
+    /// the caller may accept it now
+    pub acceptable: bool,
+    /// the caller may open it
+    pub readable: bool,
 }
 
 /// What a member of staff asks for on a case, as an action form of the back office sends it: the

@@ -367,6 +367,7 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
             <h2>{lang.pick("材料", "材料", "Materials")}</h2>
             <ul class="material-cards">{materials}</ul>
         </section>
+        {c.bundle.clone().map(|b| bundle_panel(c.id, b, lang))}
         {workflow_panel(&c, &f, lang)}
         <section class="panel" aria-labelledby="actions-h">
             <h2 id="actions-h">{lang.pick("办理", "辦理", "Actions")}</h2>
@@ -389,6 +390,57 @@ pub fn render_staff_case(c: StaffCase, f: Flash, lang: Lang) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ol>
+        </section>
+    }
+}
+
+/// A 一件事 application's cases, each in its department; where the caller may accept more than one
+/// of them, one form accepts them all at once.
+fn bundle_panel(case: i32, b: crate::models::BundlePanel, lang: Lang) -> impl IntoView {
+    let acceptable: Vec<&crate::models::BundleSibling> = b.cases.iter().filter(|s| s.acceptable).collect();
+    let versions = acceptable.iter().map(|s| format!("{}:{}", s.case_id, s.version)).collect::<Vec<_>>().join(",");
+    let many = acceptable.len() > 1;
+    let count = acceptable.len();
+    let rows = b
+        .cases
+        .iter()
+        .map(|s| {
+            let no = s.case_no.clone().unwrap_or_default();
+            view! {
+                <tr data-testid="staff-bundle-case">
+                    <td>{s.item_name.clone()}</td>
+                    <td>{s.department.clone()}</td>
+                    <td>{if s.readable && s.case_id != case { view! { <a href=format!("/staff/cases/{}", s.case_id)>{no}</a> }.into_any() } else { no.into_any() }}</td>
+                    <td><span class="tag">{s.state.label_for(s.filing, lang)}</span></td>
+                    <td>{s.acceptable.then(|| lang.pick("可由您受理", "可由您受理", "you may accept"))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="bundle-h" data-testid="staff-bundle">
+            <h2 id="bundle-h">{lang.pick("一件事：", "一件事：", "Combined application: ")}{b.name.clone()}</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-label=lang.pick("一件事的各事项（可左右滚动）", "一件事的各事項（可左右捲動）", "The items of the combined application (scrollable table)")><table class="table">
+                <thead><tr>
+                    <th scope="col">{lang.pick("事项", "事項", "Item")}</th>
+                    <th scope="col">{lang.pick("部门", "部門", "Department")}</th>
+                    <th scope="col">{lang.pick("办件编号", "辦件編號", "Case number")}</th>
+                    <th scope="col">{lang.pick("状态", "狀態", "State")}</th>
+                    <th scope="col"><span class="visually-hidden">{lang.pick("您可办理", "您可辦理", "Yours")}</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table></div>
+            {many.then(|| view! {
+                <form method="post" action={<crate::api::AcceptBundle as ServerFn>::PATH}>
+                    <input type="hidden" name="case" value=case.to_string()/>
+                    <input type="hidden" name="versions" value=versions/>
+                    <button type="submit" class="button" data-testid="accept-bundle">{match lang {
+                        Lang::En => format!("Accept these {count} items at once"),
+                        Lang::ZhHant => format!("一併受理以上 {count} 個事項"),
+                        Lang::ZhHans => format!("一并受理以上 {count} 个事项"),
+                    }}</button>
+                </form>
+            })}
         </section>
     }
 }

@@ -8,7 +8,8 @@ use leptos::server_fn::ServerFn;
 use rules::materials::{ApplicantKind, FileType, Requirement};
 use rules::Lang;
 
-use crate::components::Notice;
+use crate::components::{line_text, Notice};
+use crate::islands::BundleChecklistLive;
 use crate::models::{human_size, Flash};
 use crate::pages::home::format_limit;
 use crate::pages::loaded::{loaded, signed_in};
@@ -48,23 +49,18 @@ fn render(v: BundleView, flash: Flash, lang: Lang) -> impl IntoView {
             view! { <fieldset class="field"><legend>{q.text.clone()}</legend>{options}</fieldset> }
         })
         .collect_view();
-    let name_of = |code: &str| v.items.iter().find(|i| i.code == code).map(|i| i.name.clone()).unwrap_or_default();
+    let names: std::collections::BTreeMap<String, String> =
+        v.items.iter().map(|i| (i.code.clone(), i.name.clone())).collect();
     let lines = v
         .checklist
         .iter()
         .map(|m| {
-            let for_items = m.fills.iter().map(|(i, _)| name_of(i)).collect::<Vec<_>>().join("、");
-            let shared = m.fills.len() > 1;
-            let status = match (m.requirement, m.deferrable) {
-                (Requirement::Optional, _) => lang.pick("可选", "可選", "optional"),
-                (_, true) => lang.pick("可容缺后补", "可容缺後補", "may follow after acceptance"),
-                _ => lang.pick("必须提交", "必須提交", "needed now"),
-            };
+            let t = line_text(m, &names, lang);
             view! {
                 <li data-testid="bundle-material">
-                    <strong>{m.name.clone()}</strong>" "<span class="tag">{status}</span>
-                    {shared.then(|| view! { " "<span class="tag" data-testid="bundle-shared">{lang.pick("只需提交一次", "只需提交一次", "uploaded once")}</span> })}
-                    <p class="meta">{lang.pick("用于：", "用於：", "For: ")}{for_items}</p>
+                    <strong>{m.name.clone()}</strong>" "<span class="tag">{t.status}</span>
+                    {t.shared.map(|s| view! { " "<span class="tag" data-testid="bundle-shared">{s}</span> })}
+                    <p class="meta">{t.for_items}</p>
                 </li>
             }
         })
@@ -119,6 +115,7 @@ fn render(v: BundleView, flash: Flash, lang: Lang) -> impl IntoView {
                 <button type="submit" class="button secondary">{lang.pick("更新清单", "更新清單", "Update the list")}</button>
             </form>
             <ol class="checklist" data-testid="bundle-checklist">{lines}</ol>
+            <BundleChecklistLive bundle=v.definition.clone() materials=v.materials.clone() names=names.clone()/>
         </section>
         {start}
     }

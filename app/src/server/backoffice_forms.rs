@@ -44,3 +44,36 @@ async fn act_reply(call: &mut FormCall, case: &str, version: &str, action: &Staf
         Err(e) => back_with_errors(&st, &page, "staff_case", action.values(), &e, lang),
     }
 }
+
+/// The body of the server function `accept_bundle`: the window accepts at once every case of the
+/// case's 一件事 application it may accept (`versions`: `case:version` pairs as the page showed
+/// them), then back to the case page.
+pub async fn accept_bundle(case: String, versions: String) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let (st, lang) = (call.st.clone(), call.lang);
+    let Ok(case_id) = case.trim().parse::<i32>() else { return call.answer(AppError::NotFound.into_response()) };
+    let page = format!("/staff/cases/{case_id}");
+    let user = match call.extract::<Caller>().await {
+        Ok(Caller(Some(u @ SessionUser::Staff { .. }))) => u,
+        Ok(_) => return call.answer(see_other(&format!("/staff/login?next={page}"), vec![])),
+        Err(e) => return call.answer(e.into_response()),
+    };
+    let seen: std::collections::BTreeMap<i32, i32> = versions
+        .split(',')
+        .filter_map(|p| p.split_once(':'))
+        .filter_map(|(c, v)| Some((c.trim().parse().ok()?, v.trim().parse().ok()?)))
+        .collect();
+    let reply = match backoffice::accept_bundle(&st.db, &st.calendar(), &user, case_id, &seen, st.today(), lang).await {
+        Ok(n) => {
+            let msg = match lang {
+                rules::Lang::En => format!("Accepted: {n} items of the combined application"),
+                rules::Lang::ZhHant => format!("已一併受理一件事申請的 {n} 個事項"),
+                rules::Lang::ZhHans => format!("已一并受理一件事申请的 {n} 个事项"),
+            };
+            see_other(&page, vec![notice(&st, "staff_case", msg)])
+        }
+        Err(e @ AppError::Forbidden) => e.into_response(),
+        Err(e) => back_with_errors(&st, &page, "staff_case", Default::default(), &e, lang),
+    };
+    call.answer(reply)
+}

@@ -407,6 +407,12 @@ pub async fn seed_demo(
     };
     let staff: Vec<StaffSeed> = vec![
         ("clerk", "窗口受理员 王敏", vec![(Role::WindowClerk, zrzy), (Role::WindowClerk, zjj)]),
+        // 综合窗口: authorised by the three departments of 一件事 KG-001 to receive for each
+        (
+            "window",
+            "综合窗口受理员 郑洁",
+            vec![(Role::WindowClerk, zrzy), (Role::WindowClerk, zjj), (Role::WindowClerk, yjgl)],
+        ),
         ("reviewer", "审查员 李强", vec![(Role::Reviewer, zrzy), (Role::Reviewer, zjj)]),
         ("approver", "首席代表 陈静", vec![(Role::Approver, zrzy), (Role::Approver, zjj)]),
         // co-reviews the parallel approvals led by ZJJ, for planning (ZRZY) and safety (YJGL)

@@ -29,12 +29,15 @@ pub async fn bundles_suite(app: &App) {
         assert!(page.contains(dep), "{dep}");
     }
     assert_eq!(page.matches("data-testid=\"bundle-item\"").count(), 3);
-    assert_eq!(page.matches("营业执照").count(), 1, "the business licence once, for the three items");
-    assert!(page.contains("只需提交一次"));
-    assert!(!page.contains("申请人身份证明"), "an enterprise gives no person's ID");
-    assert!(!page.contains("授权委托书"), "no agent");
+    // (the page also carries every item's materials for the island that recomputes the list)
+    let list = checklist_of(&page);
+    assert_eq!(list.matches("营业执照").count(), 1, "the business licence once, for the three items");
+    assert!(list.contains("只需提交一次"));
+    assert!(!list.contains("申请人身份证明"), "an enterprise gives no person's ID");
+    assert!(!list.contains("授权委托书"), "no agent");
     // each item's own application form stays, once each
-    assert!(page.contains("建筑工程施工许可申请表") && page.contains("安全设施设计审查申请书"));
+    assert!(list.contains("建筑工程施工许可申请表") && list.contains("安全设施设计审查申请书"));
+    assert!(page.contains("BundleChecklistLive"), "the island that recomputes it in the browser");
 
     // the combined deadline: the latest item's (ZJJ-001's 20 working days beat the others')
     let cal = app.state.calendar();
@@ -52,8 +55,9 @@ pub async fn bundles_suite(app: &App) {
 
     // an agent applies: the authorization, once; a person: the ID instead of the licence
     let (_, page) = text(&anon, &format!("{base}/bundles/KG-001?kind=person&q_via_agent=yes")).await;
-    assert_eq!(page.matches("授权委托书及受托人身份证明").count(), 1);
-    assert!(page.contains("申请人身份证明") && !page.contains("营业执照"));
+    let list = checklist_of(&page);
+    assert_eq!(list.matches("授权委托书及受托人身份证明").count(), 1);
+    assert!(list.contains("申请人身份证明") && !list.contains("营业执照"));
     // an answer to no question asked, or a value not offered, is ignored
     let (status, _) = text(&anon, &format!("{base}/bundles/KG-001?q_via_agent=maybe&q_nope=1")).await;
     assert_eq!(status, StatusCode::OK);
@@ -71,7 +75,14 @@ pub async fn bundles_suite(app: &App) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-/// The application's page with a client's session, and its flash after a refused post.
+/// The merged checklist of a bundle page as the server rendered it.
+fn checklist_of(page: &str) -> &str {
+    let from = page.find("data-testid=\"bundle-checklist\"").expect("the checklist");
+    let to = page[from..].find("</ol>").expect("its end");
+    &page[from..from + to]
+}
+
+/// Uploads one file for one line of application `id`.
 async fn bundle_upload(c: &Client, base: &str, id: i32, material: &str, name: &str, body: &[u8]) -> reqwest::Response {
     let part = reqwest::multipart::Part::bytes(body.to_vec()).file_name(name.to_string());
     let form = reqwest::multipart::Form::new().part("file", part);
@@ -351,4 +362,109 @@ pub async fn applications_suite(app: &App) {
     // a new start is a new application
     let r = post_form(&c, &start_url, &[("code", "KG-001")]).await;
     assert_ne!(location(&r), page_path, "a new one");
+
+    acceptance(app, id, &c, me).await;
+}
+
+/// Answers every question (no agent), uploads a file for every line and sends application `id`.
+async fn fill_and_send(app: &App, c: &Client, me: i32, id: i32) {
+    let base = &app.base;
+    let view = app::server::bundles::application::view(&app.state.db, me, id, rules::Lang::ZhHans).await.unwrap();
+    let mut form: Vec<(String, String)> = vec![("case".into(), id.to_string())];
+    for q in &view.questions {
+        let value = if q.code == "via_agent" { "no".to_string() } else { q.options[0].0.clone() };
+        form.push((format!("q_{}", q.code), value));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    post_form(c, &format!("{base}/api/bundle_answers"), &form).await;
+    let view = app::server::bundles::application::view(&app.state.db, me, id, rules::Lang::ZhHans).await.unwrap();
+    for line in &view.materials {
+        let pdf = line.material.file_types.contains(&rules::materials::FileType::Pdf);
+        let (name, body) = if pdf { ("a.pdf", PDF) } else { ("a.png", PNG) };
+        bundle_upload(c, base, id, &line.material.code, name, body).await;
+    }
+    let view = app::server::bundles::application::view(&app.state.db, me, id, rules::Lang::ZhHans).await.unwrap();
+    assert!(view.problems.is_empty(), "{:?}", view.problems);
+    let version = view.version.to_string();
+    let r =
+        post_form(c, &format!("{base}/api/bundle_submit"), &[("application", &id.to_string()), ("version", &version)])
+            .await;
+    assert!(flash_of(&r).is_some_and(|f| f.errors.is_empty()), "{:?}", flash_of(&r));
+}
+
+/// The window's side: a case's staff page lists its application's other cases; a clerk of two of
+/// the three departments accepts those two at once (the third waits for its own window); a
+/// 综合窗口 clerk authorised by all three accepts a whole application at once; a stale page and a
+/// member of staff who may not accept change nothing.
+async fn acceptance(app: &App, first: i32, c: &Client, me: i32) {
+    use rules::case::CaseState;
+    let base = &app.base;
+    let accept_url = format!("{base}/api/accept_bundle");
+    let sent = bundle_cases(app, first).await;
+    let versions = |cases: &[app::server::entities::case::Model]| {
+        cases.iter().map(|d| format!("{}:{}", d.id, d.version)).collect::<Vec<_>>().join(",")
+    };
+
+    let clerk = staff_login(base, "clerk").await;
+    let (status, v) = staff_view(&clerk, base, sent[0].id as i64).await;
+    assert_eq!(status, StatusCode::OK);
+    let siblings = v["bundle"]["cases"].as_array().expect("the panel").clone();
+    assert_eq!(siblings.len(), 3);
+    let acceptable = siblings.iter().filter(|s| s["acceptable"] == true).count();
+    assert_eq!(acceptable, 2, "the clerk's two departments: {siblings:?}");
+
+    // someone who may not accept: refused, nothing moves
+    let reviewer = staff_login(base, "reviewer").await;
+    let case0 = sent[0].id.to_string();
+    let r = post_form(&reviewer, &accept_url, &[("case", &case0), ("versions", &versions(&sent))]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // a page that is out of date: refused, nothing moves
+    let r = post_form(&clerk, &accept_url, &[("case", &case0), ("versions", &format!("{}:99", sent[0].id))]).await;
+    assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()));
+    assert!(bundle_cases(app, first).await.iter().all(|d| d.state == CaseState::Submitted));
+
+    let r = post_form(&clerk, &accept_url, &[("case", &case0), ("versions", &versions(&sent))]).await;
+    assert_eq!(location(&r), format!("/staff/cases/{case0}"));
+    assert!(flash_of(&r).is_some_and(|f| f.notice.is_some_and(|n| n.contains('2'))), "{:?}", flash_of(&r));
+    let now = bundle_cases(app, first).await;
+    let accepted = now.iter().filter(|d| d.state == CaseState::Accepted).count();
+    assert_eq!(accepted, 2);
+    let waiting = now.iter().find(|d| d.state == CaseState::Submitted).expect("the third waits");
+    let yjgl = app::server::entities::department::Entity::find_by_id(waiting.department_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(yjgl.code, "YJGL", "the department the clerk does not serve");
+    for d in now.iter().filter(|d| d.state == CaseState::Accepted) {
+        assert!(d.accepted_on.is_some() && d.due_on.is_some(), "each on its decision clock");
+    }
+
+    // the 综合窗口 accepts a whole application at once
+    let r = post_form(c, &format!("{base}/api/bundle_start"), &[("code", "KG-001")]).await;
+    let second: i32 = location(&r).strip_prefix("/bundle-applications/").unwrap().parse().unwrap();
+    fill_and_send(app, c, me, second).await;
+    let sent = bundle_cases(app, second).await;
+    let window = staff_login(base, "window").await;
+    let (_, v) = staff_view(&window, base, sent[1].id as i64).await;
+    assert_eq!(v["bundle"]["cases"].as_array().unwrap().iter().filter(|s| s["acceptable"] == true).count(), 3);
+    let r = post_form(&window, &accept_url, &[("case", &sent[1].id.to_string()), ("versions", &versions(&sent))]).await;
+    assert!(flash_of(&r).is_some_and(|f| f.errors.is_empty()), "{:?}", flash_of(&r));
+    let now = bundle_cases(app, second).await;
+    assert!(
+        now.iter().all(|d| d.state == CaseState::Accepted),
+        "{:?}",
+        now.iter().map(|d| d.state).collect::<Vec<_>>()
+    );
+    let dues: Vec<_> = now.iter().map(|d| d.due_on).collect();
+    assert!(dues.iter().all(Option::is_some));
+    // the applicant's page: three clocks, the combined one the latest
+    let (_, page) = text(c, &format!("{base}/bundle-applications/{second}")).await;
+    let latest = dues.iter().flatten().max().unwrap().to_string();
+    let combined = page.split("data-testid=\"bundle-combined\"").nth(1).expect("the combined deadline");
+    assert!(
+        combined.split("</p>").next().is_some_and(|p| p.contains(&latest)),
+        "the combined deadline {latest}: {}",
+        &combined[..combined.len().min(300)]
+    );
 }

@@ -3,6 +3,30 @@
 use super::*;
 
 /// The staff view of one case, for staff of its department.
+/// The facts `rules::transition` weighs for a case now: what its page offers.
+pub(super) fn facts_of(
+    c: &case::Model,
+    rules: &ItemRules,
+    list: &rules::materials::Checklist,
+    events: &[crate::server::entities::case_event::Model],
+    tasks: &[case_task::Model],
+    today: NaiveDate,
+) -> rules::CaseFacts {
+    rules::CaseFacts {
+        today,
+        materials_acceptable: list.acceptable(),
+        correction_already_requested: rules::case::correction_notice_issued(events.iter().map(|e| e.action)),
+        correction_due: c.correction_due,
+        receipt_due: c.receipt_due(),
+        extended_already: c.extended,
+        extension_cap: rules.extension.max_working_days,
+        fee_due: c.fee_due,
+        opinions_pending: tasks.iter().filter(|t| t.answered_on.is_none()).count() as u32,
+        filing: rules.kind == rules::item::ItemKind::Filing,
+        supplement_overdue: c.supplement_overdue,
+    }
+}
+
 pub async fn staff_case(
     db: &impl ConnectionTrait,
     user: Option<&SessionUser>,
@@ -32,19 +56,7 @@ pub async fn staff_case(
         .collect();
     let state = c.state;
     let events = cases::events(db, c.id, false).await?;
-    let facts = rules::CaseFacts {
-        today,
-        materials_acceptable: list.acceptable(),
-        correction_already_requested: rules::case::correction_notice_issued(events.iter().map(|e| e.action)),
-        correction_due: c.correction_due,
-        receipt_due: c.receipt_due(),
-        extended_already: c.extended,
-        extension_cap: rules.extension.max_working_days,
-        fee_due: c.fee_due,
-        opinions_pending: tasks.iter().filter(|t| t.answered_on.is_none()).count() as u32,
-        filing: rules.kind == rules::item::ItemKind::Filing,
-        supplement_overdue: c.supplement_overdue,
-    };
+    let facts = facts_of(&c, &rules, &list, &events, &tasks, today);
     let roles = roles_in(&user, c.department_id);
     let mut actions: Vec<String> = candidates()
         .into_iter()
@@ -178,6 +190,7 @@ pub async fn staff_case(
         })
         .collect();
     let results = results_of(db, c.id).await?;
+    let bundle = super::bundle_panel(db, &user, &c, today).await?;
     Ok(StaffCase {
         id: c.id,
         version: c.version,
@@ -217,6 +230,7 @@ pub async fn staff_case(
         reviewers,
         tasks: task_views,
         requests: request_views,
+        bundle,
     })
 }
 

@@ -20,10 +20,12 @@ use super::cases::{self, Actor, Change};
 use super::entities::{applicant, case, case_request, case_task, department, item, staff, state_count};
 use super::error::AppError;
 mod actions;
+mod bundle;
 mod case_view;
 mod queue;
 
 pub use actions::*;
+pub use bundle::*;
 pub use case_view::*;
 pub use queue::*;
 

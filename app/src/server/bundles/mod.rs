@@ -64,6 +64,9 @@ pub struct BundleView {
     /// the day the last item is promised by, if all are accepted today (`rules::bundle::combined_due`)
     pub combined: Option<NaiveDate>,
     pub today: NaiveDate,
+    /// what the browser recomputes the checklist from: the definition and each item's materials
+    pub definition: Bundle,
+    pub materials: BTreeMap<String, Vec<rules::materials::MaterialSpec>>,
 }
 
 /// The items of a bundle (their newest published versions), by code; an item no longer
@@ -121,7 +124,10 @@ pub async fn view(
         })
         .collect();
     let combined = rules::bundle::combined_due(&items.iter().map(|i| i.projected).collect::<Vec<_>>());
+    let materials = rules.iter().map(|(c, r)| (c.clone(), r.materials.clone())).collect();
     Ok(BundleView {
+        definition: b.definition.clone(),
+        materials,
         code: b.code,
         name: b.name,
         summary: b.summary,
