@@ -112,6 +112,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/admin/templates") view=TemplatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/admin/items") view=ItemsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/admin/items/:code") view=ItemEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/bundles") view=BundlesAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/admin/bundles/:code") view=BundleEditorPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

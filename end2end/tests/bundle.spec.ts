@@ -15,7 +15,16 @@ async function noViolations(page: import("@playwright/test").Page) {
 test("一件事: answered once, each shared material uploaded once, sent at once — three cases, three departments, three clocks", async ({ page, browser, baseURL }) => {
   test.setTimeout(150_000);
   await registerPerson(page, "欧阳开工");
+  // the merged checklist follows the answers in the browser (rules::bundle in wasm), no reload
   await page.goto("/bundles/KG-001");
+  await hydrated(page);
+  const list = page.getByTestId("bundle-checklist");
+  await expect(list).toContainText("营业执照");
+  const before = page.url();
+  await page.getByLabel("个人", { exact: true }).check();
+  await expect(list).toContainText("申请人身份证明");
+  await expect(list).not.toContainText("营业执照");
+  expect(page.url()).toBe(before);
   await page.getByTestId("bundle-start").click();
   await expect(page).toHaveURL(/\/bundle-applications\/\d+$/);
   const appUrl = page.url();
@@ -111,4 +120,23 @@ test("一件事: answered once, each shared material uploaded once, sent at once
   await expect(page.getByTestId("case-bundle")).toBeVisible();
   await page.getByTestId("case-bundle").getByRole("link").click();
   await expect(page).toHaveURL(appUrl);
+});
+
+test("the admin's 一件事 editor: a refusal in Chinese keeps what was typed; the pages pass axe", async ({ browser, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "an admin's desktop tool");
+  const admin = await staffPage(browser, baseURL!, "admin");
+  await admin.goto("/staff/admin/bundles");
+  await noViolations(admin);
+  await admin.getByRole("link", { name: "KG-001" }).click();
+  await expect(admin.locator("select[name='m0__ZRZY-001']")).toHaveValue("id_card");
+  await noViolations(admin);
+  await admin.goto("/staff/admin/bundles/new");
+  await admin.getByLabel("编码").fill("E2E-1");
+  await admin.getByLabel("名称").fill("只有一个事项");
+  await admin.getByLabel(/ZRZY-001/).check();
+  await admin.getByTestId("bundle-admin-save").click();
+  await expect(admin.getByTestId("bundle-admin-errors")).toContainText("一件事至少包含两个事项");
+  await expect(admin.getByLabel("名称")).toHaveValue("只有一个事项");
+  await expect(admin.getByLabel(/ZRZY-001/)).toBeChecked();
+  await noViolations(admin);
 });

@@ -52,5 +52,5 @@ test("the back office hydrates", async ({ browser, baseURL }, info) => {
 test("the admin pages hydrate", async ({ browser, baseURL }, info) => {
   test.skip(info.project.name !== "desktop", "a desktop tool");
   const admin = await staffPage(browser, baseURL!, "admin");
-  await visit(admin, ["/staff/admin", "/staff/admin/items", "/staff/admin/items/ZRZY-001", "/staff/admin/calendar", "/staff/admin/templates", "/staff/admin/tokens"]);
+  await visit(admin, ["/staff/admin", "/staff/admin/items", "/staff/admin/items/ZRZY-001", "/staff/admin/bundles", "/staff/admin/bundles/KG-001", "/staff/admin/calendar", "/staff/admin/templates", "/staff/admin/tokens"]);
 });

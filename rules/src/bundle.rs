@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::item::{ItemRules, Question};
 use crate::materials::{Answers, ApplicantKind, FileType, MaterialSpec, Requirement};
+use crate::Lang;
 
 /// A question the bundle asks once, answering one question of several items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,38 +216,73 @@ impl Bundle {
         out
     }
 
-    /// What is wrong with the bundle's definition over these items (for the admin editor).
-    pub fn problems(&self, items: &BTreeMap<String, ItemRules>) -> Vec<String> {
+    /// What is wrong with the bundle's definition over these items, in `lang` (for the admin
+    /// editor).
+    pub fn problems(&self, items: &BTreeMap<String, ItemRules>, lang: Lang) -> Vec<String> {
         let mut p = Vec::new();
+        let say = |hans: String, hant: String, en: String| match lang {
+            Lang::ZhHans => hans,
+            Lang::ZhHant => hant,
+            Lang::En => en,
+        };
         if self.items.len() < 2 {
-            p.push("a bundle has at least two items".to_string());
+            p.push(say(
+                "一件事至少包含两个事项".into(),
+                "一件事至少包含兩個事項".into(),
+                "a bundle has at least two items".into(),
+            ));
         }
         let mut seen = BTreeSet::new();
         for i in &self.items {
             if !seen.insert(i) {
-                p.push(format!("item {i} listed twice"));
+                p.push(say(
+                    format!("事项 {i} 列了两次"),
+                    format!("事項 {i} 列了兩次"),
+                    format!("item {i} listed twice"),
+                ));
             }
             if !items.contains_key(i) {
-                p.push(format!("item {i} is not in the catalog"));
+                p.push(say(
+                    format!("事项 {i} 不在已发布的目录中"),
+                    format!("事項 {i} 不在已發布的目錄中"),
+                    format!("item {i} is not in the catalog"),
+                ));
             }
         }
         let mut codes = BTreeSet::new();
         let mut filled = BTreeSet::new();
         for m in &self.materials {
-            if !codes.insert(m.code.clone()) || m.code.contains('/') {
-                p.push(format!("material code {} used twice or holds a '/'", m.code));
+            let code = &m.code;
+            if code.is_empty() || !codes.insert(code.clone()) || code.contains('/') {
+                p.push(say(
+                    format!("共享材料编码「{code}」为空、重复或含有“/”"),
+                    format!("共享材料編碼「{code}」為空、重複或含有「/」"),
+                    format!("material code {code} is empty, used twice or holds a '/'"),
+                ));
             }
             if m.fills.len() < 2 {
-                p.push(format!("shared material {} fills fewer than two slots", m.code));
+                p.push(say(
+                    format!("共享材料「{}」至少要对应两个事项的材料", m.name),
+                    format!("共享材料「{}」至少要對應兩個事項的材料", m.name),
+                    format!("shared material {code} fills fewer than two slots"),
+                ));
             }
             let mut types: Option<BTreeSet<FileType>> = None;
             for (i, c) in &m.fills {
                 if !self.items.contains(i) {
-                    p.push(format!("shared material {} fills {i}/{c}, an item not in the bundle", m.code));
+                    p.push(say(
+                        format!("共享材料「{}」对应的事项 {i} 不在本一件事中", m.name),
+                        format!("共享材料「{}」對應的事項 {i} 不在本一件事中", m.name),
+                        format!("shared material {code} fills {i}/{c}, an item not in the bundle"),
+                    ));
                     continue;
                 }
                 if !filled.insert((i.clone(), c.clone())) {
-                    p.push(format!("{i}/{c} is filled by two shared materials"));
+                    p.push(say(
+                        format!("事项 {i} 的材料 {c} 被两份共享材料对应"),
+                        format!("事項 {i} 的材料 {c} 被兩份共享材料對應"),
+                        format!("{i}/{c} is filled by two shared materials"),
+                    ));
                 }
                 match items.get(i).and_then(|r| r.materials.iter().find(|s| &s.code == c)) {
                     Some(spec) => {
@@ -256,18 +292,38 @@ impl Bundle {
                             None => t,
                         });
                     }
-                    None if items.contains_key(i) => p.push(format!("{i} has no material {c}")),
+                    None if items.contains_key(i) => p.push(say(
+                        format!("事项 {i} 没有材料 {c}"),
+                        format!("事項 {i} 沒有材料 {c}"),
+                        format!("{i} has no material {c}"),
+                    )),
                     None => {}
                 }
             }
             if types.is_some_and(|t| t.is_empty()) {
-                p.push(format!("shared material {}: its slots accept no common file type", m.code));
+                p.push(say(
+                    format!("共享材料「{}」对应的各材料没有共同接受的文件格式", m.name),
+                    format!("共享材料「{}」對應的各材料沒有共同接受的檔案格式", m.name),
+                    format!("shared material {code}: its slots accept no common file type"),
+                ));
             }
         }
         let mut asked = BTreeSet::new();
         for q in &self.questions {
-            if !asked.insert(q.question.code.clone()) || q.question.code.contains('/') {
-                p.push(format!("question code {} used twice or holds a '/'", q.question.code));
+            let code = &q.question.code;
+            if code.is_empty() || !asked.insert(code.clone()) || code.contains('/') {
+                p.push(say(
+                    format!("共享问题编码「{code}」为空、重复或含有“/”"),
+                    format!("共享問題編碼「{code}」為空、重複或含有「/」"),
+                    format!("question code {code} is empty, used twice or holds a '/'"),
+                ));
+            }
+            if q.answers.is_empty() {
+                p.push(say(
+                    format!("共享问题「{code}」没有对应任何事项的问题"),
+                    format!("共享問題「{code}」沒有對應任何事項的問題"),
+                    format!("shared question {code} answers no item's question"),
+                ));
             }
             let values: BTreeSet<&String> = q.question.options.iter().map(|(v, _)| v).collect();
             for (i, c) in &q.answers {
@@ -275,10 +331,18 @@ impl Bundle {
                     Some(iq) => {
                         let theirs: BTreeSet<&String> = iq.options.iter().map(|(v, _)| v).collect();
                         if theirs != values {
-                            p.push(format!("shared question {} and {i}/{c} offer different answers", q.question.code));
+                            p.push(say(
+                                format!("共享问题「{code}」与事项 {i} 的问题 {c} 的选项不同"),
+                                format!("共享問題「{code}」與事項 {i} 的問題 {c} 的選項不同"),
+                                format!("shared question {code} and {i}/{c} offer different answers"),
+                            ));
                         }
                     }
-                    None => p.push(format!("shared question {} answers {i}/{c}, which is not asked", q.question.code)),
+                    None => p.push(say(
+                        format!("共享问题「{code}」对应的事项 {i} 没有问题 {c}"),
+                        format!("共享問題「{code}」對應的事項 {i} 沒有問題 {c}"),
+                        format!("shared question {code} answers {i}/{c}, which is not asked"),
+                    )),
                 }
             }
         }
@@ -409,7 +473,7 @@ mod tests {
     #[test]
     fn the_shop_bundle_is_well_defined() {
         let (b, items) = shop();
-        assert_eq!(b.problems(&items), Vec::<String>::new());
+        assert_eq!(b.problems(&items, Lang::En), Vec::<String>::new());
     }
 
     #[test]
@@ -441,6 +505,16 @@ mod tests {
         assert_eq!(b.item_answers("CGJ-001", &a), answers(&[("on_street", "yes")]));
         assert_eq!(b.item_answers("SCJ-002", &a), answers(&[("extra", "x")]));
         assert_eq!(b.item_answers("SCJ-001", &a), Answers::new());
+    }
+
+    #[test]
+    fn problems_are_said_in_the_admins_language() {
+        let (mut b, items) = shop();
+        b.items.truncate(1);
+        let zh = b.problems(&items, Lang::ZhHans);
+        assert!(zh.iter().any(|p| p == "一件事至少包含两个事项"), "{zh:?}");
+        assert!(zh.iter().any(|p| p.contains("不在本一件事中")), "{zh:?}");
+        assert_eq!(zh.len(), b.problems(&items, Lang::En).len(), "the same problems in each language");
     }
 
     #[test]
@@ -478,17 +552,17 @@ mod tests {
         let (b, items) = shop();
         let mut two = b.clone();
         two.materials[1].fills.push(("SCJ-001".into(), "id".into()));
-        assert!(two.problems(&items).iter().any(|p| p.contains("filled by two")));
+        assert!(two.problems(&items, Lang::En).iter().any(|p| p.contains("filled by two")));
         let mut none = b.clone();
         none.materials[0].fills.push(("SCJ-001".into(), "form".into()));
         // id (Pdf, Jpeg) ∩ idcard (Jpeg, Png) ∩ id (Jpeg) ∩ form (Pdf) = ∅
-        assert!(none.problems(&items).iter().any(|p| p.contains("no common file type")));
+        assert!(none.problems(&items, Lang::En).iter().any(|p| p.contains("no common file type")));
         let mut unknown = b.clone();
         unknown.items.push("NOPE-1".into());
-        assert!(unknown.problems(&items).iter().any(|p| p.contains("not in the catalog")));
+        assert!(unknown.problems(&items, Lang::En).iter().any(|p| p.contains("not in the catalog")));
         let mut odd = b;
         odd.questions[0].answers.push(("SCJ-001".into(), "missing".into()));
-        assert!(odd.problems(&items).iter().any(|p| p.contains("not asked")));
+        assert!(odd.problems(&items, Lang::En).iter().any(|p| p.contains("not asked")));
     }
 
     #[test]

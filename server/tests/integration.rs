@@ -2591,6 +2591,7 @@ async fn all_suites(app: &App) {
     open_gov::search_corpus_suite(app).await;
     bundles::bundles_suite(app).await;
     bundles::applications_suite(app).await;
+    bundles::admin_suite(app).await;
     supervision::supervision_suite(app).await;
     supervision::dashboard_suite(app).await;
     supervision::inquiry_suite(app).await;

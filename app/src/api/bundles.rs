@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
-use crate::models::AnswersForm;
+use crate::models::{AnswersForm, FieldsForm};
 
 /// An applicant begins (or goes back to) their application of bundle `code`.
 #[server(prefix = "/api", endpoint = "bundle_start")]
@@ -33,4 +33,10 @@ pub async fn bundle_upgrade(application: i32) -> Result<(), ServerFnError> {
 #[server(prefix = "/api", endpoint = "bundle_submit")]
 pub async fn bundle_submit(application: i32, version: i32) -> Result<(), ServerFnError> {
     crate::server::bundles::forms::submit_form(application, version).await
+}
+
+/// An admin writes a 一件事 (`server::bundles::admin` reads the form).
+#[server(prefix = "/api", endpoint = "bundle_save")]
+pub async fn bundle_save(#[server(flatten)] form: FieldsForm) -> Result<(), ServerFnError> {
+    crate::server::bundles::forms::save_form(form).await
 }

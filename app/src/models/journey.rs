@@ -339,6 +339,14 @@ pub struct AnswersForm {
     pub fields: std::collections::BTreeMap<String, String>,
 }
 
+/// A form sent as its fields, every one a string (the admin's 一件事 editor: rows of fields whose
+/// names carry the row and the item).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldsForm {
+    #[serde(flatten)]
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
 impl AnswersForm {
     /// Question code → the option chosen.
     pub fn answers(&self) -> std::collections::BTreeMap<String, String> {

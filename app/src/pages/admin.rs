@@ -77,12 +77,13 @@ pub fn render_tokens(
     }
 }
 
-fn admin_nav(lang: Lang) -> impl IntoView {
+pub(crate) fn admin_nav(lang: Lang) -> impl IntoView {
     view! {
         <nav class="breadcrumbs"><a href="/staff">{lang.pick("工作台", "工作台", "Workspace")}</a></nav>
         <ul class="tabs">
             <li><a href="/staff/admin">{lang.pick("部门与人员", "部門與人員", "Departments and staff")}</a></li>
             <li><a href="/staff/admin/items">{lang.pick("事项目录", "事項目錄", "Item catalog")}</a></li>
+            <li><a href="/staff/admin/bundles">{lang.pick("一件事", "一件事", "Combined applications")}</a></li>
             <li><a href="/staff/admin/calendar">{lang.pick("节假日日历", "節假日日曆", "Holiday calendar")}</a></li>
             <li><a href="/staff/admin/templates">{lang.pick("通知模板", "通知模板", "Notice templates")}</a></li>
             <li><a href="/staff/admin/tokens">{lang.pick("接口令牌", "介面權杖", "API tokens")}</a></li>

@@ -468,3 +468,80 @@ async fn acceptance(app: &App, first: i32, c: &Client, me: i32) {
         &combined[..combined.len().min(300)]
     );
 }
+
+/// J2: the admin's editor. Only an admin writes; what is wrong is said in Chinese with nothing
+/// lost and nothing written; a new bundle with a shared material and a shared question is public
+/// at once when published, its checklist asks the shared one once; a stale save and a second
+/// bundle with the same code are refused; unpublished, it is gone from the public side.
+pub async fn admin_suite(app: &App) {
+    let base = &app.base;
+    let save_url = format!("{base}/api/bundle_save");
+    let clerk = staff_login(base, "clerk").await;
+    let (status, _) = text(&clerk, &format!("{base}/staff/admin/bundles")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let r = post_form(&clerk, &save_url, &[("code", "KG-009"), ("name", "x")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let admin = staff_login(base, "admin").await;
+    let (status, page) = text(&admin, &format!("{base}/staff/admin/bundles")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("/staff/admin/bundles/KG-001"));
+    let (status, page) = text(&admin, &format!("{base}/staff/admin/bundles/KG-001")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("name=\"m0__ZRZY-001\""), "the sharing table for the chosen items");
+
+    // one item: refused in Chinese, the name typed kept, nothing written
+    let r =
+        post_form(&admin, &save_url, &[("code", "kg-002"), ("name", "开办测绘公司"), ("item_ZRZY-001", "on")]).await;
+    assert_eq!(location(&r), "/staff/admin/bundles/new");
+    let f = flash_of(&r).expect("refused");
+    assert!(f.errors.values().any(|m| m == "一件事至少包含两个事项"), "{f:?}");
+    assert_eq!(f.values.get("name").map(String::as_str), Some("开办测绘公司"));
+    let (status, _) = text(&browser(base), &format!("{base}/bundles/KG-002")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let form = |name: &'static str, version: &'static str, existing: &'static str, published: &'static str| {
+        vec![
+            ("existing", existing),
+            ("version", version),
+            ("code", "KG-002"),
+            ("name", name),
+            ("summary", "两个部门，一次申请"),
+            ("published", published),
+            ("item_ZRZY-001", "on"),
+            ("item_ZJJ-001", "on"),
+            ("m0_code", "id_card"),
+            ("m0_name", "身份证明"),
+            ("m0__ZRZY-001", "id_card"),
+            ("m0__ZJJ-001", "id_card"),
+            ("q0_code", "agent"),
+            ("q0__ZRZY-001", "via_agent"),
+            ("q0__ZJJ-001", "via_agent"),
+        ]
+    };
+    let r = post_form(&admin, &save_url, &form("用地和施工一次办", "0", "", "yes")).await;
+    assert_eq!(location(&r), "/staff/admin/bundles/KG-002", "{:?}", flash_of(&r));
+    let anon = browser(base);
+    let (status, page) = text(&anon, &format!("{base}/bundles/KG-002?kind=person&q_agent=no")).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = checklist_of(&page);
+    assert_eq!(list.matches("身份证明").count(), 1, "the shared ID once");
+    assert!(list.contains("只需提交一次"));
+    assert!(page.contains("name=\"q_agent\""), "the shared question asked once");
+
+    // saved again at the version seen: v2; at the old version: stale, nothing written
+    let r = post_form(&admin, &save_url, &form("用地和施工一件事", "1", "KG-002", "yes")).await;
+    assert_eq!(location(&r), "/staff/admin/bundles/KG-002", "{:?}", flash_of(&r));
+    let r = post_form(&admin, &save_url, &form("旧页面上的名称", "1", "KG-002", "yes")).await;
+    assert!(flash_of(&r).is_some_and(|f| !f.errors.is_empty()), "stale");
+    let (_, page) = text(&anon, &format!("{base}/bundles/KG-002")).await;
+    assert!(page.contains("用地和施工一件事") && !page.contains("旧页面上的名称"));
+    // a new bundle may not take a code in use
+    let r = post_form(&admin, &save_url, &form("重复", "0", "", "yes")).await;
+    assert!(flash_of(&r).is_some_and(|f| f.errors.contains_key("code")), "{:?}", flash_of(&r));
+    // unpublished: gone from the public side
+    let r = post_form(&admin, &save_url, &form("用地和施工一件事", "2", "KG-002", "")).await;
+    assert_eq!(location(&r), "/staff/admin/bundles/KG-002", "{:?}", flash_of(&r));
+    let (status, _) = text(&anon, &format!("{base}/bundles/KG-002")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -15,8 +15,8 @@ use rules::Lang;
 use serde::Deserialize;
 
 use super::application;
-use crate::models::{AnswersForm, Prefs};
-use crate::server::edge::{back_with_errors, notice, see_other, Applicant, Caller, FormCall};
+use crate::models::{AnswersForm, FieldsForm, Prefs};
+use crate::server::edge::{back_with_errors, notice, see_other, Applicant, Caller, FormCall, Staff};
 use crate::server::error::AppError;
 use crate::server::journey_forms::{receive, wants_json, UploadTo};
 use crate::server::state::AppState;
@@ -121,6 +121,28 @@ pub async fn submit_form(application: i32, version: i32) -> Result<(), ServerFnE
         reply(&st, application, "", sent.map(|_| said), BTreeMap::new(), lang)
     })
     .await
+}
+
+/// The admin's editor: saved, back to it with a notice; refused, back with everything typed.
+pub async fn save_form(form: FieldsForm) -> Result<(), ServerFnError> {
+    let mut call = FormCall::current()?;
+    let (st, lang) = (call.st.clone(), call.lang);
+    let reply = match call.extract::<Staff>().await {
+        Ok(Staff(user)) => {
+            let existing = form.fields.get("existing").map(|e| e.trim().to_string()).unwrap_or_default();
+            let page = format!("/staff/admin/bundles/{}", if existing.is_empty() { "new" } else { existing.as_str() });
+            match super::admin::save(&st.db, Some(&user), &form.fields, lang).await {
+                Ok(code) => see_other(
+                    &format!("/staff/admin/bundles/{code}"),
+                    vec![notice(&st, super::admin::FORM, lang.pick("已保存", "已儲存", "Saved").into())],
+                ),
+                Err(e @ (AppError::Forbidden | AppError::NotFound)) => e.into_response(),
+                Err(e) => back_with_errors(&st, &page, super::admin::FORM, form.fields.clone(), &e, lang),
+            }
+        }
+        Err(r) => r,
+    };
+    call.answer(reply)
 }
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@
 //! once, every item's conditions respected) and the combined deadline if accepted today. One
 //! application of a bundle: [`application`]; its forms and upload: [`forms`].
 
+pub mod admin;
 pub mod application;
 pub mod forms;
 
@@ -146,7 +147,7 @@ pub async fn view(
 pub async fn put(db: &impl ConnectionTrait, definition: Bundle, summary: &str) -> Result<(), AppError> {
     let found = items_of(db, &definition).await?;
     let rules: BTreeMap<String, ItemRules> = found.into_iter().map(|(c, (_, _, r))| (c, r)).collect();
-    let problems = definition.problems(&rules);
+    let problems = definition.problems(&rules, rules::Lang::En);
     if !problems.is_empty() {
         return Err(AppError::internal(format!("bundle {}: {}", definition.code, problems.join("; "))));
     }
