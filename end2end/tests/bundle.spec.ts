@@ -131,12 +131,12 @@ test("the admin's 一件事 editor: a refusal in Chinese keeps what was typed; t
   await expect(admin.locator("select[name='m0__ZRZY-001']")).toHaveValue("id_card");
   await noViolations(admin);
   await admin.goto("/staff/admin/bundles/new");
-  await admin.getByLabel("编码").fill("E2E-1");
-  await admin.getByLabel("名称").fill("只有一个事项");
+  await admin.getByLabel("编码", { exact: true }).fill("E2E-1");
+  await admin.getByLabel("名称", { exact: true }).fill("只有一个事项");
   await admin.getByLabel(/ZRZY-001/).check();
   await admin.getByTestId("bundle-admin-save").click();
   await expect(admin.getByTestId("bundle-admin-errors")).toContainText("一件事至少包含两个事项");
-  await expect(admin.getByLabel("名称")).toHaveValue("只有一个事项");
+  await expect(admin.getByLabel("名称", { exact: true })).toHaveValue("只有一个事项");
   await expect(admin.getByLabel(/ZRZY-001/)).toBeChecked();
   await noViolations(admin);
 });

@@ -46,6 +46,11 @@ mod live {
     use crate::components::checked_radios;
 
     pub fn wire(specs: Vec<MaterialSpec>) {
+        on_answers(move |doc, form| render(doc, form, &specs));
+    }
+
+    /// Runs `update` on the page's preview form now and on every change of its answers.
+    fn on_answers(update: impl Fn(&Document, &HtmlFormElement) + 'static) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
         let Some(form) =
             doc.query_selector("form.preview-form").ok().flatten().and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
@@ -54,7 +59,7 @@ mod live {
         };
         let update = {
             let form = form.clone();
-            Closure::<dyn Fn()>::new(move || render(&doc, &form, &specs))
+            Closure::<dyn Fn()>::new(move || update(&doc, &form))
         };
         let _ = form.add_event_listener_with_callback("change", update.as_ref().unchecked_ref());
         // what was chosen before the island woke up counts at once
@@ -82,56 +87,44 @@ mod live {
         names: std::collections::BTreeMap<String, String>,
         lang: rules::Lang,
     ) {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let Some(form) =
-            doc.query_selector("form.preview-form").ok().flatten().and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
-        else {
-            return;
-        };
-        let update = {
-            let form = form.clone();
-            Closure::<dyn Fn()>::new(move || {
-                let (kind, answers) = chosen(&form, ApplicantKind::Enterprise);
-                let lines = bundle.merged_checklist_of(|c| materials.get(c).map(Vec::as_slice), kind, &answers);
-                let Some(ol) = doc.query_selector("ol[data-testid=bundle-checklist]").ok().flatten() else { return };
-                ol.set_text_content(None);
-                for m in &lines {
-                    let t = crate::components::line_text(m, &names, lang);
-                    let Ok(li) = doc.create_element("li") else { continue };
-                    let _ = li.set_attribute("data-testid", "bundle-material");
-                    let tag = |text: &str, testid: Option<&str>| {
-                        doc.create_element("span").ok().inspect(|s| {
-                            let _ = s.set_attribute("class", "tag");
-                            if let Some(id) = testid {
-                                let _ = s.set_attribute("data-testid", id);
-                            }
-                            s.set_text_content(Some(text));
-                        })
-                    };
-                    if let Ok(strong) = doc.create_element("strong") {
-                        strong.set_text_content(Some(&m.name));
-                        let _ = li.append_child(&strong);
-                    }
-                    let _ = li.append_with_str_1(" ");
-                    if let Some(s) = tag(t.status, None) {
-                        let _ = li.append_child(&s);
-                    }
-                    if let Some(s) = t.shared.and_then(|text| tag(text, Some("bundle-shared"))) {
-                        let _ = li.append_with_str_1(" ");
-                        let _ = li.append_child(&s);
-                    }
-                    if let Ok(p) = doc.create_element("p") {
-                        let _ = p.set_attribute("class", "meta");
-                        p.set_text_content(Some(&t.for_items));
-                        let _ = li.append_child(&p);
-                    }
-                    let _ = ol.append_child(&li);
+        on_answers(move |doc, form| {
+            let (kind, answers) = chosen(form, ApplicantKind::Enterprise);
+            let lines = bundle.merged_checklist_of(|c| materials.get(c).map(Vec::as_slice), kind, &answers);
+            let Some(ol) = doc.query_selector("ol[data-testid=bundle-checklist]").ok().flatten() else { return };
+            ol.set_text_content(None);
+            for m in &lines {
+                let t = crate::components::line_text(m, &names, lang);
+                let Ok(li) = doc.create_element("li") else { continue };
+                let _ = li.set_attribute("data-testid", "bundle-material");
+                let tag = |text: &str, testid: Option<&str>| {
+                    doc.create_element("span").ok().inspect(|s| {
+                        let _ = s.set_attribute("class", "tag");
+                        if let Some(id) = testid {
+                            let _ = s.set_attribute("data-testid", id);
+                        }
+                        s.set_text_content(Some(text));
+                    })
+                };
+                if let Ok(strong) = doc.create_element("strong") {
+                    strong.set_text_content(Some(&m.name));
+                    let _ = li.append_child(&strong);
                 }
-            })
-        };
-        let _ = form.add_event_listener_with_callback("change", update.as_ref().unchecked_ref());
-        let _ = update.as_ref().unchecked_ref::<web_sys::js_sys::Function>().call0(&JsValue::NULL);
-        update.forget();
+                let _ = li.append_with_str_1(" ");
+                if let Some(s) = tag(t.status, None) {
+                    let _ = li.append_child(&s);
+                }
+                if let Some(s) = t.shared.and_then(|text| tag(text, Some("bundle-shared"))) {
+                    let _ = li.append_with_str_1(" ");
+                    let _ = li.append_child(&s);
+                }
+                if let Ok(p) = doc.create_element("p") {
+                    let _ = p.set_attribute("class", "meta");
+                    p.set_text_content(Some(&t.for_items));
+                    let _ = li.append_child(&p);
+                }
+                let _ = ol.append_child(&li);
+            }
+        });
     }
 
     fn render(doc: &Document, form: &HtmlFormElement, specs: &[MaterialSpec]) {

@@ -150,8 +150,8 @@ fn render_editor(e: BundleEditor, f: Flash, lang: Lang) -> impl IntoView {
     };
     view! {
         {admin_nav(lang)}
-        <nav class="breadcrumbs"><a href="/staff/admin/bundles">{lang.pick("一件事", "一件事", "Combined applications")}</a></nav>
         <h1>{title}</h1>
+        <p><a href="/staff/admin/bundles">{lang.pick("← 全部一件事", "← 全部一件事", "← All combined applications")}</a></p>
         <Notice text=f.notice.clone()/>
         {refused.then(|| view! {
             <div class="error-summary" role="alert" tabindex="-1" data-testid="bundle-admin-errors">

@@ -11,11 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use rules::bundle::{Bundle, SharedMaterial, SharedQuestion};
 use rules::item::{ItemRules, Question};
 use rules::{Lang, Role};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::models::SessionUser;
 use crate::server::entities::{bundle, department};
@@ -223,58 +222,13 @@ pub async fn save(
         let dep = catalog.iter().find(|i| &i.code == code).map(|i| i.department_id).ok_or(AppError::NotFound)?;
         require_staff(user, &[Role::Admin], Some(dep))?;
     }
-    let version: i32 = form.get("version").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
-    let now = Utc::now();
-    let found = bundle::Entity::find().filter(bundle::Column::Code.eq(definition.code.clone())).one(db).await?;
-    let editing = form.get("existing").map(|e| e.trim().to_uppercase()).filter(|e| !e.is_empty());
-    match (found, editing) {
-        (Some(b), Some(e)) if b.code == e => {
-            if b.version != version {
-                return Err(AppError::Stale);
-            }
-            if b.definition == definition && b.summary == summary && b.published == published {
-                return Ok(b.code);
-            }
-            let res = bundle::Entity::update_many()
-                .col_expr(bundle::Column::Name, definition.name.clone().into())
-                .col_expr(bundle::Column::Summary, summary.into())
-                .col_expr(bundle::Column::Definition, definition.clone().into())
-                .col_expr(bundle::Column::Published, published.into())
-                .col_expr(bundle::Column::Version, (b.version + 1).into())
-                .col_expr(bundle::Column::UpdatedAt, now.into())
-                .filter(bundle::Column::Id.eq(b.id))
-                .filter(bundle::Column::Version.eq(b.version))
-                .exec(db)
-                .await?;
-            if res.rows_affected != 1 {
-                return Err(AppError::Stale);
-            }
-            Ok(b.code)
-        }
-        (Some(_), _) => Err(AppError::field(
-            "code",
-            lang.pick("该编码已被其他一件事使用", "該編碼已被其他一件事使用", "Another bundle has this code"),
-        )),
-        (None, Some(_)) => Err(AppError::field(
-            "code",
-            lang.pick("一件事的编码不能修改", "一件事的編碼不能修改", "A bundle's code cannot change"),
-        )),
-        (None, None) => {
-            let code = definition.code.clone();
-            bundle::ActiveModel {
-                code: Set(code.clone()),
-                name: Set(definition.name.clone()),
-                summary: Set(summary),
-                definition: Set(definition),
-                published: Set(published),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-            Ok(code)
-        }
-    }
+    let editing = form.get("existing").is_some_and(|e| !e.trim().is_empty());
+    let expect = match form.get("version").and_then(|v| v.trim().parse().ok()) {
+        Some(v) if editing => super::Expect::Version(v),
+        _ if editing => return Err(AppError::Stale),
+        _ => super::Expect::New,
+    };
+    let code = definition.code.clone();
+    super::write(db, definition, summary, published, expect, lang).await?;
+    Ok(code)
 }

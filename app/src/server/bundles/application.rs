@@ -30,7 +30,7 @@ use crate::server::cases::documents::{file_view, files_of};
 use crate::server::cases::{self, Actor, Change};
 use crate::server::catalog::newest_published;
 use crate::server::db;
-use crate::server::entities::{applicant, bundle, bundle_application, case, case_file, department, item};
+use crate::server::entities::{applicant, bundle_application, case, case_file, department, item};
 use crate::server::error::AppError;
 use crate::server::files::{ByteStream, FileStore, FileStoreError};
 use crate::server::journey;
@@ -172,12 +172,7 @@ async fn bump(
 /// Opens the applicant's application of the published bundle `code`: the one begun and not yet
 /// sent, or a new one with a draft case for each item.
 pub async fn start(db: &DatabaseConnection, applicant_id: i32, code: &str, lang: Lang) -> Result<i32, AppError> {
-    let b = bundle::Entity::find()
-        .filter(bundle::Column::Code.eq(code.trim().to_uppercase()))
-        .filter(bundle::Column::Published.eq(true))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let b = super::published_bundle(db, code).await?;
     if let Some(open) = bundle_application::Entity::find()
         .filter(bundle_application::Column::ApplicantId.eq(applicant_id))
         .filter(bundle_application::Column::BundleId.eq(b.id))

@@ -94,12 +94,7 @@ pub async fn view(
     kind: ApplicantKind,
     answers: Answers,
 ) -> Result<BundleView, AppError> {
-    let b = bundle::Entity::find()
-        .filter(bundle::Column::Code.eq(code.trim().to_uppercase()))
-        .filter(bundle::Column::Published.eq(true))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let b = published_bundle(db, code).await?;
     let found = items_of(db, &b.definition).await?;
     let deps: BTreeMap<i32, String> =
         department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
@@ -143,7 +138,7 @@ pub async fn view(
 }
 
 /// Writes (or replaces) a bundle, published, once its definition has no problems over the
-/// catalog: the demo's, and the admin's.
+/// catalog: the demo's.
 pub async fn put(db: &impl ConnectionTrait, definition: Bundle, summary: &str) -> Result<(), AppError> {
     let found = items_of(db, &definition).await?;
     let rules: BTreeMap<String, ItemRules> = found.into_iter().map(|(c, (_, _, r))| (c, r)).collect();
@@ -151,26 +146,66 @@ pub async fn put(db: &impl ConnectionTrait, definition: Bundle, summary: &str) -
     if !problems.is_empty() {
         return Err(AppError::internal(format!("bundle {}: {}", definition.code, problems.join("; "))));
     }
+    write(db, definition, summary.into(), true, Expect::Any, rules::Lang::En).await
+}
+
+/// What a write expects to find stored under the bundle's code.
+pub(crate) enum Expect {
+    /// nothing: a new bundle (a code in use is refused)
+    New,
+    /// the bundle at the version the writer saw (a later one is refused as stale)
+    Version(i32),
+    /// whatever is there (the seed)
+    Any,
+}
+
+/// The one write of a bundle, its definition checked by the caller: inserted, or updated (its
+/// version bumped, under an optimistic lock) when anything changed.
+pub(crate) async fn write(
+    db: &impl ConnectionTrait,
+    definition: Bundle,
+    summary: String,
+    published: bool,
+    expect: Expect,
+    lang: rules::Lang,
+) -> Result<(), AppError> {
     let now = Utc::now();
-    match bundle::Entity::find().filter(bundle::Column::Code.eq(definition.code.clone())).one(db).await? {
-        Some(b) if b.definition == definition && b.summary == summary && b.published => {} // as it is
-        Some(b) => {
-            let mut a: bundle::ActiveModel = b.clone().into();
-            a.name = Set(definition.name.clone());
-            a.summary = Set(summary.into());
-            a.definition = Set(definition);
-            a.published = Set(true);
-            a.version = Set(b.version + 1);
-            a.updated_at = Set(now);
-            a.update(db).await?;
+    let found = bundle::Entity::find().filter(bundle::Column::Code.eq(definition.code.clone())).one(db).await?;
+    match (found, expect) {
+        (Some(_), Expect::New) => Err(AppError::field(
+            "code",
+            lang.pick("该编码已被其他一件事使用", "該編碼已被其他一件事使用", "Another bundle has this code"),
+        )),
+        (Some(b), Expect::Version(seen)) if b.version != seen => Err(AppError::Stale),
+        (Some(b), _) if b.definition == definition && b.summary == summary && b.published == published => Ok(()),
+        (Some(b), _) => {
+            let res = bundle::Entity::update_many()
+                .col_expr(bundle::Column::Name, definition.name.clone().into())
+                .col_expr(bundle::Column::Summary, summary.into())
+                .col_expr(bundle::Column::Definition, definition.into())
+                .col_expr(bundle::Column::Published, published.into())
+                .col_expr(bundle::Column::Version, (b.version + 1).into())
+                .col_expr(bundle::Column::UpdatedAt, now.into())
+                .filter(bundle::Column::Id.eq(b.id))
+                .filter(bundle::Column::Version.eq(b.version))
+                .exec(db)
+                .await?;
+            if res.rows_affected != 1 {
+                return Err(AppError::Stale);
+            }
+            Ok(())
         }
-        None => {
+        (None, Expect::Version(_)) => Err(AppError::field(
+            "code",
+            lang.pick("一件事的编码不能修改", "一件事的編碼不能修改", "A bundle's code cannot change"),
+        )),
+        (None, _) => {
             bundle::ActiveModel {
                 code: Set(definition.code.clone()),
                 name: Set(definition.name.clone()),
-                summary: Set(summary.into()),
+                summary: Set(summary),
                 definition: Set(definition),
-                published: Set(true),
+                published: Set(published),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -178,7 +213,17 @@ pub async fn put(db: &impl ConnectionTrait, definition: Bundle, summary: &str) -
             }
             .insert(db)
             .await?;
+            Ok(())
         }
     }
-    Ok(())
+}
+
+/// The published bundle `code`, else "not found".
+pub(crate) async fn published_bundle(db: &impl ConnectionTrait, code: &str) -> Result<bundle::Model, AppError> {
+    bundle::Entity::find()
+        .filter(bundle::Column::Code.eq(code.trim().to_uppercase()))
+        .filter(bundle::Column::Published.eq(true))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
