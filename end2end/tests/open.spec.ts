@@ -1,5 +1,6 @@
 // 政务公开 (issue J1): an editor drafts, a second editor approves (审核发布), the public finds the
-// entry by a two-character Chinese query and in its kind's Atom feed; it is withdrawn and is gone.
+// entry by a two-character Chinese query and in its kind's Atom feed, with the file attached to it;
+// it is withdrawn and is gone.
 // The 办事程序 and the 政务公开目录 are made from the catalog.
 import { test, expect } from "./fixtures";
 import { staffPage } from "./util";
@@ -24,6 +25,13 @@ test("an editor's entry is public only once another editor approves it, is found
   await expect(editor.getByRole("status")).toContainText("已保存草稿");
   const entryUrl = editor.url();
   const id = entryUrl.match(/\/staff\/open\/(\d+)$/)![1];
+  // an attachment: a file that is not a PDF (whatever its name) is refused next to the field; a PDF is listed
+  await editor.getByLabel("选择文件").setInputFiles({ name: "说明.pdf", mimeType: "application/pdf", buffer: Buffer.from("not a pdf") });
+  await editor.getByRole("button", { name: "上传附件" }).click();
+  await expect(editor.getByTestId("open-files").locator(".error-message")).toContainText("PDF");
+  await editor.getByLabel("选择文件").setInputFiles({ name: "确权范围图.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%e2e\n%%EOF\n") });
+  await editor.getByRole("button", { name: "上传附件" }).click();
+  await expect(editor.getByTestId("open-file")).toContainText("确权范围图.pdf");
   await editor.getByRole("button", { name: "送审" }).click();
   await expect(editor.getByRole("status")).toContainText("已送审");
   // the one who sent it cannot approve it
@@ -49,6 +57,11 @@ test("an editor's entry is public only once another editor approves it, is found
   await expect(pub.getByTestId("open-results")).toContainText(title);
   await pub.getByRole("link", { name: title }).click();
   await expect(pub.getByTestId("open-entry").locator("strong").first()).toHaveText("确权");
+  // the file approved with it is the public's too
+  await expect(pub.getByTestId("open-attachments")).toContainText("确权范围图.pdf");
+  const file = await pub.request.get((await pub.getByRole("link", { name: "确权范围图.pdf" }).getAttribute("href"))!);
+  expect(file.status()).toBe(200);
+  expect(file.headers()["content-type"]).toBe("application/pdf");
   const feed = await pub.request.get("/open/feed/policy.atom");
   expect(feed.headers()["content-type"]).toContain("application/atom+xml");
   expect(await feed.text()).toContain(`/open/${id}`);

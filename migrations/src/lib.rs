@@ -21,6 +21,7 @@ mod m20261207_000014_reveal_once;
 mod m20261207_000015_open_gov;
 mod m20261207_000016_bundles;
 mod m20261207_000017_bundle_applications;
+mod m20261208_000018_open_attachments;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_open_gov::Migration),
             Box::new(m20261207_000016_bundles::Migration),
             Box::new(m20261207_000017_bundle_applications::Migration),
+            Box::new(m20261208_000018_open_attachments::Migration),
         ]
     }
 }

@@ -108,6 +108,11 @@ pub enum Requirement {
 /// File types recognised by content (magic bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "FileType::decode", to_str = "FileType::as_str")
+)]
 pub enum FileType {
     Pdf,
     Jpeg,
@@ -122,6 +127,11 @@ impl FileType {
     /// The inverse of [`FileType::as_str`].
     pub fn from_code(code: &str) -> Option<FileType> {
         Self::ALL.into_iter().find(|t| t.as_str() == code)
+    }
+
+    /// [`FileType::from_code`], refusing an unknown code (the database column's reading).
+    pub fn decode(code: &str) -> Result<FileType, crate::codes::UnknownCode> {
+        Self::from_code(code).ok_or_else(|| crate::codes::UnknownCode { what: "file type", code: code.into() })
     }
 
     pub fn as_str(&self) -> &'static str {

@@ -1,6 +1,6 @@
 //! 政务公开, open government information ([004]; results published [001 第二十二条]; the catalog
 //! and each step's limits in public [003]): the kinds of entry, an entry's review states and what
-//! each person may do to it, and the search terms of a text.
+//! each person may do to it, what may be attached to it, and the search terms of a text.
 //!
 //! Search is by terms both databases hold the same way: Chinese has no spaces, so a run of CJK
 //! characters gives each character and each pair of neighbours (bigrams); a run of letters or
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::UnknownCode;
 use crate::lang::Lang;
+use crate::materials::{CorrectionReason, FileType};
 
 /// What an entry is, as the public index groups them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -207,6 +208,56 @@ pub fn step(
     }
 }
 
+/// What an entry's attachments may be: the formats a reader opens anywhere (PDF, OFD, images).
+pub const ATTACHMENT_TYPES: [FileType; 4] = FileType::ALL;
+/// The largest attachment, in bytes (20 MiB).
+pub const ATTACHMENT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+/// The most attachments one entry holds.
+pub const MAX_ATTACHMENTS: usize = 10;
+
+/// Why an attachment is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachmentRefused {
+    /// the entry already holds [`MAX_ATTACHMENTS`]
+    Full,
+    /// nothing in it
+    Empty,
+    /// a type, or a size, it may not have
+    File(CorrectionReason),
+}
+
+impl AttachmentRefused {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AttachmentRefused::Full => match lang {
+                Lang::ZhHans => format!("每个条目最多 {MAX_ATTACHMENTS} 个附件，请先删除不需要的附件"),
+                Lang::ZhHant => format!("每個條目最多 {MAX_ATTACHMENTS} 個附件，請先刪除不需要的附件"),
+                Lang::En => format!("An entry holds at most {MAX_ATTACHMENTS} attachments: remove one first"),
+            },
+            AttachmentRefused::Empty => lang.pick("文件是空的", "檔案是空的", "The file is empty").into(),
+            AttachmentRefused::File(r) => r.message(lang),
+        }
+    }
+}
+
+/// Whether a file of `file_type` (sniffed from its first bytes) and `size` may be attached to an
+/// entry that holds `held` attachments: the type it is, else why not.
+pub fn check_attachment(file_type: Option<FileType>, size: u64, held: usize) -> Result<FileType, AttachmentRefused> {
+    if held >= MAX_ATTACHMENTS {
+        return Err(AttachmentRefused::Full);
+    }
+    if size == 0 {
+        return Err(AttachmentRefused::Empty);
+    }
+    if size > ATTACHMENT_MAX_BYTES {
+        return Err(AttachmentRefused::File(CorrectionReason::TooLarge { max_bytes: ATTACHMENT_MAX_BYTES }));
+    }
+    match file_type {
+        Some(t) if ATTACHMENT_TYPES.contains(&t) => Ok(t),
+        _ => Err(AttachmentRefused::File(CorrectionReason::WrongType { accepted: ATTACHMENT_TYPES.to_vec() })),
+    }
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
@@ -285,6 +336,36 @@ mod tests {
         assert!(OpenKind::decode("news").is_err());
         let labels: std::collections::HashSet<_> = OpenKind::ALL.iter().map(|k| k.label(Lang::ZhHans)).collect();
         assert_eq!(labels.len(), OpenKind::ALL.len());
+    }
+
+    #[test]
+    fn what_may_be_attached() {
+        use FileType::*;
+        let max = ATTACHMENT_MAX_BYTES;
+        let wrong = || AttachmentRefused::File(CorrectionReason::WrongType { accepted: ATTACHMENT_TYPES.to_vec() });
+        // (sniffed type, size, attachments held, result)
+        type Row = (Option<FileType>, u64, usize, Result<FileType, AttachmentRefused>);
+        let rows: Vec<Row> = vec![
+            (Some(Pdf), 1, 0, Ok(Pdf)),
+            (Some(Ofd), max, MAX_ATTACHMENTS - 1, Ok(Ofd)),
+            (Some(Png), 10, 3, Ok(Png)),
+            (Some(Jpeg), 10, 3, Ok(Jpeg)),
+            (None, 10, 0, Err(wrong())),
+            (Some(Pdf), max + 1, 0, Err(AttachmentRefused::File(CorrectionReason::TooLarge { max_bytes: max }))),
+            (Some(Pdf), 0, 0, Err(AttachmentRefused::Empty)),
+            (Some(Pdf), 10, MAX_ATTACHMENTS, Err(AttachmentRefused::Full)),
+            // full is said first: nothing else matters then
+            (None, 0, MAX_ATTACHMENTS, Err(AttachmentRefused::Full)),
+        ];
+        for (t, size, held, want) in rows {
+            assert_eq!(check_attachment(t, size, held), want, "{t:?} {size} {held}");
+        }
+        for lang in [Lang::ZhHans, Lang::ZhHant, Lang::En] {
+            let said: std::collections::HashSet<String> =
+                [AttachmentRefused::Full, AttachmentRefused::Empty, wrong()].iter().map(|r| r.message(lang)).collect();
+            assert_eq!(said.len(), 3, "{lang:?}");
+            assert!(AttachmentRefused::Full.message(lang).contains(&MAX_ATTACHMENTS.to_string()));
+        }
     }
 
     #[test]

@@ -2589,6 +2589,7 @@ async fn all_suites(app: &App) {
     walk_ins::papers_suite(app).await;
     open_gov::open_gov_suite(app).await;
     open_gov::search_corpus_suite(app).await;
+    open_gov::attachments_suite(app).await;
     bundles::bundles_suite(app).await;
     bundles::applications_suite(app).await;
     bundles::admin_suite(app).await;

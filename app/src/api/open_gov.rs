@@ -17,3 +17,9 @@ pub async fn open_save(#[server(flatten)] input: OpenDraft) -> Result<(), Server
 pub async fn open_step(id: i32, version: i32, step: EntryStep) -> Result<(), ServerFnError> {
     crate::server::open_gov::step_form(id, version, step).await
 }
+
+/// An editor takes a file off an entry's working copy (at the version seen).
+#[server(prefix = "/api", endpoint = "open_remove_file")]
+pub async fn open_remove_file(id: i32, version: i32, file: i32) -> Result<(), ServerFnError> {
+    crate::server::open_gov::remove_file_form(id, version, file).await
+}

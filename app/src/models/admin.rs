@@ -92,7 +92,8 @@ pub enum AdminCommand {
         #[serde(default)]
         lang: String,
     },
-    /// A new version of an item; `published` is the checkbox (absent when unticked).
+    /// A new version of an item; `published` and `publish_results` are checkboxes (absent when
+    /// unticked); the box, not the rule data's JSON, says whether decisions are published.
     Item {
         #[serde(default)]
         code: String,
@@ -104,6 +105,8 @@ pub enum AdminCommand {
         rules: String,
         #[serde(default)]
         published: Option<String>,
+        #[serde(default)]
+        publish_results: Option<String>,
     },
 }
 
@@ -183,8 +186,11 @@ mod tests {
             summary: String::new(),
             rules: "{}".into(),
             published: None,
+            publish_results: Some("on".into()),
         };
-        assert!(!unticked.values().contains_key("published"), "an unticked box is not sent back as text");
+        let v = unticked.values();
+        assert!(!v.contains_key("published"), "an unticked box is not sent back as text");
+        assert_eq!(v["publish_results"], "on", "a ticked one is");
     }
 
     #[test]

@@ -358,6 +358,9 @@ pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: L
     let code = e.code.clone();
     let rules_err = f.errors.get("rules").cloned();
     let rules_value = if f.values.contains_key("rules") { f.value("rules") } else { e.rules_json.clone() };
+    // a refused save shows the box as it was sent
+    let publish_results =
+        if f.values.contains_key("rules") { f.value("publish_results") == "on" } else { e.publish_results };
     let questions = e.questions.iter().map(|(qc, text, options)| {
         let chosen = e.answers.get(qc).cloned().unwrap_or_default();
         view! {
@@ -398,6 +401,11 @@ pub fn render_item_editor(e: crate::server::admin::ItemEditor, f: Flash, lang: L
                     <label for="item-rules">{lang.pick("规则数据（材料、问题、条件、时限，JSON）", "規則數據（材料、問題、條件、時限，JSON）", "Rule data (materials, questions, conditions, time limits; JSON)")}</label>
                     {rules_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
                     <textarea id="item-rules" name="rules" rows="24" class="code" spellcheck="false">{rules_value}</textarea>
+                </div>
+                <div class="field checkbox">
+                    <input type="checkbox" id="item-publish-results" name="publish_results" value="on" checked=publish_results aria-describedby="item-publish-results-hint"/>
+                    <label for="item-publish-results">{lang.pick("公开审批结果", "公開審批結果", "Publish the decisions")}</label>
+                    <p class="hint" id="item-publish-results-hint">{lang.pick("涉及公共利益的事项：每项决定自动在“审批结果公示”中发布（个人姓名隐去），决定被撤销时自动撤下。", "涉及公共利益的事項：每項決定自動在「審批結果公示」中發布（個人姓名隱去），決定被撤銷時自動撤下。", "A public-interest item: each decision is published in the approval results by itself (a person's name masked), and withdrawn if revoked.")}</p>
                 </div>
                 <div class="field checkbox"><input type="checkbox" id="item-published" name="published" value="on" checked=true/><label for="item-published">{lang.pick("发布此版本", "發布此版本", "Publish this version")}</label></div>
                 <button type="submit" class="button">{lang.pick("保存为新版本", "儲存為新版本", "Save as a new version")}</button>

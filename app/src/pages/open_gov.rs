@@ -1,16 +1,21 @@
 //! 政务公开: the public index and entries (`/open`, `/open/{id}`), and the editors' desk and editor
 //! (`/staff/open`, `/staff/open/{id}`, `/staff/open/new`). Server-made pages: plain links and
-//! forms posting to `api::open_save` / `api::open_step`.
+//! forms posting to `api::open_save` / `api::open_step` / `api::open_remove_file`, and the
+//! attachment upload (`/staff/open/{id}/files`).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use rules::open::{EntryStep, OpenKind};
+use rules::materials::FileType;
+use rules::open::{EntryStep, OpenKind, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, MAX_ATTACHMENTS};
 use rules::Lang;
 
 use crate::components::Notice;
+use crate::models::human_size;
 use crate::models::Flash;
 use crate::pages::home::format_limit;
 use crate::pages::loaded::{loaded, signed_in};
+use crate::server::entities::open_attachment;
+use crate::server::open_gov::attachments::FIELD;
 use crate::server::open_gov::{DeskLine, DirectoryDepartment, Editing, Procedure, PublicEntry, PublicIndex, FORM};
 use crate::server::AppError;
 
@@ -125,7 +130,21 @@ pub fn OpenIndexPage() -> impl IntoView {
     })
 }
 
+/// A file's line: its name (a link), type and size.
+fn file_line(href: String, a: &open_attachment::Model) -> impl IntoView + use<> {
+    view! {
+        <a href=href>{a.file_name.clone()}</a>" "<span class="meta">{a.file_type.label()}" · "{human_size(a.size.max(0) as u64)}</span>
+    }
+}
+
 fn render_entry(e: PublicEntry, lang: Lang) -> impl IntoView {
+    let id = e.id;
+    let files = (!e.attachments.is_empty()).then(|| view! {
+        <section class="attachments" data-testid="open-attachments">
+            <h2>{lang.pick("附件", "附件", "Attachments")}</h2>
+            <ul class="file-list">{e.attachments.iter().map(|a| view! { <li>{file_line(format!("/open/{id}/files/{}", a.id), a)}</li> }).collect_view()}</ul>
+        </section>
+    });
     let versions = (e.versions.len() > 1).then(|| view! {
         <section class="panel">
             <h2>{lang.pick("版本记录", "版本記錄", "Versions")}</h2>
@@ -139,6 +158,7 @@ fn render_entry(e: PublicEntry, lang: Lang) -> impl IntoView {
             <p class="meta">{e.department}" · "{lang.pick("发布于 ", "發布於 ", "Published ")}{e.first_on.to_string()}
                 {(e.versions.len() > 1).then(|| view! { " · "<strong data-testid="open-changed">{lang.pick("更新于 ", "更新於 ", "Changed ")}{e.changed_on.to_string()}</strong> })}</p>
             <div class="prose" inner_html=e.body_html></div>
+            {files}
         </article>
         {versions}
     }
@@ -326,6 +346,7 @@ fn render_editor(e: Editing, f: Flash, lang: Lang) -> impl IntoView {
             <button type="submit" class="button">{lang.pick("保存草稿", "儲存草稿", "Save the draft")}</button>
         </form>
     });
+    let files = attachments_panel(&e, writable, err(&format!("m_{FIELD}")), lang);
     view! {
         <nav class="breadcrumbs"><a href="/staff/open">{lang.pick("政务公开管理", "政務公開管理", "Publications")}</a></nav>
         <h1>{heading}</h1>
@@ -335,8 +356,73 @@ fn render_editor(e: Editing, f: Flash, lang: Lang) -> impl IntoView {
         {status}
         {steps}
         <section class="panel">{form}</section>
+        {files}
         {versions}
     }
+}
+
+/// The working copy's files: each a link for the editors (the approver opens what they approve),
+/// removable while the text is; the upload form (a plain multipart post). A new entry is saved
+/// first.
+fn attachments_panel(e: &Editing, writable: bool, err: Option<String>, lang: Lang) -> impl IntoView + use<> {
+    let Some(x) = e.entry.as_ref() else {
+        return view! {
+            <section class="panel" id=format!("m-{FIELD}")>
+                <h2>{lang.pick("附件", "附件", "Attachments")}</h2>
+                <p class="hint">{lang.pick("保存草稿后即可添加附件。", "儲存草稿後即可新增附件。", "Save the draft to add attachments.")}</p>
+            </section>
+        }
+        .into_any();
+    };
+    let (id, version) = (x.id, x.version);
+    let lines = e
+        .attachments
+        .iter()
+        .map(|a| {
+            let remove = writable.then(|| view! {
+                <form method="post" action={<crate::api::OpenRemoveFile as ServerFn>::PATH} class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="version" value=version.to_string()/>
+                    <input type="hidden" name="file" value=a.id.to_string()/>
+                    <button type="submit" class="link-button">{lang.pick("删除", "刪除", "Remove")}<span class="visually-hidden">" "{a.file_name.clone()}</span></button>
+                </form>
+            });
+            view! { <li data-testid="open-file">{file_line(format!("/staff/open/{id}/files/{}", a.id), a)}" "{remove}</li> }
+        })
+        .collect_view();
+    let types = ATTACHMENT_TYPES.iter().map(|t| t.label()).collect::<Vec<_>>().join(" / ");
+    let hint = match lang {
+        Lang::ZhHans => format!(
+            "{types}，单个文件不超过 {}，最多 {MAX_ATTACHMENTS} 个。增删附件后需重新送审。",
+            human_size(ATTACHMENT_MAX_BYTES)
+        ),
+        Lang::ZhHant => format!(
+            "{types}，單個檔案不超過 {}，最多 {MAX_ATTACHMENTS} 個。增刪附件後需重新送審。",
+            human_size(ATTACHMENT_MAX_BYTES)
+        ),
+        Lang::En => format!(
+            "{types}, at most {} each, {MAX_ATTACHMENTS} in all. Adding or removing one needs a new approval.",
+            human_size(ATTACHMENT_MAX_BYTES)
+        ),
+    };
+    let upload = writable.then(|| view! {
+        <form method="post" enctype="multipart/form-data" action=format!("/staff/open/{id}/files") class="upload-form">
+            <label for="open-file">{lang.pick("选择文件", "選擇檔案", "Choose a file")}</label>
+            <input type="file" id="open-file" name="file" required accept=FileType::accept(&ATTACHMENT_TYPES) aria-describedby="open-file-hint"/>
+            <button type="submit" class="button secondary">{lang.pick("上传附件", "上傳附件", "Attach")}</button>
+        </form>
+    });
+    let has_err = err.is_some();
+    view! {
+        <section class="panel" id=format!("m-{FIELD}") class:field-error=has_err data-testid="open-files">
+            <h2>{lang.pick("附件", "附件", "Attachments")}</h2>
+            <p class="hint" id="open-file-hint">{hint}</p>
+            {err.map(|m| view! { <p class="error-message" role="alert">{m}</p> })}
+            <ul class="file-list">{lines}</ul>
+            {upload}
+        </section>
+    }
+    .into_any()
 }
 
 /// `/staff/open/{id}` (or `/staff/open/new`): an entry in the editor, with its steps.

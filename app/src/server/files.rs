@@ -44,6 +44,14 @@ pub trait FileStore: Send + Sync {
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), FileStoreError>>;
 }
 
+/// Deletes `key`, which no row holds any more (a refused upload, a removed draft file): a failure
+/// leaves an orphan object, not an error for the caller, and is logged with `why`.
+pub async fn forget(store: &dyn FileStore, key: &str, why: &'static str) {
+    if let Err(e) = store.delete(key).await {
+        tracing::warn!(error = %e, key, why, "could not delete an object no row holds");
+    }
+}
+
 /// Files in a local directory: `objects/ab/cd/abcd…` plus a `tmp/` for uploads in progress.
 pub struct LocalFileStore {
     root: PathBuf,

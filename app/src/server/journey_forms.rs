@@ -264,32 +264,42 @@ async fn download(State(st): State<AppState>, Path(file_id): Path<i32>, headers:
             let mime = rules::materials::FileType::from_code(&f.file_type)
                 .map(|t| t.mime())
                 .unwrap_or("application/octet-stream");
-            let encoded: String = f
-                .file_name
-                .bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect();
-            let mut r = Response::new(Body::from_stream(stream));
-            let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-            h.insert(header::CONTENT_LENGTH, HeaderValue::from(f.size.max(0) as u64));
-            if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            r
+            file_response(stream, mime, f.size, &f.file_name, "private, no-store")
         }
         Err(e) => e.into_response(),
     }
 }
 
-/// The receipt of a submitted case as PDF.
+/// A stored file as the browser opens it: its type, length and name (`filename*`, UTF-8), cached
+/// as `cache` says.
+pub(crate) fn file_response(
+    stream: super::files::ByteStream,
+    mime: &'static str,
+    size: i64,
+    name: &str,
+    cache: &'static str,
+) -> Response {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let mut r = Response::new(Body::from_stream(stream));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size.max(0) as u64));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    r
+}
+
 /// The blank form (空白表格) or filled-in sample (示范文本) of a material, as PDF.
 async fn material_form(
     State(st): State<AppState>,

@@ -255,3 +255,177 @@ pub async fn search_corpus_suite(app: &App) {
         assert!(!want.is_empty(), "{q} finds something");
     }
 }
+
+async fn attach(c: &Client, base: &str, id: i32, name: &str, body: &[u8], json: bool) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(body.to_vec()).file_name(name.to_string());
+    let mut req =
+        c.post(format!("{base}/staff/open/{id}/files")).multipart(reqwest::multipart::Form::new().part("file", part));
+    if json {
+        req = req.header("accept", "application/json");
+    }
+    req.send().await.unwrap()
+}
+
+async fn remove_file(c: &Client, app: &App, id: i32, version: i32, file: i32) -> reqwest::Response {
+    let (id_s, v, f) = (id.to_string(), version.to_string(), file.to_string());
+    post_form(c, &format!("{}/api/open_remove_file", app.base), &[("id", id_s.as_str()), ("version", &v), ("file", &f)])
+        .await
+}
+
+async fn files_of(app: &App, id: i32) -> Vec<app::server::entities::open_attachment::Model> {
+    use app::server::entities::open_attachment;
+    use sea_orm::QueryOrder;
+    open_attachment::Entity::find()
+        .filter(open_attachment::Column::EntryId.eq(id))
+        .order_by_asc(open_attachment::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn in_store(app: &App, key: &str) -> bool {
+    app.state.files.get(key).await.is_ok()
+}
+
+/// J1: an entry's attachments. Attached to the working copy (checked by content, one type list,
+/// a size and a count), opened by the entry's editors, public only with an approved version that
+/// holds them; taken off, a file no version holds is deleted from the store, one a version holds
+/// stays public until the next approval. Whoever is not an editor of the department is refused.
+pub async fn attachments_suite(app: &App) {
+    let base = &app.base;
+    let editor = staff_login(base, "editor").await;
+    let editor2 = staff_login(base, "editor2").await;
+    let clerk = staff_login(base, "clerk").await;
+    let anon = browser(base);
+    let zrzy = app::server::entities::department::Entity::find()
+        .filter(app::server::entities::department::Column::Code.eq("ZRZY"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let r = editor
+        .post(format!("{base}/api/open_save"))
+        .form(&[
+            ("department", zrzy.as_str()),
+            ("kind", "land_supply"),
+            ("title", "2026年第三批国有建设用地供应公告"),
+            ("body", "地块位置、面积与出让条件见附件。"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let id = desk_id(&r).await;
+    let page = format!("/staff/open/{id}");
+
+    // Refused next to the field, nothing kept: a file that is not a PDF / OFD / image (by its
+    // content, whatever its name), an empty one.
+    for (name, body, said) in [("公告.pdf", &b"MZ\x90\x00 not a pdf"[..], "PDF"), ("空.pdf", &b""[..], "空")] {
+        let r = attach(&editor, base, id, name, body, false).await;
+        assert_eq!(location(&r), format!("{page}#m-attachment"), "{name}");
+        let f = flash_of(&r).unwrap();
+        assert!(f.errors.get("m_attachment").is_some_and(|m| m.contains(said)), "{name}: {f:?}");
+        assert!(files_of(app, id).await.is_empty(), "{name}: nothing recorded");
+    }
+    // Not an editor: refused the upload, the file and the removal.
+    assert_eq!(attach(&clerk, base, id, "a.pdf", PDF, false).await.status(), StatusCode::FORBIDDEN);
+
+    // A PDF attached (the plain form), a PNG (with JavaScript: JSON, no redirect).
+    let v0 = entry_version(app, id).await;
+    let r = attach(&editor, base, id, "地块位置图.pdf", PDF, false).await;
+    assert_eq!(location(&r), format!("{page}#m-attachment"));
+    assert!(flash_of(&r).unwrap().notice.unwrap().contains("已上传"));
+    assert_eq!(entry_version(app, id).await, v0 + 1, "attaching is an edit of the working copy");
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+    let r = attach(&editor, base, id, "界址点.png", PNG, true).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((v["ok"].as_bool(), v["files"][0]["file_name"].as_str()), (Some(true), Some("界址点.png")), "{v}");
+    let files = files_of(app, id).await;
+    let (pdf, png) = (files[0].clone(), files[1].clone());
+    assert_eq!((pdf.file_type, png.file_type), (rules::materials::FileType::Pdf, rules::materials::FileType::Png));
+    let (_, editing) = text(&editor, &format!("{base}{page}")).await;
+    assert!(editing.contains("地块位置图.pdf") && editing.contains(&format!("{page}/files/{}", pdf.id)), "{editing}");
+    // the editors open it (the approver, what they approve); nobody else does
+    let r = editor2.get(format!("{base}{page}/files/{}", pdf.id)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    assert_eq!(
+        clerk.get(format!("{base}{page}/files/{}", pdf.id)).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        anon.get(format!("{base}/open/{id}/files/{}", pdf.id)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = remove_file(&clerk, app, id, entry_version(app, id).await, pdf.id).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Sent for approval: the files are frozen with the text until approved or sent back.
+    step(&editor, app, id, "submit").await;
+    let r = attach(&editor, base, id, "迟到的.pdf", PDF, false).await;
+    assert!(flash_of(&r).unwrap().errors.contains_key("_form"), "not while it waits for approval");
+    assert_eq!(files_of(app, id).await.len(), 2);
+    step(&editor2, app, id, "approve").await;
+    let (status, public) = text(&anon, &format!("{base}/open/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(public.contains("open-attachments") && public.contains("地块位置图.pdf") && public.contains("界址点.png"));
+    let r = anon.get(format!("{base}/open/{id}/files/{}", pdf.id)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    assert_eq!(
+        anon.get(format!("{base}/open/{id}/files/999999")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // A file attached after the approval and taken off again: no version held it, so it is gone,
+    // from the store too.
+    attach(&editor, base, id, "草稿附件.pdf", PDF, false).await;
+    let draft_only = files_of(app, id).await.pop().unwrap();
+    assert_eq!(draft_only.file_name, "草稿附件.pdf");
+    assert_eq!(
+        anon.get(format!("{base}/open/{id}/files/{}", draft_only.id)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "not approved"
+    );
+    // a stale page's removal is refused
+    let r = remove_file(&editor, app, id, entry_version(app, id).await - 1, draft_only.id).await;
+    assert!(flash_of(&r).unwrap().errors["_form"].contains("他人修改"));
+    let r = remove_file(&editor, app, id, entry_version(app, id).await, draft_only.id).await;
+    assert!(flash_of(&r).unwrap().notice.unwrap().contains("已删除附件"));
+    assert!(files_of(app, id).await.iter().all(|f| f.id != draft_only.id), "its row is gone");
+    assert!(!in_store(app, &draft_only.storage_key).await, "and its object");
+
+    // The approved PDF taken off: the public keeps it until the change is approved; then it is
+    // gone from the public page, still held for the version that had it.
+    remove_file(&editor, app, id, entry_version(app, id).await, pdf.id).await;
+    assert!(text(&anon, &format!("{base}/open/{id}")).await.1.contains("地块位置图.pdf"), "the approved version's");
+    assert!(!text(&editor, &format!("{base}{page}")).await.1.contains("地块位置图.pdf"), "not in the working copy");
+    step(&editor, app, id, "submit").await;
+    step(&editor2, app, id, "approve").await;
+    let (_, public) = text(&anon, &format!("{base}/open/{id}")).await;
+    assert!(!public.contains("地块位置图.pdf") && public.contains("界址点.png"), "{public}");
+    assert_eq!(
+        anon.get(format!("{base}/open/{id}/files/{}", pdf.id)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(in_store(app, &pdf.storage_key).await, "version 1 still holds it");
+    assert_eq!(editor.get(format!("{base}{page}/files/{}", pdf.id)).send().await.unwrap().status(), StatusCode::OK);
+
+    // At most ten: the eleventh is refused, before its body is read.
+    for n in files_of(app, id).await.iter().filter(|f| f.in_draft).count()..rules::open::MAX_ATTACHMENTS {
+        assert!(attach(&editor, base, id, &format!("第{n}页.pdf"), PDF, true).await.status().is_success());
+    }
+    let r = attach(&editor, base, id, "多余.pdf", PDF, false).await;
+    assert!(flash_of(&r).unwrap().errors["m_attachment"].contains("最多"), "{:?}", flash_of(&r));
+    assert_eq!(files_of(app, id).await.iter().filter(|f| f.in_draft).count(), rules::open::MAX_ATTACHMENTS);
+
+    // Withdrawn: its files are not public either.
+    step(&editor, app, id, "withdraw").await;
+    assert_eq!(
+        anon.get(format!("{base}/open/{id}/files/{}", png.id)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}

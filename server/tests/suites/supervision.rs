@@ -1105,6 +1105,33 @@ pub async fn admin_suite(app: &App) {
     let kept = case::Entity::find_by_id(submitted.id).one(db).await.unwrap().unwrap();
     assert_eq!((kept.item_id, kept.item_version), (before.id, before.version), "a submitted case keeps its version");
 
+    // 审批结果公示 is a switch of its own, not a key in the rule data; unticked, it is off
+    assert!(!after.rules.publish_results);
+    let the_box = |page: &str| {
+        let at = page.find("id=\"item-publish-results\"").expect("the switch");
+        let from = page[..at].rfind('<').unwrap();
+        page[from..from + page[from..].find('>').unwrap()].to_string()
+    };
+    let (_, page) = text(&admin, &format!("{base}/staff/admin/items/ZRZY-004")).await;
+    assert!(!the_box(&page).contains("checked") && !page.contains("publish_results&quot;"), "{}", the_box(&page));
+    let mut rules_text = serde_json::to_value(&rules).unwrap();
+    rules_text.as_object_mut().unwrap().remove("publish_results");
+    let r = act(vec![
+        ("action", s("item")),
+        ("code", s("ZRZY-004")),
+        ("name", s(&after.name)),
+        ("summary", s(&after.summary)),
+        ("rules", rules_text.to_string()),
+        ("published", s("on")),
+        ("publish_results", s("on")),
+    ])
+    .await;
+    assert_eq!(location(&r), "/staff/admin/items/ZRZY-004");
+    let switched = newest_item(db, "ZRZY-004").await;
+    assert!(switched.version == after.version + 1 && switched.rules.publish_results, "ticked: decisions published");
+    let (_, page) = text(&admin, &format!("{base}/staff/admin/items/ZRZY-004")).await;
+    assert!(the_box(&page).contains("checked"), "{}", the_box(&page));
+
     // staff accounts: a weak password is refused next to its field; create, disable, reset
     let zrzy = app::server::entities::department::Entity::find()
         .filter(app::server::entities::department::Column::Code.eq("ZRZY"))

@@ -431,7 +431,7 @@ pub async fn act(
             }
             Ok(("/staff/admin/templates".into(), said(("模板已删除", "模板已刪除", "Template removed"))))
         }
-        AdminCommand::Item { code, name, summary, rules: rules_text, published } => {
+        AdminCommand::Item { code, name, summary, rules: rules_text, published, publish_results } => {
             let code = code.trim().to_uppercase();
             let (name, summary) = (name.trim(), summary.trim());
             let back = format!("/staff/admin/items/{code}");
@@ -442,7 +442,7 @@ pub async fn act(
                 .await?
                 .ok_or(AppError::NotFound)?;
             scope.department(old.department_id)?;
-            let rules: ItemRules = serde_json::from_str(rules_text).map_err(|e| {
+            let mut rules: ItemRules = serde_json::from_str(rules_text).map_err(|e| {
                 AppError::field(
                     "rules",
                     format!("{}{e}", lang.pick("规则数据有误：", "規則數據有誤：", "The rule data has an error: ")),
@@ -458,6 +458,7 @@ pub async fn act(
             if name.is_empty() {
                 return Err(AppError::field("name", lang.pick("请填写事项名称", "請填寫事項名稱", "Enter the name")));
             }
+            rules.publish_results = publish_results.is_some();
             let published = published.is_some();
             item::ActiveModel {
                 code: Set(code),

@@ -173,7 +173,10 @@ pub struct ItemEditor {
     pub version: i32,
     pub name: String,
     pub summary: String,
+    /// the rule data as JSON, without `publish_results` (the editor's switch)
     pub rules_json: String,
+    /// decisions are published in 审批结果公示 (`ItemRules::publish_results`)
+    pub publish_results: bool,
     pub questions: Vec<QuestionLine>,
     pub answers: BTreeMap<String, String>,
     pub enterprise: bool,
@@ -181,6 +184,15 @@ pub struct ItemEditor {
     pub preview: Vec<(String, String)>,
     pub problems: Vec<String>,
     pub cases_on_versions: Vec<(i32, u64)>,
+}
+
+/// The rule data the textarea shows: all but what the editor has a switch for.
+fn rules_json_without_switches(rules: &ItemRules) -> Result<String, AppError> {
+    let mut v = serde_json::to_value(rules).map_err(AppError::internal)?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove("publish_results");
+    }
+    serde_json::to_string_pretty(&v).map_err(AppError::internal)
 }
 
 pub async fn item_editor(
@@ -222,7 +234,8 @@ pub async fn item_editor(
         version: it.version,
         name: it.name,
         summary: it.summary,
-        rules_json: serde_json::to_string_pretty(&rules).map_err(AppError::internal)?,
+        rules_json: rules_json_without_switches(&rules)?,
+        publish_results: rules.publish_results,
         questions: rules.questions.iter().map(|qq| (qq.code.clone(), qq.text.clone(), qq.options.clone())).collect(),
         answers,
         enterprise,

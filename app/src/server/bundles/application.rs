@@ -445,11 +445,7 @@ pub async fn add_file(
         }
         Err(e) => return Err(AppError::internal(e)),
     };
-    let drop_it = || async {
-        if let Err(e) = store.delete(&stored.key).await {
-            tracing::warn!(error = %e, key = %stored.key, "could not delete a refused upload");
-        }
-    };
+    let drop_it = || crate::server::files::forget(store, &stored.key, "a refused upload");
     if stored.size == 0 {
         drop_it().await;
         return Err(refuse(lang.pick("文件是空的", "檔案是空的", "the file is empty").into()));
@@ -536,9 +532,7 @@ pub async fn remove_file(
     bump(&tx, &l.app, None, false).await?;
     tx.commit().await?;
     // (a key is one upload's: no other row holds it)
-    if let Err(e) = store.delete(&f.storage_key).await {
-        tracing::warn!(error = %e, key = %f.storage_key, "could not delete a removed draft file");
-    }
+    crate::server::files::forget(store, &f.storage_key, "a removed draft file").await;
     Ok(())
 }
 

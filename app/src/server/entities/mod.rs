@@ -15,7 +15,7 @@ pub use cases::{
 };
 pub use catalog::{bundle, bundle_application, calendar_day, calendar_year, item, template};
 pub use notices::{complaint, consultation, evaluation, notification, outbox};
-pub use open::{open_entry, open_version};
+pub use open::{open_attachment, open_entry, open_version};
 pub use oversight::{accountability, audit_anchor, scheduler_lease, scheduler_run, security_log, staff_read};
 pub use people::{
     api_token, applicant, department, login_failure, rate_hit, session, sms_code, staff, staff_role, token_reveal,

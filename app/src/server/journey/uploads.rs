@@ -2,6 +2,7 @@
 //! by its magic bytes) against its material, and removed before submission.
 
 use super::*;
+use crate::server::files::forget;
 
 /// A file name safe to store and show: no path, no control characters, no bidirectional or
 /// invisible formatting characters (a U+202E turns `gpj.exe` into what reads as `exe.jpg`), at
@@ -148,13 +149,13 @@ pub async fn add_file(
         Err(e) => return Err(AppError::internal(e)),
     };
     if stored.size == 0 {
-        let _ = store.delete(&stored.key).await;
+        forget(store, &stored.key, "a refused upload").await;
         return Err(refuse(lang.pick("文件是空的", "檔案是空的", "the file is empty").into()));
     }
     let file_type = match check_file(spec, sniff(&stored.head), stored.size) {
         Ok(t) => t,
         Err(reason) => {
-            let _ = store.delete(&stored.key).await;
+            forget(store, &stored.key, "a refused upload").await;
             return Err(refuse(reason.message(lang)));
         }
     };
@@ -178,7 +179,7 @@ pub async fn add_file(
             Ok(file_view(&r))
         }
         Err(e) => {
-            let _ = store.delete(&stored.key).await;
+            forget(store, &stored.key, "a refused upload").await;
             Err(e.into())
         }
     }
@@ -209,9 +210,7 @@ pub async fn remove_file(
     }
     if c.submitted_at.is_none() {
         case_file::Entity::delete_by_id(f.id).exec(db).await?;
-        if let Err(e) = store.delete(&f.storage_key).await {
-            tracing::warn!(error = %e, key = %f.storage_key, "could not delete a removed draft file");
-        }
+        forget(store, &f.storage_key, "a removed draft file").await;
     } else {
         let mut am: case_file::ActiveModel = f.into();
         am.removed = Set(true);
