@@ -186,7 +186,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&bundle_files("tongban", hashes, true)).unwrap();
         assert_eq!(v["FieldChecks"], serde_json::json!(["tongban-auth.A1", "tongban-auth.A2"]));
         assert_eq!(v["ChecklistLive"], serde_json::json!(["tongban-guide.G1", "tongban-guide.G2"]));
-        assert_eq!(v["DraftEditor"], serde_json::json!(["tongban-apply.P1", "tongban-apply.P2"]));
+        assert_eq!(v["EditorLive"], serde_json::json!(["tongban-apply.P1", "tongban-apply.P2"]));
         assert_eq!(v["ItemRulesLive"], serde_json::json!(["tongban-admin.D1", "tongban-admin.D2"]));
     }
 
@@ -194,8 +194,8 @@ mod tests {
     fn a_development_build_has_one_bundle_for_every_island() {
         let v: serde_json::Value =
             serde_json::from_str(&bundle_files("tongban", "js: J\nwasm: W\ncss: C\n", true)).unwrap();
-        assert_eq!(v["DraftEditor"], serde_json::json!(["tongban.J", "tongban.W"]));
-        assert_eq!(v["FieldChecks"], v["DraftEditor"]);
+        assert_eq!(v["EditorLive"], serde_json::json!(["tongban.J", "tongban.W"]));
+        assert_eq!(v["FieldChecks"], v["EditorLive"]);
         let v: serde_json::Value = serde_json::from_str(&bundle_files("tongban", "", false)).unwrap();
         assert_eq!(v["FieldChecks"], serde_json::json!(["tongban", "tongban_bg"]));
     }

@@ -156,6 +156,54 @@ pub fn ErrorSummary(
     }
 }
 
+/// The words of a material's requirement: optional, required, or required but 容缺 (it may follow
+/// after acceptance).
+pub fn requirement_words(
+    requirement: rules::materials::Requirement,
+    deferrable: bool,
+    lang: rules::Lang,
+) -> &'static str {
+    use rules::materials::Requirement;
+    match (requirement, deferrable) {
+        (Requirement::Optional, _) => lang.pick("可选", "可選", "Optional"),
+        (Requirement::Required, true) => {
+            lang.pick("必需 · 可容缺后补", "必需 · 可容缺後補", "Required · may follow after acceptance")
+        }
+        (Requirement::Required, false) => lang.pick("必需", "必需", "Required"),
+    }
+}
+
+/// [`requirement_words`] of a material of an item.
+pub fn requirement_text(m: &rules::materials::MaterialSpec, lang: rules::Lang) -> &'static str {
+    requirement_words(m.requirement, m.deferrable, lang)
+}
+
+/// The editor's line of what is still missing (made by the server, rewritten by the island).
+pub fn checklist_status(missing: usize, lang: rules::Lang) -> String {
+    use rules::Lang;
+    match (missing, lang) {
+        (0, _) => lang
+            .pick(
+                "必需材料已齐全，可以检查并提交。",
+                "必需材料已齊全，可以檢查並提交。",
+                "All required materials are here: you can check and submit.",
+            )
+            .to_string(),
+        (n, Lang::ZhHans) => format!("还差 {n} 项必需材料。"),
+        (n, Lang::ZhHant) => format!("還差 {n} 項必需材料。"),
+        (n, Lang::En) => format!("{n} required material(s) still missing."),
+    }
+}
+
+/// Where a field's message in an error summary links to: a material's card (`m_<code>`) or a
+/// question's or input's field (`#f-<field>`).
+pub fn error_anchor(field: &str) -> String {
+    match field.strip_prefix("m_") {
+        Some(code) => format!("#m-{code}"),
+        None => format!("#f-{field}"),
+    }
+}
+
 /// A green confirmation box (after logout, registration…).
 #[component]
 pub fn Notice(text: Option<String>) -> impl IntoView {

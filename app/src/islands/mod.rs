@@ -16,19 +16,19 @@
     allow(dead_code, unused_imports)
 )]
 
-#[cfg(feature = "island-apply")]
-mod apply;
 #[cfg(feature = "island-auth")]
 mod auth;
+#[cfg(feature = "island-apply")]
+mod editor;
 #[cfg(feature = "island-guide")]
 mod guide;
 #[cfg(feature = "island-admin")]
 mod item_rules;
 
-#[cfg(feature = "island-apply")]
-pub use apply::DraftEditor;
 #[cfg(feature = "island-auth")]
 pub use auth::FieldChecks;
+#[cfg(feature = "island-apply")]
+pub use editor::EditorLive;
 #[cfg(feature = "island-guide")]
 pub use guide::{BundleChecklistLive, ChecklistLive};
 #[cfg(feature = "island-admin")]
@@ -36,11 +36,11 @@ pub use item_rules::ItemRulesLive;
 
 /// The browser bundles and the islands each one holds, by component name. One page kind uses the
 /// islands of one bundle: the login and registration forms; the guide's live checklist; the
-/// application editor; the item editor's live preview. `scripts/build-release` builds
+/// application editor's answers and uploads; the item editor's live preview. `scripts/build-release` builds
 /// `tongban-<bundle>` for each name here.
 pub const BUNDLES: &[(&str, &[&str])] = &[
     ("auth", &["FieldChecks"]),
     ("guide", &["ChecklistLive", "BundleChecklistLive"]),
-    ("apply", &["DraftEditor"]),
+    ("apply", &["EditorLive"]),
     ("admin", &["ItemRulesLive"]),
 ];

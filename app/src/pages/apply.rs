@@ -1,4 +1,4 @@
-//! Applying online: the draft editor (an island: see `islands::apply`) and "check your answers" →
+//! Applying online: the draft editor (made by `pages::editor`, live with `islands::EditorLive`) and "check your answers" →
 //! submit. Every form posts to a plain endpoint (no JavaScript needed).
 
 use std::collections::BTreeSet;
@@ -13,7 +13,6 @@ use rules::Lang;
 
 use crate::api::{get_draft, take_flash};
 use crate::components::{use_prefs, ServerError};
-use crate::islands::DraftEditor;
 use crate::models::{DraftView, Flash};
 
 fn case_id_param() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
@@ -36,7 +35,7 @@ pub fn ApplyPage() -> impl IntoView {
                 Ok(Some(DraftView { bundle_application: Some(b), .. })) => view! { <Redirect path=format!("/bundle-applications/{b}")/> }.into_any(),
                 Ok(Some(d)) => view! {
                     <Title text=format!("{} · {}", d.item.name, lang.pick("在线申请", "線上申請", "Apply online"))/>
-                    <DraftEditor draft=crate::models::EditorView::from(&d) flash=f/>
+                    {super::editor::draft_editor(crate::models::EditorView::from(&d), f, lang)}
                 }
                 .into_any(),
                 Err(e) => view! {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use rules::materials::{ApplicantKind, FileType, Requirement};
+use rules::materials::{ApplicantKind, FileType};
 use rules::Lang;
 
 use crate::components::{line_text, Notice};
@@ -137,14 +137,6 @@ pub fn BundlePage() -> impl IntoView {
     })
 }
 
-fn requirement_text(m: &rules::bundle::MergedMaterial, lang: Lang) -> &'static str {
-    match (m.requirement, m.deferrable) {
-        (Requirement::Optional, _) => lang.pick("可选", "可選", "optional"),
-        (_, true) => lang.pick("必需 · 可容缺后补", "必需 · 可容缺後補", "required · may follow after acceptance"),
-        _ => lang.pick("必需", "必需", "required"),
-    }
-}
-
 /// One line of the draft's checklist: what it is for, its files (each with its remove button),
 /// the message of a refused upload, and the upload form.
 fn material_line(id: i32, line: MaterialLine, items: &[(String, String)], flash: &Flash, lang: Lang) -> impl IntoView {
@@ -184,7 +176,7 @@ fn material_line(id: i32, line: MaterialLine, items: &[(String, String)], flash:
     let hint = format!("h-{code}");
     view! {
         <li class="material-card" id=format!("m-{code}") class:field-error=refused data-testid="bundle-line">
-            <h3>{m.name.clone()}" "<span class="tag">{requirement_text(&m, lang)}</span>
+            <h3>{m.name.clone()}" "<span class="tag">{crate::components::requirement_words(m.requirement, m.deferrable, lang)}</span>
                 {(m.fills.len() > 1).then(|| view! { " "<span class="tag">{lang.pick("只需上传一次", "只需上傳一次", "uploaded once")}</span> })}
             </h3>
             <p class="meta" id=hint.clone()>{lang.pick("用于：", "用於：", "For: ")}{for_items}" · "{types}" · "{lang.pick("单个文件不超过 ", "單個檔案不超過 ", "at most ")}{human_size(m.max_bytes)}</p>

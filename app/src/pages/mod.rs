@@ -10,6 +10,7 @@ pub mod backoffice;
 mod bundle;
 mod bundle_admin;
 pub mod cases;
+mod editor;
 mod home;
 mod intake;
 mod item;
