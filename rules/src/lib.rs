@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod actors;
 pub mod bundle;
 pub mod calendar;
 pub mod case;
@@ -27,6 +28,7 @@ pub mod materials;
 pub mod open;
 pub mod outcome;
 pub mod procedure;
+pub mod refusal;
 pub mod supervision;
 pub mod validators;
 pub mod workflow;

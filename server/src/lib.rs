@@ -1,7 +1,11 @@
 //! The Tongban server: builds the axum router (pages, server functions, form endpoints, static
 //! files, health checks) with its middleware (client address, CSRF origin check, security
-//! headers, compression, cache lifetimes), and starts it.
+//! headers, compression, cache lifetimes), and starts it. The demo data (`seed`) and the bulk
+//! data of the benchmarks (`bulk`) live here, with the command line, not among the services.
 #![forbid(unsafe_code)]
+
+pub mod bulk;
+pub mod seed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,7 +15,7 @@ use std::time::Duration;
 use app::server::config::Settings;
 use app::server::edge::ClientIp;
 use app::server::files::LocalFileStore;
-use app::server::{calendar, db, seed, AppState};
+use app::server::{calendar, db, AppState};
 use app::{shell, App};
 
 use axum::extract::{ConnectInfo, Request, State};

@@ -5,12 +5,13 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use app::server::config::{Settings, ENV_VARS};
-use app::server::{accounts, db, seed};
+use app::server::{accounts, db};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use rules::deadline::{due_date, Suspension, TimeLimit};
 use rules::{Calendar, CreditCode, IdCardNo, Lang, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use tongban::seed;
 
 fn env_help() -> String {
     let mut s = String::from(
@@ -215,7 +216,7 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
             if let Some(n) = bulk {
                 let cal = app::server::calendar::load(&conn).await.map_err(|e| e.to_string())?;
                 let today = settings.clock().today();
-                let r = app::server::bulk::seed_bulk(&conn, &cal, n, today, |done| {
+                let r = tongban::bulk::seed_bulk(&conn, &cal, n, today, |done| {
                     eprint!("\r  {done} / {n} cases");
                 })
                 .await

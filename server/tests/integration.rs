@@ -498,7 +498,7 @@ async fn suite(app: &App) {
     let r = post_form(
         &staff,
         &format!("{base}/api/staff_login"),
-        &[("username", "clerk"), ("password", app::server::seed::DEMO_STAFF_PASSWORD)],
+        &[("username", "clerk"), ("password", tongban::seed::DEMO_STAFF_PASSWORD)],
     )
     .await;
     assert_eq!(location(&r), "/staff");
@@ -515,7 +515,7 @@ async fn suite(app: &App) {
     let r = post_form(
         &person,
         &format!("{base}/api/login"),
-        &[("login", "11010519491231002X"), ("password", app::server::seed::DEMO_APPLICANT_PASSWORD)],
+        &[("login", "11010519491231002X"), ("password", tongban::seed::DEMO_APPLICANT_PASSWORD)],
     )
     .await;
     assert_eq!(location(&r), "/account");
@@ -945,7 +945,7 @@ async fn journey_suite(app: &App) {
     post_form(
         &person,
         &format!("{base}/api/login"),
-        &[("login", "11010519491231002X"), ("password", app::server::seed::DEMO_APPLICANT_PASSWORD)],
+        &[("login", "11010519491231002X"), ("password", tongban::seed::DEMO_APPLICANT_PASSWORD)],
     )
     .await;
     let mine: serde_json::Value =
@@ -1357,7 +1357,7 @@ async fn staff_login(base: &str, username: &str) -> Client {
     let r = post_form(
         &c,
         &format!("{base}/api/staff_login"),
-        &[("username", username), ("password", app::server::seed::DEMO_STAFF_PASSWORD)],
+        &[("username", username), ("password", tongban::seed::DEMO_STAFF_PASSWORD)],
     )
     .await;
     if location(&r).starts_with("/staff/second-factor") {
@@ -1390,7 +1390,7 @@ async fn pass_second_factor(c: &Client, base: &str, username: &str) -> reqwest::
             .unwrap()
             .get(&key)
             .cloned()
-            .unwrap_or_else(|| app::server::seed::DEMO_TOTP_SECRET.to_string()),
+            .unwrap_or_else(|| tongban::seed::DEMO_TOTP_SECRET.to_string()),
     };
     for _ in 0..3 {
         let r = post_form(c, &format!("{base}/api/second_factor"), &[("code", &totp_now(&secret))]).await;

@@ -31,7 +31,7 @@ async fn logged(db: &sea_orm::DatabaseConnection, event: &str, target: &str, out
 pub async fn security_suite(app: &App) {
     let base = &app.base;
     let db = &app.state.db;
-    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let pw = tongban::seed::DEMO_STAFF_PASSWORD;
     let (zrzy, scjg) = (department_id(db, "ZRZY").await, department_id(db, "SCJG").await);
     for (username, roles) in [
         ("reviewer2", vec![(Role::Reviewer, zrzy)]),
@@ -361,7 +361,7 @@ pub async fn matrix_suite(app: &App) {
     use Seen::*;
     let base = &app.base;
     let db = &app.state.db;
-    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let pw = tongban::seed::DEMO_STAFF_PASSWORD;
     let zrzy = department_id(db, "ZRZY").await;
     app::server::accounts::upsert_staff(db, "reviewer3", "审查员 三", pw, &[(Role::Reviewer, zrzy)]).await.unwrap();
     let person = browser(base);
@@ -484,7 +484,7 @@ pub async fn https_suite(app: &App) {
         h.insert(ORIGIN, HeaderValue::from_str(o).unwrap());
         Client::builder().redirect(redirect::Policy::none()).default_headers(h).build().unwrap()
     };
-    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let pw = tongban::seed::DEMO_STAFF_PASSWORD;
     let login = [("username", "clerk"), ("password", pw)];
     let public = origin("https://tongban.example.gov.cn");
     let r = public.post(format!("{base}/api/staff_login")).form(&login).send().await.unwrap();
@@ -571,7 +571,7 @@ fn auth_limit() -> u64 {
 pub async fn second_factor_suite(app: &App) {
     let base = &app.base;
     let db = &app.state.db;
-    let pw = app::server::seed::DEMO_STAFF_PASSWORD;
+    let pw = tongban::seed::DEMO_STAFF_PASSWORD;
     let cwh = department_id(db, "CWH").await;
     app::server::accounts::upsert_staff(db, "sfadmin", "sfadmin", pw, &[(Role::Admin, cwh)]).await.unwrap();
     let password_step = |c: Client| async move {

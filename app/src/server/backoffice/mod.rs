@@ -23,11 +23,13 @@ mod actions;
 mod bundle;
 mod case_view;
 mod queue;
+mod workflow;
 
 pub use actions::*;
 pub use bundle::*;
 pub use case_view::*;
 pub use queue::*;
+use workflow::act_on_workflow;
 
 use crate::models::{
     bucket_states, MaterialCheck, QueuePage, QueueRow, RequestView, SessionUser, StaffAction, StaffCase, StaffEvent,

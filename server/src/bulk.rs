@@ -14,9 +14,9 @@ use rules::{Calendar, CaseNo, CaseState, Channel, EventKind, Role};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 
-use super::audit;
-use super::entities::{applicant, case, case_counter, case_event, department, item};
-use super::error::AppError;
+use app::server::audit;
+use app::server::entities::{applicant, case, case_counter, case_event, department, item};
+use app::server::error::AppError;
 
 /// splitmix64: small, fast, deterministic.
 struct Rng(u64);
@@ -246,16 +246,16 @@ pub async fn seed_bulk(
                 // (the day of submission here)
                 if matches!(state, "decided_grant" | "decided_deny" | "ready_for_delivery" | "awaiting_payment") {
                     let decision_due = deadline::due_date(cal, submitted, rules.decision_limit(), &[], today).ok();
-                    super::cases::set_verdict(
+                    app::server::cases::set_verdict(
                         &mut row,
-                        super::cases::verdict(cal, accepted_on, decision_due, submitted, &[]),
+                        app::server::cases::verdict(cal, accepted_on, decision_due, submitted, &[]),
                     );
                     row.decided_on = Set(Some(submitted));
                     row.decision_due = Set(decision_due);
                 }
                 if matches!(state, "closed" | "delivered") {
-                    let v = super::cases::verdict(cal, accepted_on, due, submitted, &[]);
-                    super::cases::set_verdict(&mut row, v);
+                    let v = app::server::cases::verdict(cal, accepted_on, due, submitted, &[]);
+                    app::server::cases::set_verdict(&mut row, v);
                     row.decided_on = Set(Some(submitted));
                     row.decision_due = Set(due);
                     row.delivered_on = Set(Some(submitted));
