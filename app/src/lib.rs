@@ -17,28 +17,6 @@ pub mod server;
 #[cfg(feature = "ssr")]
 mod shell;
 
-use leptos::prelude::*;
-
-use crate::models::Prefs;
+pub use components::detect_prefs;
 #[cfg(feature = "ssr")]
 pub use shell::{content_security_policy, shell, App, CspNonce};
-
-/// The preferences of this request: from the cookies on the server, from the rendered `<html>` in
-/// the browser (so hydration sees exactly what the server rendered).
-pub fn detect_prefs() -> Prefs {
-    #[cfg(feature = "ssr")]
-    {
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            return crate::server::edge::prefs_of(&parts.headers);
-        }
-    }
-    #[cfg(feature = "hydrate")]
-    {
-        if let Some(el) = document().document_element() {
-            let lang = el.get_attribute("lang").and_then(|l| rules::Lang::from_tag(&l)).unwrap_or_default();
-            let elder = el.class_name().split_whitespace().any(|c| c == "elder");
-            return Prefs { lang, elder };
-        }
-    }
-    Prefs::default()
-}

@@ -7,8 +7,8 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::components::detect_prefs;
 use crate::components::Layout;
-use crate::detect_prefs;
 use crate::pages::*;
 
 /// The content security policy for pages: scripts only from this origin or carrying this

@@ -12,6 +12,11 @@ use crate::lang::Lang;
 /// Person (个人) or enterprise (企业/法人).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "ApplicantKind::decode", to_str = "ApplicantKind::as_str")
+)]
 pub enum ApplicantKind {
     Person,
     Enterprise,
@@ -30,6 +35,11 @@ impl ApplicantKind {
             "enterprise" => Some(ApplicantKind::Enterprise),
             _ => None,
         }
+    }
+
+    /// [`ApplicantKind::parse`], refusing an unknown code (the database column's reading).
+    pub fn decode(code: &str) -> Result<Self, crate::codes::UnknownCode> {
+        Self::parse(code).ok_or_else(|| crate::codes::UnknownCode { what: "applicant kind", code: code.into() })
     }
 }
 

@@ -166,6 +166,11 @@ pub fn level(
 /// Why a department is held to account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "AccountabilityKind::decode", to_str = "AccountabilityKind::code")
+)]
 pub enum AccountabilityKind {
     /// A receipt not answered within 5 working days.
     AcceptanceOverdue,
@@ -210,6 +215,12 @@ impl AccountabilityKind {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// [`AccountabilityKind::from_code`], refusing an unknown code (the database column's reading).
+    pub fn decode(code: &str) -> Result<Self, crate::codes::UnknownCode> {
+        Self::from_code(code)
+            .ok_or_else(|| crate::codes::UnknownCode { what: "accountability kind", code: code.into() })
     }
 
     pub fn label(&self, lang: Lang) -> &'static str {

@@ -18,8 +18,14 @@ use crate::item::{Handling, ItemRules};
 use crate::lang::Lang;
 use crate::Role;
 
+/// What an opinion is: a review stage's, or a co-department's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "TaskKind::decode", to_str = "TaskKind::code")
+)]
 pub enum TaskKind {
     /// A review stage (runs after the previous one).
     Stage,
@@ -39,11 +45,91 @@ impl TaskKind {
         [TaskKind::Stage, TaskKind::CoReview].into_iter().find(|k| k.code() == s)
     }
 
+    /// [`TaskKind::from_code`], refusing an unknown code (the database column's reading).
+    pub fn decode(s: &str) -> Result<TaskKind, crate::codes::UnknownCode> {
+        Self::from_code(s).ok_or_else(|| crate::codes::UnknownCode { what: "task kind", code: s.into() })
+    }
+
     pub fn label(&self, lang: Lang) -> &'static str {
         match self {
             TaskKind::Stage => lang.pick("审查环节", "審查環節", "Review stage"),
             TaskKind::CoReview => lang.pick("并联协办", "並聯協辦", "Co-department opinion"),
         }
+    }
+}
+
+/// What a reviewer asks an approver for: to suspend the clock (a special procedure) or to
+/// extend the decision's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "RequestKind::decode", to_str = "RequestKind::code")
+)]
+pub enum RequestKind {
+    Suspend,
+    Extend,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 2] = [RequestKind::Suspend, RequestKind::Extend];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            RequestKind::Suspend => "suspend",
+            RequestKind::Extend => "extend",
+        }
+    }
+
+    /// The code read back, refusing an unknown one (the database column's reading).
+    pub fn decode(s: &str) -> Result<RequestKind, crate::codes::UnknownCode> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == s)
+            .ok_or_else(|| crate::codes::UnknownCode { what: "request kind", code: s.into() })
+    }
+
+    /// What is asked, in a word: 中止 / 延期.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            RequestKind::Suspend => lang.pick("中止", "中止", "suspension"),
+            RequestKind::Extend => lang.pick("延期", "延期", "extension"),
+        }
+    }
+}
+
+/// Where a reviewer's request stands: waiting for the approver, approved, refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String", from_str = "RequestStatus::decode", to_str = "RequestStatus::code")
+)]
+pub enum RequestStatus {
+    Pending,
+    Approved,
+    Refused,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 3] = [RequestStatus::Pending, RequestStatus::Approved, RequestStatus::Refused];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Refused => "refused",
+        }
+    }
+
+    /// The code read back, refusing an unknown one (the database column's reading).
+    pub fn decode(s: &str) -> Result<RequestStatus, crate::codes::UnknownCode> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == s)
+            .ok_or_else(|| crate::codes::UnknownCode { what: "request status", code: s.into() })
     }
 }
 

@@ -116,7 +116,7 @@ pub async fn seed_bulk(
                     GIVEN[((k / 256) % GIVEN.len() as u64) as usize]
                 );
                 applicant::ActiveModel {
-                    kind: Set("person".into()),
+                    kind: Set(rules::materials::ApplicantKind::Person),
                     name: Set(name),
                     id_card_no: Set(Some(id_number(k + 7_000_000))),
                     credit_code: Set(None),

@@ -2045,7 +2045,7 @@ async fn workflow_suite(app: &App) {
     assert_eq!(tasks.len(), 2, "one opinion per co-department");
     let co_due = rules::deadline::co_department_due(&cal, today, &[], today).unwrap();
     for t in &tasks {
-        assert_eq!((t.kind.as_str(), t.opened_on, t.due_on), ("co_review", Some(today), Some(co_due)));
+        assert_eq!((t.kind.code(), t.opened_on, t.due_on), ("co_review", Some(today), Some(co_due)));
     }
     // the co-department sees it among its requested opinions, not in the lead's queues
     let q = queue_json(&coreviewer, base, "opinions").await;

@@ -89,7 +89,16 @@ pub async fn list_items(query: String) -> Result<Vec<ItemSummary>, ServerFnError
 #[server(prefix = "/api", endpoint = "catalog")]
 pub async fn catalog(query: String, kind: String, topic: String) -> Result<crate::models::Catalog, ServerFnError> {
     let c = glue::ctx().await?;
-    crate::server::catalog::catalog(&c.state.db, &query, &kind, &topic).await.map_err(|e| glue::fail(e, c.lang))
+    let run = async {
+        let mut found = crate::server::catalog::catalog(&c.state.db, &query, &kind, &topic).await?;
+        found.bundles = crate::server::bundles::published(&c.state.db)
+            .await?
+            .into_iter()
+            .map(|b| (b.code, b.name, b.summary))
+            .collect();
+        Ok::<_, crate::server::AppError>(found)
+    };
+    run.await.map_err(|e| glue::fail(e, c.lang))
 }
 
 /// An applicant's own profile as shown on the account page (numbers masked).
@@ -131,7 +140,7 @@ pub async fn get_applicant(id: i32) -> Result<ApplicantProfile, ServerFnError> {
         let masked_id = crate::server::accounts::masked_number(&a);
         Ok::<_, AppError>(ApplicantProfile {
             id: a.id,
-            kind: rules::ApplicantKind::parse(&a.kind).unwrap_or(rules::ApplicantKind::Person),
+            kind: a.kind,
             name: a.name,
             masked_id,
             contact_name: a.contact_name,

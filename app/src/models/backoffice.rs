@@ -122,8 +122,7 @@ pub struct StaffEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskView {
     pub id: i32,
-    /// `stage` or `co_review`
-    pub kind: String,
+    pub kind: rules::workflow::TaskKind,
     pub order: i32,
     pub name: String,
     pub department: String,
@@ -141,15 +140,13 @@ pub struct TaskView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
     pub id: i32,
-    /// `suspend` or `extend`
-    pub kind: String,
+    pub kind: rules::workflow::RequestKind,
     pub procedure: String,
     pub days: Option<i32>,
     pub reason: String,
     pub requested_by: String,
     pub requested_on: NaiveDate,
-    /// `pending`, `approved`, `refused`
-    pub status: String,
+    pub status: rules::workflow::RequestStatus,
     pub note: String,
 }
 

@@ -494,7 +494,7 @@ fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
         }
     }).collect_view();
     let requests = c.requests.iter().map(|r| {
-        let what = if r.kind == "suspend" {
+        let what = if r.kind == rules::workflow::RequestKind::Suspend {
             format!("{}（{}）", lang.pick("申请中止", "申請中止", "Suspension"), r.procedure)
         } else {
             match lang {
@@ -502,10 +502,10 @@ fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
                 _ => format!("申请延长 {} 个工作日", r.days.unwrap_or(0)),
             }
         };
-        let status = match r.status.as_str() {
-            "approved" => lang.pick("已同意", "已同意", "Approved"),
-            "refused" => lang.pick("不同意", "不同意", "Refused"),
-            _ => lang.pick("待审批", "待審批", "Waiting"),
+        let status = match r.status {
+            rules::workflow::RequestStatus::Approved => lang.pick("已同意", "已同意", "Approved"),
+            rules::workflow::RequestStatus::Refused => lang.pick("不同意", "不同意", "Refused"),
+            rules::workflow::RequestStatus::Pending => lang.pick("待审批", "待審批", "Waiting"),
         };
         let form_id = format!("form-decide_request-{}", r.id);
         let this = mine("decide_request") && f.value("request") == r.id.to_string();
@@ -516,7 +516,7 @@ fn workflow_panel(c: &StaffCase, f: &Flash, lang: Lang) -> impl IntoView {
                 <span class="tag">{status}</span>
                 <p class="pre">{r.reason.clone()}</p>
                 {(!r.note.is_empty()).then(|| view! { <p class="pre">{r.note.clone()}</p> })}
-                {(may_decide && r.status == "pending").then(|| view! {
+                {(may_decide && r.status == rules::workflow::RequestStatus::Pending).then(|| view! {
                     <form method="post" action=STAFF_ACT id=form_id.clone() class="action-form">
                         <input type="hidden" name="case" value=c.id.to_string()/>
                         <input type="hidden" name="action" value="decide_request"/>

@@ -112,7 +112,7 @@ pub async fn create_applicant(
         return Err(duplicate("mobile", lang));
     }
     let model = applicant::ActiveModel {
-        kind: Set(kind.as_str().into()),
+        kind: Set(kind),
         name: Set(name),
         id_card_no: Set(id_card),
         credit_code: Set(credit),
@@ -306,12 +306,7 @@ pub async fn load_session_user(
         // a frozen account opens nothing (`intake::reclaim`)
         PrincipalKind::Applicant => {
             applicant::Entity::find_by_id(id).one(db).await?.filter(|a| a.frozen_at.is_none()).map(|a| {
-                SessionUser::Applicant {
-                    id: a.id,
-                    kind: ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person),
-                    masked_mobile: masked_mobile(&a.mobile),
-                    name: a.name,
-                }
+                SessionUser::Applicant { id: a.id, kind: a.kind, masked_mobile: masked_mobile(&a.mobile), name: a.name }
             })
         }
         // a password an admin set opens nothing until it is changed (`guard::session_principal`)

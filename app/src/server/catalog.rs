@@ -50,8 +50,8 @@ pub async fn catalog(db: &impl ConnectionTrait, query: &str, kind: &str, topic: 
     if !topic.is_empty() {
         items.retain(|i| i.topics.iter().any(|t| t == topic));
     }
-    let bundles = super::bundles::published(db).await?.into_iter().map(|b| (b.code, b.name, b.summary)).collect();
-    Ok(Catalog { items, topics, popular, bundles })
+    // (the 一件事 are the bundles module's: the caller adds them)
+    Ok(Catalog { items, topics, popular, bundles: Vec::new() })
 }
 
 /// The newest published version of every item, by code.

@@ -191,11 +191,11 @@ fn walk_in(input: &NewApplicant, lang: Lang) -> Result<WalkIn, AppError> {
 /// The row of a walk-in whose identity document the clerk `staff_id` checked in person today.
 fn checked_walk_in(w: WalkIn, staff_id: i32, today: chrono::NaiveDate) -> applicant::ActiveModel {
     let (kind, id_card, credit) = match &w.number {
-        Number::Person(id) => ("person", Some(id.to_string()), None),
-        Number::Enterprise(c) => ("enterprise", None, Some(c.to_string())),
+        Number::Person(id) => (rules::materials::ApplicantKind::Person, Some(id.to_string()), None),
+        Number::Enterprise(c) => (rules::materials::ApplicantKind::Enterprise, None, Some(c.to_string())),
     };
     applicant::ActiveModel {
-        kind: Set(kind.into()),
+        kind: Set(kind),
         name: Set(w.name),
         id_card_no: Set(id_card),
         credit_code: Set(credit),

@@ -261,9 +261,7 @@ async fn download(State(st): State<AppState>, Path(file_id): Path<i32>, headers:
     .await;
     match result {
         Ok((f, stream)) => {
-            let mime = rules::materials::FileType::from_code(&f.file_type)
-                .map(|t| t.mime())
-                .unwrap_or("application/octet-stream");
+            let mime = f.file_type.mime();
             file_response(stream, mime, f.size, &f.file_name, "private, no-store")
         }
         Err(e) => e.into_response(),

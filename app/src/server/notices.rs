@@ -2,7 +2,7 @@
 //! the staff who may read the case, at the counter for walk-ins as well as online: each names
 //! what happened, its reason and basis, the term it sets and what follows, and ends with the QR
 //! code of the case's public progress page ([`follow_the_case`]). A notice stays reachable for as
-//! long as the case exists ([`available`]).
+//! long as the case exists (`cases::notices_of`).
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -20,16 +20,6 @@ use super::error::AppError;
 use super::receipt::Block;
 use super::state::AppState;
 use crate::models::NoticeKind;
-
-/// The notices case `case_id` has: those its public events made (`NoticeKind::of_events`).
-pub async fn available(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<NoticeKind>, AppError> {
-    let events = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(case_id))
-        .filter(case_event::Column::Internal.eq(false))
-        .all(db)
-        .await?;
-    Ok(NoticeKind::of_events(events.iter().map(|e| (e.action, e.to_state))))
-}
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/notices/{id}/{file}", get(notice_pdf))
@@ -52,7 +42,7 @@ async fn notice_pdf(
         let c = case::Entity::find_by_id(case_id).one(&st.db).await?.ok_or(AppError::NotFound)?;
         super::backoffice::may_read_case(&st.db, user.as_ref(), &c).await?;
         let kind = NoticeKind::from_file(&file).ok_or(AppError::NotFound)?;
-        if !available(&st.db, c.id).await?.contains(&kind) {
+        if !super::cases::notices_of(&st.db, c.id).await?.contains(&kind) {
             return Err(AppError::NotFound);
         }
         let (db, cal) = (&st.db, &st.calendar());

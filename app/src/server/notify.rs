@@ -306,7 +306,7 @@ mod tests {
     fn person(email: Option<&str>, sms: bool, mail: bool) -> applicant::Model {
         applicant::Model {
             id: 1,
-            kind: "person".into(),
+            kind: rules::materials::ApplicantKind::Person,
             name: "张三".into(),
             id_card_no: None,
             credit_code: None,

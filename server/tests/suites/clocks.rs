@@ -21,7 +21,7 @@ pub(super) async fn records(db: &sea_orm::DatabaseConnection, id: i32) -> Vec<(S
         .await
         .unwrap()
         .into_iter()
-        .map(|r| (r.kind, r.due_on))
+        .map(|r| (r.kind.code().to_string(), r.due_on))
         .collect();
     v.sort();
     v

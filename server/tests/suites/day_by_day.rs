@@ -140,7 +140,7 @@ pub async fn day_by_day_suite(app: &App) {
             .await
             .unwrap()
             .into_iter()
-            .map(|r| (r.case_id, r.kind, r.due_on, r.department_id))
+            .map(|r| (r.case_id, r.kind.code().to_string(), r.due_on, r.department_id))
             .collect();
         got.sort();
         assert_eq!(got, want, "the records on the morning of {day}");
@@ -231,7 +231,7 @@ pub async fn day_by_day_suite(app: &App) {
     let g_results = cases::documents::results_of(db, gc.id).await.unwrap();
     assert!(!g_results.is_empty() && g_results.iter().all(|r| r.revoked), "G's result is void");
     // The notices each case has.
-    let notices = |id: i32| app::server::notices::available(db, id);
+    let notices = |id: i32| app::server::cases::notices_of(db, id);
     assert_eq!(
         notices(gc.id).await.unwrap(),
         [NoticeKind::Receipt, NoticeKind::Acceptance, NoticeKind::Fee, NoticeKind::Delivery],

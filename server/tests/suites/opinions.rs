@@ -41,7 +41,7 @@ pub async fn opinions_suite(app: &App) {
             .await
             .unwrap()
             .into_iter()
-            .map(|r| (r.kind, r.due_on, r.department_id))
+            .map(|r| (r.kind.code().to_string(), r.due_on, r.department_id))
             .collect();
         v.sort();
         v

@@ -242,7 +242,7 @@ async fn confirm_supplement(
     lang: Lang,
 ) -> Result<case::Model, AppError> {
     let role = role_among(user, c, &[Role::WindowClerk])?;
-    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let kind = a.kind;
     let answers: Answers = c.answers.0.clone();
     let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
     let Some(view) = cases::supplements::view_of(c, rules, kind, &answers, &provided) else {
@@ -277,14 +277,14 @@ async fn one_time_list(
     due: NaiveDate,
     lang: Lang,
 ) -> Result<String, AppError> {
-    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let kind = a.kind;
     let answers: Answers = c.answers.0.clone();
     let files: Vec<ProvidedFile> = files_of(db, c.id)
         .await?
         .into_iter()
         .map(|f| ProvidedFile {
             material_code: f.material_code,
-            file_type: FileType::from_code(&f.file_type),
+            file_type: Some(f.file_type),
             size: f.size.max(0) as u64,
         })
         .collect();

@@ -65,7 +65,7 @@ async fn may_accept(
     if !own {
         return Ok(None);
     }
-    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let kind = a.kind;
     let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
     let list = rules::materials::checklist(&rules.materials, kind, &c.answers.0, &provided, None);
     let events = cases::events(db, c.id, false).await?;

@@ -37,7 +37,7 @@ pub async fn staff_case(
     if let SessionUser::Staff { id, .. } = &user {
         crate::server::audit::log_read(db, *id, c.id, if own { "case" } else { "case_masked" }).await?;
     }
-    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let kind = a.kind;
     let answers: Answers = c.answers.0.clone();
     let files = files_of(db, c.id).await?;
     let provided: BTreeSet<String> = files.iter().map(|f| f.material_code.clone()).collect();
@@ -75,16 +75,18 @@ pub async fn staff_case(
         .order_by_asc(case_request::Column::Id)
         .all(db)
         .await?;
-    let pending = |kind: &str| requests.iter().any(|r| r.status == "pending" && r.kind == kind);
+    let pending = |kind: rules::workflow::RequestKind| {
+        requests.iter().any(|r| r.status == rules::workflow::RequestStatus::Pending && r.kind == kind)
+    };
     if state == CaseState::InReview && roles.contains(&Role::Reviewer) {
-        if !pending("suspend") {
+        if !pending(rules::workflow::RequestKind::Suspend) {
             actions.push("request_suspension".into());
         }
-        if !pending("extend") && !c.extended && rules.extension.max_working_days > 0 {
+        if !pending(rules::workflow::RequestKind::Extend) && !c.extended && rules.extension.max_working_days > 0 {
             actions.push("request_extension".into());
         }
     }
-    if roles.contains(&Role::Approver) && requests.iter().any(|r| r.status == "pending") {
+    if roles.contains(&Role::Approver) && requests.iter().any(|r| r.status == rules::workflow::RequestStatus::Pending) {
         actions.push("decide_request".into());
     }
     let supplement = cases::supplements::view_of(&c, &rules, kind, &answers, &provided);
@@ -152,7 +154,7 @@ pub async fn staff_case(
         .iter()
         .map(|t| TaskView {
             id: t.id,
-            kind: t.kind.clone(),
+            kind: t.kind,
             order: t.ord,
             name: t.name.clone(),
             department: dep_names.get(&t.department_id).cloned().unwrap_or_default(),
@@ -169,13 +171,13 @@ pub async fn staff_case(
         .iter()
         .map(|r| RequestView {
             id: r.id,
-            kind: r.kind.clone(),
+            kind: r.kind,
             procedure: r.proc_kind.clone(),
             days: r.days,
             reason: r.reason.clone(),
             requested_by: staff_names.get(&r.requested_by).cloned().unwrap_or_default(),
             requested_on: r.requested_on,
-            status: r.status.clone(),
+            status: r.status,
             note: r.note.clone(),
         })
         .collect();

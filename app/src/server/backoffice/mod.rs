@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rules::case::{Action, CaseState, DecisionKind};
 use rules::item::ItemRules;
-use rules::materials::{correction_notice, Answers, ApplicantKind, ClerkFinding, FileType, ProvidedFile};
+use rules::materials::{correction_notice, Answers, ClerkFinding, ProvidedFile};
 use rules::{Calendar, EventKind, Lang, Role};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
@@ -138,13 +138,7 @@ struct Loaded {
 fn duties_of(tasks: &[case_task::Model]) -> Vec<rules::access::TaskDuty> {
     tasks
         .iter()
-        .filter_map(|t| {
-            Role::parse(&t.role).map(|role| rules::access::TaskDuty {
-                department: t.department_id,
-                role,
-                opened: t.opened_on.is_some(),
-            })
-        })
+        .map(|t| rules::access::TaskDuty { department: t.department_id, role: t.role, opened: t.opened_on.is_some() })
         .collect()
 }
 
@@ -195,7 +189,7 @@ async fn load(db: &impl ConnectionTrait, user: Option<&SessionUser>, case_id: i3
 fn may_answer(user: &SessionUser, t: &case_task::Model) -> bool {
     t.opened_on.is_some()
         && t.answered_on.is_none()
-        && held(Some(user)).iter().any(|(d, r)| *d == t.department_id && r.as_str() == t.role)
+        && held(Some(user)).iter().any(|(d, r)| *d == t.department_id && *r == t.role)
 }
 
 /// May the caller read a case (its files, notices, documents)? Its applicant, or a member of

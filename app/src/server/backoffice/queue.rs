@@ -11,9 +11,7 @@ pub(super) fn parse_cursor(s: &str) -> Option<(NaiveDate, i32)> {
 pub(super) fn open_tasks_for(pairs: &[(i32, Role)]) -> Condition {
     let mut any = Condition::any();
     for (d, r) in pairs {
-        any = any.add(
-            Condition::all().add(case_task::Column::DepartmentId.eq(*d)).add(case_task::Column::Role.eq(r.as_str())),
-        );
+        any = any.add(Condition::all().add(case_task::Column::DepartmentId.eq(*d)).add(case_task::Column::Role.eq(*r)));
     }
     Condition::all()
         .add(any)
@@ -31,7 +29,7 @@ pub(super) async fn pending_requests(
         return Ok(vec![]);
     }
     let reqs = case_request::Entity::find()
-        .filter(case_request::Column::Status.eq("pending"))
+        .filter(case_request::Column::Status.eq(rules::workflow::RequestStatus::Pending))
         .order_by_asc(case_request::Column::Id)
         .limit(500)
         .all(db)
@@ -232,7 +230,7 @@ pub async fn queue(
                 .await?
                 .into_iter()
                 .map(|(r, c)| {
-                    let what = if r.kind == "suspend" {
+                    let what = if r.kind == rules::workflow::RequestKind::Suspend {
                         format!("申请中止：{}", r.proc_kind)
                     } else {
                         "申请延期".into()

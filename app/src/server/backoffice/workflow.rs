@@ -108,7 +108,8 @@ pub(super) async fn act_on_workflow(
                 StaffAction::RequestExtension { days, .. } => (false, "", days.as_str()),
                 _ => unreachable!("matched above"),
             };
-            let kind = if suspend { "suspend" } else { "extend" };
+            let kind =
+                if suspend { rules::workflow::RequestKind::Suspend } else { rules::workflow::RequestKind::Extend };
             let mut days = None;
             if suspend {
                 need(proc_kind, "kind", procedure_msg)?;
@@ -127,7 +128,7 @@ pub(super) async fn act_on_workflow(
             let pending = case_request::Entity::find()
                 .filter(case_request::Column::CaseId.eq(c.id))
                 .filter(case_request::Column::Kind.eq(kind))
-                .filter(case_request::Column::Status.eq("pending"))
+                .filter(case_request::Column::Status.eq(rules::workflow::RequestStatus::Pending))
                 .count(db)
                 .await?;
             if pending > 0 {
@@ -151,13 +152,13 @@ pub(super) async fn act_on_workflow(
                     .await?;
             case_request::ActiveModel {
                 case_id: Set(c.id),
-                kind: Set(kind.into()),
+                kind: Set(kind),
                 proc_kind: Set(proc_kind.trim().chars().take(64).collect()),
                 days: Set(days),
                 reason: Set(reason.trim().chars().take(2000).collect()),
                 requested_by: Set(staff_id_of(Some(user))),
                 requested_on: Set(today),
-                status: Set("pending".into()),
+                status: Set(rules::workflow::RequestStatus::Pending),
                 decided_by: Set(None),
                 decided_on: Set(None),
                 note: Set(String::new()),
@@ -173,11 +174,11 @@ pub(super) async fn act_on_workflow(
             let r = case_request::Entity::find_by_id(parse_id(request).unwrap_or(0))
                 .one(db)
                 .await?
-                .filter(|r| r.case_id == c.id && r.status == "pending")
+                .filter(|r| r.case_id == c.id && r.status == rules::workflow::RequestStatus::Pending)
                 .ok_or(AppError::Stale)?;
             match decision.as_str() {
                 "approve" => {
-                    let action = if r.kind == "suspend" {
+                    let action = if r.kind == rules::workflow::RequestKind::Suspend {
                         Action::Suspend { kind: r.proc_kind.clone(), reason: r.reason.clone() }
                     } else {
                         Action::Extend { days: r.days.unwrap_or(0).max(0) as u32, reason: r.reason.clone() }
@@ -213,14 +214,17 @@ pub(super) async fn act_on_workflow(
                         version,
                         staff_actor(user, role),
                         EventKind::RefuseRequest,
-                        format!("不同意{}申请：{}", if r.kind == "suspend" { "中止" } else { "延期" }, comment.trim()),
+                        format!("不同意{}申请：{}", r.kind.label(rules::Lang::ZhHans), comment.trim()),
                         true,
                         today,
                         None,
                     )
                     .await?;
                     let res = case_request::Entity::update_many()
-                        .col_expr(case_request::Column::Status, sea_orm::sea_query::Expr::value("refused"))
+                        .col_expr(
+                            case_request::Column::Status,
+                            sea_orm::sea_query::Expr::value(rules::workflow::RequestStatus::Refused),
+                        )
                         .col_expr(
                             case_request::Column::DecidedBy,
                             sea_orm::sea_query::Expr::value(staff_id_of(Some(user))),
@@ -228,7 +232,7 @@ pub(super) async fn act_on_workflow(
                         .col_expr(case_request::Column::DecidedOn, sea_orm::sea_query::Expr::value(today))
                         .col_expr(case_request::Column::Note, sea_orm::sea_query::Expr::value(comment.trim()))
                         .filter(case_request::Column::Id.eq(r.id))
-                        .filter(case_request::Column::Status.eq("pending"))
+                        .filter(case_request::Column::Status.eq(rules::workflow::RequestStatus::Pending))
                         .exec(&tx)
                         .await?;
                     if res.rows_affected != 1 {
@@ -247,7 +251,7 @@ pub(super) async fn act_on_workflow(
         }
         StaffAction::AnswerTask { task, outcome, comment } => {
             let t = tasks.iter().find(|t| Some(t.id) == parse_id(task)).ok_or(AppError::NotFound)?;
-            if !held(Some(user)).iter().any(|(d, r)| *d == t.department_id && r.as_str() == t.role) {
+            if !held(Some(user)).iter().any(|(d, r)| *d == t.department_id && *r == t.role) {
                 return Err(AppError::Forbidden);
             }
             if t.opened_on.is_none() || t.answered_on.is_some() {
@@ -264,7 +268,7 @@ pub(super) async fn act_on_workflow(
                 }
             };
             need(comment, "comment", lang.pick("请填写书面意见", "請填寫書面意見", "Write the opinion"))?;
-            let role = Role::parse(&t.role).unwrap_or(Role::Reviewer);
+            let role = t.role;
             let text = format!("{}：{}。{}", t.name, if agree { "同意" } else { "不同意" }, comment.trim());
             let (tx, updated) =
                 cases::note(db, c.id, version, staff_actor(user, role), EventKind::AnswerTask, text, true, today, None)

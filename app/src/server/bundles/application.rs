@@ -136,7 +136,7 @@ async fn load(db: &impl ConnectionTrait, applicant_id: i32, id: i32) -> Result<L
     let order = |code: &str| app.definition.items.iter().position(|i| i == code).unwrap_or(usize::MAX);
     cases.sort_by_key(|(_, it)| order(&it.code));
     let a = applicant::Entity::find_by_id(applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let kind = a.kind;
     Ok(Loaded { app, cases, kind })
 }
 
@@ -482,7 +482,7 @@ pub async fn add_file(
                 material_code: Set(code.clone()),
                 file_name: Set(journey::clean_file_name(file_name)),
                 size: Set(stored.size as i64),
-                file_type: Set(file_type.as_str().into()),
+                file_type: Set(file_type),
                 sha256: Set(stored.sha256.clone()),
                 storage_key: Set(stored.key.clone()),
                 uploaded_at: Set(Utc::now()),

@@ -2,7 +2,6 @@
 //! the result documents issued for it (each with a verification code).
 
 use chrono::NaiveDate;
-use rules::materials::FileType;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::models::{FileView, ResultDocView};
@@ -15,7 +14,7 @@ pub fn file_view(f: &case_file::Model) -> FileView {
         material_code: f.material_code.clone(),
         file_name: f.file_name.clone(),
         size: f.size.max(0) as u64,
-        file_type: FileType::from_code(&f.file_type).unwrap_or(FileType::Pdf),
+        file_type: f.file_type,
         sha256: f.sha256.clone(),
     }
 }

@@ -26,7 +26,7 @@ pub async fn open_record(
     let res = accountability::Entity::insert(accountability::ActiveModel {
         case_id: Set(case_id),
         department_id: Set(department_id),
-        kind: Set(kind.code().into()),
+        kind: Set(kind),
         due_on: Set(due),
         created_on: Set(today),
         state: Set("open".into()),

@@ -1,5 +1,6 @@
 //! What a case's history says: its events, the suspensions and extension they record, and the
-//! item's rule data at the case's version. Read by the engine and by the opinions' clocks.
+//! item's rule data at the case's version, the notices its public events made. Read by the
+//! engine, the opinions' clocks and both case pages.
 
 use chrono::{Duration, NaiveDate};
 use rules::deadline::Suspension;
@@ -56,4 +57,14 @@ pub async fn events(
         q = q.filter(case_event::Column::Internal.eq(false));
     }
     Ok(q.order_by_asc(case_event::Column::Seq).all(db).await?)
+}
+
+/// The notices case `case_id` has: those its public events made (`NoticeKind::of_events`).
+pub async fn notices_of(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<crate::models::NoticeKind>, AppError> {
+    let events = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .filter(case_event::Column::Internal.eq(false))
+        .all(db)
+        .await?;
+    Ok(crate::models::NoticeKind::of_events(events.iter().map(|e| (e.action, e.to_state))))
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate, Utc};
 use rules::case::{Action, CaseFacts, CaseState};
 use rules::deadline;
-use rules::materials::{checklist, Answers, ApplicantKind};
+use rules::materials::{checklist, Answers};
 use rules::outcome::{outcome, Blocked, CaseNow, Clocks, History, Tasks};
 use rules::{Calendar, CaseNo, Channel, EventKind, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -23,7 +23,7 @@ pub mod filings;
 mod history;
 pub mod supplements;
 mod tasks;
-pub use history::{events, extension_days, suspensions_from};
+pub use history::{events, extension_days, notices_of, suspensions_from};
 pub use tasks::answer_task;
 use tasks::{open_tasks, redate_tasks};
 mod verdicts;
@@ -158,7 +158,7 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     // open opinions for a decision.
     let list = if matches!(ch.action, Action::Accept | Action::DeemAccepted | Action::File { .. }) {
         let applicant = applicant::Entity::find_by_id(current.applicant_id).one(tx).await?.ok_or(AppError::NotFound)?;
-        let kind = ApplicantKind::parse(&applicant.kind).unwrap_or(ApplicantKind::Person);
+        let kind = applicant.kind;
         let answers: Answers = current.answers.0.clone();
         Some(checklist(&rules.materials, kind, &answers, &ch.provided, None))
     } else {
@@ -240,12 +240,12 @@ pub async fn apply_in(tx: &impl ConnectionTrait, cal: &Calendar, ch: Change) -> 
     if let Some(request) = ch.grants_request {
         use super::entities::case_request;
         let res = case_request::Entity::update_many()
-            .col_expr(case_request::Column::Status, Expr::value("approved"))
+            .col_expr(case_request::Column::Status, Expr::value(rules::workflow::RequestStatus::Approved))
             .col_expr(case_request::Column::DecidedBy, Expr::value(ch.actor.id))
             .col_expr(case_request::Column::DecidedOn, Expr::value(ch.today))
             .filter(case_request::Column::Id.eq(request))
             .filter(case_request::Column::CaseId.eq(current.id))
-            .filter(case_request::Column::Status.eq("pending"))
+            .filter(case_request::Column::Status.eq(rules::workflow::RequestStatus::Pending))
             .exec(tx)
             .await?;
         if res.rows_affected != 1 {

@@ -41,11 +41,11 @@ pub(super) async fn open_tasks(
         let due = if opens { workflow::task_due(cal, t, today, &[], today).map_err(AppError::internal)? } else { None };
         case_task::ActiveModel {
             case_id: Set(c.id),
-            kind: Set(t.kind.code().into()),
+            kind: Set(t.kind),
             ord: Set(t.order as i32),
             name: Set(t.name.clone()),
             department_id: Set(department_by_code(tx, &t.department, c.department_id).await?),
-            role: Set(t.role.as_str().into()),
+            role: Set(t.role),
             has_clock: Set(t.limit.is_some()),
             opened_on: Set(opens.then_some(today)),
             due_on: Set(due),
@@ -63,7 +63,7 @@ pub(super) async fn open_tasks(
 
 /// The plan entry a task row was made from.
 fn plan_of(rules: &ItemRules, t: &case_task::Model) -> Option<rules::workflow::TaskPlan> {
-    rules::workflow::plan(rules).into_iter().find(|p| p.kind.code() == t.kind && p.order as i32 == t.ord)
+    rules::workflow::plan(rules).into_iter().find(|p| p.kind == t.kind && p.order as i32 == t.ord)
 }
 
 /// Recomputes the due days of the open tasks after a suspension starts or ends.
@@ -114,10 +114,10 @@ pub async fn answer_task(
     if res.rows_affected != 1 {
         return Err(AppError::Stale);
     }
-    if task.kind == rules::workflow::TaskKind::Stage.code() {
+    if task.kind == rules::workflow::TaskKind::Stage {
         if let Some(next) = case_task::Entity::find()
             .filter(case_task::Column::CaseId.eq(task.case_id))
-            .filter(case_task::Column::Kind.eq(task.kind.clone()))
+            .filter(case_task::Column::Kind.eq(task.kind))
             .filter(case_task::Column::Ord.eq(task.ord + 1))
             .one(tx)
             .await?

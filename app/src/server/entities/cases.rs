@@ -175,8 +175,7 @@ pub mod case_file {
         pub material_code: String,
         pub file_name: String,
         pub size: i64,
-        /// `rules::materials::FileType::as_str()`
-        pub file_type: String,
+        pub file_type: rules::materials::FileType,
         pub sha256: String,
         pub storage_key: String,
         pub uploaded_at: DateTimeUtc,
@@ -236,13 +235,12 @@ pub mod case_task {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub case_id: i32,
-        /// `rules::workflow::TaskKind::code()`
-        pub kind: String,
+        pub kind: rules::workflow::TaskKind,
         /// Stage order (1, 2…); 0 for co-department opinions.
         pub ord: i32,
         pub name: String,
         pub department_id: i32,
-        pub role: String,
+        pub role: rules::Role,
         pub has_clock: bool,
         /// Set when the task reaches its department (later stages wait for earlier ones).
         pub opened_on: Option<Date>,
@@ -268,15 +266,13 @@ pub mod case_request {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub case_id: i32,
-        /// `suspend` or `extend`
-        pub kind: String,
+        pub kind: rules::workflow::RequestKind,
         pub proc_kind: String,
         pub days: Option<i32>,
         pub reason: String,
         pub requested_by: i32,
         pub requested_on: Date,
-        /// `pending`, `approved`, `refused`
-        pub status: String,
+        pub status: rules::workflow::RequestStatus,
         pub decided_by: Option<i32>,
         pub decided_on: Option<Date>,
         pub note: String,

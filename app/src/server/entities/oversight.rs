@@ -12,7 +12,7 @@ pub mod accountability {
         pub case_id: i32,
         pub department_id: i32,
         /// `rules::supervision::AccountabilityKind::code()`
-        pub kind: String,
+        pub kind: rules::supervision::AccountabilityKind,
         pub due_on: Date,
         pub created_on: Date,
         /// open → explained → closed

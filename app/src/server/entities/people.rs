@@ -65,7 +65,7 @@ pub mod applicant {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
-        pub kind: String,
+        pub kind: rules::materials::ApplicantKind,
         pub name: String,
         pub id_card_no: Option<String>,
         pub credit_code: Option<String>,

@@ -211,7 +211,7 @@ pub async fn draft_view(
         case_no: c.case_no.clone(),
         outdated: state == CaseState::Draft && newest.is_some_and(|n| n.version > it.version),
         item: guide_of(&it, rules, dep, cal, today),
-        kind: ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person),
+        kind: a.kind,
         applicant_number: masked_number(&a),
         applicant_mobile: masked_mobile(&a.mobile),
         applicant_name: a.name,
@@ -394,7 +394,7 @@ pub async fn submit(
         ));
     }
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+    let kind = a.kind;
     let answers: Answers = c.answers.0.clone();
     let provided: BTreeSet<String> = files_of(db, c.id).await?.into_iter().map(|f| f.material_code).collect();
     let problems = submit_problems(&rules, kind, &answers, &provided, lang);
@@ -458,7 +458,7 @@ async fn co_opinions(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<crat
     use crate::server::entities::{case_task, department};
     let tasks = case_task::Entity::find()
         .filter(case_task::Column::CaseId.eq(case_id))
-        .filter(case_task::Column::Kind.eq(rules::workflow::TaskKind::CoReview.code()))
+        .filter(case_task::Column::Kind.eq(rules::workflow::TaskKind::CoReview))
         .filter(case_task::Column::AnsweredOn.is_not_null())
         .order_by_asc(case_task::Column::Id)
         .all(db)
@@ -500,7 +500,7 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
     let files = files_of(db, c.id).await?;
     let supplement = {
         let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
-        let kind = ApplicantKind::parse(&a.kind).unwrap_or(ApplicantKind::Person);
+        let kind = a.kind;
         let answers: Answers = c.answers.0.clone();
         let provided = files.iter().map(|f| f.material_code.clone()).collect();
         cases::supplements::view_of(c, &rules, kind, &answers, &provided)
@@ -514,7 +514,7 @@ pub async fn case_extras(db: &impl ConnectionTrait, cal: &Calendar, c: &case::Mo
         correction: correction_of(db, c).await?,
         fee_due: c.fee_due,
         results,
-        notices: crate::server::notices::available(db, c.id).await?,
+        notices: cases::notices_of(db, c.id).await?,
         supplement,
         co_opinions: co_opinions(db, c.id).await?,
         can_withdraw: state.before_decision() && !state.is_final() && state != CaseState::Draft,

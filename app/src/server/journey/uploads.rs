@@ -164,7 +164,7 @@ pub async fn add_file(
         material_code: Set(material.to_string()),
         file_name: Set(clean_file_name(file_name)),
         size: Set(stored.size as i64),
-        file_type: Set(file_type.as_str().into()),
+        file_type: Set(file_type),
         sha256: Set(stored.sha256.clone()),
         storage_key: Set(stored.key.clone()),
         uploaded_at: Set(Utc::now()),

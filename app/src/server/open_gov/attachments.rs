@@ -16,7 +16,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sea_orm::{QueryOrder, Set, TransactionTrait};
 
-use super::desk::{editable, editor_departments, mine, staff_id, stale};
+use super::access::{editable, editor_departments, mine, staff_id, stale};
 use super::public_on;
 use crate::models::{FileView, SessionUser};
 use crate::server::entities::{open_attachment, open_entry, open_version};

@@ -13,6 +13,7 @@
 //!
 //! Every write: one transaction, the entry row checked against the version the editor saw.
 
+mod access;
 pub mod attachments;
 mod desk;
 mod directory;
@@ -290,7 +291,11 @@ pub async fn publish_decision(
         return Ok(());
     }
     let a = applicant::Entity::find_by_id(c.applicant_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let holder = if a.kind == "enterprise" { a.name.clone() } else { rules::validators::mask_name(&a.name) };
+    let holder = if a.kind == rules::materials::ApplicantKind::Enterprise {
+        a.name.clone()
+    } else {
+        rules::validators::mask_name(&a.name)
+    };
     let documents = super::cases::documents::results_of(db, c.id).await?;
     let decision = match kind {
         rules::DecisionKind::Grant => "准予",

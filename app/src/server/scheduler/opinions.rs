@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rules::supervision::AccountabilityKind;
-use rules::workflow::{task_duties, TaskDuty, TaskKind};
+use rules::workflow::{task_duties, TaskDuty};
 use rules::CaseState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -48,7 +48,7 @@ pub(super) async fn opinions(db: &DatabaseConnection, today: NaiveDate) -> Resul
         .map(|c| (c.id, c))
         .collect();
     for t in late {
-        let (Some(c), Some(kind)) = (cases.get(&t.case_id), TaskKind::from_code(&t.kind)) else { continue };
+        let (Some(c), kind) = (cases.get(&t.case_id), t.kind) else { continue };
         for duty in task_duties(kind, t.due_on, today) {
             let tx = super::super::db::write_tx(db).await?;
             match duty {

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
 use rules::deadline;
-use rules::supervision::AccountabilityKind;
 use rules::{Calendar, CaseState, Lang, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -189,7 +188,7 @@ pub async fn dashboard(
             id: r.id,
             case_id: r.case_id,
             case_no: case_nos.get(&r.case_id).cloned().unwrap_or_default(),
-            kind: AccountabilityKind::from_code(&r.kind).map(|k| k.label(lang).to_string()).unwrap_or(r.kind),
+            kind: r.kind.label(lang).to_string(),
             due_on: r.due_on,
             created_on: r.created_on,
             state: r.state,
