@@ -160,16 +160,8 @@ fn material_line(id: i32, line: MaterialLine, items: &[(String, String)], flash:
         .files
         .into_iter()
         .map(|f| {
-            view! {
-                <li data-testid="bundle-file">
-                    <a href=format!("/files/{}", f.id)>{f.file_name.clone()}</a>" "<span class="meta">{human_size(f.size)}</span>
-                    <form method="post" action={<crate::api::BundleRemoveFile as ServerFn>::PATH} class="inline-form">
-                        <input type="hidden" name="application" value=id.to_string()/>
-                        <input type="hidden" name="file" value=f.id.to_string()/>
-                        <button type="submit" class="link-button">{lang.pick("删除", "刪除", "Remove")}<span class="visually-hidden">" "{f.file_name.clone()}</span></button>
-                    </form>
-                </li>
-            }
+            let remove_to = <crate::api::BundleRemoveFile as ServerFn>::PATH;
+            super::editor::file_row(&f, remove_to, ("application", id), Some("bundle-file"), lang)
         })
         .collect_view();
     let input = format!("f-{code}");

@@ -18,15 +18,22 @@ use crate::components::{checklist_status, error_anchor, requirement_text, Notice
 use crate::islands::EditorLive;
 use crate::models::{human_size, EditorView, FileView, Flash};
 
-/// A file of the draft: its link, type and size, and the form that removes it (the island makes
-/// the same markup for a file it has just uploaded).
-fn file_row(case_id: i32, f: &FileView, lang: Lang) -> impl IntoView + use<> {
+/// A file of a draft: its link, type and size, and the form that removes it — posted to
+/// `remove_to` with the draft named by `owner` (field, id): a case's (the island makes the same
+/// markup for a file it has just uploaded) or a 一件事 application's.
+pub fn file_row(
+    f: &FileView,
+    remove_to: &'static str,
+    owner: (&'static str, i32),
+    testid: Option<&'static str>,
+    lang: Lang,
+) -> impl IntoView + use<> {
     view! {
-        <li class="file-row">
+        <li class="file-row" data-testid=testid>
             <a href=format!("/files/{}", f.id) target="_blank" rel="noopener">{f.file_name.clone()}</a>
             <span class="hint">{f.file_type.label()}" · "{human_size(f.size)}</span>
-            <form method="post" action={<crate::api::RemoveFile as ServerFn>::PATH} class="inline-form">
-                <input type="hidden" name="case" value=case_id.to_string()/>
+            <form method="post" action=remove_to class="inline-form">
+                <input type="hidden" name=owner.0 value=owner.1.to_string()/>
                 <input type="hidden" name="file" value=f.id.to_string()/>
                 <button type="submit" class="link-button">{lang.pick("删除", "刪除", "Remove")}<span class="visually-hidden">" "{f.file_name.clone()}</span></button>
             </form>
@@ -46,7 +53,8 @@ fn material_card(
     let code = spec.code.clone();
     let mine: Vec<&FileView> = files.iter().filter(|f| f.material_code == code).collect();
     let uploaded = !mine.is_empty();
-    let rows = mine.into_iter().map(|f| file_row(case_id, f, lang)).collect_view();
+    let remove_to = <crate::api::RemoveFile as ServerFn>::PATH;
+    let rows = mine.into_iter().map(|f| file_row(f, remove_to, ("case", case_id), None, lang)).collect_view();
     let types = spec.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join(" / ");
     let refused = error.is_some();
     view! {

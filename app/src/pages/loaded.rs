@@ -92,45 +92,43 @@ where
     let lang = use_prefs().lang;
     let location = use_location();
     let params = use_params_map();
-    let body = move || {
-        let load = load.clone();
-        let path = location.pathname.get_untracked();
-        let query: BTreeMap<String, String> =
-            serde_urlencoded::from_str(location.search.get_untracked().trim_start_matches('?')).unwrap_or_default();
-        let params: BTreeMap<String, String> =
-            params.read_untracked().clone().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        Suspend::new(async move {
-            let made = async {
-                let state = use_context::<AppState>().ok_or_else(|| AppError::internal("server state missing"))?;
-                let parts =
-                    use_context::<http::request::Parts>().ok_or_else(|| AppError::internal("request missing"))?;
-                let user = guard::render_caller(&state, &parts.headers).await?;
-                let today = state.today();
-                let address = parts
-                    .extensions
-                    .get::<crate::server::edge::ClientIp>()
-                    .map(|c| c.0.clone())
-                    .unwrap_or_else(|| "unknown".into());
-                let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
-                load(PageCtx { state, user, lang, path, params, query, today, address, request_id }).await
-            };
-            match made.await {
-                Ok(Page::Html { title, view }) => {
-                    let title = format!("{title} · {}", lang.pick("通办", "通辦", "Tongban"));
-                    view! { <Title text=title/>{view} }.into_any()
-                }
-                Ok(Page::Redirect(to)) => view! { <Redirect path=to/> }.into_any(),
-                Err(e) => {
-                    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                        resp.set_status(e.status());
-                    }
-                    let text = e.message(lang);
-                    view! { <section class="panel"><p class="error-message" role="alert">{text}</p></section> }
-                        .into_any()
-                }
-            }
-        })
+    let path = location.pathname.get_untracked();
+    let query: BTreeMap<String, String> =
+        serde_urlencoded::from_str(location.search.get_untracked().trim_start_matches('?')).unwrap_or_default();
+    let params: BTreeMap<String, String> =
+        params.read_untracked().clone().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    // One future, made once: the page is rendered once on the server and never again, so the
+    // loader is not a reactive closure (one would be called again by the render's passes, and
+    // the loader — its reads logged, what it takes once taken — would run twice).
+    let made = async move {
+        let state = use_context::<AppState>().ok_or_else(|| AppError::internal("server state missing"))?;
+        let parts = use_context::<http::request::Parts>().ok_or_else(|| AppError::internal("request missing"))?;
+        let user = guard::render_caller(&state, &parts.headers).await?;
+        let today = state.today();
+        let address = parts
+            .extensions
+            .get::<crate::server::edge::ClientIp>()
+            .map(|c| c.0.clone())
+            .unwrap_or_else(|| "unknown".into());
+        let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        load(PageCtx { state, user, lang, path, params, query, today, address, request_id }).await
     };
+    let body = Suspend::new(async move {
+        match made.await {
+            Ok(Page::Html { title, view }) => {
+                let title = format!("{title} · {}", lang.pick("通办", "通辦", "Tongban"));
+                view! { <Title text=title/>{view} }.into_any()
+            }
+            Ok(Page::Redirect(to)) => view! { <Redirect path=to/> }.into_any(),
+            Err(e) => {
+                if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                    resp.set_status(e.status());
+                }
+                let text = e.message(lang);
+                view! { <section class="panel"><p class="error-message" role="alert">{text}</p></section> }.into_any()
+            }
+        }
+    });
     view! { <Suspense fallback=|| ()>{body}</Suspense> }
 }
 

@@ -297,17 +297,23 @@ pub async fn supervision_suite(app: &App) {
     edit(&target.comment).update(db).await.unwrap();
     assert!(audit::verify(db, None).await.unwrap().first_break.is_none(), "restored");
 
-    // 6. Staff reads of personal data are logged.
+    // 6. Staff reads of personal data are logged: one view of the case page, one record (the
+    //    page's loader runs once a request).
     let clerk_c = staff_login(base, "clerk").await;
+    let reads_of_clerk = || async {
+        staff_read::Entity::find()
+            .filter(staff_read::Column::CaseId.eq(a as i32))
+            .filter(staff_read::Column::StaffId.eq(clerk.0))
+            .all(db)
+            .await
+            .unwrap()
+    };
+    let before = reads_of_clerk().await.len();
     let (status, _) = text(&clerk_c, &format!("{base}/staff/cases/{a}")).await;
     assert_eq!(status, StatusCode::OK);
-    let reads = staff_read::Entity::find()
-        .filter(staff_read::Column::CaseId.eq(a as i32))
-        .filter(staff_read::Column::StaffId.eq(clerk.0))
-        .all(db)
-        .await
-        .unwrap();
+    let reads = reads_of_clerk().await;
     assert!(reads.iter().any(|r| r.what == "case"), "{reads:?}");
+    assert_eq!(reads.len(), before + 1, "one view, one record: {reads:?}");
 
     // 7. Notifications: an e-mail through the SMTP sink (first attempt refused, then sent),
     //    SMS through the HTTP sink; opt-outs respected; dead letters after the last attempt.

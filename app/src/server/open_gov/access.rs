@@ -1,9 +1,11 @@
 //! Who may do what at the editors' desk: an editor (`Role::Publisher`) of the entry's department,
 //! on a working copy that may change now (`rules::open::step`), at the version seen.
 
+use chrono::{DateTime, Utc};
 use rules::open::{EntryStatus, EntryStep};
 use rules::{Lang, Role};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, UpdateMany};
 
 use crate::models::SessionUser;
 use crate::server::entities::open_entry;
@@ -50,4 +52,29 @@ pub(super) fn stale(lang: Lang) -> AppError {
             "Someone else changed this entry: reload and try again",
         ),
     )
+}
+
+/// The write of entry `id`'s working copy after an edit (of its text, of its files): the status
+/// [`editable`] gave, sent by nobody, the next version — if it is still at version `seen`.
+pub(super) fn edit_at(id: i32, seen: i32, status: EntryStatus, now: DateTime<Utc>) -> UpdateMany<open_entry::Entity> {
+    open_entry::Entity::update_many()
+        .col_expr(open_entry::Column::Status, Expr::value(status))
+        .col_expr(open_entry::Column::SentBy, Expr::value(Option::<i32>::None))
+        .filter(open_entry::Column::Id.eq(id))
+        .filter(open_entry::Column::Version.eq(seen))
+        .col_expr(open_entry::Column::Version, Expr::value(seen + 1))
+        .col_expr(open_entry::Column::UpdatedAt, Expr::value(now))
+}
+
+/// Runs a write made at a version seen ([`edit_at`]): refused when someone changed the entry since.
+pub(super) async fn write_at(
+    db: &impl ConnectionTrait,
+    up: UpdateMany<open_entry::Entity>,
+    lang: Lang,
+) -> Result<(), AppError> {
+    if up.exec(db).await?.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(stale(lang))
+    }
 }

@@ -12,11 +12,10 @@
 use chrono::NaiveDate;
 use rules::open::{check_attachment, AttachmentRefused, ATTACHMENT_MAX_BYTES};
 use rules::Lang;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sea_orm::{QueryOrder, Set, TransactionTrait};
 
-use super::access::{editable, editor_departments, mine, staff_id, stale};
+use super::access::{edit_at, editable, editor_departments, mine, staff_id, stale, write_at};
 use super::public_on;
 use crate::models::{FileView, SessionUser};
 use crate::server::entities::{open_attachment, open_entry, open_version};
@@ -123,7 +122,7 @@ pub async fn add(
         }
         .insert(&tx)
         .await?;
-        next_version(&tx, id, seen, status, now, lang).await?;
+        write_at(&tx, edit_at(id, seen, status, now), lang).await?;
         tx.commit().await?;
         Ok(FileView {
             id: row.id,
@@ -139,32 +138,6 @@ pub async fn add(
         forget(store, &stored.key, "a refused attachment").await;
     }
     written
-}
-
-/// The entry's working copy after an edit of its files: the status `editable` gave, the next
-/// version, sent by nobody; refused when someone changed it since `seen`.
-async fn next_version(
-    db: &impl ConnectionTrait,
-    id: i32,
-    seen: i32,
-    status: rules::open::EntryStatus,
-    now: chrono::DateTime<chrono::Utc>,
-    lang: Lang,
-) -> Result<(), AppError> {
-    let res = open_entry::Entity::update_many()
-        .col_expr(open_entry::Column::Status, Expr::value(status))
-        .col_expr(open_entry::Column::SentBy, Expr::value(Option::<i32>::None))
-        .col_expr(open_entry::Column::Version, Expr::value(seen + 1))
-        .col_expr(open_entry::Column::UpdatedAt, Expr::value(now))
-        .filter(open_entry::Column::Id.eq(id))
-        .filter(open_entry::Column::Version.eq(seen))
-        .exec(db)
-        .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(stale(lang))
-    }
 }
 
 /// Takes file `file` off the working copy of entry `id`, at the version the editor saw. A file no
@@ -204,7 +177,7 @@ pub async fn remove(
     } else {
         open_attachment::Entity::delete_by_id(file).exec(&tx).await?;
     }
-    next_version(&tx, id, seen, status, crate::server::clock::stamp(today), lang).await?;
+    write_at(&tx, edit_at(id, seen, status, crate::server::clock::stamp(today)), lang).await?;
     tx.commit().await?;
     if !held_by_a_version {
         forget(store, &a.storage_key, "a removed attachment").await;

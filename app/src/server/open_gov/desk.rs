@@ -11,7 +11,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use super::access::{editable, editor_departments, mine, staff_id, stale};
+use super::access::{edit_at, editable, editor_departments, mine, staff_id, stale, write_at};
 use super::{attachments, china_day, department_names, public_on, search};
 use crate::models::{OpenDraft, SessionUser};
 use crate::server::entities::{open_attachment, open_entry, open_version, staff};
@@ -269,24 +269,14 @@ pub async fn save(
             let e = mine(&tx, &deps, id).await?;
             let seen: i32 = input.version.trim().parse().map_err(|_| stale(lang))?;
             let status = editable(&e, me, lang)?;
-            let res = open_entry::Entity::update_many()
+            let up = edit_at(id, seen, status, now)
                 .col_expr(open_entry::Column::DepartmentId, Expr::value(c.department))
                 .col_expr(open_entry::Column::Kind, Expr::value(c.kind))
                 .col_expr(open_entry::Column::Title, Expr::value(c.title))
                 .col_expr(open_entry::Column::Body, Expr::value(c.body))
                 .col_expr(open_entry::Column::PublishOn, Expr::value(c.publish_on))
-                .col_expr(open_entry::Column::WithdrawOn, Expr::value(c.withdraw_on))
-                .col_expr(open_entry::Column::Status, Expr::value(status))
-                .col_expr(open_entry::Column::SentBy, Expr::value(Option::<i32>::None))
-                .col_expr(open_entry::Column::Version, Expr::value(seen + 1))
-                .col_expr(open_entry::Column::UpdatedAt, Expr::value(now))
-                .filter(open_entry::Column::Id.eq(id))
-                .filter(open_entry::Column::Version.eq(seen))
-                .exec(&tx)
-                .await?;
-            if res.rows_affected != 1 {
-                return Err(stale(lang));
-            }
+                .col_expr(open_entry::Column::WithdrawOn, Expr::value(c.withdraw_on));
+            write_at(&tx, up, lang).await?;
             id
         }
     };
@@ -351,9 +341,7 @@ pub async fn take_step(
         }
         EntryStep::Edit => {}
     }
-    if up.exec(&tx).await?.rows_affected != 1 {
-        return Err(stale(lang));
-    }
+    write_at(&tx, up, lang).await?;
     tx.commit().await?;
     Ok(status)
 }
