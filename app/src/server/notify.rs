@@ -15,25 +15,25 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::entities::{applicant, delivery, outbox, template};
+use super::entities::{applicant, delivery, outbox, template, DeliveryStatus, NoticeChannel, OutboxStatus};
 use super::error::AppError;
 use super::state::AppState;
 
 use super::config::NotifySettings;
 
 /// Which channels apply to an applicant under the settings (opt-outs respected).
-pub fn channels(cfg: &NotifySettings, a: &applicant::Model) -> Vec<(&'static str, String)> {
+pub fn channels(cfg: &NotifySettings, a: &applicant::Model) -> Vec<(NoticeChannel, String)> {
     let mut out = Vec::new();
     if cfg.smtp.is_some() && a.notify_email {
         if let Some(mail) = a.email.as_ref().filter(|m| !m.is_empty()) {
-            out.push(("email", mail.clone()));
+            out.push((NoticeChannel::Email, mail.clone()));
         }
     }
     if cfg.sms_url.is_some() && a.notify_sms && !a.mobile.is_empty() {
-        out.push(("sms", a.mobile.clone()));
+        out.push((NoticeChannel::Sms, a.mobile.clone()));
     }
     if cfg.smtp.is_none() && cfg.sms_url.is_none() {
-        out.push(("log", a.mobile.clone()));
+        out.push((NoticeChannel::Log, a.mobile.clone()));
     }
     out
 }
@@ -126,7 +126,7 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
     // 1. Outbox → deliveries, one transaction per batch.
     loop {
         let rows = outbox::Entity::find()
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .order_by_asc(outbox::Column::Id)
             .limit(200)
             .all(db)
@@ -140,9 +140,9 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
                 for (channel, address) in channels(cfg, &a) {
                     delivery::ActiveModel {
                         outbox_id: Set(o.id),
-                        channel: Set(channel.into()),
+                        channel: Set(channel),
                         address: Set(address),
-                        status: Set("pending".into()),
+                        status: Set(DeliveryStatus::Pending),
                         attempts: Set(0),
                         next_attempt_at: Set(now),
                         last_error: Set(String::new()),
@@ -156,7 +156,7 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
                 }
             }
             outbox::Entity::update_many()
-                .col_expr(outbox::Column::Status, Expr::value("queued"))
+                .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Queued))
                 .filter(outbox::Column::Id.eq(o.id))
                 .exec(&tx)
                 .await?;
@@ -165,7 +165,7 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
     }
     // 2. Deliveries due now.
     let due = delivery::Entity::find()
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .order_by_asc(delivery::Column::NextAttemptAt)
         .limit(200)
@@ -178,7 +178,7 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
         let still_wanted = a.as_ref().is_some_and(|a| channels(cfg, a).iter().any(|(c, _)| *c == d.channel));
         let mut am: delivery::ActiveModel = d.clone().into();
         if !still_wanted {
-            am.status = Set("skipped".into());
+            am.status = Set(DeliveryStatus::Skipped);
             am.update(db).await?;
             report.skipped += 1;
             continue;
@@ -190,10 +190,10 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
         let follow = follow(lang, &state.public_base(), payload["case_no"].as_str().unwrap_or(""), walk_in);
         let subject = render(&subject, o.kind, &payload, lang, &follow);
         let body = render(&body, o.kind, &payload, lang, &follow);
-        let result = match d.channel.as_str() {
-            "email" => send_email(cfg, &d.address, &subject, &body).await,
-            "sms" => send_sms(cfg, &d.address, &body).await,
-            _ => {
+        let result = match d.channel {
+            NoticeChannel::Email => send_email(cfg, &d.address, &subject, &body).await,
+            NoticeChannel::Sms => send_sms(cfg, &d.address, &body).await,
+            NoticeChannel::Log => {
                 tracing::info!(to = %super::error::redacted(&d.address), %subject, "notification (log channel)");
                 Ok(())
             }
@@ -202,17 +202,17 @@ pub async fn dispatch(state: &AppState, now: DateTime<Utc>) -> Result<DispatchRe
         am.attempts = Set(attempts);
         match result {
             Ok(()) => {
-                am.status = Set("sent".into());
+                am.status = Set(DeliveryStatus::Sent);
                 am.sent_at = Set(Some(Utc::now()));
                 am.last_error = Set(String::new());
                 report.sent += 1;
             }
             Err(e) => {
                 let e = super::error::redacted(&e);
-                tracing::warn!(delivery = d.id, channel = %d.channel, attempt = attempts, error = %e, "notification failed");
+                tracing::warn!(delivery = d.id, channel = d.channel.code(), attempt = attempts, error = %e, "notification failed");
                 am.last_error = Set(e.chars().take(500).collect());
                 if attempts as u32 >= cfg.max_attempts.max(1) {
-                    am.status = Set("dead".into());
+                    am.status = Set(DeliveryStatus::Dead);
                     report.dead += 1;
                 } else {
                     let wait = chrono::Duration::from_std(backoff(cfg, attempts as u32)).unwrap_or_default();
@@ -278,7 +278,7 @@ pub(crate) async fn send_sms(cfg: &NotifySettings, to: &str, text: &str) -> Resu
 /// Dead deliveries for the admins' page, newest first.
 pub async fn dead_letters(db: &DatabaseConnection, limit: u64) -> Result<Vec<delivery::Model>, AppError> {
     Ok(delivery::Entity::find()
-        .filter(delivery::Column::Status.eq("dead"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Dead))
         .order_by_desc(delivery::Column::Id)
         .limit(limit)
         .all(db)
@@ -288,11 +288,11 @@ pub async fn dead_letters(db: &DatabaseConnection, limit: u64) -> Result<Vec<del
 /// An admin sends a dead delivery again (one more attempt now).
 pub async fn retry_dead(db: &DatabaseConnection, id: i32) -> Result<(), AppError> {
     let res = delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value("pending"))
+        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Pending))
         .col_expr(delivery::Column::NextAttemptAt, Expr::value(Utc::now()))
         .col_expr(delivery::Column::Attempts, Expr::value(0))
         .filter(delivery::Column::Id.eq(id))
-        .filter(delivery::Column::Status.eq("dead"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Dead))
         .exec(db)
         .await?;
     AppError::one_row(res.rows_affected)
@@ -339,7 +339,7 @@ mod tests {
             sms_url: Some("http://sms".into()),
             ..Default::default()
         };
-        let names = |v: Vec<(&'static str, String)>| v.into_iter().map(|(c, _)| c).collect::<Vec<_>>();
+        let names = |v: Vec<(NoticeChannel, String)>| v.into_iter().map(|(c, _)| c.code()).collect::<Vec<_>>();
         assert_eq!(names(channels(&none, &person(Some("x@y.cn"), true, true))), ["log"]);
         assert_eq!(names(channels(&both, &person(Some("x@y.cn"), true, true))), ["email", "sms"]);
         assert_eq!(names(channels(&both, &person(None, true, true))), ["sms"]);

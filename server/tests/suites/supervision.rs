@@ -355,16 +355,16 @@ pub async fn supervision_suite(app: &App) {
             .unwrap()
     };
     let got = ds(ob.id).await;
-    assert_eq!(got.iter().map(|d| d.channel.as_str()).collect::<Vec<_>>(), ["email", "sms"]);
-    assert_eq!((got[0].status.as_str(), got[0].attempts), ("pending", 1), "{:?}", got[0]);
+    assert_eq!(got.iter().map(|d| d.channel.code()).collect::<Vec<_>>(), ["email", "sms"]);
+    assert_eq!((got[0].status.code(), got[0].attempts), ("pending", 1), "{:?}", got[0]);
     assert!(got[0].last_error.contains("451"), "{}", got[0].last_error);
-    assert_eq!(got[1].status, "sent");
+    assert_eq!(got[1].status.code(), "sent");
     // not due yet: nothing happens; after the backoff it is sent
     notify::dispatch(&app.state, now).await.unwrap();
     assert_eq!(ds(ob.id).await[0].attempts, 1);
     notify::dispatch(&app.state, now + chrono::Duration::hours(2)).await.unwrap();
     let got = ds(ob.id).await;
-    assert_eq!((got[0].status.as_str(), got[0].attempts), ("sent", 2));
+    assert_eq!((got[0].status.code(), got[0].attempts), ("sent", 2));
     let case_no = row(app, f).await.case_no.unwrap();
     let mails = app.sinks.mails.lock().unwrap().clone();
     let mail = mails.iter().rev().find(|m| m.contains("weihong@example.cn")).expect("the sink got the e-mail");
@@ -416,7 +416,7 @@ pub async fn supervision_suite(app: &App) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(ds(ob2.id).await.iter().map(|d| d.channel.as_str()).collect::<Vec<_>>(), ["email"]);
+    assert_eq!(ds(ob2.id).await.iter().map(|d| d.channel.code()).collect::<Vec<_>>(), ["email"]);
     let mails = app.sinks.mails.lock().unwrap().clone();
     let mail = decoded_body(mails.last().expect("the review e-mail"));
     assert!(mail.contains(&format!("Your case {case_no}")) && !mail.contains("您的办件"), "{mail}");
@@ -447,12 +447,16 @@ pub async fn supervision_suite(app: &App) {
         .unwrap()
         .unwrap();
     let got = ds(ob3.id).await;
-    let sms = got.iter().find(|d| d.channel == "sms").unwrap();
-    assert_eq!((sms.status.as_str(), sms.attempts as u32), ("dead", app.state.settings.notify.max_attempts), "{sms:?}");
+    let sms = got.iter().find(|d| d.channel.code() == "sms").unwrap();
+    assert_eq!((sms.status.code(), sms.attempts as u32), ("dead", app.state.settings.notify.max_attempts), "{sms:?}");
     assert!(notify::dead_letters(db, 50).await.unwrap().iter().any(|d| d.id == sms.id));
     notify::retry_dead(db, sms.id).await.unwrap();
     notify::dispatch(&app.state, chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap();
-    assert_eq!(delivery::Entity::find_by_id(sms.id).one(db).await.unwrap().unwrap().status, "sent", "an admin's retry");
+    assert_eq!(
+        delivery::Entity::find_by_id(sms.id).one(db).await.unwrap().unwrap().status.code(),
+        "sent",
+        "an admin's retry"
+    );
 }
 
 /// The supervisor's dashboard and statistics, through plain HTTP (the no-JavaScript path).

@@ -96,7 +96,7 @@ pub fn outbox_row(
         applicant_id: Set(applicant_id),
         kind: Set(kind),
         payload: Set(json!({ "case_no": case_no, "state": state.code(), "due_on": due_on }).to_string()),
-        status: Set("pending".into()),
+        status: Set(crate::server::entities::OutboxStatus::Pending),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

@@ -308,9 +308,9 @@ pub mod delivery {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub outbox_id: i32,
-        pub channel: String,
+        pub channel: crate::server::entities::NoticeChannel,
         pub address: String,
-        pub status: String,
+        pub status: crate::server::entities::DeliveryStatus,
         pub attempts: i32,
         pub next_attempt_at: DateTimeUtc,
         pub last_error: String,

@@ -14,7 +14,9 @@ pub use cases::{
     stored_file,
 };
 pub use catalog::{bundle, bundle_application, calendar_day, calendar_year, item, template};
-pub use notices::{complaint, consultation, evaluation, notification, outbox};
+pub use notices::{
+    complaint, consultation, evaluation, notification, outbox, DeliveryStatus, NoticeChannel, OutboxStatus,
+};
 pub use open::{open_attachment, open_entry, open_version};
 pub use oversight::{accountability, audit_anchor, scheduler_lease, scheduler_run, security_log, staff_read};
 pub use people::{

@@ -1,5 +1,54 @@
 //! What the applicant is told and tells: the notification outbox and inbox, ratings, complaints and first-inquiry consultations.
 
+/// A status or channel column's codes: each variant's code, read back refusing an unknown one.
+macro_rules! codes {
+    ($name:ident, $what:literal, { $($v:ident => $code:literal),+ $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+
+            pub fn code(&self) -> &'static str {
+                match self { $($name::$v => $code),+ }
+            }
+
+            pub fn decode(code: &str) -> Result<Self, rules::codes::UnknownCode> {
+                Self::ALL.iter().copied().find(|x| x.code() == code)
+                    .ok_or_else(|| rules::codes::UnknownCode { what: $what, code: code.into() })
+            }
+        }
+    };
+}
+
+/// Where an outbox message stands: waiting to be expanded into deliveries, or expanded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, sea_orm::DeriveValueType)]
+#[sea_orm(value_type = "String", from_str = "OutboxStatus::decode", to_str = "OutboxStatus::code")]
+pub enum OutboxStatus {
+    Pending,
+    Queued,
+}
+codes!(OutboxStatus, "outbox status", { Pending => "pending", Queued => "queued" });
+
+/// How a notice reaches the applicant (the log channel: nothing configured, written to the log).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, sea_orm::DeriveValueType)]
+#[sea_orm(value_type = "String", from_str = "NoticeChannel::decode", to_str = "NoticeChannel::code")]
+pub enum NoticeChannel {
+    Email,
+    Sms,
+    Log,
+}
+codes!(NoticeChannel, "notice channel", { Email => "email", Sms => "sms", Log => "log" });
+
+/// Where one delivery stands: pending (tried again later), sent, dead after the last retry, or
+/// skipped (the applicant opted out since it was queued).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, sea_orm::DeriveValueType)]
+#[sea_orm(value_type = "String", from_str = "DeliveryStatus::decode", to_str = "DeliveryStatus::code")]
+pub enum DeliveryStatus {
+    Pending,
+    Sent,
+    Dead,
+    Skipped,
+}
+codes!(DeliveryStatus, "delivery status", { Pending => "pending", Sent => "sent", Dead => "dead", Skipped => "skipped" });
+
 pub mod outbox {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,7 +60,7 @@ pub mod outbox {
         pub applicant_id: i32,
         pub kind: rules::EventKind,
         pub payload: String,
-        pub status: String,
+        pub status: super::OutboxStatus,
         pub created_at: DateTimeUtc,
         pub sent_at: Option<DateTimeUtc>,
     }
