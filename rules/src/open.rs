@@ -240,12 +240,19 @@ impl AttachmentRefused {
     }
 }
 
+/// Whether an entry that holds `held` attachments takes another (asked before a file is read).
+pub fn room_for(held: usize) -> Result<(), AttachmentRefused> {
+    if held >= MAX_ATTACHMENTS {
+        Err(AttachmentRefused::Full)
+    } else {
+        Ok(())
+    }
+}
+
 /// Whether a file of `file_type` (sniffed from its first bytes) and `size` may be attached to an
 /// entry that holds `held` attachments: the type it is, else why not.
 pub fn check_attachment(file_type: Option<FileType>, size: u64, held: usize) -> Result<FileType, AttachmentRefused> {
-    if held >= MAX_ATTACHMENTS {
-        return Err(AttachmentRefused::Full);
-    }
+    room_for(held)?;
     if size == 0 {
         return Err(AttachmentRefused::Empty);
     }

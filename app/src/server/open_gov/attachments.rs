@@ -10,7 +10,7 @@
 //!   department reads any of its files (the approver sees what they approve).
 
 use chrono::NaiveDate;
-use rules::open::{check_attachment, AttachmentRefused, ATTACHMENT_MAX_BYTES};
+use rules::open::{check_attachment, room_for, AttachmentRefused, ATTACHMENT_MAX_BYTES};
 use rules::Lang;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sea_orm::{QueryOrder, Set, TransactionTrait};
@@ -68,8 +68,7 @@ pub async fn cap(
     let deps = editor_departments(Some(user))?;
     let e = mine(db, &deps, id).await?;
     editable(&e, staff_id(Some(user))?, lang)?;
-    check_attachment(Some(rules::materials::FileType::Pdf), 1, of_draft(db, id).await?.len())
-        .map_err(|r| refused(r, lang))?;
+    room_for(of_draft(db, id).await?.len()).map_err(|r| refused(r, lang))?;
     Ok((ATTACHMENT_MAX_BYTES, lang.pick("附件", "附件", "Attachment").into()))
 }
 
